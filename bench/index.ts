@@ -1,0 +1,8 @@
+// `npm run bench`: every benchmark, each figure beside a baseline measured in the same run.
+import { benchStore } from './store';
+import { figures } from './report';
+
+benchStore();
+const missed = figures.filter((figure) => figure.met === false);
+if (missed.length > 0)
+  console.log(`\n${missed.length} target(s) not met: ${missed.map((figure) => figure.name).join('; ')}`);

@@ -1,0 +1,52 @@
+// The data folder: the database, blobs, run workspaces and settings live here and nowhere else.
+// Chosen by --home, else LOOPLAB_HOME, else the platform's app-data folder (Electron's userData).
+import { mkdirSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+export const APP_NAME = 'Looplab';
+
+export interface HomePaths {
+  root: string;
+  database: string;
+  blobs: string;
+  workspaces: string;
+  settings: string;
+}
+
+interface HomeSources {
+  flag?: string | undefined;
+  env?: NodeJS.ProcessEnv;
+  platform?: NodeJS.Platform;
+  userHome?: string;
+}
+
+/** Where Electron's app.getPath('userData') points for an app named Looplab. */
+export function platformDataFolder(platform: NodeJS.Platform, env: NodeJS.ProcessEnv, userHome: string): string {
+  if (platform === 'darwin') return join(userHome, 'Library', 'Application Support', APP_NAME);
+  if (platform === 'win32') return join(env.APPDATA ?? join(userHome, 'AppData', 'Roaming'), APP_NAME);
+  return join(env.XDG_CONFIG_HOME ?? join(userHome, '.config'), APP_NAME);
+}
+
+export function resolveHome(sources: HomeSources = {}): string {
+  const env = sources.env ?? process.env;
+  const chosen = sources.flag ?? (env.LOOPLAB_HOME === '' ? undefined : env.LOOPLAB_HOME);
+  if (chosen !== undefined) return resolve(chosen);
+  return platformDataFolder(sources.platform ?? process.platform, env, sources.userHome ?? homedir());
+}
+
+export function homePaths(root: string): HomePaths {
+  return {
+    root,
+    database: join(root, 'looplab.db'),
+    blobs: join(root, 'blobs'),
+    workspaces: join(root, 'workspaces'),
+    settings: join(root, 'settings.json'),
+  };
+}
+
+export function ensureHome(root: string): HomePaths {
+  const paths = homePaths(root);
+  for (const dir of [paths.root, paths.blobs, paths.workspaces]) mkdirSync(dir, { recursive: true });
+  return paths;
+}

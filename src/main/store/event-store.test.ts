@@ -1,0 +1,177 @@
+import { spawn } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { makeTempHome, type TempHome } from '../../../tests/helpers/temp-home';
+import { LARGE_OUTPUT_MARKER, largeOutput, recordSampleRun, sampleRunDrafts } from '../../../tests/fixtures/sample-run';
+import { BLOB_THRESHOLD_BYTES, isBlobRef, type RunEvent } from '../../shared/events';
+import { summarizeAll } from '../../shared/run-summary';
+import { openStore, type OpenedStore } from './open-store';
+
+let home: TempHome;
+let opened: OpenedStore;
+
+beforeEach(() => {
+  home = makeTempHome();
+  opened = openStore(home.paths);
+});
+
+afterEach(() => {
+  opened.close();
+  home.remove();
+});
+
+function blobFiles(root: string): string[] {
+  return readdirSync(root, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => entry.name);
+}
+
+describe('event store', () => {
+  it('stores a run in order and derives its summary', () => {
+    const runId = recordSampleRun(opened.store);
+    const events = opened.store.loadEvents(runId);
+    expect(events.map((event) => event.seq)).toEqual(events.map((_, index) => index));
+    expect(events.map((event) => event.type)).toEqual(['run.created', ...sampleRunDrafts().map((draft) => draft.type)]);
+    expect(opened.store.getRun(runId)).toEqual({
+      id: runId,
+      goal: 'Train a TF-IDF + logistic regression baseline on tickets.csv and report macro F1',
+      model: 'ollama/qwen2.5-coder:7b',
+      status: 'finished',
+      reason: null,
+      createdAt: 1_700_000_000_000,
+      updatedAt: events.at(-1)!.time,
+      endedAt: events.at(-1)!.time,
+      steps: 3,
+      toolCalls: 3,
+      inputTokens: 4400,
+      outputTokens: 150,
+      cost: 0,
+      eventCount: events.length,
+      lastSeq: events.length - 1,
+      parentRunId: null,
+      parentSeq: null,
+    });
+  });
+
+  it('keeps large text as a blob, stored once however often it is referenced', () => {
+    const first = recordSampleRun(opened.store);
+    const second = recordSampleRun(opened.store, 'the same output again');
+    const raw = opened.store.loadEvents(first, { blobs: 'ref' });
+    const output = raw.find((event) => event.type === 'tool.finished')!.payload as { output: unknown };
+    expect(isBlobRef(output.output)).toBe(true);
+    const inline = opened.store.loadEvents(second).find((event) => event.type === 'tool.finished')!;
+    expect(inline.payload).toEqual({ callId: 'call_t1', output: largeOutput(), isError: false });
+    expect(blobFiles(home.paths.blobs)).toHaveLength(1);
+    expect(opened.db.prepare('SELECT count(*) AS n FROM blobs').get()).toEqual({ n: 1 });
+    const largest = opened.db.prepare('SELECT max(length(payload)) AS n FROM events').get() as { n: number };
+    expect(largest.n).toBeLessThan(BLOB_THRESHOLD_BYTES);
+  });
+
+  it('rebuilds the runs table from events exactly', () => {
+    const ids = [recordSampleRun(opened.store), recordSampleRun(opened.store, 'second goal', 1_700_000_100_000)];
+    const forked = opened.store.createRun({
+      goal: 'fork of the first',
+      model: 'ollama/llama3.2',
+      origin: 'fork',
+      parent: { runId: ids[0]!, seq: 5 },
+    });
+    opened.store.append(forked.runId, [
+      { type: 'run.status', payload: { status: 'failed', reason: 'model server down' } },
+    ]);
+    const before = opened.store.listRuns();
+    expect(before).toHaveLength(3);
+    opened.db.exec("UPDATE runs SET status = 'running', steps = 99");
+    expect(opened.store.rebuildRuns()).toBe(3);
+    expect(opened.store.listRuns()).toEqual(before);
+    for (const run of before) expect(summarizeAll(opened.store.loadEvents(run.id))).toEqual(run);
+  });
+
+  it('refuses to change or reorder stored events', () => {
+    const runId = recordSampleRun(opened.store);
+    const before = opened.store.loadEvents(runId);
+    expect(() => opened.db.prepare("UPDATE events SET type = 'x' WHERE seq = ?").run(1)).toThrow(/append-only/);
+    expect(() => opened.store.append('run_missing', [{ type: 'run.status', payload: { status: 'running' } }])).toThrow(
+      /No run run_missing/,
+    );
+    expect(opened.store.loadEvents(runId)).toEqual(before);
+  });
+
+  it('finds runs by words in messages and tool output, including text kept in blobs', () => {
+    const runId = recordSampleRun(opened.store);
+    recordSampleRun(opened.store, 'an unrelated goal');
+    const hits = opened.store.search(LARGE_OUTPUT_MARKER);
+    expect(hits.map((hit) => [hit.seq, hit.type])).toEqual([
+      [6, 'tool.finished'],
+      [6, 'tool.finished'],
+    ]);
+    expect(hits[0]!.snippet).toContain(`${LARGE_OUTPUT_MARKER}: done`);
+    expect(opened.store.search('logistic regr').map((hit) => hit.runId)).toEqual([runId]);
+    expect(opened.store.search('"); DROP TABLE events; --')).toEqual([]);
+    expect(opened.store.search('   ')).toEqual([]);
+  });
+
+  it('deletes a run with its search entries', () => {
+    const runId = recordSampleRun(opened.store);
+    expect(opened.store.deleteRun(runId)).toBe(true);
+    expect(opened.store.listRuns()).toEqual([]);
+    expect(opened.store.search('baseline')).toEqual([]);
+    expect(opened.store.loadEvents(runId)).toEqual([]);
+  });
+
+  it('publishes events only after they are committed', () => {
+    const seen: { seq: number; inDatabase: boolean }[] = [];
+    const other = openStore(home.paths);
+    opened.store.subscribe(({ events }) => {
+      for (const event of events) {
+        const stored = other.store.loadEvents(event.runId, { fromSeq: event.seq, blobs: 'ref' })[0];
+        seen.push({ seq: event.seq, inDatabase: stored?.seq === event.seq });
+      }
+    });
+    recordSampleRun(opened.store);
+    other.close();
+    expect(seen).toHaveLength(sampleRunDrafts().length + 1);
+    expect(seen.every((entry) => entry.inDatabase)).toBe(true);
+  });
+});
+
+describe('crash safety', () => {
+  it('loses no committed event when the process is killed mid-transaction', async () => {
+    opened.close();
+    const batchSize = 2000;
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', join('tests', 'fixtures', 'crash-writer.ts'), home.paths.root, String(batchSize)],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
+    let committed = -1;
+    let runId = '';
+    await new Promise<void>((resolve) => {
+      let buffer = '';
+      child.stdout.on('data', (chunk: Buffer) => {
+        buffer += chunk.toString();
+        for (const line of buffer.split('\n').slice(0, -1)) {
+          if (line.startsWith('run ')) runId = line.slice(4);
+          if (line.startsWith('committed ')) committed = Number(line.slice(10));
+        }
+        buffer = buffer.slice(buffer.lastIndexOf('\n') + 1);
+        if (committed >= batchSize * 5 && child.exitCode === null) {
+          child.kill('SIGKILL');
+          resolve();
+        }
+      });
+    });
+    await new Promise((resolve) => child.once('exit', resolve));
+
+    opened = openStore(home.paths);
+    expect(opened.db.pragma('integrity_check', { simple: true })).toBe('ok');
+    const events: RunEvent[] = opened.store.loadEvents(runId);
+    expect(events.length).toBeGreaterThan(committed);
+    // Whole batches only: the transaction that was cut off left nothing behind.
+    expect((events.length - 1) % batchSize).toBe(0);
+    expect(events.map((event) => event.seq)).toEqual(events.map((_, index) => index));
+    expect(opened.store.getRun(runId)).toEqual(summarizeAll(events));
+  });
+});

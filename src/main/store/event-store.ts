@@ -1,0 +1,265 @@
+// The run store: an append-only event log in SQLite, the `runs` table derived from it, blobs for
+// large text and a full-text index. An append is one transaction; listeners hear of events only
+// after they are committed (save, then publish).
+import { AppError } from '../../shared/errors';
+import type { BlobRef, EventDraft, EventPayload, RunEvent } from '../../shared/events';
+import { newId } from '../../shared/ids';
+import { searchText } from '../../shared/search-text';
+import { insertRows } from './multi-insert';
+import { SearchIndex } from './search-index';
+import { emptySummary, summarizeAll, summarizeInto, type RunSummary } from '../../shared/run-summary';
+import type { BlobStore } from './blob-store';
+import { externalize, resolveBlobs } from './blob-store';
+import type { SqliteDatabase } from './database';
+import { rowToSummary, summaryToRow, type RunRow } from './run-rows';
+import { ftsQuery, snippetAround } from './search-query';
+
+export interface AppendedBatch {
+  run: RunSummary;
+  events: RunEvent[];
+}
+export type AppendListener = (batch: AppendedBatch) => void;
+
+export interface LoadOptions {
+  /** 'inline' (default) replaces blob references with their text; 'ref' leaves them as references. */
+  blobs?: 'inline' | 'ref';
+  fromSeq?: number;
+}
+
+export interface ListOptions {
+  limit?: number;
+  offset?: number;
+  status?: RunSummary['status'] | undefined;
+}
+
+export interface SearchHit {
+  runId: string;
+  seq: number;
+  type: RunEvent['type'];
+  goal: string;
+  snippet: string;
+}
+
+interface EventRow {
+  id: number;
+  run_id: string;
+  seq: number;
+  type: RunEvent['type'];
+  payload: string;
+  time: number;
+}
+
+interface Prepared {
+  draft: EventDraft;
+  /** The payload with large strings replaced by blob references, and its JSON. */
+  payload: unknown;
+  json: string;
+  blobs: BlobRef[];
+}
+
+export class EventStore {
+  private readonly listeners = new Set<AppendListener>();
+  private readonly statements: ReturnType<typeof prepareStatements>;
+  private readonly index: SearchIndex;
+
+  constructor(
+    private readonly db: SqliteDatabase,
+    readonly blobs: BlobStore,
+  ) {
+    this.statements = prepareStatements(db);
+    this.index = new SearchIndex(db, blobs);
+    this.index.schedule();
+  }
+
+  /** Starts a run: generates its id and records `run.created` as event 0. */
+  createRun(payload: EventPayload<'run.created'>, time = Date.now()): RunEvent {
+    const runId = newId('run', time);
+    const [event] = this.append(runId, [{ type: 'run.created', payload, time }]);
+    return event!;
+  }
+
+  /** Appends events to a run in one transaction, then tells listeners. Returns the stored events. */
+  append(runId: string, drafts: readonly EventDraft[]): RunEvent[] {
+    if (drafts.length === 0) return [];
+    // Blob files are written (and synced) before the transaction that refers to them commits.
+    const prepared = drafts.map((draft) => this.prepare(draft));
+    const batch = this.db.transaction(() => this.insert(runId, prepared))();
+    this.index.schedule();
+    for (const listener of this.listeners) listener(batch);
+    return batch.events;
+  }
+
+  subscribe(listener: AppendListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  getRun(runId: string): RunSummary | undefined {
+    const row = this.statements.getRun.get(runId) as RunRow | undefined;
+    return row === undefined ? undefined : rowToSummary(row);
+  }
+
+  requireRun(runId: string): RunSummary {
+    const run = this.getRun(runId);
+    if (run === undefined) {
+      throw new AppError('not_found', `No run ${runId} in this data folder.`, 'List the runs with `looplab runs`.');
+    }
+    return run;
+  }
+
+  listRuns(options: ListOptions = {}): RunSummary[] {
+    const limit = options.limit ?? 200;
+    const offset = options.offset ?? 0;
+    const rows =
+      options.status === undefined
+        ? this.statements.listRuns.all(limit, offset)
+        : this.statements.listRunsByStatus.all(options.status, limit, offset);
+    return (rows as RunRow[]).map(rowToSummary);
+  }
+
+  loadEvents(runId: string, options: LoadOptions = {}): RunEvent[] {
+    const key = this.runKey(runId);
+    if (key === undefined) return [];
+    const rows = this.statements.loadEvents.all(key, options.fromSeq ?? 0) as EventRow[];
+    const inline = (options.blobs ?? 'inline') === 'inline';
+    return rows.map((row) => {
+      const event = rowToEvent(row);
+      return inline ? ({ ...event, payload: resolveBlobs(event.payload, this.blobs) } as RunEvent) : event;
+    });
+  }
+
+  private runKey(runId: string): number | undefined {
+    return this.statements.runKey.get(runId) as number | undefined;
+  }
+
+  readBlob(hash: string): string {
+    if (this.statements.hasBlob.get(hash) === undefined) {
+      throw new AppError('not_found', `No blob ${hash} in this data folder.`);
+    }
+    return this.blobs.read(hash);
+  }
+
+  /** Full-text search over messages and tool output, best matches first. */
+  search(query: string, limit = 50): SearchHit[] {
+    const match = ftsQuery(query);
+    if (match === undefined) return [];
+    this.index.catchUp();
+    const rows = this.statements.search.all(match, limit) as (EventRow & { goal: string })[];
+    return rows.map((row) => {
+      const event = rowToEvent(row);
+      const resolved = { ...event, payload: resolveBlobs(event.payload, this.blobs) } as EventDraft;
+      return {
+        runId: row.run_id,
+        seq: row.seq,
+        type: row.type,
+        goal: row.goal,
+        snippet: snippetAround(searchText(resolved), query),
+      };
+    });
+  }
+
+  /** Deletes a run with its events and search entries. Blobs it alone used are left for a later sweep. */
+  deleteRun(runId: string): boolean {
+    return this.db.transaction(() => {
+      const key = this.runKey(runId);
+      if (key === undefined) return false;
+      this.statements.deleteText.run(key, this.index.indexedUpTo());
+      this.statements.deleteEvents.run(key);
+      this.statements.deleteRunKey.run(key);
+      return this.statements.deleteRun.run(runId).changes > 0;
+    })();
+  }
+
+  /** Throws away the `runs` table and folds it again from `events`. */
+  rebuildRuns(): number {
+    return this.db.transaction(() => {
+      this.db.exec('DELETE FROM runs');
+      const keys = this.statements.runKeys.all() as number[];
+      for (const key of keys) {
+        const events = (this.statements.loadEvents.all(key, 0) as EventRow[]).map(rowToEvent);
+        this.statements.upsertRun.run(summaryToRow(summarizeAll(events)!));
+      }
+      return keys.length;
+    })();
+  }
+
+  private prepare(draft: EventDraft): Prepared {
+    const blobs: BlobRef[] = [];
+    const payload = externalize(draft.payload, this.blobs, blobs);
+    return { draft, payload, json: JSON.stringify(payload), blobs };
+  }
+
+  private insert(runId: string, prepared: readonly Prepared[]): AppendedBatch {
+    const { lastSeq, lastId, getRun, upsertRun, insertRunKey } = this.statements;
+    let key = this.runKey(runId);
+    if (key === undefined) {
+      if (prepared[0]!.draft.type !== 'run.created') {
+        throw new AppError('not_found', `No run ${runId} to append to: a run starts with run.created.`);
+      }
+      key = Number(insertRunKey.run(runId).lastInsertRowid);
+    }
+    let seq = (lastSeq.get(key) as number | null) ?? -1;
+    const row = getRun.get(runId) as RunRow | undefined;
+    const summary = row === undefined ? emptySummary(runId, prepared[0]!.draft.time ?? Date.now()) : rowToSummary(row);
+    // Ids are given here, under the write lock, so that rows can be inserted many per statement.
+    let id = lastId.get() as number;
+    const now = Date.now();
+    const events: RunEvent[] = [];
+    const eventRows: unknown[][] = [];
+    const blobRows: unknown[][] = [];
+    for (const item of prepared) {
+      seq += 1;
+      id += 1;
+      const time = item.draft.time ?? now;
+      eventRows.push([id, key, seq, item.draft.type, item.json, time]);
+      for (const blob of item.blobs) blobRows.push([blob.$blob, blob.size, time]);
+      const event = { runId, seq, time, type: item.draft.type, payload: item.payload } as RunEvent;
+      summarizeInto(summary, event);
+      events.push(event);
+    }
+    insertRows(this.db, 'events', ['id', 'run_key', 'seq', 'type', 'payload', 'time'], eventRows);
+    insertRows(this.db, 'blobs', ['hash', 'size', 'created_at'], blobRows, 'OR IGNORE');
+    upsertRun.run(summaryToRow(summary));
+    return { run: summary, events };
+  }
+}
+
+function rowToEvent(row: EventRow): RunEvent {
+  return {
+    runId: row.run_id,
+    seq: row.seq,
+    time: row.time,
+    type: row.type,
+    payload: JSON.parse(row.payload),
+  } as RunEvent;
+}
+
+function prepareStatements(db: SqliteDatabase) {
+  return {
+    runKey: db.prepare('SELECT key FROM run_keys WHERE id = ?').pluck(),
+    insertRunKey: db.prepare('INSERT INTO run_keys (id) VALUES (?)'),
+    runKeys: db.prepare('SELECT key FROM run_keys').pluck(),
+    lastSeq: db.prepare('SELECT max(seq) FROM events WHERE run_key = ?').pluck(),
+    lastId: db.prepare('SELECT coalesce(max(id), 0) FROM events').pluck(),
+    hasBlob: db.prepare('SELECT 1 FROM blobs WHERE hash = ?'),
+    getRun: db.prepare('SELECT * FROM runs WHERE id = ?'),
+    upsertRun: db.prepare(`INSERT OR REPLACE INTO runs VALUES (@id, @goal, @model, @status, @reason, @created_at,
+      @updated_at, @ended_at, @steps, @tool_calls, @input_tokens, @output_tokens, @cost, @event_count, @last_seq,
+      @parent_run_id, @parent_seq)`),
+    listRuns: db.prepare('SELECT * FROM runs ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?'),
+    listRunsByStatus: db.prepare(
+      'SELECT * FROM runs WHERE status = ? ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?',
+    ),
+    loadEvents: db.prepare(`SELECT e.id, k.id AS run_id, e.seq, e.type, e.payload, e.time FROM events e
+      JOIN run_keys k ON k.key = e.run_key WHERE e.run_key = ? AND e.seq >= ? ORDER BY e.seq`),
+    search: db.prepare(`SELECT e.id, k.id AS run_id, e.seq, e.type, e.payload, e.time, r.goal
+      FROM event_text t JOIN events e ON e.id = t.rowid JOIN run_keys k ON k.key = e.run_key
+      JOIN runs r ON r.id = k.id WHERE event_text MATCH ? ORDER BY t.rank LIMIT ?`),
+    deleteText: db.prepare(
+      'DELETE FROM event_text WHERE rowid IN (SELECT id FROM events WHERE run_key = ? AND id <= ?)',
+    ),
+    deleteEvents: db.prepare('DELETE FROM events WHERE run_key = ?'),
+    deleteRunKey: db.prepare('DELETE FROM run_keys WHERE key = ?'),
+    deleteRun: db.prepare('DELETE FROM runs WHERE id = ?'),
+  };
+}

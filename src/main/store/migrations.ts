@@ -1,0 +1,66 @@
+// Versioned schema migrations. Each entry runs once, in order, inside a transaction, and moves
+// PRAGMA user_version to its index + 1. Never edit a shipped migration; add a new one.
+export const migrations: readonly string[] = [
+  `
+  -- Events refer to their run by a small integer key: a third of the index size of the text id.
+  CREATE TABLE run_keys (
+    key INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE
+  );
+  CREATE TABLE events (
+    id INTEGER PRIMARY KEY,
+    run_key INTEGER NOT NULL REFERENCES run_keys (key),
+    seq INTEGER NOT NULL,
+    type TEXT NOT NULL,
+    payload TEXT NOT NULL,
+    time INTEGER NOT NULL,
+    UNIQUE (run_key, seq)
+  );
+  CREATE TRIGGER events_append_only BEFORE UPDATE ON events
+  BEGIN
+    SELECT RAISE(ABORT, 'events are append-only');
+  END;
+
+  CREATE TABLE runs (
+    id TEXT PRIMARY KEY,
+    goal TEXT NOT NULL,
+    model TEXT NOT NULL,
+    status TEXT NOT NULL,
+    reason TEXT,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    ended_at INTEGER,
+    steps INTEGER NOT NULL,
+    tool_calls INTEGER NOT NULL,
+    input_tokens INTEGER NOT NULL,
+    output_tokens INTEGER NOT NULL,
+    cost REAL NOT NULL,
+    event_count INTEGER NOT NULL,
+    last_seq INTEGER NOT NULL,
+    parent_run_id TEXT,
+    parent_seq INTEGER
+  ) WITHOUT ROWID;
+  CREATE INDEX runs_by_created ON runs (created_at DESC);
+  CREATE INDEX runs_by_status ON runs (status, created_at DESC);
+
+  CREATE TABLE blobs (
+    hash TEXT PRIMARY KEY,
+    size INTEGER NOT NULL,
+    created_at INTEGER NOT NULL
+  ) WITHOUT ROWID;
+
+  -- Full-text index over events, filled behind the log (see search-index.ts); the watermark lives in meta.
+  CREATE TABLE meta (
+    key TEXT PRIMARY KEY,
+    value INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  INSERT INTO meta (key, value) VALUES ('indexed_upto', 0);
+
+  CREATE VIRTUAL TABLE event_text USING fts5(
+    text,
+    content = '',
+    contentless_delete = 1,
+    tokenize = 'unicode61 remove_diacritics 2'
+  );
+  `,
+];

@@ -1,0 +1,66 @@
+// The `runs` table's rows in snake_case, and their mapping to and from RunSummary.
+import type { RunSummary } from '../../shared/run-summary';
+
+export interface RunRow {
+  id: string;
+  goal: string;
+  model: string;
+  status: RunSummary['status'];
+  reason: string | null;
+  created_at: number;
+  updated_at: number;
+  ended_at: number | null;
+  steps: number;
+  tool_calls: number;
+  input_tokens: number;
+  output_tokens: number;
+  cost: number;
+  event_count: number;
+  last_seq: number;
+  parent_run_id: string | null;
+  parent_seq: number | null;
+}
+
+export function summaryToRow(summary: RunSummary): RunRow {
+  return {
+    id: summary.id,
+    goal: summary.goal,
+    model: summary.model,
+    status: summary.status,
+    reason: summary.reason,
+    created_at: summary.createdAt,
+    updated_at: summary.updatedAt,
+    ended_at: summary.endedAt,
+    steps: summary.steps,
+    tool_calls: summary.toolCalls,
+    input_tokens: summary.inputTokens,
+    output_tokens: summary.outputTokens,
+    cost: summary.cost,
+    event_count: summary.eventCount,
+    last_seq: summary.lastSeq,
+    parent_run_id: summary.parentRunId,
+    parent_seq: summary.parentSeq,
+  };
+}
+
+export function rowToSummary(row: RunRow): RunSummary {
+  return {
+    id: row.id,
+    goal: row.goal,
+    model: row.model,
+    status: row.status,
+    reason: row.reason,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    endedAt: row.ended_at,
+    steps: row.steps,
+    toolCalls: row.tool_calls,
+    inputTokens: row.input_tokens,
+    outputTokens: row.output_tokens,
+    cost: row.cost,
+    eventCount: row.event_count,
+    lastSeq: row.last_seq,
+    parentRunId: row.parent_run_id,
+    parentSeq: row.parent_seq,
+  };
+}

@@ -1,0 +1,70 @@
+// The full-text index trails the event log instead of slowing every append: after each commit it
+// indexes new events in its own transaction, up to a watermark kept in the database. A search first
+// catches the index up, so results are always complete, and a crash only leaves work for the next open.
+import type { EventDraft, RunEvent } from '../../shared/events';
+import { searchText } from '../../shared/search-text';
+import { resolveBlobs, type BlobStore } from './blob-store';
+import type { SqliteDatabase } from './database';
+import { insertRows } from './multi-insert';
+
+interface PendingRow {
+  id: number;
+  type: RunEvent['type'];
+  payload: string;
+}
+
+const BATCH = 5_000;
+
+export class SearchIndex {
+  private scheduled = false;
+  private readonly pending;
+  private readonly watermark;
+  private readonly advance;
+
+  constructor(
+    private readonly db: SqliteDatabase,
+    private readonly blobs: BlobStore,
+  ) {
+    this.pending = db.prepare('SELECT id, type, payload FROM events WHERE id > ? ORDER BY id LIMIT ?');
+    this.watermark = db.prepare("SELECT value FROM meta WHERE key = 'indexed_upto'").pluck();
+    this.advance = db.prepare("UPDATE meta SET value = ? WHERE key = 'indexed_upto'");
+  }
+
+  /** Indexes soon, off the caller's path; several appends in one tick cost one pass. */
+  schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      if (this.db.open) this.catchUp();
+    });
+  }
+
+  /** Indexes every event not yet indexed. Returns how many it indexed. */
+  catchUp(): number {
+    let total = 0;
+    for (;;) {
+      const count = this.db.transaction(() => this.indexBatch())();
+      total += count;
+      if (count < BATCH) return total;
+    }
+  }
+
+  indexedUpTo(): number {
+    return this.watermark.get() as number;
+  }
+
+  private indexBatch(): number {
+    const rows = this.pending.all(this.indexedUpTo(), BATCH) as PendingRow[];
+    if (rows.length === 0) return 0;
+    const values: unknown[][] = [];
+    for (const row of rows) {
+      const draft = { type: row.type, payload: resolveBlobs(JSON.parse(row.payload), this.blobs) } as EventDraft;
+      const text = searchText(draft);
+      if (text.length > 0) values.push([row.id, text]);
+    }
+    insertRows(this.db, 'event_text', ['rowid', 'text'], values);
+    this.advance.run(rows.at(-1)!.id);
+    return rows.length;
+  }
+}

@@ -1,0 +1,25 @@
+// Turns what a person types into a safe FTS5 query (every word must match, the last as a prefix),
+// and cuts a readable snippet around the first match.
+const wordPattern = /[\p{L}\p{N}_]+/gu;
+
+export function searchWords(query: string): string[] {
+  return (query.match(wordPattern) ?? []).slice(0, 16);
+}
+
+export function ftsQuery(query: string): string | undefined {
+  const words = searchWords(query);
+  if (words.length === 0) return undefined;
+  return words.map((word, index) => `"${word}"${index === words.length - 1 ? '*' : ''}`).join(' ');
+}
+
+export function snippetAround(text: string, query: string, radius = 80): string {
+  const lower = text.toLowerCase();
+  const positions = searchWords(query)
+    .map((word) => lower.indexOf(word.toLowerCase()))
+    .filter((index) => index >= 0);
+  const at = positions.length === 0 ? 0 : Math.min(...positions);
+  const start = Math.max(0, at - radius);
+  const end = Math.min(text.length, at + radius);
+  const body = text.slice(start, end).replace(/\s+/g, ' ').trim();
+  return `${start > 0 ? '…' : ''}${body}${end < text.length ? '…' : ''}`;
+}

@@ -1,0 +1,16 @@
+// The names of every request and push channel between the main process and the UI. Kept free of
+// dependencies so the sandboxed preload can bundle it without pulling in zod.
+export const requestChannels = ['app.info', 'runs.list', 'runs.get', 'runs.search', 'blobs.get'] as const;
+
+export const pushChannels = ['run.updated'] as const;
+
+export type RequestChannel = (typeof requestChannels)[number];
+export type PushChannel = (typeof pushChannels)[number];
+
+export function isRequestChannel(value: unknown): value is RequestChannel {
+  return typeof value === 'string' && (requestChannels as readonly string[]).includes(value);
+}
+
+export function isPushChannel(value: unknown): value is PushChannel {
+  return typeof value === 'string' && (pushChannels as readonly string[]).includes(value);
+}

@@ -1,0 +1,75 @@
+// The one contract between the main process and the UI. Inputs are zod schemas (validated once, at the
+// boundary: Electron IPC or the web bridge); outputs and pushes are types. The preload, the IPC
+// handlers and the web bridge are all checked against this file.
+import { z } from 'zod';
+import type { PushChannel, RequestChannel } from './channels';
+import type { ErrorInfo } from './errors';
+import { runStatusSchema, type RunEvent } from './events';
+import type { RunSummary } from './run-summary';
+
+export const runIdSchema = z.string().regex(/^run_[0-9a-z]{1,64}$/, 'a run id looks like run_…');
+export const blobHashSchema = z.string().regex(/^[0-9a-f]{64}$/, 'a blob hash is 64 hex digits');
+
+export const requestSchemas = {
+  'app.info': z.object({}).strict(),
+  'runs.list': z
+    .object({
+      limit: z.number().int().min(1).max(1000).default(200),
+      offset: z.number().int().min(0).default(0),
+      status: runStatusSchema.optional(),
+    })
+    .strict(),
+  'runs.get': z.object({ runId: runIdSchema }).strict(),
+  'runs.search': z
+    .object({ query: z.string().trim().min(1).max(500), limit: z.number().int().min(1).max(200).default(50) })
+    .strict(),
+  'blobs.get': z.object({ hash: blobHashSchema }).strict(),
+} satisfies Record<RequestChannel, z.ZodType>;
+
+export interface AppInfo {
+  version: string;
+  home: string;
+  host: 'electron' | 'web';
+}
+
+export interface RunDetail {
+  summary: RunSummary;
+  /** Events in order; large text stays as blob references, fetched with `blobs.get`. */
+  events: RunEvent[];
+}
+
+export interface SearchHit {
+  runId: string;
+  seq: number;
+  type: RunEvent['type'];
+  goal: string;
+  snippet: string;
+}
+
+export interface BlobText {
+  hash: string;
+  text: string;
+}
+
+export interface ResponseTypes {
+  'app.info': AppInfo;
+  'runs.list': RunSummary[];
+  'runs.get': RunDetail;
+  'runs.search': SearchHit[];
+  'blobs.get': BlobText;
+}
+
+export interface PushTypes {
+  'run.updated': { run: RunSummary; events: RunEvent[] };
+}
+
+export type RequestInput<C extends RequestChannel> = z.input<(typeof requestSchemas)[C]>;
+export type ParsedInput<C extends RequestChannel> = z.output<(typeof requestSchemas)[C]>;
+export type RequestOutput<C extends RequestChannel> = ResponseTypes[C];
+export type ApiResult<T> = { ok: true; value: T } | { ok: false; error: ErrorInfo };
+
+/** What `window.api` is in Electron, and what the web bridge client implements in a browser. */
+export interface LooplabBridge {
+  call<C extends RequestChannel>(channel: C, input: RequestInput<C>): Promise<ApiResult<RequestOutput<C>>>;
+  subscribe<P extends PushChannel>(channel: P, listener: (payload: PushTypes[P]) => void): () => void;
+}

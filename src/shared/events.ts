@@ -1,0 +1,127 @@
+// The event log's vocabulary. A run is nothing but an ordered list of these events; every view of a
+// run (its state, its graph, the CLI's output) is derived from them by pure functions.
+import { z } from 'zod';
+
+/** Strings longer than this are stored once as content-addressed blobs instead of inline. */
+export const BLOB_THRESHOLD_BYTES = 8 * 1024;
+export const BLOB_PREVIEW_CHARS = 240;
+
+export const blobRefSchema = z.object({
+  $blob: z.string().regex(/^[0-9a-f]{64}$/),
+  size: z.number().int().nonnegative(),
+  preview: z.string(),
+});
+export type BlobRef = z.infer<typeof blobRefSchema>;
+
+/** Free text that may be large: inline when small, a blob reference once stored. */
+export const contentSchema = z.union([z.string(), blobRefSchema]);
+export type Content = z.infer<typeof contentSchema>;
+
+// Short fields are bounded below the blob threshold so that only `content` fields and free-form
+// arguments can ever become blob references.
+const name = z.string().min(1).max(512);
+const ref = z.string().min(1).max(128);
+const count = z.number().int().nonnegative();
+
+export const runStatuses = ['running', 'waiting', 'finished', 'failed', 'stalled', 'stopped', 'interrupted'] as const;
+export const runStatusSchema = z.enum(runStatuses);
+export type RunStatus = z.infer<typeof runStatusSchema>;
+export const terminalStatuses: readonly RunStatus[] = ['finished', 'failed', 'stalled', 'stopped'];
+
+export const usageSchema = z.object({
+  inputTokens: count,
+  outputTokens: count,
+  cost: z.number().nonnegative().default(0),
+});
+export type Usage = z.infer<typeof usageSchema>;
+
+export const toolCallSchema = z.object({ id: ref, name, args: z.unknown() });
+export type ToolCall = z.infer<typeof toolCallSchema>;
+
+export const forkPointSchema = z.object({ runId: ref, seq: count });
+
+export const eventPayloadSchemas = {
+  'run.created': z.object({
+    goal: contentSchema,
+    model: name,
+    parent: forkPointSchema.optional(),
+    origin: z.enum(['new', 'fork', 'replay', 'spec']).default('new'),
+  }),
+  'run.status': z.object({ status: runStatusSchema, reason: contentSchema.optional() }),
+  'message.user': z.object({ text: contentSchema }),
+  'model.started': z.object({ callId: ref, model: name }),
+  'model.finished': z.object({
+    callId: ref,
+    text: contentSchema,
+    toolCalls: z.array(toolCallSchema).default([]),
+    finishReason: z.enum(['stop', 'tool_calls', 'length', 'error', 'interrupted']),
+    usage: usageSchema,
+    error: contentSchema.optional(),
+  }),
+  'tool.started': z.object({ callId: ref, tool: name, args: z.unknown() }),
+  'tool.finished': z.object({ callId: ref, output: contentSchema, isError: z.boolean() }),
+  'approval.requested': z.object({ callId: ref, tool: name, summary: contentSchema, rule: name.optional() }),
+  'approval.resolved': z.object({
+    callId: ref,
+    decision: z.enum(['approved', 'rejected']),
+    feedback: contentSchema.optional(),
+  }),
+  'job.started': z.object({ jobId: ref, callId: ref.optional(), command: contentSchema, gpu: z.boolean() }),
+  'job.metric': z.object({ jobId: ref, step: count.optional(), values: z.record(z.string().max(128), z.number()) }),
+  'job.finished': z.object({
+    jobId: ref,
+    status: z.enum(['succeeded', 'failed', 'cancelled']),
+    exitCode: z.number().int().nullable(),
+  }),
+  'evaluation.recorded': z.object({
+    evalId: ref,
+    metric: name,
+    value: z.number(),
+    target: z.number().optional(),
+    attempt: count.optional(),
+  }),
+  'context.compacted': z.object({ tokensBefore: count, tokensAfter: count, summary: contentSchema }),
+  'plan.updated': z.object({
+    items: z.array(z.object({ text: name, status: z.enum(['pending', 'in_progress', 'done']) })),
+  }),
+} as const;
+
+export type EventType = keyof typeof eventPayloadSchemas;
+export type EventPayload<T extends EventType> = z.infer<(typeof eventPayloadSchemas)[T]>;
+export const eventTypes = Object.keys(eventPayloadSchemas) as EventType[];
+
+/** An event before the store gives it a place in its run. */
+export type EventDraft = { [T in EventType]: { type: T; payload: EventPayload<T>; time?: number } }[EventType];
+
+/** An event as stored: its run, its position (seq, from 0) and the time it was recorded (ms). */
+export type RunEvent = {
+  [T in EventType]: { runId: string; seq: number; time: number; type: T; payload: EventPayload<T> };
+}[EventType];
+
+const draftSchema = z.discriminatedUnion(
+  'type',
+  eventTypes.map((type) =>
+    z.object({ type: z.literal(type), payload: eventPayloadSchemas[type], time: z.number().int().optional() }),
+  ) as unknown as [z.ZodObject, ...z.ZodObject[]],
+);
+
+/** Validates an event draft, filling defaults; throws a ZodError naming the bad field. */
+export function parseDraft(value: unknown): EventDraft {
+  return draftSchema.parse(value) as EventDraft;
+}
+
+export function isBlobRef(value: unknown): value is BlobRef {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { $blob?: unknown }).$blob === 'string' &&
+    typeof (value as { size?: unknown }).size === 'number'
+  );
+}
+
+/** The text of a content field, or its preview when it is stored as a blob. */
+export function previewText(content: Content | undefined, maxChars = BLOB_PREVIEW_CHARS): string {
+  if (content === undefined) return '';
+  const text = typeof content === 'string' ? content : content.preview;
+  return text.length > maxChars ? `${text.slice(0, maxChars - 1)}…` : text;
+}

@@ -1,0 +1,198 @@
+// Turns a run's events into the graph the UI draws: one node per model call, tool call, approval,
+// job, evaluation, user message and compaction; edges for what followed what, and for a fork's parent.
+import { previewText, type RunEvent, type Usage } from './events';
+
+export type NodeKind =
+  'start' | 'parent' | 'message' | 'model' | 'tool' | 'approval' | 'job' | 'evaluation' | 'compaction';
+
+export type NodeStatus = 'running' | 'done' | 'error' | 'waiting' | 'rejected';
+
+export interface GraphNode {
+  id: string;
+  kind: NodeKind;
+  label: string;
+  status: NodeStatus;
+  /** The events that make up this node, in order; the UI loads their full payloads on demand. */
+  seqs: number[];
+  startedAt: number;
+  endedAt: number | null;
+  usage: Usage | null;
+  metrics: Record<string, number[]> | null;
+}
+
+export interface GraphEdge {
+  id: string;
+  source: string;
+  target: string;
+  kind: 'next' | 'fork';
+}
+
+export interface RunGraph {
+  nodes: GraphNode[];
+  edges: GraphEdge[];
+}
+
+interface Builder {
+  nodes: Map<string, GraphNode>;
+  edges: GraphEdge[];
+  /** The last node on the main line of the run (start, message, model call, evaluation...). */
+  anchor: string | null;
+  /** Branches off the anchor in the current turn (approvals, tools, jobs): the next main-line node follows all of them. */
+  leaves: string[];
+  /** Which model call asked for each tool call id. */
+  callOwner: Map<string, string>;
+}
+
+function addEdge(builder: Builder, source: string, target: string, kind: GraphEdge['kind'] = 'next'): void {
+  builder.edges.push({ id: `${source}->${target}`, source, target, kind });
+}
+
+function addNode(builder: Builder, event: RunEvent, id: string, kind: NodeKind, label: string): GraphNode {
+  const node: GraphNode = {
+    id,
+    kind,
+    label,
+    status: 'running',
+    seqs: [event.seq],
+    startedAt: event.time,
+    endedAt: null,
+    usage: null,
+    metrics: null,
+  };
+  builder.nodes.set(id, node);
+  return node;
+}
+
+/** A main-line node: follows every leaf of the previous turn, or the anchor when there were none. */
+function addMainNode(builder: Builder, event: RunEvent, id: string, kind: NodeKind, label: string): GraphNode {
+  const node = addNode(builder, event, id, kind, label);
+  const sources = builder.leaves.length > 0 ? builder.leaves : builder.anchor === null ? [] : [builder.anchor];
+  for (const source of sources) addEdge(builder, source, id);
+  builder.anchor = id;
+  builder.leaves = [];
+  return node;
+}
+
+/** A branch node: hangs off a given parent (or the anchor) and becomes a leaf of the current turn. */
+function addBranchNode(
+  builder: Builder,
+  event: RunEvent,
+  id: string,
+  kind: NodeKind,
+  label: string,
+  parent: string | undefined,
+): GraphNode {
+  const node = addNode(builder, event, id, kind, label);
+  const source = parent ?? builder.anchor;
+  if (source !== null) addEdge(builder, source, id);
+  builder.leaves = builder.leaves.filter((leaf) => leaf !== source);
+  builder.leaves.push(id);
+  return node;
+}
+
+function finish(builder: Builder, id: string, event: RunEvent, status: NodeStatus): GraphNode | undefined {
+  const node = builder.nodes.get(id);
+  if (node === undefined) return undefined;
+  node.seqs.push(event.seq);
+  node.status = status;
+  node.endedAt = event.time;
+  return node;
+}
+
+function apply(builder: Builder, event: RunEvent): void {
+  switch (event.type) {
+    case 'run.created': {
+      addMainNode(builder, event, 'start', 'start', previewText(event.payload.goal, 80));
+      builder.nodes.get('start')!.status = 'done';
+      const parent = event.payload.parent;
+      if (parent !== undefined) {
+        const id = `parent:${parent.runId}:${parent.seq}`;
+        const node = addNode(builder, event, id, 'parent', `${parent.runId} @ ${parent.seq}`);
+        node.status = 'done';
+        addEdge(builder, id, 'start', 'fork');
+      }
+      return;
+    }
+    case 'message.user':
+      addMainNode(builder, event, `message:${event.seq}`, 'message', previewText(event.payload.text, 80)).status =
+        'done';
+      return;
+    case 'model.started':
+      addMainNode(builder, event, `model:${event.payload.callId}`, 'model', event.payload.model);
+      return;
+    case 'model.finished': {
+      const failed = event.payload.finishReason === 'error' || event.payload.finishReason === 'interrupted';
+      const node = finish(builder, `model:${event.payload.callId}`, event, failed ? 'error' : 'done');
+      if (node !== undefined) node.usage = event.payload.usage;
+      for (const call of event.payload.toolCalls) builder.callOwner.set(call.id, `model:${event.payload.callId}`);
+      return;
+    }
+    case 'approval.requested': {
+      const { callId, tool } = event.payload;
+      const node = addBranchNode(builder, event, `approval:${callId}`, 'approval', tool, builder.callOwner.get(callId));
+      node.status = 'waiting';
+      return;
+    }
+    case 'approval.resolved': {
+      const approved = event.payload.decision === 'approved';
+      finish(builder, `approval:${event.payload.callId}`, event, approved ? 'done' : 'rejected');
+      return;
+    }
+    case 'tool.started': {
+      const { callId, tool } = event.payload;
+      const approval = `approval:${callId}`;
+      const parent = builder.nodes.has(approval) ? approval : builder.callOwner.get(callId);
+      addBranchNode(builder, event, `tool:${callId}`, 'tool', tool, parent);
+      return;
+    }
+    case 'tool.finished':
+      finish(builder, `tool:${event.payload.callId}`, event, event.payload.isError ? 'error' : 'done');
+      return;
+    case 'job.started': {
+      const { jobId, callId } = event.payload;
+      const parent = callId === undefined ? undefined : `tool:${callId}`;
+      const label = previewText(event.payload.command, 60);
+      addBranchNode(
+        builder,
+        event,
+        `job:${jobId}`,
+        'job',
+        label,
+        parent && builder.nodes.has(parent) ? parent : undefined,
+      );
+      return;
+    }
+    case 'job.metric': {
+      const node = builder.nodes.get(`job:${event.payload.jobId}`);
+      if (node === undefined) return;
+      node.metrics ??= {};
+      for (const [key, value] of Object.entries(event.payload.values)) (node.metrics[key] ??= []).push(value);
+      return;
+    }
+    case 'job.finished': {
+      const status = event.payload.status === 'succeeded' ? 'done' : 'error';
+      finish(builder, `job:${event.payload.jobId}`, event, status);
+      return;
+    }
+    case 'evaluation.recorded': {
+      const { evalId, metric, value } = event.payload;
+      addMainNode(builder, event, `evaluation:${evalId}`, 'evaluation', `${metric} = ${value}`).status = 'done';
+      return;
+    }
+    case 'context.compacted': {
+      const { tokensBefore, tokensAfter } = event.payload;
+      const label = `${tokensBefore} → ${tokensAfter} tokens`;
+      addMainNode(builder, event, `compaction:${event.seq}`, 'compaction', label).status = 'done';
+      return;
+    }
+    case 'run.status':
+    case 'plan.updated':
+      return;
+  }
+}
+
+export function buildGraph(events: readonly RunEvent[]): RunGraph {
+  const builder: Builder = { nodes: new Map(), edges: [], anchor: null, leaves: [], callOwner: new Map() };
+  for (const event of events) apply(builder, event);
+  return { nodes: [...builder.nodes.values()], edges: builder.edges };
+}

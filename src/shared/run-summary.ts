@@ -1,0 +1,94 @@
+// A run's summary folded from its events. The store keeps it in the `runs` table incrementally and can
+// rebuild the table from `events` with the same function, so the two can never disagree.
+import { previewText, terminalStatuses, type RunEvent, type RunStatus } from './events';
+
+export interface RunSummary {
+  id: string;
+  goal: string;
+  model: string;
+  status: RunStatus;
+  reason: string | null;
+  createdAt: number;
+  updatedAt: number;
+  endedAt: number | null;
+  steps: number;
+  toolCalls: number;
+  inputTokens: number;
+  outputTokens: number;
+  cost: number;
+  eventCount: number;
+  lastSeq: number;
+  parentRunId: string | null;
+  parentSeq: number | null;
+}
+
+const GOAL_CHARS = 500;
+
+export function emptySummary(runId: string, time: number): RunSummary {
+  return {
+    id: runId,
+    goal: '',
+    model: '',
+    status: 'running',
+    reason: null,
+    createdAt: time,
+    updatedAt: time,
+    endedAt: null,
+    steps: 0,
+    toolCalls: 0,
+    inputTokens: 0,
+    outputTokens: 0,
+    cost: 0,
+    eventCount: 0,
+    lastSeq: -1,
+    parentRunId: null,
+    parentSeq: null,
+  };
+}
+
+export function summarize(previous: RunSummary | undefined, event: RunEvent): RunSummary {
+  return summarizeInto(previous === undefined ? emptySummary(event.runId, event.time) : { ...previous }, event);
+}
+
+/** Folds one event into a summary the caller owns (no copy: for folding many events at once). */
+export function summarizeInto(next: RunSummary, event: RunEvent): RunSummary {
+  next.updatedAt = event.time;
+  next.eventCount += 1;
+  next.lastSeq = event.seq;
+  switch (event.type) {
+    case 'run.created':
+      next.goal = previewText(event.payload.goal, GOAL_CHARS);
+      next.model = event.payload.model;
+      next.createdAt = event.time;
+      next.parentRunId = event.payload.parent?.runId ?? null;
+      next.parentSeq = event.payload.parent?.seq ?? null;
+      return next;
+    case 'run.status':
+      next.status = event.payload.status;
+      next.reason = event.payload.reason === undefined ? null : previewText(event.payload.reason, GOAL_CHARS);
+      next.endedAt = terminalStatuses.includes(event.payload.status) ? event.time : null;
+      return next;
+    case 'model.started':
+      next.model = event.payload.model;
+      return next;
+    case 'model.finished':
+      next.steps += 1;
+      next.inputTokens += event.payload.usage.inputTokens;
+      next.outputTokens += event.payload.usage.outputTokens;
+      next.cost += event.payload.usage.cost;
+      return next;
+    case 'tool.started':
+      next.toolCalls += 1;
+      return next;
+    default:
+      return next;
+  }
+}
+
+export function summarizeAll(events: readonly RunEvent[]): RunSummary | undefined {
+  const [first] = events;
+  if (first === undefined) return undefined;
+  const summary = emptySummary(first.runId, first.time);
+  for (const event of events) summarizeInto(summary, event);
+  return summary;
+}

@@ -1,0 +1,37 @@
+// What of an event is worth finding by full-text search: the words a person or a model wrote and
+// what the tools printed. Taken from the draft, before large text is moved out to blobs.
+import type { Content, EventDraft } from './events';
+
+function text(content: Content | undefined): string {
+  if (content === undefined) return '';
+  return typeof content === 'string' ? content : content.preview;
+}
+
+/** Caps the indexed text so a pathological output cannot bloat the index; the blob keeps it all. */
+export const SEARCH_TEXT_MAX_CHARS = 256 * 1024;
+
+export function searchText(draft: EventDraft): string {
+  const full = extract(draft);
+  return full.length > SEARCH_TEXT_MAX_CHARS ? full.slice(0, SEARCH_TEXT_MAX_CHARS) : full;
+}
+
+function extract(draft: EventDraft): string {
+  switch (draft.type) {
+    case 'run.created':
+      return text(draft.payload.goal);
+    case 'message.user':
+      return text(draft.payload.text);
+    case 'model.finished':
+      return [text(draft.payload.text), ...draft.payload.toolCalls.map((call) => JSON.stringify(call.args))].join('\n');
+    case 'tool.finished':
+      return text(draft.payload.output);
+    case 'approval.resolved':
+      return text(draft.payload.feedback);
+    case 'context.compacted':
+      return text(draft.payload.summary);
+    case 'run.status':
+      return text(draft.payload.reason);
+    default:
+      return '';
+  }
+}
