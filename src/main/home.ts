@@ -2,7 +2,7 @@
 // Chosen by --home, else LOOPLAB_HOME, else the platform's app-data folder (Electron's userData).
 import { mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join, posix, resolve, win32 } from 'node:path';
 
 export const APP_NAME = 'Looplab';
 
@@ -23,9 +23,9 @@ interface HomeSources {
 
 /** Where Electron's app.getPath('userData') points for an app named Looplab. */
 export function platformDataFolder(platform: NodeJS.Platform, env: NodeJS.ProcessEnv, userHome: string): string {
-  if (platform === 'darwin') return join(userHome, 'Library', 'Application Support', APP_NAME);
-  if (platform === 'win32') return join(env.APPDATA ?? join(userHome, 'AppData', 'Roaming'), APP_NAME);
-  return join(env.XDG_CONFIG_HOME ?? join(userHome, '.config'), APP_NAME);
+  if (platform === 'win32') return win32.join(env.APPDATA ?? win32.join(userHome, 'AppData', 'Roaming'), APP_NAME);
+  if (platform === 'darwin') return posix.join(userHome, 'Library', 'Application Support', APP_NAME);
+  return posix.join(env.XDG_CONFIG_HOME ?? posix.join(userHome, '.config'), APP_NAME);
 }
 
 export function resolveHome(sources: HomeSources = {}): string {

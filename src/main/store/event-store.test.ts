@@ -135,6 +135,27 @@ describe('event store', () => {
   });
 });
 
+describe('events from other processes', () => {
+  it('publishes what another connection committed, once, and not its own appends again', () => {
+    const other = openStore(home.paths);
+    const heard: [string, number[]][] = [];
+    opened.store.subscribe(({ run, events }) => heard.push([run.id, events.map((event) => event.seq)]));
+    expect(opened.store.pollExternal()).toBe(0);
+    const foreign = recordSampleRun(other.store);
+    const own = opened.store.createRun({ goal: 'mine', model: 'scripted/x', origin: 'new' }).runId;
+    expect(opened.store.pollExternal()).toBe(23);
+    expect(opened.store.pollExternal()).toBe(0);
+    other.store.append(foreign, [{ type: 'message.user', payload: { text: 'one more thing' } }]);
+    expect(opened.store.pollExternal()).toBe(1);
+    other.close();
+    expect(heard).toEqual([
+      [own, [0]],
+      [foreign, Array.from({ length: 23 }, (_, index) => index)],
+      [foreign, [23]],
+    ]);
+  });
+});
+
 describe('crash safety', () => {
   it('loses no committed event when the process is killed mid-transaction', async () => {
     opened.close();

@@ -61,6 +61,11 @@ export class EventStore {
   private readonly listeners = new Set<AppendListener>();
   private readonly statements: ReturnType<typeof prepareStatements>;
   private readonly index: SearchIndex;
+  /** Events with ids up to here have been published (or were there when the store opened). */
+  private publishedUpTo: number;
+  /** Id ranges this process appended beyond publishedUpTo: published already, skipped by pollExternal. */
+  private ownRanges: [number, number][] = [];
+  private dataVersion: number;
 
   constructor(
     private readonly db: SqliteDatabase,
@@ -69,6 +74,8 @@ export class EventStore {
     this.statements = prepareStatements(db);
     this.index = new SearchIndex(db, blobs);
     this.index.schedule();
+    this.publishedUpTo = this.statements.lastId.get() as number;
+    this.dataVersion = this.statements.dataVersion.get() as number;
   }
 
   /** Starts a run: generates its id and records `run.created` as event 0. */
@@ -83,10 +90,38 @@ export class EventStore {
     if (drafts.length === 0) return [];
     // Blob files are written (and synced) before the transaction that refers to them commits.
     const prepared = drafts.map((draft) => this.prepare(draft));
-    const batch = this.db.transaction(() => this.insert(runId, prepared))();
+    const { batch, firstId, lastId } = this.db.transaction(() => this.insert(runId, prepared))();
     this.index.schedule();
-    for (const listener of this.listeners) listener(batch);
+    if (firstId === this.publishedUpTo + 1) this.publishedUpTo = lastId;
+    else this.ownRanges.push([firstId, lastId]);
+    this.publish(batch);
     return batch.events;
+  }
+
+  /**
+   * Publishes events that other processes committed (a `looplab` command beside the app) since the
+   * last look. Cheap when nothing changed: one PRAGMA. Returns how many events it published.
+   */
+  pollExternal(limit = 10_000): number {
+    const version = this.statements.dataVersion.get() as number;
+    if (version === this.dataVersion && this.ownRanges.length === 0) return 0;
+    this.dataVersion = version;
+    const rows = this.statements.eventsAfter.all(this.publishedUpTo, limit) as EventRow[];
+    if (rows.length === 0) return 0;
+    const foreign = rows.filter((row) => !this.ownRanges.some(([from, to]) => row.id >= from && row.id <= to));
+    this.publishedUpTo = rows.at(-1)!.id;
+    this.ownRanges = this.ownRanges.filter(([, to]) => to > this.publishedUpTo);
+    const byRun = new Map<string, EventRow[]>();
+    for (const row of foreign) byRun.set(row.run_id, [...(byRun.get(row.run_id) ?? []), row]);
+    for (const [runId, runRows] of byRun) {
+      const run = this.getRun(runId);
+      if (run !== undefined) this.publish({ run, events: runRows.map(rowToEvent) });
+    }
+    return foreign.length + (rows.length === limit ? this.pollExternal(limit) : 0);
+  }
+
+  private publish(batch: AppendedBatch): void {
+    for (const listener of this.listeners) listener(batch);
   }
 
   subscribe(listener: AppendListener): () => void {
@@ -189,7 +224,10 @@ export class EventStore {
     return { draft, payload, json: JSON.stringify(payload), blobs };
   }
 
-  private insert(runId: string, prepared: readonly Prepared[]): AppendedBatch {
+  private insert(
+    runId: string,
+    prepared: readonly Prepared[],
+  ): { batch: AppendedBatch; firstId: number; lastId: number } {
     const { lastSeq, lastId, getRun, upsertRun, insertRunKey } = this.statements;
     let key = this.runKey(runId);
     if (key === undefined) {
@@ -203,6 +241,7 @@ export class EventStore {
     const summary = row === undefined ? emptySummary(runId, prepared[0]!.draft.time ?? Date.now()) : rowToSummary(row);
     // Ids are given here, under the write lock, so that rows can be inserted many per statement.
     let id = lastId.get() as number;
+    const firstId = id + 1;
     const now = Date.now();
     const events: RunEvent[] = [];
     const eventRows: unknown[][] = [];
@@ -220,7 +259,7 @@ export class EventStore {
     insertRows(this.db, 'events', ['id', 'run_key', 'seq', 'type', 'payload', 'time'], eventRows);
     insertRows(this.db, 'blobs', ['hash', 'size', 'created_at'], blobRows, 'OR IGNORE');
     upsertRun.run(summaryToRow(summary));
-    return { run: summary, events };
+    return { batch: { run: summary, events }, firstId, lastId: id };
   }
 }
 
@@ -241,6 +280,9 @@ function prepareStatements(db: SqliteDatabase) {
     runKeys: db.prepare('SELECT key FROM run_keys').pluck(),
     lastSeq: db.prepare('SELECT max(seq) FROM events WHERE run_key = ?').pluck(),
     lastId: db.prepare('SELECT coalesce(max(id), 0) FROM events').pluck(),
+    dataVersion: db.prepare('PRAGMA data_version').pluck(),
+    eventsAfter: db.prepare(`SELECT e.id, k.id AS run_id, e.seq, e.type, e.payload, e.time FROM events e
+      JOIN run_keys k ON k.key = e.run_key WHERE e.id > ? ORDER BY e.id LIMIT ?`),
     hasBlob: db.prepare('SELECT 1 FROM blobs WHERE hash = ?'),
     getRun: db.prepare('SELECT * FROM runs WHERE id = ?'),
     upsertRun: db.prepare(`INSERT OR REPLACE INTO runs VALUES (@id, @goal, @model, @status, @reason, @created_at,

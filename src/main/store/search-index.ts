@@ -36,7 +36,13 @@ export class SearchIndex {
     this.scheduled = true;
     setImmediate(() => {
       this.scheduled = false;
-      if (this.db.open) this.catchUp();
+      if (!this.db.open) return;
+      try {
+        this.catchUp();
+      } catch (error) {
+        // The log is intact; only search lags. The next append or search tries again.
+        console.error(`Looplab: indexing events for search failed: ${String(error)}`);
+      }
     });
   }
 
@@ -54,12 +60,22 @@ export class SearchIndex {
     return this.watermark.get() as number;
   }
 
+  /** The payload with blobs inlined; a missing blob file is indexed by its preview rather than lost. */
+  private fullPayload(json: string): unknown {
+    const payload: unknown = JSON.parse(json);
+    try {
+      return resolveBlobs(payload, this.blobs);
+    } catch {
+      return payload;
+    }
+  }
+
   private indexBatch(): number {
     const rows = this.pending.all(this.indexedUpTo(), BATCH) as PendingRow[];
     if (rows.length === 0) return 0;
     const values: unknown[][] = [];
     for (const row of rows) {
-      const draft = { type: row.type, payload: resolveBlobs(JSON.parse(row.payload), this.blobs) } as EventDraft;
+      const draft = { type: row.type, payload: this.fullPayload(row.payload) } as EventDraft;
       const text = searchText(draft);
       if (text.length > 0) values.push([row.id, text]);
     }

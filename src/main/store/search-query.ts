@@ -1,10 +1,6 @@
 // Turns what a person types into a safe FTS5 query (every word must match, the last as a prefix),
 // and cuts a readable snippet around the first match.
-const wordPattern = /[\p{L}\p{N}_]+/gu;
-
-export function searchWords(query: string): string[] {
-  return (query.match(wordPattern) ?? []).slice(0, 16);
-}
+import { searchWords } from '../../shared/search-words';
 
 export function ftsQuery(query: string): string | undefined {
   const words = searchWords(query);
