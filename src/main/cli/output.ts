@@ -1,0 +1,62 @@
+// Human-readable output of the CLI: a table of runs, and a run with one line per event, in the same
+// words as the UI (src/shared/describe-event.ts, src/shared/format.ts).
+import { describeEvent } from '../../shared/describe-event';
+import type { RunEvent } from '../../shared/events';
+import {
+  formatClock,
+  formatCompact,
+  formatCost,
+  formatDateTime,
+  formatDuration,
+  oneLine,
+  runDuration,
+  totalTokens,
+} from '../../shared/format';
+import type { RunSummary } from '../../shared/run-summary';
+
+function table(rows: string[][]): string {
+  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
+  return rows
+    .map((row) =>
+      row
+        .map((cell, column) => cell.padEnd(widths[column]!))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
+}
+
+export function formatRunList(runs: readonly RunSummary[], home: string): string {
+  if (runs.length === 0) return `No runs yet in ${home}.\n`;
+  const header = ['ID', 'STATUS', 'MODEL', 'STEPS', 'TOKENS', 'COST', 'TIME', 'CREATED', 'GOAL'];
+  const rows = runs.map((run) => [
+    run.id,
+    run.status,
+    run.model,
+    String(run.steps),
+    formatCompact(totalTokens(run)),
+    run.cost > 0 ? formatCost(run.cost) : '-',
+    formatDuration(runDuration(run)),
+    formatDateTime(run.createdAt).slice(0, 16),
+    oneLine(run.goal, 60),
+  ]);
+  return `${table([header, ...rows])}\n`;
+}
+
+export function formatRunShow(run: RunSummary, events: readonly RunEvent[]): string {
+  const tokens = `${formatCompact(run.inputTokens)} in / ${formatCompact(run.outputTokens)} out`;
+  const lines = [
+    `${run.id}  ${run.status}${run.reason === null ? '' : ` (${run.reason})`}`,
+    `goal:   ${run.goal}`,
+    `model:  ${run.model}`,
+    `steps:  ${run.steps}  tool calls: ${run.toolCalls}  tokens: ${tokens}  cost: ${run.cost > 0 ? formatCost(run.cost) : '-'}  time: ${formatDuration(runDuration(run))}`,
+  ];
+  if (run.parentRunId !== null) lines.push(`fork of: ${run.parentRunId} at seq ${run.parentSeq}`);
+  lines.push('');
+  for (const event of events) {
+    lines.push(
+      `${String(event.seq).padStart(5)}  ${formatClock(event.time)}  ${event.type.padEnd(19)}  ${describeEvent(event).text}`,
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,66 @@
+// The Electron composition root: it only wires services together. Everything behind it is tested in
+// Node; see docs/ARCHITECTURE.md.
+import { app, BrowserWindow, dialog } from 'electron';
+import { join } from 'node:path';
+import { formatError, AppError } from '../shared/errors';
+import { createApp, type App } from './app';
+import { registerIpc } from './electron/ipc';
+import { createWindow, isTrustedUrl, lockDownSession, type WindowPaths } from './electron/window';
+
+app.setName('Looplab');
+if (process.env.LOOPLAB_HOME !== undefined && process.env.LOOPLAB_HOME !== '') {
+  app.setPath('userData', process.env.LOOPLAB_HOME);
+}
+
+const paths: WindowPaths = {
+  preload: join(import.meta.dirname, '../preload/index.cjs'),
+  rendererIndex: join(import.meta.dirname, '../renderer/index.html'),
+  devServerUrl: process.env.ELECTRON_RENDERER_URL,
+};
+
+let looplab: App | undefined;
+let disposeIpc: (() => void) | undefined;
+
+function start(): void {
+  lockDownSession();
+  looplab = createApp({
+    home: app.getPath('userData'),
+    host: 'electron',
+    watchExternalMs: 500,
+    // Set by `npm start`: better-sqlite3 built for Electron's ABI, kept apart from Node's build.
+    nativeBinding: process.env.LOOPLAB_SQLITE_BINDING,
+  });
+  disposeIpc = registerIpc(
+    looplab.handlers,
+    looplab.pushes,
+    () => BrowserWindow.getAllWindows(),
+    (url) => isTrustedUrl(paths, url),
+  );
+  createWindow(paths);
+}
+
+app.on('web-contents-created', (_event, contents) => {
+  contents.on('will-attach-webview', (event) => event.preventDefault());
+});
+
+app
+  .whenReady()
+  .then(start)
+  .catch((error: unknown) => {
+    const message = error instanceof AppError ? formatError(error.toInfo()) : String(error);
+    dialog.showErrorBox('Looplab could not start', message);
+    app.exit(1);
+  });
+
+app.on('activate', () => {
+  if (looplab !== undefined && BrowserWindow.getAllWindows().length === 0) createWindow(paths);
+});
+
+app.on('window-all-closed', () => {
+  if (process.platform !== 'darwin') app.quit();
+});
+
+app.on('will-quit', () => {
+  disposeIpc?.();
+  looplab?.close();
+});

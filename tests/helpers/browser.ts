@@ -1,0 +1,32 @@
+// Debian's Chromium for UI tests. Where LOOPLAB_REQUIRE_BROWSER=1 (CI), a missing browser fails the
+// suite instead of skipping it.
+import { existsSync } from 'node:fs';
+import { chromium, type Browser } from 'playwright-core';
+
+const candidates = [process.env.LOOPLAB_CHROMIUM, '/usr/bin/chromium', '/usr/lib/chromium/chromium'];
+
+export const chromiumPath = candidates.find(
+  (path): path is string => path !== undefined && path !== '' && existsSync(path),
+);
+export const browserRequired = process.env.LOOPLAB_REQUIRE_BROWSER === '1';
+/** True when browser tests should be skipped: no Chromium here and none required. */
+export const skipBrowser = chromiumPath === undefined && !browserRequired;
+
+export async function launchChromium(): Promise<Browser> {
+  if (chromiumPath === undefined) {
+    throw new Error('Chromium is required (LOOPLAB_REQUIRE_BROWSER=1) but not installed: apt-get install -y chromium');
+  }
+  return chromium.launch({
+    executablePath: chromiumPath,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
+}
