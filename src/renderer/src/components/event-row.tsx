@@ -1,0 +1,69 @@
+// One event in a run's timeline: seq, time, type and a one-line description; blob-stored text shows
+// its preview and can load in full; a click expands the event's text and arguments.
+import { memo, useEffect, useRef, useState } from 'react';
+import { isBlobRef, type RunEvent } from '../../../shared/events';
+import { argBlobs, contentFields, describeEvent, eventArgs, withBlobPreviews } from '../../../shared/describe-event';
+import { formatClock } from '../../../shared/format';
+import { BlobContent } from './blob-content';
+
+interface EventRowProps {
+  event: RunEvent;
+  focused: boolean;
+}
+
+export const EventRow = memo(function EventRow({ event, focused }: EventRowProps) {
+  const ref = useRef<HTMLLIElement>(null);
+  const [expanded, setExpanded] = useState(false);
+  useEffect(() => {
+    if (focused) ref.current?.scrollIntoView({ block: 'center' });
+  }, [focused]);
+
+  const description = describeEvent(event);
+  const fields = contentFields(event);
+  const args = eventArgs(event);
+  const blobs = [...fields.filter((field) => isBlobRef(field.content)), ...argBlobs(event)];
+  const inline = fields.filter((field) => !isBlobRef(field.content));
+  const expandable = inline.length > 0 || args !== undefined;
+  const category = event.type.split('.')[0];
+
+  return (
+    <li
+      ref={ref}
+      className={`event-row tone-${description.tone}${focused ? ' focused' : ''}`}
+      data-testid="event-row"
+      data-seq={event.seq}
+    >
+      <button
+        type="button"
+        className="event-line"
+        aria-expanded={expandable ? expanded : undefined}
+        disabled={!expandable}
+        onClick={() => setExpanded((value) => !value)}
+      >
+        <span className="event-seq mono">{event.seq}</span>
+        <span className="event-time mono">{formatClock(event.time)}</span>
+        <span className={`event-type mono type-${category}`}>{event.type}</span>
+        <span className="event-text" title={description.text}>
+          {description.text}
+        </span>
+      </button>
+      {blobs.length > 0 && (
+        <div className="event-blobs">
+          {blobs.map((blob) => (
+            <BlobContent key={blob.label} label={blob.label} content={blob.content} />
+          ))}
+        </div>
+      )}
+      {expanded && (
+        <div className="event-details">
+          {inline.map((field) => (
+            <BlobContent key={field.label} label={field.label} content={field.content} />
+          ))}
+          {args !== undefined && (
+            <BlobContent label="args" content={JSON.stringify(withBlobPreviews(args), null, 2) ?? ''} />
+          )}
+        </div>
+      )}
+    </li>
+  );
+});

@@ -1,0 +1,57 @@
+// The runs list, newest first, with its loading, error and empty states.
+import type { RunSummary } from '../../../shared/run-summary';
+import type { Loadable } from '../hooks/loadable';
+import { useNow } from '../hooks/use-now';
+import { ErrorBox } from './error-box';
+import { LoadingLine } from './loading-line';
+import { runOptionId, RunRow } from './run-row';
+
+interface RunListProps {
+  runs: Loadable<RunSummary[]>;
+  home: string | undefined;
+  selectedRunId: string | null;
+  onSelect: (runId: string) => void;
+  onRetry: () => void;
+}
+
+export function RunList({ runs, home, selectedRunId, onSelect, onRetry }: RunListProps) {
+  const now = useNow();
+  if (runs.status === 'loading') return <LoadingLine label="Loading runs…" />;
+  if (runs.status === 'error') return <ErrorBox error={runs.error} onRetry={onRetry} />;
+  if (runs.value.length === 0) return <EmptyRuns home={home} />;
+
+  const selected = runs.value.some((run) => run.id === selectedRunId) ? selectedRunId : null;
+  return (
+    <>
+      <div className="pane-caption">
+        <span>
+          {runs.value.length} {runs.value.length === 1 ? 'run' : 'runs'}
+        </span>
+        <span className="muted">↑↓ to move · / to search</span>
+      </div>
+      <ul
+        className="run-list"
+        role="listbox"
+        aria-label="Runs"
+        aria-activedescendant={selected === null ? undefined : runOptionId(selected)}
+      >
+        {runs.value.map((run) => (
+          <RunRow key={run.id} run={run} selected={run.id === selectedRunId} now={now} onSelect={onSelect} />
+        ))}
+      </ul>
+    </>
+  );
+}
+
+function EmptyRuns({ home }: { home: string | undefined }) {
+  return (
+    <div className="empty-state" data-testid="empty-runs">
+      <p className="empty-title">
+        No runs yet in {home === undefined ? 'this data folder' : <span className="mono">{home}</span>}.
+      </p>
+      <p className="muted">
+        Runs started with the <code>looplab</code> command or from the app appear here as they happen.
+      </p>
+    </div>
+  );
+}

@@ -1,0 +1,94 @@
+// The head of a run's detail: its goal in full and every number the summary keeps.
+import type { ReactNode } from 'react';
+import type { Content } from '../../../shared/events';
+import type { RunSummary } from '../../../shared/run-summary';
+import {
+  formatCompact,
+  formatCost,
+  formatDateTime,
+  formatDuration,
+  runDuration,
+  totalTokens,
+} from '../../../shared/format';
+import { useNow } from '../hooks/use-now';
+import { BlobContent } from './blob-content';
+import { RelativeTime } from './relative-time';
+import { StatusBadge } from './status-badge';
+
+/** Older than this, the relative time would only repeat the date. */
+const RECENT_MS = 7 * 24 * 3600_000;
+
+interface RunOverviewProps {
+  summary: RunSummary;
+  /** The goal as recorded, which may be longer than the summary's copy. */
+  goal: Content | undefined;
+  onOpenRun: (runId: string) => void;
+}
+
+export function RunOverview({ summary, goal, onOpenRun }: RunOverviewProps) {
+  const now = useNow();
+  return (
+    <section className="run-overview" aria-label="Run summary">
+      <div className="run-overview-head">
+        <StatusBadge status={summary.status} />
+        <span className="mono muted run-id">{summary.id}</span>
+      </div>
+      <div className="run-goal-full">
+        {goal === undefined || typeof goal === 'string' ? (
+          <p>{typeof goal === 'string' ? goal : summary.goal}</p>
+        ) : (
+          <BlobContent content={goal} />
+        )}
+      </div>
+      {summary.reason !== null && <p className={`run-reason status-text-${summary.status}`}>{summary.reason}</p>}
+      <dl className="facts">
+        <Fact label="Model">
+          <span className="mono">{summary.model}</span>
+        </Fact>
+        <Fact label="Steps">
+          {summary.steps} model calls · {summary.toolCalls} tool calls · {summary.eventCount} events
+        </Fact>
+        <Fact label="Tokens">
+          {formatCompact(totalTokens(summary))}{' '}
+          <span className="muted">
+            ({formatCompact(summary.inputTokens)} in / {formatCompact(summary.outputTokens)} out)
+          </span>
+        </Fact>
+        {summary.cost > 0 && <Fact label="Cost">{formatCost(summary.cost)}</Fact>}
+        <Fact label="Created">
+          {formatDateTime(summary.createdAt)}
+          {now - summary.createdAt < RECENT_MS && (
+            <span className="muted">
+              {' '}
+              (<RelativeTime time={summary.createdAt} now={now} />)
+            </span>
+          )}
+        </Fact>
+        <Fact label={summary.endedAt === null ? 'Updated' : 'Ended'}>
+          {formatDateTime(summary.endedAt ?? summary.updatedAt)}
+        </Fact>
+        <Fact label="Duration">
+          {formatDuration(runDuration(summary))}
+          {summary.endedAt === null && <span className="muted"> so far</span>}
+        </Fact>
+        {summary.parentRunId !== null && (
+          <Fact label="Forked from">
+            <button type="button" className="link mono" onClick={() => onOpenRun(summary.parentRunId!)}>
+              {summary.parentRunId}
+            </button>
+            {summary.parentSeq !== null && <span className="muted"> at event #{summary.parentSeq}</span>}
+          </Fact>
+        )}
+      </dl>
+    </section>
+  );
+}
+
+function Fact({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <>
+      <dt>{label}</dt>
+      <dd>{children}</dd>
+    </>
+  );
+}

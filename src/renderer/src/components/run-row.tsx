@@ -1,0 +1,63 @@
+// One run in the list: status and goal on the first line, its numbers on the second.
+import { memo, useEffect, useRef } from 'react';
+import type { RunSummary } from '../../../shared/run-summary';
+import { formatCompact, formatCost, formatDuration, runDuration, totalTokens } from '../../../shared/format';
+import { RelativeTime } from './relative-time';
+import { StatusBadge } from './status-badge';
+
+interface RunRowProps {
+  run: RunSummary;
+  selected: boolean;
+  now: number;
+  onSelect: (runId: string) => void;
+}
+
+export function runOptionId(runId: string): string {
+  return `run-option-${runId}`;
+}
+
+export const RunRow = memo(function RunRow({ run, selected, now, onSelect }: RunRowProps) {
+  const ref = useRef<HTMLLIElement>(null);
+  useEffect(() => {
+    if (selected) ref.current?.scrollIntoView({ block: 'nearest' });
+  }, [selected]);
+
+  const tokens = totalTokens(run);
+  return (
+    <li
+      ref={ref}
+      id={runOptionId(run.id)}
+      role="option"
+      aria-selected={selected}
+      className={selected ? 'run-row selected' : 'run-row'}
+      data-testid="run-row"
+      data-run-id={run.id}
+      onClick={() => onSelect(run.id)}
+    >
+      <div className="run-row-head">
+        <StatusBadge status={run.status} testId="run-status" />
+        <span className="run-goal" data-testid="run-goal" title={run.goal}>
+          {run.goal}
+        </span>
+      </div>
+      <div className="run-row-meta">
+        <span className="run-model" title={run.model}>
+          {run.model}
+        </span>
+        <span className="num">
+          {run.steps} {run.steps === 1 ? 'step' : 'steps'}
+        </span>
+        <span className="num" title={`${run.inputTokens} in / ${run.outputTokens} out`}>
+          {formatCompact(tokens)} tok
+        </span>
+        <span className="num">{run.cost > 0 ? formatCost(run.cost) : ''}</span>
+        <span className="num">
+          <RelativeTime time={run.createdAt} now={now} />
+        </span>
+        <span className="num" title={run.endedAt === null ? 'so far' : 'total'}>
+          {formatDuration(runDuration(run))}
+        </span>
+      </div>
+    </li>
+  );
+});

@@ -1,0 +1,100 @@
+// The app once it can reach the main process: header with search, runs (or hits) on the left, the
+// selected run on the right, and the keys that move between them.
+import { useCallback, useRef, useState } from 'react';
+import type { SearchHit } from '../../../shared/contract';
+import { useAppInfo } from '../hooks/use-app-info';
+import { useDebouncedValue } from '../hooks/use-debounced-value';
+import { useKeyboardShortcuts } from '../hooks/use-keyboard-shortcuts';
+import { useRuns } from '../hooks/use-runs';
+import { useSearch } from '../hooks/use-search';
+import { AppHeader } from './app-header';
+import { RunDetail } from './run-detail';
+import { RunList } from './run-list';
+import { SearchBox } from './search-box';
+import { SearchResults } from './search-results';
+
+const SEARCH_DELAY_MS = 200;
+
+/** The selected run, and the event to bring into view when it was opened from a search hit. */
+export interface Selection {
+  runId: string;
+  seq?: number;
+}
+
+export function Workbench() {
+  const info = useAppInfo();
+  const { runs, reload } = useRuns();
+  const [query, setQuery] = useState('');
+  const [selection, setSelection] = useState<Selection | null>(null);
+  const searchRef = useRef<HTMLInputElement>(null);
+
+  const trimmed = query.trim();
+  const searchQuery = useDebouncedValue(trimmed, SEARCH_DELAY_MS);
+  const settled = searchQuery === trimmed;
+  const hits = useSearch(trimmed === '' ? '' : searchQuery);
+  const searching = trimmed !== '';
+
+  function navigable(): Selection[] {
+    if (searching) return hits?.status === 'ready' && settled ? hits.value : [];
+    return runs.status === 'ready' ? runs.value.map((run) => ({ runId: run.id })) : [];
+  }
+
+  function move(delta: 1 | -1): void {
+    const items = navigable();
+    if (items.length === 0) return;
+    const index = items.findIndex(
+      (item) => item.runId === selection?.runId && (!searching || item.seq === selection.seq),
+    );
+    const next =
+      index < 0 ? (delta > 0 ? 0 : items.length - 1) : Math.min(items.length - 1, Math.max(0, index + delta));
+    const item = items[next]!;
+    setSelection({ runId: item.runId, seq: item.seq });
+  }
+
+  useKeyboardShortcuts({
+    focusSearch: () => searchRef.current?.focus(),
+    clearSearch: () => {
+      if (query === '') searchRef.current?.blur();
+      setQuery('');
+    },
+    move,
+    isSearchField: (element) => element === searchRef.current,
+  });
+
+  const openHit = useCallback((hit: SearchHit) => setSelection({ runId: hit.runId, seq: hit.seq }), []);
+  const openRun = useCallback((runId: string) => setSelection({ runId }), []);
+  const home = info.status === 'ready' ? info.value.home : undefined;
+
+  return (
+    <div className="app">
+      <AppHeader info={info}>
+        <SearchBox ref={searchRef} value={query} onChange={setQuery} />
+      </AppHeader>
+      <main className="panes">
+        <section className="pane pane-list" aria-label={searching ? 'Search results' : 'Runs'}>
+          {searching ? (
+            <SearchResults query={trimmed} hits={settled ? hits : null} selected={selection} onOpen={openHit} />
+          ) : (
+            <RunList
+              runs={runs}
+              home={home}
+              selectedRunId={selection?.runId ?? null}
+              onSelect={openRun}
+              onRetry={reload}
+            />
+          )}
+        </section>
+        <section className="pane pane-detail" aria-label="Run detail">
+          {selection === null ? (
+            <div className="empty-state detail-empty">
+              <p className="empty-title">Select a run to see its summary and timeline.</p>
+              <p className="muted">↑↓ moves through the list; / searches every run's events.</p>
+            </div>
+          ) : (
+            <RunDetail key={selection.runId} runId={selection.runId} focusSeq={selection.seq} onOpenRun={openRun} />
+          )}
+        </section>
+      </main>
+    </div>
+  );
+}
