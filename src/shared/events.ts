@@ -1,6 +1,7 @@
 // The event log's vocabulary. A run is nothing but an ordered list of these events; every view of a
 // run (its state, its graph, the CLI's output) is derived from them by pure functions.
 import { z } from 'zod';
+import { loopConfigSchema } from './loop-config';
 
 /** Strings longer than this are stored once as content-addressed blobs instead of inline. */
 export const BLOB_THRESHOLD_BYTES = 8 * 1024;
@@ -46,9 +47,11 @@ export const eventPayloadSchemas = {
     model: name,
     parent: forkPointSchema.optional(),
     origin: z.enum(['new', 'fork', 'replay', 'spec']).default('new'),
+    config: loopConfigSchema.optional(),
   }),
   'run.status': z.object({ status: runStatusSchema, reason: contentSchema.optional() }),
-  'message.user': z.object({ text: contentSchema }),
+  /** A message to the model: from the person, or from the harness (a correction, a budget notice). */
+  'message.user': z.object({ text: contentSchema, source: z.enum(['person', 'harness']).optional() }),
   'model.started': z.object({ callId: ref, model: name }),
   'model.finished': z.object({
     callId: ref,
@@ -80,7 +83,13 @@ export const eventPayloadSchemas = {
     target: z.number().optional(),
     attempt: count.optional(),
   }),
-  'context.compacted': z.object({ tokensBefore: count, tokensAfter: count, summary: contentSchema }),
+  /** Everything before `keepFromSeq` (but the goal) is replaced by `summary` in what the model sees. */
+  'context.compacted': z.object({
+    tokensBefore: count,
+    tokensAfter: count,
+    summary: contentSchema,
+    keepFromSeq: count,
+  }),
   'plan.updated': z.object({
     items: z.array(z.object({ text: name, status: z.enum(['pending', 'in_progress', 'done']) })),
   }),

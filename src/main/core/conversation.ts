@@ -1,0 +1,93 @@
+// Rebuilds what the model sees from the run's events: the goal, each reply with its tool calls, each
+// tool result (cut for the model), messages from the person or the harness, and after a compaction its
+// summary in place of the older middle. Pure, so resume, replay and fork see the same conversation.
+import { previewText, type Content, type RunEvent } from '../../shared/events';
+import type { ChatMessage, ToolCallRequest } from './model';
+import { truncateForModel } from './tool-router';
+
+function text(content: Content | undefined): string {
+  if (content === undefined) return '';
+  return typeof content === 'string' ? content : previewText(content);
+}
+
+export const HARNESS_PREFIX = '[Looplab] ';
+
+export function argumentsText(args: unknown): string {
+  return typeof args === 'string' ? args : JSON.stringify(args ?? {});
+}
+
+export function buildConversation(events: readonly RunEvent[]): ChatMessage[] {
+  const compaction = events.findLast((event) => event.type === 'context.compacted');
+  const created = events.find((event) => event.type === 'run.created');
+  const messages: ChatMessage[] = [];
+  if (created?.type === 'run.created') messages.push({ role: 'user', content: text(created.payload.goal) });
+  let from = 0;
+  if (compaction?.type === 'context.compacted') {
+    messages.push({
+      role: 'user',
+      content: `${HARNESS_PREFIX}Summary of the work so far:\n${text(compaction.payload.summary)}`,
+    });
+    from = compaction.payload.keepFromSeq;
+  }
+  const toolNames = new Map<string, string>();
+  for (const event of events) {
+    if (event.seq < from) continue;
+    switch (event.type) {
+      case 'message.user': {
+        const prefix = event.payload.source === 'harness' ? HARNESS_PREFIX : '';
+        messages.push({ role: 'user', content: prefix + text(event.payload.text) });
+        break;
+      }
+      case 'model.finished': {
+        const calls: ToolCallRequest[] = event.payload.toolCalls.map((call) => {
+          toolNames.set(call.id, call.name);
+          return { id: call.id, name: call.name, arguments: argumentsText(call.args) };
+        });
+        if (event.payload.finishReason === 'error' && calls.length === 0 && text(event.payload.text) === '') break;
+        messages.push(
+          calls.length > 0
+            ? { role: 'assistant', content: text(event.payload.text), toolCalls: calls }
+            : { role: 'assistant', content: text(event.payload.text) },
+        );
+        break;
+      }
+      case 'tool.finished':
+        messages.push({
+          role: 'tool',
+          toolCallId: event.payload.callId,
+          toolName: toolNames.get(event.payload.callId) ?? 'unknown',
+          content: truncateForModel(text(event.payload.output)),
+          isError: event.payload.isError,
+        });
+        break;
+      default:
+        break;
+    }
+  }
+  return messages;
+}
+
+/** Tool calls of the last reply that never got a result (after an interrupt or a crash). */
+export function danglingCalls(events: readonly RunEvent[]): { callId: string; tool: string }[] {
+  const lastReply = events.findLast((event) => event.type === 'model.finished');
+  if (lastReply?.type !== 'model.finished') return [];
+  const finished = new Set(
+    events
+      .filter((event) => event.type === 'tool.finished' && event.seq > lastReply.seq)
+      .map((event) => (event.type === 'tool.finished' ? event.payload.callId : '')),
+  );
+  return lastReply.payload.toolCalls
+    .filter((call) => !finished.has(call.id))
+    .map((call) => ({ callId: call.id, tool: call.name }));
+}
+
+/** A rough token count (4 characters a token), for deciding when to compact. */
+export function estimateTokens(messages: readonly ChatMessage[]): number {
+  let chars = 0;
+  for (const message of messages) {
+    chars += message.content.length + 16;
+    if (message.role === 'assistant')
+      for (const call of message.toolCalls ?? []) chars += call.arguments.length + call.name.length + 16;
+  }
+  return Math.ceil(chars / 4);
+}

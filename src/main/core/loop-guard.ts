@@ -1,0 +1,71 @@
+// Detects a loop that goes nowhere: the same call with the same result again and again, or a short
+// cycle of calls (A, B, A, B…) whose results do not change. Polling whose results change is progress.
+// Pure functions over the recent calls.
+import { createHash } from 'node:crypto';
+
+export interface CallRecord {
+  tool: string;
+  args: unknown;
+  output: string;
+}
+
+/** Sorts object keys so that `{a,b}` and `{b,a}` are the same call. */
+export function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (typeof value === 'object' && value !== null) {
+    const entries = Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonical(item)}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'undefined';
+}
+
+export function fingerprint(call: CallRecord): string {
+  return createHash('sha256')
+    .update(call.tool)
+    .update('\0')
+    .update(canonical(call.args))
+    .update('\0')
+    .update(call.output)
+    .digest('hex');
+}
+
+/**
+ * How many times the most recent pattern has repeated back to back: 1 means no repetition. A pattern
+ * is a cycle of 1 to `maxCycle` calls with identical fingerprints (tool, arguments and result).
+ */
+export function repetitions(calls: readonly CallRecord[], maxCycle = 3): { cycle: number; times: number } {
+  const prints = calls.map(fingerprint);
+  let best = { cycle: 1, times: 1 };
+  for (let cycle = 1; cycle <= maxCycle; cycle++) {
+    let times = 1;
+    while (prints.length >= cycle * (times + 1) && sameBlock(prints, cycle, times)) times++;
+    if (times > best.times) best = { cycle, times };
+  }
+  return best;
+}
+
+function sameBlock(prints: readonly string[], cycle: number, times: number): boolean {
+  const end = prints.length;
+  for (let offset = 0; offset < cycle; offset++) {
+    if (prints[end - 1 - offset] !== prints[end - 1 - offset - cycle * times]) return false;
+  }
+  return true;
+}
+
+export type GuardVerdict = { kind: 'ok' } | { kind: 'warn'; message: string } | { kind: 'stall'; message: string };
+
+export const WARN_AT = 3;
+export const STALL_AT = 5;
+
+export function judge(calls: readonly CallRecord[], warned: boolean): GuardVerdict {
+  const { cycle, times } = repetitions(calls);
+  if (times < WARN_AT) return { kind: 'ok' };
+  const pattern = cycle === 1 ? `the same ${calls.at(-1)!.tool} call` : `the same cycle of ${cycle} calls`;
+  if (times >= STALL_AT || (warned && times > WARN_AT)) {
+    return { kind: 'stall', message: `Stopped: ${pattern} repeated ${times} times with identical results.` };
+  }
+  return {
+    kind: 'warn',
+    message: `You have made ${pattern} ${times} times in a row and got identical results each time. Repeating it will not change the outcome: read the result, change the approach, or finish with what you know.`,
+  };
+}

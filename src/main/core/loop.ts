@@ -1,0 +1,488 @@
+// The agent loop: ask the model, run the tools it calls (approved by rule or by a person), feed the
+// results back, repeat until it answers without tools or a stop rule fires. Every step is an event in
+// the run log before anything else hears of it; a run can be resumed from its events alone.
+import type { EventDraft, RunEvent, RunStatus, ToolCall } from '../../shared/events';
+import type { LoopConfig } from '../../shared/loop-config';
+import { emptySummary, summarizeInto, type RunSummary } from '../../shared/run-summary';
+import { decideApproval } from './approvals';
+import { compactionPlan, summarizeForCompaction } from './compaction';
+import { buildConversation, danglingCalls, estimateTokens, HARNESS_PREFIX } from './conversation';
+import { judge, type CallRecord } from './loop-guard';
+import {
+  ProviderError,
+  type ChatMessage,
+  type FinishReason,
+  type ModelInfo,
+  type ModelProvider,
+  type ToolCallRequest,
+} from './model';
+import type { ApprovalGate, Clock, RunLog } from './ports';
+import { isMutating, WorkspaceError, type ToolDefinition, type ToolOutput, type Workspace } from './tool';
+import { parseCall, toolSpecs, validateInput, type ParsedCall } from './tool-router';
+
+export type LoopProgress =
+  | { type: 'text'; delta: string }
+  | { type: 'tool-output'; callId: string; chunk: string }
+  | { type: 'event'; event: RunEvent };
+
+export interface LoopDeps {
+  log: RunLog;
+  provider: ModelProvider;
+  /** The full model name, `provider/model`, as recorded. */
+  modelName: string;
+  /** The model's name within its provider. */
+  model: string;
+  modelInfo: ModelInfo;
+  tools: readonly ToolDefinition[];
+  workspace: Workspace;
+  gate: ApprovalGate;
+  systemPrompt: string;
+  price(usage: { inputTokens: number; outputTokens: number }): number;
+  clock: Clock;
+  onProgress?: (progress: LoopProgress) => void;
+}
+
+export interface LoopOutcome {
+  status: RunStatus;
+  reason: string | null;
+}
+
+class Stop extends Error {
+  constructor(readonly outcome: LoopOutcome) {
+    super(outcome.reason ?? outcome.status);
+  }
+}
+
+const TRANSIENT_RETRIES = 4;
+const RATE_LIMIT_RETRIES = 6;
+const MAX_WAIT_MS = 60_000;
+const COMPACT_AT = 0.8;
+
+interface ModelTurn {
+  text: string;
+  calls: ToolCallRequest[];
+  finish: FinishReason;
+}
+
+export class AgentLoop {
+  private events: RunEvent[] = [];
+  private summary: RunSummary;
+  private readonly calls: CallRecord[] = [];
+  private warned = false;
+  private malformedStreak = 0;
+  private compactRequested = false;
+
+  constructor(
+    private readonly deps: LoopDeps,
+    readonly runId: string,
+    private readonly config: LoopConfig,
+  ) {
+    this.summary = emptySummary(runId, deps.clock.now());
+  }
+
+  /** Asks for a compaction before the next model call. */
+  requestCompaction(): void {
+    this.compactRequested = true;
+  }
+
+  async run(signal: AbortSignal): Promise<LoopOutcome> {
+    this.load();
+    try {
+      this.setStatus('running');
+      await this.settleDangling(signal);
+      for (;;) await this.step(signal);
+    } catch (error) {
+      const outcome = this.outcomeOf(error, signal);
+      this.setStatus(outcome.status, outcome.reason ?? undefined);
+      return outcome;
+    }
+  }
+
+  private load(): void {
+    this.events = this.deps.log.loadEvents(this.runId);
+    for (const event of this.events) summarizeInto(this.summary, event);
+    const names = new Map<string, { tool: string; args: unknown }>();
+    for (const event of this.events) {
+      if (event.type === 'tool.started')
+        names.set(event.payload.callId, { tool: event.payload.tool, args: event.payload.args });
+      if (event.type === 'tool.finished' && !event.payload.isError) {
+        const call = names.get(event.payload.callId);
+        const output = typeof event.payload.output === 'string' ? event.payload.output : event.payload.output.preview;
+        if (call !== undefined) this.calls.push({ ...call, output });
+      }
+    }
+  }
+
+  private record(drafts: EventDraft[]): RunEvent[] {
+    const stored = this.deps.log.append(this.runId, drafts);
+    // Keep the full payloads in memory: the log may have moved large text to blobs.
+    const full = stored.map((event, index) => ({ ...event, payload: drafts[index]!.payload }) as RunEvent);
+    for (const event of full) {
+      this.events.push(event);
+      summarizeInto(this.summary, event);
+      this.deps.onProgress?.({ type: 'event', event });
+    }
+    return full;
+  }
+
+  private setStatus(status: RunStatus, reason?: string): void {
+    if (this.summary.status === status && reason === undefined && this.summary.eventCount > 1) return;
+    this.record([{ type: 'run.status', payload: reason === undefined ? { status } : { status, reason } }]);
+  }
+
+  private harness(text: string): void {
+    this.record([{ type: 'message.user', payload: { text, source: 'harness' } }]);
+  }
+
+  private async step(signal: AbortSignal): Promise<void> {
+    this.checkLimits(signal);
+    await this.maybeCompact(signal);
+    const turn = await this.callModel(signal);
+    if (turn.calls.length === 0) {
+      if (turn.finish === 'length') {
+        this.harness('Your reply was cut off by the output limit. Continue where you stopped, more briefly.');
+        return;
+      }
+      throw new Stop({ status: 'finished', reason: null });
+    }
+    await this.runCalls(turn, signal);
+    this.checkGuard();
+  }
+
+  private checkLimits(signal: AbortSignal): void {
+    if (signal.aborted) throw signal.reason;
+    const { maxSteps, budget } = this.config;
+    const used = this.summary.inputTokens + this.summary.outputTokens;
+    if (this.summary.steps >= maxSteps)
+      throw new Stop({ status: 'stopped', reason: `Step limit of ${maxSteps} reached.` });
+    if (budget.tokens !== undefined && used >= budget.tokens) {
+      throw new Stop({ status: 'stopped', reason: `Token budget of ${budget.tokens} reached (${used} used).` });
+    }
+    if (budget.costUsd !== undefined && this.summary.cost >= budget.costUsd) {
+      const spent = this.summary.cost.toFixed(4);
+      throw new Stop({ status: 'stopped', reason: `Cost budget of $${budget.costUsd} reached ($${spent} spent).` });
+    }
+    const elapsed = this.deps.clock.now() - this.summary.createdAt;
+    if (budget.wallMs !== undefined && elapsed >= budget.wallMs) {
+      throw new Stop({ status: 'stopped', reason: `Time budget of ${Math.round(budget.wallMs / 1000)} s reached.` });
+    }
+  }
+
+  private messages(): ChatMessage[] {
+    return [{ role: 'system', content: this.deps.systemPrompt }, ...buildConversation(this.events)];
+  }
+
+  private async maybeCompact(signal: AbortSignal, force = false): Promise<boolean> {
+    const tokens = estimateTokens(this.messages());
+    const limit = this.deps.modelInfo.contextLength * COMPACT_AT;
+    if (!force && !this.compactRequested && tokens < limit) return false;
+    this.compactRequested = false;
+    const plan = compactionPlan(this.events, this.deps.modelInfo.contextLength);
+    if (plan === undefined) return false;
+    const summary = await summarizeForCompaction(this.deps, plan.middle, signal);
+    const keep = {
+      type: 'context.compacted',
+      payload: { tokensBefore: tokens, tokensAfter: 0, summary, keepFromSeq: plan.keepFromSeq },
+    } as const;
+    const after = estimateTokens([
+      { role: 'system', content: this.deps.systemPrompt },
+      ...buildConversation([...this.events, { ...keep, runId: this.runId, seq: Number.MAX_SAFE_INTEGER, time: 0 }]),
+    ]);
+    this.record([{ ...keep, payload: { ...keep.payload, tokensAfter: after } }]);
+    return true;
+  }
+
+  private async callModel(signal: AbortSignal): Promise<ModelTurn> {
+    let compacted = false;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.streamOnce(signal);
+      } catch (error) {
+        if (signal.aborted || !(error instanceof ProviderError)) throw error;
+        const wait = this.retryDelay(error, attempt);
+        if (error.kind === 'context_overflow' && !compacted) {
+          compacted = await this.maybeCompact(signal, true);
+          if (compacted) continue;
+        }
+        if (wait === undefined) throw new Stop({ status: 'failed', reason: providerReason(error) });
+        await this.deps.clock.sleep(wait, signal);
+      }
+    }
+  }
+
+  private retryDelay(error: ProviderError, attempt: number): number | undefined {
+    const backoff = Math.min(MAX_WAIT_MS, 500 * 2 ** attempt);
+    if (error.kind === 'rate_limited' && attempt < RATE_LIMIT_RETRIES)
+      return Math.min(MAX_WAIT_MS, error.retryAfterMs ?? backoff);
+    if ((error.kind === 'transient' || error.kind === 'unavailable') && attempt < TRANSIENT_RETRIES) return backoff;
+    return undefined;
+  }
+
+  private async streamOnce(signal: AbortSignal): Promise<ModelTurn> {
+    const callId = `call_${this.summary.steps + 1}_${this.summary.lastSeq + 1}`;
+    this.record([{ type: 'model.started', payload: { callId, model: this.deps.modelName } }]);
+    const turn: ModelTurn = { text: '', calls: [], finish: 'stop' };
+    const usage = { inputTokens: 0, outputTokens: 0, cost: 0 };
+    try {
+      const stream = this.deps.provider.stream({
+        model: this.deps.model,
+        messages: this.messages(),
+        tools: toolSpecs(this.availableTools()),
+        contextLength: this.deps.modelInfo.contextLength,
+        signal,
+      });
+      for await (const event of stream) {
+        if (event.type === 'text') {
+          turn.text += event.delta;
+          this.deps.onProgress?.({ type: 'text', delta: event.delta });
+        } else if (event.type === 'tool_call') turn.calls.push(event.call);
+        else if (event.type === 'usage')
+          Object.assign(usage, { inputTokens: event.inputTokens, outputTokens: event.outputTokens });
+        else turn.finish = event.reason;
+      }
+    } catch (error) {
+      usage.cost = this.deps.price(usage);
+      const finishReason = signal.aborted ? 'interrupted' : 'error';
+      const message = error instanceof Error ? error.message : String(error);
+      this.record([
+        {
+          type: 'model.finished',
+          payload: { callId, text: turn.text, toolCalls: [], finishReason, usage, error: message },
+        },
+      ]);
+      throw error;
+    }
+    usage.cost = this.deps.price(usage);
+    const toolCalls: ToolCall[] = turn.calls.map((call) => ({
+      id: call.id,
+      name: call.name,
+      args: parseArgs(call.arguments),
+    }));
+    const finishReason = turn.calls.length > 0 && turn.finish === 'stop' ? 'tool_calls' : turn.finish;
+    this.record([{ type: 'model.finished', payload: { callId, text: turn.text, toolCalls, finishReason, usage } }]);
+    return turn;
+  }
+
+  private availableTools(): readonly ToolDefinition[] {
+    const allowed = this.config.tools;
+    return allowed === undefined ? this.deps.tools : this.deps.tools.filter((tool) => allowed.includes(tool.name));
+  }
+
+  private async runCalls(turn: ModelTurn, signal: AbortSignal): Promise<void> {
+    const parsed = turn.calls.map((call) => ({
+      call,
+      parsed: parseCall(call, this.availableTools(), turn.finish === 'length'),
+    }));
+    const malformed = parsed.filter(({ parsed: result }) => !result.ok).length;
+    this.malformedStreak = malformed > 0 ? this.malformedStreak + 1 : 0;
+    const approved: { call: ToolCallRequest; tool: ToolDefinition; input: unknown }[] = [];
+    for (const { call, parsed: result } of parsed) {
+      const ready = await this.approve(call, result, signal);
+      if (ready !== undefined) approved.push({ call, ...ready });
+    }
+    await this.execute(approved, signal);
+    if (this.malformedStreak >= 2) {
+      this.malformedStreak = 0;
+      this.harness(
+        'Several tool calls in a row could not be used. Call one tool at a time with a single JSON object that matches its schema, and read the error messages above before retrying.',
+      );
+    }
+  }
+
+  /** Returns the tool and input to run, or records why the call will not run. */
+  private async approve(
+    call: ToolCallRequest,
+    parsed: ParsedCall,
+    signal: AbortSignal,
+  ): Promise<{ tool: ToolDefinition; input: unknown } | undefined> {
+    if (!parsed.ok) {
+      this.record([
+        {
+          type: 'tool.started',
+          payload: { callId: call.id, tool: call.name.slice(0, 512) || '(none)', args: parsed.args },
+        },
+        { type: 'tool.finished', payload: { callId: call.id, output: parsed.error, isError: true } },
+      ]);
+      return undefined;
+    }
+    const verdict = decideApproval(this.config.rules, parsed.tool.name, parsed.tool.risk, parsed.input);
+    if (verdict.action === 'allow') return { tool: parsed.tool, input: parsed.input };
+    if (verdict.action === 'deny') {
+      this.record([
+        { type: 'tool.started', payload: { callId: call.id, tool: parsed.tool.name, args: parsed.args } },
+        {
+          type: 'tool.finished',
+          payload: {
+            callId: call.id,
+            output: `Not run: denied by the rule "${verdict.rule}". Do something else or finish.`,
+            isError: true,
+          },
+        },
+      ]);
+      return undefined;
+    }
+    return this.askPerson(call, parsed.tool, parsed.input, verdict.rule, signal);
+  }
+
+  private async askPerson(
+    call: ToolCallRequest,
+    tool: ToolDefinition,
+    input: unknown,
+    rule: string,
+    signal: AbortSignal,
+  ) {
+    const summary = tool.summarize(input);
+    this.record([
+      { type: 'approval.requested', payload: { callId: call.id, tool: tool.name, summary, rule } },
+      { type: 'run.status', payload: { status: 'waiting' } },
+    ]);
+    const decision = await this.deps.gate.decide(
+      { runId: this.runId, callId: call.id, tool: tool.name, input, summary, rule },
+      signal,
+    );
+    if (decision.decision === 'rejected') {
+      const feedback = decision.feedback?.trim() || 'no reason given';
+      this.record([
+        { type: 'approval.resolved', payload: { callId: call.id, decision: 'rejected', feedback } },
+        { type: 'run.status', payload: { status: 'running' } },
+        {
+          type: 'tool.finished',
+          payload: { callId: call.id, output: `The person rejected this call: ${feedback}`, isError: true },
+        },
+      ]);
+      return undefined;
+    }
+    this.record([
+      { type: 'approval.resolved', payload: { callId: call.id, decision: 'approved' } },
+      { type: 'run.status', payload: { status: 'running' } },
+    ]);
+    if (decision.editedInput === undefined) return { tool, input };
+    const edited = validateInput(tool, decision.editedInput);
+    if (edited.ok) return { tool, input: edited.input };
+    this.record([{ type: 'tool.finished', payload: { callId: call.id, output: edited.error, isError: true } }]);
+    return undefined;
+  }
+
+  /** Read-only calls next to each other run together; anything that changes state runs alone, in order. */
+  private async execute(
+    calls: { call: ToolCallRequest; tool: ToolDefinition; input: unknown }[],
+    signal: AbortSignal,
+  ): Promise<void> {
+    let index = 0;
+    while (index < calls.length) {
+      let end = index + 1;
+      if (!isMutating(calls[index]!.tool)) while (end < calls.length && !isMutating(calls[end]!.tool)) end++;
+      await Promise.all(calls.slice(index, end).map((item) => this.runTool(item.call, item.tool, item.input, signal)));
+      index = end;
+    }
+  }
+
+  private async runTool(
+    call: ToolCallRequest,
+    tool: ToolDefinition,
+    input: unknown,
+    signal: AbortSignal,
+  ): Promise<void> {
+    this.record([{ type: 'tool.started', payload: { callId: call.id, tool: tool.name, args: input } }]);
+    let result: ToolOutput;
+    try {
+      result = await tool.run(input, {
+        runId: this.runId,
+        callId: call.id,
+        signal,
+        workspace: this.deps.workspace,
+        progress: (chunk) => this.deps.onProgress?.({ type: 'tool-output', callId: call.id, chunk }),
+        setPlan: (items) => this.record([{ type: 'plan.updated', payload: { items } }]),
+      });
+    } catch (error) {
+      if (signal.aborted) {
+        this.record([
+          {
+            type: 'tool.finished',
+            payload: { callId: call.id, output: 'Interrupted before it finished.', isError: true },
+          },
+        ]);
+        throw signal.reason;
+      }
+      const message =
+        error instanceof WorkspaceError
+          ? error.message
+          : `${tool.name} failed: ${error instanceof Error ? error.message : String(error)}`;
+      result = { output: message, isError: true };
+    }
+    this.record([
+      { type: 'tool.finished', payload: { callId: call.id, output: result.output, isError: result.isError ?? false } },
+    ]);
+    this.calls.push({ tool: tool.name, args: input, output: result.output });
+  }
+
+  private checkGuard(): void {
+    const verdict = judge(this.calls, this.warned);
+    if (verdict.kind === 'ok') {
+      this.warned = false;
+      return;
+    }
+    if (verdict.kind === 'stall') throw new Stop({ status: 'stalled', reason: verdict.message });
+    this.warned = true;
+    this.harness(verdict.message);
+  }
+
+  /** After a crash or an interrupt: re-ask pending approvals, close calls that were cut off. */
+  private async settleDangling(signal: AbortSignal): Promise<void> {
+    const dangling = danglingCalls(this.events);
+    if (dangling.length === 0) return;
+    const pending = new Set(
+      this.events
+        .flatMap((event) => (event.type === 'approval.requested' ? [event.payload.callId] : []))
+        .filter(
+          (callId) =>
+            !this.events.some((event) => event.type === 'approval.resolved' && event.payload.callId === callId),
+        ),
+    );
+    const reply = this.events.findLast((event) => event.type === 'model.finished');
+    const requests = reply?.type === 'model.finished' ? reply.payload.toolCalls : [];
+    for (const { callId, tool } of dangling) {
+      const request = requests.find((call) => call.id === callId)!;
+      const call: ToolCallRequest = { id: callId, name: tool, arguments: JSON.stringify(request.args ?? {}) };
+      if (!pending.has(callId)) {
+        this.record([
+          {
+            type: 'tool.finished',
+            payload: {
+              callId,
+              output:
+                'Interrupted: this call did not finish before the run stopped. Run it again if it is still needed.',
+              isError: true,
+            },
+          },
+        ]);
+        continue;
+      }
+      const parsed = parseCall(call, this.availableTools(), false);
+      if (!parsed.ok) continue;
+      const ready = await this.askPerson(call, parsed.tool, parsed.input, 'asked again after a restart', signal);
+      if (ready !== undefined) await this.runTool(call, ready.tool, ready.input, signal);
+    }
+  }
+
+  private outcomeOf(error: unknown, signal: AbortSignal): LoopOutcome {
+    if (error instanceof Stop) return error.outcome;
+    if (signal.aborted) return { status: 'interrupted', reason: 'Interrupted by the person.' };
+    const message = error instanceof Error ? error.message : String(error);
+    return { status: 'failed', reason: `Looplab failed: ${message}` };
+  }
+}
+
+function parseArgs(text: string): unknown {
+  try {
+    return text.trim() === '' ? {} : (JSON.parse(text) as unknown);
+  } catch {
+    return text;
+  }
+}
+
+function providerReason(error: ProviderError): string {
+  return error.hint === undefined ? error.message : `${error.message} ${error.hint}`;
+}
+
+export { HARNESS_PREFIX };

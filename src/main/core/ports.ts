@@ -1,0 +1,48 @@
+// What the loop needs from the outside, declared here so that core never depends on an adapter: the
+// run log (the event store), a gate where a person approves calls, and a clock.
+import type { EventDraft, RunEvent } from '../../shared/events';
+
+export interface RunLog {
+  append(runId: string, drafts: readonly EventDraft[]): RunEvent[];
+  /** The run's events in order, large text inline. */
+  loadEvents(runId: string): RunEvent[];
+}
+
+export interface ApprovalRequest {
+  runId: string;
+  callId: string;
+  tool: string;
+  input: unknown;
+  summary: string;
+  rule: string;
+}
+
+export type ApprovalDecision =
+  { decision: 'approved'; editedInput?: unknown } | { decision: 'rejected'; feedback?: string };
+
+export interface ApprovalGate {
+  /** Resolves when a person (or the headless policy) decides; rejects when the signal aborts. */
+  decide(request: ApprovalRequest, signal: AbortSignal): Promise<ApprovalDecision>;
+}
+
+export interface Clock {
+  now(): number;
+  sleep(ms: number, signal: AbortSignal): Promise<void>;
+}
+
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  sleep: (ms, signal) =>
+    new Promise((resolve, reject) => {
+      if (signal.aborted) return reject(signal.reason);
+      const timer = setTimeout(resolve, ms);
+      signal.addEventListener(
+        'abort',
+        () => {
+          clearTimeout(timer);
+          reject(signal.reason);
+        },
+        { once: true },
+      );
+    }),
+};

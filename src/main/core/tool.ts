@@ -1,0 +1,66 @@
+// A tool is declared once: name, description, zod input, risk class, a one-line summary for approvals,
+// and `run(input, ctx)`. Validation, truncation and recording live in the router, not in each tool.
+import type { z } from 'zod';
+
+/** How much harm a call can do; approval defaults follow it. When unsure, pick the riskier. */
+export type ToolRisk = 'read' | 'write' | 'exec' | 'network' | 'gpu' | 'publish';
+
+export interface ExecResult {
+  exitCode: number | null;
+  output: string;
+  timedOut: boolean;
+}
+
+/** The run's workspace: where files live and commands run. The Docker sandbox implements it. */
+export interface Workspace {
+  /** Reads a file under the workspace; throws WorkspaceError when it is missing or outside. */
+  readFile(path: string): Promise<string>;
+  writeFile(path: string, content: string): Promise<void>;
+  exec(
+    command: string,
+    options: { timeoutMs: number; signal: AbortSignal; onOutput?: (chunk: string) => void },
+  ): Promise<ExecResult>;
+}
+
+/** A refusal or failure the model should read (a path outside the workspace, a missing file…). */
+export class WorkspaceError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'WorkspaceError';
+  }
+}
+
+export interface ToolContext {
+  runId: string;
+  callId: string;
+  signal: AbortSignal;
+  workspace: Workspace;
+  /** Streams partial output to whoever watches (not persisted; the final output is). */
+  progress(chunk: string): void;
+  /** Replaces the run's plan (the `plan` tool). */
+  setPlan(items: { text: string; status: 'pending' | 'in_progress' | 'done' }[]): void;
+}
+
+export interface ToolOutput {
+  output: string;
+  isError?: boolean;
+}
+
+export interface ToolDefinition<Input = unknown> {
+  name: string;
+  description: string;
+  input: z.ZodType<Input>;
+  risk: ToolRisk;
+  /** What a person sees when asked to approve: the command, the path and size, the diff… */
+  summarize(input: Input): string;
+  run(input: Input, ctx: ToolContext): Promise<ToolOutput>;
+}
+
+export function defineTool<Input>(tool: ToolDefinition<Input>): ToolDefinition<unknown> {
+  return tool as unknown as ToolDefinition<unknown>;
+}
+
+/** Read-only tools may run in parallel; anything else runs in order. */
+export function isMutating(tool: ToolDefinition): boolean {
+  return tool.risk !== 'read';
+}

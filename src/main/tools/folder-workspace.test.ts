@@ -1,0 +1,56 @@
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { FolderWorkspace } from './folder-workspace';
+
+let base: string;
+let workspace: FolderWorkspace;
+
+beforeEach(() => {
+  base = mkdtempSync(join(tmpdir(), 'looplab-ws-'));
+  mkdirSync(join(base, 'ws'));
+  writeFileSync(join(base, 'secret.txt'), 'host secret');
+  symlinkSync(join(base, 'secret.txt'), join(base, 'ws', 'link.txt'));
+  symlinkSync(base, join(base, 'ws', 'up'));
+  workspace = new FolderWorkspace(join(base, 'ws'));
+});
+
+afterEach(() => rmSync(base, { recursive: true, force: true }));
+
+describe('folder workspace', () => {
+  it('reads and writes inside, accepting /workspace/ paths', async () => {
+    await workspace.writeFile('/workspace/data/a.txt', 'hello');
+    expect(await workspace.readFile('data/a.txt')).toBe('hello');
+  });
+
+  it.each([
+    ['../secret.txt', '../secret.txt is outside the workspace.'],
+    ['/etc/passwd', '/etc/passwd is outside the workspace: use a path relative to it.'],
+    ['link.txt', 'link.txt leads outside the workspace through a symbolic link.'],
+    ['up/secret.txt', 'up/secret.txt leads outside the workspace through a symbolic link.'],
+    ['missing.txt', 'missing.txt does not exist.'],
+  ])('refuses to read %s', async (path, message) => {
+    await expect(workspace.readFile(path)).rejects.toThrow(message);
+  });
+
+  it('refuses to write through links or outside', async () => {
+    await expect(workspace.writeFile('up/new.txt', 'x')).rejects.toThrow('leads outside the workspace');
+    await expect(workspace.writeFile('../new.txt', 'x')).rejects.toThrow('is outside the workspace');
+  });
+
+  it('runs no command on the host unless the run allows it', async () => {
+    const signal = new AbortController().signal;
+    await expect(workspace.exec('echo hi', { timeoutMs: 1000, signal })).rejects.toThrow(
+      /Commands run in the Docker sandbox/,
+    );
+    const host = new FolderWorkspace(join(base, 'ws'), { hostExec: true });
+    expect(await host.exec('echo hi; exit 3', { timeoutMs: 5000, signal })).toEqual({
+      exitCode: 3,
+      output: 'hi\n',
+      timedOut: false,
+    });
+    const slow = await host.exec('sleep 5 & sleep 5; echo never', { timeoutMs: 200, signal });
+    expect(slow).toMatchObject({ timedOut: true, output: '' });
+  });
+});

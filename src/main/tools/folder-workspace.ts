@@ -1,0 +1,120 @@
+// A run's workspace as a folder on this machine. File tools are confined to it: absolute paths, `..`
+// and symlinks that lead outside are refused. Commands run only in the Docker sandbox, unless the run
+// was started with the host runtime switched on explicitly (then each command asks for approval).
+import { spawn } from 'node:child_process';
+import { lstat, mkdir, readFile, realpath, writeFile } from 'node:fs/promises';
+import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
+import { WorkspaceError, type ExecResult, type Workspace } from '../core/tool';
+
+const OUTPUT_CAP_BYTES = 10 * 1024 * 1024;
+
+function inside(root: string, path: string): boolean {
+  return path === root || path.startsWith(root + sep);
+}
+
+async function nearestExisting(path: string): Promise<string> {
+  for (let current = path; ; current = dirname(current)) {
+    try {
+      return await realpath(current);
+    } catch {
+      if (dirname(current) === current) return current;
+    }
+  }
+}
+
+export class FolderWorkspace implements Workspace {
+  constructor(
+    readonly root: string,
+    private readonly options: { hostExec: boolean } = { hostExec: false },
+  ) {}
+
+  /** The absolute path for a workspace-relative one, or a WorkspaceError saying why not. */
+  async resolvePath(path: string): Promise<string> {
+    const root = await realpath(this.root);
+    const relativePath = path.startsWith('/workspace/') ? path.slice('/workspace/'.length) : path;
+    if (isAbsolute(relativePath))
+      throw new WorkspaceError(`${path} is outside the workspace: use a path relative to it.`);
+    const target = resolve(root, relativePath);
+    if (!inside(root, target)) throw new WorkspaceError(`${path} is outside the workspace.`);
+    const real = await nearestExisting(target);
+    if (!inside(root, real)) throw new WorkspaceError(`${path} leads outside the workspace through a symbolic link.`);
+    return target;
+  }
+
+  async readFile(path: string): Promise<string> {
+    const target = await this.resolvePath(path);
+    try {
+      return await readFile(target, 'utf8');
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') throw new WorkspaceError(`${path} does not exist.`);
+      if (code === 'EISDIR') throw new WorkspaceError(`${path} is a folder, not a file.`);
+      throw error;
+    }
+  }
+
+  async writeFile(path: string, content: string): Promise<void> {
+    const target = await this.resolvePath(path);
+    const existing = await lstat(target).catch(() => undefined);
+    if (existing?.isSymbolicLink()) throw new WorkspaceError(`${path} is a symbolic link; write to a regular file.`);
+    if (existing?.isDirectory()) throw new WorkspaceError(`${path} is a folder, not a file.`);
+    await mkdir(dirname(target), { recursive: true });
+    await writeFile(target, content, 'utf8');
+  }
+
+  exec(
+    command: string,
+    options: { timeoutMs: number; signal: AbortSignal; onOutput?: (chunk: string) => void },
+  ): Promise<ExecResult> {
+    if (!this.options.hostExec) {
+      return Promise.reject(
+        new WorkspaceError(
+          'Commands run in the Docker sandbox, which this version of Looplab does not provide yet. Use read, write and edit, or ask the person to start the run with --host-exec (each command then needs their approval).',
+        ),
+      );
+    }
+    return runOnHost(this.root, command, options);
+  }
+}
+
+function runOnHost(
+  cwd: string,
+  command: string,
+  options: { timeoutMs: number; signal: AbortSignal; onOutput?: (chunk: string) => void },
+): Promise<ExecResult> {
+  return new Promise((resolvePromise) => {
+    const child = spawn('bash', ['-c', command], { cwd, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    let timedOut = false;
+    const killGroup = () => {
+      if (child.pid !== undefined) {
+        try {
+          process.kill(-child.pid, 'SIGKILL');
+        } catch {
+          // already gone
+        }
+      }
+    };
+    const onData = (chunk: Buffer) => {
+      const text = chunk.toString('utf8');
+      if (output.length < OUTPUT_CAP_BYTES) output += text;
+      options.onOutput?.(text);
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    const timer = setTimeout(() => {
+      timedOut = true;
+      killGroup();
+    }, options.timeoutMs);
+    options.signal.addEventListener('abort', killGroup, { once: true });
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      options.signal.removeEventListener('abort', killGroup);
+      resolvePromise({ exitCode: code, output, timedOut });
+    });
+  });
+}
+
+export function relativeTo(root: string, path: string): string {
+  return relative(root, path);
+}

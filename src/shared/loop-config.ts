@@ -1,0 +1,40 @@
+// How a run is constrained: which tools it may use, the approval rules a person can read, its budgets
+// and step limit. Recorded in `run.created`, so a resumed or rerun loop keeps the same constraints.
+import { z } from 'zod';
+
+export const approvalActions = ['allow', 'ask', 'deny'] as const;
+export type ApprovalAction = (typeof approvalActions)[number];
+
+export const approvalRuleSchema = z
+  .object({
+    /** A tool name, or `*` for every tool. */
+    tool: z.string().min(1).max(128),
+    /** Optionally, an argument whose text must match `pattern` (a glob: `*` any text, `?` one character). */
+    arg: z.string().min(1).max(128).optional(),
+    pattern: z.string().min(1).max(1024).optional(),
+    action: z.enum(approvalActions),
+  })
+  .refine((rule) => (rule.arg === undefined) === (rule.pattern === undefined), {
+    message: 'a rule names both `arg` and `pattern`, or neither',
+  });
+export type ApprovalRule = z.infer<typeof approvalRuleSchema>;
+
+export const budgetSchema = z.object({
+  /** Input + output tokens over the whole run. */
+  tokens: z.number().int().positive().optional(),
+  /** US dollars for priced remote models. */
+  costUsd: z.number().positive().optional(),
+  /** Wall-clock time of the run, in milliseconds. */
+  wallMs: z.number().int().positive().optional(),
+});
+export type Budget = z.infer<typeof budgetSchema>;
+
+export const loopConfigSchema = z.object({
+  maxSteps: z.number().int().positive().max(10_000).default(50),
+  /** Tool names the model may call; all known tools when absent. */
+  tools: z.array(z.string().min(1).max(128)).optional(),
+  /** First match wins; the defaults by risk class come after these. */
+  rules: z.array(approvalRuleSchema).default([]),
+  budget: budgetSchema.default({}),
+});
+export type LoopConfig = z.infer<typeof loopConfigSchema>;
