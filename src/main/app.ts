@@ -18,6 +18,7 @@ export interface AppOptions {
 export interface App {
   paths: HomePaths;
   store: OpenedStore['store'];
+  owners: OpenedStore['owners'];
   handlers: Handlers;
   pushes: PushSource;
   close(): void;
@@ -35,6 +36,7 @@ export function createApp(options: AppOptions): App {
   return {
     paths,
     store: opened.store,
+    owners: opened.owners,
     handlers: createHandlers({ store: opened.store, info }),
     pushes: storePushes(opened.store),
     close: () => {

@@ -34,7 +34,8 @@ export function fingerprint(call: CallRecord): string {
  * is a cycle of 1 to `maxCycle` calls with identical fingerprints (tool, arguments and result).
  */
 export function repetitions(calls: readonly CallRecord[], maxCycle = 3): { cycle: number; times: number } {
-  const prints = calls.map(fingerprint);
+  // Only the recent window can hold a pattern long enough to matter.
+  const prints = calls.slice(-maxCycle * (STALL_AT + 1)).map(fingerprint);
   let best = { cycle: 1, times: 1 };
   for (let cycle = 1; cycle <= maxCycle; cycle++) {
     let times = 1;

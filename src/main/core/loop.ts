@@ -15,6 +15,7 @@ import {
   type ModelInfo,
   type ModelProvider,
   type ToolCallRequest,
+  type ToolSpec,
 } from './model';
 import type { ApprovalGate, Clock, RunLog } from './ports';
 import { isMutating, WorkspaceError, type ToolDefinition, type ToolOutput, type Workspace } from './tool';
@@ -227,7 +228,7 @@ export class AgentLoop {
       const stream = this.deps.provider.stream({
         model: this.deps.model,
         messages: this.messages(),
-        tools: toolSpecs(this.availableTools()),
+        tools: this.toolSpecs(),
         contextLength: this.deps.modelInfo.contextLength,
         signal,
       });
@@ -266,6 +267,13 @@ export class AgentLoop {
   private availableTools(): readonly ToolDefinition[] {
     const allowed = this.config.tools;
     return allowed === undefined ? this.deps.tools : this.deps.tools.filter((tool) => allowed.includes(tool.name));
+  }
+
+  /** The tools' JSON schemas, built once: they do not change during a run. */
+  private specs: ToolSpec[] | undefined;
+  private toolSpecs(): ToolSpec[] {
+    this.specs ??= toolSpecs(this.availableTools());
+    return this.specs;
   }
 
   private async runCalls(turn: ModelTurn, signal: AbortSignal): Promise<void> {

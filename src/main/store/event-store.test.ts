@@ -189,9 +189,12 @@ describe('crash safety', () => {
     opened = openStore(home.paths);
     expect(opened.db.pragma('integrity_check', { simple: true })).toBe('ok');
     const events: RunEvent[] = opened.store.loadEvents(runId);
-    expect(events.length).toBeGreaterThan(committed);
+    // Reopening marked the orphaned run interrupted, after everything that was committed.
+    expect(events.at(-1)).toMatchObject({ type: 'run.status', payload: { status: 'interrupted' } });
+    expect(opened.store.getRun(runId)!.status).toBe('interrupted');
+    expect(events.length - 1).toBeGreaterThan(committed);
     // Whole batches only: the transaction that was cut off left nothing behind.
-    expect((events.length - 1) % batchSize).toBe(0);
+    expect((events.length - 2) % batchSize).toBe(0);
     expect(events.map((event) => event.seq)).toEqual(events.map((_, index) => index));
     expect(opened.store.getRun(runId)).toEqual(summarizeAll(events));
   });

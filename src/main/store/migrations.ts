@@ -63,4 +63,13 @@ export const migrations: readonly string[] = [
     tokenize = 'unicode61 remove_diacritics 2'
   );
   `,
+  `
+  -- Which process is driving a live run. A run marked running or waiting without a live owner was cut
+  -- off (a crash, a kill) and is marked interrupted when a store opens.
+  CREATE TABLE run_owners (
+    run_id TEXT PRIMARY KEY,
+    pid INTEGER NOT NULL,
+    started_at INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  `,
 ];

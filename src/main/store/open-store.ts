@@ -3,9 +3,11 @@ import type { HomePaths } from '../home';
 import { BlobStore } from './blob-store';
 import { openDatabase, type OpenOptions, type SqliteDatabase } from './database';
 import { EventStore } from './event-store';
+import { RunOwners } from './run-owners';
 
 export interface OpenedStore {
   store: EventStore;
+  owners: RunOwners;
   db: SqliteDatabase;
   close(): void;
 }
@@ -13,5 +15,7 @@ export interface OpenedStore {
 export function openStore(paths: HomePaths, options: OpenOptions = {}): OpenedStore {
   const db = openDatabase(paths.database, options);
   const store = new EventStore(db, new BlobStore(paths.blobs));
-  return { store, db, close: () => db.close() };
+  const owners = new RunOwners(db, store);
+  owners.recoverInterrupted();
+  return { store, owners, db, close: () => db.close() };
 }

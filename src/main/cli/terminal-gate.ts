@@ -1,0 +1,39 @@
+// Headless approvals: `--approve auto` approves, `deny` rejects with a message the model reads, and
+// `ask` asks on the terminal (and rejects, saying why, when there is no terminal to ask on).
+import { createInterface } from 'node:readline/promises';
+import type { ApprovalDecision, ApprovalGate, ApprovalRequest } from '../core/ports';
+
+export type ApproveMode = 'auto' | 'ask' | 'deny';
+
+export function terminalGate(mode: ApproveMode, io: { input: NodeJS.ReadableStream & { isTTY?: boolean }; output: NodeJS.WritableStream }): ApprovalGate {
+  return {
+    async decide(request: ApprovalRequest, signal: AbortSignal): Promise<ApprovalDecision> {
+      if (mode === 'auto') return { decision: 'approved' };
+      if (mode === 'deny') return { decision: 'rejected', feedback: `Rejected by the headless policy (--approve deny; ${request.rule}).` };
+      if (io.input.isTTY !== true) {
+        return { decision: 'rejected', feedback: 'No terminal to ask on; the run was started with --approve ask. Rerun with --approve auto or deny.' };
+      }
+      return ask(request, io, signal);
+    },
+  };
+}
+
+async function ask(request: ApprovalRequest, io: { input: NodeJS.ReadableStream; output: NodeJS.WritableStream }, signal: AbortSignal): Promise<ApprovalDecision> {
+  const prompt = createInterface({ input: io.input, output: io.output });
+  try {
+    io.output.write(`\nApproval needed (${request.rule}): ${request.tool}\n${indent(request.summary)}\n`);
+    const answer = (await prompt.question('Approve? [y]es / [n]o: ', { signal })).trim().toLowerCase();
+    if (answer === 'y' || answer === 'yes') return { decision: 'approved' };
+    const feedback = (await prompt.question('Why not? (the model reads this): ', { signal })).trim();
+    return { decision: 'rejected', feedback: feedback === '' ? 'Rejected by the person.' : feedback };
+  } finally {
+    prompt.close();
+  }
+}
+
+function indent(text: string): string {
+  const lines = text.split('\n');
+  const shown = lines.slice(0, 40).map((line) => `    ${line}`);
+  if (lines.length > 40) shown.push(`    … ${lines.length - 40} more lines`);
+  return shown.join('\n');
+}
