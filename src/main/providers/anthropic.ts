@@ -1,0 +1,154 @@
+// Claude through the real `@anthropic-ai/sdk` Messages API, streamed: text deltas as they come, each
+// tool_use block whole once its input_json_delta pieces end, usage from message_start and
+// message_delta. The SDK's own retries are off; the loop retries with the run's budget in mind.
+import Anthropic from '@anthropic-ai/sdk';
+import type { FinishReason, ModelEvent, ModelInfo, ModelProvider, ModelRequest } from '../core/model';
+import { ProviderError } from '../core/model';
+import { toAnthropicConversation, toAnthropicTools } from './anthropic-messages';
+import { knownContextWindow } from './context-windows';
+import {
+  abortError,
+  errorFromStatus,
+  errorFromThrown,
+  retryAfterMs,
+  unavailable,
+  type FailureTarget,
+} from './provider-errors';
+import { ToolCallBuffer } from './tool-calls';
+
+type Fetch = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
+
+export interface AnthropicProviderOptions {
+  /** Defaults to ANTHROPIC_API_KEY. */
+  apiKey?: string;
+  /** Defaults to ANTHROPIC_BASE_URL, else Anthropic's API. */
+  baseURL?: string;
+  fetch?: Fetch;
+}
+
+/** Every current Claude model reads 200k tokens; the models API says so per model where it can. */
+const claudeContext = 200_000;
+/** The Messages API needs an output limit; this fits every current Claude model. */
+const defaultMaxOutput = 8192;
+
+export function createAnthropicProvider(options: AnthropicProviderOptions = {}): ModelProvider {
+  const baseURL = (options.baseURL ?? process.env.ANTHROPIC_BASE_URL ?? 'https://api.anthropic.com').replace(
+    /\/+$/,
+    '',
+  );
+  const apiKey = options.apiKey ?? process.env.ANTHROPIC_API_KEY;
+  const target = (model: string): FailureTarget => ({
+    server: `Anthropic at ${baseURL}`,
+    model,
+    hints: {
+      unavailable: 'check the network connection, or set ANTHROPIC_BASE_URL',
+      auth: 'set ANTHROPIC_API_KEY to a valid key (console.anthropic.com, API keys)',
+      modelMissing: `use a model id that GET ${baseURL}/v1/models lists`,
+    },
+  });
+  let client: Anthropic | undefined;
+  const clientFor = (model: string): Anthropic => {
+    // Without a key the SDK would go looking for profiles and config files; say plainly what is missing.
+    if (!apiKey) throw new ProviderError('auth', 'No Anthropic API key is set', { hint: target(model).hints.auth });
+    client ??= new Anthropic({ apiKey, baseURL, maxRetries: 0, ...(options.fetch && { fetch: options.fetch }) });
+    return client;
+  };
+
+  async function check(model: string, signal?: AbortSignal): Promise<ModelInfo> {
+    try {
+      const info = await clientFor(model).models.retrieve(model, {}, { signal });
+      return {
+        contextLength: info.max_input_tokens ?? knownContextWindow(model) ?? claudeContext,
+        supportsTools: true,
+      };
+    } catch (error) {
+      throw classify(error, target(model), signal);
+    }
+  }
+
+  async function* stream(request: ModelRequest): AsyncGenerator<ModelEvent> {
+    const failure = target(request.model);
+    const { system, messages } = toAnthropicConversation(request.messages);
+    const calls = new ToolCallBuffer();
+    const usage = { inputTokens: 0, outputTokens: 0 };
+    let finish: FinishReason | undefined;
+    try {
+      const events = await clientFor(request.model).messages.create(
+        {
+          model: request.model,
+          max_tokens: request.maxOutputTokens ?? defaultMaxOutput,
+          messages,
+          ...(system !== undefined && { system }),
+          ...(request.tools.length > 0 && { tools: toAnthropicTools(request.tools) }),
+          stream: true,
+        },
+        { signal: request.signal },
+      );
+      for await (const event of events) {
+        switch (event.type) {
+          case 'message_start': {
+            const { input_tokens, cache_creation_input_tokens, cache_read_input_tokens } = event.message.usage;
+            usage.inputTokens = input_tokens + (cache_creation_input_tokens ?? 0) + (cache_read_input_tokens ?? 0);
+            usage.outputTokens = event.message.usage.output_tokens;
+            break;
+          }
+          case 'content_block_start':
+            if (event.content_block.type === 'tool_use') {
+              calls.add(event.index, { id: event.content_block.id, name: event.content_block.name });
+            }
+            break;
+          case 'content_block_delta':
+            if (event.delta.type === 'text_delta') yield { type: 'text', delta: event.delta.text };
+            if (event.delta.type === 'input_json_delta')
+              calls.add(event.index, { arguments: event.delta.partial_json });
+            break;
+          case 'content_block_stop': {
+            const call = calls.take(event.index);
+            if (call) yield { type: 'tool_call', call };
+            break;
+          }
+          case 'message_delta':
+            usage.outputTokens = event.usage.output_tokens;
+            finish = finishReason(event.delta.stop_reason);
+            break;
+          case 'message_stop':
+            break;
+        }
+      }
+    } catch (error) {
+      throw classify(error, failure, request.signal);
+    }
+    // The SDK ends a stream quietly when its signal aborts.
+    if (request.signal.aborted) throw abortError(request.signal);
+    if (finish === undefined) {
+      throw new ProviderError('transient', `${failure.server} ended the stream before the model finished`);
+    }
+    yield { type: 'usage', ...usage };
+    yield { type: 'finish', reason: finish };
+  }
+
+  return { id: 'anthropic', stream, check };
+}
+
+function finishReason(stopReason: Anthropic.StopReason | null): FinishReason {
+  switch (stopReason) {
+    case 'tool_use':
+      return 'tool_calls';
+    case 'max_tokens':
+    case 'model_context_window_exceeded':
+      return 'length';
+    default:
+      return 'stop';
+  }
+}
+
+function classify(error: unknown, target: FailureTarget, signal: AbortSignal | undefined) {
+  if (signal?.aborted || error instanceof Anthropic.APIUserAbortError) return signal ? abortError(signal) : error;
+  if (error instanceof Anthropic.APIConnectionTimeoutError) return errorFromThrown(target, error);
+  if (error instanceof Anthropic.APIConnectionError) return unavailable(target, error);
+  if (!(error instanceof Anthropic.APIError)) return errorFromThrown(target, error);
+  const detail = error.apiMessage ?? error.message;
+  // An `event: error` inside a stream has no status: the stream broke after it started.
+  if (error.status === undefined) return errorFromThrown(target, new Error(detail, { cause: error }));
+  return errorFromStatus(target, error.status, detail, { retryAfterMs: retryAfterMs(error.headers), cause: error });
+}

@@ -1,0 +1,344 @@
+// The Ollama provider through the real `ollama` client against a fake Ollama speaking /api/chat NDJSON.
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { ProviderError, type ChatMessage, type ToolSpec } from '../core/model';
+import {
+  closedPort,
+  collect,
+  collectFailure,
+  describeError,
+  failureOf,
+  request,
+  streamOf,
+} from '../../../tests/fakes/collect';
+import type { FakeServer } from '../../../tests/fakes/http-fake';
+import { startOllamaServer, type FakeOllamaOptions } from '../../../tests/fakes/ollama-server';
+import { createOllamaProvider, resolveOllamaHost } from './ollama';
+
+let server: FakeServer | undefined;
+
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+  vi.unstubAllEnvs();
+});
+
+async function start(options: FakeOllamaOptions = {}) {
+  server = await startOllamaServer(options);
+  return { server, provider: createOllamaProvider({ host: server.url }) };
+}
+
+const readFile: ToolSpec = {
+  name: 'read_file',
+  description: 'Read a file from the workspace.',
+  parameters: { type: 'object', properties: { path: { type: 'string' } }, required: ['path'] },
+};
+
+const callId = expect.stringMatching(/^call_[A-Za-z0-9_-]{12}$/);
+
+describe('ollama stream', () => {
+  it('streams text, each tool call whole, usage and finish, with num_ctx from /api/show', async () => {
+    const { server, provider } = await start({
+      turns: [
+        {
+          text: ['Let me ', 'look.'],
+          toolCalls: [
+            { name: 'read_file', arguments: { path: 'data/train.csv' } },
+            { name: 'read_file', arguments: { path: 'README.md', lines: [1, 20] } },
+          ],
+          usage: { input: 412, output: 38 },
+        },
+      ],
+    });
+    const info = await provider.check('qwen2.5-coder:7b');
+    const events = await collect(
+      streamOf(provider, {
+        tools: [readFile],
+        contextLength: info.contextLength,
+        maxOutputTokens: 2048,
+        temperature: 0.2,
+      }),
+    );
+    expect(events).toEqual([
+      { type: 'text', delta: 'Let me ' },
+      { type: 'text', delta: 'look.' },
+      { type: 'tool_call', call: { id: callId, name: 'read_file', arguments: '{"path":"data/train.csv"}' } },
+      { type: 'tool_call', call: { id: callId, name: 'read_file', arguments: '{"path":"README.md","lines":[1,20]}' } },
+      { type: 'usage', inputTokens: 412, outputTokens: 38 },
+      { type: 'finish', reason: 'tool_calls' },
+    ]);
+    const chat = server.requests.find((one) => one.path === '/api/chat');
+    expect(chat?.body).toEqual({
+      model: 'qwen2.5-coder:7b',
+      messages: [{ role: 'user', content: 'hello' }],
+      tools: [{ type: 'function', function: readFile }],
+      stream: true,
+      options: { num_ctx: 32768, num_predict: 2048, temperature: 0.2 },
+    });
+  });
+
+  it('sends the conversation back in Ollama’s own shape: tool_calls as objects, results with tool_name', async () => {
+    const { server, provider } = await start({ turns: [{ text: ['Done.'], usage: { input: 90, output: 2 } }] });
+    const messages: ChatMessage[] = [
+      { role: 'system', content: 'You are an ML engineer.' },
+      { role: 'user', content: 'Inspect the data.' },
+      {
+        role: 'assistant',
+        content: '',
+        toolCalls: [{ id: 'call_1', name: 'read_file', arguments: '{"path":"data/train.csv"}' }],
+      },
+      { role: 'tool', toolCallId: 'call_1', toolName: 'read_file', content: 'text,label\nhi,1' },
+    ];
+    const events = await collect(streamOf(provider, { messages, tools: [readFile] }));
+    expect(events).toEqual([
+      { type: 'text', delta: 'Done.' },
+      { type: 'usage', inputTokens: 90, outputTokens: 2 },
+      { type: 'finish', reason: 'stop' },
+    ]);
+    expect((server.requests[0]?.body as { messages: unknown }).messages).toEqual([
+      { role: 'system', content: 'You are an ML engineer.' },
+      { role: 'user', content: 'Inspect the data.' },
+      {
+        role: 'assistant',
+        content: '',
+        tool_calls: [{ function: { name: 'read_file', arguments: { path: 'data/train.csv' } } }],
+      },
+      { role: 'tool', content: 'text,label\nhi,1', tool_name: 'read_file' },
+    ]);
+  });
+
+  it('reports a cut at the output limit as length, and sends no num_ctx when none was asked', async () => {
+    const { server, provider } = await start({
+      turns: [{ text: ['Once upon'], stop: 'length', usage: { input: 5, output: 2 } }],
+    });
+    expect(await collect(streamOf(provider))).toEqual([
+      { type: 'text', delta: 'Once upon' },
+      { type: 'usage', inputTokens: 5, outputTokens: 2 },
+      { type: 'finish', reason: 'length' },
+    ]);
+    expect((server.requests[0]?.body as { options: unknown }).options).toEqual({});
+  });
+
+  it('still completes when the server is slow between chunks', async () => {
+    const { provider } = await start({
+      turns: [{ text: ['a', 'b', 'c'], delayMs: 120, usage: { input: 3, output: 3 } }],
+    });
+    const started = Date.now();
+    expect(await collect(streamOf(provider))).toEqual([
+      { type: 'text', delta: 'a' },
+      { type: 'text', delta: 'b' },
+      { type: 'text', delta: 'c' },
+      { type: 'usage', inputTokens: 3, outputTokens: 3 },
+      { type: 'finish', reason: 'stop' },
+    ]);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(4 * 110);
+  });
+});
+
+describe('ollama abort', () => {
+  it('stops mid-stream when the signal aborts, and closes the connection', async () => {
+    const { server, provider } = await start({ turns: [{ text: ['first', 'never'], stallAfter: 1 }] });
+    const controller = new AbortController();
+    const events: unknown[] = [];
+    const started = Date.now();
+    const error = await failureOf(
+      (async () => {
+        for await (const event of provider.stream(request({ signal: controller.signal }))) {
+          events.push(event);
+          controller.abort();
+        }
+      })(),
+    );
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(events).toEqual([{ type: 'text', delta: 'first' }]);
+    expect((error as Error).name).toBe('AbortError');
+    await vi.waitFor(() => expect(server.requests[0]?.closedEarly).toBe(true));
+  });
+
+  it('stops while the model is still loading, before any response', async () => {
+    const { server, provider } = await start({ turns: [{ text: ['late'], delayMs: 20_000 }] });
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 100);
+    const started = Date.now();
+    const { events, error } = await collectFailure(provider.stream(request({ signal: controller.signal })));
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(events).toEqual([]);
+    expect((error as Error).name).toBe('AbortError');
+    await vi.waitFor(() => expect(server.requests[0]?.closedEarly).toBe(true));
+  });
+});
+
+describe('ollama errors', () => {
+  it.each([
+    [
+      'a 429 with retry-after',
+      { status: 429, message: 'too many concurrent requests', retryAfter: '3' },
+      {
+        kind: 'rate_limited',
+        message: 'Ollama at URL answered 429: too many concurrent requests',
+        hint: 'wait 3 s and retry',
+        retryAfterMs: 3000,
+      },
+    ],
+    [
+      'a 500',
+      { status: 500, message: 'llama runner process has terminated: signal: killed' },
+      {
+        kind: 'transient',
+        message: 'Ollama at URL answered 500: llama runner process has terminated: signal: killed',
+        hint: undefined,
+        retryAfterMs: undefined,
+      },
+    ],
+    [
+      'a 401 from a proxy',
+      { status: 401, message: 'unauthorized' },
+      {
+        kind: 'auth',
+        message: 'Ollama at URL answered 401: unauthorized',
+        hint: 'check the credentials of the proxy in front of Ollama',
+        retryAfterMs: undefined,
+      },
+    ],
+    [
+      'a context overflow',
+      { status: 400, message: 'the input length exceeds the context length' },
+      {
+        kind: 'context_overflow',
+        message: 'Ollama at URL answered 400: the input length exceeds the context length',
+        hint: 'the conversation no longer fits the context window: compact it or use a larger context',
+        retryAfterMs: undefined,
+      },
+    ],
+    [
+      'a malformed request',
+      { status: 400, message: 'invalid message role: robot' },
+      {
+        kind: 'bad_request',
+        message: 'Ollama at URL answered 400: invalid message role: robot',
+        hint: undefined,
+        retryAfterMs: undefined,
+      },
+    ],
+  ])('classifies %s', async (_label, turn, expected) => {
+    const { server, provider } = await start({ turns: [turn] });
+    const { events, error } = await collectFailure(streamOf(provider));
+    expect(events).toEqual([]);
+    expect(describeError(error)).toEqual({
+      name: 'ProviderError',
+      ...expected,
+      message: expected.message.replace('URL', server.url),
+    });
+  });
+
+  it('classifies a stream cut mid-way as transient, after the chunks that arrived', async () => {
+    const { provider } = await start({ turns: [{ text: ['one', 'two', 'three'], cutAfter: 2 }] });
+    const { events, error } = await collectFailure(streamOf(provider));
+    expect(events).toEqual([
+      { type: 'text', delta: 'one' },
+      { type: 'text', delta: 'two' },
+    ]);
+    expect(error).toBeInstanceOf(ProviderError);
+    expect((error as ProviderError).kind).toBe('transient');
+    expect((error as ProviderError).message).toMatch(/^Ollama at http:\/\/127\.0\.0\.1:\d+ failed mid-stream: /);
+  });
+
+  it('classifies an {"error"} line mid-stream as transient, with the server’s words', async () => {
+    const { server, provider } = await start({
+      turns: [
+        {
+          text: ['one', 'two'],
+          errorAfter: { chunks: 1, message: 'an error was encountered while running the model: unexpected EOF' },
+        },
+      ],
+    });
+    const { events, error } = await collectFailure(streamOf(provider));
+    expect(events).toEqual([{ type: 'text', delta: 'one' }]);
+    expect(describeError(error)).toEqual({
+      name: 'ProviderError',
+      kind: 'transient',
+      message: `Ollama at ${server.url} failed mid-stream: an error was encountered while running the model: unexpected EOF`,
+      hint: undefined,
+      retryAfterMs: undefined,
+    });
+  });
+
+  it('classifies chatting with a model that is not pulled as model_missing', async () => {
+    const { server, provider } = await start();
+    const { error } = await collectFailure(streamOf(provider, { model: 'llama3.1:8b' }));
+    expect(describeError(error)).toEqual({
+      name: 'ProviderError',
+      kind: 'model_missing',
+      message: `Ollama at ${server.url} has no model 'llama3.1:8b' (model "llama3.1:8b" not found, try pulling it first)`,
+      hint: 'ollama pull llama3.1:8b',
+      retryAfterMs: undefined,
+    });
+  });
+});
+
+describe('ollama check', () => {
+  it('reads the real context length and the tools capability from /api/show', async () => {
+    const { server, provider } = await start({
+      models: [
+        { name: 'llama3.1:8b', architecture: 'llama', contextLength: 131072, capabilities: ['completion', 'tools'] },
+        { name: 'gemma2:2b', architecture: 'gemma2', contextLength: 8192, capabilities: ['completion'] },
+      ],
+    });
+    expect(await provider.check('llama3.1:8b')).toEqual({ contextLength: 131072, supportsTools: true });
+    expect(await provider.check('gemma2:2b')).toEqual({ contextLength: 8192, supportsTools: false });
+    expect(server.requests.map((one) => [one.path, one.body])).toEqual([
+      ['/api/show', { model: 'llama3.1:8b' }],
+      ['/api/show', { model: 'gemma2:2b' }],
+    ]);
+  });
+
+  it('says how to pull a model that is missing', async () => {
+    const { server, provider } = await start();
+    expect(describeError(await failureOf(provider.check('mistral:7b')))).toEqual({
+      name: 'ProviderError',
+      kind: 'model_missing',
+      message: `Ollama at ${server.url} has no model 'mistral:7b' (model 'mistral:7b' not found)`,
+      hint: 'ollama pull mistral:7b',
+      retryAfterMs: undefined,
+    });
+  });
+
+  it('says how to start Ollama when nothing listens', async () => {
+    const port = await closedPort();
+    const provider = createOllamaProvider({ host: `127.0.0.1:${port}` });
+    expect(describeError(await failureOf(provider.check('qwen2.5-coder:7b')))).toEqual({
+      name: 'ProviderError',
+      kind: 'unavailable',
+      message: `Ollama at http://127.0.0.1:${port} is not answering (connect ECONNREFUSED 127.0.0.1:${port})`,
+      hint: 'start it with `ollama serve`, or set OLLAMA_HOST',
+      retryAfterMs: undefined,
+    });
+  });
+
+  it('finds the server through OLLAMA_HOST by default', async () => {
+    const { server } = await start();
+    vi.stubEnv('OLLAMA_HOST', server.url.replace('http://', ''));
+    expect(await createOllamaProvider().check('qwen2.5-coder:7b')).toEqual({
+      contextLength: 32768,
+      supportsTools: true,
+    });
+  });
+});
+
+describe('resolveOllamaHost', () => {
+  it.each([
+    [undefined, 'http://127.0.0.1:11434'],
+    ['', 'http://127.0.0.1:11434'],
+    ['  ', 'http://127.0.0.1:11434'],
+    ['0.0.0.0', 'http://127.0.0.1:11434'],
+    ['0.0.0.0:11500', 'http://127.0.0.1:11500'],
+    [':11500', 'http://127.0.0.1:11500'],
+    ['gpu-box', 'http://gpu-box:11434'],
+    ['gpu-box:8080', 'http://gpu-box:8080'],
+    ['http://gpu-box', 'http://gpu-box'],
+    ['https://ollama.example.com/', 'https://ollama.example.com'],
+    ['http://10.0.0.5:11434/ollama', 'http://10.0.0.5:11434/ollama'],
+    ['[::1]:11434', 'http://[::1]:11434'],
+  ])('reads %j as %s', (value, expected) => {
+    expect(resolveOllamaHost(value)).toBe(expected);
+  });
+});

@@ -1,0 +1,184 @@
+// A fake Ollama server speaking its native API as the real one does: /api/chat streams NDJSON chunks
+// ending at the first `done:true` object (or answers once when `stream:false`), /api/show reports the
+// model's architecture, context length and capabilities, /api/tags, /api/ps and /api/version list what
+// is there, and unknown models get Ollama's 404. Chat requests follow the test's script.
+import type { ServerResponse } from 'node:http';
+import { sendJson, startHttpFake, writeFrames, type CapturedRequest, type FakeServer } from './http-fake';
+import { isFailure, retryHeaders, turnQueue, type ReplyTurn, type Turn } from './script';
+
+export interface FakeOllamaModel {
+  name: string;
+  architecture: string;
+  contextLength: number;
+  capabilities: readonly string[];
+}
+
+export interface FakeOllamaOptions {
+  models?: readonly FakeOllamaModel[];
+  turns?: readonly Turn[];
+}
+
+export const defaultOllamaModel: FakeOllamaModel = {
+  name: 'qwen2.5-coder:7b',
+  architecture: 'qwen2',
+  contextLength: 32768,
+  capabilities: ['completion', 'tools', 'insert'],
+};
+
+const digest = 'dae161e27b0e90dd1856c8bb3209201fd6736d8eb66298e75ed87571486f4364';
+const createdAt = '2026-11-26T10:00:00.000000000Z';
+
+export async function startOllamaServer(options: FakeOllamaOptions = {}): Promise<FakeServer> {
+  const models = options.models ?? [defaultOllamaModel];
+  const nextTurn = turnQueue(options.turns ?? []);
+  const loaded = new Set<string>();
+  const find = (name: unknown) =>
+    models.find((model) => model.name === name || (typeof name === 'string' && model.name === `${name}:latest`));
+
+  return startHttpFake(async (request, response) => {
+    const body = (request.body ?? {}) as Record<string, unknown>;
+    switch (`${request.method} ${request.path}`) {
+      case 'GET /api/version':
+        return sendJson(response, 200, { version: '0.12.6' });
+      case 'GET /api/tags':
+        return sendJson(response, 200, { models: models.map((model) => listing(model)) });
+      case 'GET /api/ps':
+        return sendJson(response, 200, {
+          models: models.filter((model) => loaded.has(model.name)).map((model) => running(model)),
+        });
+      case 'POST /api/show': {
+        const model = find(body.model);
+        if (!model) return sendJson(response, 404, { error: `model '${String(body.model)}' not found` });
+        return sendJson(response, 200, show(model));
+      }
+      case 'POST /api/chat': {
+        const model = find(body.model);
+        if (!model) {
+          return sendJson(response, 404, { error: `model "${String(body.model)}" not found, try pulling it first` });
+        }
+        loaded.add(model.name);
+        return chat(request, response, model.name, nextTurn());
+      }
+      default:
+        return sendJson(response, 404, { error: '404 page not found' });
+    }
+  });
+}
+
+async function chat(request: CapturedRequest, response: ServerResponse, model: string, turn: Turn) {
+  if (isFailure(turn)) return sendJson(response, turn.status, { error: turn.message }, retryHeaders(turn));
+  const chunks = replyChunks(model, turn);
+  const body = request.body as { stream?: boolean };
+  if (body.stream === false) return sendJson(response, 200, merge(chunks));
+  response.writeHead(200, { 'content-type': 'application/x-ndjson' });
+  await writeFrames(
+    response,
+    chunks.map((chunk) => `${JSON.stringify(chunk)}\n`),
+    {
+      delayMs: turn.delayMs,
+      cutAfter: turn.cutAfter,
+      stallAfter: turn.stallAfter,
+      errorFrame: turn.errorAfter && {
+        after: turn.errorAfter.chunks,
+        frame: `${JSON.stringify({ error: turn.errorAfter.message })}\n`,
+      },
+    },
+  );
+}
+
+type Chunk = Record<string, unknown> & { message: { role: string; content: string; tool_calls?: unknown[] } };
+
+function replyChunks(model: string, turn: ReplyTurn): Chunk[] {
+  const base = (message: Chunk['message']): Chunk => ({ model, created_at: createdAt, message, done: false });
+  const chunks = (turn.text ?? []).map((text) => base({ role: 'assistant', content: text }));
+  for (const call of turn.toolCalls ?? []) {
+    chunks.push(
+      base({
+        role: 'assistant',
+        content: '',
+        tool_calls: [{ function: { name: call.name, arguments: call.arguments } }],
+      }),
+    );
+  }
+  chunks.push({
+    ...base({ role: 'assistant', content: '' }),
+    done: true,
+    done_reason: turn.stop ?? 'stop',
+    total_duration: 1_830_000_000,
+    load_duration: 21_000_000,
+    prompt_eval_count: turn.usage?.input ?? 0,
+    prompt_eval_duration: 240_000_000,
+    eval_count: turn.usage?.output ?? 0,
+    eval_duration: 1_560_000_000,
+  });
+  return chunks;
+}
+
+function merge(chunks: readonly Chunk[]): Chunk {
+  const last = chunks[chunks.length - 1]!;
+  const toolCalls = chunks.flatMap((chunk) => chunk.message.tool_calls ?? []);
+  const message: Chunk['message'] = {
+    role: 'assistant',
+    content: chunks.map((chunk) => chunk.message.content).join(''),
+  };
+  if (toolCalls.length > 0) message.tool_calls = toolCalls;
+  return { ...last, message };
+}
+
+function details(model: FakeOllamaModel) {
+  return {
+    parent_model: '',
+    format: 'gguf',
+    family: model.architecture,
+    families: [model.architecture],
+    parameter_size: '7.6B',
+    quantization_level: 'Q4_K_M',
+  };
+}
+
+function listing(model: FakeOllamaModel) {
+  return {
+    name: model.name,
+    model: model.name,
+    modified_at: createdAt,
+    size: 4_683_087_332,
+    digest,
+    details: details(model),
+  };
+}
+
+function running(model: FakeOllamaModel) {
+  return {
+    ...listing(model),
+    expires_at: '2026-11-26T10:05:00.000000000Z',
+    size_vram: 4_683_087_332,
+    context_length: 4096,
+  };
+}
+
+function show(model: FakeOllamaModel) {
+  const arch = model.architecture;
+  return {
+    license: 'Apache License 2.0',
+    modelfile: `# Modelfile generated by "ollama show"\nFROM /root/.ollama/models/blobs/sha256-${digest}\n`,
+    parameters: 'stop                           "<|im_start|>"\nstop                           "<|im_end|>"',
+    template: model.capabilities.includes('tools')
+      ? '{{- if .Tools }}<tools>{{ range .Tools }}{{ . }}{{ end }}</tools>{{ end }}{{ .Prompt }}'
+      : '{{ .Prompt }}',
+    details: details(model),
+    model_info: {
+      'general.architecture': arch,
+      'general.basename': model.name.split(':')[0],
+      'general.file_type': 15,
+      'general.parameter_count': 7_615_616_512,
+      'general.quantization_version': 2,
+      [`${arch}.attention.head_count`]: 28,
+      [`${arch}.block_count`]: 28,
+      [`${arch}.context_length`]: model.contextLength,
+      [`${arch}.embedding_length`]: 3584,
+      'tokenizer.ggml.model': 'gpt2',
+    },
+    capabilities: model.capabilities,
+    modified_at: createdAt,
+  };
+}

@@ -1,0 +1,54 @@
+// What a test scripts a fake model server to do, one turn per chat request: answer (text chunks, tool
+// calls, usage, how it stopped, how fast) or fail (an HTTP status, a cut stream, an error mid-stream).
+// Each fake renders the same script in its own provider's wire format.
+
+export interface ScriptedToolCall {
+  name: string;
+  arguments: Record<string, unknown>;
+  /** The id the server gives the call, where its protocol has one. */
+  id?: string;
+}
+
+export interface ReplyTurn {
+  text?: readonly string[];
+  toolCalls?: readonly ScriptedToolCall[];
+  usage?: { input: number; output: number };
+  /** How generation ended; tool calls make it a tool stop unless this says 'length'. */
+  stop?: 'stop' | 'length';
+  /** Delay before each streamed chunk. */
+  delayMs?: number;
+  /** Destroy the socket after this many streamed chunks. */
+  cutAfter?: number;
+  /** Send nothing more after this many chunks and hold the connection open until the client leaves. */
+  stallAfter?: number;
+  /** Send the provider's error frame after this many chunks, then end the response. */
+  errorAfter?: { chunks: number; message: string };
+}
+
+export interface FailureTurn {
+  status: number;
+  message: string;
+  /** `retry-after` header (seconds). */
+  retryAfter?: string;
+  /** `retry-after-ms` header. */
+  retryAfterMs?: string;
+}
+
+export type Turn = ReplyTurn | FailureTurn;
+
+export function isFailure(turn: Turn): turn is FailureTurn {
+  return 'status' in turn;
+}
+
+export function retryHeaders(turn: FailureTurn): Record<string, string> {
+  const headers: Record<string, string> = {};
+  if (turn.retryAfter !== undefined) headers['retry-after'] = turn.retryAfter;
+  if (turn.retryAfterMs !== undefined) headers['retry-after-ms'] = turn.retryAfterMs;
+  return headers;
+}
+
+/** Hands out the scripted turns in order; a request past the end gets a failure the test will notice. */
+export function turnQueue(turns: readonly Turn[]): () => Turn {
+  let next = 0;
+  return () => turns[next++] ?? { status: 500, message: `fake server: no scripted turn ${next}` };
+}
