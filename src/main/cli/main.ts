@@ -8,6 +8,9 @@ import { createApp, type App } from '../app';
 import { resolveHome } from '../home';
 import { appVersion } from '../version';
 import { formatRunList, formatRunShow } from './output';
+import { createProviders } from '../providers/registry';
+import { costOf } from '../providers/prices';
+import { DEFAULT_MODEL, resumeRun, runGoal, type RunCommandOptions } from './run';
 import { serve } from './serve';
 
 interface GlobalOptions {
@@ -31,6 +34,52 @@ function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
     'invalid_input',
     `Invalid ${what}: ${result.error.issues.map((issue) => issue.message).join('; ')}`,
   );
+}
+
+interface RawLoopOptions {
+  model?: string;
+  approve: string;
+  requireApproval?: string;
+  maxSteps?: string;
+  maxTokens?: string;
+  maxCost?: string;
+  maxTime?: string;
+  hostExec?: boolean;
+  json?: boolean;
+}
+
+/** A run ended with a status other than finished: its exit status says which (see exitCodes). */
+class ExitStatus extends Error {
+  constructor(readonly code: number) {
+    super(`exit ${code}`);
+  }
+}
+
+const positiveInt = z.coerce.number().int().positive();
+
+function loopSettings(raw: RawLoopOptions, command: Command, write: (text: string) => void): RunCommandOptions {
+  const { home } = command.optsWithGlobals<GlobalOptions>();
+  const optional = <T>(schema: z.ZodType<T>, value: string | undefined, what: string) =>
+    value === undefined ? undefined : parse(schema, value, what);
+  const providers = createProviders();
+  return {
+    home: resolveHome({ flag: home }),
+    model: raw.model ?? (process.env.LOOPLAB_MODEL === '' ? undefined : process.env.LOOPLAB_MODEL),
+    approve: parse(z.enum(['auto', 'ask', 'deny']), raw.approve, '--approve'),
+    requireApproval: (raw.requireApproval ?? '')
+      .split(',')
+      .map((tool) => tool.trim())
+      .filter((tool) => tool !== ''),
+    maxSteps: optional(positiveInt, raw.maxSteps, '--max-steps (a whole number ≥ 1)'),
+    maxTokens: optional(positiveInt, raw.maxTokens, '--max-tokens (a whole number ≥ 1)'),
+    maxCost: optional(z.coerce.number().positive(), raw.maxCost, '--max-cost (dollars, above 0)'),
+    maxTimeSeconds: optional(positiveInt, raw.maxTime, '--max-time (seconds ≥ 1)'),
+    hostExec: raw.hostExec ?? false,
+    json: raw.json ?? false,
+    models: { ...providers, price: (name, usage) => costOf(name, usage) ?? 0 },
+    write,
+    progress: raw.json ? (text) => void process.stderr.write(text) : write,
+  };
 }
 
 function buildProgram(write: (text: string) => void): Command {
@@ -71,6 +120,39 @@ function buildProgram(write: (text: string) => void): Command {
       });
     });
 
+  const loopOptions = (command: Command) =>
+    command
+      .option('--model <provider/model>', `the model (default: LOOPLAB_MODEL, else ${DEFAULT_MODEL})`)
+      .addOption(
+        new Option('--approve <mode>', 'what happens to calls a rule says to ask about')
+          .choices(['auto', 'ask', 'deny'])
+          .default('ask'),
+      )
+      .option('--require-approval <tools>', 'ask before these tools, comma-separated (e.g. write,bash)')
+      .option('--max-steps <n>', 'stop after this many model calls (default 50)')
+      .option('--max-tokens <n>', 'token budget for the run')
+      .option('--max-cost <usd>', 'money budget for priced remote models, in US dollars')
+      .option('--max-time <seconds>', 'wall-time budget for the run')
+      .option('--host-exec', 'run commands on this machine instead of the sandbox (each asks for approval)')
+      .option('--json', 'print a JSON summary at the end (progress goes to stderr)');
+
+  loopOptions(
+    program.command('run').description('run the agent loop on a goal').argument('<goal>', 'what to do, in words'),
+  ).action(async (goal: string, raw: RawLoopOptions, command: Command) => {
+    const code = await runGoal(goal, loopSettings(raw, command, write));
+    if (code !== 0) throw new ExitStatus(code);
+  });
+
+  loopOptions(
+    program
+      .command('resume')
+      .description('resume an interrupted, stopped or waiting run')
+      .argument('<run-id>', 'the run'),
+  ).action(async (runIdArg: string, raw: RawLoopOptions, command: Command) => {
+    const code = await resumeRun(parse(runIdSchema, runIdArg, 'run id'), loopSettings(raw, command, write));
+    if (code !== 0) throw new ExitStatus(code);
+  });
+
   program
     .command('serve')
     .description('serve the UI and its API on 127.0.0.1 for a browser')
@@ -85,7 +167,7 @@ function buildProgram(write: (text: string) => void): Command {
   return program;
 }
 
-/** Runs the command line and returns the exit status: 0 ok, 1 failed, 2 bad usage. */
+/** Runs the command line and returns the exit status: 0 ok, 1 failed, 2 bad usage; `run` adds exitCodes. */
 export async function main(
   argv: readonly string[],
   write = (text: string) => void process.stdout.write(text),
@@ -96,6 +178,7 @@ export async function main(
     return 0;
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
+    if (error instanceof ExitStatus) return error.code;
     if (error instanceof AppError) {
       process.stderr.write(`looplab: ${formatError(error.toInfo())}\n`);
       return error.code === 'invalid_input' ? 2 : 1;

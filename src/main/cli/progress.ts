@@ -24,14 +24,17 @@ export function progressPrinter(write: (text: string) => void): (progress: LoopP
       case 'tool.started':
         return line(`→ ${describeEvent(event).text}`);
       case 'tool.finished':
-        return line(`  ${event.payload.isError ? '✗' : '✓'} ${oneLine(describeEvent(event).text.replace(/^(ok|error) · /, ''), 120)}`);
+        return line(
+          `  ${event.payload.isError ? '✗' : '✓'} ${oneLine(describeEvent(event).text.replace(/^(ok|error) · /, ''), 120)}`,
+        );
       case 'approval.requested':
       case 'approval.resolved':
       case 'context.compacted':
       case 'message.user':
         return line(`! ${event.type}: ${describeEvent(event).text}`);
       case 'run.status':
-        if (event.payload.status !== 'running' && event.payload.status !== 'waiting') line(`■ ${describeEvent(event).text}`);
+        if (event.payload.status !== 'running' && event.payload.status !== 'waiting')
+          line(`■ ${describeEvent(event).text}`);
         return;
       default:
         return;

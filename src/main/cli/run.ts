@@ -27,6 +27,8 @@ export const exitCodes: Record<RunStatus, number> = {
 
 export interface ModelResolver {
   resolve(name: string): { provider: ModelProvider; model: string };
+  /** The readiness check: throws a ProviderError saying what to do when the model cannot be used. */
+  readiness(name: string, signal?: AbortSignal): Promise<ModelInfo>;
   price(name: string, usage: { inputTokens: number; outputTokens: number }): number;
 }
 
@@ -64,19 +66,18 @@ function configOf(options: RunCommandOptions): LoopConfig {
 }
 
 /** Readiness before anything is recorded: the server answers, the model exists and takes tools. */
-async function ready(models: ModelResolver, name: string): Promise<{ provider: ModelProvider; model: string; info: ModelInfo }> {
+async function ready(
+  models: ModelResolver,
+  name: string,
+): Promise<{ provider: ModelProvider; model: string; info: ModelInfo }> {
   const { provider, model } = models.resolve(name);
-  let info: ModelInfo;
   try {
-    info = await provider.check(model, AbortSignal.timeout(30_000));
+    return { provider, model, info: await models.readiness(name, AbortSignal.timeout(30_000)) };
   } catch (error) {
-    if (error instanceof ProviderError) throw new AppError('unavailable', `${name} is not ready: ${error.message}`, error.hint);
+    if (error instanceof ProviderError)
+      throw new AppError('unavailable', `${name} is not ready: ${error.message}.`, error.hint);
     throw error;
   }
-  if (!info.supportsTools) {
-    throw new AppError('invalid_input', `${name} does not accept tool calls, which Looplab needs.`, 'Choose a model that does, e.g. ollama/qwen2.5-coder:7b or ollama/llama3.1:8b.');
-  }
-  return { provider, model, info };
 }
 
 export async function runGoal(goal: string, options: RunCommandOptions): Promise<number> {
@@ -97,8 +98,18 @@ export async function resumeRun(runId: string, options: RunCommandOptions): Prom
   try {
     const run = app.store.requireRun(runId);
     const owner = app.owners.liveOwner(runId);
-    if (owner !== undefined) throw new AppError('conflict', `${runId} is being driven by process ${owner}.`, 'Wait for it, or stop that process first.');
-    if (run.status === 'finished') throw new AppError('conflict', `${runId} has finished; there is nothing to resume.`, 'Start a new run, or fork this one.');
+    if (owner !== undefined)
+      throw new AppError(
+        'conflict',
+        `${runId} is being driven by process ${owner}.`,
+        'Wait for it, or stop that process first.',
+      );
+    if (run.status === 'finished')
+      throw new AppError(
+        'conflict',
+        `${runId} has finished; there is nothing to resume.`,
+        'Start a new run, or fork this one.',
+      );
     const created = app.store.loadEvents(runId).find((event) => event.type === 'run.created');
     const recorded = created?.type === 'run.created' ? created.payload.config : undefined;
     const config = recorded ?? configOf(options);

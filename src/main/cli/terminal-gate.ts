@@ -5,20 +5,31 @@ import type { ApprovalDecision, ApprovalGate, ApprovalRequest } from '../core/po
 
 export type ApproveMode = 'auto' | 'ask' | 'deny';
 
-export function terminalGate(mode: ApproveMode, io: { input: NodeJS.ReadableStream & { isTTY?: boolean }; output: NodeJS.WritableStream }): ApprovalGate {
+export function terminalGate(
+  mode: ApproveMode,
+  io: { input: NodeJS.ReadableStream & { isTTY?: boolean }; output: NodeJS.WritableStream },
+): ApprovalGate {
   return {
     async decide(request: ApprovalRequest, signal: AbortSignal): Promise<ApprovalDecision> {
       if (mode === 'auto') return { decision: 'approved' };
-      if (mode === 'deny') return { decision: 'rejected', feedback: `Rejected by the headless policy (--approve deny; ${request.rule}).` };
+      if (mode === 'deny')
+        return { decision: 'rejected', feedback: `Rejected by the headless policy (--approve deny; ${request.rule}).` };
       if (io.input.isTTY !== true) {
-        return { decision: 'rejected', feedback: 'No terminal to ask on; the run was started with --approve ask. Rerun with --approve auto or deny.' };
+        return {
+          decision: 'rejected',
+          feedback: 'No terminal to ask on; the run was started with --approve ask. Rerun with --approve auto or deny.',
+        };
       }
       return ask(request, io, signal);
     },
   };
 }
 
-async function ask(request: ApprovalRequest, io: { input: NodeJS.ReadableStream; output: NodeJS.WritableStream }, signal: AbortSignal): Promise<ApprovalDecision> {
+async function ask(
+  request: ApprovalRequest,
+  io: { input: NodeJS.ReadableStream; output: NodeJS.WritableStream },
+  signal: AbortSignal,
+): Promise<ApprovalDecision> {
   const prompt = createInterface({ input: io.input, output: io.output });
   try {
     io.output.write(`\nApproval needed (${request.rule}): ${request.tool}\n${indent(request.summary)}\n`);

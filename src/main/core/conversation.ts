@@ -43,7 +43,8 @@ export function buildConversation(events: readonly RunEvent[]): ChatMessage[] {
           toolNames.set(call.id, call.name);
           return { id: call.id, name: call.name, arguments: argumentsText(call.args) };
         });
-        if (event.payload.finishReason === 'error' && calls.length === 0 && text(event.payload.text) === '') break;
+        const failed = event.payload.finishReason === 'error' || event.payload.finishReason === 'interrupted';
+        if (failed && calls.length === 0 && text(event.payload.text) === '') break;
         messages.push(
           calls.length > 0
             ? { role: 'assistant', content: text(event.payload.text), toolCalls: calls }

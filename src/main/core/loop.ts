@@ -437,6 +437,27 @@ export class AgentLoop {
 
   /** After a crash or an interrupt: re-ask pending approvals, close calls that were cut off. */
   private async settleDangling(signal: AbortSignal): Promise<void> {
+    const started = this.events.findLast((event) => event.type === 'model.started');
+    if (
+      started?.type === 'model.started' &&
+      !this.events.some((event) => event.type === 'model.finished' && event.payload.callId === started.payload.callId)
+    ) {
+      const usage = { inputTokens: 0, outputTokens: 0, cost: 0 };
+      const error = 'The run stopped before this reply was complete.';
+      this.record([
+        {
+          type: 'model.finished',
+          payload: {
+            callId: started.payload.callId,
+            text: '',
+            toolCalls: [],
+            finishReason: 'interrupted',
+            usage,
+            error,
+          },
+        },
+      ]);
+    }
     const dangling = danglingCalls(this.events);
     if (dangling.length === 0) return;
     const pending = new Set(

@@ -20,7 +20,9 @@ export class RunOwners {
   ) {}
 
   claim(runId: string, pid = process.pid): void {
-    this.db.prepare('INSERT OR REPLACE INTO run_owners (run_id, pid, started_at) VALUES (?, ?, ?)').run(runId, pid, Date.now());
+    this.db
+      .prepare('INSERT OR REPLACE INTO run_owners (run_id, pid, started_at) VALUES (?, ?, ?)')
+      .run(runId, pid, Date.now());
   }
 
   release(runId: string): void {
@@ -35,11 +37,21 @@ export class RunOwners {
 
   /** Marks every orphaned live run interrupted. Returns their ids. */
   recoverInterrupted(): string[] {
-    const live = this.db.prepare("SELECT id FROM runs WHERE status IN ('running', 'waiting')").pluck().all() as string[];
+    const live = this.db
+      .prepare("SELECT id FROM runs WHERE status IN ('running', 'waiting')")
+      .pluck()
+      .all() as string[];
     const orphans = live.filter((runId) => this.liveOwner(runId) === undefined);
     for (const runId of orphans) {
       this.store.append(runId, [
-        { type: 'run.status', payload: { status: 'interrupted', reason: 'The process driving this run stopped before it finished (a crash or a kill). Resume it to continue.' } },
+        {
+          type: 'run.status',
+          payload: {
+            status: 'interrupted',
+            reason:
+              'The process driving this run stopped before it finished (a crash or a kill). Resume it to continue.',
+          },
+        },
       ]);
       this.release(runId);
     }
