@@ -39,9 +39,8 @@ function chatRequests(): {
 }
 
 function toolResults(request: number): string[] {
-  return chatRequests()
-    [request]!.messages.filter((message) => message.role === 'tool')
-    .map((message) => message.content);
+  const { messages } = chatRequests()[request]!;
+  return messages.filter((message) => message.role === 'tool').map((message) => message.content);
 }
 
 const writeTurn: Turn = {
