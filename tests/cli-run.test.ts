@@ -102,6 +102,13 @@ describe('looplab run', () => {
     ]);
   });
 
+  it('asks for no more context than --context-length', async () => {
+    const env = await fakeOllama([{ text: ['Nothing to do.'] }]);
+    const result = await runCli(['run', '--model', MODEL, '--context-length', '4096', 'Say hi'], { env });
+    expect(result.code).toBe(0);
+    expect(chatRequests().map((request) => request.options?.num_ctx)).toEqual([4096]);
+  });
+
   it('says what to do when the model is not installed or the server is down, recording nothing', async () => {
     const env = await fakeOllama([]);
     const missing = await runCli(['run', '--model', 'ollama/llama9:70b', 'anything'], { env });

@@ -42,6 +42,8 @@ export interface RunCommandOptions {
   maxCost?: number;
   maxTimeSeconds?: number;
   hostExec: boolean;
+  /** The most context to ask of the model (Ollama's num_ctx); the model's own window when smaller. */
+  contextLength?: number;
   json: boolean;
   models: ModelResolver;
   write(text: string): void;
@@ -50,6 +52,11 @@ export interface RunCommandOptions {
 }
 
 export const DEFAULT_MODEL = 'ollama/qwen2.5-coder:7b';
+/**
+ * Local models report windows of up to 128k tokens, and Ollama reserves GPU memory for the whole
+ * num_ctx it is sent; 32k keeps a 7B model on a 24 GB card. --context-length changes it.
+ */
+export const DEFAULT_CONTEXT_CAP = 32_768;
 
 function configOf(options: RunCommandOptions): LoopConfig {
   const rules: ApprovalRule[] = options.requireApproval.map((tool) => ({ tool, action: 'ask' }));
@@ -69,10 +76,12 @@ function configOf(options: RunCommandOptions): LoopConfig {
 async function ready(
   models: ModelResolver,
   name: string,
+  contextCap = DEFAULT_CONTEXT_CAP,
 ): Promise<{ provider: ModelProvider; model: string; info: ModelInfo }> {
   const { provider, model } = models.resolve(name);
   try {
-    return { provider, model, info: await models.readiness(name, AbortSignal.timeout(30_000)) };
+    const info = await models.readiness(name, AbortSignal.timeout(30_000));
+    return { provider, model, info: { ...info, contextLength: Math.min(info.contextLength, contextCap) } };
   } catch (error) {
     if (error instanceof ProviderError)
       throw new AppError('unavailable', `${name} is not ready: ${error.message}.`, error.hint);
@@ -82,7 +91,7 @@ async function ready(
 
 export async function runGoal(goal: string, options: RunCommandOptions): Promise<number> {
   const name = options.model ?? DEFAULT_MODEL;
-  const model = await ready(options.models, name);
+  const model = await ready(options.models, name, options.contextLength);
   const app = createApp({ home: options.home, host: 'web' });
   try {
     const config = configOf(options);
@@ -114,7 +123,7 @@ export async function resumeRun(runId: string, options: RunCommandOptions): Prom
     const recorded = created?.type === 'run.created' ? created.payload.config : undefined;
     const config = recorded ?? configOf(options);
     const name = options.model ?? run.model;
-    const model = await ready(options.models, name);
+    const model = await ready(options.models, name, options.contextLength);
     return await drive(app, runId, name, model, config, options);
   } finally {
     app.close();
