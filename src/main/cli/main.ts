@@ -10,7 +10,7 @@ import { appVersion } from '../version';
 import { formatRunList, formatRunShow } from './output';
 import { createProviders } from '../providers/registry';
 import { costOf } from '../providers/prices';
-import { DEFAULT_MODEL, resumeRun, runGoal, type RunCommandOptions } from './run';
+import { DEFAULT_CONTEXT_CAP, DEFAULT_MODEL, resumeRun, runGoal, type RunCommandOptions } from './run';
 import { serve } from './serve';
 
 interface GlobalOptions {
@@ -45,6 +45,7 @@ interface RawLoopOptions {
   maxCost?: string;
   maxTime?: string;
   hostExec?: boolean;
+  contextLength?: string;
   json?: boolean;
 }
 
@@ -75,6 +76,7 @@ function loopSettings(raw: RawLoopOptions, command: Command, write: (text: strin
     maxCost: optional(z.coerce.number().positive(), raw.maxCost, '--max-cost (dollars, above 0)'),
     maxTimeSeconds: optional(positiveInt, raw.maxTime, '--max-time (seconds ≥ 1)'),
     hostExec: raw.hostExec ?? false,
+    contextLength: optional(positiveInt, raw.contextLength, '--context-length (tokens ≥ 1)'),
     json: raw.json ?? false,
     models: { ...providers, price: (name, usage) => costOf(name, usage) ?? 0 },
     write,
@@ -134,6 +136,10 @@ function buildProgram(write: (text: string) => void): Command {
       .option('--max-cost <usd>', 'money budget for priced remote models, in US dollars')
       .option('--max-time <seconds>', 'wall-time budget for the run')
       .option('--host-exec', 'run commands on this machine instead of the sandbox (each asks for approval)')
+      .option(
+        '--context-length <tokens>',
+        `most context to use (default: the model's window, at most ${DEFAULT_CONTEXT_CAP})`,
+      )
       .option('--json', 'print a JSON summary at the end (progress goes to stderr)');
 
   loopOptions(
