@@ -1,7 +1,7 @@
 // `looplab run` as a person would use it, against a fake Ollama on 127.0.0.1 speaking the real wire
 // format through the real `ollama` client: a multi-step run, a denied approval, a readiness failure,
 // and a run killed with SIGKILL, seen as interrupted after restart and resumed.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { closedPort } from './fakes/collect';
@@ -107,6 +107,21 @@ describe('looplab run', () => {
     const result = await runCli(['run', '--model', MODEL, '--context-length', '4096', 'Say hi'], { env });
     expect(result.code).toBe(0);
     expect(chatRequests().map((request) => request.options?.num_ctx)).toEqual([4096]);
+  });
+
+  it('prices tokens from the table in settings.json', async () => {
+    const env = await fakeOllama([{ text: ['Done.'], usage: { input: 1000, output: 500 } }]);
+    writeFileSync(home.paths.settings, JSON.stringify({ prices: { [MODEL]: { input: 1, output: 2 } } }));
+    const result = await runCli(['run', '--model', MODEL, '--json', 'Say hi'], { env });
+    expect(JSON.parse(result.stdout)).toMatchObject({
+      status: 'finished',
+      tokens: { input: 1000, output: 500 },
+      cost: 0.002,
+    });
+    writeFileSync(home.paths.settings, '{"prices": [}');
+    const broken = await runCli(['run', '--model', MODEL, 'Say hi'], { env });
+    expect(broken.code).toBe(2);
+    expect(broken.stderr).toContain(`${home.paths.settings} is not valid JSON`);
   });
 
   it('says what to do when the model is not installed or the server is down, recording nothing', async () => {

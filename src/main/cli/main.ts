@@ -5,7 +5,8 @@ import { AppError, formatError } from '../../shared/errors';
 import { runIdSchema } from '../../shared/contract';
 import { runStatusSchema } from '../../shared/events';
 import { createApp, type App } from '../app';
-import { resolveHome } from '../home';
+import { homePaths, resolveHome } from '../home';
+import { loadSettings } from '../settings';
 import { appVersion } from '../version';
 import { formatRunList, formatRunShow } from './output';
 import { createProviders } from '../providers/registry';
@@ -59,12 +60,13 @@ class ExitStatus extends Error {
 const positiveInt = z.coerce.number().int().positive();
 
 function loopSettings(raw: RawLoopOptions, command: Command, write: (text: string) => void): RunCommandOptions {
-  const { home } = command.optsWithGlobals<GlobalOptions>();
   const optional = <T>(schema: z.ZodType<T>, value: string | undefined, what: string) =>
     value === undefined ? undefined : parse(schema, value, what);
+  const home = resolveHome({ flag: command.optsWithGlobals<GlobalOptions>().home });
+  const { prices } = loadSettings(homePaths(home));
   const providers = createProviders();
   return {
-    home: resolveHome({ flag: home }),
+    home,
     model: raw.model ?? (process.env.LOOPLAB_MODEL === '' ? undefined : process.env.LOOPLAB_MODEL),
     approve: parse(z.enum(['auto', 'ask', 'deny']), raw.approve, '--approve'),
     requireApproval: (raw.requireApproval ?? '')
@@ -78,7 +80,7 @@ function loopSettings(raw: RawLoopOptions, command: Command, write: (text: strin
     hostExec: raw.hostExec ?? false,
     contextLength: optional(positiveInt, raw.contextLength, '--context-length (tokens ≥ 1)'),
     json: raw.json ?? false,
-    models: { ...providers, price: (name, usage) => costOf(name, usage) ?? 0 },
+    models: { ...providers, price: (name, usage) => costOf(name, usage, prices) ?? 0 },
     write,
     progress: raw.json ? (text) => void process.stderr.write(text) : write,
   };
