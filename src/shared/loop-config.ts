@@ -36,5 +36,7 @@ export const loopConfigSchema = z.object({
   /** First match wins; the defaults by risk class come after these. */
   rules: z.array(approvalRuleSchema).default([]),
   budget: budgetSchema.default({}),
+  /** Where commands run: the Docker sandbox, or (switched on explicitly) this machine. */
+  runtime: z.enum(['sandbox', 'host']).default('sandbox'),
 });
 export type LoopConfig = z.infer<typeof loopConfigSchema>;

@@ -11,7 +11,8 @@ import { appVersion } from '../version';
 import { formatRunList, formatRunShow } from './output';
 import { createProviders } from '../providers/registry';
 import { costOf } from '../providers/prices';
-import { DEFAULT_CONTEXT_CAP, DEFAULT_MODEL, resumeRun, runGoal, type RunCommandOptions } from './run';
+import { DEFAULT_CONTEXT_CAP, DEFAULT_MODEL } from '../runs/readiness';
+import { resumeRun, runGoal, type RunCommandOptions } from './run';
 import { serve } from './serve';
 
 interface GlobalOptions {

@@ -1,0 +1,41 @@
+// Before a run is recorded: the model's server answers, the model exists and takes tool calls, and
+// its context window is known (capped, since Ollama reserves GPU memory for all of it).
+import { AppError } from '../../shared/errors';
+import { ProviderError, type ModelInfo, type ModelProvider } from '../core/model';
+
+export const DEFAULT_MODEL = 'ollama/qwen2.5-coder:7b';
+/**
+ * Local models report windows of up to 128k tokens, and Ollama reserves GPU memory for the whole
+ * num_ctx it is sent; 32k keeps a 7B model on a 24 GB card. A run's contextLength changes it.
+ */
+export const DEFAULT_CONTEXT_CAP = 32_768;
+
+export interface ModelResolver {
+  resolve(name: string): { provider: ModelProvider; model: string };
+  /** The readiness check: throws a ProviderError saying what to do when the model cannot be used. */
+  readiness(name: string, signal?: AbortSignal): Promise<ModelInfo>;
+  price(name: string, usage: { inputTokens: number; outputTokens: number }): number;
+}
+
+export interface ReadyModel {
+  name: string;
+  provider: ModelProvider;
+  model: string;
+  info: ModelInfo;
+}
+
+export async function readyModel(
+  models: ModelResolver,
+  name: string,
+  contextCap = DEFAULT_CONTEXT_CAP,
+): Promise<ReadyModel> {
+  const { provider, model } = models.resolve(name);
+  try {
+    const info = await models.readiness(name, AbortSignal.timeout(30_000));
+    return { name, provider, model, info: { ...info, contextLength: Math.min(info.contextLength, contextCap) } };
+  } catch (error) {
+    if (error instanceof ProviderError)
+      throw new AppError('unavailable', `${name} is not ready: ${error.message}.`, error.hint);
+    throw error;
+  }
+}

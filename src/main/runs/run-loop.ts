@@ -1,0 +1,74 @@
+// Builds the loop for one run of a data folder, the same way for every host (the CLI, the app): its
+// workspace folder, the built-in tools, the system prompt and the model's price.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { AppError } from '../../shared/errors';
+import type { LoopConfig } from '../../shared/loop-config';
+import type { RunSummary } from '../../shared/run-summary';
+import type { App } from '../app';
+import { AgentLoop, type LoopProgress } from '../core/loop';
+import { systemClock, type ApprovalGate } from '../core/ports';
+import { SYSTEM_PROMPT } from '../core/system-prompt';
+import { builtinTools } from '../tools';
+import { FolderWorkspace } from '../tools/folder-workspace';
+import type { ModelResolver, ReadyModel } from './readiness';
+
+export interface RunLoopOptions {
+  app: App;
+  runId: string;
+  model: ReadyModel;
+  models: ModelResolver;
+  config: LoopConfig;
+  gate: ApprovalGate;
+  onProgress?: (progress: LoopProgress) => void;
+}
+
+export function workspaceDir(app: App, runId: string): string {
+  const dir = join(app.paths.workspaces, runId);
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+export function createRunLoop(options: RunLoopOptions): AgentLoop {
+  const { app, runId, model } = options;
+  return new AgentLoop(
+    {
+      log: app.store,
+      provider: model.provider,
+      modelName: model.name,
+      model: model.model,
+      modelInfo: model.info,
+      tools: builtinTools,
+      workspace: new FolderWorkspace(workspaceDir(app, runId), { hostExec: options.config.runtime === 'host' }),
+      gate: options.gate,
+      systemPrompt: SYSTEM_PROMPT,
+      price: (usage) => options.models.price(model.name, usage),
+      clock: systemClock,
+      ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
+    },
+    runId,
+    options.config,
+  );
+}
+
+/** The run and the constraints it was started with, when it can be resumed. */
+export function resumable(app: App, runId: string): { run: RunSummary; config: LoopConfig | undefined } {
+  const run = app.store.requireRun(runId);
+  const owner = app.owners.liveOwner(runId);
+  if (owner !== undefined) {
+    throw new AppError(
+      'conflict',
+      `${runId} is being driven by process ${owner}.`,
+      'Wait for it, or stop that process first.',
+    );
+  }
+  if (run.status === 'finished') {
+    throw new AppError(
+      'conflict',
+      `${runId} has finished; there is nothing to resume.`,
+      'Start a new run, or fork this one.',
+    );
+  }
+  const created = app.store.loadEvents(runId).find((event) => event.type === 'run.created');
+  return { run, config: created?.type === 'run.created' ? created.payload.config : undefined };
+}

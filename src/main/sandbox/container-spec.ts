@@ -1,0 +1,98 @@
+// What a run's sandbox container is, as plain data: the image, the one host folder it sees, the user, the
+// limits and the network. Kept apart from the code that talks to Docker so the policy reads in one place.
+import { createHash } from 'node:crypto';
+import { resolve } from 'node:path';
+import type Docker from 'dockerode';
+import { appVersion } from '../version';
+
+export const LABEL_RUN = 'dev.looplab.run';
+export const LABEL_HOME = 'dev.looplab.home';
+export const LABEL_VERSION = 'dev.looplab.version';
+
+export const BASE_IMAGE = 'looplab-base:bookworm';
+export const WORKSPACE_PATH = '/workspace';
+
+/** The image users build with `looplab sandbox build`, tagged with the app's version. */
+export function defaultImage(version = appVersion()): string {
+  return `looplab-sandbox:${version}`;
+}
+
+/**
+ * What a command in the sandbox may reach. `bridge` is Docker's default network (full access, granted by
+ * the run's rules); an allow-list through a proxy (PyPI, the Hugging Face Hub) is a later step.
+ */
+export type SandboxNetwork = 'none' | 'bridge';
+
+export interface SandboxLimits {
+  memoryBytes: number;
+  cpus: number;
+  pids: number;
+  tmpBytes: number;
+}
+
+export const DEFAULT_LIMITS: SandboxLimits = {
+  memoryBytes: 4 * 1024 ** 3,
+  cpus: 2,
+  pids: 256,
+  tmpBytes: 1024 ** 3,
+};
+
+export interface ContainerSpecInput {
+  runId: string;
+  homeHash: string;
+  image: string;
+  workspaceFolder: string;
+  limits: SandboxLimits;
+  network: SandboxNetwork;
+  user: string;
+}
+
+/** A short stable hash of the data folder, so two Looplab homes on one machine never touch each other's containers. */
+export function homeHash(home: string): string {
+  return createHash('sha256').update(resolve(home)).digest('hex').slice(0, 16);
+}
+
+export function containerName(homeHashValue: string, runId: string): string {
+  return `looplab-${homeHashValue.slice(0, 8)}-${runId.replace(/[^a-zA-Z0-9_.-]/g, '-')}`;
+}
+
+/** The container's user: the host user's uid:gid so files in the workspace stay theirs, or 1000:1000 for root. */
+export function sandboxUser(uid = process.getuid?.(), gid = process.getgid?.()): string {
+  if (uid === undefined || gid === undefined || uid === 0) return '1000:1000';
+  return `${uid}:${gid}`;
+}
+
+export function runLabels(homeHashValue: string, runId: string): Record<string, string> {
+  return { [LABEL_RUN]: runId, [LABEL_HOME]: homeHashValue, [LABEL_VERSION]: appVersion() };
+}
+
+export function containerSpec(input: ContainerSpecInput): Docker.ContainerCreateOptions {
+  const { limits } = input;
+  return {
+    name: containerName(input.homeHash, input.runId),
+    Image: input.image,
+    // docker-init as PID 1 reaps orphaned processes, so zombies never eat the PIDs limit; the agent is
+    // started beside it with `docker exec`.
+    Cmd: ['sleep', 'infinity'],
+    User: input.user,
+    WorkingDir: WORKSPACE_PATH,
+    Env: ['HOME=/tmp', 'PYTHONUNBUFFERED=1', 'LANG=C.UTF-8', 'MPLBACKEND=Agg'],
+    Labels: runLabels(input.homeHash, input.runId),
+    HostConfig: {
+      Init: true,
+      Mounts: [{ Type: 'bind', Source: resolve(input.workspaceFolder), Target: WORKSPACE_PATH, ReadOnly: false }],
+      CapDrop: ['ALL'],
+      SecurityOpt: ['no-new-privileges'],
+      ReadonlyRootfs: true,
+      Tmpfs: { '/tmp': `rw,nosuid,nodev,size=${limits.tmpBytes},mode=1777` },
+      Memory: limits.memoryBytes,
+      MemorySwap: limits.memoryBytes,
+      NanoCpus: Math.round(limits.cpus * 1e9),
+      PidsLimit: limits.pids,
+      NetworkMode: input.network,
+      IpcMode: 'private',
+      RestartPolicy: { Name: 'no' },
+      LogConfig: { Type: 'none', Config: {} },
+    },
+  };
+}
