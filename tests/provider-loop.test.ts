@@ -41,7 +41,11 @@ afterEach(async () => {
 });
 
 async function runWith(provider: ModelProvider, model: string): Promise<{ outcome: LoopOutcome; events: string[] }> {
-  const runId = opened.store.createRun({ goal: 'Write notes.md', model: `${provider.id}/${model}`, origin: 'new' }).runId;
+  const runId = opened.store.createRun({
+    goal: 'Write notes.md',
+    model: `${provider.id}/${model}`,
+    origin: 'new',
+  }).runId;
   const workspace = join(home.paths.workspaces, runId);
   mkdirSync(workspace);
   const info = await provider.check(model).catch(() => ({ contextLength: 8192, supportsTools: true }));
@@ -146,7 +150,11 @@ describe('loop over the Ollama provider', () => {
     ]);
     const chats = server.requests.filter((request) => request.path === '/api/chat');
     const last = chats.at(-1)!.body as { messages: { role: string; content: string; tool_name?: string }[] };
-    expect(last.messages.at(-1)).toEqual({ role: 'tool', content: 'Wrote notes.md (8 bytes, 2 lines).', tool_name: 'write' });
+    expect(last.messages.at(-1)).toEqual({
+      role: 'tool',
+      content: 'Wrote notes.md (8 bytes, 2 lines).',
+      tool_name: 'write',
+    });
   });
 
   it('gives up on a server that stays down, saying how to start it', async () => {

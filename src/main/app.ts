@@ -2,8 +2,13 @@
 // request handlers and the push source over it.
 import type { AppInfo } from '../shared/contract';
 import { createHandlers, type Handlers } from './api/handlers';
-import { storePushes, type PushSource } from './api/push';
+import { createPushHub, type PushSource } from './api/push';
 import { ensureHome, type HomePaths } from './home';
+import { costOf } from './providers/prices';
+import { createProviders } from './providers/registry';
+import { RunManager } from './runs/run-manager';
+import type { ModelResolver } from './runs/readiness';
+import { loadSettings } from './settings';
 import { openStore, type OpenedStore } from './store/open-store';
 import { appVersion } from './version';
 
@@ -19,29 +24,51 @@ export interface App {
   paths: HomePaths;
   store: OpenedStore['store'];
   owners: OpenedStore['owners'];
+  runs: RunManager;
   handlers: Handlers;
   pushes: PushSource;
+  /** Closes the store; for commands that started no run. */
   close(): void;
+  /** Interrupts live runs, waits for them to record it, then closes the store. */
+  shutdown(): Promise<void>;
+}
+
+/** Providers from the environment and prices from settings.json, read when a run starts. */
+function modelResolver(paths: HomePaths, env: NodeJS.ProcessEnv): ModelResolver {
+  const providers = createProviders(env);
+  const { prices } = loadSettings(paths);
+  return { ...providers, price: (name, usage) => costOf(name, usage, prices) ?? 0 };
 }
 
 export function createApp(options: AppOptions): App {
   const paths = ensureHome(options.home);
   const opened = openStore(paths, { nativeBinding: options.nativeBinding });
   const info: AppInfo = { version: appVersion(), home: paths.root, host: options.host };
+  const pushes = createPushHub(opened.store);
+  const host = { paths, store: opened.store, owners: opened.owners };
+  const runs = new RunManager(
+    host,
+    () => modelResolver(paths, process.env),
+    (runId, text) => pushes.emit('run.delta', { runId, text }),
+  );
   const watcher =
     options.watchExternalMs === undefined
       ? undefined
       : setInterval(() => opened.store.pollExternal(), options.watchExternalMs);
   watcher?.unref();
+  const close = () => {
+    clearInterval(watcher);
+    opened.close();
+  };
   return {
-    paths,
-    store: opened.store,
-    owners: opened.owners,
-    handlers: createHandlers({ store: opened.store, info }),
-    pushes: storePushes(opened.store),
-    close: () => {
-      clearInterval(watcher);
-      opened.close();
+    ...host,
+    runs,
+    handlers: createHandlers({ store: opened.store, runs, info }),
+    pushes,
+    close,
+    shutdown: async () => {
+      await runs.close();
+      close();
     },
   };
 }

@@ -60,7 +60,12 @@ app.on('window-all-closed', () => {
   if (process.platform !== 'darwin') app.quit();
 });
 
-app.on('will-quit', () => {
+// Live runs are interrupted and record it before the store closes; the quit then goes on.
+let quitting = false;
+app.on('will-quit', (event) => {
+  if (quitting || looplab === undefined) return;
+  quitting = true;
+  event.preventDefault();
   disposeIpc?.();
-  looplab?.close();
+  void looplab.shutdown().finally(() => app.quit());
 });

@@ -1,8 +1,18 @@
 // The names of every request and push channel between the main process and the UI. Kept free of
 // dependencies so the sandboxed preload can bundle it without pulling in zod.
-export const requestChannels = ['app.info', 'runs.list', 'runs.get', 'runs.search', 'blobs.get'] as const;
+export const requestChannels = [
+  'app.info',
+  'runs.list',
+  'runs.get',
+  'runs.search',
+  'runs.start',
+  'runs.stop',
+  'runs.resume',
+  'approvals.decide',
+  'blobs.get',
+] as const;
 
-export const pushChannels = ['run.updated'] as const;
+export const pushChannels = ['run.updated', 'run.delta'] as const;
 
 export type RequestChannel = (typeof requestChannels)[number];
 export type PushChannel = (typeof pushChannels)[number];

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { PushChannel, RequestChannel } from './channels';
 import type { ErrorInfo } from './errors';
 import { runStatusSchema, type RunEvent } from './events';
+import { approvalRuleSchema, budgetSchema } from './loop-config';
 import type { RunSummary } from './run-summary';
 
 export const runIdSchema = z.string().regex(/^run_[0-9a-z]{1,64}$/, 'a run id looks like run_…');
@@ -23,6 +24,37 @@ export const requestSchemas = {
   'runs.search': z
     .object({ query: z.string().trim().min(1).max(500), limit: z.number().int().min(1).max(200).default(50) })
     .strict(),
+  'runs.start': z
+    .object({
+      goal: z.string().trim().min(1, 'say what the run should do').max(100_000),
+      model: z.string().min(3).max(300).optional(),
+      maxSteps: z.number().int().positive().max(10_000).optional(),
+      rules: z.array(approvalRuleSchema).max(200).optional(),
+      budget: budgetSchema.optional(),
+      runtime: z.enum(['sandbox', 'host']).optional(),
+      contextLength: z.number().int().min(512).max(2_000_000).optional(),
+    })
+    .strict(),
+  'runs.stop': z.object({ runId: runIdSchema }).strict(),
+  'runs.resume': z.object({ runId: runIdSchema }).strict(),
+  'approvals.decide': z.discriminatedUnion('decision', [
+    z
+      .object({
+        runId: runIdSchema,
+        callId: z.string().min(1).max(128),
+        decision: z.literal('approved'),
+        editedInput: z.unknown().optional(),
+      })
+      .strict(),
+    z
+      .object({
+        runId: runIdSchema,
+        callId: z.string().min(1).max(128),
+        decision: z.literal('rejected'),
+        feedback: z.string().max(10_000).optional(),
+      })
+      .strict(),
+  ]),
   'blobs.get': z.object({ hash: blobHashSchema }).strict(),
 } satisfies Record<RequestChannel, z.ZodType>;
 
@@ -56,11 +88,17 @@ export interface ResponseTypes {
   'runs.list': RunSummary[];
   'runs.get': RunDetail;
   'runs.search': SearchHit[];
+  'runs.start': RunSummary;
+  'runs.stop': { stopped: boolean };
+  'runs.resume': RunSummary;
+  'approvals.decide': { decided: true };
   'blobs.get': BlobText;
 }
 
 export interface PushTypes {
   'run.updated': { run: RunSummary; events: RunEvent[] };
+  /** The model's words as they stream; not saved (the finished reply is, as model.finished). */
+  'run.delta': { runId: string; text: string };
 }
 
 export type RequestInput<C extends RequestChannel> = z.input<(typeof requestSchemas)[C]>;

@@ -11,6 +11,7 @@ import {
   type RequestOutput,
 } from '../../shared/contract';
 import { AppError } from '../../shared/errors';
+import type { RunManager } from '../runs/run-manager';
 import type { EventStore } from '../store/event-store';
 
 export type Handlers = {
@@ -19,10 +20,11 @@ export type Handlers = {
 
 export interface HandlerDeps {
   store: EventStore;
+  runs: RunManager;
   info: AppInfo;
 }
 
-export function createHandlers({ store, info }: HandlerDeps): Handlers {
+export function createHandlers({ store, runs, info }: HandlerDeps): Handlers {
   return {
     'app.info': () => info,
     'runs.list': (input) => store.listRuns(input),
@@ -31,6 +33,22 @@ export function createHandlers({ store, info }: HandlerDeps): Handlers {
       events: store.loadEvents(runId, { blobs: 'ref' }),
     }),
     'runs.search': ({ query, limit }) => store.search(query, limit),
+    'runs.start': ({ goal, model, maxSteps, rules, budget, runtime, contextLength }) =>
+      runs.start({ goal, model, contextLength, config: { maxSteps, rules, budget, runtime } }),
+    'runs.stop': ({ runId }) => ({ stopped: runs.stop(store.requireRun(runId).id) }),
+    'runs.resume': ({ runId }) => runs.resume(runId),
+    'approvals.decide': (input) => {
+      runs.decide(
+        input.runId,
+        input.callId,
+        input.decision === 'approved'
+          ? input.editedInput === undefined
+            ? { decision: 'approved' }
+            : { decision: 'approved', editedInput: input.editedInput }
+          : { decision: 'rejected', feedback: input.feedback },
+      );
+      return { decided: true };
+    },
     'blobs.get': ({ hash }) => ({ hash, text: store.readBlob(hash) }),
   } satisfies Handlers;
 }

@@ -42,6 +42,6 @@ export async function serve(options: ServeOptions): Promise<void> {
     await (options.until ?? untilSignal());
     await server.close();
   } finally {
-    app.close();
+    await app.shutdown();
   }
 }

@@ -65,6 +65,21 @@ export function buildConversation(events: readonly RunEvent[]): ChatMessage[] {
         break;
     }
   }
+  return inCallOrder(messages);
+}
+
+/** Tool results follow their reply in the order it made the calls, however they finished. */
+function inCallOrder(messages: ChatMessage[]): ChatMessage[] {
+  for (let index = 0; index < messages.length; index++) {
+    const message = messages[index]!;
+    if (message.role !== 'assistant' || message.toolCalls === undefined) continue;
+    let end = index + 1;
+    while (messages[end]?.role === 'tool') end++;
+    const order = new Map(message.toolCalls.map((call, position) => [call.id, position]));
+    const results = messages.slice(index + 1, end) as Extract<ChatMessage, { role: 'tool' }>[];
+    results.sort((a, b) => (order.get(a.toolCallId) ?? Infinity) - (order.get(b.toolCallId) ?? Infinity));
+    messages.splice(index + 1, results.length, ...results);
+  }
   return messages;
 }
 

@@ -13,8 +13,11 @@ import { builtinTools } from '../tools';
 import { FolderWorkspace } from '../tools/folder-workspace';
 import type { ModelResolver, ReadyModel } from './readiness';
 
+/** What a run needs of the app: its data folder, store and run leases. */
+export type RunHost = Pick<App, 'paths' | 'store' | 'owners'>;
+
 export interface RunLoopOptions {
-  app: App;
+  app: RunHost;
   runId: string;
   model: ReadyModel;
   models: ModelResolver;
@@ -23,7 +26,7 @@ export interface RunLoopOptions {
   onProgress?: (progress: LoopProgress) => void;
 }
 
-export function workspaceDir(app: App, runId: string): string {
+export function workspaceDir(app: RunHost, runId: string): string {
   const dir = join(app.paths.workspaces, runId);
   mkdirSync(dir, { recursive: true });
   return dir;
@@ -52,7 +55,7 @@ export function createRunLoop(options: RunLoopOptions): AgentLoop {
 }
 
 /** The run and the constraints it was started with, when it can be resumed. */
-export function resumable(app: App, runId: string): { run: RunSummary; config: LoopConfig | undefined } {
+export function resumable(app: RunHost, runId: string): { run: RunSummary; config: LoopConfig | undefined } {
   const run = app.store.requireRun(runId);
   const owner = app.owners.liveOwner(runId);
   if (owner !== undefined) {

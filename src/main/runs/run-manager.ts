@@ -1,0 +1,130 @@
+// Runs loops inside the app (Electron's main process or `looplab serve`): starts, stops and resumes
+// them, and holds the approvals a person answers in the UI. Streaming text is pushed as it comes; the
+// events themselves reach the UI through the store's own pushes.
+import { AppError } from '../../shared/errors';
+import { loopConfigSchema, type LoopConfig } from '../../shared/loop-config';
+import type { RunSummary } from '../../shared/run-summary';
+import type { LoopOutcome } from '../core/loop';
+import type { ApprovalDecision, ApprovalGate } from '../core/ports';
+import { DEFAULT_MODEL, readyModel, type ModelResolver, type ReadyModel } from './readiness';
+import { createRunLoop, resumable, type RunHost } from './run-loop';
+
+export interface StartRun {
+  goal: string;
+  model?: string | undefined;
+  config?: unknown;
+  contextLength?: number | undefined;
+}
+
+interface LiveRun {
+  controller: AbortController;
+  done: Promise<LoopOutcome>;
+}
+
+interface PendingApproval {
+  resolve(decision: ApprovalDecision): void;
+}
+
+export class RunManager {
+  private readonly live = new Map<string, LiveRun>();
+  private readonly pending = new Map<string, PendingApproval>();
+
+  constructor(
+    private readonly app: RunHost,
+    private readonly models: () => ModelResolver,
+    private readonly onDelta: (runId: string, text: string) => void,
+  ) {}
+
+  async start(input: StartRun): Promise<RunSummary> {
+    const config = loopConfigSchema.parse(input.config ?? {});
+    const model = await readyModel(this.models(), input.model ?? DEFAULT_MODEL, input.contextLength);
+    const runId = this.app.store.createRun({ goal: input.goal, model: model.name, origin: 'new', config }).runId;
+    this.launch(runId, model, config);
+    return this.app.store.requireRun(runId);
+  }
+
+  async resume(runId: string, contextLength?: number): Promise<RunSummary> {
+    if (this.live.has(runId)) throw new AppError('conflict', `${runId} is already running.`);
+    const { run, config } = resumable(this.app, runId);
+    const model = await readyModel(this.models(), run.model, contextLength);
+    this.launch(runId, model, config ?? loopConfigSchema.parse({}));
+    return this.app.store.requireRun(runId);
+  }
+
+  /** Interrupts a live run: its model stream and running tool are cancelled, and it can be resumed. */
+  stop(runId: string): boolean {
+    const live = this.live.get(runId);
+    if (live === undefined) return false;
+    live.controller.abort(new Error('stopped by the person'));
+    return true;
+  }
+
+  /** Answers an approval the run is waiting for. */
+  decide(runId: string, callId: string, decision: ApprovalDecision): void {
+    const key = `${runId}:${callId}`;
+    const pending = this.pending.get(key);
+    if (pending === undefined) {
+      throw new AppError(
+        'not_found',
+        `${runId} is not waiting for an approval of ${callId}.`,
+        'It may have been answered already, or the run stopped; resume it to be asked again.',
+      );
+    }
+    this.pending.delete(key);
+    pending.resolve(decision);
+  }
+
+  isLive(runId: string): boolean {
+    return this.live.has(runId);
+  }
+
+  /** Resolves when the run's loop has ended (for tests and shutdown). */
+  async settled(runId: string): Promise<LoopOutcome | undefined> {
+    return this.live.get(runId)?.done;
+  }
+
+  async close(): Promise<void> {
+    const running = [...this.live.values()];
+    for (const live of running) live.controller.abort(new Error('Looplab is closing'));
+    await Promise.allSettled(running.map((live) => live.done));
+  }
+
+  private gate(): ApprovalGate {
+    return {
+      decide: (request, signal) =>
+        new Promise<ApprovalDecision>((resolve, reject) => {
+          const key = `${request.runId}:${request.callId}`;
+          this.pending.set(key, { resolve });
+          signal.addEventListener(
+            'abort',
+            () => {
+              this.pending.delete(key);
+              reject(signal.reason);
+            },
+            { once: true },
+          );
+        }),
+    };
+  }
+
+  private launch(runId: string, model: ReadyModel, config: LoopConfig): void {
+    const controller = new AbortController();
+    this.app.owners.claim(runId);
+    const loop = createRunLoop({
+      app: this.app,
+      runId,
+      model,
+      models: this.models(),
+      config,
+      gate: this.gate(),
+      onProgress: (progress) => {
+        if (progress.type === 'text') this.onDelta(runId, progress.delta);
+      },
+    });
+    const done = loop.run(controller.signal).finally(() => {
+      this.live.delete(runId);
+      this.app.owners.release(runId);
+    });
+    this.live.set(runId, { controller, done });
+  }
+}

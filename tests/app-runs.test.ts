@@ -1,0 +1,162 @@
+// Runs driven from the UI's side of the contract, over the web bridge's HTTP API, against a fake
+// Ollama: start a run, watch its events and streamed words arrive, approve one call and reject
+// another with feedback the model reads, stop a run and resume it.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createApp, type App } from '../src/main/app';
+import { startWebServer, type WebServer } from '../src/main/web/server';
+import type { RunEvent } from '../src/shared/events';
+import type { FakeServer } from './fakes/http-fake';
+import { startOllamaServer } from './fakes/ollama-server';
+import type { Turn } from './fakes/script';
+import { makeTempHome, type TempHome } from './helpers/temp-home';
+
+let home: TempHome;
+let ollama: FakeServer;
+let app: App;
+let web: WebServer;
+const pushed: { channel: string; payload: unknown }[] = [];
+
+async function setUp(turns: Turn[]): Promise<void> {
+  ollama = await startOllamaServer({ turns });
+  process.env.OLLAMA_HOST = ollama.url;
+  app = createApp({ home: home.paths.root, host: 'web' });
+  app.pushes.subscribe((channel, payload) => pushed.push({ channel, payload }));
+  web = await startWebServer({
+    handlers: app.handlers,
+    pushes: app.pushes,
+    rendererDir: home.paths.root,
+    token: 't0k3n',
+  });
+}
+
+beforeEach(() => {
+  home = makeTempHome();
+  pushed.length = 0;
+});
+
+afterEach(async () => {
+  await web.close();
+  await app.shutdown();
+  await ollama.close();
+  delete process.env.OLLAMA_HOST;
+  home.remove();
+});
+
+async function call<T>(channel: string, input: unknown): Promise<T> {
+  const response = await fetch(`${web.url}/api/call/${channel}`, {
+    method: 'POST',
+    headers: { authorization: 'Bearer t0k3n', 'content-type': 'application/json' },
+    body: JSON.stringify(input),
+  });
+  const result = (await response.json()) as { ok: true; value: T } | { ok: false; error: { message: string } };
+  if (!result.ok) throw new Error(result.error.message);
+  return result.value;
+}
+
+async function waitFor<T>(probe: () => T | undefined, what: string, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+function events(runId: string): RunEvent[] {
+  return app.store.loadEvents(runId);
+}
+
+function pendingCall(runId: string, seen: number): string | undefined {
+  const requests = events(runId).filter((event) => event.type === 'approval.requested');
+  const request = requests[seen];
+  return request?.type === 'approval.requested' ? request.payload.callId : undefined;
+}
+
+describe('runs started from the UI', () => {
+  it('asks for approvals in the UI and passes rejections back to the model', async () => {
+    await setUp([
+      {
+        text: ['Writing two files.'],
+        toolCalls: [
+          { name: 'write', arguments: { path: 'train.py', content: 'print(1)\n' } },
+          { name: 'write', arguments: { path: 'data.csv', content: 'x\n' } },
+        ],
+      },
+      { text: ['Kept ', 'data.csv as it was.'] },
+    ]);
+    const run = await call<{ id: string; status: string }>('runs.start', {
+      goal: 'Write a training script',
+      model: 'ollama/qwen2.5-coder:7b',
+      rules: [{ tool: 'write', action: 'ask' }],
+    });
+    expect(run.status).toBe('running');
+    const first = await waitFor(() => pendingCall(run.id, 0), 'the first approval');
+    expect(app.store.getRun(run.id)!.status).toBe('waiting');
+    await call('approvals.decide', { runId: run.id, callId: first, decision: 'approved' });
+    const second = await waitFor(() => pendingCall(run.id, 1), 'the second approval');
+    await call('approvals.decide', {
+      runId: run.id,
+      callId: second,
+      decision: 'rejected',
+      feedback: 'Never touch data.csv.',
+    });
+    await waitFor(() => (app.store.getRun(run.id)!.status === 'finished' ? true : undefined), 'the run to finish');
+
+    const workspace = join(home.paths.workspaces, run.id);
+    expect(readFileSync(join(workspace, 'train.py'), 'utf8')).toBe('print(1)\n');
+    expect(existsSync(join(workspace, 'data.csv'))).toBe(false);
+    const lastChat = ollama.requests.filter((request) => request.path === '/api/chat').at(-1)!.body as {
+      messages: { role: string; content: string }[];
+    };
+    expect(lastChat.messages.filter((message) => message.role === 'tool').map((message) => message.content)).toEqual([
+      'Wrote train.py (9 bytes, 2 lines).',
+      'The person rejected this call: Never touch data.csv.',
+    ]);
+    const deltas = pushed
+      .filter((push) => push.channel === 'run.delta')
+      .map((push) => (push.payload as { text: string }).text);
+    expect(deltas).toEqual(['Writing two files.', 'Kept ', 'data.csv as it was.']);
+    expect(pushed.some((push) => push.channel === 'run.updated')).toBe(true);
+    await expect(call('approvals.decide', { runId: run.id, callId: first, decision: 'approved' })).rejects.toThrow(
+      `${run.id} is not waiting for an approval of ${first}.`,
+    );
+  });
+
+  it('stops a run mid-stream and resumes it', async () => {
+    await setUp([{ text: ['Thinking'], stallAfter: 1 }, { text: ['Done after the resume.'] }]);
+    const run = await call<{ id: string }>('runs.start', { goal: 'Think', model: 'ollama/qwen2.5-coder:7b' });
+    await waitFor(() => pushed.find((push) => push.channel === 'run.delta'), 'the first words');
+    expect(await call('runs.stop', { runId: run.id })).toEqual({ stopped: true });
+    await waitFor(() => (app.store.getRun(run.id)!.status === 'interrupted' ? true : undefined), 'the interruption');
+    await call('runs.resume', { runId: run.id });
+    await waitFor(
+      () => (app.store.getRun(run.id)!.status === 'finished' ? true : undefined),
+      'the resumed run to finish',
+    );
+    expect(
+      events(run.id).map((event) => (event.type === 'run.status' ? `status:${event.payload.status}` : event.type)),
+    ).toEqual([
+      'run.created',
+      'status:running',
+      'model.started',
+      'model.finished',
+      'status:interrupted',
+      'status:running',
+      'model.started',
+      'model.finished',
+      'status:finished',
+    ]);
+  });
+
+  it('refuses to start a run with a model that is not there, saying what to do', async () => {
+    await setUp([]);
+    await expect(call('runs.start', { goal: 'x', model: 'ollama/nope:1b' })).rejects.toThrow(
+      /ollama\/nope:1b is not ready/,
+    );
+    await expect(call('runs.start', { goal: '   ' })).rejects.toThrow(/say what the run should do/);
+    expect(app.store.listRuns()).toEqual([]);
+  });
+});
