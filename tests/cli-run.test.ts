@@ -124,6 +124,19 @@ describe('looplab run', () => {
     expect(broken.stderr).toContain(`${home.paths.settings} is not valid JSON`);
   });
 
+  it('stops at the step limit with its own exit status, and goes on when resumed with a higher one', async () => {
+    const env = await fakeOllama([writeTurn, { text: ['All done.'] }]);
+    const stopped = await runCli(['run', '--model', MODEL, '--max-steps', '1', '--json', 'Write a baseline'], { env });
+    expect(stopped.code).toBe(4);
+    const { runId, status, reason } = JSON.parse(stopped.stdout) as { runId: string; status: string; reason: string };
+    expect([status, reason]).toEqual(['stopped', 'Step limit of 1 reached.']);
+    const again = await runCli(['resume', runId], { env });
+    expect(again.code).toBe(4);
+    const resumed = await runCli(['resume', runId, '--max-steps', '5', '--json'], { env });
+    expect(resumed.code).toBe(0);
+    expect(JSON.parse(resumed.stdout)).toMatchObject({ runId, status: 'finished', steps: 2 });
+  });
+
   it('says what to do when the model is not installed or the server is down, recording nothing', async () => {
     const env = await fakeOllama([]);
     const missing = await runCli(['run', '--model', 'ollama/llama9:70b', 'anything'], { env });

@@ -36,7 +36,13 @@ export const requestSchemas = {
     })
     .strict(),
   'runs.stop': z.object({ runId: runIdSchema }).strict(),
-  'runs.resume': z.object({ runId: runIdSchema }).strict(),
+  'runs.resume': z
+    .object({
+      runId: runIdSchema,
+      maxSteps: z.number().int().positive().max(10_000).optional(),
+      budget: budgetSchema.optional(),
+    })
+    .strict(),
   'approvals.decide': z.discriminatedUnion('decision', [
     z
       .object({

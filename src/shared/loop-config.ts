@@ -40,3 +40,15 @@ export const loopConfigSchema = z.object({
   runtime: z.enum(['sandbox', 'host']).default('sandbox'),
 });
 export type LoopConfig = z.infer<typeof loopConfigSchema>;
+
+/** A recorded config with a new step limit or budget, as given when a stopped run is resumed. */
+export function withLimits(
+  config: LoopConfig,
+  limits: { maxSteps?: number | undefined; budget?: Budget | undefined },
+): LoopConfig {
+  const budget = { ...config.budget };
+  for (const [key, value] of Object.entries(limits.budget ?? {})) {
+    if (value !== undefined) budget[key as keyof Budget] = value;
+  }
+  return { ...config, maxSteps: limits.maxSteps ?? config.maxSteps, budget };
+}

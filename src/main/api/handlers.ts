@@ -36,7 +36,7 @@ export function createHandlers({ store, runs, info }: HandlerDeps): Handlers {
     'runs.start': ({ goal, model, maxSteps, rules, budget, runtime, contextLength }) =>
       runs.start({ goal, model, contextLength, config: { maxSteps, rules, budget, runtime } }),
     'runs.stop': ({ runId }) => ({ stopped: runs.stop(store.requireRun(runId).id) }),
-    'runs.resume': ({ runId }) => runs.resume(runId),
+    'runs.resume': ({ runId, maxSteps, budget }) => runs.resume(runId, { maxSteps, budget }),
     'approvals.decide': (input) => {
       runs.decide(
         input.runId,

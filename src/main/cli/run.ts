@@ -1,7 +1,13 @@
 // `looplab run "<goal>"` and `looplab resume <run-id>`: a loop driven from the terminal, with the same
 // store, tools and rules as the app; progress on the terminal, a JSON summary with --json.
 import type { RunStatus } from '../../shared/events';
-import { loopConfigSchema, type ApprovalRule, type LoopConfig } from '../../shared/loop-config';
+import {
+  loopConfigSchema,
+  withLimits,
+  type ApprovalRule,
+  type Budget,
+  type LoopConfig,
+} from '../../shared/loop-config';
 import { createApp, type App } from '../app';
 import type { LoopOutcome } from '../core/loop';
 import { DEFAULT_MODEL, readyModel, type ModelResolver, type ReadyModel } from '../runs/readiness';
@@ -38,17 +44,21 @@ export interface RunCommandOptions {
   progress(text: string): void;
 }
 
+function budgetOf(options: RunCommandOptions): Budget {
+  return {
+    tokens: options.maxTokens,
+    costUsd: options.maxCost,
+    wallMs: options.maxTimeSeconds === undefined ? undefined : options.maxTimeSeconds * 1000,
+  };
+}
+
 function configOf(options: RunCommandOptions): LoopConfig {
   const rules: ApprovalRule[] = options.requireApproval.map((tool) => ({ tool, action: 'ask' }));
   if (options.hostExec) rules.push({ tool: 'bash', action: 'ask' });
   return loopConfigSchema.parse({
     maxSteps: options.maxSteps,
     rules,
-    budget: {
-      tokens: options.maxTokens,
-      costUsd: options.maxCost,
-      wallMs: options.maxTimeSeconds === undefined ? undefined : options.maxTimeSeconds * 1000,
-    },
+    budget: budgetOf(options),
     runtime: options.hostExec ? 'host' : 'sandbox',
   });
 }
@@ -70,7 +80,8 @@ export async function resumeRun(runId: string, options: RunCommandOptions): Prom
   try {
     const { run, config } = resumable(app, runId);
     const model = await readyModel(options.models, options.model ?? run.model, options.contextLength);
-    return await drive(app, runId, model, config ?? configOf(options), options);
+    const limits = { maxSteps: options.maxSteps, budget: budgetOf(options) };
+    return await drive(app, runId, model, withLimits(config ?? configOf(options), limits), options);
   } finally {
     app.close();
   }

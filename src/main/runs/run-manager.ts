@@ -2,7 +2,7 @@
 // them, and holds the approvals a person answers in the UI. Streaming text is pushed as it comes; the
 // events themselves reach the UI through the store's own pushes.
 import { AppError } from '../../shared/errors';
-import { loopConfigSchema, type LoopConfig } from '../../shared/loop-config';
+import { loopConfigSchema, withLimits, type Budget, type LoopConfig } from '../../shared/loop-config';
 import type { RunSummary } from '../../shared/run-summary';
 import type { LoopOutcome } from '../core/loop';
 import type { ApprovalDecision, ApprovalGate } from '../core/ports';
@@ -43,11 +43,15 @@ export class RunManager {
     return this.app.store.requireRun(runId);
   }
 
-  async resume(runId: string, contextLength?: number): Promise<RunSummary> {
+  /** Resumes a run; a new step limit or budget lets a run stopped by one go on. */
+  async resume(
+    runId: string,
+    limits: { maxSteps?: number | undefined; budget?: Budget | undefined } = {},
+  ): Promise<RunSummary> {
     if (this.live.has(runId)) throw new AppError('conflict', `${runId} is already running.`);
     const { run, config } = resumable(this.app, runId);
-    const model = await readyModel(this.models(), run.model, contextLength);
-    this.launch(runId, model, config ?? loopConfigSchema.parse({}));
+    const model = await readyModel(this.models(), run.model);
+    this.launch(runId, model, withLimits(config ?? loopConfigSchema.parse({}), limits));
     return this.app.store.requireRun(runId);
   }
 
