@@ -6,7 +6,7 @@ import type { LoopConfig } from '../../shared/loop-config';
 import { emptySummary, summarizeInto, type RunSummary } from '../../shared/run-summary';
 import { decideApproval } from './approvals';
 import { compactionPlan, summarizeForCompaction } from './compaction';
-import { buildConversation, danglingCalls, estimateTokens, HARNESS_PREFIX } from './conversation';
+import { buildConversation, danglingCalls, estimateTokens } from './conversation';
 import { judge, type CallRecord } from './loop-guard';
 import {
   ProviderError,
@@ -181,15 +181,20 @@ export class AgentLoop {
     const plan = compactionPlan(this.events, this.deps.modelInfo.contextLength);
     if (plan === undefined) return false;
     const summary = await summarizeForCompaction(this.deps, plan.middle, signal);
-    const keep = {
+    const payload = { tokensBefore: tokens, tokensAfter: 0, summary, keepFromSeq: plan.keepFromSeq };
+    // The event as it will be stored (the next seq), to measure what the model will be sent after it.
+    const next: RunEvent = {
       type: 'context.compacted',
-      payload: { tokensBefore: tokens, tokensAfter: 0, summary, keepFromSeq: plan.keepFromSeq },
-    } as const;
-    const after = estimateTokens([
+      payload,
+      runId: this.runId,
+      seq: this.summary.lastSeq + 1,
+      time: 0,
+    };
+    payload.tokensAfter = estimateTokens([
       { role: 'system', content: this.deps.systemPrompt },
-      ...buildConversation([...this.events, { ...keep, runId: this.runId, seq: Number.MAX_SAFE_INTEGER, time: 0 }]),
+      ...buildConversation([...this.events, next]),
     ]);
-    this.record([{ ...keep, payload: { ...keep.payload, tokensAfter: after } }]);
+    this.record([{ type: 'context.compacted', payload }]);
     return true;
   }
 
@@ -513,5 +518,3 @@ function parseArgs(text: string): unknown {
 function providerReason(error: ProviderError): string {
   return error.hint === undefined ? error.message : `${error.message} ${error.hint}`;
 }
-
-export { HARNESS_PREFIX };

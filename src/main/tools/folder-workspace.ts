@@ -3,7 +3,7 @@
 // was started with the host runtime switched on explicitly (then each command asks for approval).
 import { spawn } from 'node:child_process';
 import { lstat, mkdir, readFile, realpath, writeFile } from 'node:fs/promises';
-import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
+import { dirname, isAbsolute, resolve, sep } from 'node:path';
 import { WorkspaceError, type ExecResult, type Workspace } from '../core/tool';
 
 const OUTPUT_CAP_BYTES = 10 * 1024 * 1024;
@@ -113,8 +113,4 @@ function runOnHost(
       resolvePromise({ exitCode: code, output, timedOut });
     });
   });
-}
-
-export function relativeTo(root: string, path: string): string {
-  return relative(root, path);
 }
