@@ -1,7 +1,7 @@
 // The agent loop: ask the model, run the tools it calls (approved by rule or by a person), feed the
 // results back, repeat until it answers without tools or a stop rule fires. Every step is an event in
 // the run log before anything else hears of it; a run can be resumed from its events alone.
-import type { EventDraft, RunEvent, RunStatus, ToolCall } from '../../shared/events';
+import type { EventDraft, RunEvent, RunStatus } from '../../shared/events';
 import type { LoopConfig } from '../../shared/loop-config';
 import { emptySummary, summarizeInto, type RunSummary } from '../../shared/run-summary';
 import { decideApproval } from './approvals';
@@ -11,7 +11,6 @@ import { judge, type CallRecord } from './loop-guard';
 import {
   ProviderError,
   type ChatMessage,
-  type FinishReason,
   type ModelInfo,
   type ModelProvider,
   type ToolCallRequest,
@@ -20,6 +19,7 @@ import {
 import type { ApprovalGate, Clock, RunLog } from './ports';
 import { isMutating, WorkspaceError, type ToolDefinition, type ToolOutput, type Workspace } from './tool';
 import { parseCall, toolSpecs, validateInput, type ParsedCall } from './tool-router';
+import { providerReason, retryDelay, streamTurn, type ModelTurn } from './model-turn';
 
 export type LoopProgress =
   | { type: 'text'; delta: string }
@@ -54,16 +54,7 @@ class Stop extends Error {
   }
 }
 
-const TRANSIENT_RETRIES = 4;
-const RATE_LIMIT_RETRIES = 6;
-const MAX_WAIT_MS = 60_000;
 const COMPACT_AT = 0.8;
-
-interface ModelTurn {
-  text: string;
-  calls: ToolCallRequest[];
-  finish: FinishReason;
-}
 
 export class AgentLoop {
   private events: RunEvent[] = [];
@@ -205,7 +196,7 @@ export class AgentLoop {
         return await this.streamOnce(signal);
       } catch (error) {
         if (signal.aborted || !(error instanceof ProviderError)) throw error;
-        const wait = this.retryDelay(error, attempt);
+        const wait = retryDelay(error, attempt);
         if (error.kind === 'context_overflow' && !compacted) {
           compacted = await this.maybeCompact(signal, true);
           if (compacted) continue;
@@ -216,57 +207,10 @@ export class AgentLoop {
     }
   }
 
-  private retryDelay(error: ProviderError, attempt: number): number | undefined {
-    const backoff = Math.min(MAX_WAIT_MS, 500 * 2 ** attempt);
-    if (error.kind === 'rate_limited' && attempt < RATE_LIMIT_RETRIES)
-      return Math.min(MAX_WAIT_MS, error.retryAfterMs ?? backoff);
-    if ((error.kind === 'transient' || error.kind === 'unavailable') && attempt < TRANSIENT_RETRIES) return backoff;
-    return undefined;
-  }
-
-  private async streamOnce(signal: AbortSignal): Promise<ModelTurn> {
+  private streamOnce(signal: AbortSignal): Promise<ModelTurn> {
     const callId = `call_${this.summary.steps + 1}_${this.summary.lastSeq + 1}`;
-    this.record([{ type: 'model.started', payload: { callId, model: this.deps.modelName } }]);
-    const turn: ModelTurn = { text: '', calls: [], finish: 'stop' };
-    const usage = { inputTokens: 0, outputTokens: 0, cost: 0 };
-    try {
-      const stream = this.deps.provider.stream({
-        model: this.deps.model,
-        messages: this.messages(),
-        tools: this.toolSpecs(),
-        contextLength: this.deps.modelInfo.contextLength,
-        signal,
-      });
-      for await (const event of stream) {
-        if (event.type === 'text') {
-          turn.text += event.delta;
-          this.deps.onProgress?.({ type: 'text', delta: event.delta });
-        } else if (event.type === 'tool_call') turn.calls.push(event.call);
-        else if (event.type === 'usage')
-          Object.assign(usage, { inputTokens: event.inputTokens, outputTokens: event.outputTokens });
-        else turn.finish = event.reason;
-      }
-    } catch (error) {
-      usage.cost = this.deps.price(usage);
-      const finishReason = signal.aborted ? 'interrupted' : 'error';
-      const message = error instanceof Error ? error.message : String(error);
-      this.record([
-        {
-          type: 'model.finished',
-          payload: { callId, text: turn.text, toolCalls: [], finishReason, usage, error: message },
-        },
-      ]);
-      throw error;
-    }
-    usage.cost = this.deps.price(usage);
-    const toolCalls: ToolCall[] = turn.calls.map((call) => ({
-      id: call.id,
-      name: call.name,
-      args: parseArgs(call.arguments),
-    }));
-    const finishReason = turn.calls.length > 0 && turn.finish === 'stop' ? 'tool_calls' : turn.finish;
-    this.record([{ type: 'model.finished', payload: { callId, text: turn.text, toolCalls, finishReason, usage } }]);
-    return turn;
+    const request = { messages: this.messages(), tools: this.toolSpecs(), signal };
+    return streamTurn({ deps: this.deps, callId, record: (drafts) => this.record(drafts) }, request);
   }
 
   private availableTools(): readonly ToolDefinition[] {
@@ -505,16 +449,4 @@ export class AgentLoop {
     const message = error instanceof Error ? error.message : String(error);
     return { status: 'failed', reason: `Looplab failed: ${message}` };
   }
-}
-
-function parseArgs(text: string): unknown {
-  try {
-    return text.trim() === '' ? {} : (JSON.parse(text) as unknown);
-  } catch {
-    return text;
-  }
-}
-
-function providerReason(error: ProviderError): string {
-  return error.hint === undefined ? error.message : `${error.message} ${error.hint}`;
 }

@@ -1,0 +1,86 @@
+// One model call of the loop: stream the reply (passing its words on as they come), collect whole tool
+// calls and usage, and record `model.finished` whether it ends well or not. Also which failures are
+// worth retrying, and after how long.
+import type { EventDraft, ToolCall } from '../../shared/events';
+import type { LoopDeps } from './loop';
+import type { ProviderError } from './model';
+import { type ChatMessage, type FinishReason, type ToolCallRequest, type ToolSpec } from './model';
+
+export interface ModelTurn {
+  text: string;
+  calls: ToolCallRequest[];
+  finish: FinishReason;
+}
+
+export interface TurnContext {
+  deps: Pick<LoopDeps, 'provider' | 'model' | 'modelName' | 'modelInfo' | 'price' | 'onProgress'>;
+  callId: string;
+  record(drafts: EventDraft[]): void;
+}
+
+const TRANSIENT_RETRIES = 4;
+const RATE_LIMIT_RETRIES = 6;
+const MAX_WAIT_MS = 60_000;
+
+export async function streamTurn(
+  { deps, callId, record }: TurnContext,
+  request: { messages: ChatMessage[]; tools: ToolSpec[]; signal: AbortSignal },
+): Promise<ModelTurn> {
+  record([{ type: 'model.started', payload: { callId, model: deps.modelName } }]);
+  const turn: ModelTurn = { text: '', calls: [], finish: 'stop' };
+  const usage = { inputTokens: 0, outputTokens: 0, cost: 0 };
+  try {
+    const stream = deps.provider.stream({ ...request, model: deps.model, contextLength: deps.modelInfo.contextLength });
+    for await (const event of stream) {
+      if (event.type === 'text') {
+        turn.text += event.delta;
+        deps.onProgress?.({ type: 'text', delta: event.delta });
+      } else if (event.type === 'tool_call') turn.calls.push(event.call);
+      else if (event.type === 'usage')
+        Object.assign(usage, { inputTokens: event.inputTokens, outputTokens: event.outputTokens });
+      else turn.finish = event.reason;
+    }
+  } catch (error) {
+    usage.cost = deps.price(usage);
+    const finishReason = request.signal.aborted ? 'interrupted' : 'error';
+    const message = error instanceof Error ? error.message : String(error);
+    record([
+      {
+        type: 'model.finished',
+        payload: { callId, text: turn.text, toolCalls: [], finishReason, usage, error: message },
+      },
+    ]);
+    throw error;
+  }
+  usage.cost = deps.price(usage);
+  const toolCalls: ToolCall[] = turn.calls.map((call) => ({
+    id: call.id,
+    name: call.name,
+    args: parseArgs(call.arguments),
+  }));
+  const finishReason = turn.calls.length > 0 && turn.finish === 'stop' ? 'tool_calls' : turn.finish;
+  record([{ type: 'model.finished', payload: { callId, text: turn.text, toolCalls, finishReason, usage } }]);
+  return turn;
+}
+
+/** How long to wait before retrying, or undefined when retrying will not help. */
+export function retryDelay(error: ProviderError, attempt: number): number | undefined {
+  const backoff = Math.min(MAX_WAIT_MS, 500 * 2 ** attempt);
+  if (error.kind === 'rate_limited' && attempt < RATE_LIMIT_RETRIES)
+    return Math.min(MAX_WAIT_MS, error.retryAfterMs ?? backoff);
+  if ((error.kind === 'transient' || error.kind === 'unavailable') && attempt < TRANSIENT_RETRIES) return backoff;
+  return undefined;
+}
+
+export function providerReason(error: ProviderError): string {
+  return error.hint === undefined ? error.message : `${error.message} ${error.hint}`;
+}
+
+/** The arguments as JSON when they parse, else the raw text (kept so the record shows what was sent). */
+function parseArgs(text: string): unknown {
+  try {
+    return text.trim() === '' ? {} : (JSON.parse(text) as unknown);
+  } catch {
+    return text;
+  }
+}
