@@ -1,6 +1,6 @@
 // The renderer's only way to the main process: `window.api` in Electron (built by the preload), or the
 // web bridge of `looplab serve` in a browser. Both implement the contract's LooplabBridge.
-import type { PushChannel, RequestChannel } from '../../shared/channels';
+import { pushChannels, type PushChannel, type RequestChannel } from '../../shared/channels';
 import type { ApiResult, LooplabBridge, PushTypes, RequestInput, RequestOutput } from '../../shared/contract';
 import { formatError, type ErrorInfo } from '../../shared/errors';
 
@@ -37,7 +37,7 @@ export function createWebBridge(origin: string, token: string): LooplabBridge {
   function connect(): void {
     if (source !== null) return;
     source = new EventSource(`${origin}/api/events?token=${encodeURIComponent(token)}`);
-    for (const channel of ['run.updated'] satisfies PushChannel[]) {
+    for (const channel of pushChannels) {
       source.addEventListener(channel, (message) => {
         const payload = JSON.parse((message as MessageEvent<string>).data) as never;
         for (const listener of listeners.get(channel) ?? []) listener(payload);
