@@ -1,7 +1,7 @@
 // `looplab run` as a person would use it, against a fake Ollama on 127.0.0.1 speaking the real wire
 // format through the real `ollama` client: a multi-step run, a denied approval, a readiness failure,
 // and a run killed with SIGKILL, seen as interrupted after restart and resumed.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { closedPort } from './fakes/collect';
@@ -135,6 +135,28 @@ describe('looplab run', () => {
     const resumed = await runCli(['resume', runId, '--max-steps', '5', '--json'], { env });
     expect(resumed.code).toBe(0);
     expect(JSON.parse(resumed.stdout)).toMatchObject({ runId, status: 'finished', steps: 2 });
+  });
+
+  it('never lets an API key from the environment reach the store or the model', async () => {
+    const key = 'sk-proj-LOOPLABtestKEY0123456789abcdef';
+    const env = {
+      ...(await fakeOllama([
+        { toolCalls: [{ name: 'bash', arguments: { command: 'echo "the key is $OPENAI_API_KEY"' } }] },
+        { text: ['Done.'] },
+      ])),
+      OPENAI_API_KEY: key,
+    };
+    const result = await runCli(['run', '--model', MODEL, '--host-exec', '--approve', 'auto', `Use ${key} carefully`], {
+      env,
+    });
+    expect(result.code).toBe(0);
+    expect(toolResults(1)).toEqual(['the key is [redacted]\n[exit code 0]']);
+    const stored = readdirSync(home.paths.root, { recursive: true, withFileTypes: true })
+      .filter((entry) => entry.isFile())
+      .map((entry) => readFileSync(join(entry.parentPath, entry.name)).toString('latin1'));
+    expect(stored.filter((content) => content.includes('the key is [redacted]'))).toHaveLength(1);
+    expect(stored.filter((content) => content.includes(key))).toEqual([]);
+    expect(JSON.stringify(server!.requests)).not.toContain(key);
   });
 
   it('says what to do when the model is not installed or the server is down, recording nothing', async () => {

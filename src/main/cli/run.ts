@@ -11,7 +11,7 @@ import {
 import { createApp, type App } from '../app';
 import type { LoopOutcome } from '../core/loop';
 import { DEFAULT_MODEL, readyModel, type ModelResolver, type ReadyModel } from '../runs/readiness';
-import { createRunLoop, resumable, workspaceDir } from '../runs/run-loop';
+import { createRunLoop, recordableGoal, resumable, workspaceDir } from '../runs/run-loop';
 import { progressPrinter } from './progress';
 import { terminalGate, type ApproveMode } from './terminal-gate';
 
@@ -68,7 +68,7 @@ export async function runGoal(goal: string, options: RunCommandOptions): Promise
   const app = createApp({ home: options.home, host: 'web' });
   try {
     const config = configOf(options);
-    const runId = app.store.createRun({ goal, model: model.name, origin: 'new', config }).runId;
+    const runId = app.store.createRun({ goal: recordableGoal(goal), model: model.name, origin: 'new', config }).runId;
     return await drive(app, runId, model, config, options);
   } finally {
     app.close();

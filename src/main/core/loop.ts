@@ -17,6 +17,7 @@ import {
   type ToolSpec,
 } from './model';
 import type { ApprovalGate, Clock, RunLog } from './ports';
+import type { Redactor } from './redact';
 import { isMutating, WorkspaceError, type ToolDefinition, type ToolOutput, type Workspace } from './tool';
 import { parseCall, toolSpecs, validateInput, type ParsedCall } from './tool-router';
 import { providerReason, retryDelay, streamTurn, type ModelTurn } from './model-turn';
@@ -41,6 +42,8 @@ export interface LoopDeps {
   price(usage: { inputTokens: number; outputTokens: number }): number;
   clock: Clock;
   onProgress?: (progress: LoopProgress) => void;
+  /** Removes secrets from everything recorded, and so from what the model is sent back. */
+  redact?: Redactor;
 }
 
 export interface LoopOutcome {
@@ -105,7 +108,12 @@ export class AgentLoop {
     }
   }
 
-  private record(drafts: EventDraft[]): RunEvent[] {
+  private record(raw: EventDraft[]): RunEvent[] {
+    const { redact } = this.deps;
+    const drafts =
+      redact === undefined
+        ? raw
+        : raw.map((draft) => ({ ...draft, payload: redact.value(draft.payload) }) as EventDraft);
     const stored = this.deps.log.append(this.runId, drafts);
     // Keep the full payloads in memory: the log may have moved large text to blobs.
     const full = stored.map((event, index) => ({ ...event, payload: drafts[index]!.payload }) as RunEvent);

@@ -8,6 +8,7 @@ import type { RunSummary } from '../../shared/run-summary';
 import type { App } from '../app';
 import { AgentLoop, type LoopProgress } from '../core/loop';
 import { systemClock, type ApprovalGate } from '../core/ports';
+import { createRedactor, secretsFromEnv } from '../core/redact';
 import { SYSTEM_PROMPT } from '../core/system-prompt';
 import { builtinTools } from '../tools';
 import { FolderWorkspace } from '../tools/folder-workspace';
@@ -47,6 +48,7 @@ export function createRunLoop(options: RunLoopOptions): AgentLoop {
       systemPrompt: SYSTEM_PROMPT,
       price: (usage) => options.models.price(model.name, usage),
       clock: systemClock,
+      redact: createRedactor(secretsFromEnv(process.env)),
       ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
     },
     runId,
@@ -74,4 +76,9 @@ export function resumable(app: RunHost, runId: string): { run: RunSummary; confi
   }
   const created = app.store.loadEvents(runId).find((event) => event.type === 'run.created');
   return { run, config: created?.type === 'run.created' ? created.payload.config : undefined };
+}
+
+/** A goal as it may be recorded: secrets a person pasted into it are removed. */
+export function recordableGoal(goal: string): string {
+  return createRedactor(secretsFromEnv(process.env)).text(goal);
 }

@@ -7,7 +7,7 @@ import type { RunSummary } from '../../shared/run-summary';
 import type { LoopOutcome } from '../core/loop';
 import type { ApprovalDecision, ApprovalGate } from '../core/ports';
 import { DEFAULT_MODEL, readyModel, type ModelResolver, type ReadyModel } from './readiness';
-import { createRunLoop, resumable, type RunHost } from './run-loop';
+import { createRunLoop, recordableGoal, resumable, type RunHost } from './run-loop';
 
 export interface StartRun {
   goal: string;
@@ -38,7 +38,12 @@ export class RunManager {
   async start(input: StartRun): Promise<RunSummary> {
     const config = loopConfigSchema.parse(input.config ?? {});
     const model = await readyModel(this.models(), input.model ?? DEFAULT_MODEL, input.contextLength);
-    const runId = this.app.store.createRun({ goal: input.goal, model: model.name, origin: 'new', config }).runId;
+    const runId = this.app.store.createRun({
+      goal: recordableGoal(input.goal),
+      model: model.name,
+      origin: 'new',
+      config,
+    }).runId;
     this.launch(runId, model, config);
     return this.app.store.requireRun(runId);
   }
