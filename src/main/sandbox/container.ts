@@ -110,11 +110,24 @@ export class SandboxContainer {
 
   /** Why the agent went away, in words for the model and the person. */
   async describeLoss(): Promise<string> {
-    const info = await this.inspect().catch(() => undefined);
+    let info = await this.inspect().catch(() => undefined);
+    // A container whose init just died is still reported running for a moment.
+    for (let tries = 0; info?.State.Running === true && tries < 10; tries++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      info = await this.inspect().catch(() => undefined);
+    }
     if (info === undefined) return 'the sandbox container was removed';
-    if (info.State.OOMKilled) return 'the sandbox ran out of memory and stopped';
+    // OOMKilled stays set after any process in it was killed for memory; only exit 137 ties it to this stop.
+    if (!info.State.Running && info.State.OOMKilled && info.State.ExitCode === 137)
+      return 'the sandbox ran out of memory and stopped';
     if (!info.State.Running) return `the sandbox container stopped (exit code ${info.State.ExitCode})`;
     return 'the sandbox’s command runner was killed, perhaps by the command itself or for lack of memory';
+  }
+
+  /** Stops everything running in the container and starts it again; /workspace is kept, /tmp is not. */
+  async restart(): Promise<void> {
+    this.detach();
+    await this.call(() => this.docker.getContainer(this.name).restart({ t: 0 }));
   }
 
   /** Lets go of the agent, leaving the container as it is (for another process to reattach). */

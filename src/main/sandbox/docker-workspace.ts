@@ -11,6 +11,8 @@ import { outOfMemoryNote, READ_LIMIT_BYTES, refusalMessage } from './workspace-m
 
 /** What a command's result keeps of its output (head and tail); everything still streams to onOutput. */
 const OUTPUT_CAP_CHARS = 10 * 1024 * 1024;
+const RESTART_NOTE =
+  '[the sandbox had no room for a new process and was restarted: its processes and /tmp were cleared, /workspace is kept]';
 
 export class DockerWorkspace implements Workspace {
   constructor(private readonly container: SandboxContainer) {}
@@ -33,9 +35,15 @@ export class DockerWorkspace implements Workspace {
       output.append(text);
       options.onOutput?.(text);
     };
-    const exit = await this.call('the command', 'the command ran', (agent) =>
-      agent.exec(command, { timeoutMs: options.timeoutMs, signal: options.signal, onOutput }),
-    );
+    const run = (agent: AgentConnection) =>
+      agent.exec(command, { timeoutMs: options.timeoutMs, signal: options.signal, onOutput });
+    const exit = await this.call('the command', 'the command ran', run, async (refusal) => {
+      if (refusal.code !== 'spawn') return undefined;
+      // No room for one more process (something escaped its group and filled the PIDs limit): start over.
+      await this.container.restart();
+      onOutput(`${RESTART_NOTE}\n`);
+      return run(await this.container.agent());
+    });
     if (exit.oom) {
       const sofar = output.text();
       onOutput(
@@ -45,7 +53,12 @@ export class DockerWorkspace implements Workspace {
     return { exitCode: exit.cancelled ? null : exit.code, output: output.text(), timedOut: exit.timed_out };
   }
 
-  private async call<T>(path: string, doing: string, work: (agent: AgentConnection) => Promise<T>): Promise<T> {
+  private async call<T>(
+    path: string,
+    doing: string,
+    work: (agent: AgentConnection) => Promise<T>,
+    recover: (refusal: AgentRefusal) => Promise<T | undefined> = async () => undefined,
+  ): Promise<T> {
     let agent: AgentConnection;
     try {
       agent = await this.container.agent();
@@ -56,7 +69,11 @@ export class DockerWorkspace implements Workspace {
     try {
       return await work(agent);
     } catch (error) {
-      if (error instanceof AgentRefusal) throw new WorkspaceError(refusalMessage(path, error));
+      if (error instanceof AgentRefusal) {
+        const recovered = await recover(error).catch(() => undefined);
+        if (recovered !== undefined) return recovered;
+        throw new WorkspaceError(refusalMessage(path, error));
+      }
       if (error instanceof AgentGone)
         throw new WorkspaceError(
           `The sandbox stopped while ${doing}: ${await this.container.describeLoss()}. It restarts on the next call; files in /workspace are kept.`,

@@ -141,11 +141,23 @@ export async function buildSandboxImage(docker: Docker, request: BuildRequest): 
   } catch (error) {
     throw dockerFailure(error, docker);
   }
-  if (follower.error !== undefined)
-    throw new AppError(
-      'internal',
-      `Building ${tag} failed: ${follower.error.trim()}`,
-      follower.lastLines() === '' ? undefined : `The build's last lines:\n${follower.lastLines()}`,
-    );
+  if (follower.error !== undefined) throw buildFailure(tag, request.recipe, follower);
   return { tag, imageId: follower.imageId };
+}
+
+const UNREACHABLE = /dial tcp|no such host|lookup .* on |i\/o timeout|TLS handshake|pull access denied/i;
+
+function buildFailure(tag: string, recipe: Recipe, follower: BuildFollower): AppError {
+  const error = (follower.error ?? '').trim();
+  const hints: string[] = [];
+  if (recipe !== 'offline' && UNREACHABLE.test(error))
+    hints.push(
+      'The registry or PyPI cannot be reached: without internet, build with `looplab sandbox build --offline`.',
+    );
+  if (follower.lastLines() !== '') hints.push(`The build's last lines:\n${follower.lastLines()}`);
+  return new AppError(
+    'unavailable',
+    `Building ${tag} failed: ${error}`,
+    hints.length === 0 ? undefined : hints.join('\n'),
+  );
 }

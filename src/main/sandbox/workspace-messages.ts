@@ -36,5 +36,5 @@ export function refusalMessage(path: string, refusal: AgentRefusal): string {
 }
 
 export function outOfMemoryNote(limitBytes: number): string {
-  return `[killed: out of memory, the sandbox has ${size(limitBytes)}; use less memory (smaller batches or data) or a job]`;
+  return `[out of memory: a process was killed, the sandbox has ${size(limitBytes)}; use less memory (smaller batches or data)]`;
 }
