@@ -1,10 +1,12 @@
 // `npm run bench`: every benchmark, each figure beside a baseline measured in the same run.
 import { benchLoop } from './loop';
+import { benchSandbox } from './sandbox';
 import { benchStore } from './store';
 import { figures } from './report';
 
 benchStore();
 await benchLoop();
+await benchSandbox();
 const missed = figures.filter((figure) => figure.met === false);
 if (missed.length > 0)
   console.log(`\n${missed.length} target(s) not met: ${missed.map((figure) => figure.name).join('; ')}`);

@@ -3,13 +3,15 @@
 // another with feedback the model reads, stop a run and resume it.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createApp, type App } from '../src/main/app';
 import { startWebServer, type WebServer } from '../src/main/web/server';
 import type { RunEvent } from '../src/shared/events';
 import type { FakeServer } from './fakes/http-fake';
 import { startOllamaServer } from './fakes/ollama-server';
 import type { Turn } from './fakes/script';
+import { TEST_SANDBOX_IMAGE } from './helpers/cli';
+import { requireDocker, skipDocker } from './helpers/docker';
 import { makeTempHome, type TempHome } from './helpers/temp-home';
 
 let home: TempHome;
@@ -21,6 +23,7 @@ const pushed: { channel: string; payload: unknown }[] = [];
 async function setUp(turns: Turn[]): Promise<void> {
   ollama = await startOllamaServer({ turns });
   process.env.OLLAMA_HOST = ollama.url;
+  process.env.LOOPLAB_SANDBOX_IMAGE = TEST_SANDBOX_IMAGE;
   app = createApp({ home: home.paths.root, host: 'web' });
   app.pushes.subscribe((channel, payload) => pushed.push({ channel, payload }));
   web = await startWebServer({
@@ -41,6 +44,7 @@ afterEach(async () => {
   await app.shutdown();
   await ollama.close();
   delete process.env.OLLAMA_HOST;
+  delete process.env.LOOPLAB_SANDBOX_IMAGE;
   home.remove();
 });
 
@@ -75,7 +79,9 @@ function pendingCall(runId: string, seen: number): string | undefined {
   return request?.type === 'approval.requested' ? request.payload.callId : undefined;
 }
 
-describe('runs started from the UI', () => {
+describe.skipIf(skipDocker)('runs started from the UI', () => {
+  beforeAll(() => requireDocker());
+
   it('asks for approvals in the UI and passes rejections back to the model', async () => {
     await setUp([
       {

@@ -1,14 +1,16 @@
 // `looplab run` as a person would use it, against a fake Ollama on 127.0.0.1 speaking the real wire
 // format through the real `ollama` client: a multi-step run, a denied approval, a readiness failure,
 // and a run killed with SIGKILL, seen as interrupted after restart and resumed.
+import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { closedPort } from './fakes/collect';
 import type { FakeServer } from './fakes/http-fake';
 import { startOllamaServer } from './fakes/ollama-server';
 import type { Turn } from './fakes/script';
 import { runCli, spawnCli, waitForLine } from './helpers/cli';
+import { requireDocker, skipDocker } from './helpers/docker';
 import { makeTempHome, type TempHome } from './helpers/temp-home';
 
 let home: TempHome;
@@ -43,13 +45,23 @@ function toolResults(request: number): string[] {
   return messages.filter((message) => message.role === 'tool').map((message) => message.content);
 }
 
+/** The sandbox containers left for a run, by label: none once it has ended. */
+function containersOf(runId: string): string[] {
+  const output = execFileSync('docker', ['ps', '-a', '-q', '--filter', `label=dev.looplab.run=${runId}`], {
+    encoding: 'utf8',
+  });
+  return output.split('\n').filter((line) => line !== '');
+}
+
 const writeTurn: Turn = {
   text: ['Writing the baseline script.'],
   toolCalls: [{ name: 'write', arguments: { path: 'baseline.py', content: 'print("f1=0.81")\n' } }],
   usage: { input: 900, output: 40 },
 };
 
-describe('looplab run', () => {
+describe.skipIf(skipDocker)('looplab run', () => {
+  beforeAll(() => requireDocker());
+
   it('completes a multi-step run whose tool results reach the model in the next request', async () => {
     const env = await fakeOllama([
       writeTurn,
@@ -72,6 +84,7 @@ describe('looplab run', () => {
     });
     expect(result.stderr).toContain('→ write · {"path":"baseline.py"');
     expect(readFileSync(join(home.paths.workspaces, summary.runId, 'baseline.py'), 'utf8')).toBe('print("f1=0.81")\n');
+    expect(containersOf(summary.runId)).toEqual([]);
     expect(chatRequests().map((request) => request.options?.num_ctx)).toEqual([32768, 32768, 32768]);
     expect(toolResults(1)).toEqual(['Wrote baseline.py (17 bytes, 2 lines).']);
     expect(toolResults(2)[1]).toBe('     1  print("f1=0.81")\n     2  ');
@@ -220,5 +233,6 @@ describe('looplab run', () => {
       'run.status',
     ]);
     expect(after.events[before.events.length + 1]!.payload).toMatchObject({ finishReason: 'interrupted' });
+    expect(containersOf(runId)).toEqual([]);
   });
 });

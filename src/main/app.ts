@@ -7,6 +7,7 @@ import { ensureHome, type HomePaths } from './home';
 import { costOf } from './providers/prices';
 import { createProviders } from './providers/registry';
 import { RunManager } from './runs/run-manager';
+import { SandboxManager } from './sandbox/sandbox-manager';
 import type { ModelResolver } from './runs/readiness';
 import { loadSettings } from './settings';
 import { openStore, type OpenedStore } from './store/open-store';
@@ -25,6 +26,7 @@ export interface App {
   store: OpenedStore['store'];
   owners: OpenedStore['owners'];
   runs: RunManager;
+  sandbox: SandboxManager;
   handlers: Handlers;
   pushes: PushSource;
   /** Closes the store; for commands that started no run. */
@@ -45,7 +47,10 @@ export function createApp(options: AppOptions): App {
   const opened = openStore(paths, { nativeBinding: options.nativeBinding });
   const info: AppInfo = { version: appVersion(), home: paths.root, host: options.host };
   const pushes = createPushHub(opened.store);
-  const host = { paths, store: opened.store, owners: opened.owners };
+  // LOOPLAB_SANDBOX_IMAGE picks another image than the one `looplab sandbox build` makes.
+  const image = process.env.LOOPLAB_SANDBOX_IMAGE === '' ? undefined : process.env.LOOPLAB_SANDBOX_IMAGE;
+  const sandbox = new SandboxManager(image === undefined ? { home: paths.root } : { home: paths.root, image });
+  const host = { paths, store: opened.store, owners: opened.owners, sandbox };
   const runs = new RunManager(
     host,
     () => modelResolver(paths, process.env),
@@ -68,7 +73,20 @@ export function createApp(options: AppOptions): App {
     close,
     shutdown: async () => {
       await runs.close();
+      sandbox.disconnect();
       close();
     },
   };
+}
+
+/**
+ * After a restart: keeps the sandbox containers of runs another live process still drives and
+ * removes the rest of this data folder's. Without Docker there is nothing to tidy.
+ */
+export async function tidySandboxes(app: App): Promise<void> {
+  const live = ['running', 'waiting'] as const;
+  const runIds = live.flatMap((status) => app.store.listRuns({ status, limit: 10_000 }).map((run) => run.id));
+  await app.sandbox
+    .reattach(runIds.filter((runId) => app.owners.liveOwner(runId) !== undefined))
+    .catch(() => undefined);
 }

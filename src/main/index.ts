@@ -3,7 +3,7 @@
 import { app, BrowserWindow, dialog } from 'electron';
 import { join } from 'node:path';
 import { formatError, AppError } from '../shared/errors';
-import { createApp, type App } from './app';
+import { createApp, tidySandboxes, type App } from './app';
 import { registerIpc } from './electron/ipc';
 import { createWindow, isTrustedUrl, lockDownSession, type WindowPaths } from './electron/window';
 
@@ -30,6 +30,7 @@ function start(): void {
     // Set by `npm start`: better-sqlite3 built for Electron's ABI, kept apart from Node's build.
     nativeBinding: process.env.LOOPLAB_SQLITE_BINDING,
   });
+  void tidySandboxes(looplab);
   disposeIpc = registerIpc(
     looplab.handlers,
     looplab.pushes,

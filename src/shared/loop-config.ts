@@ -38,6 +38,8 @@ export const loopConfigSchema = z.object({
   budget: budgetSchema.default({}),
   /** Where commands run: the Docker sandbox, or (switched on explicitly) this machine. */
   runtime: z.enum(['sandbox', 'host']).default('sandbox'),
+  /** What the sandbox may reach: nothing, unless the person grants the full network for this run. */
+  network: z.enum(['none', 'full']).default('none'),
 });
 export type LoopConfig = z.infer<typeof loopConfigSchema>;
 

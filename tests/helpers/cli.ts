@@ -2,6 +2,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 
+/** Tests run the sandbox on the offline base image (python3 only): always there where Docker is, and quick. */
+export const TEST_SANDBOX_IMAGE = 'looplab-base:bookworm';
+
 export const BIN = join(import.meta.dirname, '..', '..', 'bin', 'looplab.mjs');
 
 export interface CliResult {
@@ -18,7 +21,7 @@ export interface CliOptions {
 export function spawnCli(args: readonly string[], options: CliOptions = {}): ChildProcess {
   return spawn(process.execPath, [BIN, ...args], {
     cwd: options.cwd,
-    env: { ...process.env, TZ: 'UTC', ...options.env },
+    env: { ...process.env, TZ: 'UTC', LOOPLAB_SANDBOX_IMAGE: TEST_SANDBOX_IMAGE, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
 }

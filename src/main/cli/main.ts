@@ -13,6 +13,7 @@ import { createProviders } from '../providers/registry';
 import { costOf } from '../providers/prices';
 import { DEFAULT_CONTEXT_CAP, DEFAULT_MODEL } from '../runs/readiness';
 import { resumeRun, runGoal, type RunCommandOptions } from './run';
+import { sandboxCommand } from './sandbox-command';
 import { serve } from './serve';
 
 interface GlobalOptions {
@@ -47,6 +48,7 @@ interface RawLoopOptions {
   maxCost?: string;
   maxTime?: string;
   hostExec?: boolean;
+  network?: boolean;
   contextLength?: string;
   json?: boolean;
 }
@@ -79,6 +81,7 @@ function loopSettings(raw: RawLoopOptions, command: Command, write: (text: strin
     maxCost: optional(z.coerce.number().positive(), raw.maxCost, '--max-cost (dollars, above 0)'),
     maxTimeSeconds: optional(positiveInt, raw.maxTime, '--max-time (seconds ≥ 1)'),
     hostExec: raw.hostExec ?? false,
+    network: raw.network ?? false,
     contextLength: optional(positiveInt, raw.contextLength, '--context-length (tokens ≥ 1)'),
     json: raw.json ?? false,
     models: { ...providers, price: (name, usage) => costOf(name, usage, prices) ?? 0 },
@@ -139,6 +142,7 @@ function buildProgram(write: (text: string) => void): Command {
       .option('--max-cost <usd>', 'money budget for priced remote models, in US dollars')
       .option('--max-time <seconds>', 'wall-time budget for the run')
       .option('--host-exec', 'run commands on this machine instead of the sandbox (each asks for approval)')
+      .option('--network', 'let the sandbox reach the network for this run (none by default)')
       .option(
         '--context-length <tokens>',
         `most context to use (default: the model's window, at most ${DEFAULT_CONTEXT_CAP})`,
@@ -161,6 +165,8 @@ function buildProgram(write: (text: string) => void): Command {
     const code = await resumeRun(parse(runIdSchema, runIdArg, 'run id'), loopSettings(raw, command, write));
     if (code !== 0) throw new ExitStatus(code);
   });
+
+  program.addCommand(sandboxCommand({ write }));
 
   program
     .command('serve')

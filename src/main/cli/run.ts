@@ -8,10 +8,10 @@ import {
   type Budget,
   type LoopConfig,
 } from '../../shared/loop-config';
-import { createApp, type App } from '../app';
+import { createApp, tidySandboxes, type App } from '../app';
 import type { LoopOutcome } from '../core/loop';
 import { DEFAULT_MODEL, readyModel, type ModelResolver, type ReadyModel } from '../runs/readiness';
-import { createRunLoop, recordableGoal, resumable, workspaceDir } from '../runs/run-loop';
+import { checkRuntime, createRunLoop, recordableGoal, resumable, workspaceDir } from '../runs/run-loop';
 import { progressPrinter } from './progress';
 import { terminalGate, type ApproveMode } from './terminal-gate';
 
@@ -35,6 +35,8 @@ export interface RunCommandOptions {
   maxCost?: number | undefined;
   maxTimeSeconds?: number | undefined;
   hostExec: boolean;
+  /** Grant the sandbox the full network for this run. */
+  network: boolean;
   /** The most context to ask of the model (Ollama's num_ctx); the model's own window when smaller. */
   contextLength?: number | undefined;
   json: boolean;
@@ -54,12 +56,12 @@ function budgetOf(options: RunCommandOptions): Budget {
 
 function configOf(options: RunCommandOptions): LoopConfig {
   const rules: ApprovalRule[] = options.requireApproval.map((tool) => ({ tool, action: 'ask' }));
-  if (options.hostExec) rules.push({ tool: 'bash', action: 'ask' });
   return loopConfigSchema.parse({
     maxSteps: options.maxSteps,
     rules,
     budget: budgetOf(options),
     runtime: options.hostExec ? 'host' : 'sandbox',
+    network: options.network ? 'full' : 'none',
   });
 }
 
@@ -68,6 +70,7 @@ export async function runGoal(goal: string, options: RunCommandOptions): Promise
   const app = createApp({ home: options.home, host: 'web' });
   try {
     const config = configOf(options);
+    await checkRuntime(app, config);
     const runId = app.store.createRun({ goal: recordableGoal(goal), model: model.name, origin: 'new', config }).runId;
     return await drive(app, runId, model, config, options);
   } finally {
@@ -81,7 +84,9 @@ export async function resumeRun(runId: string, options: RunCommandOptions): Prom
     const { run, config } = resumable(app, runId);
     const model = await readyModel(options.models, options.model ?? run.model, options.contextLength);
     const limits = { maxSteps: options.maxSteps, budget: budgetOf(options) };
-    return await drive(app, runId, model, withLimits(config ?? configOf(options), limits), options);
+    const resumed = withLimits(config ?? configOf(options), limits);
+    await checkRuntime(app, resumed);
+    return await drive(app, runId, model, resumed, options);
   } finally {
     app.close();
   }
@@ -98,6 +103,7 @@ async function drive(
   const controller = new AbortController();
   const interrupt = () => controller.abort(new Error('interrupted'));
   process.once('SIGINT', interrupt);
+  await tidySandboxes(app);
   app.owners.claim(runId);
   let outcome: LoopOutcome;
   try {
@@ -115,6 +121,7 @@ async function drive(
   } finally {
     process.off('SIGINT', interrupt);
     app.owners.release(runId);
+    await app.sandbox.release(runId).catch(() => undefined);
   }
   report(app, runId, outcome, options);
   return exitCodes[outcome.status];

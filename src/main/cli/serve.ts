@@ -1,7 +1,7 @@
 // `looplab serve`: the UI in a browser, for a remote GPU box (reach it through an SSH tunnel) or a
 // machine without Electron. Listens on 127.0.0.1 only; the printed link carries the session token.
 import { spawn } from 'node:child_process';
-import { createApp } from '../app';
+import { createApp, tidySandboxes } from '../app';
 import { startWebServer } from '../web/server';
 import { ensureRendererBuilt } from './renderer-build';
 
@@ -30,6 +30,7 @@ function openBrowser(url: string): void {
 export async function serve(options: ServeOptions): Promise<void> {
   const rendererDir = await ensureRendererBuilt((line) => options.write(`${line}\n`));
   const app = createApp({ home: options.home, host: 'web', watchExternalMs: 500 });
+  void tidySandboxes(app);
   try {
     const server = await startWebServer({
       handlers: app.handlers,

@@ -8,6 +8,7 @@ import type { RunSummary } from '../../shared/run-summary';
 import type { App } from '../app';
 import { AgentLoop, type LoopProgress } from '../core/loop';
 import { systemClock, type ApprovalGate } from '../core/ports';
+import type { Workspace } from '../core/tool';
 import { createRedactor, secretsFromEnv } from '../core/redact';
 import { SYSTEM_PROMPT } from '../core/system-prompt';
 import { builtinTools } from '../tools';
@@ -15,7 +16,7 @@ import { FolderWorkspace } from '../tools/folder-workspace';
 import type { ModelResolver, ReadyModel } from './readiness';
 
 /** What a run needs of the app: its data folder, store and run leases. */
-export type RunHost = Pick<App, 'paths' | 'store' | 'owners'>;
+export type RunHost = Pick<App, 'paths' | 'store' | 'owners' | 'sandbox'>;
 
 export interface RunLoopOptions {
   app: RunHost;
@@ -33,6 +34,34 @@ export function workspaceDir(app: RunHost, runId: string): string {
   return dir;
 }
 
+/** Commands and files go through the run's sandbox container, or this machine's folder for host runs. */
+function runWorkspace(app: RunHost, runId: string, config: LoopConfig): Workspace {
+  const workspaceFolder = workspaceDir(app, runId);
+  if (config.runtime === 'host') return new FolderWorkspace(workspaceFolder, { hostExec: true });
+  return app.sandbox.workspace(runId, { workspaceFolder, network: config.network === 'full' ? 'bridge' : 'none' });
+}
+
+/**
+ * The constraints a run really gets: on this machine's runtime every command asks first, whatever
+ * the other rules say.
+ */
+export function effectiveConfig(config: LoopConfig): LoopConfig {
+  if (config.runtime !== 'host') return config;
+  return { ...config, rules: [{ tool: 'bash', action: 'ask' }, ...config.rules] };
+}
+
+/** Says clearly, before a run starts, when its sandbox cannot work here (no Docker, no image). */
+export async function checkRuntime(app: RunHost, config: LoopConfig): Promise<void> {
+  if (config.runtime === 'host') return;
+  try {
+    await app.sandbox.check();
+  } catch (error) {
+    if (!(error instanceof AppError)) throw error;
+    const hint = `${error.hint ?? ''}${error.hint === undefined ? '' : ' '}Or run on this machine instead (--host-exec; every command then asks for approval).`;
+    throw new AppError(error.code, `The sandbox cannot run: ${error.message}`, hint);
+  }
+}
+
 export function createRunLoop(options: RunLoopOptions): AgentLoop {
   const { app, runId, model } = options;
   return new AgentLoop(
@@ -43,7 +72,7 @@ export function createRunLoop(options: RunLoopOptions): AgentLoop {
       model: model.model,
       modelInfo: model.info,
       tools: builtinTools,
-      workspace: new FolderWorkspace(workspaceDir(app, runId), { hostExec: options.config.runtime === 'host' }),
+      workspace: runWorkspace(app, runId, options.config),
       gate: options.gate,
       systemPrompt: SYSTEM_PROMPT,
       price: (usage) => options.models.price(model.name, usage),
@@ -52,7 +81,7 @@ export function createRunLoop(options: RunLoopOptions): AgentLoop {
       ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
     },
     runId,
-    options.config,
+    effectiveConfig(options.config),
   );
 }
 

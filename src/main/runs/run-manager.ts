@@ -7,7 +7,7 @@ import type { RunSummary } from '../../shared/run-summary';
 import type { LoopOutcome } from '../core/loop';
 import type { ApprovalDecision, ApprovalGate } from '../core/ports';
 import { DEFAULT_MODEL, readyModel, type ModelResolver, type ReadyModel } from './readiness';
-import { createRunLoop, recordableGoal, resumable, type RunHost } from './run-loop';
+import { checkRuntime, createRunLoop, recordableGoal, resumable, type RunHost } from './run-loop';
 
 export interface StartRun {
   goal: string;
@@ -37,6 +37,7 @@ export class RunManager {
 
   async start(input: StartRun): Promise<RunSummary> {
     const config = loopConfigSchema.parse(input.config ?? {});
+    await checkRuntime(this.app, config);
     const model = await readyModel(this.models(), input.model ?? DEFAULT_MODEL, input.contextLength);
     const runId = this.app.store.createRun({
       goal: recordableGoal(input.goal),
@@ -55,8 +56,10 @@ export class RunManager {
   ): Promise<RunSummary> {
     if (this.live.has(runId)) throw new AppError('conflict', `${runId} is already running.`);
     const { run, config } = resumable(this.app, runId);
+    const resumed = withLimits(config ?? loopConfigSchema.parse({}), limits);
+    await checkRuntime(this.app, resumed);
     const model = await readyModel(this.models(), run.model);
-    this.launch(runId, model, withLimits(config ?? loopConfigSchema.parse({}), limits));
+    this.launch(runId, model, resumed);
     return this.app.store.requireRun(runId);
   }
 
@@ -130,9 +133,10 @@ export class RunManager {
         if (progress.type === 'text') this.onDelta(runId, progress.delta);
       },
     });
-    const done = loop.run(controller.signal).finally(() => {
+    const done = loop.run(controller.signal).finally(async () => {
       this.live.delete(runId);
       this.app.owners.release(runId);
+      await this.app.sandbox.release(runId).catch(() => undefined);
     });
     this.live.set(runId, { controller, done });
   }

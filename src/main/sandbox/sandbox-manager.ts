@@ -15,7 +15,7 @@ import {
   type SandboxLimits,
   type SandboxNetwork,
 } from './container-spec';
-import { dockerFailure, imageMissing, inspectImage } from './docker-status';
+import { checkDocker, dockerFailure, imageMissing, inspectImage } from './docker-status';
 import { DockerWorkspace } from './docker-workspace';
 
 export interface SandboxManagerOptions {
@@ -61,6 +61,12 @@ export class SandboxManager {
     this.image = options.image ?? defaultImage();
     this.limits = { ...DEFAULT_LIMITS, ...options.limits };
     this.user = options.user ?? sandboxUser();
+  }
+
+  /** Throws an AppError saying what to do when the engine does not answer or the image is missing. */
+  async check(): Promise<void> {
+    await checkDocker(this.docker);
+    await this.chooseImage();
   }
 
   /** The run's workspace; its container is created (or found again) on the first call. */
