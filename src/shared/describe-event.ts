@@ -1,7 +1,7 @@
 // One-line descriptions of run events for the timeline, and the content fields a row can expand to.
 // Pure, so the same wording can be checked in tests and reused by later views.
 import { isBlobRef, type BlobRef, type Content, type RunEvent, type RunStatus } from './events';
-import { formatCompact, formatCost, formatMetric, oneLine } from './format';
+import { formatCompact, formatCost, formatMetric, formatSize, oneLine } from './format';
 
 export type EventTone = 'error' | 'warning' | 'success' | 'neutral';
 
@@ -101,6 +101,10 @@ export function describeEvent(event: RunEvent): EventDescription {
       const { jobId, status, exitCode } = event.payload;
       const exit = exitCode === null ? undefined : `exit ${exitCode}`;
       return { text: join(jobId, status, exit), tone: status === 'succeeded' ? 'success' : 'error' };
+    }
+    case 'artifact.recorded': {
+      const { path, bytes, jobId } = event.payload;
+      return { text: join(path, formatSize(bytes), jobId), tone: 'success' };
     }
     case 'evaluation.recorded': {
       const { metric, value, target, attempt } = event.payload;

@@ -76,6 +76,8 @@ export const eventPayloadSchemas = {
     status: z.enum(['succeeded', 'failed', 'cancelled']),
     exitCode: z.number().int().nullable(),
   }),
+  /** A file a run produced (a job's outputs under /workspace/outputs), by its workspace path. */
+  'artifact.recorded': z.object({ path: name, bytes: count, jobId: ref.optional() }),
   'evaluation.recorded': z.object({
     evalId: ref,
     metric: name,

@@ -185,6 +185,11 @@ function apply(builder: Builder, event: RunEvent): void {
       addMainNode(builder, event, `compaction:${event.seq}`, 'compaction', label).status = 'done';
       return;
     }
+    case 'artifact.recorded': {
+      const job = event.payload.jobId === undefined ? undefined : builder.nodes.get(`job:${event.payload.jobId}`);
+      job?.seqs.push(event.seq);
+      return;
+    }
     case 'run.status':
     case 'plan.updated':
       return;

@@ -18,7 +18,7 @@ import {
 } from './model';
 import type { ApprovalGate, Clock, RunLog } from './ports';
 import type { Redactor } from './redact';
-import { isMutating, WorkspaceError, type ToolDefinition, type ToolOutput, type Workspace } from './tool';
+import { isMutating, riskOf, WorkspaceError, type ToolDefinition, type ToolOutput, type Workspace } from './tool';
 import { parseCall, toolSpecs, validateInput, type ParsedCall } from './tool-router';
 import { providerReason, retryDelay, streamTurn, type ModelTurn } from './model-turn';
 
@@ -270,7 +270,7 @@ export class AgentLoop {
       ]);
       return undefined;
     }
-    const verdict = decideApproval(this.config.rules, parsed.tool.name, parsed.tool.risk, parsed.input);
+    const verdict = decideApproval(this.config.rules, parsed.tool.name, riskOf(parsed.tool, parsed.input), parsed.input);
     if (verdict.action === 'allow') return { tool: parsed.tool, input: parsed.input };
     if (verdict.action === 'deny') {
       this.record([

@@ -51,6 +51,8 @@ export interface ToolDefinition<Input = unknown> {
   description: string;
   input: z.ZodType<Input>;
   risk: ToolRisk;
+  /** The risk of one call, where it depends on the input (a job on the GPU); `risk` otherwise. */
+  riskOf?(input: Input): ToolRisk;
   /** What a person sees when asked to approve: the command, the path and size, the diff… */
   summarize(input: Input): string;
   run(input: Input, ctx: ToolContext): Promise<ToolOutput>;
@@ -63,4 +65,8 @@ export function defineTool<Input>(tool: ToolDefinition<Input>): ToolDefinition<u
 /** Read-only tools may run in parallel; anything else runs in order. */
 export function isMutating(tool: ToolDefinition): boolean {
   return tool.risk !== 'read';
+}
+
+export function riskOf(tool: ToolDefinition, input: unknown): ToolRisk {
+  return tool.riskOf?.(input) ?? tool.risk;
 }
