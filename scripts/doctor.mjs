@@ -2,7 +2,7 @@
 // an Ollama server answering (the default local model provider)? Neither is required to open the app, so each
 // check returns data instead of throwing, and each missing part becomes one line that says what still works
 // and how to get the rest. Only Node built-ins: this runs before anything is built.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import { isIP } from 'node:net';
 import { homedir } from 'node:os';
@@ -13,7 +13,7 @@ const OLLAMA_DEFAULT_PORT = '11434';
 
 /**
  * @typedef {{ socketPath: string } | { host: string, port: number }} DockerEndpoint
- * @typedef {{ ok: true, endpoint: string, version: string, apiVersion: string }
+ * @typedef {{ ok: true, endpoint: string, version: string, apiVersion: string, image: string, imagePresent: boolean }
  *   | { ok: false, endpoint: string, reason: string, hint?: string }} DockerStatus
  * @typedef {{ ok: true, url: string, models: string[] } | { ok: false, url: string, reason: string }} OllamaStatus
  */
@@ -106,6 +106,16 @@ export function dockerEndpoint(env = process.env) {
 }
 
 /**
+ * The image runs use: LOOPLAB_SANDBOX_IMAGE, else the one `looplab sandbox build` makes for this version.
+ * @param {NodeJS.ProcessEnv} env
+ */
+export function sandboxImage(env) {
+  if (env.LOOPLAB_SANDBOX_IMAGE) return env.LOOPLAB_SANDBOX_IMAGE;
+  const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+  return `looplab-sandbox:${version}`;
+}
+
+/**
  * Pings the Docker engine (GET /_ping, then /version) over its socket or TCP address.
  * @param {{ env?: NodeJS.ProcessEnv, timeoutMs?: number }} [options]
  * @returns {Promise<DockerStatus>}
@@ -119,7 +129,17 @@ export async function checkDocker({ env = process.env, timeoutMs = CHECK_TIMEOUT
     const version = await dockerGet(target, '/version', timeoutMs);
     /** @type {{ Version?: string, ApiVersion?: string }} */
     const body = JSON.parse(version.body);
-    return { ok: true, endpoint, version: body.Version ?? '?', apiVersion: body.ApiVersion ?? '?' };
+    const image = sandboxImage(env);
+    const inspected = await dockerGet(target, `/images/${encodeURIComponent(image)}/json`, timeoutMs);
+    const imagePresent = inspected.status === 200;
+    return {
+      ok: true,
+      endpoint,
+      version: body.Version ?? '?',
+      apiVersion: body.ApiVersion ?? '?',
+      image,
+      imagePresent,
+    };
   } catch (error) {
     return { ok: false, endpoint, ...describeDockerError(error, timeoutMs) };
   }
@@ -183,7 +203,14 @@ function describeFetchError(error, timeoutMs) {
  * @param {DockerStatus} status
  */
 export function describeDocker(status) {
-  if (status.ok) return `Docker: engine ${status.version} (API ${status.apiVersion}) at ${status.endpoint}`;
+  const engine = status.ok ? `Docker: engine ${status.version} (API ${status.apiVersion}) at ${status.endpoint}` : '';
+  if (status.ok && status.imagePresent) return `${engine}, sandbox image ${status.image}`;
+  if (status.ok) {
+    return (
+      `${engine}; the sandbox image ${status.image} is not built yet: run \`npx looplab sandbox build\` ` +
+      '(add --offline on a machine without internet) before starting runs.'
+    );
+  }
   const fix = status.hint ?? 'install Docker Engine / Docker Desktop and start it';
   return (
     `Docker: ${status.reason} at ${status.endpoint}. The app opens and history and replays work, ` +

@@ -181,6 +181,10 @@ const dockerEngine: Handler = (request, response) => {
     response.setHeader('content-type', 'application/json');
     return void response.end(JSON.stringify({ Version: '27.3.1', ApiVersion: '1.47' }));
   }
+  if (request.url === `/images/${encodeURIComponent('looplab-sandbox:0.1.0')}/json`) {
+    response.setHeader('content-type', 'application/json');
+    return void response.end(JSON.stringify({ Id: 'sha256:abc' }));
+  }
   response.statusCode = 404;
   response.end();
 };
@@ -198,8 +202,28 @@ describe('the Docker check', () => {
     const socket = join(scratch, 'docker.sock');
     servers.push(await listen(dockerEngine, { path: socket }));
     const status = await checkDocker({ env: { DOCKER_HOST: `unix://${socket}` } });
-    expect(status).toEqual({ ok: true, endpoint: socket, version: '27.3.1', apiVersion: '1.47' });
-    expect(describeDocker(status)).toBe(`Docker: engine 27.3.1 (API 1.47) at ${socket}`);
+    expect(status).toEqual({
+      ok: true,
+      endpoint: socket,
+      version: '27.3.1',
+      apiVersion: '1.47',
+      image: 'looplab-sandbox:0.1.0',
+      imagePresent: true,
+    });
+    expect(describeDocker(status)).toBe(
+      `Docker: engine 27.3.1 (API 1.47) at ${socket}, sandbox image looplab-sandbox:0.1.0`,
+    );
+  });
+
+  it('says how to build the sandbox image when it is missing', async () => {
+    const server = await listen(dockerEngine, { port: 0, host: '127.0.0.1' });
+    servers.push(server);
+    const env = { DOCKER_HOST: `tcp://127.0.0.1:${portOf(server)}`, LOOPLAB_SANDBOX_IMAGE: 'looplab-sandbox:other' };
+    const status = await checkDocker({ env });
+    expect(describeDocker(status)).toBe(
+      `Docker: engine 27.3.1 (API 1.47) at tcp://127.0.0.1:${portOf(server)}; the sandbox image looplab-sandbox:other is not built yet: ` +
+        'run `npx looplab sandbox build` (add --offline on a machine without internet) before starting runs.',
+    );
   });
 
   it('finds an engine on tcp', async () => {
