@@ -232,7 +232,7 @@ export function describeOllama(status) {
   }
   return (
     `Ollama: ${status.reason} at ${status.url}. No local model server: install Ollama and \`ollama serve\`, ` +
-    'or point OPENAI_BASE_URL at an OpenAI-compatible server, or set a provider's API key; the app still opens, ' +
+    'or point OPENAI_BASE_URL at an OpenAI-compatible server, or set a provider API key; the app still opens, ' +
     'history and replays work offline.'
   );
 }

@@ -303,8 +303,8 @@ describe('the Ollama check', () => {
     const status = await checkOllama({ host: `http://127.0.0.1:${port}` });
     expect(describeOllama(status)).toBe(
       `Ollama: not running (connection refused) at http://127.0.0.1:${port}. No local model server: install ` +
-        'Ollama and `ollama serve`, or configure an OpenAI-compatible or remote provider in Settings; the app ' +
-        'still opens, history and replays work offline.',
+        'Ollama and `ollama serve`, or point OPENAI_BASE_URL at an OpenAI-compatible server, or set a provider ' +
+        'API key; the app still opens, history and replays work offline.',
     );
   });
 
