@@ -36,15 +36,28 @@ export async function ensureRendererBuilt(log: (line: string) => void, root = pr
   }
   log('Building the UI…');
   const started = Date.now();
-  const [{ build }, { rendererConfig }] = await Promise.all([import('vite'), import('../../../electron.vite.config')]);
-  const config = rendererConfig(root);
   const temp = `${target}.building-${process.pid}`;
-  await build({
-    ...config,
-    configFile: false,
-    logLevel: 'warn',
-    build: { ...config.build, outDir: temp, emptyOutDir: true },
-  });
+  // Always a production build, whatever NODE_ENV the caller runs under (vitest sets `test`): the JSX
+  // transform and React's own build both follow it.
+  const previous = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    const [{ build }, { rendererConfig }] = await Promise.all([
+      import('vite'),
+      import('../../../electron.vite.config'),
+    ]);
+    const config = rendererConfig(root);
+    await build({
+      ...config,
+      configFile: false,
+      mode: 'production',
+      logLevel: 'warn',
+      build: { ...config.build, outDir: temp, emptyOutDir: true },
+    });
+  } finally {
+    if (previous === undefined) delete process.env.NODE_ENV;
+    else process.env.NODE_ENV = previous;
+  }
   rmSync(target, { recursive: true, force: true });
   renameSync(temp, target);
   log(`Built the UI in ${((Date.now() - started) / 1000).toFixed(1)} s.`);

@@ -5,11 +5,12 @@ import { RichText } from './rich-text';
 interface ErrorBoxProps {
   error: ErrorInfo;
   onRetry?: () => void;
+  testId?: string;
 }
 
-export function ErrorBox({ error, onRetry }: ErrorBoxProps) {
+export function ErrorBox({ error, onRetry, testId = 'error' }: ErrorBoxProps) {
   return (
-    <div className="error-box" role="alert" data-testid="error">
+    <div className="error-box" role="alert" data-testid={testId}>
       <p className="error-message">
         <RichText text={error.message} />
       </p>

@@ -1,5 +1,6 @@
 // One event in a run's timeline: seq, time, type and a one-line description; blob-stored text shows
-// its preview and can load in full; a click expands the event's text and arguments.
+// its preview and can load in full; a click expands the event's text and arguments. Rows of the
+// selected graph node are marked and open until the person closes them.
 import { memo, useEffect, useRef, useState } from 'react';
 import { isBlobRef, type RunEvent } from '../../../shared/events';
 import { argBlobs, contentFields, describeEvent, eventArgs, withBlobPreviews } from '../../../shared/describe-event';
@@ -9,11 +10,13 @@ import { BlobContent } from './blob-content';
 interface EventRowProps {
   event: RunEvent;
   focused: boolean;
+  highlighted?: boolean;
 }
 
-export const EventRow = memo(function EventRow({ event, focused }: EventRowProps) {
+export const EventRow = memo(function EventRow({ event, focused, highlighted = false }: EventRowProps) {
   const ref = useRef<HTMLLIElement>(null);
-  const [expanded, setExpanded] = useState(false);
+  const [toggled, setToggled] = useState<boolean | null>(null);
+  const expanded = toggled ?? highlighted;
   useEffect(() => {
     if (focused) ref.current?.scrollIntoView({ block: 'center' });
   }, [focused]);
@@ -29,7 +32,7 @@ export const EventRow = memo(function EventRow({ event, focused }: EventRowProps
   return (
     <li
       ref={ref}
-      className={`event-row tone-${description.tone}${focused ? ' focused' : ''}`}
+      className={`event-row tone-${description.tone}${focused ? ' focused' : ''}${highlighted ? ' highlighted' : ''}`}
       data-testid="event-row"
       data-seq={event.seq}
     >
@@ -38,7 +41,7 @@ export const EventRow = memo(function EventRow({ event, focused }: EventRowProps
         className="event-line"
         aria-expanded={expandable ? expanded : undefined}
         disabled={!expandable}
-        onClick={() => setExpanded((value) => !value)}
+        onClick={() => setToggled(!expanded)}
       >
         <span className="event-seq mono">{event.seq}</span>
         <span className="event-time mono">{formatClock(event.time)}</span>
@@ -54,7 +57,7 @@ export const EventRow = memo(function EventRow({ event, focused }: EventRowProps
           ))}
         </div>
       )}
-      {expanded && (
+      {expanded && expandable && (
         <div className="event-details">
           {inline.map((field) => (
             <BlobContent key={field.label} label={field.label} content={field.content} />

@@ -1,13 +1,23 @@
-// The right pane: one run's summary, what its graph holds so far, and its event timeline, kept live.
-import { useMemo } from 'react';
+// The right pane: one run, kept live. Its summary and status bar with Stop / Resume, the calls
+// waiting for approval, then the graph above the timeline: selecting a node opens its events below,
+// and the model's words stream under the timeline until its reply is recorded.
+import { useCallback, useMemo, useState } from 'react';
 import type { Content, RunEvent } from '../../../shared/events';
-import { reduceRun } from '../../../shared/run-state';
+import type { GraphNode } from '../../../shared/run-graph';
+import { reduceRun, type RunState } from '../../../shared/run-state';
+import type { RunDetail as RunDetailData } from '../../../shared/contract';
+import { nodeCaption } from '../graph/node-caption';
 import { useRunDetail } from '../hooks/use-run-detail';
+import { isLive } from '../run-activity';
+import { ApprovalPanel } from './approval-panel';
 import { ErrorBox } from './error-box';
 import { EventTimeline } from './event-timeline';
-import { GraphOverview } from './graph-overview';
+import { LiveText } from './live-text';
 import { LoadingLine } from './loading-line';
+import { NodeInspector } from './node-inspector';
+import { RunGraphView } from './run-graph-view';
 import { RunOverview } from './run-overview';
+import { StatusBar } from './status-bar';
 
 interface RunDetailProps {
   runId: string;
@@ -34,14 +44,68 @@ export function RunDetail({ runId, focusSeq, onOpenRun }: RunDetailProps) {
       </div>
     );
   }
+  return <LoadedRun runId={runId} data={detail.value} state={state} focusSeq={focusSeq} onOpenRun={onOpenRun} />;
+}
+
+interface LoadedRunProps {
+  runId: string;
+  data: RunDetailData;
+  state: RunState | undefined;
+  focusSeq: number | undefined;
+  onOpenRun: (runId: string) => void;
+}
+
+function LoadedRun({ runId, data, state, focusSeq, onOpenRun }: LoadedRunProps) {
+  const { summary, events } = data;
+  const [selectedId, setSelectedId] = useState<string | null>(null);
+  const [streaming, setStreaming] = useState(false);
+  const [detached, setDetached] = useState(false);
+  const onDetached = useCallback(() => setDetached(true), []);
+  const goal = useMemo(() => recordedGoal(events), [events]);
+  const selected = state?.graph.nodes.find((node) => node.id === selectedId);
+  const highlight = useMemo(() => new Set(selected?.seqs ?? []), [selected]);
+  const pending = state?.pendingApprovals ?? [];
+  const live = isLive(summary.status);
+
   // The test id marks a loaded run only, so whoever waits for it finds the events already there.
   return (
     <div className="run-detail" data-testid="run-detail" data-run-id={runId}>
-      <RunOverview summary={detail.value.summary} goal={recordedGoal(detail.value.events)} onOpenRun={onOpenRun} />
-      {state !== undefined && <GraphOverview state={state} />}
-      <EventTimeline events={detail.value.events} focusSeq={focusSeq} />
+      <RunOverview summary={summary} goal={goal} plan={state?.plan ?? []} onOpenRun={onOpenRun} />
+      <StatusBar
+        summary={summary}
+        events={events}
+        pendingApprovals={pending.length}
+        streaming={streaming}
+        detached={detached}
+        onDetached={onDetached}
+      />
+      {pending.length > 0 && (
+        <ApprovalPanel runId={runId} approvals={pending} events={events} onDetached={onDetached} />
+      )}
+      <div className="run-views">
+        {state !== undefined && (
+          <RunGraphView graph={state.graph} events={events} selectedId={selectedId} onSelect={setSelectedId} />
+        )}
+        <section className="run-events" aria-label="Events">
+          {selected !== undefined && (
+            <NodeInspector
+              node={selected}
+              caption={nodeCaption(selected, events)}
+              onClose={() => setSelectedId(null)}
+            />
+          )}
+          <div className="timeline-scroll">
+            <EventTimeline events={events} focusSeq={firstSeq(selected) ?? focusSeq} highlight={highlight} />
+            <LiveText runId={runId} live={live} onStreamingChange={setStreaming} />
+          </div>
+        </section>
+      </div>
     </div>
   );
+}
+
+function firstSeq(node: GraphNode | undefined): number | undefined {
+  return node?.seqs[0];
 }
 
 function recordedGoal(events: readonly RunEvent[]): Content | undefined {

@@ -50,7 +50,7 @@ function EmptyRuns({ home }: { home: string | undefined }) {
         No runs yet in {home === undefined ? 'this data folder' : <span className="mono">{home}</span>}.
       </p>
       <p className="muted">
-        Runs started with the <code>looplab</code> command or from the app appear here as they happen.
+        Start one with the form beside this list, or with <code>looplab run</code>; runs appear here as they happen.
       </p>
     </div>
   );

@@ -1,6 +1,8 @@
-// The head of a run's detail: its goal in full and every number the summary keeps.
+// The head of a run's detail: its status, its goal in full, why it ended, the agent's plan, and
+// (folded away, since the status bar carries the live numbers) every fact the summary keeps.
 import type { ReactNode } from 'react';
 import type { Content } from '../../../shared/events';
+import type { RunState } from '../../../shared/run-state';
 import type { RunSummary } from '../../../shared/run-summary';
 import {
   formatCompact,
@@ -12,6 +14,7 @@ import {
 } from '../../../shared/format';
 import { useNow } from '../hooks/use-now';
 import { BlobContent } from './blob-content';
+import { PlanList } from './plan-list';
 import { RelativeTime } from './relative-time';
 import { StatusBadge } from './status-badge';
 
@@ -22,16 +25,24 @@ interface RunOverviewProps {
   summary: RunSummary;
   /** The goal as recorded, which may be longer than the summary's copy. */
   goal: Content | undefined;
+  plan: RunState['plan'];
   onOpenRun: (runId: string) => void;
 }
 
-export function RunOverview({ summary, goal, onOpenRun }: RunOverviewProps) {
+export function RunOverview({ summary, goal, plan, onOpenRun }: RunOverviewProps) {
   const now = useNow();
   return (
     <section className="run-overview" aria-label="Run summary">
       <div className="run-overview-head">
         <StatusBadge status={summary.status} />
         <span className="mono muted run-id">{summary.id}</span>
+        <span className="muted run-created">
+          {now - summary.createdAt < RECENT_MS ? (
+            <RelativeTime time={summary.createdAt} now={now} />
+          ) : (
+            formatDateTime(summary.createdAt)
+          )}
+        </span>
       </div>
       <div className="run-goal-full">
         {goal === undefined || typeof goal === 'string' ? (
@@ -41,45 +52,42 @@ export function RunOverview({ summary, goal, onOpenRun }: RunOverviewProps) {
         )}
       </div>
       {summary.reason !== null && <p className={`run-reason status-text-${summary.status}`}>{summary.reason}</p>}
-      <dl className="facts">
-        <Fact label="Model">
-          <span className="mono">{summary.model}</span>
-        </Fact>
-        <Fact label="Steps">
-          {summary.steps} model calls · {summary.toolCalls} tool calls · {summary.eventCount} events
-        </Fact>
-        <Fact label="Tokens">
-          {formatCompact(totalTokens(summary))}{' '}
-          <span className="muted">
-            ({formatCompact(summary.inputTokens)} in / {formatCompact(summary.outputTokens)} out)
-          </span>
-        </Fact>
-        {summary.cost > 0 && <Fact label="Cost">{formatCost(summary.cost)}</Fact>}
-        <Fact label="Created">
-          {formatDateTime(summary.createdAt)}
-          {now - summary.createdAt < RECENT_MS && (
-            <span className="muted">
-              {' '}
-              (<RelativeTime time={summary.createdAt} now={now} />)
-            </span>
-          )}
-        </Fact>
-        <Fact label={summary.endedAt === null ? 'Updated' : 'Ended'}>
-          {formatDateTime(summary.endedAt ?? summary.updatedAt)}
-        </Fact>
-        <Fact label="Duration">
-          {formatDuration(runDuration(summary))}
-          {summary.endedAt === null && <span className="muted"> so far</span>}
-        </Fact>
-        {summary.parentRunId !== null && (
-          <Fact label="Forked from">
-            <button type="button" className="link mono" onClick={() => onOpenRun(summary.parentRunId!)}>
-              {summary.parentRunId}
-            </button>
-            {summary.parentSeq !== null && <span className="muted"> at event #{summary.parentSeq}</span>}
+      <PlanList plan={plan} />
+      <details className="run-facts">
+        <summary>Details</summary>
+        <dl className="facts">
+          <Fact label="Model">
+            <span className="mono">{summary.model}</span>
           </Fact>
-        )}
-      </dl>
+          <Fact label="Steps">
+            {summary.steps} model calls · {summary.toolCalls} tool calls · {summary.eventCount} events
+          </Fact>
+          <Fact label="Tokens">
+            {formatCompact(totalTokens(summary))}{' '}
+            <span className="muted">
+              ({formatCompact(summary.inputTokens)} in / {formatCompact(summary.outputTokens)} out)
+            </span>
+          </Fact>
+          {summary.cost > 0 && <Fact label="Cost">{formatCost(summary.cost)}</Fact>}
+          <Fact label="Created">{formatDateTime(summary.createdAt)}</Fact>
+          <Fact label={summary.endedAt === null ? 'Updated' : 'Ended'}>
+            {formatDateTime(summary.endedAt ?? summary.updatedAt)}
+          </Fact>
+          <Fact label="Duration">
+            {formatDuration(runDuration(summary))}
+            {summary.endedAt === null && <span className="muted"> so far</span>}
+          </Fact>
+        </dl>
+      </details>
+      {summary.parentRunId !== null && (
+        <p className="run-fork muted">
+          Forked from{' '}
+          <button type="button" className="link mono" onClick={() => onOpenRun(summary.parentRunId!)}>
+            {summary.parentRunId}
+          </button>
+          {summary.parentSeq !== null && <> at event #{summary.parentSeq}</>}
+        </p>
+      )}
     </section>
   );
 }

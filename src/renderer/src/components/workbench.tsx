@@ -1,17 +1,24 @@
-// The app once it can reach the main process: header with search, runs (or hits) on the left, the
-// selected run on the right, and the keys that move between them.
-import { useCallback, useRef, useState } from 'react';
+// The app once it can reach the main process: header with search and "New run", runs (or hits) on
+// the left, the selected run on the right (or, with none selected, the form that starts one), the keys
+// that move between them, and a notification when a run starts waiting for a person.
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { SearchHit } from '../../../shared/contract';
+import type { RunSummary } from '../../../shared/run-summary';
+import { getBridge } from '../bridge';
 import { useAppInfo } from '../hooks/use-app-info';
 import { useDebouncedValue } from '../hooks/use-debounced-value';
 import { useKeyboardShortcuts } from '../hooks/use-keyboard-shortcuts';
 import { useRuns } from '../hooks/use-runs';
 import { useSearch } from '../hooks/use-search';
+import { useWaitingNotifications } from '../hooks/use-waiting-notifications';
+import { connectLiveText } from '../live-text-store';
+import { initialStartValues, knownModels } from '../start-input';
 import { AppHeader } from './app-header';
 import { RunDetail } from './run-detail';
 import { RunList } from './run-list';
 import { SearchBox } from './search-box';
 import { SearchResults } from './search-results';
+import { StartRunForm } from './start-run-form';
 
 const SEARCH_DELAY_MS = 200;
 
@@ -26,7 +33,13 @@ export function Workbench() {
   const { runs, reload } = useRuns();
   const [query, setQuery] = useState('');
   const [selection, setSelection] = useState<Selection | null>(null);
+  const [draft, setDraft] = useState(initialStartValues);
+  useEffect(() => {
+    const bridge = getBridge();
+    return bridge === null ? undefined : connectLiveText(bridge);
+  }, []);
   const searchRef = useRef<HTMLInputElement>(null);
+  const models = useMemo(() => knownModels(runs.status === 'ready' ? runs.value : []), [runs]);
 
   const trimmed = query.trim();
   const searchQuery = useDebouncedValue(trimmed, SEARCH_DELAY_MS);
@@ -63,12 +76,25 @@ export function Workbench() {
 
   const openHit = useCallback((hit: SearchHit) => setSelection({ runId: hit.runId, seq: hit.seq }), []);
   const openRun = useCallback((runId: string) => setSelection({ runId }), []);
+  const onStarted = useCallback((run: RunSummary) => {
+    setDraft((current) => ({ ...current, goal: '' }));
+    setSelection({ runId: run.id });
+  }, []);
+  useWaitingNotifications(runs, selection?.runId ?? null, openRun);
   const home = info.status === 'ready' ? info.value.home : undefined;
 
   return (
     <div className="app">
       <AppHeader info={info}>
         <SearchBox ref={searchRef} value={query} onChange={setQuery} />
+        <button
+          type="button"
+          className="button button-primary"
+          data-testid="new-run"
+          onClick={() => setSelection(null)}
+        >
+          New run
+        </button>
       </AppHeader>
       <main className="panes">
         <section className="pane pane-list" aria-label={searching ? 'Search results' : 'Runs'}>
@@ -86,10 +112,7 @@ export function Workbench() {
         </section>
         <section className="pane pane-detail" aria-label="Run detail">
           {selection === null ? (
-            <div className="empty-state detail-empty">
-              <p className="empty-title">Select a run to see its summary and timeline.</p>
-              <p className="muted">↑↓ moves through the list; / searches every run's events.</p>
-            </div>
+            <StartRunForm values={draft} onChange={setDraft} models={models} onStarted={onStarted} />
           ) : (
             <RunDetail key={selection.runId} runId={selection.runId} focusSeq={selection.seq} onOpenRun={openRun} />
           )}

@@ -1,0 +1,90 @@
+// Stop and Resume for the open run. Stop shows while a loop drives the run; Resume once it is
+// interrupted, stopped or stuck, or waiting with no loop here to answer. When a call cannot do what
+// it says, its error explains why, in place. A run a limit stopped resumes with that limit raised.
+import type { ErrorInfo } from '../../../shared/errors';
+import type { RunStatus } from '../../../shared/events';
+import type { LoopConfig } from '../../../shared/loop-config';
+import type { RunSummary } from '../../../shared/run-summary';
+import { request } from '../bridge';
+import { useAction } from '../hooks/use-action';
+import { resumePlan, type ResumeInput } from '../resume-limits';
+import { isLive } from '../run-activity';
+import { ErrorBox } from './error-box';
+
+const resumableStatuses: ReadonlySet<RunStatus> = new Set(['interrupted', 'stopped', 'stalled', 'failed']);
+
+const stopRun = (runId: string) => request('runs.stop', { runId });
+const resumeRun = (input: ResumeInput) => request('runs.resume', input);
+
+function notHere(runId: string): ErrorInfo {
+  return {
+    code: 'conflict',
+    message: `${runId} has no loop in this Looplab to stop.`,
+    hint: 'If `looplab run` drives it in a terminal, stop it there with Ctrl+C. Resume picks it up here.',
+  };
+}
+
+interface RunControlsProps {
+  summary: RunSummary;
+  config: LoopConfig | undefined;
+  /** Set once this Looplab found it holds no loop for the run (a stop or an approval said so). */
+  detached: boolean;
+  onDetached: () => void;
+}
+
+export function RunControls({ summary, config, detached, onDetached }: RunControlsProps) {
+  const stop = useAction(stopRun);
+  const resume = useAction(resumeRun);
+  const { id, status } = summary;
+  const canStop = isLive(status) && !detached;
+  const canResume = resumableStatuses.has(status) || (status === 'waiting' && detached);
+
+  async function onStop(): Promise<void> {
+    const result = await stop.run(id);
+    if (result?.stopped !== false) return;
+    onDetached();
+    stop.setError(notHere(id));
+  }
+
+  const plan = resumePlan(summary, config, summary.updatedAt);
+
+  async function onResume(): Promise<void> {
+    stop.setError(null);
+    await resume.run(resumePlan(summary, config, Date.now()).input);
+  }
+
+  const error = resume.error ?? stop.error;
+  return (
+    <>
+      <span className="run-controls">
+        {canStop && (
+          <button
+            type="button"
+            className="button button-danger"
+            data-testid="stop-run"
+            disabled={stop.busy}
+            onClick={() => void onStop()}
+          >
+            {stop.busy ? 'Stopping…' : 'Stop'}
+          </button>
+        )}
+        {canResume && (
+          <button
+            type="button"
+            className="button button-primary"
+            data-testid="resume-run"
+            disabled={resume.busy}
+            onClick={() => void onResume()}
+          >
+            {resume.busy ? 'Resuming…' : plan.raise === undefined ? 'Resume' : `Resume (${plan.raise})`}
+          </button>
+        )}
+      </span>
+      {error !== null && (
+        <div className="status-error">
+          <ErrorBox error={error} testId="control-error" />
+        </div>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,119 @@
+// A long recorded run (2,000 graph nodes, 4,000 events) opens in Chromium with its newest steps drawn
+// and only what is in view rendered, answers a click on a node, and stops following when panned. How
+// fast it opens is measured by the benchmarks, not here: these machines are shared and noisy.
+import type { ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openStore } from '../../src/main/store/open-store';
+import type { EventDraft } from '../../src/shared/events';
+import { launchChromium, skipBrowser } from '../helpers/browser';
+import { spawnCli, waitForLine } from '../helpers/cli';
+import { makeTempHome, type TempHome } from '../helpers/temp-home';
+
+const screenshots = join(import.meta.dirname, '..', '..', 'test-results');
+const TURNS = 667;
+
+/** Model calls that each run one to three tools: 1 + 667 model calls + 1,333 tool calls ≈ 2,000 nodes. */
+function longRunDrafts(start: number): EventDraft[] {
+  let time = start;
+  const at = () => (time += 10);
+  const drafts: EventDraft[] = [{ type: 'run.status', payload: { status: 'running' }, time: at() }];
+  for (let turn = 0; turn < TURNS; turn++) {
+    const calls = Array.from({ length: 1 + (turn % 3) }, (_, index) => ({
+      id: `call_${turn}_${index}`,
+      name: 'bash',
+      args: { command: `python3 step_${turn}_${index}.py` },
+    }));
+    drafts.push({
+      type: 'model.started',
+      payload: { callId: `model_${turn}`, model: 'ollama/qwen2.5-coder:7b' },
+      time: at(),
+    });
+    drafts.push({
+      type: 'model.finished',
+      time: at(),
+      payload: {
+        callId: `model_${turn}`,
+        text: `Step ${turn}: running ${calls.length} scripts.`,
+        finishReason: 'tool_calls',
+        usage: { inputTokens: 900, outputTokens: 40, cost: 0 },
+        toolCalls: calls,
+      },
+    });
+    for (const call of calls) {
+      drafts.push({ type: 'tool.started', payload: { callId: call.id, tool: 'bash', args: call.args }, time: at() });
+      drafts.push({
+        type: 'tool.finished',
+        payload: { callId: call.id, output: 'ok\n[exit code 0]', isError: false },
+        time: at(),
+      });
+    }
+  }
+  drafts.push({ type: 'run.status', payload: { status: 'finished' }, time: at() });
+  return drafts;
+}
+
+describe.skipIf(skipBrowser)('a 2,000-node run in Chromium', () => {
+  let home: TempHome;
+  let serveProcess: ChildProcess;
+  let browser: Browser;
+  let page: Page;
+  let runId: string;
+
+  beforeAll(async () => {
+    home = makeTempHome();
+    const { store, close } = openStore(home.paths);
+    runId = store.createRun(
+      { goal: 'A long loop', model: 'ollama/qwen2.5-coder:7b', origin: 'new' },
+      1_700_000_000_000,
+    ).runId;
+    store.append(runId, longRunDrafts(1_700_000_000_000));
+    close();
+    serveProcess = spawnCli(['serve', '--port', '0', '--home', home.paths.root]);
+    const openUrl = (await waitForLine(serveProcess, /Open (http:\/\/127\.0\.0\.1:\d+\/#token=[0-9a-f]+)/))[1]!;
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    mkdirSync(screenshots, { recursive: true });
+    await page.goto(openUrl);
+    await page.getByTestId('run-row').first().waitFor();
+  }, 240_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    serveProcess?.kill('SIGTERM');
+    home?.remove();
+  });
+
+  it('opens with its newest steps drawn, selects a node at once, and pans away from following', async () => {
+    await page.getByTestId('run-row').first().click();
+    const last = page.locator(`[data-testid="graph-node"][data-node-id="model:model_${TURNS - 1}"]`);
+    await last.waitFor();
+
+    const drawn = await page.getByTestId('graph-node').count();
+    expect(drawn).toBeGreaterThan(3);
+    expect(drawn).toBeLessThan(60);
+    expect(await page.getByTestId('node-counts').textContent()).toBe(`${TURNS} model1333 tool`);
+
+    await last.click();
+    await page
+      .getByTestId('node-inspector')
+      .filter({ hasText: `Step ${TURNS - 1}: running` })
+      .waitFor();
+    await page.screenshot({ path: join(screenshots, 'ui-large-run.png') });
+
+    // Panning the graph stops it following the newest step; Follow brings that step back.
+    const follow = page.getByRole('button', { name: 'Follow' });
+    expect(await follow.getAttribute('aria-pressed')).toBe('true');
+    const box = (await page.getByTestId('run-graph').boundingBox())!;
+    await page.mouse.move(box.x + 60, box.y + box.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(box.x + 60, box.y + box.height / 2 + 400, { steps: 8 });
+    await page.mouse.up();
+    expect(await follow.getAttribute('aria-pressed')).toBe('false');
+    expect(await last.isVisible()).toBe(false);
+    await follow.click();
+    await last.waitFor();
+  });
+});
