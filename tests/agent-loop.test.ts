@@ -175,8 +175,59 @@ describe('agent loop', () => {
     expect(gate.asked.map((request) => [request.tool, request.summary, request.rule])).toEqual([
       ['write', 'write data.csv (1 bytes)\nx', 'ask write'],
     ]);
-    expect(types.slice(4, 8)).toEqual(['approval.requested', 'run.status', 'approval.resolved', 'run.status']);
+    expect(types.slice(4, 9)).toEqual([
+      'approval.requested',
+      'run.status',
+      'approval.resolved',
+      'tool.finished',
+      'run.status',
+    ]);
     expect(toolMessages(model, 1)).toEqual(['The person rejected this call: Do not overwrite my data.']);
+  });
+
+  it('asks about every call of a reply at once, and runs the approved ones in the order they were made', async () => {
+    const asked: string[] = [];
+    let answerAll: () => void = () => undefined;
+    const bothAsked = new Promise<void>((resolve) => (answerAll = resolve));
+    const gate: ApprovalGate = {
+      decide: async (request) => {
+        asked.push(request.callId);
+        if (asked.length === 2) answerAll();
+        await bothAsked;
+        return { decision: 'approved' };
+      },
+    };
+    const model = new ScriptedModel([
+      {
+        calls: [
+          { name: 'write', args: { path: 'first.txt', content: '1' } },
+          { name: 'write', args: { path: 'second.txt', content: '2' } },
+        ],
+      },
+      { text: 'ok' },
+    ]);
+    const { runId } = await run({ model, gate, config: { rules: [{ tool: 'write', action: 'ask' }] } });
+    expect(asked).toEqual(['tc_1', 'tc_2']);
+    const events = opened.store.loadEvents(runId);
+    const sequence = events
+      .slice(4)
+      .map((event) => (event.type === 'run.status' ? `status:${event.payload.status}` : event.type));
+    expect(sequence.slice(0, 10)).toEqual([
+      'approval.requested',
+      'approval.requested',
+      'status:waiting',
+      'approval.resolved',
+      'approval.resolved',
+      'status:running',
+      'tool.started',
+      'tool.finished',
+      'tool.started',
+      'tool.finished',
+    ]);
+    expect(toolMessages(model, 1)).toEqual([
+      'Wrote first.txt (1 bytes, 1 lines).',
+      'Wrote second.txt (1 bytes, 1 lines).',
+    ]);
   });
 
   it('runs an approved call with the arguments the person edited', async () => {

@@ -121,7 +121,7 @@ describe.skipIf(skipBrowser)('driving runs from the UI in Chromium', () => {
     expect(await page.getByTestId('start-error').count()).toBe(0);
 
     // The graph grows as the events arrive: the goal, the model call (its words streaming below the
-    // timeline until the reply is recorded), then the first approval.
+    // timeline until the reply is recorded), then the three calls it made, all waiting for the person.
     await page.locator('[data-testid="graph-node"][data-kind="model"][data-status="running"]').waitFor();
     await page.getByTestId('live-text').filter({ hasText: 'I will write three files.' }).waitFor();
     const first = await approvalFor('write a.py');
@@ -130,7 +130,10 @@ describe.skipIf(skipBrowser)('driving runs from the UI in Chromium', () => {
       ['start', 'done', 'Write three small scripts'],
       ['model', 'done', 'I will write three files.'],
       ['approval', 'waiting', 'write a.py (11 bytes)'],
+      ['approval', 'waiting', 'write b.py (11 bytes)'],
+      ['approval', 'waiting', 'write c.py (11 bytes)'],
     ]);
+    expect(await page.getByTestId('approval').count()).toBe(3);
     expect(await statusBar('waiting').textContent()).toContain('waiting for approval');
     expect(await first.textContent()).toContain('print("a")');
     await shoot('approval');

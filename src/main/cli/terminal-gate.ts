@@ -9,6 +9,8 @@ export function terminalGate(
   mode: ApproveMode,
   io: { input: NodeJS.ReadableStream & { isTTY?: boolean }; output: NodeJS.WritableStream },
 ): ApprovalGate {
+  // One question at a time on the terminal, however many calls wait together.
+  let queue: Promise<unknown> = Promise.resolve();
   return {
     async decide(request: ApprovalRequest, signal: AbortSignal): Promise<ApprovalDecision> {
       if (mode === 'auto') return { decision: 'approved' };
@@ -20,7 +22,9 @@ export function terminalGate(
           feedback: 'No terminal to ask on; the run was started with --approve ask. Rerun with --approve auto or deny.',
         };
       }
-      return ask(request, io, signal);
+      const answer = queue.then(() => ask(request, io, signal));
+      queue = answer.catch(() => undefined);
+      return answer;
     },
   };
 }

@@ -16,7 +16,7 @@ import {
   type ToolCallRequest,
   type ToolSpec,
 } from './model';
-import type { ApprovalGate, Clock, RunLog } from './ports';
+import type { ApprovalDecision, ApprovalGate, Clock, RunLog } from './ports';
 import type { Redactor } from './redact';
 import { isMutating, riskOf, WorkspaceError, type ToolDefinition, type ToolOutput, type Workspace } from './tool';
 import { parseCall, toolSpecs, validateInput, type ParsedCall } from './tool-router';
@@ -49,6 +49,18 @@ export interface LoopDeps {
 export interface LoopOutcome {
   status: RunStatus;
   reason: string | null;
+}
+
+/** A call cleared to run, with the input it runs with (the person may have edited it). */
+interface ReadyCall {
+  call: ToolCallRequest;
+  tool: ToolDefinition;
+  input: unknown;
+}
+
+/** A call a rule says to ask a person about. */
+interface Ask extends ReadyCall {
+  rule: string;
 }
 
 class Stop extends Error {
@@ -240,11 +252,17 @@ export class AgentLoop {
     }));
     const malformed = parsed.filter(({ parsed: result }) => !result.ok).length;
     this.malformedStreak = malformed > 0 ? this.malformedStreak + 1 : 0;
-    const approved: { call: ToolCallRequest; tool: ToolDefinition; input: unknown }[] = [];
+    const ready: ReadyCall[] = [];
+    const asks: Ask[] = [];
     for (const { call, parsed: result } of parsed) {
-      const ready = await this.approve(call, result, signal);
-      if (ready !== undefined) approved.push({ call, ...ready });
+      const screened = this.screen(call, result);
+      if (screened?.kind === 'run') ready.push(screened);
+      if (screened?.kind === 'ask') asks.push(screened);
     }
+    const answered = await this.askPeople(asks, signal);
+    // Run in the order the model made the calls, however the approvals came back.
+    const order = new Map(turn.calls.map((call, index) => [call.id, index]));
+    const approved = [...ready, ...answered].sort((a, b) => order.get(a.call.id)! - order.get(b.call.id)!);
     await this.execute(approved, signal);
     if (this.malformedStreak >= 2) {
       this.malformedStreak = 0;
@@ -254,12 +272,11 @@ export class AgentLoop {
     }
   }
 
-  /** Returns the tool and input to run, or records why the call will not run. */
-  private async approve(
+  /** Decides a call by rule: run it, ask a person, or record why it will not run (undefined). */
+  private screen(
     call: ToolCallRequest,
     parsed: ParsedCall,
-    signal: AbortSignal,
-  ): Promise<{ tool: ToolDefinition; input: unknown } | undefined> {
+  ): (ReadyCall & { kind: 'run' }) | (Ask & { kind: 'ask' }) | undefined {
     if (!parsed.ok) {
       this.record([
         {
@@ -270,46 +287,62 @@ export class AgentLoop {
       ]);
       return undefined;
     }
-    const verdict = decideApproval(this.config.rules, parsed.tool.name, riskOf(parsed.tool, parsed.input), parsed.input);
-    if (verdict.action === 'allow') return { tool: parsed.tool, input: parsed.input };
-    if (verdict.action === 'deny') {
-      this.record([
-        { type: 'tool.started', payload: { callId: call.id, tool: parsed.tool.name, args: parsed.args } },
-        {
-          type: 'tool.finished',
-          payload: {
-            callId: call.id,
-            output: `Not run: denied by the rule "${verdict.rule}". Do something else or finish.`,
-            isError: true,
-          },
+    const { tool, input } = parsed;
+    const verdict = decideApproval(this.config.rules, tool.name, riskOf(tool, input), input);
+    if (verdict.action === 'allow') return { kind: 'run', call, tool, input };
+    if (verdict.action === 'ask') return { kind: 'ask', call, tool, input, rule: verdict.rule };
+    this.record([
+      { type: 'tool.started', payload: { callId: call.id, tool: tool.name, args: parsed.args } },
+      {
+        type: 'tool.finished',
+        payload: {
+          callId: call.id,
+          output: `Not run: denied by the rule "${verdict.rule}". Do something else or finish.`,
+          isError: true,
         },
-      ]);
-      return undefined;
-    }
-    return this.askPerson(call, parsed.tool, parsed.input, verdict.rule, signal);
+      },
+    ]);
+    return undefined;
   }
 
-  private async askPerson(
-    call: ToolCallRequest,
-    tool: ToolDefinition,
-    input: unknown,
-    rule: string,
-    signal: AbortSignal,
-  ) {
-    const summary = tool.summarize(input);
+  /**
+   * Asks a person about every call that needs it at once (they may answer them together), records
+   * each answer as it comes, and returns the approved calls with the input to run.
+   */
+  private async askPeople(asks: readonly Ask[], signal: AbortSignal): Promise<ReadyCall[]> {
+    if (asks.length === 0) return [];
+    const requests = asks.map((ask) => ({ ...ask, summary: ask.tool.summarize(ask.input) }));
+    // After a restart the request is already in the record; it is asked again, not recorded again.
+    const pending = this.pendingApprovals();
     this.record([
-      { type: 'approval.requested', payload: { callId: call.id, tool: tool.name, summary, rule } },
+      ...requests
+        .filter(({ call }) => !pending.has(call.id))
+        .map(({ call, tool, summary, rule }): EventDraft => ({
+          type: 'approval.requested',
+          payload: { callId: call.id, tool: tool.name, summary, rule },
+        })),
       { type: 'run.status', payload: { status: 'waiting' } },
     ]);
-    const decision = await this.deps.gate.decide(
-      { runId: this.runId, callId: call.id, tool: tool.name, input, summary, rule },
-      signal,
+    const answered = await Promise.all(
+      requests.map(async (request) => {
+        const { call, tool, input, summary, rule } = request;
+        const decision = await this.deps.gate.decide(
+          { runId: this.runId, callId: call.id, tool: tool.name, input, summary, rule },
+          signal,
+        );
+        return this.recordDecision(request, decision);
+      }),
     );
+    this.record([{ type: 'run.status', payload: { status: 'running' } }]);
+    return answered.filter((ready): ready is ReadyCall => ready !== undefined);
+  }
+
+  private recordDecision(ask: Ask, decision: ApprovalDecision): ReadyCall | undefined {
+    const { call, tool, input } = ask;
     if (decision.decision === 'rejected') {
       const feedback = decision.feedback?.trim() || 'no reason given';
       this.record([
         { type: 'approval.resolved', payload: { callId: call.id, decision: 'rejected', feedback } },
-        { type: 'run.status', payload: { status: 'running' } },
         {
           type: 'tool.finished',
           payload: { callId: call.id, output: `The person rejected this call: ${feedback}`, isError: true },
@@ -317,22 +350,16 @@ export class AgentLoop {
       ]);
       return undefined;
     }
-    this.record([
-      { type: 'approval.resolved', payload: { callId: call.id, decision: 'approved' } },
-      { type: 'run.status', payload: { status: 'running' } },
-    ]);
-    if (decision.editedInput === undefined) return { tool, input };
+    this.record([{ type: 'approval.resolved', payload: { callId: call.id, decision: 'approved' } }]);
+    if (decision.editedInput === undefined) return { call, tool, input };
     const edited = validateInput(tool, decision.editedInput);
-    if (edited.ok) return { tool, input: edited.input };
+    if (edited.ok) return { call, tool, input: edited.input };
     this.record([{ type: 'tool.finished', payload: { callId: call.id, output: edited.error, isError: true } }]);
     return undefined;
   }
 
   /** Read-only calls next to each other run together; anything that changes state runs alone, in order. */
-  private async execute(
-    calls: { call: ToolCallRequest; tool: ToolDefinition; input: unknown }[],
-    signal: AbortSignal,
-  ): Promise<void> {
+  private async execute(calls: readonly ReadyCall[], signal: AbortSignal): Promise<void> {
     let index = 0;
     while (index < calls.length) {
       let end = index + 1;
@@ -417,16 +444,10 @@ export class AgentLoop {
     }
     const dangling = danglingCalls(this.events);
     if (dangling.length === 0) return;
-    const pending = new Set(
-      this.events
-        .flatMap((event) => (event.type === 'approval.requested' ? [event.payload.callId] : []))
-        .filter(
-          (callId) =>
-            !this.events.some((event) => event.type === 'approval.resolved' && event.payload.callId === callId),
-        ),
-    );
+    const pending = this.pendingApprovals();
     const reply = this.events.findLast((event) => event.type === 'model.finished');
     const requests = reply?.type === 'model.finished' ? reply.payload.toolCalls : [];
+    const asks: Ask[] = [];
     for (const { callId, tool } of dangling) {
       const request = requests.find((call) => call.id === callId)!;
       const call: ToolCallRequest = { id: callId, name: tool, arguments: JSON.stringify(request.args ?? {}) };
@@ -445,10 +466,19 @@ export class AgentLoop {
         continue;
       }
       const parsed = parseCall(call, this.availableTools(), false);
-      if (!parsed.ok) continue;
-      const ready = await this.askPerson(call, parsed.tool, parsed.input, 'asked again after a restart', signal);
-      if (ready !== undefined) await this.runTool(call, ready.tool, ready.input, signal);
+      if (parsed.ok) asks.push({ call, tool: parsed.tool, input: parsed.input, rule: 'asked again after a restart' });
     }
+    await this.execute(await this.askPeople(asks, signal), signal);
+  }
+
+  /** Call ids with an approval requested and not yet answered. */
+  private pendingApprovals(): Set<string> {
+    const pending = new Set<string>();
+    for (const event of this.events) {
+      if (event.type === 'approval.requested') pending.add(event.payload.callId);
+      if (event.type === 'approval.resolved') pending.delete(event.payload.callId);
+    }
+    return pending;
   }
 
   private outcomeOf(error: unknown, signal: AbortSignal): LoopOutcome {
