@@ -244,14 +244,14 @@ export class EventStore {
     const firstId = id + 1;
     const now = Date.now();
     const events: RunEvent[] = [];
-    const eventRows: unknown[][] = [];
-    const blobRows: unknown[][] = [];
+    const eventRows: unknown[] = [];
+    const blobRows: unknown[] = [];
     for (const item of prepared) {
       seq += 1;
       id += 1;
       const time = item.draft.time ?? now;
-      eventRows.push([id, key, seq, item.draft.type, item.json, time]);
-      for (const blob of item.blobs) blobRows.push([blob.$blob, blob.size, time]);
+      eventRows.push(id, key, seq, item.draft.type, item.json, time);
+      for (const blob of item.blobs) blobRows.push(blob.$blob, blob.size, time);
       const event = { runId, seq, time, type: item.draft.type, payload: item.payload } as RunEvent;
       summarizeInto(summary, event);
       events.push(event);

@@ -27,17 +27,20 @@ function statement(
   return prepared;
 }
 
+/** Inserts rows given as one flat list of values, `columns.length` per row. */
 export function insertRows(
   db: SqliteDatabase,
   table: string,
   columns: readonly string[],
-  rows: readonly unknown[][],
+  values: readonly unknown[],
   conflict: '' | 'OR IGNORE' = '',
 ): void {
-  let index = 0;
-  for (; index + CHUNK <= rows.length; index += CHUNK) {
-    statement(db, table, columns, CHUNK, conflict).run(rows.slice(index, index + CHUNK).flat());
+  const width = columns.length;
+  const rows = values.length / width;
+  let row = 0;
+  for (; row + CHUNK <= rows; row += CHUNK) {
+    statement(db, table, columns, CHUNK, conflict).run(values.slice(row * width, (row + CHUNK) * width));
   }
   const single = statement(db, table, columns, 1, conflict);
-  for (; index < rows.length; index++) single.run(rows[index]);
+  for (; row < rows; row++) single.run(values.slice(row * width, (row + 1) * width));
 }

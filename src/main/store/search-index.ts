@@ -73,11 +73,11 @@ export class SearchIndex {
   private indexBatch(): number {
     const rows = this.pending.all(this.indexedUpTo(), BATCH) as PendingRow[];
     if (rows.length === 0) return 0;
-    const values: unknown[][] = [];
+    const values: unknown[] = [];
     for (const row of rows) {
       const draft = { type: row.type, payload: this.fullPayload(row.payload) } as EventDraft;
       const text = searchText(draft);
-      if (text.length > 0) values.push([row.id, text]);
+      if (text.length > 0) values.push(row.id, text);
     }
     insertRows(this.db, 'event_text', ['rowid', 'text'], values);
     this.advance.run(rows.at(-1)!.id);
