@@ -4,9 +4,11 @@ import type { AppInfo } from '../shared/contract';
 import { createHandlers, type Handlers } from './api/handlers';
 import { createPushHub, type PushSource } from './api/push';
 import { ensureHome, type HomePaths } from './home';
+import { createOllamaGpuGuard } from './providers/ollama-gpu';
 import { costOf } from './providers/prices';
 import { createProviders } from './providers/registry';
 import { RunManager } from './runs/run-manager';
+import { JobService } from './sandbox/jobs';
 import { SandboxManager } from './sandbox/sandbox-manager';
 import type { ModelResolver } from './runs/readiness';
 import { loadSettings } from './settings';
@@ -27,6 +29,8 @@ export interface App {
   owners: OpenedStore['owners'];
   runs: RunManager;
   sandbox: SandboxManager;
+  /** Runs' training and evaluation jobs, each in a detached container of its own. */
+  jobs: JobService;
   handlers: Handlers;
   pushes: PushSource;
   /** Closes the store; for commands that started no run. */
@@ -50,7 +54,9 @@ export function createApp(options: AppOptions): App {
   // LOOPLAB_SANDBOX_IMAGE picks another image than the one `looplab sandbox build` makes.
   const image = process.env.LOOPLAB_SANDBOX_IMAGE === '' ? undefined : process.env.LOOPLAB_SANDBOX_IMAGE;
   const sandbox = new SandboxManager(image === undefined ? { home: paths.root } : { home: paths.root, image });
-  const host = { paths, store: opened.store, owners: opened.owners, sandbox };
+  // A GPU job first unloads the models a local Ollama holds in GPU memory, and loads them again after.
+  const jobs = new JobService({ sandbox, log: opened.store, leases: opened.owners, gpuMemory: createOllamaGpuGuard() });
+  const host = { paths, store: opened.store, owners: opened.owners, sandbox, jobs };
   const runs = new RunManager(
     host,
     () => modelResolver(paths, process.env),
@@ -63,6 +69,8 @@ export function createApp(options: AppOptions): App {
   watcher?.unref();
   const close = () => {
     clearInterval(watcher);
+    // Running jobs go on in their containers; the next start watches them again.
+    jobs.disconnect();
     opened.close();
   };
   return {
@@ -81,12 +89,14 @@ export function createApp(options: AppOptions): App {
 
 /**
  * After a restart: keeps the sandbox containers of runs another live process still drives and
- * removes the rest of this data folder's. Without Docker there is nothing to tidy.
+ * removes the rest of this data folder's, and watches again the jobs no live process watches (recording
+ * how those that ended while the app was away ended). Without Docker there is nothing to tidy.
  */
 export async function tidySandboxes(app: App): Promise<void> {
   const live = ['running', 'waiting'] as const;
   const runIds = live.flatMap((status) => app.store.listRuns({ status, limit: 10_000 }).map((run) => run.id));
-  await app.sandbox
-    .reattach(runIds.filter((runId) => app.owners.liveOwner(runId) !== undefined))
-    .catch(() => undefined);
+  await Promise.all([
+    app.sandbox.reattach(runIds.filter((runId) => app.owners.liveOwner(runId) !== undefined)).catch(() => undefined),
+    app.jobs.reattach().catch(() => undefined),
+  ]);
 }

@@ -1,7 +1,8 @@
 // A fake Ollama server speaking its native API as the real one does: /api/chat streams NDJSON chunks
 // ending at the first `done:true` object (or answers once when `stream:false`), /api/show reports the
 // model's architecture, context length and capabilities, /api/tags, /api/ps and /api/version list what
-// is there, and unknown models get Ollama's 404. Chat requests follow the test's script.
+// is there, /api/generate with an empty prompt loads a model (unloads it with `keep_alive: 0`), and
+// unknown models get Ollama's 404. Chat requests follow the test's script.
 import type { ServerResponse } from 'node:http';
 import { sendJson, startHttpFake, writeFrames, type CapturedRequest, type FakeServer } from './http-fake';
 import { isFailure, retryHeaders, turnQueue, type ReplyTurn, type Turn } from './script';
@@ -16,6 +17,8 @@ export interface FakeOllamaModel {
 export interface FakeOllamaOptions {
   models?: readonly FakeOllamaModel[];
   turns?: readonly Turn[];
+  /** Models already loaded when the server starts, with the GPU memory each holds (0: on the CPU). */
+  loaded?: readonly { name: string; sizeVram: number }[];
 }
 
 export const defaultOllamaModel: FakeOllamaModel = {
@@ -27,11 +30,13 @@ export const defaultOllamaModel: FakeOllamaModel = {
 
 const digest = 'dae161e27b0e90dd1856c8bb3209201fd6736d8eb66298e75ed87571486f4364';
 const createdAt = '2026-11-26T10:00:00.000000000Z';
+const defaultVram = 4_683_087_332;
 
 export async function startOllamaServer(options: FakeOllamaOptions = {}): Promise<FakeServer> {
   const models = options.models ?? [defaultOllamaModel];
   const nextTurn = turnQueue(options.turns ?? []);
-  const loaded = new Set<string>();
+  /** Loaded models and the GPU memory each holds. */
+  const loaded = new Map<string, number>((options.loaded ?? []).map((model) => [model.name, model.sizeVram]));
   const find = (name: unknown) =>
     models.find((model) => model.name === name || (typeof name === 'string' && model.name === `${name}:latest`));
 
@@ -44,7 +49,9 @@ export async function startOllamaServer(options: FakeOllamaOptions = {}): Promis
         return sendJson(response, 200, { models: models.map((model) => listing(model)) });
       case 'GET /api/ps':
         return sendJson(response, 200, {
-          models: models.filter((model) => loaded.has(model.name)).map((model) => running(model)),
+          models: models
+            .filter((model) => loaded.has(model.name))
+            .map((model) => running(model, loaded.get(model.name) ?? 0)),
         });
       case 'POST /api/show': {
         const model = find(body.model);
@@ -56,8 +63,13 @@ export async function startOllamaServer(options: FakeOllamaOptions = {}): Promis
         if (!model) {
           return sendJson(response, 404, { error: `model "${String(body.model)}" not found, try pulling it first` });
         }
-        loaded.add(model.name);
+        loaded.set(model.name, loaded.get(model.name) ?? defaultVram);
         return chat(request, response, model.name, nextTurn());
+      }
+      case 'POST /api/generate': {
+        const model = find(body.model);
+        if (!model) return sendJson(response, 404, { error: `model '${String(body.model)}' not found` });
+        return generate(response, model.name, body, loaded);
       }
       default:
         return sendJson(response, 404, { error: '404 page not found' });
@@ -147,13 +159,33 @@ function listing(model: FakeOllamaModel) {
   };
 }
 
-function running(model: FakeOllamaModel) {
+function running(model: FakeOllamaModel, sizeVram: number) {
   return {
     ...listing(model),
     expires_at: '2026-11-26T10:05:00.000000000Z',
-    size_vram: 4_683_087_332,
+    size_vram: sizeVram,
     context_length: 4096,
   };
+}
+
+/**
+ * Only what Looplab uses of /api/generate: an empty prompt loads the model (or, with `keep_alive: 0`,
+ * unloads it) and answers one done object, as Ollama does.
+ */
+function generate(response: ServerResponse, model: string, body: Record<string, unknown>, loaded: Map<string, number>) {
+  if (body.prompt !== undefined && body.prompt !== '') {
+    return sendJson(response, 500, { error: 'fake server: only empty prompts (load, unload) are scripted' });
+  }
+  const unload = body.keep_alive === 0 || body.keep_alive === '0';
+  if (unload) loaded.delete(model);
+  else loaded.set(model, loaded.get(model) ?? defaultVram);
+  return sendJson(response, 200, {
+    model,
+    created_at: createdAt,
+    response: '',
+    done: true,
+    done_reason: unload ? 'unload' : 'load',
+  });
 }
 
 function show(model: FakeOllamaModel) {

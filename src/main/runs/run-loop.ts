@@ -1,5 +1,5 @@
 // Builds the loop for one run of a data folder, the same way for every host (the CLI, the app): its
-// workspace folder, the built-in tools, the system prompt and the model's price.
+// workspace folder, the built-in and job tools, the system prompt and the model's price.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppError } from '../../shared/errors';
@@ -8,15 +8,16 @@ import type { RunSummary } from '../../shared/run-summary';
 import type { App } from '../app';
 import { AgentLoop, type LoopProgress } from '../core/loop';
 import { systemClock, type ApprovalGate } from '../core/ports';
-import type { Workspace } from '../core/tool';
+import type { ToolDefinition, Workspace } from '../core/tool';
 import { createRedactor, secretsFromEnv } from '../core/redact';
 import { SYSTEM_PROMPT } from '../core/system-prompt';
 import { builtinTools } from '../tools';
 import { FolderWorkspace } from '../tools/folder-workspace';
+import { createJobTools } from '../tools/job-tools';
 import type { ModelResolver, ReadyModel } from './readiness';
 
-/** What a run needs of the app: its data folder, store and run leases. */
-export type RunHost = Pick<App, 'paths' | 'store' | 'owners' | 'sandbox'>;
+/** What a run needs of the app: its data folder, store, run leases, sandbox and jobs. */
+export type RunHost = Pick<App, 'paths' | 'store' | 'owners' | 'sandbox' | 'jobs'>;
 
 export interface RunLoopOptions {
   app: RunHost;
@@ -38,7 +39,18 @@ export function workspaceDir(app: RunHost, runId: string): string {
 function runWorkspace(app: RunHost, runId: string, config: LoopConfig): Workspace {
   const workspaceFolder = workspaceDir(app, runId);
   if (config.runtime === 'host') return new FolderWorkspace(workspaceFolder, { hostExec: true });
-  return app.sandbox.workspace(runId, { workspaceFolder, network: config.network === 'full' ? 'bridge' : 'none' });
+  return app.sandbox.workspace(runId, { workspaceFolder, network: sandboxNetwork(config) });
+}
+
+/** The built-in tools, and the job tools where the run has the sandbox (jobs run in containers). */
+function runTools(app: RunHost, runId: string, config: LoopConfig): readonly ToolDefinition[] {
+  if (config.runtime === 'host') return builtinTools;
+  const target = { runId, workspaceFolder: workspaceDir(app, runId), network: sandboxNetwork(config) };
+  return [...builtinTools, ...createJobTools(app.jobs, target)];
+}
+
+function sandboxNetwork(config: LoopConfig): 'bridge' | 'none' {
+  return config.network === 'full' ? 'bridge' : 'none';
 }
 
 /**
@@ -71,7 +83,7 @@ export function createRunLoop(options: RunLoopOptions): AgentLoop {
       modelName: model.name,
       model: model.model,
       modelInfo: model.info,
-      tools: builtinTools,
+      tools: runTools(app, runId, options.config),
       workspace: runWorkspace(app, runId, options.config),
       gate: options.gate,
       systemPrompt: SYSTEM_PROMPT,

@@ -1,0 +1,107 @@
+// The engine side of jobs: starting a job's container (saying clearly when the engine cannot give it a
+// GPU), finding this data folder's job containers again, and reading back from a container's labels and
+// mount which job it runs, for a process that did not start it.
+import type Docker from 'dockerode';
+import { z } from 'zod';
+import { AppError } from '../../shared/errors';
+import { WORKSPACE_PATH } from './container-spec';
+import { dockerFailure } from './docker-status';
+import { LABEL_JOB_GPU, LABEL_JOB_HOME, LABEL_JOB_RUN, LABEL_JOB_STARTED, LABEL_JOB_TIMEOUT } from './jobs-spec';
+import type { WatchedJob } from './jobs-watch';
+
+export const jobInspectSchema = z.object({
+  Id: z.string(),
+  State: z.object({
+    Running: z.boolean(),
+    OOMKilled: z.boolean().catch(false),
+    ExitCode: z.number().catch(0),
+    FinishedAt: z.string().catch(''),
+  }),
+  Config: z.object({
+    Labels: z.record(z.string(), z.string()).nullable().catch(null),
+    Cmd: z.array(z.string()).nullable().catch(null),
+  }),
+  Mounts: z.array(z.object({ Source: z.string(), Destination: z.string() })).catch([]),
+});
+export type JobContainerInfo = z.infer<typeof jobInspectSchema>;
+
+const listSchema = z.array(z.object({ Id: z.string(), Labels: z.record(z.string(), z.string()).nullable() }));
+
+export const statusCode = (error: unknown): number | undefined =>
+  z.object({ statusCode: z.number() }).safeParse(error).data?.statusCode;
+
+export async function createJobContainer(
+  docker: Docker,
+  spec: Docker.ContainerCreateOptions,
+  image: string,
+  gpu: boolean,
+): Promise<void> {
+  let container: Docker.Container;
+  try {
+    container = await docker.createContainer(spec);
+  } catch (error) {
+    throw dockerFailure(error, docker, image);
+  }
+  try {
+    await container.start();
+  } catch (error) {
+    await container.remove({ force: true, v: true }).catch(() => undefined);
+    const failure = dockerFailure(error, docker, image);
+    if (gpu && /device driver|nvidia|gpu/i.test(failure.message)) throw noGpuSupport(failure.message);
+    throw failure;
+  }
+}
+
+function noGpuSupport(engineMessage: string): AppError {
+  const reason = engineMessage.replace(/^Docker failed: /, '');
+  return new AppError(
+    'unavailable',
+    `This job asked for the GPU, but the Docker engine here has no NVIDIA GPU support (${reason}).`,
+    'Install the NVIDIA driver and the NVIDIA Container Toolkit and restart Docker (https://docs.nvidia.com/datacenter/cloud-native/container-toolkit/latest/install-guide.html), or start the job without gpu.',
+  );
+}
+
+export async function listJobContainers(docker: Docker, homeHash: string): Promise<z.infer<typeof listSchema>> {
+  const filters = { label: [`${LABEL_JOB_HOME}=${homeHash}`] };
+  try {
+    return listSchema.parse(await docker.listContainers({ all: true, filters }));
+  } catch (error) {
+    throw dockerFailure(error, docker);
+  }
+}
+
+export async function inspectJobContainer(docker: Docker, id: string): Promise<JobContainerInfo | undefined> {
+  try {
+    return jobInspectSchema.parse(await docker.getContainer(id).inspect());
+  } catch (error) {
+    if (statusCode(error) === 404) return undefined;
+    throw dockerFailure(error, docker);
+  }
+}
+
+export async function removeJobContainer(docker: Docker, id: string): Promise<void> {
+  await docker
+    .getContainer(id)
+    .remove({ force: true, v: true })
+    .catch(() => undefined);
+}
+
+/** The job a container runs, from its labels and its workspace mount; undefined when they make no sense. */
+export function watchedJob(info: JobContainerInfo, jobId: string): WatchedJob | undefined {
+  const labels = info.Config.Labels ?? {};
+  const runId = labels[LABEL_JOB_RUN];
+  const startedAt = Number(labels[LABEL_JOB_STARTED]);
+  const timeoutSeconds = Number(labels[LABEL_JOB_TIMEOUT]);
+  const workspace = info.Mounts.find((mount) => mount.Destination === WORKSPACE_PATH);
+  if (runId === undefined || workspace === undefined || !Number.isFinite(startedAt) || !(timeoutSeconds > 0))
+    return undefined;
+  return {
+    jobId,
+    runId,
+    containerName: info.Id,
+    workspaceFolder: workspace.Source,
+    gpu: labels[LABEL_JOB_GPU] === 'true',
+    startedAt,
+    timeoutSeconds,
+  };
+}

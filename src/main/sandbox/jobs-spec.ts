@@ -1,0 +1,81 @@
+// What a job's container is, as plain data: the run's sandbox policy (image, the one workspace folder, user,
+// limits, network) with the job's own command, labels, log driver and, when asked, the NVIDIA GPUs.
+//
+// Job containers carry their own label keys (dev.looplab.job.run, dev.looplab.job.home) rather than the
+// sandbox's dev.looplab.run / dev.looplab.home: SandboxManager removes every container with those when a
+// run is released or found orphaned at start-up, and a job must outlive both.
+import type Docker from 'dockerode';
+import { appVersion } from '../version';
+import { containerSpec, LABEL_VERSION, type ContainerSpecInput } from './container-spec';
+
+export const LABEL_JOB = 'dev.looplab.job';
+export const LABEL_JOB_RUN = 'dev.looplab.job.run';
+export const LABEL_JOB_HOME = 'dev.looplab.job.home';
+export const LABEL_JOB_CALL = 'dev.looplab.job.call';
+export const LABEL_JOB_GPU = 'dev.looplab.job.gpu';
+export const LABEL_JOB_STARTED = 'dev.looplab.job.started';
+export const LABEL_JOB_TIMEOUT = 'dev.looplab.job.timeout';
+
+/** Where a job's log and its outputs snapshot live, relative to the workspace. */
+export const JOBS_FOLDER = '.looplab/jobs';
+export const OUTPUTS_FOLDER = 'outputs';
+
+/** The engine kills what is left this long after the timeout, should Looplab not be running to do it. */
+const BACKSTOP_SECONDS = 30;
+
+export interface JobSpecInput extends Omit<ContainerSpecInput, 'image'> {
+  image: string;
+  jobId: string;
+  /** The tool call that started the job, when one did. */
+  callId: string | undefined;
+  command: string;
+  gpu: boolean;
+  timeoutSeconds: number;
+  startedAt: number;
+}
+
+export function jobContainerName(homeHashValue: string, jobId: string): string {
+  return `looplab-job-${homeHashValue.slice(0, 8)}-${jobId.replace(/[^a-zA-Z0-9_.-]/g, '-')}`;
+}
+
+export function jobLogPath(jobId: string): string {
+  return `${JOBS_FOLDER}/${jobId}.log`;
+}
+
+export function jobLabels(input: JobSpecInput): Record<string, string> {
+  return {
+    [LABEL_JOB]: input.jobId,
+    [LABEL_JOB_RUN]: input.runId,
+    [LABEL_JOB_HOME]: input.homeHash,
+    [LABEL_VERSION]: appVersion(),
+    [LABEL_JOB_GPU]: String(input.gpu),
+    [LABEL_JOB_STARTED]: String(input.startedAt),
+    [LABEL_JOB_TIMEOUT]: String(input.timeoutSeconds),
+    ...(input.callId === undefined ? {} : { [LABEL_JOB_CALL]: input.callId }),
+  };
+}
+
+/** Every NVIDIA GPU of the machine, as `docker run --gpus all` asks for them. */
+export const GPU_REQUEST: Docker.DeviceRequest = { Driver: 'nvidia', Count: -1, Capabilities: [['gpu']] };
+
+export function jobContainerSpec(input: JobSpecInput): Docker.ContainerCreateOptions {
+  const base = containerSpec(input);
+  return {
+    ...base,
+    name: jobContainerName(input.homeHash, input.jobId),
+    Cmd: ['timeout', '--signal=KILL', `${input.timeoutSeconds + BACKSTOP_SECONDS}s`, 'bash', '-c', input.command],
+    Labels: jobLabels(input),
+    HostConfig: {
+      ...base.HostConfig,
+      // The engine keeps the output so that a restarted app reads it again from the start; capped so a
+      // job that prints without end cannot fill the disk.
+      LogConfig: { Type: 'json-file', Config: { 'max-size': '256m', 'max-file': '2' } },
+      ...(input.gpu ? { DeviceRequests: [GPU_REQUEST] } : {}),
+    },
+  };
+}
+
+/** The command a job container runs, as the person and the model wrote it. */
+export function commandOf(cmd: readonly string[] | null | undefined): string {
+  return cmd?.[cmd.length - 1] ?? '';
+}

@@ -1,0 +1,280 @@
+// Watches one job container: follows its output (demuxed, line by line) into the job's log file, turns
+// JSON metric lines into job.metric events, kills it past its deadline, and when it exits records its new
+// outputs as artifacts and job.finished, then removes the container. A watcher started again after a
+// restart skips the lines and metrics already recorded: the engine replays the output from the start.
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { Readable, Writable } from 'node:stream';
+import type Docker from 'dockerode';
+import { z } from 'zod';
+import type { EventDraft } from '../../shared/events';
+import { formatDuration, formatSize } from '../../shared/format';
+import type { RunLog } from '../core/ports';
+import { jobInspectSchema, statusCode, type JobContainerInfo } from './jobs-containers';
+import { changedOutputs, jobFiles, NOTE_PREFIX, type JobFiles } from './jobs-files';
+import { parseMetricLine } from './jobs-metrics';
+import { LineSplitter } from './stream-limits';
+
+export interface WatchedJob {
+  jobId: string;
+  runId: string;
+  containerName: string;
+  workspaceFolder: string;
+  gpu: boolean;
+  startedAt: number;
+  timeoutSeconds: number;
+}
+
+/** How much of the job's output a previous watcher already handled. */
+export interface WatchResume {
+  logLines: number;
+  metricLines: number;
+}
+
+export interface JobLogLine {
+  runId: string;
+  jobId: string;
+  line: string;
+}
+
+export interface WatchDeps {
+  docker: Docker;
+  log: RunLog;
+  memoryLimitBytes: number;
+  onLog?: ((line: JobLogLine) => void) | undefined;
+  /** After job.finished is recorded, before the container goes (to give the GPU back). */
+  onEnd(note: (text: string) => void): Promise<void>;
+}
+
+const MAX_LINE_BYTES = 256 * 1024;
+const FLUSH_MS = 250;
+const FLUSH_COUNT = 200;
+/** How long the output may trail the exit before the watcher stops waiting for it. */
+const LOGS_GRACE_MS = 10_000;
+
+/** Enough frames to cover the second before the last one, however fast a job prints. */
+const MAX_RECENT_STAMPS = 100_000;
+
+/**
+ * Where to read the output again: from a second before the last frame handled (the engine's timestamps
+ * of stdout and stderr may be slightly out of order), skipping the frames handled since then.
+ */
+export function catchUpPoint(stamps: readonly string[]): { since: string; skip: number } | undefined {
+  const last = stamps[stamps.length - 1];
+  if (last === undefined) return undefined;
+  // RFC 3339 with nanoseconds, fixed width and UTC: 2026-11-26T22:33:32.318714746Z.
+  const seconds = Math.floor(Date.parse(`${last.slice(0, 19)}Z`) / 1000) - 1;
+  const nanos = last.slice(20, 29);
+  const from = `${new Date(seconds * 1000).toISOString().slice(0, 19)}.${nanos}Z`;
+  return { since: `${seconds}.${nanos}`, skip: stamps.filter((stamp) => stamp >= from).length };
+}
+
+interface Outcome {
+  status: 'succeeded' | 'failed' | 'cancelled';
+  exitCode: number | null;
+  note: string;
+}
+
+export class JobWatch {
+  readonly done: Promise<void>;
+  private readonly controller = new AbortController();
+  private readonly files: JobFiles;
+  private readonly file: WriteStream;
+  private readonly container: Docker.Container;
+  private pending: EventDraft[] = [];
+  private flushTimer: NodeJS.Timeout | undefined;
+  private deadlineTimer: NodeJS.Timeout | undefined;
+  private linesSeen = 0;
+  private metricsSeen = 0;
+  private stopReason: 'cancelled' | 'timeout' | undefined;
+  /** The engine's timestamps of the last frames handled, oldest first. */
+  private readonly recentStamps: string[] = [];
+  private readonly stdout = new LineSplitter((line) => this.line(line), MAX_LINE_BYTES);
+  private readonly stderr = new LineSplitter((line) => this.line(line), MAX_LINE_BYTES);
+  private detached = false;
+  private passes = 0;
+
+  constructor(
+    private readonly deps: WatchDeps,
+    readonly job: WatchedJob,
+    private readonly resume: WatchResume,
+  ) {
+    this.files = jobFiles(job.workspaceFolder, job.jobId);
+    this.file = createWriteStream(this.files.log, { flags: 'a' });
+    this.file.on('error', () => undefined);
+    this.container = deps.docker.getContainer(job.containerName);
+    this.done = this.watch();
+  }
+
+  private get deadline(): number {
+    return this.job.startedAt + this.job.timeoutSeconds * 1000;
+  }
+
+  /** Stops the job (SIGTERM, then SIGKILL after 5 s) and resolves once it is recorded as cancelled. */
+  async cancel(): Promise<void> {
+    this.stopReason ??= 'cancelled';
+    await this.container.stop({ t: 5 }).catch(() => undefined);
+    await this.done;
+  }
+
+  /** Lets go of the job without stopping it, for a later watcher (the app is closing, or crashed). */
+  detach(): void {
+    if (this.detached) return;
+    this.flush();
+    this.detached = true;
+    clearTimeout(this.deadlineTimer);
+    this.controller.abort();
+    this.file.end();
+  }
+
+  private async watch(): Promise<void> {
+    this.deadlineTimer = setTimeout(
+      () => {
+        this.stopReason ??= 'timeout';
+        this.container.kill().catch(() => undefined);
+      },
+      Math.max(0, this.deadline - Date.now()),
+    );
+    const logsEnded = this.readLogs(false).catch(() => undefined);
+    let exitCode: number | null;
+    try {
+      const result = z
+        .object({ StatusCode: z.number() })
+        .parse(await this.container.wait({ abortSignal: this.controller.signal }));
+      exitCode = result.StatusCode;
+    } catch (error) {
+      // Gone: someone removed the container. Anything else (the engine went away): leave it for later.
+      if (this.detached || statusCode(error) !== 404) return this.detach();
+      exitCode = null;
+    }
+    let grace: NodeJS.Timeout | undefined;
+    await Promise.race([logsEnded, new Promise((resolve) => (grace = setTimeout(resolve, LOGS_GRACE_MS)))]);
+    clearTimeout(grace);
+    clearTimeout(this.deadlineTimer);
+    if (this.detached) return;
+    if (exitCode !== null) await this.readLogs(true).catch(() => undefined);
+    // The last line may have no newline.
+    this.stdout.push(Buffer.from('\n'));
+    this.stderr.push(Buffer.from('\n'));
+    this.controller.abort();
+    await this.finish(exitCode).catch(() => this.detach());
+  }
+
+  /**
+   * Reads the job's output: following it while it runs, or (`catchUp`) once more after it exited, from a
+   * second before the last frame handled, skipping the frames already handled: the engine may end a
+   * follow before the last lines it stores (an unterminated last line always).
+   */
+  private async readLogs(catchUp: boolean): Promise<void> {
+    // A catch-up replaces the follow, should that still deliver anything.
+    const pass = ++this.passes;
+    const point = catchUp ? catchUpPoint(this.recentStamps) : undefined;
+    let skip = point?.skip ?? 0;
+    const base = { stdout: true, stderr: true, timestamps: true, abortSignal: this.controller.signal };
+    const since = point === undefined ? {} : { since: point.since };
+    const stream = catchUp
+      ? Readable.from([await this.container.logs({ ...base, ...since, follow: false })])
+      : await this.container.logs({ ...base, follow: true });
+    const sink = (splitter: LineSplitter) =>
+      new Writable({
+        write: (frame: Buffer, _encoding, callback) => {
+          if (pass !== this.passes) return callback();
+          if (skip > 0) skip--;
+          else this.frame(frame, splitter);
+          callback();
+        },
+      });
+    this.deps.docker.modem.demuxStream(stream, sink(this.stdout), sink(this.stderr));
+    await new Promise<void>((resolve) => {
+      stream.on('end', resolve);
+      stream.on('close', resolve);
+      stream.on('error', resolve);
+    });
+  }
+
+  /** One frame of output: a line or part of one, after the engine's timestamp. */
+  private frame(frame: Buffer, splitter: LineSplitter): void {
+    if (this.detached) return;
+    const space = frame.indexOf(0x20);
+    this.recentStamps.push(frame.subarray(0, space).toString('latin1'));
+    if (this.recentStamps.length > MAX_RECENT_STAMPS) this.recentStamps.splice(0, this.recentStamps.length / 2);
+    splitter.push(frame.subarray(space + 1));
+  }
+
+  private line(text: string): void {
+    this.linesSeen++;
+    if (this.linesSeen > this.resume.logLines) {
+      this.file.write(`${text}\n`);
+      this.deps.onLog?.({ runId: this.job.runId, jobId: this.job.jobId, line: text });
+    }
+    const metric = parseMetricLine(text);
+    if (metric === undefined) return;
+    this.metricsSeen++;
+    if (this.metricsSeen <= this.resume.metricLines) return;
+    this.pending.push({ type: 'job.metric', payload: { jobId: this.job.jobId, ...metric } });
+    if (this.pending.length >= FLUSH_COUNT) this.flush();
+    else this.flushTimer ??= setTimeout(() => this.flush(), FLUSH_MS);
+  }
+
+  private flush(): void {
+    clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    if (this.detached || this.pending.length === 0) return;
+    const drafts = this.pending;
+    this.pending = [];
+    try {
+      this.deps.log.append(this.job.runId, drafts);
+    } catch {
+      // The store is closed: this process is going away; the next one reads these lines again.
+      this.detach();
+    }
+  }
+
+  private note(text: string): void {
+    if (!this.detached) this.file.write(`${NOTE_PREFIX}${text}\n`);
+  }
+
+  private async finish(waitCode: number | null): Promise<void> {
+    const info = await this.container
+      .inspect()
+      .then((raw) => jobInspectSchema.parse(raw))
+      .catch(() => undefined);
+    const outcome = this.outcome(waitCode, info);
+    this.note(outcome.note);
+    const artifacts = await changedOutputs(this.job.workspaceFolder, this.files).catch(() => []);
+    const { jobId } = this.job;
+    clearTimeout(this.flushTimer);
+    this.deps.log.append(this.job.runId, [
+      ...this.pending,
+      ...artifacts.map((artifact): EventDraft => ({ type: 'artifact.recorded', payload: { ...artifact, jobId } })),
+      { type: 'job.finished', payload: { jobId, status: outcome.status, exitCode: outcome.exitCode } },
+    ]);
+    this.pending = [];
+    await this.deps.onEnd((text) => this.note(text)).catch(() => undefined);
+    await this.container.remove({ force: true, v: true }).catch(() => undefined);
+    this.detached = true;
+    await new Promise<void>((resolve) => this.file.end(resolve));
+  }
+
+  private outcome(waitCode: number | null, info: JobContainerInfo | undefined): Outcome {
+    if (this.stopReason === 'cancelled') return { status: 'cancelled', exitCode: null, note: 'cancelled' };
+    const stopped = Date.parse(info?.State.FinishedAt ?? '');
+    const finishedAt = Number.isNaN(stopped) ? Date.now() : stopped;
+    if (this.stopReason === 'timeout' || finishedAt >= this.deadline) {
+      const limit = formatDuration(this.job.timeoutSeconds * 1000);
+      return { status: 'failed', exitCode: null, note: `killed: the job ran past its timeout of ${limit}` };
+    }
+    if (info === undefined && waitCode === null)
+      return { status: 'failed', exitCode: null, note: 'the job’s container was removed by something else' };
+    const exitCode = info?.State.ExitCode ?? waitCode ?? 0;
+    if (info?.State.OOMKilled === true && exitCode === 137) {
+      const limit = formatSize(this.deps.memoryLimitBytes);
+      return { status: 'failed', exitCode, note: `killed: the job ran out of memory (the limit is ${limit})` };
+    }
+    const elapsed = formatDuration(finishedAt - this.job.startedAt);
+    return {
+      status: exitCode === 0 ? 'succeeded' : 'failed',
+      exitCode,
+      note: `exit code ${exitCode} after ${elapsed}`,
+    };
+  }
+}

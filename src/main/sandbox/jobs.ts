@@ -1,0 +1,317 @@
+// Jobs: long work (training, evaluation) in a detached container of its own per job, beside the run's
+// sandbox: the same image, the same workspace and nothing else of the host, the same limits, the GPUs
+// when asked for. Its events go straight to the run's log. A job outlives the app: at start-up the
+// service finds this data folder's job containers by label and watches them again (or records how
+// they ended while the app was away), and removes each container once its job is recorded.
+import { appendFile, rm } from 'node:fs/promises';
+import type Docker from 'dockerode';
+import { AppError } from '../../shared/errors';
+import { newId } from '../../shared/ids';
+import type { RunLog } from '../core/ports';
+import { BASE_IMAGE, DEFAULT_LIMITS, sandboxUser, type SandboxLimits, type SandboxNetwork } from './container-spec';
+import { dockerFailure, inspectImage } from './docker-status';
+import {
+  createJobContainer,
+  inspectJobContainer,
+  listJobContainers,
+  removeJobContainer,
+  statusCode,
+  watchedJob,
+  type JobContainerInfo,
+} from './jobs-containers';
+import { countLoggedLines, jobFiles, NOTE_PREFIX, prepareJobFolders, snapshotOutputs, tailLines } from './jobs-files';
+import { commandOf, jobContainerName, jobContainerSpec, jobLogPath, LABEL_JOB, LABEL_JOB_CALL } from './jobs-spec';
+import { jobIdsOf, jobStatusOf, type JobStatus } from './jobs-status';
+import { JobWatch, type JobLogLine, type WatchedJob, type WatchResume } from './jobs-watch';
+import type { SandboxManager } from './sandbox-manager';
+
+export type { JobStatus } from './jobs-status';
+export type { JobLogLine } from './jobs-watch';
+
+/** Frees the GPU memory others hold (a local LLM) before a GPU job; the returned function gives it back. */
+export interface GpuMemoryGuard {
+  acquire(note: (text: string) => void): Promise<(note: (text: string) => void) => Promise<void>>;
+}
+
+/** Which process watches a job, so two processes on one data folder never record its events twice. */
+export interface JobLeases {
+  claim(id: string): void;
+  release(id: string): void;
+  liveOwner(id: string): number | undefined;
+}
+
+export interface JobServiceOptions {
+  sandbox: SandboxManager;
+  /** The run store: job events are appended to the job's run. */
+  log: RunLog;
+  leases?: JobLeases;
+  gpuMemory?: GpuMemoryGuard;
+  /** The same as the run's sandbox: SandboxManager's defaults unless told otherwise. */
+  limits?: Partial<SandboxLimits>;
+  user?: string;
+  /** Each line of output as it comes, for a host that shows it live. */
+  onLog?: (line: JobLogLine) => void;
+}
+
+/** Where a run's jobs run: its workspace folder and what its rules let the network reach. */
+export interface JobPlacement {
+  runId: string;
+  workspaceFolder: string;
+  network?: SandboxNetwork;
+}
+
+export interface JobRequest {
+  command: string;
+  gpu: boolean;
+  timeoutSeconds: number;
+  /** The tool call that starts the job. */
+  callId?: string;
+}
+
+export interface StartedJob {
+  jobId: string;
+  /** The log file, relative to the workspace. */
+  logPath: string;
+}
+
+export interface ReattachedJobs {
+  /** Still running: watched again from where the recorded events left off. */
+  running: string[];
+  /** Ended while the app was away: their remaining events are being recorded. */
+  ended: string[];
+}
+
+type GpuRelease = (note: (text: string) => void) => Promise<void>;
+
+const FROM_START: WatchResume = { logLines: 0, metricLines: 0 };
+
+export class JobService {
+  private readonly docker: Docker;
+  private readonly limits: SandboxLimits;
+  private readonly user: string;
+  private readonly watches = new Map<string, JobWatch>();
+  private readonly starting = new Set<string>();
+
+  constructor(private readonly options: JobServiceOptions) {
+    this.docker = options.sandbox.docker;
+    this.limits = { ...DEFAULT_LIMITS, ...options.limits };
+    this.user = options.user ?? sandboxUser();
+  }
+
+  async start(placement: JobPlacement, request: JobRequest): Promise<StartedJob> {
+    const image = await this.chooseImage();
+    const jobId = newId('job');
+    const job: WatchedJob = {
+      jobId,
+      runId: placement.runId,
+      containerName: jobContainerName(this.homeHash, jobId),
+      workspaceFolder: placement.workspaceFolder,
+      gpu: request.gpu,
+      startedAt: Date.now(),
+      timeoutSeconds: request.timeoutSeconds,
+    };
+    this.starting.add(jobId);
+    try {
+      const giveBack = await this.launch(job, placement, request, image);
+      const { callId, command, gpu } = request;
+      this.options.log.append(job.runId, [{ type: 'job.started', payload: { jobId, callId, command, gpu } }]);
+      this.watch(job, FROM_START, giveBack);
+      return { jobId, logPath: jobLogPath(jobId) };
+    } finally {
+      this.starting.delete(jobId);
+    }
+  }
+
+  /** Prepares the job's files, frees the GPU when asked and starts the container; undoes it all on failure. */
+  private async launch(
+    job: WatchedJob,
+    placement: JobPlacement,
+    request: JobRequest,
+    image: string,
+  ): Promise<GpuRelease | undefined> {
+    const files = jobFiles(job.workspaceFolder, job.jobId);
+    await prepareJobFolders(job.workspaceFolder, this.user);
+    await snapshotOutputs(job.workspaceFolder, files);
+    const note = (text: string) => void appendFile(files.log, `${NOTE_PREFIX}${text}\n`).catch(() => undefined);
+    const giveBack = request.gpu ? await this.options.gpuMemory?.acquire(note) : undefined;
+    const spec = jobContainerSpec({
+      ...job,
+      ...request,
+      callId: request.callId,
+      image,
+      homeHash: this.homeHash,
+      limits: this.limits,
+      network: placement.network ?? 'none',
+      user: this.user,
+    });
+    try {
+      await createJobContainer(this.docker, spec, image, request.gpu);
+      return giveBack;
+    } catch (error) {
+      await giveBack?.(() => undefined);
+      await rm(files.log, { force: true });
+      await rm(files.outputsSnapshot, { force: true });
+      throw error;
+    }
+  }
+
+  /** The job as the run's events tell it; throws when the run has no such job. */
+  status(runId: string, jobId: string): JobStatus {
+    const events = this.options.log.loadEvents(runId);
+    const status = jobStatusOf(events, jobId);
+    if (status !== undefined) return status;
+    const ids = jobIdsOf(events);
+    throw new AppError(
+      'not_found',
+      `This run has no job ${jobId}.`,
+      ids.length === 0 ? 'Start one with job_start.' : `Its jobs: ${ids.join(', ')}.`,
+    );
+  }
+
+  /** Waits up to `ms` for a running job to end (sooner when the signal aborts), then tells its status. */
+  async waitFor(runId: string, jobId: string, ms: number, signal: AbortSignal): Promise<JobStatus> {
+    const status = this.status(runId, jobId);
+    const watch = this.watches.get(jobId);
+    if (status.state !== 'running' || watch === undefined || ms <= 0) return status;
+    let timer: NodeJS.Timeout | undefined;
+    let onAbort: (() => void) | undefined;
+    await Promise.race([
+      watch.done,
+      new Promise((resolve) => {
+        timer = setTimeout(resolve, ms);
+        onAbort = () => resolve(undefined);
+        signal.addEventListener('abort', onAbort, { once: true });
+      }),
+    ]);
+    clearTimeout(timer);
+    if (onAbort !== undefined) signal.removeEventListener('abort', onAbort);
+    return this.status(runId, jobId);
+  }
+
+  /** The last lines of the job's log. */
+  async logs(placement: JobPlacement, jobId: string, lines: number): Promise<string[]> {
+    this.status(placement.runId, jobId);
+    return tailLines(jobFiles(placement.workspaceFolder, jobId).log, lines).catch((error: unknown) => {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw error;
+    });
+  }
+
+  /** Stops a running job and resolves with its status once that is recorded. */
+  async cancel(runId: string, jobId: string): Promise<JobStatus> {
+    const status = this.status(runId, jobId);
+    if (status.state !== 'running') return status;
+    const watch = this.watches.get(jobId);
+    if (watch !== undefined) {
+      await watch.cancel();
+      return this.status(runId, jobId);
+    }
+    // Watched by another process (which records the end), or its container is gone.
+    try {
+      await this.docker.getContainer(jobContainerName(this.homeHash, jobId)).stop({ t: 5 });
+    } catch (error) {
+      if (statusCode(error) !== 404) throw dockerFailure(error, this.docker);
+      this.options.log.append(runId, [
+        { type: 'job.finished', payload: { jobId, status: 'cancelled', exitCode: null } },
+      ]);
+    }
+    return this.status(runId, jobId);
+  }
+
+  /** Resolves when this process has finished watching the job (recorded or let go). */
+  settled(jobId: string): Promise<void> {
+    return this.watches.get(jobId)?.done ?? Promise.resolve();
+  }
+
+  /**
+   * After a restart: watches again every job container of this data folder that no other live process
+   * watches; jobs whose end is already recorded only have their container removed.
+   */
+  async reattach(): Promise<ReattachedJobs> {
+    const result: ReattachedJobs = { running: [], ended: [] };
+    for (const found of await listJobContainers(this.docker, this.homeHash)) {
+      const jobId = found.Labels?.[LABEL_JOB];
+      if (jobId === undefined || this.watches.has(jobId) || this.starting.has(jobId)) continue;
+      const owner = this.options.leases?.liveOwner(jobId);
+      if (owner !== undefined && owner !== process.pid) continue;
+      const info = await inspectJobContainer(this.docker, found.Id);
+      const job = info === undefined ? undefined : watchedJob(info, jobId);
+      if (info === undefined || job === undefined) {
+        await removeJobContainer(this.docker, found.Id);
+        continue;
+      }
+      const status = jobStatusOf(this.options.log.loadEvents(job.runId), jobId);
+      if (status !== undefined && status.state !== 'running') {
+        await removeJobContainer(this.docker, found.Id);
+        continue;
+      }
+      if (status === undefined) this.recordStarted(job, info);
+      const logLines = await countLoggedLines(jobFiles(job.workspaceFolder, jobId).log);
+      this.watch(job, { logLines, metricLines: status?.metricCount ?? 0 }, undefined);
+      result[info.State.Running ? 'running' : 'ended'].push(jobId);
+    }
+    return result;
+  }
+
+  /** Lets go of every job without stopping it, for the next process to reattach. */
+  disconnect(): void {
+    for (const [jobId, watch] of this.watches) {
+      watch.detach();
+      this.releaseLease(jobId);
+    }
+    this.watches.clear();
+  }
+
+  private releaseLease(jobId: string): void {
+    try {
+      this.options.leases?.release(jobId);
+    } catch {
+      // The store is closed already; a lease of a process that is gone counts for nothing.
+    }
+  }
+
+  /** The ids of this data folder's job containers. */
+  async containerIds(): Promise<string[]> {
+    return (await listJobContainers(this.docker, this.homeHash)).map((found) => found.Id);
+  }
+
+  private get homeHash(): string {
+    return this.options.sandbox.homeHash;
+  }
+
+  /** The run's sandbox image, or the base image where the sandbox falls back to it. */
+  private async chooseImage(): Promise<string> {
+    await this.options.sandbox.check();
+    const { image } = this.options.sandbox;
+    return (await inspectImage(this.docker, image)) === undefined ? BASE_IMAGE : image;
+  }
+
+  private watch(job: WatchedJob, resume: WatchResume, giveBack?: GpuRelease): void {
+    const watch = new JobWatch(
+      {
+        docker: this.docker,
+        log: this.options.log,
+        memoryLimitBytes: this.limits.memoryBytes,
+        onLog: this.options.onLog,
+        onEnd: async (note) => giveBack?.(note),
+      },
+      job,
+      resume,
+    );
+    this.watches.set(job.jobId, watch);
+    this.options.leases?.claim(job.jobId);
+    void watch.done.then(() => {
+      if (this.watches.get(job.jobId) !== watch) return;
+      this.watches.delete(job.jobId);
+      this.releaseLease(job.jobId);
+    });
+  }
+
+  private recordStarted(job: WatchedJob, info: JobContainerInfo): void {
+    const callId = info.Config.Labels?.[LABEL_JOB_CALL];
+    const command = commandOf(info.Config.Cmd);
+    this.options.log.append(job.runId, [
+      { type: 'job.started', payload: { jobId: job.jobId, callId, command, gpu: job.gpu } },
+    ]);
+  }
+}

@@ -1,0 +1,193 @@
+// Jobs through the agent loop, as a run builds it (createRunLoop: the run's tools include the job tools):
+// a scripted model starts a real training job, waits for it with job_status and answers with its result,
+// against the real sandbox; and a GPU job asks the person first, by default.
+import Docker from 'dockerode';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createApp, type App } from '../src/main/app';
+import type { ModelRequest } from '../src/main/core/model';
+import type { ApprovalGate, ApprovalRequest } from '../src/main/core/ports';
+import type { ModelResolver } from '../src/main/runs/readiness';
+import { createRunLoop, workspaceDir } from '../src/main/runs/run-loop';
+import { LABEL_JOB_HOME } from '../src/main/sandbox/jobs-spec';
+import { formatMetric } from '../src/shared/format';
+import { loopConfigSchema } from '../src/shared/loop-config';
+import { buildGraph } from '../src/shared/run-graph';
+import {
+  CI_IMAGE,
+  ciImagePresent,
+  copyTrainer,
+  expectedTraining,
+  jobContainers,
+  missingImageMessage,
+  removeJobContainers,
+} from './fixtures/train-jobs';
+import { dockerRequired, requireDocker, skipDocker } from './helpers/docker';
+import { ScriptedModel, type Turn } from './helpers/scripted-model';
+import { makeTempHome, type TempHome } from './helpers/temp-home';
+
+const docker = new Docker();
+const present = ciImagePresent();
+let home: TempHome;
+let app: App;
+
+const models: ModelResolver = {
+  resolve: () => {
+    throw new Error('not used');
+  },
+  readiness: () => Promise.reject(new Error('not used')),
+  price: () => 0,
+};
+
+function lastToolOutput(request: ModelRequest): string {
+  const last = request.messages[request.messages.length - 1];
+  return last?.role === 'tool' ? last.content : '';
+}
+
+async function runScript(turns: Turn[], gate: ApprovalGate) {
+  const config = loopConfigSchema.parse({ maxSteps: 10 });
+  const runId = app.store.createRun({
+    goal: 'train a digit classifier',
+    model: 'scripted/test',
+    origin: 'new',
+    config,
+  }).runId;
+  copyTrainer(workspaceDir(app, runId));
+  const model = new ScriptedModel(turns);
+  const loop = createRunLoop({
+    app,
+    runId,
+    model: { name: 'scripted/test', provider: model, model: 'test', info: await model.check() },
+    models,
+    config,
+    gate,
+  });
+  const outcome = await loop.run(new AbortController().signal);
+  return { runId, outcome, model };
+}
+
+describe.skipIf(skipDocker || (!present && !dockerRequired))('jobs in the agent loop', () => {
+  beforeAll(() => {
+    requireDocker();
+    if (!present) throw new Error(missingImageMessage);
+  });
+
+  beforeEach(() => {
+    home = makeTempHome('looplab-jobs-loop-');
+    process.env.LOOPLAB_SANDBOX_IMAGE = CI_IMAGE;
+    app = createApp({ home: home.paths.root, host: 'web' });
+  });
+
+  afterEach(async () => {
+    await removeJobContainers(docker, app.sandbox.homeHash);
+    await app.shutdown();
+    delete process.env.LOOPLAB_SANDBOX_IMAGE;
+    home.remove();
+  });
+
+  it('starts a training job, waits for it and reports its result', async () => {
+    const command = 'python3 train-digits.py --epochs 5';
+    let jobId = '';
+    const { runId, outcome } = await runScript(
+      [
+        { calls: [{ name: 'job_start', args: { command, timeout: 300 } }] },
+        (request) => {
+          jobId = /Started (job_[a-z0-9]+)/.exec(lastToolOutput(request))![1]!;
+          return { calls: [{ name: 'job_status', args: { job_id: jobId, wait: 120 } }] };
+        },
+        (request) => {
+          const accuracy = /accuracy=([\d.]+)/.exec(lastToolOutput(request))![1];
+          return { text: `Trained: test accuracy ${accuracy}. The model is outputs/model.pkl.` };
+        },
+      ],
+      { decide: () => Promise.reject(new Error('nothing here needs approval')) },
+    );
+    expect(outcome).toEqual({ status: 'finished', reason: null });
+
+    const events = app.store.loadEvents(runId);
+    const { history, metrics } = expectedTraining(workspaceDir(app, runId), jobId);
+    expect(
+      events.map((event) => (event.type === 'tool.started' ? `${event.type} ${event.payload.tool}` : event.type)),
+    ).toEqual([
+      'run.created',
+      'run.status',
+      'model.started',
+      'model.finished',
+      'tool.started job_start',
+      'job.started',
+      'tool.finished',
+      'model.started',
+      'model.finished',
+      'tool.started job_status',
+      ...metrics.map(() => 'job.metric'),
+      'artifact.recorded',
+      'artifact.recorded',
+      'job.finished',
+      'tool.finished',
+      'model.started',
+      'model.finished',
+      'run.status',
+    ]);
+    const startCall = events.find((event) => event.type === 'tool.started' && event.payload.tool === 'job_start');
+    const callId = startCall?.type === 'tool.started' ? startCall.payload.callId : '';
+    expect(events.find((event) => event.type === 'job.started')?.payload).toEqual({
+      jobId,
+      callId,
+      command,
+      gpu: false,
+    });
+    const statusOutput = events.filter((event) => event.type === 'tool.finished').at(-1)!.payload;
+    expect(statusOutput).toMatchObject({
+      isError: false,
+      output: expect.stringMatching(
+        new RegExp(
+          `^${jobId}: succeeded \\(exit code 0\\) after .+\\ncommand: ${command}\\nmetrics: 6 lines; last step 4;`,
+        ),
+      ),
+    });
+    // The model read the last accuracy as job_status shows it (four significant digits).
+    const finalAccuracy = formatMetric(history[4]!.accuracy);
+    expect(events.at(-2)).toMatchObject({
+      type: 'model.finished',
+      payload: { text: `Trained: test accuracy ${finalAccuracy}. The model is outputs/model.pkl.` },
+    });
+
+    // The job hangs off the tool call that started it, in the graph.
+    const graph = buildGraph(events);
+    expect(graph.edges).toContainEqual({
+      id: `tool:${callId}->job:${jobId}`,
+      source: `tool:${callId}`,
+      target: `job:${jobId}`,
+      kind: 'next',
+    });
+    expect(await jobContainers(docker, { [LABEL_JOB_HOME]: app.sandbox.homeHash })).toEqual([]);
+  });
+
+  it('asks the person before a GPU job, and starts nothing when they reject it', async () => {
+    const asked: ApprovalRequest[] = [];
+    const { runId, outcome } = await runScript(
+      [
+        { calls: [{ name: 'job_start', args: { command: 'python3 finetune.py', gpu: true } }] },
+        (request) => ({ text: `Understood: ${lastToolOutput(request)}` }),
+      ],
+      {
+        decide: async (request) => {
+          asked.push(request);
+          return { decision: 'rejected', feedback: 'the GPU is busy' };
+        },
+      },
+    );
+    expect(outcome.status).toBe('finished');
+    expect(asked).toEqual([
+      expect.objectContaining({
+        tool: 'job_start',
+        summary: 'job on the GPU (timeout 3600 s): python3 finetune.py',
+        rule: 'default for gpu tools',
+      }),
+    ]);
+    const events = app.store.loadEvents(runId);
+    expect(events.filter((event) => event.type.startsWith('job.'))).toEqual([]);
+    expect(events.at(-2)).toMatchObject({
+      payload: { text: 'Understood: The person rejected this call: the GPU is busy' },
+    });
+  });
+});

@@ -1,0 +1,124 @@
+// Before a GPU job, the models a local Ollama holds in GPU memory are unloaded (keep_alive 0) and, after
+// the last GPU job, loaded again; through the real `ollama` client against the fake Ollama server. Its
+// failures only become notes in the job's log.
+import { Ollama } from 'ollama';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createOllamaGpuGuard } from '../src/main/providers/ollama-gpu';
+import type { FakeServer } from './fakes/http-fake';
+import { defaultOllamaModel, startOllamaServer } from './fakes/ollama-server';
+
+let server: FakeServer | undefined;
+
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+const models = [
+  defaultOllamaModel,
+  { ...defaultOllamaModel, name: 'llama3.2:3b', architecture: 'llama' },
+  { ...defaultOllamaModel, name: 'nomic-embed-text:latest', architecture: 'nomic-bert' },
+];
+
+function requestsOf(fake: FakeServer) {
+  return fake.requests.map((request) =>
+    request.body === undefined
+      ? `${request.method} ${request.path}`
+      : [`${request.method} ${request.path}`, request.body],
+  );
+}
+
+describe('Ollama and GPU jobs', () => {
+  it('unloads the models in GPU memory before a GPU job and loads them again after it', async () => {
+    server = await startOllamaServer({
+      models,
+      loaded: [
+        { name: 'qwen2.5-coder:7b', sizeVram: 4_683_087_332 },
+        { name: 'llama3.2:3b', sizeVram: 2_019_393_189 },
+        { name: 'nomic-embed-text:latest', sizeVram: 0 },
+      ],
+    });
+    const guard = createOllamaGpuGuard({ host: server.url });
+    const notes: string[] = [];
+    const giveBack = await guard.acquire((text) => notes.push(text));
+    expect(requestsOf(server)).toEqual([
+      'GET /api/ps',
+      ['POST /api/generate', { model: 'qwen2.5-coder:7b', prompt: '', keep_alive: 0, stream: false }],
+      ['POST /api/generate', { model: 'llama3.2:3b', prompt: '', keep_alive: 0, stream: false }],
+    ]);
+    const client = new Ollama({ host: server.url });
+    expect((await client.ps()).models.map((model) => model.name)).toEqual(['nomic-embed-text:latest']);
+
+    server.requests.length = 0;
+    await giveBack((text) => notes.push(text));
+    expect(requestsOf(server)).toEqual([
+      ['POST /api/generate', { model: 'qwen2.5-coder:7b', prompt: '', keep_alive: '5m', stream: false }],
+      ['POST /api/generate', { model: 'llama3.2:3b', prompt: '', keep_alive: '5m', stream: false }],
+    ]);
+    expect((await client.ps()).models.map((model) => model.name).sort()).toEqual([
+      'llama3.2:3b',
+      'nomic-embed-text:latest',
+      'qwen2.5-coder:7b',
+    ]);
+    expect(notes).toEqual([
+      'unloaded qwen2.5-coder:7b from GPU memory for this job',
+      'unloaded llama3.2:3b from GPU memory for this job',
+      'loaded qwen2.5-coder:7b again',
+      'loaded llama3.2:3b again',
+    ]);
+  });
+
+  it('loads the models again only when the last of overlapping GPU jobs ends', async () => {
+    server = await startOllamaServer({ loaded: [{ name: 'qwen2.5-coder:7b', sizeVram: 4_683_087_332 }] });
+    const guard = createOllamaGpuGuard({ host: server.url });
+    const first = await guard.acquire(() => undefined);
+    const second = await guard.acquire(() => undefined);
+    await first(() => undefined);
+    await first(() => undefined); // giving back twice counts once
+    const paths = () =>
+      server!.requests.map(
+        (request) =>
+          `${request.path} ${JSON.stringify((request.body as { keep_alive?: unknown } | undefined)?.keep_alive)}`,
+      );
+    expect(paths()).toEqual(['/api/ps undefined', '/api/generate 0']);
+    await second(() => undefined);
+    expect(paths()).toEqual(['/api/ps undefined', '/api/generate 0', '/api/generate "5m"']);
+  });
+
+  it('writes failures into the job’s log and never throws', async () => {
+    server = await startOllamaServer({ loaded: [{ name: 'qwen2.5-coder:7b', sizeVram: 1 }] });
+    const url = server.url;
+    await server.close();
+    server = undefined;
+    const notes: string[] = [];
+    const giveBack = await createOllamaGpuGuard({ host: url }).acquire((text) => notes.push(text));
+    await giveBack((text) => notes.push(text));
+    expect(notes).toEqual([
+      expect.stringMatching(/^could not ask Ollama which models hold GPU memory: .*fetch failed/),
+    ]);
+
+    server = await startOllamaServer({ loaded: [{ name: 'qwen2.5-coder:7b', sizeVram: 1 }] });
+    notes.length = 0;
+    const failing = createOllamaGpuGuard({
+      host: server.url,
+      fetch: (input, init) =>
+        String(input).endsWith('/api/generate') ? Promise.reject(new Error('connection reset')) : fetch(input, init),
+    });
+    await (
+      await failing.acquire((text) => notes.push(text))
+    )((text) => notes.push(text));
+    expect(notes).toEqual(['could not unload qwen2.5-coder:7b from GPU memory: connection reset']);
+  });
+
+  it('leaves an Ollama on another machine alone', async () => {
+    const notes: string[] = [];
+    const guard = createOllamaGpuGuard({
+      host: 'http://gpu-box.example:11434',
+      fetch: () => Promise.reject(new Error('no')),
+    });
+    await (
+      await guard.acquire((text) => notes.push(text))
+    )(() => undefined);
+    expect(notes).toEqual(['Ollama at http://gpu-box.example:11434 runs on another machine: its models stay loaded']);
+  });
+});
