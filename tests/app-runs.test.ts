@@ -157,6 +157,40 @@ describe.skipIf(skipDocker)('runs started from the UI', () => {
     ]);
   });
 
+  it('streams what a command prints in the sandbox as it runs, and marks runs on this machine', async () => {
+    await setUp([
+      { toolCalls: [{ name: 'bash', arguments: { command: 'for i in 1 2 3; do echo "line $i"; sleep 0.05; done' } }] },
+      { text: ['Printed three lines.'] },
+      { text: ['Nothing to run here.'] },
+    ]);
+    const run = await call<{ id: string; runtime: string }>('runs.start', {
+      goal: 'Print lines',
+      model: 'ollama/qwen2.5-coder:7b',
+    });
+    expect(run.runtime).toBe('sandbox');
+    await waitFor(() => (app.store.getRun(run.id)!.status === 'finished' ? true : undefined), 'the run to finish');
+    const output = pushed
+      .filter((push) => push.channel === 'run.output')
+      .map((push) => push.payload as { runId: string; source: string; text: string });
+    expect(output.map((chunk) => chunk.text).join('')).toBe('line 1\nline 2\nline 3\n');
+    expect(new Set(output.map((chunk) => `${chunk.runId}/${chunk.source}`)).size).toBe(1);
+
+    const host = await call<{ id: string }>('runs.start', {
+      goal: 'Nothing',
+      model: 'ollama/qwen2.5-coder:7b',
+      runtime: 'host',
+    });
+    await waitFor(
+      () => (app.store.getRun(host.id)!.status === 'finished' ? true : undefined),
+      'the host run to finish',
+    );
+    const listed = await call<{ id: string; runtime: string }[]>('runs.list', {});
+    expect(listed.map((summary) => [summary.id, summary.runtime])).toEqual([
+      [host.id, 'host'],
+      [run.id, 'sandbox'],
+    ]);
+  });
+
   it('refuses to start a run with a model that is not there, saying what to do', async () => {
     await setUp([]);
     await expect(call('runs.start', { goal: 'x', model: 'ollama/nope:1b' })).rejects.toThrow(

@@ -55,12 +55,22 @@ export function createApp(options: AppOptions): App {
   const image = process.env.LOOPLAB_SANDBOX_IMAGE === '' ? undefined : process.env.LOOPLAB_SANDBOX_IMAGE;
   const sandbox = new SandboxManager(image === undefined ? { home: paths.root } : { home: paths.root, image });
   // A GPU job first unloads the models a local Ollama holds in GPU memory, and loads them again after.
-  const jobs = new JobService({ sandbox, log: opened.store, leases: opened.owners, gpuMemory: createOllamaGpuGuard() });
+  const jobs = new JobService({
+    sandbox,
+    log: opened.store,
+    leases: opened.owners,
+    gpuMemory: createOllamaGpuGuard(),
+    onLog: ({ runId, jobId, line }) => pushes.emit('run.output', { runId, source: jobId, text: `${line}\n` }),
+  });
   const host = { paths, store: opened.store, owners: opened.owners, sandbox, jobs };
   const runs = new RunManager(
     host,
     () => modelResolver(paths, process.env),
-    (runId, text) => pushes.emit('run.delta', { runId, text }),
+    (runId, progress) => {
+      if (progress.type === 'text') pushes.emit('run.delta', { runId, text: progress.delta });
+      if (progress.type === 'tool-output')
+        pushes.emit('run.output', { runId, source: progress.callId, text: progress.chunk });
+    },
   );
   const watcher =
     options.watchExternalMs === undefined

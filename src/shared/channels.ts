@@ -12,7 +12,7 @@ export const requestChannels = [
   'blobs.get',
 ] as const;
 
-export const pushChannels = ['run.updated', 'run.delta'] as const;
+export const pushChannels = ['run.updated', 'run.delta', 'run.output'] as const;
 
 export type RequestChannel = (typeof requestChannels)[number];
 export type PushChannel = (typeof pushChannels)[number];

@@ -105,6 +105,8 @@ export interface PushTypes {
   'run.updated': { run: RunSummary; events: RunEvent[] };
   /** The model's words as they stream; not saved (the finished reply is, as model.finished). */
   'run.delta': { runId: string; text: string };
+  /** Output as a command or a job prints it (by tool call id or job id); not saved (the final output is). */
+  'run.output': { runId: string; source: string; text: string };
 }
 
 export type RequestInput<C extends RequestChannel> = z.input<(typeof requestSchemas)[C]>;

@@ -20,6 +20,10 @@ export interface RunSummary {
   lastSeq: number;
   parentRunId: string | null;
   parentSeq: number | null;
+  /** Where its commands run: the sandbox, or this machine (switched on for this run). */
+  runtime: 'sandbox' | 'host';
+  /** Whether its sandbox may reach the network. */
+  network: 'none' | 'full';
 }
 
 const GOAL_CHARS = 500;
@@ -43,6 +47,8 @@ export function emptySummary(runId: string, time: number): RunSummary {
     lastSeq: -1,
     parentRunId: null,
     parentSeq: null,
+    runtime: 'sandbox',
+    network: 'none',
   };
 }
 
@@ -62,6 +68,8 @@ export function summarizeInto(next: RunSummary, event: RunEvent): RunSummary {
       next.createdAt = event.time;
       next.parentRunId = event.payload.parent?.runId ?? null;
       next.parentSeq = event.payload.parent?.seq ?? null;
+      next.runtime = event.payload.config?.runtime ?? 'sandbox';
+      next.network = event.payload.config?.network ?? 'none';
       return next;
     case 'run.status':
       next.status = event.payload.status;

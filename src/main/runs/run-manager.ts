@@ -4,7 +4,7 @@
 import { AppError } from '../../shared/errors';
 import { loopConfigSchema, withLimits, type Budget, type LoopConfig } from '../../shared/loop-config';
 import type { RunSummary } from '../../shared/run-summary';
-import type { LoopOutcome } from '../core/loop';
+import type { LoopOutcome, LoopProgress } from '../core/loop';
 import type { ApprovalDecision, ApprovalGate } from '../core/ports';
 import { DEFAULT_MODEL, readyModel, type ModelResolver, type ReadyModel } from './readiness';
 import { checkRuntime, createRunLoop, recordableGoal, resumable, type RunHost } from './run-loop';
@@ -32,7 +32,8 @@ export class RunManager {
   constructor(
     private readonly app: RunHost,
     private readonly models: () => ModelResolver,
-    private readonly onDelta: (runId: string, text: string) => void,
+    /** The model's words and the tools' output as they come (events arrive through the store). */
+    private readonly onProgress: (runId: string, progress: Exclude<LoopProgress, { type: 'event' }>) => void,
   ) {}
 
   async start(input: StartRun): Promise<RunSummary> {
@@ -130,7 +131,7 @@ export class RunManager {
       config,
       gate: this.gate(),
       onProgress: (progress) => {
-        if (progress.type === 'text') this.onDelta(runId, progress.delta);
+        if (progress.type !== 'event') this.onProgress(runId, progress);
       },
     });
     const done = loop.run(controller.signal).finally(async () => {

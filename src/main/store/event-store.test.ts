@@ -51,6 +51,24 @@ describe('event store', () => {
       lastSeq: events.length - 1,
       parentRunId: null,
       parentSeq: null,
+      runtime: 'sandbox',
+      network: 'none',
+    });
+  });
+
+  it('migrates a database made before the runtime was recorded, keeping its runs', () => {
+    const runId = recordSampleRun(opened.store);
+    opened.db.exec(
+      'ALTER TABLE runs DROP COLUMN runtime; ALTER TABLE runs DROP COLUMN network; PRAGMA user_version = 2;',
+    );
+    opened.close();
+    opened = openStore(home.paths);
+    expect(opened.db.pragma('user_version', { simple: true })).toBe(3);
+    expect(opened.store.getRun(runId)).toMatchObject({
+      id: runId,
+      status: 'finished',
+      runtime: 'sandbox',
+      network: 'none',
     });
   });
 

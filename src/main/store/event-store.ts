@@ -11,7 +11,7 @@ import { emptySummary, summarizeAll, summarizeInto, type RunSummary } from '../.
 import type { BlobStore } from './blob-store';
 import { externalize, resolveBlobs } from './blob-store';
 import type { SqliteDatabase } from './database';
-import { rowToSummary, summaryToRow, type RunRow } from './run-rows';
+import { rowToSummary, runColumns, summaryToRow, type RunRow } from './run-rows';
 import { ftsQuery, snippetAround } from './search-query';
 
 export interface AppendedBatch {
@@ -285,9 +285,8 @@ function prepareStatements(db: SqliteDatabase) {
       JOIN run_keys k ON k.key = e.run_key WHERE e.id > ? ORDER BY e.id LIMIT ?`),
     hasBlob: db.prepare('SELECT 1 FROM blobs WHERE hash = ?'),
     getRun: db.prepare('SELECT * FROM runs WHERE id = ?'),
-    upsertRun: db.prepare(`INSERT OR REPLACE INTO runs VALUES (@id, @goal, @model, @status, @reason, @created_at,
-      @updated_at, @ended_at, @steps, @tool_calls, @input_tokens, @output_tokens, @cost, @event_count, @last_seq,
-      @parent_run_id, @parent_seq)`),
+    upsertRun: db.prepare(`INSERT OR REPLACE INTO runs (${runColumns.join(', ')})
+      VALUES (${runColumns.map((column) => `@${column}`).join(', ')})`),
     listRuns: db.prepare('SELECT * FROM runs ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?'),
     listRunsByStatus: db.prepare(
       'SELECT * FROM runs WHERE status = ? ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?',

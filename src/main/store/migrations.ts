@@ -72,4 +72,9 @@ export const migrations: readonly string[] = [
     started_at INTEGER NOT NULL
   ) WITHOUT ROWID;
   `,
+  `
+  -- Where a run's commands run and whether its sandbox may reach the network, from run.created.
+  ALTER TABLE runs ADD COLUMN runtime TEXT NOT NULL DEFAULT 'sandbox';
+  ALTER TABLE runs ADD COLUMN network TEXT NOT NULL DEFAULT 'none';
+  `,
 ];

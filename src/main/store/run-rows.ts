@@ -19,6 +19,8 @@ export interface RunRow {
   last_seq: number;
   parent_run_id: string | null;
   parent_seq: number | null;
+  runtime: RunSummary['runtime'];
+  network: RunSummary['network'];
 }
 
 export function summaryToRow(summary: RunSummary): RunRow {
@@ -40,6 +42,8 @@ export function summaryToRow(summary: RunSummary): RunRow {
     last_seq: summary.lastSeq,
     parent_run_id: summary.parentRunId,
     parent_seq: summary.parentSeq,
+    runtime: summary.runtime,
+    network: summary.network,
   };
 }
 
@@ -62,5 +66,30 @@ export function rowToSummary(row: RunRow): RunSummary {
     lastSeq: row.last_seq,
     parentRunId: row.parent_run_id,
     parentSeq: row.parent_seq,
+    runtime: row.runtime,
+    network: row.network,
   };
 }
+
+/** The columns of `runs`, in the order of RunRow. */
+export const runColumns: readonly (keyof RunRow)[] = [
+  'id',
+  'goal',
+  'model',
+  'status',
+  'reason',
+  'created_at',
+  'updated_at',
+  'ended_at',
+  'steps',
+  'tool_calls',
+  'input_tokens',
+  'output_tokens',
+  'cost',
+  'event_count',
+  'last_seq',
+  'parent_run_id',
+  'parent_seq',
+  'runtime',
+  'network',
+];

@@ -12,6 +12,7 @@ import { isLive } from '../run-activity';
 import { ApprovalPanel } from './approval-panel';
 import { ErrorBox } from './error-box';
 import { EventTimeline } from './event-timeline';
+import { LiveOutput } from './live-output';
 import { LiveText } from './live-text';
 import { LoadingLine } from './loading-line';
 import { NodeInspector } from './node-inspector';
@@ -96,6 +97,7 @@ function LoadedRun({ runId, data, state, focusSeq, onOpenRun }: LoadedRunProps) 
           )}
           <div className="timeline-scroll">
             <EventTimeline events={events} focusSeq={firstSeq(selected) ?? focusSeq} highlight={highlight} />
+            <LiveOutput runId={runId} events={events} />
             <LiveText runId={runId} live={live} onStreamingChange={setStreaming} />
           </div>
         </section>

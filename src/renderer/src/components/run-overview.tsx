@@ -16,6 +16,7 @@ import { useNow } from '../hooks/use-now';
 import { BlobContent } from './blob-content';
 import { PlanList } from './plan-list';
 import { RelativeTime } from './relative-time';
+import { RuntimeBadges } from './runtime-badges';
 import { StatusBadge } from './status-badge';
 
 /** Older than this, the relative time would only repeat the date. */
@@ -35,6 +36,7 @@ export function RunOverview({ summary, goal, plan, onOpenRun }: RunOverviewProps
     <section className="run-overview" aria-label="Run summary">
       <div className="run-overview-head">
         <StatusBadge status={summary.status} />
+        <RuntimeBadges run={summary} />
         <span className="mono muted run-id">{summary.id}</span>
         <span className="muted run-created">
           {now - summary.createdAt < RECENT_MS ? (

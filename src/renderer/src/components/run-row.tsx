@@ -3,6 +3,7 @@ import { memo, useEffect, useRef } from 'react';
 import type { RunSummary } from '../../../shared/run-summary';
 import { formatCompact, formatCost, formatDuration, runDuration, totalTokens } from '../../../shared/format';
 import { RelativeTime } from './relative-time';
+import { RuntimeBadges } from './runtime-badges';
 import { StatusBadge } from './status-badge';
 
 interface RunRowProps {
@@ -36,6 +37,7 @@ export const RunRow = memo(function RunRow({ run, selected, now, onSelect }: Run
     >
       <div className="run-row-head">
         <StatusBadge status={run.status} testId="run-status" />
+        <RuntimeBadges run={run} />
         <span className="run-goal" data-testid="run-goal" title={run.goal}>
           {run.goal}
         </span>

@@ -11,6 +11,7 @@ import { useKeyboardShortcuts } from '../hooks/use-keyboard-shortcuts';
 import { useRuns } from '../hooks/use-runs';
 import { useSearch } from '../hooks/use-search';
 import { useWaitingNotifications } from '../hooks/use-waiting-notifications';
+import { connectLiveOutput } from '../live-output-store';
 import { connectLiveText } from '../live-text-store';
 import { initialStartValues, knownModels } from '../start-input';
 import { AppHeader } from './app-header';
@@ -36,7 +37,13 @@ export function Workbench() {
   const [draft, setDraft] = useState(initialStartValues);
   useEffect(() => {
     const bridge = getBridge();
-    return bridge === null ? undefined : connectLiveText(bridge);
+    if (bridge === null) return undefined;
+    const offText = connectLiveText(bridge);
+    const offOutput = connectLiveOutput(bridge);
+    return () => {
+      offText();
+      offOutput();
+    };
   }, []);
   const searchRef = useRef<HTMLInputElement>(null);
   const models = useMemo(() => knownModels(runs.status === 'ready' ? runs.value : []), [runs]);
