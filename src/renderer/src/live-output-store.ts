@@ -2,33 +2,27 @@
 // running commands and jobs print; components read their run's output with `useSyncExternalStore`.
 import type { LooplabBridge } from '../../shared/contract';
 import { withEnded, withOutput, type LiveOutputs } from './live-output';
+import { createWindowStore } from './window-store';
 
-let outputs: LiveOutputs = new Map();
-const listeners = new Set<() => void>();
+const outputs = createWindowStore<LiveOutputs>(new Map());
 const none: ReadonlyMap<string, string> = new Map();
 
-function update(next: LiveOutputs): void {
-  if (next === outputs) return;
-  outputs = next;
-  for (const listener of listeners) listener();
-}
-
+/** Starts listening; returns the function that stops. */
 export function connectLiveOutput(bridge: LooplabBridge): () => void {
   const offOutput = bridge.subscribe('run.output', ({ runId, source, text }) =>
-    update(withOutput(outputs, runId, source, text)),
+    outputs.update(withOutput(outputs.get(), runId, source, text)),
   );
-  const offUpdate = bridge.subscribe('run.updated', ({ run, events }) => update(withEnded(outputs, run.id, events)));
+  const offUpdate = bridge.subscribe('run.updated', ({ run, events }) =>
+    outputs.update(withEnded(outputs.get(), run.id, events)),
+  );
   return () => {
     offOutput();
     offUpdate();
   };
 }
 
-export function subscribeLiveOutput(listener: () => void): () => void {
-  listeners.add(listener);
-  return () => listeners.delete(listener);
-}
+export const subscribeLiveOutput = outputs.subscribe;
 
 export function liveOutputOf(runId: string): ReadonlyMap<string, string> {
-  return outputs.get(runId) ?? none;
+  return outputs.get().get(runId) ?? none;
 }

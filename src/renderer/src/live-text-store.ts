@@ -3,31 +3,26 @@
 // second re-render only the text that changed.
 import type { LooplabBridge } from '../../shared/contract';
 import { withDelta, withEvents, type LiveTexts } from './live-text';
+import { createWindowStore } from './window-store';
 
-let texts: LiveTexts = new Map();
-const listeners = new Set<() => void>();
-
-function update(next: LiveTexts): void {
-  if (next === texts) return;
-  texts = next;
-  for (const listener of listeners) listener();
-}
+const texts = createWindowStore<LiveTexts>(new Map());
 
 /** Starts listening; returns the function that stops. */
 export function connectLiveText(bridge: LooplabBridge): () => void {
-  const offDelta = bridge.subscribe('run.delta', ({ runId, text }) => update(withDelta(texts, runId, text)));
-  const offUpdate = bridge.subscribe('run.updated', ({ run, events }) => update(withEvents(texts, run.id, events)));
+  const offDelta = bridge.subscribe('run.delta', ({ runId, text }) =>
+    texts.update(withDelta(texts.get(), runId, text)),
+  );
+  const offUpdate = bridge.subscribe('run.updated', ({ run, events }) =>
+    texts.update(withEvents(texts.get(), run.id, events)),
+  );
   return () => {
     offDelta();
     offUpdate();
   };
 }
 
-export function subscribeLiveText(listener: () => void): () => void {
-  listeners.add(listener);
-  return () => listeners.delete(listener);
-}
+export const subscribeLiveText = texts.subscribe;
 
 export function liveTextOf(runId: string): string {
-  return texts.get(runId) ?? '';
+  return texts.get().get(runId) ?? '';
 }
