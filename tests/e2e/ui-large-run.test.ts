@@ -7,54 +7,12 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/main/store/open-store';
-import type { EventDraft } from '../../src/shared/events';
+import { longRunDrafts, TURNS } from '../fixtures/long-run';
 import { launchChromium, skipBrowser } from '../helpers/browser';
 import { spawnCli, waitForLine } from '../helpers/cli';
 import { makeTempHome, type TempHome } from '../helpers/temp-home';
 
 const screenshots = join(import.meta.dirname, '..', '..', 'test-results');
-const TURNS = 667;
-
-/** Model calls that each run one to three tools: 1 + 667 model calls + 1,333 tool calls ≈ 2,000 nodes. */
-function longRunDrafts(start: number): EventDraft[] {
-  let time = start;
-  const at = () => (time += 10);
-  const drafts: EventDraft[] = [{ type: 'run.status', payload: { status: 'running' }, time: at() }];
-  for (let turn = 0; turn < TURNS; turn++) {
-    const calls = Array.from({ length: 1 + (turn % 3) }, (_, index) => ({
-      id: `call_${turn}_${index}`,
-      name: 'bash',
-      args: { command: `python3 step_${turn}_${index}.py` },
-    }));
-    drafts.push({
-      type: 'model.started',
-      payload: { callId: `model_${turn}`, model: 'ollama/qwen2.5-coder:7b' },
-      time: at(),
-    });
-    drafts.push({
-      type: 'model.finished',
-      time: at(),
-      payload: {
-        callId: `model_${turn}`,
-        text: `Step ${turn}: running ${calls.length} scripts.`,
-        finishReason: 'tool_calls',
-        usage: { inputTokens: 900, outputTokens: 40, cost: 0 },
-        toolCalls: calls,
-      },
-    });
-    for (const call of calls) {
-      drafts.push({ type: 'tool.started', payload: { callId: call.id, tool: 'bash', args: call.args }, time: at() });
-      drafts.push({
-        type: 'tool.finished',
-        payload: { callId: call.id, output: 'ok\n[exit code 0]', isError: false },
-        time: at(),
-      });
-    }
-  }
-  drafts.push({ type: 'run.status', payload: { status: 'finished' }, time: at() });
-  return drafts;
-}
-
 describe.skipIf(skipBrowser)('a 2,000-node run in Chromium', () => {
   let home: TempHome;
   let serveProcess: ChildProcess;
