@@ -103,7 +103,10 @@ function EditorForm({ tool, input, busy, onApprove, onCancel }: ApprovalEditorPr
             spellCheck={false}
             aria-invalid={!parsed.ok}
             value={json}
-            onChange={(event) => setJson(event.target.value)}
+            onChange={(event) => {
+              setJson(event.target.value);
+              setModeError(null);
+            }}
           />
         </label>
       )}
