@@ -148,6 +148,13 @@ describe.skipIf(skipDocker)('looplab run', () => {
     const resumed = await runCli(['resume', runId, '--max-steps', '5', '--json'], { env });
     expect(resumed.code).toBe(0);
     expect(JSON.parse(resumed.stdout)).toMatchObject({ runId, status: 'finished', steps: 2 });
+    // The raised limit is part of the record, so a later resume keeps it; the plain resume added nothing.
+    const shown = JSON.parse((await runCli(['show', runId, '--json'], { env })).stdout) as {
+      events: { type: string; payload: unknown }[];
+    };
+    expect(shown.events.filter((event) => event.type === 'run.limits').map((event) => event.payload)).toEqual([
+      { maxSteps: 5 },
+    ]);
   });
 
   it('never lets an API key from the environment reach the store or the model', async () => {

@@ -58,6 +58,16 @@ export function describeEvent(event: RunEvent): EventDescription {
       const { status, reason } = event.payload;
       return { text: join(status, text(reason)), tone: statusTone(status) };
     }
+    case 'run.limits': {
+      const { maxSteps, budget } = event.payload;
+      const parts = [
+        maxSteps !== undefined && `${maxSteps} steps`,
+        budget?.tokens !== undefined && `${formatCompact(budget.tokens)} tokens`,
+        budget?.costUsd !== undefined && formatCost(budget.costUsd),
+        budget?.wallMs !== undefined && `${Math.round(budget.wallMs / 1000)} s`,
+      ];
+      return { text: `limits raised: ${join(...parts) || 'none'}`, tone: 'neutral' };
+    }
     case 'message.user':
       return { text: text(event.payload.text), tone: 'neutral' };
     case 'model.started':

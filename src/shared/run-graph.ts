@@ -191,6 +191,7 @@ function apply(builder: Builder, event: RunEvent): void {
       return;
     }
     case 'run.status':
+    case 'run.limits':
     case 'plan.updated':
       return;
   }

@@ -1,17 +1,11 @@
 // `looplab run "<goal>"` and `looplab resume <run-id>`: a loop driven from the terminal, with the same
 // store, tools and rules as the app; progress on the terminal, a JSON summary with --json.
 import type { RunStatus } from '../../shared/events';
-import {
-  loopConfigSchema,
-  withLimits,
-  type ApprovalRule,
-  type Budget,
-  type LoopConfig,
-} from '../../shared/loop-config';
+import { loopConfigSchema, type ApprovalRule, type Budget, type LoopConfig } from '../../shared/loop-config';
 import { createApp, tidySandboxes, type App } from '../app';
 import type { LoopOutcome } from '../core/loop';
 import { DEFAULT_MODEL, readyModel, type ModelResolver, type ReadyModel } from '../runs/readiness';
-import { checkRuntime, createRunLoop, recordableGoal, resumable, workspaceDir } from '../runs/run-loop';
+import { checkRuntime, createRunLoop, raiseLimits, recordableGoal, resumable, workspaceDir } from '../runs/run-loop';
 import { progressPrinter } from './progress';
 import { terminalGate, type ApproveMode } from './terminal-gate';
 
@@ -84,8 +78,9 @@ export async function resumeRun(runId: string, options: RunCommandOptions): Prom
     const { run, config } = resumable(app, runId);
     const model = await readyModel(options.models, options.model ?? run.model, options.contextLength);
     const limits = { maxSteps: options.maxSteps, budget: budgetOf(options) };
-    const resumed = withLimits(config ?? configOf(options), limits);
-    await checkRuntime(app, resumed);
+    const base = config ?? configOf(options);
+    await checkRuntime(app, base);
+    const resumed = raiseLimits(app, runId, base, limits);
     return await drive(app, runId, model, resumed, options);
   } finally {
     app.close();

@@ -3,7 +3,8 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppError } from '../../shared/errors';
-import type { LoopConfig } from '../../shared/loop-config';
+import type { RunEvent } from '../../shared/events';
+import { withLimits, type Budget, type LoopConfig } from '../../shared/loop-config';
 import type { RunSummary } from '../../shared/run-summary';
 import type { App } from '../app';
 import { AgentLoop, type LoopProgress } from '../core/loop';
@@ -115,8 +116,37 @@ export function resumable(app: RunHost, runId: string): { run: RunSummary; confi
       'Start a new run, or fork this one.',
     );
   }
-  const created = app.store.loadEvents(runId).find((event) => event.type === 'run.created');
-  return { run, config: created?.type === 'run.created' ? created.payload.config : undefined };
+  return { run, config: recordedConfig(app.store.loadEvents(runId)) };
+}
+
+/** The run's constraints as recorded: those it started with, with any limits raised on a resume. */
+export function recordedConfig(events: readonly RunEvent[]): LoopConfig | undefined {
+  const created = events.find((event) => event.type === 'run.created');
+  if (created?.type !== 'run.created' || created.payload.config === undefined) return undefined;
+  let config = created.payload.config;
+  for (const event of events) if (event.type === 'run.limits') config = withLimits(config, event.payload);
+  return config;
+}
+
+/**
+ * Applies limits given to a resume and records them, so a later resume keeps them. Nothing is
+ * recorded when none were given.
+ */
+export function raiseLimits(app: RunHost, runId: string, config: LoopConfig, limits: Limits): LoopConfig {
+  const given = {
+    ...(limits.maxSteps === undefined ? {} : { maxSteps: limits.maxSteps }),
+    ...(limits.budget === undefined || Object.values(limits.budget).every((value) => value === undefined)
+      ? {}
+      : { budget: limits.budget }),
+  };
+  if (Object.keys(given).length === 0) return config;
+  app.store.append(runId, [{ type: 'run.limits', payload: given }]);
+  return withLimits(config, given);
+}
+
+export interface Limits {
+  maxSteps?: number | undefined;
+  budget?: Budget | undefined;
 }
 
 /** A goal as it may be recorded: secrets a person pasted into it are removed. */

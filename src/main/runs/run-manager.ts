@@ -2,12 +2,12 @@
 // them, and holds the approvals a person answers in the UI. Streaming text is pushed as it comes; the
 // events themselves reach the UI through the store's own pushes.
 import { AppError } from '../../shared/errors';
-import { loopConfigSchema, withLimits, type Budget, type LoopConfig } from '../../shared/loop-config';
+import { loopConfigSchema, type Budget, type LoopConfig } from '../../shared/loop-config';
 import type { RunSummary } from '../../shared/run-summary';
 import type { LoopOutcome, LoopProgress } from '../core/loop';
 import type { ApprovalDecision, ApprovalGate } from '../core/ports';
 import { DEFAULT_MODEL, readyModel, type ModelResolver, type ReadyModel } from './readiness';
-import { checkRuntime, createRunLoop, recordableGoal, resumable, type RunHost } from './run-loop';
+import { checkRuntime, createRunLoop, raiseLimits, recordableGoal, resumable, type RunHost } from './run-loop';
 
 export interface StartRun {
   goal: string;
@@ -57,10 +57,10 @@ export class RunManager {
   ): Promise<RunSummary> {
     if (this.live.has(runId)) throw new AppError('conflict', `${runId} is already running.`);
     const { run, config } = resumable(this.app, runId);
-    const resumed = withLimits(config ?? loopConfigSchema.parse({}), limits);
-    await checkRuntime(this.app, resumed);
+    const base = config ?? loopConfigSchema.parse({});
+    await checkRuntime(this.app, base);
     const model = await readyModel(this.models(), run.model);
-    this.launch(runId, model, resumed);
+    this.launch(runId, model, raiseLimits(this.app, runId, base, limits));
     return this.app.store.requireRun(runId);
   }
 
