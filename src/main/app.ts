@@ -5,13 +5,10 @@ import { createHandlers, type Handlers } from './api/handlers';
 import { createPushHub, type PushSource } from './api/push';
 import { ensureHome, type HomePaths } from './home';
 import { createOllamaGpuGuard } from './providers/ollama-gpu';
-import { costOf } from './providers/prices';
-import { createProviders } from './providers/registry';
 import { RunManager } from './runs/run-manager';
 import { JobService } from './sandbox/jobs';
 import { SandboxManager } from './sandbox/sandbox-manager';
-import type { ModelResolver } from './runs/readiness';
-import { loadSettings } from './settings';
+import { modelResolver } from './runs/readiness';
 import { openStore, type OpenedStore } from './store/open-store';
 import { appVersion } from './version';
 
@@ -37,13 +34,6 @@ export interface App {
   close(): void;
   /** Interrupts live runs, waits for them to record it, then closes the store. */
   shutdown(): Promise<void>;
-}
-
-/** Providers from the environment and prices from settings.json, read when a run starts. */
-function modelResolver(paths: HomePaths, env: NodeJS.ProcessEnv): ModelResolver {
-  const providers = createProviders(env);
-  const { prices } = loadSettings(paths);
-  return { ...providers, price: (name, usage) => costOf(name, usage, prices) ?? 0 };
 }
 
 export function createApp(options: AppOptions): App {

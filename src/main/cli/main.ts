@@ -6,12 +6,9 @@ import { runIdSchema } from '../../shared/contract';
 import { runStatusSchema } from '../../shared/events';
 import { createApp, type App } from '../app';
 import { homePaths, resolveHome } from '../home';
-import { loadSettings } from '../settings';
 import { appVersion } from '../version';
 import { formatRunList, formatRunShow } from './output';
-import { createProviders } from '../providers/registry';
-import { costOf } from '../providers/prices';
-import { DEFAULT_CONTEXT_CAP, DEFAULT_MODEL } from '../runs/readiness';
+import { DEFAULT_CONTEXT_CAP, DEFAULT_MODEL, modelResolver } from '../runs/readiness';
 import { resumeRun, runGoal, type RunCommandOptions } from './run';
 import { sandboxCommand } from './sandbox-command';
 import { serve } from './serve';
@@ -66,8 +63,6 @@ function loopSettings(raw: RawLoopOptions, command: Command, write: (text: strin
   const optional = <T>(schema: z.ZodType<T>, value: string | undefined, what: string) =>
     value === undefined ? undefined : parse(schema, value, what);
   const home = resolveHome({ flag: command.optsWithGlobals<GlobalOptions>().home });
-  const { prices } = loadSettings(homePaths(home));
-  const providers = createProviders();
   return {
     home,
     model: raw.model ?? (process.env.LOOPLAB_MODEL === '' ? undefined : process.env.LOOPLAB_MODEL),
@@ -84,7 +79,7 @@ function loopSettings(raw: RawLoopOptions, command: Command, write: (text: strin
     network: raw.network ?? false,
     contextLength: optional(positiveInt, raw.contextLength, '--context-length (tokens ≥ 1)'),
     json: raw.json ?? false,
-    models: { ...providers, price: (name, usage) => costOf(name, usage, prices) ?? 0 },
+    models: modelResolver(homePaths(home)),
     write,
     progress: raw.json ? (text) => void process.stderr.write(text) : write,
   };

@@ -2,6 +2,10 @@
 // its context window is known (capped, since Ollama reserves GPU memory for all of it).
 import { AppError } from '../../shared/errors';
 import { ProviderError, type ModelInfo, type ModelProvider } from '../core/model';
+import type { HomePaths } from '../home';
+import { costOf } from '../providers/prices';
+import { createProviders } from '../providers/registry';
+import { loadSettings } from '../settings';
 
 export const DEFAULT_MODEL = 'ollama/qwen2.5-coder:7b';
 /**
@@ -15,6 +19,13 @@ export interface ModelResolver {
   /** The readiness check: throws a ProviderError saying what to do when the model cannot be used. */
   readiness(name: string, signal?: AbortSignal): Promise<ModelInfo>;
   price(name: string, usage: { inputTokens: number; outputTokens: number }): number;
+}
+
+/** Providers from the environment and prices from the data folder's settings.json, read now. */
+export function modelResolver(paths: HomePaths, env: NodeJS.ProcessEnv = process.env): ModelResolver {
+  const providers = createProviders(env);
+  const { prices } = loadSettings(paths);
+  return { ...providers, price: (name, usage) => costOf(name, usage, prices) ?? 0 };
 }
 
 export interface ReadyModel {

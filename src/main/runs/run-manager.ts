@@ -39,14 +39,15 @@ export class RunManager {
   async start(input: StartRun): Promise<RunSummary> {
     const config = loopConfigSchema.parse(input.config ?? {});
     await checkRuntime(this.app, config);
-    const model = await readyModel(this.models(), input.model ?? DEFAULT_MODEL, input.contextLength);
+    const models = this.models();
+    const model = await readyModel(models, input.model ?? DEFAULT_MODEL, input.contextLength);
     const runId = this.app.store.createRun({
       goal: recordableGoal(input.goal),
       model: model.name,
       origin: 'new',
       config,
     }).runId;
-    this.launch(runId, model, config);
+    this.launch(runId, model, config, models);
     return this.app.store.requireRun(runId);
   }
 
@@ -59,8 +60,9 @@ export class RunManager {
     const { run, config } = resumable(this.app, runId);
     const base = config ?? loopConfigSchema.parse({});
     await checkRuntime(this.app, base);
-    const model = await readyModel(this.models(), run.model);
-    this.launch(runId, model, raiseLimits(this.app, runId, base, limits));
+    const models = this.models();
+    const model = await readyModel(models, run.model);
+    this.launch(runId, model, raiseLimits(this.app, runId, base, limits), models);
     return this.app.store.requireRun(runId);
   }
 
@@ -120,14 +122,14 @@ export class RunManager {
     };
   }
 
-  private launch(runId: string, model: ReadyModel, config: LoopConfig): void {
+  private launch(runId: string, model: ReadyModel, config: LoopConfig, models: ModelResolver): void {
     const controller = new AbortController();
     this.app.owners.claim(runId);
     const loop = createRunLoop({
       app: this.app,
       runId,
       model,
-      models: this.models(),
+      models,
       config,
       gate: this.gate(),
       onProgress: (progress) => {
