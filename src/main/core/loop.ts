@@ -180,8 +180,17 @@ export class AgentLoop {
     }
   }
 
+  /** What the model is sent, rebuilt only when events were added (events are only ever appended). */
+  private conversation: { eventCount: number; messages: ChatMessage[] } | undefined;
   private messages(): ChatMessage[] {
-    return [{ role: 'system', content: this.deps.systemPrompt }, ...buildConversation(this.events)];
+    if (this.conversation?.eventCount !== this.events.length) {
+      const messages: ChatMessage[] = [
+        { role: 'system', content: this.deps.systemPrompt },
+        ...buildConversation(this.events),
+      ];
+      this.conversation = { eventCount: this.events.length, messages };
+    }
+    return this.conversation.messages;
   }
 
   private async maybeCompact(signal: AbortSignal, force = false): Promise<boolean> {
