@@ -10,6 +10,8 @@ import { appVersion } from '../version';
 import { formatRunList, formatRunShow } from './output';
 import { DEFAULT_CONTEXT_CAP, DEFAULT_MODEL, modelResolver } from '../runs/readiness';
 import { resumeRun, runGoal, runSpec, type RunCommandOptions } from './run';
+import { ExitStatus } from './exit-status';
+import { modelsCommand } from './models-command';
 import { specCommand } from './spec-command';
 import { sandboxCommand } from './sandbox-command';
 import { serve } from './serve';
@@ -49,13 +51,6 @@ interface RawLoopOptions {
   network?: boolean;
   contextLength?: string;
   json?: boolean;
-}
-
-/** A run ended with a status other than finished: its exit status says which (see exitCodes). */
-class ExitStatus extends Error {
-  constructor(readonly code: number) {
-    super(`exit ${code}`);
-  }
 }
 
 const positiveInt = z.coerce.number().int().positive();
@@ -196,6 +191,13 @@ function buildProgram(write: (text: string) => void): Command {
 
   program.addCommand(sandboxCommand({ write }));
   program.addCommand(specCommand({ write, withApp }));
+  program.addCommand(
+    modelsCommand({
+      write,
+      models: (command) =>
+        modelResolver(homePaths(resolveHome({ flag: command.optsWithGlobals<GlobalOptions>().home }))),
+    }),
+  );
 
   program
     .command('serve')
