@@ -287,6 +287,7 @@ export interface SavedSpec {
   name: string;
   description: string | undefined;
   file: string;
+  spec?: LoopSpec;
   /** Set when the file does not parse: what is wrong. */
   error?: string;
 }
@@ -302,7 +303,7 @@ export function listSpecs(dirs: readonly string[]): SavedSpec[] {
       if (!existsSync(file) || !statSync(file).isFile()) continue;
       try {
         const spec = readLoopSpec(file);
-        found.push({ name: spec.name, description: spec.description, file });
+        found.push({ name: spec.name, description: spec.description, file, spec });
       } catch (error) {
         found.push({
           name: entry,
