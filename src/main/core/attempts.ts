@@ -41,7 +41,9 @@ export type Verdict = { kind: 'stop'; status: RunStatus; reason: string } | { ki
 export function attemptsOf(events: readonly RunEvent[]): Attempt[] {
   const attempts: Attempt[] = [];
   for (const event of events) {
-    if (event.type === 'evaluation.recorded') attempts.push({ value: event.payload.value });
+    // Only the harness's judgements of attempts; scores the agent asked for (the evaluate tool) have none.
+    if (event.type === 'evaluation.recorded' && event.payload.attempt !== undefined)
+      attempts.push({ value: event.payload.value });
     if (event.type === 'evaluation.failed') attempts.push({ value: undefined });
   }
   return attempts;

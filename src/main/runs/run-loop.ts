@@ -14,6 +14,8 @@ import type { ToolDefinition, Workspace } from '../core/tool';
 import { createRedactor, secretsFromEnv } from '../core/redact';
 import { SYSTEM_PROMPT } from '../core/system-prompt';
 import { checkHeldOut, SandboxEvaluator } from '../sandbox/evaluation';
+import { metricsSource } from '../sandbox/sandbox-resources';
+import { evaluateTool } from '../tools/evaluate';
 import { builtinTools } from '../tools';
 import { FolderWorkspace } from '../tools/folder-workspace';
 import { createJobTools } from '../tools/job-tools';
@@ -49,7 +51,13 @@ function runWorkspace(app: RunHost, runId: string, config: LoopConfig): Workspac
 function runTools(app: RunHost, runId: string, config: LoopConfig): readonly ToolDefinition[] {
   if (config.runtime === 'host') return builtinTools;
   const target = { runId, workspaceFolder: workspaceDir(app, runId), network: sandboxNetwork(config) };
-  return [...builtinTools, ...createJobTools(app.jobs, target)];
+  const evaluate = evaluateTool({
+    runner: new SandboxEvaluator(app.sandbox, target.workspaceFolder, runId),
+    script: metricsSource,
+    heldOut: config.evaluation?.heldOut ?? [],
+    record: (draft) => app.store.append(runId, [draft]),
+  });
+  return [...builtinTools, ...createJobTools(app.jobs, target), evaluate];
 }
 
 function sandboxNetwork(config: LoopConfig): 'bridge' | 'none' {

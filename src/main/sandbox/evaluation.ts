@@ -76,6 +76,25 @@ export class SandboxEvaluator implements Evaluator {
   }
 
   async evaluate(evaluation: Evaluation, signal: AbortSignal): Promise<EvaluationResult> {
+    const { evalId, exitCode, output, timedOut } = await this.runOnce(
+      ['bash', '-c', evaluation.command],
+      evaluation.heldOut,
+      evaluation.timeoutSeconds,
+      signal,
+    );
+    return { evalId, exitCode, output, value: metricFrom(output, evaluation.metric), timedOut };
+  }
+
+  /**
+   * Runs `cmd` once in an evaluation container (workspace read-only, `heldOut` read-only under /heldout,
+   * no network) and returns the tail of its output.
+   */
+  async runOnce(
+    cmd: readonly string[],
+    heldOut: readonly string[],
+    timeoutSeconds: number,
+    signal: AbortSignal,
+  ): Promise<{ evalId: string; exitCode: number; output: string; timedOut: boolean }> {
     await this.sandbox.check();
     const image = (await inspectImage(this.docker, this.sandbox.image)) === undefined ? BASE_IMAGE : this.sandbox.image;
     const evalId = newId('eval');
@@ -90,7 +109,7 @@ export class SandboxEvaluator implements Evaluator {
     });
     const mounts: Docker.MountSettings[] = [
       { Type: 'bind', Source: resolve(this.workspaceFolder), Target: WORKSPACE_PATH, ReadOnly: true },
-      ...evaluation.heldOut.map((path): Docker.MountSettings => ({
+      ...heldOut.map((path): Docker.MountSettings => ({
         Type: 'bind',
         Source: resolve(path),
         Target: `${HELD_OUT_PATH}/${basename(path)}`,
@@ -100,7 +119,7 @@ export class SandboxEvaluator implements Evaluator {
     const spec: Docker.ContainerCreateOptions = {
       ...base,
       name: `looplab-eval-${this.sandbox.homeHash.slice(0, 8)}-${evalId}`,
-      Cmd: ['timeout', '--signal=KILL', `${evaluation.timeoutSeconds}s`, 'bash', '-c', evaluation.command],
+      Cmd: ['timeout', '--signal=KILL', `${timeoutSeconds}s`, ...cmd],
       Labels: { [LABEL_EVAL]: this.runId, [LABEL_HOME]: this.sandbox.homeHash },
       HostConfig: {
         ...base.HostConfig,
@@ -125,8 +144,7 @@ export class SandboxEvaluator implements Evaluator {
       const output = demuxLogs(raw);
       const exitCode = waited.StatusCode ?? -1;
       const kept = output.length > MAX_OUTPUT_CHARS ? `…${output.slice(-MAX_OUTPUT_CHARS)}` : output;
-      const timedOut = exitCode === 137;
-      return { evalId, exitCode, output: kept, value: metricFrom(output, evaluation.metric), timedOut };
+      return { evalId, exitCode, output: kept, timedOut: exitCode === 137 };
     } catch (error) {
       if (signal.aborted) throw signal.reason;
       throw error instanceof AppError ? error : dockerFailure(error, this.docker, image);

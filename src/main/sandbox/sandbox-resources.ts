@@ -42,3 +42,11 @@ export function agentSource(): string {
   cachedSource ??= readFileSync(join(sandboxResourceDir(), MARKER), 'utf8');
   return cachedSource;
 }
+
+let cachedMetrics: string | undefined;
+
+/** The harness's metrics script (resources/sandbox/metrics.py), passed to `python3 -c` in the evaluation container. */
+export function metricsSource(): string {
+  cachedMetrics ??= readFileSync(join(sandboxResourceDir(), 'metrics.py'), 'utf8');
+  return cachedMetrics;
+}
