@@ -14,6 +14,9 @@ import { createRedactor, secretsFromEnv } from '../core/redact';
 import { SYSTEM_PROMPT } from '../core/system-prompt';
 import { builtinTools } from '../tools';
 import { FolderWorkspace } from '../tools/folder-workspace';
+import { HubClient } from '../hub/hub-client';
+import { hubEndpoint } from '../hub/hub-endpoint';
+import { createHubTools, DEFAULT_MAX_DOWNLOAD_BYTES } from '../tools/hub-tools';
 import { createJobTools } from '../tools/job-tools';
 import type { ModelResolver, ReadyModel } from './readiness';
 
@@ -28,6 +31,8 @@ export interface RunLoopOptions {
   config: LoopConfig;
   gate: ApprovalGate;
   onProgress?: (progress: LoopProgress) => void;
+  /** The Hub's URL from the person's settings; else HF_ENDPOINT, else huggingface.co. */
+  hubUrl?: string | undefined;
 }
 
 export function workspaceDir(app: RunHost, runId: string): string {
@@ -43,11 +48,22 @@ function runWorkspace(app: RunHost, runId: string, config: LoopConfig): Workspac
   return app.sandbox.workspace(runId, { workspaceFolder, network: sandboxNetwork(config) });
 }
 
-/** The built-in tools, and the job tools where the run has the sandbox (jobs run in containers). */
-function runTools(app: RunHost, runId: string, config: LoopConfig): readonly ToolDefinition[] {
-  if (config.runtime === 'host') return builtinTools;
-  const target = { runId, workspaceFolder: workspaceDir(app, runId), network: sandboxNetwork(config) };
-  return [...builtinTools, ...createJobTools(app.jobs, target)];
+/**
+ * The built-in tools, the research tools (the Hub, asked from this machine; downloads land in the
+ * workspace folder), and the job tools where the run has the sandbox (jobs run in containers).
+ */
+function runTools(
+  app: RunHost,
+  runId: string,
+  config: LoopConfig,
+  hubUrl: string | undefined,
+): readonly ToolDefinition[] {
+  const workspaceFolder = workspaceDir(app, runId);
+  const client = new HubClient({ endpoint: hubEndpoint(hubUrl, process.env), cacheFolder: app.paths.hubCache });
+  const research = createHubTools({ client, workspaceFolder, maxDownloadBytes: DEFAULT_MAX_DOWNLOAD_BYTES });
+  if (config.runtime === 'host') return [...builtinTools, ...research];
+  const target = { runId, workspaceFolder, network: sandboxNetwork(config) };
+  return [...builtinTools, ...research, ...createJobTools(app.jobs, target)];
 }
 
 function sandboxNetwork(config: LoopConfig): 'bridge' | 'none' {
@@ -84,7 +100,7 @@ export function createRunLoop(options: RunLoopOptions): AgentLoop {
       modelName: model.name,
       model: model.model,
       modelInfo: model.info,
-      tools: runTools(app, runId, options.config),
+      tools: runTools(app, runId, options.config, options.hubUrl),
       workspace: runWorkspace(app, runId, options.config),
       gate: options.gate,
       systemPrompt: SYSTEM_PROMPT,
