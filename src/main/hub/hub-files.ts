@@ -8,7 +8,7 @@ import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import { downloadFile, fileDownloadInfo, type RepoDesignation } from '@huggingface/hub';
 import { AppError } from '../../shared/errors';
-import { bytes } from './hub-format';
+import { formatBytes as bytes } from '../../shared/format';
 import type { HubCall } from './hub-client';
 
 function repoText(repo: RepoDesignation): string {

@@ -1,6 +1,6 @@
 // The Hub's answers as compact text for the model: one or two lines per hit, the facts that decide
 // a choice (task, library, license, gated, size, parameters, splits) first.
-import { formatCompact, oneLine } from '../../shared/format';
+import { formatBytes as bytes, formatCompact, oneLine } from '../../shared/format';
 import type { DatasetDetails, DatasetInfoBlock, FileEntry, ModelDetails, Paper } from './hub-schemas';
 
 const FILES_SHOWN = 40;
@@ -9,18 +9,6 @@ export function day(date: Date | string | undefined): string | undefined {
   if (date === undefined) return undefined;
   const value = typeof date === 'string' ? new Date(date) : date;
   return Number.isNaN(value.getTime()) ? undefined : value.toISOString().slice(0, 10);
-}
-
-export function bytes(size: number): string {
-  if (size < 1024) return `${size} B`;
-  const units = ['KB', 'MB', 'GB', 'TB'];
-  let value = size / 1024;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit += 1;
-  }
-  return `${value < 10 ? value.toFixed(1).replace(/\.0$/, '') : Math.round(value)} ${units[unit]}`;
 }
 
 export function gatedText(gated: false | string | undefined): string {

@@ -16,6 +16,7 @@ import { builtinTools } from '../tools';
 import { FolderWorkspace } from '../tools/folder-workspace';
 import { HubClient } from '../hub/hub-client';
 import { hubEndpoint } from '../hub/hub-endpoint';
+import { dataInspectTool } from '../tools/data-inspect';
 import { createHubTools, DEFAULT_MAX_DOWNLOAD_BYTES } from '../tools/hub-tools';
 import { createJobTools } from '../tools/job-tools';
 import type { ModelResolver, ReadyModel } from './readiness';
@@ -49,8 +50,8 @@ function runWorkspace(app: RunHost, runId: string, config: LoopConfig): Workspac
 }
 
 /**
- * The built-in tools, the research tools (the Hub, asked from this machine; downloads land in the
- * workspace folder), and the job tools where the run has the sandbox (jobs run in containers).
+ * The built-in tools, the research and data tools (the Hub, asked from this machine; downloads land in
+ * the workspace folder, which data_inspect reads), and the job tools where the run has the sandbox (jobs run in containers).
  */
 function runTools(
   app: RunHost,
@@ -60,7 +61,10 @@ function runTools(
 ): readonly ToolDefinition[] {
   const workspaceFolder = workspaceDir(app, runId);
   const client = new HubClient({ endpoint: hubEndpoint(hubUrl, process.env), cacheFolder: app.paths.hubCache });
-  const research = createHubTools({ client, workspaceFolder, maxDownloadBytes: DEFAULT_MAX_DOWNLOAD_BYTES });
+  const research = [
+    ...createHubTools({ client, workspaceFolder, maxDownloadBytes: DEFAULT_MAX_DOWNLOAD_BYTES }),
+    dataInspectTool(workspaceFolder),
+  ];
   if (config.runtime === 'host') return [...builtinTools, ...research];
   const target = { runId, workspaceFolder, network: sandboxNetwork(config) };
   return [...builtinTools, ...research, ...createJobTools(app.jobs, target)];

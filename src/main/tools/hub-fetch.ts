@@ -4,7 +4,7 @@ import { chown, mkdir, realpath, stat } from 'node:fs/promises';
 import { dirname, relative, sep } from 'node:path';
 import { z } from 'zod';
 import { defineTool, WorkspaceError } from '../core/tool';
-import { bytes } from '../hub/hub-format';
+import { formatBytes as bytes } from '../../shared/format';
 import { downloadHubFile } from '../hub/hub-files';
 import { FolderWorkspace } from './folder-workspace';
 import { askHub, repoIdInput, type HubToolTarget } from './hub-common';
