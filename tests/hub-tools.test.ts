@@ -228,7 +228,7 @@ describe('hub_search', () => {
 
     const peft = await call(set, 'hub_search', { kind: 'model', query: 'bert', library: 'peft', sort: 'likes' });
     expect(peft.split('\n')).toEqual([
-      '1 models matching "bert" (library peft), by likes:',
+      '1 model matching "bert" (library peft), by likes:',
       expect.stringMatching(/^1\. acme\/bert-tickets-lora · /),
     ]);
   });
@@ -253,7 +253,7 @@ describe('hub_search', () => {
     const output = await call(tools(), 'hub_search', { kind: 'paper', query: 'low-rank adaptation' });
     expect(output).toBe(
       [
-        '1 papers matching "low-rank adaptation":',
+        '1 paper matching "low-rank adaptation":',
         '1. 2106.09685 · LoRA: Low-Rank Adaptation of Large Language Models · 2021-06-17 · Edward J. Hu, Yelong Shen, Phillip Wallis and 2 more · 84 upvotes',
         '   An important paradigm of natural language processing consists of large-scale pre-training on general domain data and adaptation to particular tasks or domains. We propose Low-Rank Adaptation, or LoRA.',
       ].join('\n'),

@@ -258,10 +258,11 @@ function hitsText(request: HubSearch, lines: readonly string[]): string {
     request.task === undefined ? undefined : `task ${request.task}`,
     request.library === undefined ? undefined : `library ${request.library}`,
   ].filter((part) => part !== undefined);
-  const what = `${request.kind}s matching "${request.query}"${filters.length === 0 ? '' : ` (${filters.join(', ')})`}`;
-  if (lines.length === 0) return `No ${what} on the Hub.`;
+  const what = (plural: boolean) =>
+    `${request.kind}${plural ? 's' : ''} matching "${request.query}"${filters.length === 0 ? '' : ` (${filters.join(', ')})`}`;
+  if (lines.length === 0) return `No ${what(true)} on the Hub.`;
   const order = request.kind === 'paper' ? '' : `, by ${request.sort ?? 'downloads'}`;
-  return [`${lines.length} ${what}${order}:`, ...lines].join('\n');
+  return [`${lines.length} ${what(lines.length !== 1)}${order}:`, ...lines].join('\n');
 }
 
 /** A GET of the Hub's REST API, failing like the library does so errors read the same. */
