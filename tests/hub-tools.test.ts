@@ -8,6 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ToolContext, ToolDefinition } from '../src/main/core/tool';
 import { HubClient } from '../src/main/hub/hub-client';
 import { createHubTools } from '../src/main/tools/hub-tools';
+import { sendJson, startHttpFake } from './fakes/http-fake';
 import { startHubServer, type FakeHub, type FakeHubOptions, type FakeHubRepo } from './fakes/hub-server';
 
 const README = `---
@@ -427,6 +428,17 @@ describe('when the Hub cannot answer', () => {
     expect(await call(set, 'hub_search', { kind: 'paper', query: 'never asked' })).toBe(
       `error: The Hub at ${gone.url} cannot be reached (connection refused).\nCheck the network connection, or HF_ENDPOINT if the Hub is a mirror; questions asked before are answered from the cache.`,
     );
+  });
+
+  it('says when a mirror answers in a shape that is not the Hub API', async () => {
+    const mirror = await startHttpFake((_request, response) => sendJson(response, 200, { models: 'not a list' }));
+    try {
+      expect(await call(tools({ url: mirror.url }), 'hub_search', { kind: 'paper', query: 'lora' })).toBe(
+        `error: The Hub at ${mirror.url} answered the paper search "lora" in a shape Looplab does not read (the answer: Invalid input: expected array, received object).\nIf HF_ENDPOINT points at a mirror, check that it serves the Hub API; questions asked before are answered from the cache.`,
+      );
+    } finally {
+      await mirror.close();
+    }
   });
 
   it('keeps cached answers apart per Hub URL, and refreshes them from live answers', async () => {

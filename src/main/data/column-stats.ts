@@ -9,7 +9,7 @@ export class ColumnStats {
   missing = 0;
   present = 0;
   readonly kinds = new Map<ValueKind, number>();
-  /** Value → count, for the first DISTINCT_CAP distinct values; `distinctOverflow` once more appear. */
+  /** Value → count, for the first DISTINCT_CAP distinct values; `distinctOverflow` once more appear (then counting stops). */
   readonly counts = new Map<string, number>();
   distinctOverflow = false;
   numeric = { count: 0, min: Infinity, max: -Infinity, sum: 0 };
@@ -52,6 +52,8 @@ export class ColumnStats {
   }
 
   private addDistinct(text: string): void {
+    // Past the cap only "1,000+" is reported, so the counting stops there.
+    if (this.distinctOverflow) return;
     const key = text.length > DISTINCT_KEY_CHARS ? text.slice(0, DISTINCT_KEY_CHARS) : text;
     const count = this.counts.get(key);
     if (count !== undefined) this.counts.set(key, count + 1);

@@ -56,6 +56,19 @@ export class CsvParser {
         }
       }
       if (this.inQuotes) {
+        if (code !== QUOTE && !this.afterQuote) {
+          // Skip to the next quote at once, counting the line breaks on the way.
+          const quote = chunk.indexOf('"', index);
+          const end = quote === -1 ? chunk.length : quote;
+          for (
+            let newline = chunk.indexOf('\n', index);
+            newline !== -1 && newline < end;
+            newline = chunk.indexOf('\n', newline + 1)
+          )
+            this.line++;
+          index = end - 1;
+          continue;
+        }
         if (code === QUOTE) {
           this.field += chunk.slice(start, index);
           start = index + 1;
@@ -64,10 +77,6 @@ export class CsvParser {
             this.field += '"';
             this.afterQuote = false;
           } else this.afterQuote = true;
-          continue;
-        }
-        if (!this.afterQuote) {
-          if (code === LF) this.line++;
           continue;
         }
         // The quote before this character closed the field.

@@ -35,6 +35,8 @@ function columnLine(stats: ColumnStats, rows: number): string {
 }
 
 function labelLine(stats: ColumnStats): string {
+  if (stats.distinctOverflow)
+    return `label balance (${stats.name}): more than ${count(stats.counts.size)} distinct values, so not class labels; name the label column with labelColumn`;
   const total = [...stats.counts.values()].reduce((sum, value) => sum + value, 0);
   const sorted = [...stats.counts.entries()].sort((a, b) => b[1] - a[1]);
   const shown = sorted

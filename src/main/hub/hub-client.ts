@@ -148,7 +148,8 @@ export class HubClient {
     try {
       call = this.call(signal);
       const text = await live(call);
-      await this.cache.put(this.url, key, text);
+      // A cache that cannot be written (a full disk) costs the offline answer, not this one.
+      await this.cache.put(this.url, key, text).catch(() => undefined);
       return { text };
     } catch (error) {
       if (signal.aborted) throw error;

@@ -1,6 +1,7 @@
 // What went wrong when asking the Hub, said so the model (and the person) know what to do: a missing
 // repo, a gated or private one, a rate limit, or a Hub that cannot be reached (then the cache answers).
-import { HubApiError } from '@huggingface/hub';
+import { HubApiError, InvalidApiResponseFormatError } from '@huggingface/hub';
+import { ZodError } from 'zod';
 import { AppError } from '../../shared/errors';
 
 /** What a failed request was about, for the message: `model org/name`, `the file x of org/name`… */
@@ -56,6 +57,16 @@ export function classifyHubError(
   context: { hubUrl: string; hasToken: boolean; notes: ResponseNotes },
 ): HubFailure {
   if (error instanceof AppError) return { error, unreachable: false };
+  if (error instanceof ZodError || error instanceof InvalidApiResponseFormatError || error instanceof SyntaxError) {
+    const where =
+      error instanceof ZodError
+        ? ` (${error.issues[0]?.path.join('.') || 'the answer'}: ${error.issues[0]?.message})`
+        : '';
+    const message = `The Hub at ${context.hubUrl} answered ${subject.what} in a shape Looplab does not read${where}.`;
+    const hint =
+      'If HF_ENDPOINT points at a mirror, check that it serves the Hub API; questions asked before are answered from the cache.';
+    return { error: new AppError('unavailable', message, hint), unreachable: true };
+  }
   if (!(error instanceof HubApiError)) {
     const message = `The Hub at ${context.hubUrl} cannot be reached (${reasonOf(error)}).`;
     const hint =
