@@ -1,7 +1,17 @@
 // The Hub tools through the real @huggingface/hub client against a fake Hub on 127.0.0.1: search with
 // pagination and filters, details of models, datasets and papers, downloads into the workspace, and
 // what the model reads on a missing repo, a gated one, a rate limit and a Hub that is gone (the cache).
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, existsSync, readdirSync } from 'node:fs';
+import {
+  chownSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -357,6 +367,23 @@ describe('hub_fetch', () => {
     );
     expect(readFileSync(join(workspace, 'models/tiny.safetensors')).length).toBe(17_549_312);
   });
+
+  // Only a process running as root makes files another user must be able to change.
+  it.runIf(process.getuid?.() === 0)(
+    'run as root, gives the file and its new folders the workspace’s owner',
+    async () => {
+      const set = tools();
+      chownSync(workspace, 1000, 1000);
+      await call(set, 'hub_fetch', { repo: 'acme/support-tickets', kind: 'dataset', path: 'data/train.csv' });
+      const owners = [
+        'hub',
+        'hub/acme',
+        'hub/acme/support-tickets/data',
+        'hub/acme/support-tickets/data/train.csv',
+      ].map((path) => statSync(join(workspace, path)).uid);
+      expect(owners).toEqual([1000, 1000, 1000, 1000]);
+    },
+  );
 
   it('refuses files over the size cap before writing anything, and paths outside the workspace', async () => {
     const set = tools({ maxDownloadBytes: 1024 * 1024 });

@@ -50,11 +50,18 @@ async function prepareTarget(workspace: FolderWorkspace, path: string): Promise<
   return target;
 }
 
-/** Run as root, files are given the workspace folder's owner, as the sandbox's files are. */
+/**
+ * Run as root, the file and the folders made for it are given the workspace folder's owner, as the
+ * sandbox's files are, so the sandbox's user can change them.
+ */
 async function matchOwner(file: string, root: string): Promise<void> {
   if (process.getuid?.() !== 0) return;
   const owner = await stat(root);
-  await chown(file, owner.uid, owner.gid);
+  const realRoot = await realpath(root);
+  for (let path = file; path !== realRoot && path.startsWith(realRoot + sep); path = dirname(path)) {
+    const current = await stat(path);
+    if (current.uid === 0) await chown(path, owner.uid, owner.gid);
+  }
 }
 
 export function hubFetchTool(target: HubToolTarget) {
