@@ -1,16 +1,7 @@
 // Asks the Hugging Face Hub through @huggingface/hub (and its REST API for papers) and answers in
 // compact text. Every answer is kept in the disk cache; when the Hub cannot be reached (network,
 // timeout, 5xx, rate limit) a cached answer to the same question stands in, saying when it was fetched.
-import {
-  datasetInfo,
-  HubApiError,
-  listDatasets,
-  listFiles,
-  listModels,
-  modelInfo,
-  type PipelineType,
-  type RepoDesignation,
-} from '@huggingface/hub';
+import type { PipelineType, RepoDesignation } from '@huggingface/hub';
 import { AppError } from '../../shared/errors';
 import { formatDateTime } from '../../shared/format';
 import { cardSummary } from './card-summary';
@@ -19,6 +10,7 @@ import type { HubEndpoint } from './hub-endpoint';
 import { classifyHubError, type HubSubject, type ResponseNotes } from './hub-errors';
 import { datasetHit, datasetText, modelHit, modelText, paperHit, paperText } from './hub-format';
 import { readHubFile } from './hub-files';
+import { hubLibrary, type HubLibrary } from './hub-library';
 import {
   datasetDetailsSchema,
   fileEntrySchema,
@@ -53,8 +45,9 @@ export interface HubClientOptions {
   timeoutMs?: number;
 }
 
-/** What one request's fetches share: the signal, and the headers the library's errors drop. */
+/** What one request's fetches share: the library, the signal, and the headers the library's errors drop. */
 export interface HubCall {
+  library: HubLibrary;
   hubUrl: string;
   accessToken: string | undefined;
   fetch: typeof fetch;
@@ -84,7 +77,7 @@ export class HubClient {
   }
 
   /** A fetch that gives up after the timeout or when the run stops, and notes Retry-After. */
-  call(signal: AbortSignal): HubCall {
+  async open(signal: AbortSignal): Promise<HubCall> {
     if (this.token !== undefined && !this.token.startsWith('hf_')) {
       throw new AppError(
         'invalid_input',
@@ -102,7 +95,7 @@ export class HubClient {
       if (response.status === 429) notes.retryAfter = response.headers.get('retry-after') ?? undefined;
       return response;
     };
-    return { hubUrl: this.url, accessToken: this.token, fetch: guarded, notes };
+    return { library: await hubLibrary(), hubUrl: this.url, accessToken: this.token, fetch: guarded, notes };
   }
 
   /** The web page of a repo or paper. */
@@ -115,6 +108,7 @@ export class HubClient {
       hubUrl: this.url,
       hasToken: this.token !== undefined,
       notes: call?.notes ?? {},
+      library: call?.library,
     }).error;
   }
 
@@ -146,7 +140,7 @@ export class HubClient {
   ): Promise<HubAnswer> {
     let call: HubCall | undefined;
     try {
-      call = this.call(signal);
+      call = await this.open(signal);
       const text = await live(call);
       // A cache that cannot be written (a full disk) costs the offline answer, not this one.
       await this.cache.put(this.url, key, text).catch(() => undefined);
@@ -157,6 +151,7 @@ export class HubClient {
         hubUrl: this.url,
         hasToken: this.token !== undefined,
         notes: call?.notes ?? {},
+        library: call?.library,
       });
       if (!failure.unreachable) throw failure.error;
       const entry = await this.cache.get(this.url, key);
@@ -167,7 +162,7 @@ export class HubClient {
 
   private async searchModels(request: HubSearch, call: HubCall): Promise<string> {
     const lines: string[] = [];
-    const models = listModels({
+    const models = call.library.listModels({
       search: {
         query: request.query,
         ...(request.task === undefined ? {} : { task: request.task as PipelineType }),
@@ -184,7 +179,7 @@ export class HubClient {
 
   private async searchDatasets(request: HubSearch, call: HubCall): Promise<string> {
     const lines: string[] = [];
-    const datasets = listDatasets({
+    const datasets = call.library.listDatasets({
       search: {
         query: request.query,
         ...(request.task === undefined ? {} : { tags: [`task_categories:${request.task}`] }),
@@ -207,7 +202,11 @@ export class HubClient {
 
   private async modelInfo(id: string, call: HubCall): Promise<string> {
     const model = modelDetailsSchema.parse(
-      await modelInfo({ name: id, additionalFields: ['cardData', 'safetensors', 'library_name', 'tags'], ...call }),
+      await call.library.modelInfo({
+        name: id,
+        additionalFields: ['cardData', 'safetensors', 'library_name', 'tags'],
+        ...call,
+      }),
     );
     const { files, truncated } = await this.files({ type: 'model', name: id }, call);
     const summary = await this.summary({ type: 'model', name: id }, files, call);
@@ -216,7 +215,7 @@ export class HubClient {
 
   private async datasetInfo(id: string, call: HubCall): Promise<string> {
     const dataset = datasetDetailsSchema.parse(
-      await datasetInfo({ name: id, additionalFields: ['cardData', 'tags', 'description'], ...call }),
+      await call.library.datasetInfo({ name: id, additionalFields: ['cardData', 'tags', 'description'], ...call }),
     );
     const { files, truncated } = await this.files({ type: 'dataset', name: id }, call);
     const summary = await this.summary({ type: 'dataset', name: id }, files, call);
@@ -230,7 +229,7 @@ export class HubClient {
 
   private async files(repo: RepoDesignation, call: HubCall): Promise<{ files: FileEntry[]; truncated: boolean }> {
     const files: FileEntry[] = [];
-    for await (const entry of listFiles({ repo, recursive: true, ...call })) {
+    for await (const entry of call.library.listFiles({ repo, recursive: true, ...call })) {
       if (files.length === FILES_LISTED) return { files, truncated: true };
       files.push(fileEntrySchema.parse(entry));
     }
@@ -248,7 +247,8 @@ export class HubClient {
       return readme === undefined ? undefined : cardSummary(readme);
     } catch (error) {
       // A card kept behind a login leaves the rest of the details worth giving.
-      if (error instanceof HubApiError && (error.statusCode === 401 || error.statusCode === 403)) return undefined;
+      if (error instanceof call.library.HubApiError && (error.statusCode === 401 || error.statusCode === 403))
+        return undefined;
       throw error;
     }
   }
@@ -276,7 +276,12 @@ async function getJson(url: string, call: HubCall): Promise<unknown> {
   });
   if (!response.ok) {
     const body = await response.text().catch(() => '');
-    throw new HubApiError(url, response.status, response.headers.get('x-request-id') ?? undefined, body.slice(0, 300));
+    throw new call.library.HubApiError(
+      url,
+      response.status,
+      response.headers.get('x-request-id') ?? undefined,
+      body.slice(0, 300),
+    );
   }
   return response.json();
 }

@@ -1,8 +1,8 @@
 // What went wrong when asking the Hub, said so the model (and the person) know what to do: a missing
 // repo, a gated or private one, a rate limit, or a Hub that cannot be reached (then the cache answers).
-import { HubApiError, InvalidApiResponseFormatError } from '@huggingface/hub';
 import { ZodError } from 'zod';
 import { AppError } from '../../shared/errors';
+import type { HubLibrary } from './hub-library';
 
 /** What a failed request was about, for the message: `model org/name`, `the file x of org/name`… */
 export interface HubSubject {
@@ -54,10 +54,15 @@ function reasonOf(error: unknown): string {
 export function classifyHubError(
   error: unknown,
   subject: HubSubject,
-  context: { hubUrl: string; hasToken: boolean; notes: ResponseNotes },
+  context: { hubUrl: string; hasToken: boolean; notes: ResponseNotes; library: HubLibrary | undefined },
 ): HubFailure {
+  const library = context.library;
   if (error instanceof AppError) return { error, unreachable: false };
-  if (error instanceof ZodError || error instanceof InvalidApiResponseFormatError || error instanceof SyntaxError) {
+  if (
+    error instanceof ZodError ||
+    (library !== undefined && error instanceof library.InvalidApiResponseFormatError) ||
+    error instanceof SyntaxError
+  ) {
     const where =
       error instanceof ZodError
         ? ` (${error.issues[0]?.path.join('.') || 'the answer'}: ${error.issues[0]?.message})`
@@ -67,7 +72,7 @@ export function classifyHubError(
       'If HF_ENDPOINT points at a mirror, check that it serves the Hub API; questions asked before are answered from the cache.';
     return { error: new AppError('unavailable', message, hint), unreachable: true };
   }
-  if (!(error instanceof HubApiError)) {
+  if (library === undefined || !(error instanceof library.HubApiError)) {
     const message = `The Hub at ${context.hubUrl} cannot be reached (${reasonOf(error)}).`;
     const hint =
       'Check the network connection, or HF_ENDPOINT if the Hub is a mirror; questions asked before are answered from the cache.';

@@ -6,7 +6,7 @@ import { rename, unlink } from 'node:fs/promises';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
-import { downloadFile, fileDownloadInfo, type RepoDesignation } from '@huggingface/hub';
+import type { RepoDesignation } from '@huggingface/hub';
 import { AppError } from '../../shared/errors';
 import { formatBytes as bytes } from '../../shared/format';
 import type { HubCall } from './hub-client';
@@ -23,9 +23,9 @@ export async function readHubFile(
   path: string,
   maxBytes: number,
 ): Promise<string | undefined> {
-  const info = await fileDownloadInfo({ repo, path, ...call });
+  const info = await call.library.fileDownloadInfo({ repo, path, ...call });
   if (info === null) return undefined;
-  const blob = await downloadFile({ repo, path, xet: false, downloadInfo: info, ...call });
+  const blob = await call.library.downloadFile({ repo, path, xet: false, downloadInfo: info, ...call });
   if (blob === null) return undefined;
   return blob.slice(0, Math.min(blob.size, maxBytes)).text();
 }
@@ -38,7 +38,7 @@ export async function downloadHubFile(
   target: string,
   options: { maxBytes: number; signal: AbortSignal },
 ): Promise<number> {
-  const info = await fileDownloadInfo({ repo, path, ...call });
+  const info = await call.library.fileDownloadInfo({ repo, path, ...call });
   if (info === null) {
     throw new AppError(
       'not_found',
@@ -47,7 +47,7 @@ export async function downloadHubFile(
     );
   }
   if (info.size > options.maxBytes) throw tooLarge(path, info.size, options.maxBytes);
-  const blob = await downloadFile({ repo, path, xet: false, downloadInfo: info, ...call });
+  const blob = await call.library.downloadFile({ repo, path, xet: false, downloadInfo: info, ...call });
   if (blob === null) throw new AppError('not_found', `There is no file ${path} in ${repoText(repo)}.`);
   const partial = `${target}.${randomBytes(6).toString('hex')}.part`;
   let received = 0;

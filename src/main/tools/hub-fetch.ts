@@ -81,7 +81,7 @@ export function hubFetchTool(target: HubToolTarget) {
       const file = await prepareTarget(workspace, to);
       const repo = { type: args.kind ?? 'model', name: args.repo } as const;
       const size = await askHub(async () => {
-        const call = target.client.call(ctx.signal);
+        const call = await target.client.open(ctx.signal);
         try {
           return await downloadHubFile(call, repo, args.path, file, {
             maxBytes: target.maxDownloadBytes,
