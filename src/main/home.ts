@@ -12,6 +12,8 @@ export interface HomePaths {
   blobs: string;
   workspaces: string;
   settings: string;
+  /** Answers of the Hugging Face Hub, kept so questions asked before work offline. */
+  hubCache: string;
 }
 
 interface HomeSources {
@@ -42,6 +44,7 @@ export function homePaths(root: string): HomePaths {
     blobs: join(root, 'blobs'),
     workspaces: join(root, 'workspaces'),
     settings: join(root, 'settings.json'),
+    hubCache: join(root, 'hub-cache'),
   };
 }
 

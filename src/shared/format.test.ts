@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  formatBytes,
   formatClock,
   formatCompact,
   formatCost,
@@ -71,6 +72,17 @@ describe('format', () => {
 
   it('writes sizes in KB or MB', () => {
     expect([100, 9_115, 20_480, 3_500_000].map(formatSize)).toEqual(['1 KB', '9 KB', '20 KB', '3.3 MB']);
+  });
+
+  it('writes byte counts in the largest fitting unit', () => {
+    expect([512, 1024, 9_115, 17_549_312, 1_073_741_824, 3 * 1024 ** 4].map(formatBytes)).toEqual([
+      '512 B',
+      '1 KB',
+      '8.9 KB',
+      '17 MB',
+      '1 GB',
+      '3 TB',
+    ]);
   });
 
   it('writes metric values with four significant digits', () => {

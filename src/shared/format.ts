@@ -84,6 +84,19 @@ export function formatSize(bytes: number): string {
   return `${trimZero(bytes / 1024 ** 3, 1)} GB`;
 }
 
+/** A byte count in the largest fitting unit: 512 B, 4.2 KB, 17 MB, 1.5 GB. */
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  const units = ['KB', 'MB', 'GB', 'TB'];
+  let value = bytes / 1024;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${value < 10 ? trimZero(value, 1) : Math.round(value)} ${units[unit]}`;
+}
+
 /** A metric value with at most four significant digits, without trailing zeros: 0.8123, 1234, 1.5e-5. */
 export function formatMetric(value: number): string {
   if (!Number.isFinite(value)) return String(value);

@@ -18,6 +18,10 @@ import { metricsSource } from '../sandbox/sandbox-resources';
 import { evaluateTool } from '../tools/evaluate';
 import { builtinTools } from '../tools';
 import { FolderWorkspace } from '../tools/folder-workspace';
+import { HubClient } from '../hub/hub-client';
+import { hubEndpoint } from '../hub/hub-endpoint';
+import { dataInspectTool } from '../tools/data-inspect';
+import { createHubTools, DEFAULT_MAX_DOWNLOAD_BYTES } from '../tools/hub-tools';
 import { createJobTools } from '../tools/job-tools';
 import type { ModelResolver, ReadyModel } from './readiness';
 
@@ -32,6 +36,8 @@ export interface RunLoopOptions {
   config: LoopConfig;
   gate: ApprovalGate;
   onProgress?: (progress: LoopProgress) => void;
+  /** The Hub's URL from the person's settings; else HF_ENDPOINT, else huggingface.co. */
+  hubUrl?: string | undefined;
 }
 
 export function workspaceDir(app: RunHost, runId: string): string {
@@ -47,17 +53,32 @@ function runWorkspace(app: RunHost, runId: string, config: LoopConfig): Workspac
   return app.sandbox.workspace(runId, { workspaceFolder, network: sandboxNetwork(config) });
 }
 
-/** The built-in tools, and the job tools where the run has the sandbox (jobs run in containers). */
-function runTools(app: RunHost, runId: string, config: LoopConfig): readonly ToolDefinition[] {
-  if (config.runtime === 'host') return builtinTools;
-  const target = { runId, workspaceFolder: workspaceDir(app, runId), network: sandboxNetwork(config) };
+/**
+ * The built-in tools, the research and data tools (the Hub, asked from this machine; downloads land in
+ * the workspace folder, which data_inspect reads), and where the run has the sandbox the job tools (jobs
+ * run in containers) and `evaluate` (scored in an evaluation container).
+ */
+function runTools(
+  app: RunHost,
+  runId: string,
+  config: LoopConfig,
+  hubUrl: string | undefined,
+): readonly ToolDefinition[] {
+  const workspaceFolder = workspaceDir(app, runId);
+  const client = new HubClient({ endpoint: hubEndpoint(hubUrl, process.env), cacheFolder: app.paths.hubCache });
+  const research = [
+    ...createHubTools({ client, workspaceFolder, maxDownloadBytes: DEFAULT_MAX_DOWNLOAD_BYTES }),
+    dataInspectTool(workspaceFolder),
+  ];
+  if (config.runtime === 'host') return [...builtinTools, ...research];
+  const target = { runId, workspaceFolder, network: sandboxNetwork(config) };
   const evaluate = evaluateTool({
-    runner: new SandboxEvaluator(app.sandbox, target.workspaceFolder, runId),
+    runner: new SandboxEvaluator(app.sandbox, workspaceFolder, runId),
     script: metricsSource,
     heldOut: config.evaluation?.heldOut ?? [],
     record: (draft) => app.store.append(runId, [draft]),
   });
-  return [...builtinTools, ...createJobTools(app.jobs, target), evaluate];
+  return [...builtinTools, ...research, ...createJobTools(app.jobs, target), evaluate];
 }
 
 function sandboxNetwork(config: LoopConfig): 'bridge' | 'none' {
@@ -120,7 +141,7 @@ function agentLoop(options: RunLoopOptions): AgentLoop {
       modelName: model.name,
       model: model.model,
       modelInfo: model.info,
-      tools: runTools(app, runId, options.config),
+      tools: runTools(app, runId, options.config, options.hubUrl),
       workspace: runWorkspace(app, runId, options.config),
       gate: options.gate,
       systemPrompt: SYSTEM_PROMPT,

@@ -1,0 +1,141 @@
+// What went wrong when asking the Hub, said so the model (and the person) know what to do: a missing
+// repo, a gated or private one, a rate limit, or a Hub that cannot be reached (then the cache answers).
+import { ZodError } from 'zod';
+import { AppError } from '../../shared/errors';
+import type { HubLibrary } from './hub-library';
+
+/** What a failed request was about, for the message: `model org/name`, `the file x of org/name`… */
+export interface HubSubject {
+  what: string;
+  /** The repo's page, where a gated repo's conditions are accepted. */
+  page?: string;
+}
+
+export interface HubFailure {
+  error: AppError;
+  /** True when the Hub could not answer at all (network, timeout, 5xx, 429): a cached answer may stand in. */
+  unreachable: boolean;
+}
+
+/** Filled by the fetch the client gives the library: the library's errors do not keep headers. */
+export interface ResponseNotes {
+  retryAfter?: string | undefined;
+}
+
+function retryAfterText(value: string | undefined): string {
+  if (value === undefined) return 'later';
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return `in ${Math.max(1, Math.ceil(seconds))} s`;
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? 'later' : `in ${Math.max(1, Math.ceil((date - Date.now()) / 1000))} s`;
+}
+
+const NETWORK_REASONS: Record<string, string> = {
+  ECONNREFUSED: 'connection refused',
+  ECONNRESET: 'the connection was reset',
+  UND_ERR_SOCKET: 'the connection was closed',
+  ENOTFOUND: 'host not found',
+  EAI_AGAIN: 'host not found',
+  ETIMEDOUT: 'the connection timed out',
+  UND_ERR_CONNECT_TIMEOUT: 'the connection timed out',
+  ENETUNREACH: 'network unreachable',
+  EHOSTUNREACH: 'host unreachable',
+};
+
+function reasonOf(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  if (error.name === 'TimeoutError') return 'the request timed out';
+  const cause = (error as Error & { cause?: unknown }).cause;
+  if (!(cause instanceof Error)) return error.message;
+  const code = (cause as NodeJS.ErrnoException).code;
+  return code === undefined ? cause.message : (NETWORK_REASONS[code] ?? code);
+}
+
+export function classifyHubError(
+  error: unknown,
+  subject: HubSubject,
+  context: { hubUrl: string; hasToken: boolean; notes: ResponseNotes; library: HubLibrary | undefined },
+): HubFailure {
+  const library = context.library;
+  if (error instanceof AppError) return { error, unreachable: false };
+  if (
+    error instanceof ZodError ||
+    (library !== undefined && error instanceof library.InvalidApiResponseFormatError) ||
+    error instanceof SyntaxError
+  ) {
+    const where =
+      error instanceof ZodError
+        ? ` (${error.issues[0]?.path.join('.') || 'the answer'}: ${error.issues[0]?.message})`
+        : '';
+    const message = `The Hub at ${context.hubUrl} answered ${subject.what} in a shape Looplab does not read${where}.`;
+    const hint =
+      'If HF_ENDPOINT points at a mirror, check that it serves the Hub API; questions asked before are answered from the cache.';
+    return { error: new AppError('unavailable', message, hint), unreachable: true };
+  }
+  if (library === undefined || !(error instanceof library.HubApiError)) {
+    const message = `The Hub at ${context.hubUrl} cannot be reached (${reasonOf(error)}).`;
+    const hint =
+      'Check the network connection, or HF_ENDPOINT if the Hub is a mirror; questions asked before are answered from the cache.';
+    return { error: new AppError('unavailable', message, hint), unreachable: true };
+  }
+  const page = subject.page === undefined ? 'its page on the Hub' : subject.page;
+  switch (error.statusCode) {
+    case 404:
+      return {
+        error: new AppError(
+          'not_found',
+          `${capitalize(subject.what)} was not found on the Hub.`,
+          'Check the id (owner/name, and the path inside the repo); hub_search finds ids.',
+        ),
+        unreachable: false,
+      };
+    case 401:
+      return {
+        error: new AppError(
+          'unavailable',
+          `${capitalize(subject.what)} needs a Hugging Face login: the repo is gated or private${context.hasToken ? ', and the token in HF_TOKEN was refused' : ''}.`,
+          context.hasToken
+            ? `Check that HF_TOKEN is a valid token (https://huggingface.co/settings/tokens); if the repo is gated, accept its conditions on ${page}.`
+            : `Set HF_TOKEN to a read token from https://huggingface.co/settings/tokens, and if the repo is gated, accept its conditions on ${page}.`,
+        ),
+        unreachable: false,
+      };
+    case 403:
+      return {
+        error: new AppError(
+          'unavailable',
+          `Access to ${subject.what} is restricted: the account of HF_TOKEN has not been granted access.`,
+          `Accept the repo's conditions on ${page} with that account (a gated repo may also wait for the authors' approval), then ask again.`,
+        ),
+        unreachable: false,
+      };
+    case 429:
+      return {
+        error: new AppError(
+          'unavailable',
+          `The Hub is rate limiting requests: try again ${retryAfterText(context.notes.retryAfter)}.`,
+          'Wait before asking again, and ask fewer, more precise questions; requests with HF_TOKEN set get a higher limit.',
+        ),
+        unreachable: true,
+      };
+    default:
+      if (error.statusCode >= 500) {
+        return {
+          error: new AppError(
+            'unavailable',
+            `The Hub at ${context.hubUrl} failed to answer (HTTP ${error.statusCode}).`,
+            'Try again later; questions asked before are answered from the cache.',
+          ),
+          unreachable: true,
+        };
+      }
+      return {
+        error: new AppError('unavailable', `The Hub refused the request for ${subject.what}: ${error.message}`),
+        unreachable: false,
+      };
+  }
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
