@@ -1,0 +1,169 @@
+// The starter loop shipped with the app, run end to end in the real sandbox with a scripted model: the
+// agent inspects the data, trains a classifier as a job, and the harness scores its predictions on labels
+// the agent never sees; the retry rule takes it from a weak first attempt to the target.
+import { join } from 'node:path';
+import Docker from 'dockerode';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { ModelRequest } from '../src/main/core/model';
+import { createApp, type App } from '../src/main/app';
+import type { ModelResolver } from '../src/main/runs/readiness';
+import { createRunLoop, workspaceDir } from '../src/main/runs/run-loop';
+import { copyData, prepareSpec, readLoopSpec, starterSpecsDir } from '../src/main/specs/loop-spec';
+import { CI_IMAGE, ciImagePresent, missingImageMessage, removeJobContainers } from './fixtures/train-jobs';
+import { dockerRequired, requireDocker, skipDocker } from './helpers/docker';
+import { ScriptedModel, type Turn } from './helpers/scripted-model';
+import { makeTempHome, type TempHome } from './helpers/temp-home';
+
+const docker = new Docker();
+const present = ciImagePresent();
+let home: TempHome;
+let app: App;
+
+const models: ModelResolver = {
+  resolve: () => {
+    throw new Error('not used');
+  },
+  readiness: () => Promise.reject(new Error('not used')),
+  price: () => 0,
+};
+
+// What a reasonable agent would write: TF-IDF features and logistic regression, its settings from argv.
+const TRAIN = `import csv, json, sys
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import cross_val_score
+analyzer, low, high, c = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4])
+rows = list(csv.DictReader(open('train.csv')))
+vec = TfidfVectorizer(analyzer=analyzer, ngram_range=(low, high))
+X = vec.fit_transform([r['text'] for r in rows])
+y = [r['label'] for r in rows]
+clf = LogisticRegression(max_iter=1000, C=c)
+print(json.dumps({"step": 1, "cv_accuracy": round(float(cross_val_score(clf, X, y, cv=5).mean()), 4)}))
+clf.fit(X, y)
+test = list(csv.DictReader(open('test.csv')))
+with open('predictions.csv', 'w', newline='') as out:
+    writer = csv.writer(out)
+    writer.writerow(['id', 'label'])
+    writer.writerows(zip([r['id'] for r in test], clf.predict(vec.transform([r['text'] for r in test]))))
+`;
+
+function lastToolOutput(request: ModelRequest): string {
+  const last = request.messages[request.messages.length - 1];
+  return last?.role === 'tool' ? last.content : '';
+}
+
+/** Starts a training job with these settings, then waits for it. */
+function trainAttempt(settings: string, outputs: string[]): Turn[] {
+  return [
+    { calls: [{ name: 'job_start', args: { command: `python3 train.py ${settings}`, timeout: 300 } }] },
+    (request) => {
+      const jobId = /Started (job_[a-z0-9]+)/.exec(lastToolOutput(request))![1]!;
+      return { calls: [{ name: 'job_status', args: { job_id: jobId, wait: 240 } }] };
+    },
+    (request) => {
+      outputs.push(lastToolOutput(request));
+      return { text: 'Trained; predictions.csv has a label for every test id.' };
+    },
+  ];
+}
+
+describe.skipIf(skipDocker || (!present && !dockerRequired))('the starter loops', () => {
+  beforeAll(() => {
+    requireDocker();
+    if (!present) throw new Error(missingImageMessage);
+  });
+
+  beforeEach(() => {
+    home = makeTempHome('looplab-starter-');
+    process.env.LOOPLAB_SANDBOX_IMAGE = CI_IMAGE;
+    app = createApp({ home: home.paths.root, host: 'web' });
+  });
+
+  afterEach(async () => {
+    await removeJobContainers(docker, app.sandbox.homeHash);
+    await app.shutdown();
+    delete process.env.LOOPLAB_SANDBOX_IMAGE;
+    home.remove();
+  });
+
+  it('text-classifier: inspects the data, trains as a job, and is scored by the harness until the target', async () => {
+    const file = join(starterSpecsDir(), 'text-classifier', 'loop.yaml');
+    const prepared = prepareSpec(readLoopSpec(file), file, {});
+    const runId = app.store.createRun({
+      goal: prepared.goal,
+      model: 'scripted/test',
+      origin: 'spec',
+      config: prepared.config,
+    }).runId;
+    copyData(prepared.data, workspaceDir(app, runId));
+
+    const inspected: string[] = [];
+    const jobOutputs: string[] = [];
+    const tried: string[] = [];
+    const model = new ScriptedModel([
+      { calls: [{ name: 'data_inspect', args: { path: 'train.csv', method: 'classification' } }] },
+      (request) => {
+        inspected.push(lastToolOutput(request));
+        return { calls: [{ name: 'write', args: { path: 'train.py', content: TRAIN } }] };
+      },
+      ...trainAttempt('word 1 1 0.05', jobOutputs).slice(0, 2),
+      // Before saying it is done, the agent scores itself on the held-out labels it cannot read.
+      { calls: [{ name: 'bash', args: { command: 'cat /heldout/test_labels.csv' } }] },
+      (request) => {
+        tried.push(lastToolOutput(request));
+        return {
+          calls: [
+            {
+              name: 'evaluate',
+              args: { metric: 'f1_macro', predictions: 'predictions.csv', references: 'heldout:test_labels.csv' },
+            },
+            {
+              name: 'evaluate',
+              args: { metric: 'accuracy', predictions: 'predictions.csv', references: 'heldout:labels.csv' },
+            },
+          ],
+        };
+      },
+      (request) => {
+        tried.push(...request.messages.slice(-2).map((message) => message.content));
+        return { text: 'Trained; predictions.csv has a label for every test id.' };
+      },
+      ...trainAttempt('word 1 3 10', jobOutputs),
+    ]);
+    const loop = createRunLoop({
+      app,
+      runId,
+      model: { name: 'scripted/test', provider: model, model: 'test', info: await model.check() },
+      models,
+      config: prepared.config,
+      gate: { decide: () => Promise.resolve({ decision: 'approved' }) },
+    });
+    const outcome = await loop.run(new AbortController().signal);
+
+    expect(inspected[0]).toMatch(/450 rows/);
+    expect(inspected[0]).toMatch(/negative/);
+    expect(jobOutputs[0]).toContain('cv_accuracy');
+    expect(tried[0]).toContain('No such file or directory');
+    expect(tried[1]).toMatch(
+      /^f1_macro = 0\.7931 for predictions\.csv against heldout:test_labels\.csv \(f1_macro = 0\.793083 over 150 rows; 0 without a prediction\)\. Recorded\.$/,
+    );
+    expect(tried[2]).toBe('This run has no held-out file labels.csv. It has: test_labels.csv, score.py.');
+    expect(outcome).toEqual({
+      status: 'finished',
+      reason: 'Target reached: macro_f1 = 0.8929 (target ≥ 0.85) on attempt 2.',
+    });
+    const events = app.store.loadEvents(runId);
+    const scores = events.flatMap((event) =>
+      event.type === 'evaluation.recorded' ? [[event.payload.metric, event.payload.attempt, event.payload.value]] : [],
+    );
+    expect(scores).toEqual([
+      ['f1_macro', undefined, 0.793083],
+      ['macro_f1', 1, 0.7931],
+      ['macro_f1', 2, 0.8929],
+    ]);
+    expect(events.filter((event) => event.type === 'job.metric')).toHaveLength(2);
+    // Between the attempts the model was told its score, and nothing of the held-out labels.
+    const told = model.requests[7]!.messages.at(-1)!;
+    expect(told.content).toContain('attempt 1 of 3): macro_f1 = 0.7931 (target ≥ 0.85)');
+  });
+});
