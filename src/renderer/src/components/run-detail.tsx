@@ -92,6 +92,7 @@ function LoadedRun({ runId, data, state, focusSeq, onOpenRun }: LoadedRunProps) 
             <NodeInspector
               node={selected}
               caption={nodeCaption(selected, events)}
+              events={events}
               onClose={() => setSelectedId(null)}
             />
           )}
