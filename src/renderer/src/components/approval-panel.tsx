@@ -62,7 +62,7 @@ export function ApprovalPanel({ runId, approvals, events, onDetached }: Approval
         )}
       </div>
       <ul className="approval-list">
-        {approvals.map((approval, index) => (
+        {approvals.map((approval) => (
           <ApprovalCard
             key={approval.callId}
             approval={approval}
@@ -70,8 +70,8 @@ export function ApprovalPanel({ runId, approvals, events, onDetached }: Approval
             before={befores.get(approval.callId)}
             state={states.get(approval.callId)}
             onDecide={(callId, decision) => void decide(callId, decision)}
-            first={index === 0}
-            feedbackRef={index === 0 ? feedbackRef : undefined}
+            first={approval === open[0]}
+            feedbackRef={approval === open[0] ? feedbackRef : undefined}
           />
         ))}
       </ul>
