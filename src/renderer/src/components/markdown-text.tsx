@@ -68,18 +68,31 @@ const components: Components = {
   ),
 };
 
+/** One line of markdown inside running text (a plan item): its paragraph adds no block. */
+const inlineComponents: Components = { ...components, p: ({ children }) => <>{children}</> };
+
 interface MarkdownTextProps {
   text: string;
   className?: string;
+  inline?: boolean;
 }
 
-export const MarkdownText = memo(function MarkdownText({ text, className = 'content-text' }: MarkdownTextProps) {
+export const MarkdownText = memo(function MarkdownText({
+  text,
+  className = 'content-text',
+  inline,
+}: MarkdownTextProps) {
   if (text.length > MARKDOWN_MAX_CHARS) return <pre className={className}>{text}</pre>;
+  const Wrapper = inline === true ? 'span' : 'div';
   return (
-    <div className={`${className} markdown`} data-testid="markdown">
-      <Markdown remarkPlugins={remarkPlugins} components={components} urlTransform={(url) => safeUrl(url) ?? ''}>
+    <Wrapper className={`${className} markdown`} data-testid="markdown">
+      <Markdown
+        remarkPlugins={remarkPlugins}
+        components={inline === true ? inlineComponents : components}
+        urlTransform={(url) => safeUrl(url) ?? ''}
+      >
         {text}
       </Markdown>
-    </div>
+    </Wrapper>
   );
 });

@@ -115,6 +115,31 @@ describe('RunTranscript', () => {
     expect(rejected.querySelector('code.language-bash')!.textContent).toBe('rm -rf data/');
   });
 
+  it('reads plan items as markdown inside their line', () => {
+    render(
+      <RunTranscript
+        events={toEvents([
+          { type: 'run.created', payload: sampleCreated() },
+          {
+            type: 'plan.updated',
+            payload: {
+              items: [
+                { text: 'Load `tickets.csv`', status: 'done' },
+                { text: 'Tune **C** <b>now</b>', status: 'in_progress' },
+              ],
+            },
+          },
+        ])}
+      />,
+    );
+    const [plan] = entries('plan');
+    const items = within(plan!).getAllByRole('listitem');
+    expect(items.map((item) => item.textContent)).toEqual(['● Load tickets.csv', '◐ Tune C <b>now</b>']);
+    expect(within(items[0]!).getByText('tickets.csv').tagName).toBe('CODE');
+    expect(within(items[1]!).getByText('C').tagName).toBe('STRONG');
+    expect(plan!.querySelector('p, b')).toBeNull();
+  });
+
   it('marks the entries of a selected graph node', () => {
     const events = runEvents();
     const started = events.find((event) => event.type === 'tool.started' && event.payload.callId === 'call_e')!;

@@ -7,6 +7,7 @@ import { filesBefore, type FileBefore } from '../file-changes';
 import { timelineStart } from '../timeline-window';
 import { buildTranscript, entryHas, type TranscriptCall, type TranscriptEntry } from '../transcript';
 import { BlobContent } from './blob-content';
+import { MarkdownText } from './markdown-text';
 import { ToolCallView } from './tool-call-view';
 
 interface RunTranscriptProps {
@@ -114,7 +115,8 @@ function EntryBody({ entry, before }: { entry: TranscriptEntry; before: FileBefo
           <ul className="transcript-plan">
             {entry.items.map((item, index) => (
               <li key={index} className={`plan-${item.status}`}>
-                <span className="plan-mark">{planMarks[item.status]}</span> {item.text}
+                <span className="plan-mark">{planMarks[item.status]}</span>{' '}
+                <MarkdownText text={item.text} className="plan-text" inline />
               </li>
             ))}
           </ul>
