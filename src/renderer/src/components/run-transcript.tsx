@@ -16,6 +16,8 @@ interface RunTranscriptProps {
 }
 
 const none: ReadonlySet<number> = new Set();
+/** Entries carry markdown and highlighted code, so fewer are drawn at first than timeline rows. */
+const TRANSCRIPT_TAIL = 100;
 const MORE = 200;
 
 export function RunTranscript({ events, highlight = none }: RunTranscriptProps) {
@@ -23,7 +25,7 @@ export function RunTranscript({ events, highlight = none }: RunTranscriptProps) 
   const befores = useMemo(() => filesBefore(events), [events]);
   const [extra, setExtra] = useState(0);
   const focusIndex = highlight.size === 0 ? undefined : entries.findIndex((entry) => entryHas(entry, highlight));
-  const start = timelineStart(entries.length, extra, focusIndex);
+  const start = timelineStart(entries.length, extra, focusIndex, TRANSCRIPT_TAIL);
 
   return (
     <section className="transcript" aria-label="Transcript" data-testid="transcript">
