@@ -2,9 +2,12 @@
 // What a model wrote, as a person reads it in an opened timeline row: markdown tables and highlighted
 // code fences, and hostile text (HTML, script URLs, images) shown as text and never run or loaded.
 import { cleanup, render, screen, within } from '@testing-library/react';
+import Markdown from 'react-markdown';
+import remarkGfm from 'remark-gfm';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RunEvent } from '../../../shared/events';
 import { EventRow } from './event-row';
+import { isPlainParagraph } from './markdown-text';
 
 afterEach(() => cleanup());
 
@@ -116,5 +119,33 @@ describe('model text in the timeline', () => {
     const args = document.querySelector('code.language-json')!;
     expect(args.textContent).toBe('{\n  "command": "ls <dir>"\n}');
     expect([...args.querySelectorAll('.hljs-attr')].map((node) => node.textContent)).toEqual(['"command"']);
+  });
+});
+
+describe('isPlainParagraph', () => {
+  it('renders a plain line as the parser would, and leaves anything with markup to the parser', () => {
+    const plain = ['Step 3: running 2 scripts.', 'Done, the loss went from 0.9 to 0.4 (good).'];
+    const parsed = [
+      'a *b*',
+      'see https://x.org',
+      'www.example.com',
+      'mail me@x.org',
+      '1. first',
+      '- item',
+      '    indented code',
+      'a\nb',
+      'x &amp; y',
+      'a | b',
+      '<b>x</b>',
+    ];
+    expect(plain.filter(isPlainParagraph)).toEqual(plain);
+    expect(parsed.filter(isPlainParagraph)).toEqual([]);
+    for (const text of plain) {
+      const fast = renderReply(text).innerHTML;
+      cleanup();
+      const { container } = render(<Markdown remarkPlugins={[remarkGfm]}>{text}</Markdown>);
+      expect(fast).toBe(container.innerHTML);
+      cleanup();
+    }
   });
 });

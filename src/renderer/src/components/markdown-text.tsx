@@ -68,6 +68,18 @@ const components: Components = {
   ),
 };
 
+/**
+ * Text with nothing markdown would change: one line without markup characters, list or heading starts,
+ * or autolinks. It renders as the paragraph the parser would give, without parsing (most replies of a
+ * long run are such lines, and a parse per reply is what made long transcripts slow to draw).
+ */
+export function isPlainParagraph(text: string): boolean {
+  return (
+    text.trim() !== '' &&
+    !/[\\`*_[\]#|<>~!&=@\n]|^(?: {4}|\t)|^\s*(?:[-+]|\d+[.)])(?:\s|$)|www\.|[a-z]+:\/\/|mailto:|xmpp:/i.test(text)
+  );
+}
+
 /** One line of markdown inside running text (a plan item): its paragraph adds no block. */
 const inlineComponents: Components = { ...components, p: ({ children }) => <>{children}</> };
 
@@ -84,6 +96,13 @@ export const MarkdownText = memo(function MarkdownText({
 }: MarkdownTextProps) {
   if (text.length > MARKDOWN_MAX_CHARS) return <pre className={className}>{text}</pre>;
   const Wrapper = inline === true ? 'span' : 'div';
+  if (isPlainParagraph(text)) {
+    return (
+      <Wrapper className={`${className} markdown`} data-testid="markdown">
+        {inline === true ? text.trim() : <p>{text.trim()}</p>}
+      </Wrapper>
+    );
+  }
   return (
     <Wrapper className={`${className} markdown`} data-testid="markdown">
       <Markdown
