@@ -1,6 +1,6 @@
 // The UI in Debian Chromium against `looplab serve`: how long a 2,000-node run takes to open (its newest
-// steps drawn) and a node to select, beside a 20-node run; and how smooth the window stays while a
-// model streams 200 tokens a second, beside the same window idle.
+// steps drawn), a node to select and its transcript to show, beside a 20-node run; and how smooth the
+// window stays while a model streams 200 tokens a second, beside the same window idle.
 import type { ChildProcess } from 'node:child_process';
 import type { Page } from 'playwright-core';
 import { openStore } from '../src/main/store/open-store';
@@ -35,6 +35,19 @@ async function openAndSelect(
   await node.click();
   await page.getByTestId('node-inspector').waitFor();
   return { open, select: performance.now() - clicked };
+}
+
+/** Opens a run, then switches its events to the transcript and times that until it is drawn, in ms. */
+async function openTranscript(page: Page, openUrl: string, runId: string): Promise<number> {
+  await page.goto(openUrl);
+  await page.locator(`[data-testid="run-row"][data-run-id="${runId}"]`).click();
+  await page.locator(`[data-testid="run-detail"][data-run-id="${runId}"]`).waitFor();
+  const started = performance.now();
+  await page.getByTestId('view-transcript').click();
+  await page.locator('[data-testid="transcript-entry"]').last().waitFor();
+  // The frame after React committed: what the person sees.
+  await page.evaluate('new Promise((resolve) => requestAnimationFrame(() => resolve(null)))');
+  return performance.now() - started;
 }
 
 /**
@@ -102,6 +115,17 @@ export async function benchUi(): Promise<void> {
     report('select a node of the 2,000-node run', median(largeRuns.map((run) => run.select)), 'ms', {
       label: 'a node of the 20-node run',
       value: median(smallRuns.map((run) => run.select)),
+    });
+
+    const largeTranscripts = [];
+    const smallTranscripts = [];
+    for (let round = 0; round < 3; round++) {
+      largeTranscripts.push(await openTranscript(page, openUrl, large));
+      smallTranscripts.push(await openTranscript(page, openUrl, small));
+    }
+    report('show the 2,000-node run as a transcript', median(largeTranscripts), 'ms', {
+      label: 'the 20-node run',
+      value: median(smallTranscripts),
     });
 
     // Streaming: a run whose model sends 200 tokens a second, open in the window.

@@ -208,7 +208,24 @@ describe.skipIf(skipBrowser)('driving runs from the UI in Chromium', () => {
     expect(text).toContain('"path": "renamed.py"');
     expect(text).toContain('Wrote renamed.py (11 bytes, 2 lines).');
     expect(await tool.getAttribute('class')).toContain('selected');
+    expect(await inspector.getByTestId('file-change').getAttribute('data-kind')).toBe('new');
     await shoot('node');
+
+    // The same run read as a transcript: the goal, each write with its decision, the feedback given.
+    await page.getByTestId('view-transcript').click();
+    const transcript = page.getByTestId('transcript');
+    await transcript.waitFor();
+    const calls = transcript.locator('[data-testid="transcript-entry"][data-kind="call"]');
+    expect(await calls.count()).toBe(3);
+    expect(await calls.getByTestId('transcript-decision').allTextContents()).toEqual([
+      'Approved',
+      'Approved',
+      `Rejected${FEEDBACK}`,
+    ]);
+    expect(await transcript.textContent()).toContain('Write three small scripts');
+    expect(await calls.nth(1).getByTestId('file-change').textContent()).toContain('renamed.py');
+    await shoot('transcript');
+    await page.getByTestId('view-events').click();
   });
 
   it('stops a run whose model stalls and resumes it to the end', async () => {

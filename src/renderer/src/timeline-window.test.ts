@@ -9,6 +9,12 @@ describe('timeline window', () => {
     expect(timelineStart(5000, 10_000, undefined)).toBe(0);
   });
 
+  it('takes a shorter tail for richer entries', () => {
+    expect(timelineStart(5000, 0, undefined, 100)).toBe(4900);
+    expect(timelineStart(5000, 200, undefined, 100)).toBe(4700);
+    expect(timelineStart(5000, 0, 120, 100)).toBe(100);
+  });
+
   it('reaches back to an event that must come into view, with some context above it', () => {
     expect(timelineStart(5000, 0, 120)).toBe(100);
     expect(timelineStart(5000, 0, 4990)).toBe(5000 - TIMELINE_TAIL);

@@ -2,6 +2,7 @@
 // approve, or reject with feedback the model reads.
 import { useState, type KeyboardEvent, type Ref } from 'react';
 import type { PendingApproval } from '../../../shared/run-state';
+import type { FileBefore } from '../file-changes';
 import type { Decision, DecisionState } from '../hooks/use-approval-decisions';
 import { ApprovalEditor } from './approval-editor';
 import { ApprovalSummary } from './approval-summary';
@@ -10,6 +11,8 @@ import { ErrorBox } from './error-box';
 interface ApprovalCardProps {
   approval: PendingApproval;
   input: unknown;
+  /** The file a write or edit changes, as the run's events know it. */
+  before?: FileBefore;
   state: DecisionState | undefined;
   onDecide: (callId: string, decision: Decision) => void;
   /** The first card takes the keyboard: `a` approves it, `r` lands in its feedback. */
@@ -17,7 +20,8 @@ interface ApprovalCardProps {
   feedbackRef?: Ref<HTMLTextAreaElement>;
 }
 
-export function ApprovalCard({ approval, input, state, onDecide, first, feedbackRef }: ApprovalCardProps) {
+export function ApprovalCard(props: ApprovalCardProps) {
+  const { approval, input, before, state, onDecide, first, feedbackRef } = props;
   const [editing, setEditing] = useState(false);
   const [feedback, setFeedback] = useState('');
   const { callId, tool } = approval;
@@ -47,7 +51,7 @@ export function ApprovalCard({ approval, input, state, onDecide, first, feedback
           </span>
         )}
       </div>
-      <ApprovalSummary tool={tool} summary={approval.summary} />
+      <ApprovalSummary tool={tool} summary={approval.summary} input={input} before={before} />
       {editing ? (
         <ApprovalEditor
           tool={tool}

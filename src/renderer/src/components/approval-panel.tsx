@@ -4,6 +4,7 @@ import { useMemo, useRef } from 'react';
 import type { RunEvent } from '../../../shared/events';
 import type { PendingApproval } from '../../../shared/run-state';
 import { originalInput } from '../approval-input';
+import { filesBefore } from '../file-changes';
 import { useApprovalDecisions, type DecisionState } from '../hooks/use-approval-decisions';
 import { useApprovalKeys } from '../hooks/use-approval-keys';
 import { ApprovalCard } from './approval-card';
@@ -26,6 +27,7 @@ export function ApprovalPanel({ runId, approvals, events, onDetached }: Approval
     () => new Map(approvals.map((approval) => [approval.callId, originalInput(events, approval.callId)])),
     [approvals, events],
   );
+  const befores = useMemo(() => filesBefore(events), [events]);
   const open = approvals.filter((approval) => !answered(states.get(approval.callId)));
 
   useApprovalKeys({
@@ -60,15 +62,16 @@ export function ApprovalPanel({ runId, approvals, events, onDetached }: Approval
         )}
       </div>
       <ul className="approval-list">
-        {approvals.map((approval, index) => (
+        {approvals.map((approval) => (
           <ApprovalCard
             key={approval.callId}
             approval={approval}
             input={inputs.get(approval.callId)}
+            before={befores.get(approval.callId)}
             state={states.get(approval.callId)}
             onDecide={(callId, decision) => void decide(callId, decision)}
-            first={index === 0}
-            feedbackRef={index === 0 ? feedbackRef : undefined}
+            first={approval === open[0]}
+            feedbackRef={approval === open[0] ? feedbackRef : undefined}
           />
         ))}
       </ul>

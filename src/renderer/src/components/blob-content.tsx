@@ -1,27 +1,40 @@
-// A content field as stored: inline text, or a blob reference whose full text loads on request.
+// A content field as stored: inline text, or a blob reference whose full text loads on request; the
+// full text shows as plain text, markdown or highlighted code, as the field's format says.
 import { useState } from 'react';
 import type { ErrorInfo } from '../../../shared/errors';
 import { isBlobRef, type BlobRef, type Content } from '../../../shared/events';
 import { request } from '../bridge';
 import { toErrorInfo } from '../error-info';
 import { formatSize } from '../../../shared/format';
+import { CodeBlock } from './code-block';
 import { ErrorBox } from './error-box';
+import { MarkdownText } from './markdown-text';
+
+/** How a field's full text reads: as it is, as markdown, or as code in a language (none: plain code). */
+export type ContentFormat = 'text' | 'markdown' | { language: string | undefined };
 
 interface BlobContentProps {
   content: Content;
   label?: string;
+  format?: ContentFormat;
 }
 
-export function BlobContent({ content, label }: BlobContentProps) {
+export function BlobContent({ content, label, format = 'text' }: BlobContentProps) {
   if (!isBlobRef(content)) {
     return (
       <div className="content-field">
         {label !== undefined && <div className="content-label">{label}</div>}
-        <pre className="content-text">{content}</pre>
+        <FullText text={content} format={format} className="content-text" />
       </div>
     );
   }
-  return <BlobLoader blob={content} label={label} />;
+  return <BlobLoader blob={content} label={label} format={format} />;
+}
+
+export function FullText({ text, format, className }: { text: string; format: ContentFormat; className: string }) {
+  if (format === 'markdown') return <MarkdownText text={text} className={className} />;
+  if (format !== 'text') return <CodeBlock code={text} language={format.language} className={className} />;
+  return <pre className={className}>{text}</pre>;
 }
 
 type BlobState =
@@ -30,7 +43,13 @@ type BlobState =
   | { status: 'ready'; text: string }
   | { status: 'error'; error: ErrorInfo };
 
-function BlobLoader({ blob, label }: { blob: BlobRef; label: string | undefined }) {
+interface BlobLoaderProps {
+  blob: BlobRef;
+  label: string | undefined;
+  format: ContentFormat;
+}
+
+function BlobLoader({ blob, label, format }: BlobLoaderProps) {
   const [state, setState] = useState<BlobState>({ status: 'idle' });
 
   function load(): void {
@@ -45,7 +64,7 @@ function BlobLoader({ blob, label }: { blob: BlobRef; label: string | undefined 
     <div className="content-field blob">
       {label !== undefined && <div className="content-label">{label}</div>}
       {state.status === 'ready' ? (
-        <pre className="content-text blob-text">{state.text}</pre>
+        <FullText text={state.text} format={format} className="content-text blob-text" />
       ) : (
         <>
           <pre className="content-text blob-preview">{blob.preview}…</pre>

@@ -1,11 +1,13 @@
 // One event in a run's timeline: seq, time, type and a one-line description; blob-stored text shows
 // its preview and can load in full; a click expands the event's text and arguments. Rows of the
-// selected graph node are marked and open until the person closes them.
+// selected graph node are marked and open until the person closes them. What a model or person wrote
+// reads as markdown, commands and arguments as highlighted code.
 import { memo, useEffect, useRef, useState } from 'react';
 import { isBlobRef, type RunEvent } from '../../../shared/events';
 import { argBlobs, contentFields, describeEvent, eventArgs, withBlobPreviews } from '../../../shared/describe-event';
 import { formatClock } from '../../../shared/format';
-import { BlobContent } from './blob-content';
+import { BlobContent, type ContentFormat } from './blob-content';
+import { CodeBlock } from './code-block';
 
 interface EventRowProps {
   event: RunEvent;
@@ -53,20 +55,49 @@ export const EventRow = memo(function EventRow({ event, focused, highlighted = f
       {blobs.length > 0 && (
         <div className="event-blobs">
           {blobs.map((blob) => (
-            <BlobContent key={blob.label} label={blob.label} content={blob.content} />
+            <BlobContent
+              key={blob.label}
+              label={blob.label}
+              content={blob.content}
+              format={fieldFormat(event, blob.label)}
+            />
           ))}
         </div>
       )}
       {expanded && expandable && (
         <div className="event-details">
           {inline.map((field) => (
-            <BlobContent key={field.label} label={field.label} content={field.content} />
+            <BlobContent
+              key={field.label}
+              label={field.label}
+              content={field.content}
+              format={fieldFormat(event, field.label)}
+            />
           ))}
           {args !== undefined && (
-            <BlobContent label="args" content={JSON.stringify(withBlobPreviews(args), null, 2) ?? ''} />
+            <div className="content-field">
+              <div className="content-label">args</div>
+              <CodeBlock code={JSON.stringify(withBlobPreviews(args), null, 2) ?? ''} language="json" />
+            </div>
           )}
         </div>
       )}
     </li>
   );
 });
+
+/** Free text the model or a person wrote reads as markdown; a job's command as bash. */
+export function fieldFormat(event: RunEvent, label: string): ContentFormat {
+  switch (event.type) {
+    case 'run.created':
+    case 'message.user':
+    case 'context.compacted':
+      return 'markdown';
+    case 'model.finished':
+      return label === 'text' ? 'markdown' : 'text';
+    case 'job.started':
+      return { language: 'bash' };
+    default:
+      return 'text';
+  }
+}

@@ -1,16 +1,25 @@
 // The selected graph node in words, above the timeline rows that make it up (which open below with
-// its arguments, output and any blob to load): kind, status, when, how long, tokens and cost.
+// its arguments, output and any blob to load): kind, status, when, how long, tokens and cost; for a
+// tool call or approval, what the call does: its command highlighted, a write or edit as its diff.
+import { useMemo } from 'react';
+import type { RunEvent } from '../../../shared/events';
 import { formatClock, formatCompact, formatCost, formatDuration, formatMetric } from '../../../shared/format';
 import type { GraphNode } from '../../../shared/run-graph';
+import { originalInput } from '../approval-input';
+import { filesBefore, type FileBefore } from '../file-changes';
 import { kindNames, statusWord } from '../graph/node-text';
+import { ToolCallView } from './tool-call-view';
 
 interface NodeInspectorProps {
   node: GraphNode;
   caption: string;
+  /** The run's events, to show what a selected call does; without them only the facts show. */
+  events?: readonly RunEvent[];
   onClose: () => void;
 }
 
-export function NodeInspector({ node, caption, onClose }: NodeInspectorProps) {
+export function NodeInspector({ node, caption, events, onClose }: NodeInspectorProps) {
+  const call = useMemo(() => (events === undefined ? undefined : nodeCall(node, events)), [node, events]);
   const first = node.seqs[0];
   const last = node.seqs.at(-1);
   const facts = [
@@ -42,6 +51,33 @@ export function NodeInspector({ node, caption, onClose }: NodeInspectorProps) {
             .join(' · ')}
         </p>
       )}
+      {call !== undefined && (
+        <div className="node-inspector-call" data-testid="node-call">
+          <ToolCallView tool={call.tool} args={call.args} before={call.before} loadBlobs />
+        </div>
+      )}
     </section>
   );
+}
+
+interface NodeCall {
+  tool: string;
+  args: unknown;
+  before: FileBefore | undefined;
+}
+
+/** The call a tool or approval node stands for: the input it ran with (or was asked with). */
+export function nodeCall(node: GraphNode, events: readonly RunEvent[]): NodeCall | undefined {
+  if (node.kind !== 'tool' && node.kind !== 'approval') return undefined;
+  const callId = node.id.slice(node.id.indexOf(':') + 1);
+  const seqs = new Set(node.seqs);
+  let tool: string | undefined;
+  let args: unknown;
+  for (const event of events) {
+    if (!seqs.has(event.seq)) continue;
+    if (event.type === 'tool.started') [tool, args] = [event.payload.tool, event.payload.args];
+    if (event.type === 'approval.requested') [tool, args] = [event.payload.tool, originalInput(events, callId)];
+  }
+  if (tool === undefined || args === undefined) return undefined;
+  return { tool, args, before: filesBefore(events).get(callId) };
 }

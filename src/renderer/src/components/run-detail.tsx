@@ -1,6 +1,6 @@
 // The right pane: one run, kept live. Its summary and status bar with Stop / Resume, the calls
-// waiting for approval, then the graph above the timeline: selecting a node opens its events below,
-// and the model's words stream under the timeline until its reply is recorded.
+// waiting for approval, then the graph above the timeline (or the transcript): selecting a node opens
+// its events below, and the model's words stream under the timeline until its reply is recorded.
 import { useCallback, useMemo, useState } from 'react';
 import type { Content, RunEvent } from '../../../shared/events';
 import type { GraphNode } from '../../../shared/run-graph';
@@ -18,6 +18,7 @@ import { LoadingLine } from './loading-line';
 import { NodeInspector } from './node-inspector';
 import { RunGraphView } from './run-graph-view';
 import { RunOverview } from './run-overview';
+import { EventsViewSwitch, RunTranscript, type EventsView } from './run-transcript';
 import { StatusBar } from './status-bar';
 
 interface RunDetailProps {
@@ -61,6 +62,7 @@ function LoadedRun({ runId, data, state, focusSeq, onOpenRun }: LoadedRunProps) 
   const [selectedId, setSelectedId] = useState<string | null>(null);
   const [streaming, setStreaming] = useState(false);
   const [detached, setDetached] = useState(false);
+  const [view, setView] = useState<EventsView>('events');
   const onDetached = useCallback(() => setDetached(true), []);
   const goal = useMemo(() => recordedGoal(events), [events]);
   const selected = state?.graph.nodes.find((node) => node.id === selectedId);
@@ -92,11 +94,17 @@ function LoadedRun({ runId, data, state, focusSeq, onOpenRun }: LoadedRunProps) 
             <NodeInspector
               node={selected}
               caption={nodeCaption(selected, events)}
+              events={events}
               onClose={() => setSelectedId(null)}
             />
           )}
+          <EventsViewSwitch view={view} onChange={setView} />
           <div className="timeline-scroll">
-            <EventTimeline events={events} focusSeq={firstSeq(selected) ?? focusSeq} highlight={highlight} />
+            {view === 'events' ? (
+              <EventTimeline events={events} focusSeq={firstSeq(selected) ?? focusSeq} highlight={highlight} />
+            ) : (
+              <RunTranscript events={events} highlight={highlight} />
+            )}
             <LiveOutput runId={runId} events={events} />
             <LiveText runId={runId} live={live} onStreamingChange={setStreaming} />
           </div>

@@ -1,0 +1,122 @@
+// A run read in order, as a conversation: the goal, what the person and the model said, each call the
+// model made with its approval and output gathered in one place, plans, and how the run ended. Events
+// that only a graph or a chart needs (model starts, metrics) are left out.
+import { describeEvent } from '../../shared/describe-event';
+import type { Content, RunEvent } from '../../shared/events';
+
+export interface TranscriptCall {
+  kind: 'call';
+  seq: number;
+  /** Every event of the call: the request, approval, start and finish. */
+  seqs: number[];
+  callId: string;
+  tool: string;
+  /** The input it ran with (a person may have edited it), else the one the model asked with. */
+  args: unknown;
+  approval: { decision: 'waiting' | 'approved' | 'rejected'; feedback: Content | undefined } | undefined;
+  output: { content: Content; isError: boolean } | undefined;
+}
+
+export type TranscriptEntry =
+  | { kind: 'goal'; seq: number; text: Content }
+  | { kind: 'user'; seq: number; text: Content; source: 'person' | 'harness' }
+  | { kind: 'model'; seq: number; text: Content; error: Content | undefined }
+  | TranscriptCall
+  | { kind: 'plan'; seq: number; items: { text: string; status: 'pending' | 'in_progress' | 'done' }[] }
+  | { kind: 'compaction'; seq: number; summary: Content }
+  | { kind: 'note'; seq: number; type: string; text: string; tone: string };
+
+/** Whether an entry is made of one of these events (a selected graph node's). */
+export function entryHas(entry: TranscriptEntry, seqs: ReadonlySet<number>): boolean {
+  return entry.kind === 'call' ? entry.seqs.some((seq) => seqs.has(seq)) : seqs.has(entry.seq);
+}
+
+/** The transcript of a run's events, in their order. */
+export function buildTranscript(events: readonly RunEvent[]): TranscriptEntry[] {
+  const entries: TranscriptEntry[] = [];
+  const calls = new Map<string, TranscriptCall>();
+  const callFor = (event: RunEvent, callId: string, tool: string, args: unknown): TranscriptCall => {
+    const known = calls.get(callId);
+    if (known !== undefined) {
+      known.seqs.push(event.seq);
+      return known;
+    }
+    const call: TranscriptCall = {
+      kind: 'call',
+      seq: event.seq,
+      seqs: [event.seq],
+      callId,
+      tool,
+      args,
+      approval: undefined,
+      output: undefined,
+    };
+    calls.set(callId, call);
+    entries.push(call);
+    return call;
+  };
+
+  for (const event of events) {
+    switch (event.type) {
+      case 'run.created':
+        entries.push({ kind: 'goal', seq: event.seq, text: event.payload.goal });
+        break;
+      case 'message.user':
+        entries.push({
+          kind: 'user',
+          seq: event.seq,
+          text: event.payload.text,
+          source: event.payload.source ?? 'person',
+        });
+        break;
+      case 'model.finished': {
+        const { text, error, toolCalls } = event.payload;
+        if (text !== '' || error !== undefined) entries.push({ kind: 'model', seq: event.seq, text, error });
+        for (const call of toolCalls) callFor(event, call.id, call.name, call.args);
+        break;
+      }
+      case 'approval.requested':
+        callFor(event, event.payload.callId, event.payload.tool, undefined).approval = {
+          decision: 'waiting',
+          feedback: undefined,
+        };
+        break;
+      case 'approval.resolved': {
+        const call = calls.get(event.payload.callId);
+        if (call === undefined) break;
+        call.approval = { decision: event.payload.decision, feedback: event.payload.feedback };
+        call.seqs.push(event.seq);
+        break;
+      }
+      case 'tool.started':
+        callFor(event, event.payload.callId, event.payload.tool, event.payload.args).args = event.payload.args;
+        break;
+      case 'tool.finished': {
+        const call = calls.get(event.payload.callId);
+        if (call === undefined) break;
+        call.output = { content: event.payload.output, isError: event.payload.isError };
+        call.seqs.push(event.seq);
+        break;
+      }
+      case 'plan.updated':
+        entries.push({ kind: 'plan', seq: event.seq, items: event.payload.items });
+        break;
+      case 'context.compacted':
+        entries.push({ kind: 'compaction', seq: event.seq, summary: event.payload.summary });
+        break;
+      case 'run.status':
+      case 'job.started':
+      case 'job.finished':
+      case 'artifact.recorded':
+      case 'evaluation.recorded': {
+        if (event.type === 'run.status' && ['running', 'waiting'].includes(event.payload.status)) break;
+        const { text, tone } = describeEvent(event);
+        entries.push({ kind: 'note', seq: event.seq, type: event.type, text, tone });
+        break;
+      }
+      default:
+        break;
+    }
+  }
+  return entries;
+}
