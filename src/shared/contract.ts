@@ -9,6 +9,11 @@ import { approvalRuleSchema, budgetSchema } from './loop-config';
 import type { RunSummary } from './run-summary';
 
 export const runIdSchema = z.string().regex(/^run_[0-9a-z]{1,64}$/, 'a run id looks like run_…');
+export const jobIdSchema = z.string().regex(/^job_[0-9a-z]{1,64}$/, 'a job id looks like job_…');
+/** A file of a run, by its path inside the run's workspace (as artifact.recorded names it). */
+export const runFileSchema = z
+  .object({ runId: runIdSchema, path: z.string().min(1, 'name the file').max(1024) })
+  .strict();
 export const blobHashSchema = z.string().regex(/^[0-9a-f]{64}$/, 'a blob hash is 64 hex digits');
 
 export const requestSchemas = {
@@ -62,6 +67,11 @@ export const requestSchemas = {
       .strict(),
   ]),
   'blobs.get': z.object({ hash: blobHashSchema }).strict(),
+  'jobs.logs': z
+    .object({ runId: runIdSchema, jobId: jobIdSchema, lines: z.number().int().min(1).max(2000).default(200) })
+    .strict(),
+  'artifacts.open': runFileSchema,
+  'artifacts.reveal': runFileSchema,
 } satisfies Record<RequestChannel, z.ZodType>;
 
 export interface AppInfo {
@@ -89,6 +99,12 @@ export interface BlobText {
   text: string;
 }
 
+export interface JobLog {
+  jobId: string;
+  /** The last lines the job printed (colour codes kept), with Looplab's notes (`[looplab] …`). */
+  lines: string[];
+}
+
 export interface ResponseTypes {
   'app.info': AppInfo;
   'runs.list': RunSummary[];
@@ -99,6 +115,9 @@ export interface ResponseTypes {
   'runs.resume': RunSummary;
   'approvals.decide': { decided: true };
   'blobs.get': BlobText;
+  'jobs.logs': JobLog;
+  'artifacts.open': { opened: true };
+  'artifacts.reveal': { revealed: true };
 }
 
 export interface PushTypes {
