@@ -74,7 +74,7 @@ export function createHandlers({ store, runs, info, workspaces, desktop }: Handl
     'blobs.get': ({ hash }) => ({ hash, text: store.readBlob(hash) }),
     'jobs.logs': async ({ runId, jobId, lines }) => {
       store.requireRun(runId);
-      if (!jobIdsOf(store.loadEvents(runId)).includes(jobId))
+      if (!jobIdsOf(store.loadEvents(runId, { blobs: 'ref' })).includes(jobId))
         throw new AppError('not_found', `${runId} has no job ${jobId}.`);
       const file = await resolveRunRegularFile(workspaces, runId, jobLogPath(jobId)).catch((error: unknown) => {
         if (error instanceof AppError && error.code === 'not_found') return undefined;
