@@ -49,11 +49,11 @@ function outside(path: string, root: string): AppError {
   );
 }
 
-export async function resolveRunFile(workspaces: string, runId: string, path: string): Promise<RunFile> {
+/** A file by its path inside `folder` (a run's workspace), refused when it or a link in it leads out. */
+export async function resolveInFolder(folder: string, path: string): Promise<RunFile> {
   if (path.includes('\0')) throw new AppError('invalid_input', 'A file path cannot contain a NUL character.');
-  const folder = join(workspaces, runId);
   const root = await realpath(folder).catch(() => {
-    throw new AppError('not_found', `${runId} has no workspace folder.`, 'The run has written no files yet.');
+    throw new AppError('not_found', `${folder} does not exist.`, 'The run has written no files yet.');
   });
   const given = resolve(root, path);
   if (isAbsolute(path) || !inside(root, given)) throw outside(path, folder);
@@ -63,6 +63,10 @@ export async function resolveRunFile(workspaces: string, runId: string, path: st
   if (!inside(root, real)) throw outside(path, folder);
   const info = await stat(real);
   return { realPath: real, path: relative(root, given).split(sep).join('/'), bytes: info.size, isFile: info.isFile() };
+}
+
+export function resolveRunFile(workspaces: string, runId: string, path: string): Promise<RunFile> {
+  return resolveInFolder(join(workspaces, runId), path);
 }
 
 /** The file, which must be a regular file (to open or download). */
