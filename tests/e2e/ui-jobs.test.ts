@@ -2,7 +2,7 @@
 // the real Docker sandbox: the model writes a small Python trainer and starts it as a job; the person
 // watches the job node appear, opens the jobs panel, sees the metric charts fill while it runs, the log
 // in colour and the file it wrote (and downloads it); once the run has finished, the search box finds it
-// by a word only the job printed.
+// by a word only the job printed (in colour).
 import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,6 +14,7 @@ import { launchChromium, skipBrowser } from '../helpers/browser';
 import { spawnCli, waitForLine } from '../helpers/cli';
 import { requireDocker, skipDocker } from '../helpers/docker';
 import { makeTempHome, type TempHome } from '../helpers/temp-home';
+import { formatMetric } from '../../src/shared/format';
 
 const screenshots = join(import.meta.dirname, '..', '..', 'test-results');
 const GOAL = 'Train a tiny model and report its loss';
@@ -28,12 +29,18 @@ loss = 1.0
 for step in range(${STEPS}):
     loss = round(loss * 0.85, 6)
     print(json.dumps({"step": step, "loss": loss, "accuracy": round(1 - loss / 2, 6)}), flush=True)
-    time.sleep(0.4)
+    time.sleep(0.6)
 os.makedirs("outputs", exist_ok=True)
 with open("outputs/summary.json", "w") as handle:
     json.dump({"loss": loss, "steps": ${STEPS}}, handle)
-print("finished: " + "${[...WORD].reverse().join('')}"[::-1], flush=True)
+print("finished: \\x1b[36m" + "${[...WORD].reverse().join('')}"[::-1] + "\\x1b[0m", flush=True)
 `;
+
+/** The losses the trainer prints, step by step. */
+const LOSSES = Array.from({ length: STEPS }).reduce<number[]>(
+  (losses) => [...losses, Number(((losses.at(-1) ?? 1) * 0.85).toFixed(6))],
+  [],
+);
 
 /** The job id job_start gave, read from the tool result the model was sent. */
 function startedJob(request: CapturedRequest): string {
@@ -131,9 +138,11 @@ describe.skipIf(skipBrowser || skipDocker)('a training job in the UI, in the rea
     await expect.poll(() => points('loss'), { timeout: 20_000 }).toBeGreaterThan(early);
     expect(await canvas!.evaluate((element) => element.isConnected)).toBe(true);
     expect(await chart('accuracy').count()).toBe(1);
-    const shown = await points('loss');
-    const last = Number((0.85 ** shown).toFixed(6));
-    expect(Number(await chart('loss').getByTestId('metric-last').textContent())).toBeLessThanOrEqual(last);
+    const [shown, last] = await chart('loss').evaluate((figure) => [
+      Number(figure.getAttribute('data-points')),
+      figure.querySelector('[data-testid="metric-last"]')!.textContent,
+    ]);
+    expect(last).toBe(formatMetric(LOSSES[Number(shown) - 1]!));
 
     // The log's first line is green and bold, as the job printed it.
     const coloured = panel.getByTestId('job-log').locator('span', { hasText: 'training on 64 examples' });
@@ -154,8 +163,8 @@ describe.skipIf(skipBrowser || skipDocker)('a training job in the UI, in the rea
     await expect.poll(() => row.getAttribute('data-state'), { timeout: 30_000 }).toBe('succeeded');
     expect(await row.getByTestId('job-state').textContent()).toBe('succeeded · exit 0');
     expect(await row.getByTestId('job-elapsed').textContent()).toMatch(/^\d+(\.\d)? s$/);
-    const finalLoss = Number((0.85 ** STEPS).toFixed(6));
-    expect(await chart('loss').getByTestId('metric-last').textContent()).toBe(String(Number(finalLoss.toPrecision(4))));
+    const finalLoss = LOSSES[STEPS - 1]!;
+    expect(await chart('loss').getByTestId('metric-last').textContent()).toBe(formatMetric(finalLoss));
     expect(await chart('loss').textContent()).toContain(`at step ${STEPS - 1} · ${STEPS} points`);
     await panel
       .getByTestId('job-log')
