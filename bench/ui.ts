@@ -2,6 +2,7 @@
 // steps drawn), a node to select and its transcript to show, beside a 20-node run; and how smooth the
 // window stays while a model streams 200 tokens a second, beside the same window idle.
 import type { ChildProcess } from 'node:child_process';
+import { pathToFileURL } from 'node:url';
 import type { Page } from 'playwright-core';
 import { openStore } from '../src/main/store/open-store';
 import { startOllamaServer } from '../tests/fakes/ollama-server';
@@ -162,3 +163,6 @@ export async function benchUi(): Promise<void> {
     home.remove();
   }
 }
+
+// `npx tsx bench/ui.ts` runs these alone.
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) await benchUi();

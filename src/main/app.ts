@@ -1,7 +1,7 @@
 // What every host (Electron, the CLI, the web server) builds first: the data folder, the store, the
 // request handlers and the push source over it.
 import type { AppInfo } from '../shared/contract';
-import { createHandlers, type Handlers } from './api/handlers';
+import { createHandlers, type DesktopShell, type Handlers } from './api/handlers';
 import { createPushHub, type PushSource } from './api/push';
 import { ensureHome, type HomePaths } from './home';
 import { createOllamaGpuGuard } from './providers/ollama-gpu';
@@ -19,6 +19,8 @@ export interface AppOptions {
   nativeBinding?: string | undefined;
   /** Publish events that other processes (a `looplab` command) commit, checking this often (ms). */
   watchExternalMs?: number;
+  /** The desktop app's file manager and default programs, for opening a run's files. */
+  desktop?: DesktopShell;
 }
 
 export interface App {
@@ -78,7 +80,14 @@ export function createApp(options: AppOptions): App {
   return {
     ...host,
     runs,
-    handlers: createHandlers({ store: opened.store, runs, info, models }),
+    handlers: createHandlers({
+      store: opened.store,
+      runs,
+      info,
+      models,
+      workspaces: paths.workspaces,
+      desktop: options.desktop,
+    }),
     pushes,
     close,
     shutdown: async () => {

@@ -1,6 +1,6 @@
 // The Electron composition root: it only wires services together. Everything behind it is tested in
 // Node; see docs/ARCHITECTURE.md.
-import { app, BrowserWindow, dialog } from 'electron';
+import { app, BrowserWindow, dialog, shell } from 'electron';
 import { join } from 'node:path';
 import { formatError, AppError } from '../shared/errors';
 import { createApp, tidySandboxes, type App } from './app';
@@ -29,6 +29,8 @@ function start(): void {
     watchExternalMs: 500,
     // Set by `npm start`: better-sqlite3 built for Electron's ABI, kept apart from Node's build.
     nativeBinding: process.env.LOOPLAB_SQLITE_BINDING,
+    // Only ever given paths inside a run's workspace, checked by the handlers.
+    desktop: { reveal: (path) => shell.showItemInFolder(path), open: (path) => shell.openPath(path) },
   });
   void tidySandboxes(looplab);
   disposeIpc = registerIpc(

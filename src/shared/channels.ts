@@ -14,6 +14,9 @@ export const requestChannels = [
   'specs.run',
   'models.list',
   'models.pull',
+  'jobs.logs',
+  'artifacts.open',
+  'artifacts.reveal',
 ] as const;
 
 export const pushChannels = ['run.updated', 'run.delta', 'run.output', 'models.progress'] as const;

@@ -9,6 +9,11 @@ import { approvalRuleSchema, budgetSchema } from './loop-config';
 import type { RunSummary } from './run-summary';
 
 export const runIdSchema = z.string().regex(/^run_[0-9a-z]{1,64}$/, 'a run id looks like run_…');
+export const jobIdSchema = z.string().regex(/^job_[0-9a-z]{1,64}$/, 'a job id looks like job_…');
+/** A file of a run, by its path inside the run's workspace (as artifact.recorded names it). */
+export const runFileSchema = z
+  .object({ runId: runIdSchema, path: z.string().min(1, 'name the file').max(1024) })
+  .strict();
 export const blobHashSchema = z.string().regex(/^[0-9a-f]{64}$/, 'a blob hash is 64 hex digits');
 
 export const requestSchemas = {
@@ -75,6 +80,11 @@ export const requestSchemas = {
   'models.pull': z
     .object({ name: z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9._:/-]{0,199}$/, 'a model name like qwen2.5-coder:7b') })
     .strict(),
+  'jobs.logs': z
+    .object({ runId: runIdSchema, jobId: jobIdSchema, lines: z.number().int().min(1).max(2000).default(200) })
+    .strict(),
+  'artifacts.open': runFileSchema,
+  'artifacts.reveal': runFileSchema,
 } satisfies Record<RequestChannel, z.ZodType>;
 
 export interface AppInfo {
@@ -129,6 +139,12 @@ export interface ModelList {
   ollama: { host: string; models: InstalledModel[]; error?: ErrorInfo };
 }
 
+export interface JobLog {
+  jobId: string;
+  /** The last lines the job printed (colour codes kept), with Looplab's notes (`[looplab] …`). */
+  lines: string[];
+}
+
 export interface ResponseTypes {
   'app.info': AppInfo;
   'runs.list': RunSummary[];
@@ -143,6 +159,9 @@ export interface ResponseTypes {
   'specs.run': RunSummary;
   'models.list': ModelList;
   'models.pull': { started: true };
+  'jobs.logs': JobLog;
+  'artifacts.open': { opened: true };
+  'artifacts.reveal': { revealed: true };
 }
 
 export interface PushTypes {

@@ -10,8 +10,12 @@ function text(content: Content | undefined): string {
 /** Caps the indexed text so a pathological output cannot bloat the index; the blob keeps it all. */
 export const SEARCH_TEXT_MAX_CHARS = 256 * 1024;
 
+/** Terminal colour and cursor codes: `\u001b[32mloss` must index as the word `loss`. */
+// eslint-disable-next-line no-control-regex
+const terminalCodes = /\u001b\[[0-9;?]*[ -/]*[@-~]/g;
+
 export function searchText(draft: EventDraft): string {
-  const full = extract(draft);
+  const full = extract(draft).replace(terminalCodes, '');
   return full.length > SEARCH_TEXT_MAX_CHARS ? full.slice(0, SEARCH_TEXT_MAX_CHARS) : full;
 }
 

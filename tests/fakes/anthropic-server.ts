@@ -36,7 +36,7 @@ export async function startAnthropicServer(options: FakeAnthropicOptions = {}): 
     if (request.method === 'POST' && request.path.startsWith('/v1/messages')) {
       const body = request.body as { model?: string };
       if (!models.some((model) => model.id === body.model)) return sendError(response, 404, `model: ${body.model}`);
-      return reply(request, response, nextTurn());
+      return reply(request, response, nextTurn(request));
     }
     return sendError(response, 404, 'Not found');
   });

@@ -5,7 +5,7 @@
 // unknown models get Ollama's 404. Chat requests follow the test's script.
 import type { ServerResponse } from 'node:http';
 import { sendJson, startHttpFake, writeFrames, type CapturedRequest, type FakeServer } from './http-fake';
-import { isFailure, retryHeaders, turnQueue, type ReplyTurn, type Turn } from './script';
+import { isFailure, retryHeaders, turnQueue, type ReplyTurn, type ScriptedTurn, type Turn } from './script';
 
 export interface FakeOllamaModel {
   name: string;
@@ -16,7 +16,7 @@ export interface FakeOllamaModel {
 
 export interface FakeOllamaOptions {
   models?: readonly FakeOllamaModel[];
-  turns?: readonly Turn[];
+  turns?: readonly ScriptedTurn[];
   /** Models `/api/pull` can fetch (then installed); any other name fails as a missing manifest. */
   library?: readonly FakeOllamaModel[];
   /** Delay between pull progress lines. */
@@ -68,7 +68,7 @@ export async function startOllamaServer(options: FakeOllamaOptions = {}): Promis
           return sendJson(response, 404, { error: `model "${String(body.model)}" not found, try pulling it first` });
         }
         loaded.set(model.name, loaded.get(model.name) ?? defaultVram);
-        return chat(request, response, model.name, nextTurn());
+        return chat(request, response, model.name, nextTurn(request));
       }
       case 'POST /api/pull': {
         // The client sends `name`; Ollama takes `model` too.

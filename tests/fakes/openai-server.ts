@@ -48,7 +48,7 @@ export async function startOpenAIServer(options: FakeOpenAIOptions = {}): Promis
         const message = `The model \`${String(body.model)}\` does not exist or you do not have access to it.`;
         return sendError(response, 404, message, 'invalid_request_error', 'model_not_found');
       }
-      return complete(request, response, nextTurn());
+      return complete(request, response, nextTurn(request));
     }
     return sendError(response, 404, `Unknown request URL: ${request.method} ${request.path}`, 'invalid_request_error');
   });

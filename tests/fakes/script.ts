@@ -1,6 +1,7 @@
 // What a test scripts a fake model server to do, one turn per chat request: answer (text chunks, tool
 // calls, usage, how it stopped, how fast) or fail (an HTTP status, a cut stream, an error mid-stream).
 // Each fake renders the same script in its own provider's wire format.
+import type { CapturedRequest } from './http-fake';
 
 export interface ScriptedToolCall {
   name: string;
@@ -36,6 +37,9 @@ export interface FailureTurn {
 
 export type Turn = ReplyTurn | FailureTurn;
 
+/** A turn, or a function of the chat request that makes it (to use what an earlier tool call returned). */
+export type ScriptedTurn = Turn | ((request: CapturedRequest) => Turn);
+
 export function isFailure(turn: Turn): turn is FailureTurn {
   return 'status' in turn;
 }
@@ -48,7 +52,10 @@ export function retryHeaders(turn: FailureTurn): Record<string, string> {
 }
 
 /** Hands out the scripted turns in order; a request past the end gets a failure the test will notice. */
-export function turnQueue(turns: readonly Turn[]): () => Turn {
+export function turnQueue(turns: readonly ScriptedTurn[]): (request: CapturedRequest) => Turn {
   let next = 0;
-  return () => turns[next++] ?? { status: 500, message: `fake server: no scripted turn ${next}` };
+  return (request) => {
+    const turn = turns[next++] ?? { status: 500, message: `fake server: no scripted turn ${next}` };
+    return typeof turn === 'function' ? turn(request) : turn;
+  };
 }

@@ -13,22 +13,44 @@ import {
 } from '../../shared/contract';
 import { AppError } from '../../shared/errors';
 import type { ModelService } from '../runs/model-service';
-import type { RunManager } from '../runs/run-manager';
 import { listSpecs, specDirs, type SavedSpec } from '../specs/loop-spec';
+import { checkOpenable, resolveRunFile, resolveRunRegularFile } from '../runs/run-files';
+import type { RunManager } from '../runs/run-manager';
+import { tailLines } from '../sandbox/jobs-files';
+import { jobLogPath } from '../sandbox/jobs-spec';
+import { jobIdsOf } from '../sandbox/jobs-status';
 import type { EventStore } from '../store/event-store';
 
 export type Handlers = {
   [C in RequestChannel]: (input: ParsedInput<C>) => RequestOutput<C> | Promise<RequestOutput<C>>;
 };
 
+/** What only the desktop app can do with a run's files: show them in the file manager, open them. */
+export interface DesktopShell {
+  reveal(path: string): void;
+  /** Resolves with an error message, or '' when the file opened. */
+  open(path: string): Promise<string>;
+}
+
 export interface HandlerDeps {
   store: EventStore;
   runs: RunManager;
   info: AppInfo;
   models: ModelService;
+  /** The data folder's workspaces: each run's files are under <workspaces>/<run id>. */
+  workspaces: string;
+  desktop?: DesktopShell | undefined;
 }
 
-export function createHandlers({ store, runs, info, models }: HandlerDeps): Handlers {
+export function createHandlers({ store, runs, info, models, workspaces, desktop }: HandlerDeps): Handlers {
+  const shell = (): DesktopShell => {
+    if (desktop !== undefined) return desktop;
+    throw new AppError(
+      'unavailable',
+      'Opening files on this machine works in the desktop app only.',
+      'Download the file instead.',
+    );
+  };
   return {
     'app.info': () => info,
     'runs.list': (input) => store.listRuns(input),
@@ -58,6 +80,29 @@ export function createHandlers({ store, runs, info, models }: HandlerDeps): Hand
     'specs.run': ({ spec, params, model }) => runs.startSpec({ spec, params, model }),
     'models.list': () => models.list(),
     'models.pull': ({ name }) => models.pull(name),
+    'jobs.logs': async ({ runId, jobId, lines }) => {
+      store.requireRun(runId);
+      if (!jobIdsOf(store.loadEvents(runId, { blobs: 'ref' })).includes(jobId))
+        throw new AppError('not_found', `${runId} has no job ${jobId}.`);
+      const file = await resolveRunRegularFile(workspaces, runId, jobLogPath(jobId)).catch((error: unknown) => {
+        if (error instanceof AppError && error.code === 'not_found') return undefined;
+        throw error;
+      });
+      return { jobId, lines: file === undefined ? [] : await tailLines(file.realPath, lines) };
+    },
+    'artifacts.open': async ({ runId, path }) => {
+      store.requireRun(runId);
+      const file = await resolveRunRegularFile(workspaces, runId, path);
+      checkOpenable(file);
+      const failure = await shell().open(file.realPath);
+      if (failure !== '') throw new AppError('unavailable', `Could not open ${path}: ${failure}`);
+      return { opened: true };
+    },
+    'artifacts.reveal': async ({ runId, path }) => {
+      store.requireRun(runId);
+      shell().reveal((await resolveRunFile(workspaces, runId, path)).realPath);
+      return { revealed: true };
+    },
   } satisfies Handlers;
 }
 

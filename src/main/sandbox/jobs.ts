@@ -8,6 +8,7 @@ import type Docker from 'dockerode';
 import { AppError } from '../../shared/errors';
 import { newId } from '../../shared/ids';
 import type { RunLog } from '../core/ports';
+import { resolveInFolder } from '../runs/run-files';
 import { BASE_IMAGE, DEFAULT_LIMITS, sandboxUser, type SandboxLimits, type SandboxNetwork } from './container-spec';
 import { dockerFailure, inspectImage } from './docker-status';
 import {
@@ -188,13 +189,16 @@ export class JobService {
     return this.status(runId, jobId);
   }
 
-  /** The last lines of the job's log. */
+  /** The last lines of the job's log; a log that something in the sandbox replaced with a link out is refused. */
   async logs(placement: JobPlacement, jobId: string, lines: number): Promise<string[]> {
     this.status(placement.runId, jobId);
-    return tailLines(jobFiles(placement.workspaceFolder, jobId).log, lines).catch((error: unknown) => {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    const file = await resolveInFolder(placement.workspaceFolder, jobLogPath(jobId)).catch((error: unknown) => {
+      if (error instanceof AppError && error.code === 'not_found') return undefined;
       throw error;
     });
+    if (file === undefined) return [];
+    if (!file.isFile) throw new AppError('invalid_input', `${jobLogPath(jobId)} is not a file any more.`);
+    return tailLines(file.realPath, lines);
   }
 
   /** Stops a running job and resolves with its status once that is recorded. */

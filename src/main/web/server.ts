@@ -3,9 +3,11 @@
 // Every API call needs the per-session token, and the Host header must name this server, so neither
 // another site in the person's browser nor a DNS-rebinding page can drive it.
 import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { ApiResult } from '../../shared/contract';
+import { runFileSchema, type ApiResult } from '../../shared/contract';
+import { AppError, type ErrorInfo } from '../../shared/errors';
 import { dispatch, type Handlers } from '../api/handlers';
 import type { PushSource } from '../api/push';
 import { readStatic } from './static-files';
@@ -27,6 +29,8 @@ export interface WebServerOptions {
   rendererDir: string;
   port?: number;
   token?: string;
+  /** A run's file to download, by its workspace path: only inside that run's workspace (else it throws). */
+  runFile?: (runId: string, path: string) => Promise<{ realPath: string; path: string; bytes: number }>;
 }
 
 export interface WebServer {
@@ -70,6 +74,8 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       if (url.pathname === '/api/events' && request.method === 'GET') return openStream(response);
       const channel = /^\/api\/call\/([a-z.]+)$/.exec(url.pathname)?.[1];
       if (channel !== undefined && request.method === 'POST') return answer(request, response, channel);
+      const fileRun = /^\/api\/files\/([^/]+)$/.exec(url.pathname)?.[1];
+      if (fileRun !== undefined && request.method === 'GET') return download(response, fileRun, url);
       sendJson(response, 404, failure('not_found', `No API route ${request.method} ${url.pathname}.`));
       return;
     }
@@ -102,6 +108,34 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     }
     const result = await dispatch(options.handlers, channel, input);
     sendJson(response, 200, result);
+  }
+
+  /** Sends a run's file as an attachment (never rendered by the browser), after the same path check. */
+  async function download(response: ServerResponse, runId: string, url: URL): Promise<void> {
+    const input = runFileSchema.safeParse({ runId, path: url.searchParams.get('path') ?? '' });
+    if (!input.success || options.runFile === undefined) {
+      sendJson(response, 400, failure('invalid_input', 'A download names a run and a file path inside its workspace.'));
+      return;
+    }
+    let file: Awaited<ReturnType<NonNullable<WebServerOptions['runFile']>>>;
+    try {
+      file = await options.runFile(input.data.runId, input.data.path);
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error;
+      sendJson(response, error.code === 'not_found' ? 404 : 400, { ok: false, error: error.toInfo() });
+      return;
+    }
+    const name = file.path.split('/').at(-1) ?? 'file';
+    response.writeHead(200, {
+      'content-type': 'application/octet-stream',
+      'content-length': String(file.bytes),
+      'content-disposition': `attachment; filename="${name.replace(/[^\w.-]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(name)}`,
+      'cache-control': 'no-store',
+      ...securityHeaders,
+    });
+    const stream = createReadStream(file.realPath);
+    stream.on('error', () => response.destroy());
+    stream.pipe(response);
   }
 
   function openStream(response: ServerResponse): void {
@@ -178,7 +212,7 @@ function readBody(request: IncomingMessage): Promise<string | undefined> {
   });
 }
 
-function failure(code: 'invalid_input' | 'not_found' | 'internal', message: string, hint?: string): ApiResult<never> {
+function failure(code: ErrorInfo['code'], message: string, hint?: string): ApiResult<never> {
   return { ok: false, error: hint === undefined ? { code, message } : { code, message, hint } };
 }
 

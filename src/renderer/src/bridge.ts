@@ -100,3 +100,14 @@ export async function request<C extends RequestChannel>(channel: C, input: Reque
   if (!result.ok) throw new ApiError(result.error);
   return result.value;
 }
+
+/**
+ * Where a browser downloads a run's file (`looplab serve` checks that it lies inside the run's
+ * workspace), or null in the desktop app, which opens and reveals files instead.
+ */
+export function fileDownloadUrl(runId: string, path: string): string | null {
+  if (window.api !== undefined) return null;
+  const token = sessionToken() ?? '';
+  const query = `path=${encodeURIComponent(path)}&token=${encodeURIComponent(token)}`;
+  return `${window.location.origin}/api/files/${encodeURIComponent(runId)}?${query}`;
+}

@@ -11,13 +11,13 @@ const finished = (callId: string): RunEvent => ({
 });
 
 describe('live output', () => {
-  it('gathers output per source without colour codes, and drops it when its call ends', () => {
+  it('gathers output per source with its colour codes, and drops it when its call ends', () => {
     let outputs: LiveOutputs = new Map();
     outputs = withOutput(outputs, 'run_a', 'call_1', 'epoch 1\n');
     outputs = withOutput(outputs, 'run_a', 'call_1', '\u001b[32mepoch 2\u001b[0m\n');
     outputs = withOutput(outputs, 'run_a', 'job_7', 'loss 0.3\n');
     expect([...outputs.get('run_a')!]).toEqual([
-      ['call_1', 'epoch 1\nepoch 2\n'],
+      ['call_1', 'epoch 1\n\u001b[32mepoch 2\u001b[0m\n'],
       ['job_7', 'loss 0.3\n'],
     ]);
     outputs = withEnded(outputs, 'run_a', [finished('call_1')]);

@@ -1,17 +1,15 @@
 // What commands and jobs print while they run, per run and per source (a tool call id or a job id):
 // kept until the event that ends the source arrives, and capped so a flood cannot grow without bound.
+// Colour codes are kept: the view renders them (components/ansi-text.tsx).
 import type { RunEvent } from '../../shared/events';
 
 export type LiveOutputs = ReadonlyMap<string, ReadonlyMap<string, string>>;
 
 export const LIVE_OUTPUT_MAX_CHARS = 20_000;
 
-// eslint-disable-next-line no-control-regex
-const ansi = /\u001b\[[0-9;?]*[ -/]*[@-~]/g;
-
 export function withOutput(outputs: LiveOutputs, runId: string, source: string, text: string): LiveOutputs {
   const run = new Map(outputs.get(runId) ?? []);
-  const joined = (run.get(source) ?? '') + text.replace(ansi, '');
+  const joined = (run.get(source) ?? '') + text;
   run.set(source, joined.length > LIVE_OUTPUT_MAX_CHARS ? joined.slice(-LIVE_OUTPUT_MAX_CHARS) : joined);
   return new Map(outputs).set(runId, run);
 }

@@ -2,6 +2,7 @@
 import { useCallback, useEffect, useRef, useSyncExternalStore } from 'react';
 import type { RunEvent } from '../../../shared/events';
 import { liveOutputOf, subscribeLiveOutput } from '../live-output-store';
+import { AnsiText } from './ansi-text';
 
 function labelOf(source: string, events: readonly RunEvent[]): string {
   for (const event of events) {
@@ -24,7 +25,7 @@ function OutputBox({ label, text }: { label: string; text: string }) {
         {label} is running…
       </div>
       <pre ref={ref} className="live-text-body">
-        {text}
+        <AnsiText text={text} />
       </pre>
     </div>
   );

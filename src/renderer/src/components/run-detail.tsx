@@ -1,9 +1,11 @@
 // The right pane: one run, kept live. Its summary and status bar with Stop / Resume, the calls
 // waiting for approval, then the graph above the timeline (or the transcript): selecting a node opens
-// its events below, and the model's words stream under the timeline until its reply is recorded.
+// its events below, and the model's words stream under the timeline until its reply is recorded. A run
+// with jobs has a jobs panel beside them (opened from the graph, or by selecting a job node).
 import { useCallback, useMemo, useState } from 'react';
 import type { Content, RunEvent } from '../../../shared/events';
 import type { GraphNode } from '../../../shared/run-graph';
+import { jobIdOfNode, reduceJobs } from '../../../shared/run-jobs';
 import { reduceRun, type RunState } from '../../../shared/run-state';
 import type { RunDetail as RunDetailData } from '../../../shared/contract';
 import { nodeCaption } from '../graph/node-caption';
@@ -12,6 +14,7 @@ import { isLive } from '../run-activity';
 import { ApprovalPanel } from './approval-panel';
 import { ErrorBox } from './error-box';
 import { EventTimeline } from './event-timeline';
+import { JobPanel, JobsToggle } from './job-panel';
 import { LiveOutput } from './live-output';
 import { LiveText } from './live-text';
 import { LoadingLine } from './loading-line';
@@ -69,6 +72,17 @@ function LoadedRun({ runId, data, state, focusSeq, onOpenRun }: LoadedRunProps) 
   const highlight = useMemo(() => new Set(selected?.seqs ?? []), [selected]);
   const pending = state?.pendingApprovals ?? [];
   const live = isLive(summary.status);
+  const jobs = useMemo(() => reduceJobs(events), [events]);
+  const [jobsOpen, setJobsOpen] = useState(false);
+  const [jobId, setJobId] = useState<string | null>(null);
+  const onSelect = useCallback((nodeId: string | null) => {
+    setSelectedId(nodeId);
+    const job = jobIdOfNode(nodeId);
+    if (job === undefined) return;
+    setJobId(job);
+    setJobsOpen(true);
+  }, []);
+  const showJobs = jobsOpen && jobs.length > 0;
 
   // The test id marks a loaded run only, so whoever waits for it finds the events already there.
   return (
@@ -85,9 +99,15 @@ function LoadedRun({ runId, data, state, focusSeq, onOpenRun }: LoadedRunProps) 
       {pending.length > 0 && (
         <ApprovalPanel runId={runId} approvals={pending} events={events} onDetached={onDetached} />
       )}
-      <div className="run-views">
+      <div className={showJobs ? 'run-views with-jobs' : 'run-views'}>
         {state !== undefined && (
-          <RunGraphView graph={state.graph} events={events} selectedId={selectedId} onSelect={setSelectedId} />
+          <RunGraphView
+            graph={state.graph}
+            events={events}
+            selectedId={selectedId}
+            onSelect={onSelect}
+            toolbar={jobs.length > 0 && <JobsToggle jobs={jobs} open={showJobs} onToggle={setJobsOpen} />}
+          />
         )}
         <section className="run-events" aria-label="Events">
           {selected !== undefined && (
@@ -109,6 +129,9 @@ function LoadedRun({ runId, data, state, focusSeq, onOpenRun }: LoadedRunProps) 
             <LiveText runId={runId} live={live} onStreamingChange={setStreaming} />
           </div>
         </section>
+        {showJobs && (
+          <JobPanel runId={runId} jobs={jobs} jobId={jobId} onSelectJob={setJobId} onClose={() => setJobsOpen(false)} />
+        )}
       </div>
     </div>
   );

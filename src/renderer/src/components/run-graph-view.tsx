@@ -12,7 +12,7 @@ import {
   type OnMove,
 } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
-import { useCallback, useEffect, useEffectEvent, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useEffectEvent, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { RunEvent } from '../../../shared/events';
 import type { GraphNode, RunGraph } from '../../../shared/run-graph';
 import { FlowElementCache } from '../graph/flow-elements';
@@ -31,6 +31,8 @@ interface RunGraphViewProps {
   events: readonly RunEvent[];
   selectedId: string | null;
   onSelect: (nodeId: string | null) => void;
+  /** More buttons beside Follow (the jobs panel's). */
+  toolbar?: ReactNode;
 }
 
 export function RunGraphView(props: RunGraphViewProps) {
@@ -41,7 +43,7 @@ export function RunGraphView(props: RunGraphViewProps) {
   );
 }
 
-function GraphCanvas({ graph, events, selectedId, onSelect }: RunGraphViewProps) {
+function GraphCanvas({ graph, events, selectedId, onSelect, toolbar }: RunGraphViewProps) {
   const [cache] = useState(() => new FlowElementCache());
   const layout = useMemo(() => layoutGraph(graph), [graph]);
   const nodes = useMemo(
@@ -113,6 +115,7 @@ function GraphCanvas({ graph, events, selectedId, onSelect }: RunGraphViewProps)
           <GraphLegend graph={graph} />
         </Panel>
         <Panel position="top-right" className="graph-panel">
+          {toolbar}
           <button
             type="button"
             className={follow ? 'button follow-button active' : 'button follow-button'}
