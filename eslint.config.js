@@ -76,7 +76,7 @@ export const layerRules = [
     },
   },
   {
-    files: ['src/main/{store,api,web,providers,tools,sandbox}/**/*.ts'],
+    files: ['src/main/{store,api,web,providers,tools,sandbox,settings}/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',

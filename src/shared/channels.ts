@@ -10,6 +10,12 @@ export const requestChannels = [
   'runs.resume',
   'approvals.decide',
   'blobs.get',
+  'settings.get',
+  'settings.update',
+  'secrets.set',
+  'secrets.clear',
+  'storage.usage',
+  'providers.test',
 ] as const;
 
 export const pushChannels = ['run.updated', 'run.delta', 'run.output'] as const;

@@ -192,6 +192,7 @@ function apply(builder: Builder, event: RunEvent): void {
     }
     case 'run.status':
     case 'run.limits':
+    case 'run.rule':
     case 'plan.updated':
       return;
   }

@@ -11,7 +11,12 @@ import {
   type RequestOutput,
 } from '../../shared/contract';
 import { AppError } from '../../shared/errors';
+import type { HomePaths } from '../home';
+import { readyModel, type ModelResolver } from '../runs/readiness';
 import type { RunManager } from '../runs/run-manager';
+import { configWithDefaults, defaultModel } from '../settings/run-defaults';
+import type { SettingsService } from '../settings/settings-service';
+import { storageUsage } from '../settings/storage-usage';
 import type { EventStore } from '../store/event-store';
 
 export type Handlers = {
@@ -22,9 +27,13 @@ export interface HandlerDeps {
   store: EventStore;
   runs: RunManager;
   info: AppInfo;
+  paths: HomePaths;
+  settings: SettingsService;
+  /** The providers as configured now (environment, settings.json, saved secrets). */
+  models: () => ModelResolver;
 }
 
-export function createHandlers({ store, runs, info }: HandlerDeps): Handlers {
+export function createHandlers({ store, runs, info, paths, settings, models }: HandlerDeps): Handlers {
   return {
     'app.info': () => info,
     'runs.list': (input) => store.listRuns(input),
@@ -33,23 +42,46 @@ export function createHandlers({ store, runs, info }: HandlerDeps): Handlers {
       events: store.loadEvents(runId, { blobs: 'ref' }),
     }),
     'runs.search': ({ query, limit }) => store.search(query, limit),
-    'runs.start': ({ goal, model, maxSteps, rules, budget, runtime, contextLength }) =>
-      runs.start({ goal, model, contextLength, config: { maxSteps, rules, budget, runtime } }),
+    'runs.start': ({ goal, model, maxSteps, rules, budget, runtime, contextLength }) => {
+      const defaults = settings.view().settings;
+      return runs.start({
+        goal,
+        model: model ?? defaultModel(defaults),
+        contextLength,
+        config: configWithDefaults(defaults, { maxSteps, rules, budget, runtime }),
+      });
+    },
     'runs.stop': ({ runId }) => ({ stopped: runs.stop(store.requireRun(runId).id) }),
     'runs.resume': ({ runId, maxSteps, budget }) => runs.resume(runId, { maxSteps, budget }),
     'approvals.decide': (input) => {
+      if (input.decision === 'approved' && input.addRule !== undefined) {
+        // Refused before anything is saved when the run is not waiting for this call.
+        runs.requirePending(input.runId, input.callId);
+        settings.addDefaultRule(input.addRule);
+      }
       runs.decide(
         input.runId,
         input.callId,
         input.decision === 'approved'
-          ? input.editedInput === undefined
-            ? { decision: 'approved' }
-            : { decision: 'approved', editedInput: input.editedInput }
+          ? {
+              decision: 'approved',
+              ...(input.editedInput === undefined ? {} : { editedInput: input.editedInput }),
+              ...(input.addRule === undefined ? {} : { addRule: input.addRule }),
+            }
           : { decision: 'rejected', feedback: input.feedback },
       );
       return { decided: true };
     },
     'blobs.get': ({ hash }) => ({ hash, text: store.readBlob(hash) }),
+    'settings.get': () => settings.view(),
+    'settings.update': (patch) => settings.update(patch),
+    'secrets.set': ({ name, value }) => settings.setSecret(name, value),
+    'secrets.clear': ({ name }) => settings.clearSecret(name),
+    'storage.usage': () => storageUsage(paths),
+    'providers.test': async ({ model }) => {
+      const ready = await readyModel(models(), model);
+      return { model: ready.name, contextLength: ready.info.contextLength };
+    },
   } satisfies Handlers;
 }
 

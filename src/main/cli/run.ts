@@ -4,8 +4,10 @@ import type { RunStatus } from '../../shared/events';
 import { loopConfigSchema, type ApprovalRule, type Budget, type LoopConfig } from '../../shared/loop-config';
 import { createApp, tidySandboxes, type App } from '../app';
 import type { LoopOutcome } from '../core/loop';
-import { DEFAULT_MODEL, readyModel, type ModelResolver, type ReadyModel } from '../runs/readiness';
+import { readyModel, type ModelResolver, type ReadyModel } from '../runs/readiness';
 import { checkRuntime, createRunLoop, raiseLimits, recordableGoal, resumable, workspaceDir } from '../runs/run-loop';
+import { configWithDefaults } from '../settings/run-defaults';
+import type { Settings } from '../../shared/settings';
 import { progressPrinter } from './progress';
 import { terminalGate, type ApproveMode } from './terminal-gate';
 
@@ -35,6 +37,8 @@ export interface RunCommandOptions {
   contextLength?: number | undefined;
   json: boolean;
   models: ModelResolver;
+  /** settings.json, for what the flags leave out. */
+  settings: Settings;
   write(text: string): void;
   /** Where progress goes: the terminal, or stderr when stdout carries JSON. */
   progress(text: string): void;
@@ -48,24 +52,32 @@ function budgetOf(options: RunCommandOptions): Budget {
   };
 }
 
+/** The flags, filled from settings.json (see run-defaults.ts for the order). */
 function configOf(options: RunCommandOptions): LoopConfig {
   const rules: ApprovalRule[] = options.requireApproval.map((tool) => ({ tool, action: 'ask' }));
-  return loopConfigSchema.parse({
-    maxSteps: options.maxSteps,
-    rules,
-    budget: budgetOf(options),
-    runtime: options.hostExec ? 'host' : 'sandbox',
-    network: options.network ? 'full' : 'none',
-  });
+  return loopConfigSchema.parse(
+    configWithDefaults(options.settings, {
+      maxSteps: options.maxSteps,
+      rules,
+      budget: budgetOf(options),
+      runtime: options.hostExec ? 'host' : 'sandbox',
+      network: options.network ? 'full' : undefined,
+    }),
+  );
 }
 
 export async function runGoal(goal: string, options: RunCommandOptions): Promise<number> {
-  const model = await readyModel(options.models, options.model ?? DEFAULT_MODEL, options.contextLength);
+  const model = await readyModel(options.models, options.model ?? options.settings.defaultModel, options.contextLength);
   const app = createApp({ home: options.home, host: 'web' });
   try {
     const config = configOf(options);
     await checkRuntime(app, config);
-    const runId = app.store.createRun({ goal: recordableGoal(goal), model: model.name, origin: 'new', config }).runId;
+    const runId = app.store.createRun({
+      goal: recordableGoal(goal, app),
+      model: model.name,
+      origin: 'new',
+      config,
+    }).runId;
     return await drive(app, runId, model, config, options);
   } finally {
     app.close();

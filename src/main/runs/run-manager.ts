@@ -21,7 +21,7 @@ interface LiveRun {
   done: Promise<LoopOutcome>;
 }
 
-interface PendingApproval {
+export interface PendingApproval {
   resolve(decision: ApprovalDecision): void;
 }
 
@@ -42,7 +42,7 @@ export class RunManager {
     const models = this.models();
     const model = await readyModel(models, input.model ?? DEFAULT_MODEL, input.contextLength);
     const runId = this.app.store.createRun({
-      goal: recordableGoal(input.goal),
+      goal: recordableGoal(input.goal, this.app),
       model: model.name,
       origin: 'new',
       config,
@@ -76,8 +76,14 @@ export class RunManager {
 
   /** Answers an approval the run is waiting for. */
   decide(runId: string, callId: string, decision: ApprovalDecision): void {
-    const key = `${runId}:${callId}`;
-    const pending = this.pending.get(key);
+    const pending = this.requirePending(runId, callId);
+    this.pending.delete(`${runId}:${callId}`);
+    pending.resolve(decision);
+  }
+
+  /** Throws a not_found AppError unless the run is waiting here for an answer about the call. */
+  requirePending(runId: string, callId: string): PendingApproval {
+    const pending = this.pending.get(`${runId}:${callId}`);
     if (pending === undefined) {
       throw new AppError(
         'not_found',
@@ -85,8 +91,7 @@ export class RunManager {
         'It may have been answered already, or the run stopped; resume it to be asked again.',
       );
     }
-    this.pending.delete(key);
-    pending.resolve(decision);
+    return pending;
   }
 
   isLive(runId: string): boolean {
