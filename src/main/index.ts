@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { formatError, AppError } from '../shared/errors';
 import { createApp, tidySandboxes, type App } from './app';
 import { registerIpc } from './electron/ipc';
+import { desktopSecretStore } from './electron/safe-storage';
 import { createWindow, isTrustedUrl, lockDownSession, type WindowPaths } from './electron/window';
 
 app.setName('Looplab');
@@ -29,6 +30,8 @@ function start(): void {
     watchExternalMs: 500,
     // Set by `npm start`: better-sqlite3 built for Electron's ABI, kept apart from Node's build.
     nativeBinding: process.env.LOOPLAB_SQLITE_BINDING,
+    // API keys encrypted by the OS keychain (safeStorage is ready once the app is).
+    secrets: desktopSecretStore,
   });
   void tidySandboxes(looplab);
   disposeIpc = registerIpc(
