@@ -4,6 +4,7 @@ import { useState, type KeyboardEvent, type Ref } from 'react';
 import type { PendingApproval } from '../../../shared/run-state';
 import type { Decision, DecisionState } from '../hooks/use-approval-decisions';
 import { ApprovalEditor } from './approval-editor';
+import { AlwaysAllowDialog } from './always-allow-dialog';
 import { ApprovalSummary } from './approval-summary';
 import { ErrorBox } from './error-box';
 
@@ -20,6 +21,7 @@ interface ApprovalCardProps {
 export function ApprovalCard({ approval, input, state, onDecide, first, feedbackRef }: ApprovalCardProps) {
   const [editing, setEditing] = useState(false);
   const [feedback, setFeedback] = useState('');
+  const [allowing, setAllowing] = useState(false);
   const { callId, tool } = approval;
   const busy = state?.status === 'sending' || state?.status === 'sent';
 
@@ -70,6 +72,15 @@ export function ApprovalCard({ approval, input, state, onDecide, first, feedback
           <button
             type="button"
             className="button"
+            data-testid="always-allow"
+            disabled={busy}
+            onClick={() => setAllowing(true)}
+          >
+            Always allow…
+          </button>
+          <button
+            type="button"
+            className="button"
             data-testid="edit-approve"
             disabled={busy || input === undefined}
             title={input === undefined ? 'The call’s input is not in this run’s events.' : undefined}
@@ -101,6 +112,15 @@ export function ApprovalCard({ approval, input, state, onDecide, first, feedback
             </button>
           </span>
         </div>
+      )}
+      {allowing && !editing && (
+        <AlwaysAllowDialog
+          tool={tool}
+          input={input}
+          busy={busy}
+          onConfirm={(rule) => onDecide(callId, { decision: 'approved', addRule: rule })}
+          onCancel={() => setAllowing(false)}
+        />
       )}
       {state?.status === 'sending' && <p className="approval-note muted">Sending…</p>}
       {state?.status === 'sent' && (
