@@ -16,6 +16,7 @@ import { readyModel, type ModelResolver } from '../runs/readiness';
 import type { RunManager } from '../runs/run-manager';
 import { configWithDefaults, defaultModel } from '../settings/run-defaults';
 import type { SettingsService } from '../settings/settings-service';
+import { loadSettings } from '../settings/settings-store';
 import { storageUsage } from '../settings/storage-usage';
 import type { EventStore } from '../store/event-store';
 
@@ -43,7 +44,7 @@ export function createHandlers({ store, runs, info, paths, settings, models }: H
     }),
     'runs.search': ({ query, limit }) => store.search(query, limit),
     'runs.start': ({ goal, model, maxSteps, rules, budget, runtime, contextLength }) => {
-      const defaults = settings.view().settings;
+      const defaults = loadSettings(paths);
       return runs.start({
         goal,
         model: model ?? defaultModel(defaults),

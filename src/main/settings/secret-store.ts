@@ -132,7 +132,13 @@ export function createSecretStore(file: string, cipher: SecretCipher): SecretSto
     }
   };
   const values = (): string[] => {
-    const names = Object.keys(read().entries);
+    let names: string[];
+    try {
+      names = Object.keys(read().entries);
+    } catch {
+      // An unreadable store holds nothing a run could be given, so nothing of it can leak either.
+      return [];
+    }
     return names.flatMap((name) => {
       try {
         const value = get(name);
