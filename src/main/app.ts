@@ -10,6 +10,10 @@ import { RunManager } from './runs/run-manager';
 import { JobService } from './sandbox/jobs';
 import { SandboxManager } from './sandbox/sandbox-manager';
 import { modelResolver } from './runs/readiness';
+import { sandboxLimits } from './settings/run-defaults';
+import { headlessSecretStore, type SecretStore } from './settings/secret-store';
+import { createSettingsService, type SettingsService } from './settings/settings-service';
+import { loadSettings } from './settings/settings-store';
 import { openStore, type OpenedStore } from './store/open-store';
 import { appVersion } from './version';
 
@@ -21,6 +25,8 @@ export interface AppOptions {
   watchExternalMs?: number;
   /** The desktop app's file manager and default programs, for opening a run's files. */
   desktop?: DesktopShell;
+  /** Where API keys are kept: the OS keychain in Electron; by default an encrypted file in the data folder. */
+  secrets?: (paths: HomePaths) => SecretStore;
 }
 
 export interface App {
@@ -31,6 +37,9 @@ export interface App {
   sandbox: SandboxManager;
   /** Runs' training and evaluation jobs, each in a detached container of its own. */
   jobs: JobService;
+  /** API keys and tokens, encrypted; never in settings.json or the event log. */
+  secrets: SecretStore;
+  settings: SettingsService;
   handlers: Handlers;
   pushes: PushSource;
   /** Closes the store; for commands that started no run. */
@@ -46,26 +55,28 @@ export function createApp(options: AppOptions): App {
   const pushes = createPushHub(opened.store);
   // LOOPLAB_SANDBOX_IMAGE picks another image than the one `looplab sandbox build` makes.
   const image = process.env.LOOPLAB_SANDBOX_IMAGE === '' ? undefined : process.env.LOOPLAB_SANDBOX_IMAGE;
-  const sandbox = new SandboxManager(image === undefined ? { home: paths.root } : { home: paths.root, image });
+  const secrets = (options.secrets ?? headlessSecretStore)(paths);
+  const settings = createSettingsService(paths, secrets);
+  // The sandbox limits of settings.json, read when each container is made.
+  const limits = () => sandboxLimits(loadSettings(paths));
+  const sandbox = new SandboxManager({ home: paths.root, limits, ...(image === undefined ? {} : { image }) });
   // A GPU job first unloads the models a local Ollama holds in GPU memory, and loads them again after.
   const jobs = new JobService({
     sandbox,
     log: opened.store,
     leases: opened.owners,
     gpuMemory: createOllamaGpuGuard(),
+    limits,
     onLog: ({ runId, jobId, line }) => pushes.emit('run.output', { runId, source: jobId, text: `${line}\n` }),
   });
-  const host = { paths, store: opened.store, owners: opened.owners, sandbox, jobs };
-  const runs = new RunManager(
-    host,
-    () => modelResolver(paths, process.env),
-    (runId, progress) => {
-      if (progress.type === 'text') pushes.emit('run.delta', { runId, text: progress.delta });
-      if (progress.type === 'tool-output')
-        pushes.emit('run.output', { runId, source: progress.callId, text: progress.chunk });
-    },
-  );
-  const models = createModelService((progress) => pushes.emit('models.progress', progress));
+  const host = { paths, store: opened.store, owners: opened.owners, sandbox, jobs, secrets };
+  const models = () => modelResolver(paths, process.env, secrets);
+  const runs = new RunManager(host, models, (runId, progress) => {
+    if (progress.type === 'text') pushes.emit('run.delta', { runId, text: progress.delta });
+    if (progress.type === 'tool-output')
+      pushes.emit('run.output', { runId, source: progress.callId, text: progress.chunk });
+  });
+  const localModels = createModelService((progress) => pushes.emit('models.progress', progress));
   const watcher =
     options.watchExternalMs === undefined
       ? undefined
@@ -80,18 +91,21 @@ export function createApp(options: AppOptions): App {
   return {
     ...host,
     runs,
+    settings,
     handlers: createHandlers({
       store: opened.store,
       runs,
       info,
+      paths,
+      settings,
       models,
-      workspaces: paths.workspaces,
+      localModels,
       desktop: options.desktop,
     }),
     pushes,
     close,
     shutdown: async () => {
-      models.close();
+      localModels.close();
       await runs.close();
       sandbox.disconnect();
       close();

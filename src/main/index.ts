@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { formatError, AppError } from '../shared/errors';
 import { createApp, tidySandboxes, type App } from './app';
 import { registerIpc } from './electron/ipc';
+import { desktopSecretStore } from './electron/safe-storage';
 import { createWindow, isTrustedUrl, lockDownSession, type WindowPaths } from './electron/window';
 
 app.setName('Looplab');
@@ -31,6 +32,8 @@ function start(): void {
     nativeBinding: process.env.LOOPLAB_SQLITE_BINDING,
     // Only ever given paths inside a run's workspace, checked by the handlers.
     desktop: { reveal: (path) => shell.showItemInFolder(path), open: (path) => shell.openPath(path) },
+    // API keys encrypted by the OS keychain (safeStorage is ready once the app is).
+    secrets: desktopSecretStore,
   });
   void tidySandboxes(looplab);
   disposeIpc = registerIpc(

@@ -17,6 +17,12 @@ export const requestChannels = [
   'jobs.logs',
   'artifacts.open',
   'artifacts.reveal',
+  'settings.get',
+  'settings.update',
+  'secrets.set',
+  'secrets.clear',
+  'storage.usage',
+  'providers.test',
 ] as const;
 
 export const pushChannels = ['run.updated', 'run.delta', 'run.output', 'models.progress'] as const;

@@ -7,6 +7,7 @@ import type { ErrorInfo } from './errors';
 import { runStatusSchema, type RunEvent } from './events';
 import { approvalRuleSchema, budgetSchema } from './loop-config';
 import type { RunSummary } from './run-summary';
+import { secretNameSchema, settingsPatchSchema, type SettingsView, type StorageUsage } from './settings';
 
 export const runIdSchema = z.string().regex(/^run_[0-9a-z]{1,64}$/, 'a run id looks like run_…');
 export const jobIdSchema = z.string().regex(/^job_[0-9a-z]{1,64}$/, 'a job id looks like job_…');
@@ -55,6 +56,8 @@ export const requestSchemas = {
         callId: z.string().min(1).max(128),
         decision: z.literal('approved'),
         editedInput: z.unknown().optional(),
+        /** "Always allow this": an allow rule saved to the default rules and applied to this run from now on. */
+        addRule: approvalRuleSchema.refine((rule) => rule.action === 'allow', 'an added rule allows').optional(),
       })
       .strict(),
     z
@@ -85,6 +88,15 @@ export const requestSchemas = {
     .strict(),
   'artifacts.open': runFileSchema,
   'artifacts.reveal': runFileSchema,
+  'settings.get': z.object({}).strict(),
+  'settings.update': settingsPatchSchema,
+  'secrets.set': z
+    .object({ name: secretNameSchema, value: z.string().trim().min(1, 'give the key').max(16_384) })
+    .strict(),
+  'secrets.clear': z.object({ name: secretNameSchema }).strict(),
+  'storage.usage': z.object({}).strict(),
+  /** The readiness check a run makes, without starting one: `provider/model`. */
+  'providers.test': z.object({ model: z.string().trim().min(3).max(300) }).strict(),
 } satisfies Record<RequestChannel, z.ZodType>;
 
 export interface AppInfo {
@@ -162,6 +174,17 @@ export interface ResponseTypes {
   'jobs.logs': JobLog;
   'artifacts.open': { opened: true };
   'artifacts.reveal': { revealed: true };
+  'settings.get': SettingsView;
+  'settings.update': SettingsView;
+  'secrets.set': SettingsView;
+  'secrets.clear': SettingsView;
+  'storage.usage': StorageUsage;
+  'providers.test': ProviderTest;
+}
+
+export interface ProviderTest {
+  model: string;
+  contextLength: number;
 }
 
 export interface PushTypes {

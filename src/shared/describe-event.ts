@@ -68,6 +68,11 @@ export function describeEvent(event: RunEvent): EventDescription {
       ];
       return { text: `limits raised: ${join(...parts) || 'none'}`, tone: 'neutral' };
     }
+    case 'run.rule': {
+      const { tool, arg, pattern, action } = event.payload.rule;
+      const where = arg === undefined ? '' : ` where ${arg} matches "${pattern}"`;
+      return { text: `rule added: ${action} ${tool}${where}`, tone: 'neutral' };
+    }
     case 'message.user':
       return { text: text(event.payload.text), tone: 'neutral' };
     case 'model.started':

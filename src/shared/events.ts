@@ -1,7 +1,7 @@
 // The event log's vocabulary. A run is nothing but an ordered list of these events; every view of a
 // run (its state, its graph, the CLI's output) is derived from them by pure functions.
 import { z } from 'zod';
-import { budgetSchema, loopConfigSchema } from './loop-config';
+import { approvalRuleSchema, budgetSchema, loopConfigSchema } from './loop-config';
 
 /** Strings longer than this are stored once as content-addressed blobs instead of inline. */
 export const BLOB_THRESHOLD_BYTES = 8 * 1024;
@@ -53,6 +53,8 @@ export const eventPayloadSchemas = {
   /** A message to the model: from the person, or from the harness (a correction, a budget notice). */
   /** New limits given when the run was resumed; they replace those of run.created from here on. */
   'run.limits': z.object({ maxSteps: count.optional(), budget: budgetSchema.optional() }),
+  /** A rule the person added while answering the approval of `callId`; it comes first from here on. */
+  'run.rule': z.object({ rule: approvalRuleSchema, callId: ref.optional() }),
   'message.user': z.object({ text: contentSchema, source: z.enum(['person', 'harness']).optional() }),
   'model.started': z.object({ callId: ref, model: name }),
   'model.finished': z.object({

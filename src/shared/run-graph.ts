@@ -197,6 +197,7 @@ function apply(builder: Builder, event: RunEvent): void {
     }
     case 'run.status':
     case 'run.limits':
+    case 'run.rule':
     case 'plan.updated':
       return;
   }

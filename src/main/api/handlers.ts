@@ -15,10 +15,16 @@ import { AppError } from '../../shared/errors';
 import type { ModelService } from '../runs/model-service';
 import { listSpecs, specDirs, type SavedSpec } from '../specs/loop-spec';
 import { checkOpenable, resolveRunFile, resolveRunRegularFile } from '../runs/run-files';
-import type { RunManager } from '../runs/run-manager';
 import { tailLines } from '../sandbox/jobs-files';
 import { jobLogPath } from '../sandbox/jobs-spec';
 import { jobIdsOf } from '../sandbox/jobs-status';
+import type { HomePaths } from '../home';
+import { readyModel, type ModelResolver } from '../runs/readiness';
+import type { RunManager } from '../runs/run-manager';
+import { configWithDefaults, defaultModel } from '../settings/run-defaults';
+import type { SettingsService } from '../settings/settings-service';
+import { loadSettings } from '../settings/settings-store';
+import { storageUsage } from '../settings/storage-usage';
 import type { EventStore } from '../store/event-store';
 
 export type Handlers = {
@@ -36,13 +42,26 @@ export interface HandlerDeps {
   store: EventStore;
   runs: RunManager;
   info: AppInfo;
-  models: ModelService;
-  /** The data folder's workspaces: each run's files are under <workspaces>/<run id>. */
-  workspaces: string;
+  paths: HomePaths;
+  settings: SettingsService;
+  /** The providers as configured now (environment, settings.json, saved secrets). */
+  models: () => ModelResolver;
+  /** A local Ollama's models: listing and pulling. */
+  localModels: ModelService;
   desktop?: DesktopShell | undefined;
 }
 
-export function createHandlers({ store, runs, info, models, workspaces, desktop }: HandlerDeps): Handlers {
+export function createHandlers({
+  store,
+  runs,
+  info,
+  paths,
+  settings,
+  models,
+  localModels,
+  desktop,
+}: HandlerDeps): Handlers {
+  const workspaces = paths.workspaces;
   const shell = (): DesktopShell => {
     if (desktop !== undefined) return desktop;
     throw new AppError(
@@ -59,27 +78,50 @@ export function createHandlers({ store, runs, info, models, workspaces, desktop 
       events: store.loadEvents(runId, { blobs: 'ref' }),
     }),
     'runs.search': ({ query, limit }) => store.search(query, limit),
-    'runs.start': ({ goal, model, maxSteps, rules, budget, runtime, contextLength }) =>
-      runs.start({ goal, model, contextLength, config: { maxSteps, rules, budget, runtime } }),
+    'runs.start': ({ goal, model, maxSteps, rules, budget, runtime, contextLength }) => {
+      const defaults = loadSettings(paths);
+      return runs.start({
+        goal,
+        model: model ?? defaultModel(defaults),
+        contextLength,
+        config: configWithDefaults(defaults, { maxSteps, rules, budget, runtime }),
+      });
+    },
     'runs.stop': ({ runId }) => ({ stopped: runs.stop(store.requireRun(runId).id) }),
     'runs.resume': ({ runId, maxSteps, budget }) => runs.resume(runId, { maxSteps, budget }),
     'approvals.decide': (input) => {
+      if (input.decision === 'approved' && input.addRule !== undefined) {
+        // Refused before anything is saved when the run is not waiting for this call.
+        runs.requirePending(input.runId, input.callId);
+        settings.addDefaultRule(input.addRule);
+      }
       runs.decide(
         input.runId,
         input.callId,
         input.decision === 'approved'
-          ? input.editedInput === undefined
-            ? { decision: 'approved' }
-            : { decision: 'approved', editedInput: input.editedInput }
+          ? {
+              decision: 'approved',
+              ...(input.editedInput === undefined ? {} : { editedInput: input.editedInput }),
+              ...(input.addRule === undefined ? {} : { addRule: input.addRule }),
+            }
           : { decision: 'rejected', feedback: input.feedback },
       );
       return { decided: true };
     },
     'blobs.get': ({ hash }) => ({ hash, text: store.readBlob(hash) }),
     'specs.list': () => listSpecs(specDirs(info.home)).map(specInfo),
-    'specs.run': ({ spec, params, model }) => runs.startSpec({ spec, params, model }),
-    'models.list': () => models.list(),
-    'models.pull': ({ name }) => models.pull(name),
+    'specs.run': ({ spec, params, model }) => {
+      const defaults = loadSettings(paths);
+      return runs.startSpec({
+        spec,
+        params,
+        model,
+        defaultModel: defaultModel(defaults),
+        defaultRules: defaults.rules,
+      });
+    },
+    'models.list': () => localModels.list(),
+    'models.pull': ({ name }) => localModels.pull(name),
     'jobs.logs': async ({ runId, jobId, lines }) => {
       store.requireRun(runId);
       if (!jobIdsOf(store.loadEvents(runId, { blobs: 'ref' })).includes(jobId))
@@ -102,6 +144,15 @@ export function createHandlers({ store, runs, info, models, workspaces, desktop 
       store.requireRun(runId);
       shell().reveal((await resolveRunFile(workspaces, runId, path)).realPath);
       return { revealed: true };
+    },
+    'settings.get': () => settings.view(),
+    'settings.update': (patch) => settings.update(patch),
+    'secrets.set': ({ name, value }) => settings.setSecret(name, value),
+    'secrets.clear': ({ name }) => settings.clearSecret(name),
+    'storage.usage': () => storageUsage(paths),
+    'providers.test': async ({ model }) => {
+      const ready = await readyModel(models(), model);
+      return { model: ready.name, contextLength: ready.info.contextLength };
     },
   } satisfies Handlers;
 }

@@ -13,6 +13,8 @@ import { resumeRun, runGoal, runSpec, type RunCommandOptions } from './run';
 import { ExitStatus } from './exit-status';
 import { modelsCommand } from './models-command';
 import { specCommand } from './spec-command';
+import { headlessSecretStore } from '../settings/secret-store';
+import { loadSettings } from '../settings/settings-store';
 import { sandboxCommand } from './sandbox-command';
 import { serve } from './serve';
 
@@ -72,6 +74,9 @@ function loopSettings(raw: RawLoopOptions, command: Command, write: (text: strin
   const optional = <T>(schema: z.ZodType<T>, value: string | undefined, what: string) =>
     value === undefined ? undefined : parse(schema, value, what);
   const home = resolveHome({ flag: command.optsWithGlobals<GlobalOptions>().home });
+  const paths = homePaths(home);
+  // settings.json fills what the flags leave out; a broken file stops here with what to fix.
+  const settings = loadSettings(paths);
   return {
     home,
     model: raw.model ?? (process.env.LOOPLAB_MODEL === '' ? undefined : process.env.LOOPLAB_MODEL),
@@ -88,7 +93,8 @@ function loopSettings(raw: RawLoopOptions, command: Command, write: (text: strin
     network: raw.network ?? false,
     contextLength: optional(positiveInt, raw.contextLength, '--context-length (tokens ≥ 1)'),
     json: raw.json ?? false,
-    models: modelResolver(homePaths(home)),
+    models: modelResolver(paths, process.env, headlessSecretStore(paths)),
+    settings,
     write,
     progress: raw.json ? (text) => void process.stderr.write(text) : write,
   };
@@ -134,7 +140,10 @@ function buildProgram(write: (text: string) => void): Command {
 
   const loopOptions = (command: Command) =>
     command
-      .option('--model <provider/model>', `the model (default: LOOPLAB_MODEL, else ${DEFAULT_MODEL})`)
+      .option(
+        '--model <provider/model>',
+        `the model (default: LOOPLAB_MODEL, else settings.json's defaultModel, else ${DEFAULT_MODEL})`,
+      )
       .addOption(
         new Option('--approve <mode>', 'what happens to calls a rule says to ask about')
           .choices(['auto', 'ask', 'deny'])

@@ -10,8 +10,10 @@ import {
 } from '../../shared/loop-config';
 import { createApp, tidySandboxes, type App } from '../app';
 import type { LoopOutcome } from '../core/loop';
-import { DEFAULT_MODEL, readyModel, type ModelResolver, type ReadyModel } from '../runs/readiness';
+import { readyModel, type ModelResolver, type ReadyModel } from '../runs/readiness';
 import { checkRuntime, createRunLoop, raiseLimits, recordableGoal, resumable, workspaceDir } from '../runs/run-loop';
+import { configWithDefaults } from '../settings/run-defaults';
+import type { Settings } from '../../shared/settings';
 import { copyData, findSpec, prepareSpec, readLoopSpec, specDirs } from '../specs/loop-spec';
 import { progressPrinter } from './progress';
 import { terminalGate, type ApproveMode } from './terminal-gate';
@@ -42,6 +44,8 @@ export interface RunCommandOptions {
   contextLength?: number | undefined;
   json: boolean;
   models: ModelResolver;
+  /** settings.json, for what the flags leave out. */
+  settings: Settings;
   write(text: string): void;
   /** Where progress goes: the terminal, or stderr when stdout carries JSON. */
   progress(text: string): void;
@@ -55,24 +59,32 @@ function budgetOf(options: RunCommandOptions): Budget {
   };
 }
 
+/** The flags, filled from settings.json (see run-defaults.ts for the order). */
 function configOf(options: RunCommandOptions): LoopConfig {
   const rules: ApprovalRule[] = options.requireApproval.map((tool) => ({ tool, action: 'ask' }));
-  return loopConfigSchema.parse({
-    maxSteps: options.maxSteps,
-    rules,
-    budget: budgetOf(options),
-    runtime: options.hostExec ? 'host' : 'sandbox',
-    network: options.network ? 'full' : 'none',
-  });
+  return loopConfigSchema.parse(
+    configWithDefaults(options.settings, {
+      maxSteps: options.maxSteps,
+      rules,
+      budget: budgetOf(options),
+      runtime: options.hostExec ? 'host' : 'sandbox',
+      network: options.network ? 'full' : undefined,
+    }),
+  );
 }
 
 export async function runGoal(goal: string, options: RunCommandOptions): Promise<number> {
-  const model = await readyModel(options.models, options.model ?? DEFAULT_MODEL, options.contextLength);
+  const model = await readyModel(options.models, options.model ?? options.settings.defaultModel, options.contextLength);
   const app = createApp({ home: options.home, host: 'web' });
   try {
     const config = configOf(options);
     await checkRuntime(app, config);
-    const runId = app.store.createRun({ goal: recordableGoal(goal), model: model.name, origin: 'new', config }).runId;
+    const runId = app.store.createRun({
+      goal: recordableGoal(goal, app),
+      model: model.name,
+      origin: 'new',
+      config,
+    }).runId;
     return await drive(app, runId, model, config, options);
   } finally {
     app.close();
@@ -90,7 +102,7 @@ export async function runSpec(specOptions: SpecRunOptions, options: RunCommandOp
   const prepared = prepareSpec(readLoopSpec(file), file, specOptions.params);
   const model = await readyModel(
     options.models,
-    options.model ?? prepared.model ?? DEFAULT_MODEL,
+    options.model ?? prepared.model ?? options.settings.defaultModel,
     options.contextLength,
   );
   const app = createApp({ home: options.home, host: 'web' });
@@ -98,7 +110,7 @@ export async function runSpec(specOptions: SpecRunOptions, options: RunCommandOp
     const config = withCommandLine(prepared.config, options);
     await checkRuntime(app, config);
     const runId = app.store.createRun({
-      goal: recordableGoal(prepared.goal),
+      goal: recordableGoal(prepared.goal, app),
       model: model.name,
       origin: 'spec',
       config,
@@ -117,7 +129,8 @@ function withCommandLine(config: LoopConfig, options: RunCommandOptions): LoopCo
   const asked: ApprovalRule[] = options.requireApproval.map((tool) => ({ tool, action: 'ask' }));
   return {
     ...limited,
-    rules: [...asked, ...limited.rules],
+    // The person's default rules (settings.json) come after the spec's own.
+    rules: [...asked, ...limited.rules, ...options.settings.rules],
     ...(options.hostExec ? { runtime: 'host' as const } : {}),
     ...(options.network ? { network: 'full' as const } : {}),
   };

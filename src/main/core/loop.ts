@@ -2,7 +2,7 @@
 // results back, repeat until it answers without tools or a stop rule fires. Every step is an event in
 // the run log before anything else hears of it; a run can be resumed from its events alone.
 import type { EventDraft, RunEvent, RunStatus } from '../../shared/events';
-import type { LoopConfig } from '../../shared/loop-config';
+import type { ApprovalRule, LoopConfig } from '../../shared/loop-config';
 import { emptySummary, summarizeInto, type RunSummary } from '../../shared/run-summary';
 import { decideApproval } from './approvals';
 import { compactionPlan, summarizeForCompaction } from './compaction';
@@ -78,6 +78,8 @@ export class AgentLoop {
   private warned = false;
   private malformedStreak = 0;
   private compactRequested = false;
+  /** Rules the person added while the run went on ("always allow this"), newest first. */
+  private readonly addedRules: ApprovalRule[] = [];
 
   constructor(
     private readonly deps: LoopDeps,
@@ -297,7 +299,8 @@ export class AgentLoop {
       return undefined;
     }
     const { tool, input } = parsed;
-    const verdict = decideApproval(this.config.rules, tool.name, riskOf(tool, input), input);
+    const rules = [...this.addedRules, ...this.config.rules];
+    const verdict = decideApproval(rules, tool.name, riskOf(tool, input), input);
     if (verdict.action === 'allow') return { kind: 'run', call, tool, input };
     if (verdict.action === 'ask') return { kind: 'ask', call, tool, input, rule: verdict.rule };
     this.record([
@@ -358,6 +361,10 @@ export class AgentLoop {
         },
       ]);
       return undefined;
+    }
+    if (decision.addRule !== undefined) {
+      this.addedRules.unshift(decision.addRule);
+      this.record([{ type: 'run.rule', payload: { rule: decision.addRule, callId: call.id } }]);
     }
     this.record([{ type: 'approval.resolved', payload: { callId: call.id, decision: 'approved' } }]);
     if (decision.editedInput === undefined) return { call, tool, input };

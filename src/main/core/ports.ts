@@ -1,6 +1,7 @@
 // What the loop needs from the outside, declared here so that core never depends on an adapter: the
 // run log (the event store), a gate where a person approves calls, and a clock.
 import type { EventDraft, RunEvent } from '../../shared/events';
+import type { ApprovalRule } from '../../shared/loop-config';
 
 export interface RunLog {
   append(runId: string, drafts: readonly EventDraft[]): RunEvent[];
@@ -18,7 +19,8 @@ export interface ApprovalRequest {
 }
 
 export type ApprovalDecision =
-  { decision: 'approved'; editedInput?: unknown } | { decision: 'rejected'; feedback?: string };
+  | { decision: 'approved'; editedInput?: unknown; /** Applies to this run from now on. */ addRule?: ApprovalRule }
+  | { decision: 'rejected'; feedback?: string };
 
 export interface ApprovalGate {
   /** Resolves when a person (or the headless policy) decides; rejects when the signal aborts. */

@@ -1,11 +1,12 @@
-// Model names resolve to providers configured from the environment given, and readiness says what to do
-// before a run when the model cannot serve it.
+// Model names resolve to providers configured from the environment given (else settings and saved
+// secrets), and readiness says what to do before a run when the model cannot serve it.
 import { afterEach, describe, expect, it } from 'vitest';
 import { AppError } from '../../shared/errors';
 import { closedPort, describeError, failureOf } from '../../../tests/fakes/collect';
 import type { FakeServer } from '../../../tests/fakes/http-fake';
 import { startOllamaServer } from '../../../tests/fakes/ollama-server';
 import { startOpenAIServer } from '../../../tests/fakes/openai-server';
+import { settingsSchema } from '../../shared/settings';
 import { createProviders } from './registry';
 
 let server: FakeServer | undefined;
@@ -120,6 +121,34 @@ describe('readiness', () => {
       message: 'No Anthropic API key is set',
       hint: 'set ANTHROPIC_API_KEY to a valid key (console.anthropic.com, API keys)',
       retryAfterMs: undefined,
+    });
+  });
+
+  it('takes each value from the environment, else settings and the saved secrets', async () => {
+    server = await startOpenAIServer({ apiKey: 'sk-saved-key' });
+    const port = await closedPort();
+    const settings = settingsSchema.parse({
+      providers: {
+        endpoints: [
+          { name: 'openai', baseUrl: `http://127.0.0.1:${port}/v1`, keySecret: 'endpoint:openai' },
+          { name: 'local', baseUrl: `${server.url}/v1`, keySecret: 'endpoint:local' },
+        ],
+      },
+    }).providers;
+    const secrets: Record<string, string> = { 'endpoint:openai': 'sk-saved-key', 'endpoint:local': 'sk-saved-key' };
+    const sources = { settings, secret: (name: string) => secrets[name] };
+    // OPENAI_BASE_URL wins over the saved URL (a closed port); the saved key is used where no variable is set.
+    const fromEnv = createProviders({ OPENAI_BASE_URL: `${server.url}/v1` }, sources);
+    expect((await fromEnv.readiness('openai/gpt-4o-mini')).supportsTools).toBe(true);
+    expect((await fromEnv.readiness('local/gpt-4o-mini')).supportsTools).toBe(true);
+    expect(fromEnv.names).toEqual(['ollama', 'openai', 'anthropic', 'hf', 'local']);
+    // OPENAI_API_KEY wins over the saved key.
+    const wrongKey = createProviders({ OPENAI_BASE_URL: `${server.url}/v1`, OPENAI_API_KEY: 'sk-wrong' }, sources);
+    expect(describeError(await failureOf(wrongKey.readiness('openai/gpt-4o-mini')))).toMatchObject({ kind: 'auth' });
+    const noKey = createProviders({}, { settings });
+    expect(describeError(await failureOf(noKey.readiness('local/gpt-4o-mini')))).toMatchObject({
+      kind: 'auth',
+      hint: 'set the key of local in Settings to a valid key',
     });
   });
 });

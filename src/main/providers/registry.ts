@@ -1,7 +1,9 @@
 // Where a model name like `ollama/qwen2.5-coder:7b` finds its provider, configured from the
-// environment once per host, and the readiness check a run makes before its first model call: the
-// server answers, the model is there, its context length is known, and it can call tools.
+// environment, else settings.json and the saved secrets, and the readiness check a run makes before
+// its first model call: the server answers, the model is there, its context length is known, and it
+// can call tools.
 import { AppError } from '../../shared/errors';
+import { ANTHROPIC_SECRET, HF_SECRET, type ProviderSettings } from '../../shared/settings';
 import { ProviderError, splitModelName, type ModelInfo, type ModelProvider } from '../core/model';
 import { createAnthropicProvider } from './anthropic';
 import { createOllamaProvider } from './ollama';
@@ -25,32 +27,61 @@ export interface ProviderRegistry {
 
 type Env = Readonly<Record<string, string | undefined>>;
 
+/** Settings and saved secrets behind the environment: a variable that is set wins over both. */
+export interface ProviderSources {
+  settings?: ProviderSettings;
+  /** A saved secret by name (src/main/settings/secret-store.ts). */
+  secret?: (name: string) => string | undefined;
+}
+
 const huggingFaceRouter = 'https://router.huggingface.co/v1';
 
-function factories(env: Env): Record<string, () => ModelProvider> {
+function factories(env: Env, sources: ProviderSources): Record<string, () => ModelProvider> {
+  const settings = sources.settings;
+  const secret = (name: string | undefined) => (name === undefined ? undefined : sources.secret?.(name));
+  const openaiEndpoint = settings?.endpoints.find((endpoint) => endpoint.name === 'openai');
+  const endpoints = Object.fromEntries(
+    (settings?.endpoints ?? [])
+      .filter((endpoint) => endpoint.name !== 'openai')
+      .map((endpoint) => [
+        endpoint.name,
+        () =>
+          createOpenAIProvider({
+            id: endpoint.name,
+            baseURL: endpoint.baseUrl,
+            apiKey: secret(endpoint.keySecret) || 'not-needed',
+            label: `${endpoint.name} (OpenAI-compatible)`,
+            apiKeyEnv: `the key of ${endpoint.name} in Settings`,
+          }),
+      ]),
+  );
   return {
-    ollama: () => createOllamaProvider({ host: resolveOllamaHost(env.OLLAMA_HOST) }),
+    ollama: () => createOllamaProvider({ host: resolveOllamaHost(env.OLLAMA_HOST || settings?.ollama.host) }),
     openai: () =>
       createOpenAIProvider({
-        baseURL: env.OPENAI_BASE_URL || 'https://api.openai.com/v1',
-        apiKey: env.OPENAI_API_KEY || 'not-needed',
+        baseURL: env.OPENAI_BASE_URL || openaiEndpoint?.baseUrl || 'https://api.openai.com/v1',
+        apiKey: env.OPENAI_API_KEY || secret(openaiEndpoint?.keySecret) || 'not-needed',
       }),
     // An empty key means none: the provider then says to set one instead of reading process.env.
     anthropic: () =>
-      createAnthropicProvider({ apiKey: env.ANTHROPIC_API_KEY ?? '', baseURL: env.ANTHROPIC_BASE_URL || undefined }),
+      createAnthropicProvider({
+        apiKey: env.ANTHROPIC_API_KEY || secret(ANTHROPIC_SECRET) || '',
+        baseURL: env.ANTHROPIC_BASE_URL || settings?.anthropic.baseUrl || undefined,
+      }),
     hf: () =>
       createOpenAIProvider({
         id: 'hf',
         baseURL: huggingFaceRouter,
-        apiKey: env.HF_TOKEN || 'not-needed',
+        apiKey: env.HF_TOKEN || secret(HF_SECRET) || 'not-needed',
         label: 'the Hugging Face router',
         apiKeyEnv: 'HF_TOKEN',
       }),
+    ...endpoints,
   };
 }
 
-export function createProviders(env: Env = process.env): ProviderRegistry {
-  const make = factories(env);
+export function createProviders(env: Env = process.env, sources: ProviderSources = {}): ProviderRegistry {
+  const make = factories(env, sources);
   const names = Object.keys(make);
   const made = new Map<string, ModelProvider>();
   const expected = `Write the model as provider/model, e.g. ollama/qwen2.5-coder:7b; providers: ${names.join(', ')}.`;

@@ -1,13 +1,15 @@
 // Before a run is recorded: the model's server answers, the model exists and takes tool calls, and
 // its context window is known (capped, since Ollama reserves GPU memory for all of it).
 import { AppError } from '../../shared/errors';
+import { BUILTIN_DEFAULT_MODEL } from '../../shared/settings';
 import { ProviderError, type ModelInfo, type ModelProvider } from '../core/model';
 import type { HomePaths } from '../home';
 import { costOf } from '../providers/prices';
 import { createProviders } from '../providers/registry';
-import { loadSettings } from '../settings';
+import type { SecretStore } from '../settings/secret-store';
+import { loadSettings } from '../settings/settings-store';
 
-export const DEFAULT_MODEL = 'ollama/qwen2.5-coder:7b';
+export const DEFAULT_MODEL = BUILTIN_DEFAULT_MODEL;
 /**
  * Local models report windows of up to 128k tokens, and Ollama reserves GPU memory for the whole
  * num_ctx it is sent; 32k keeps a 7B model on a 24 GB card. A run's contextLength changes it.
@@ -21,10 +23,20 @@ export interface ModelResolver {
   price(name: string, usage: { inputTokens: number; outputTokens: number }): number;
 }
 
-/** Providers from the environment and prices from the data folder's settings.json, read now. */
-export function modelResolver(paths: HomePaths, env: NodeJS.ProcessEnv = process.env): ModelResolver {
-  const providers = createProviders(env);
-  const { prices } = loadSettings(paths);
+/**
+ * Providers from the environment, else the data folder's settings.json and saved secrets, and prices
+ * from settings.json, read now.
+ */
+export function modelResolver(
+  paths: HomePaths,
+  env: NodeJS.ProcessEnv = process.env,
+  secrets?: SecretStore,
+): ModelResolver {
+  const { prices, providers: settings } = loadSettings(paths);
+  const providers = createProviders(env, {
+    settings,
+    ...(secrets === undefined ? {} : { secret: (name: string) => secrets.get(name) }),
+  });
   return { ...providers, price: (name, usage) => costOf(name, usage, prices) ?? 0 };
 }
 

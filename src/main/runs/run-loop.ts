@@ -26,7 +26,12 @@ import { createJobTools } from '../tools/job-tools';
 import type { ModelResolver, ReadyModel } from './readiness';
 
 /** What a run needs of the app: its data folder, store, run leases, sandbox and jobs. */
-export type RunHost = Pick<App, 'paths' | 'store' | 'owners' | 'sandbox' | 'jobs'>;
+export type RunHost = Pick<App, 'paths' | 'store' | 'owners' | 'sandbox' | 'jobs'> & Partial<Pick<App, 'secrets'>>;
+
+/** What must never be recorded: API keys from the environment and the secret store. */
+export function knownSecrets(app: Partial<Pick<App, 'secrets'>>): string[] {
+  return [...secretsFromEnv(process.env), ...(app.secrets?.values() ?? [])];
+}
 
 export interface RunLoopOptions {
   app: RunHost;
@@ -147,7 +152,7 @@ function agentLoop(options: RunLoopOptions): AgentLoop {
       systemPrompt: SYSTEM_PROMPT,
       price: (usage) => options.models.price(model.name, usage),
       clock: systemClock,
-      redact: createRedactor(secretsFromEnv(process.env)),
+      redact: createRedactor(knownSecrets(app)),
       ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
     },
     runId,
@@ -176,12 +181,18 @@ export function resumable(app: RunHost, runId: string): { run: RunSummary; confi
   return { run, config: recordedConfig(app.store.loadEvents(runId)) };
 }
 
-/** The run's constraints as recorded: those it started with, with any limits raised on a resume. */
+/**
+ * The run's constraints as recorded: those it started with, with any limits raised on a resume and
+ * any rules the person added (first, newest first).
+ */
 export function recordedConfig(events: readonly RunEvent[]): LoopConfig | undefined {
   const created = events.find((event) => event.type === 'run.created');
   if (created?.type !== 'run.created' || created.payload.config === undefined) return undefined;
   let config = created.payload.config;
-  for (const event of events) if (event.type === 'run.limits') config = withLimits(config, event.payload);
+  for (const event of events) {
+    if (event.type === 'run.limits') config = withLimits(config, event.payload);
+    if (event.type === 'run.rule') config = { ...config, rules: [event.payload.rule, ...config.rules] };
+  }
   return config;
 }
 
@@ -207,6 +218,6 @@ export interface Limits {
 }
 
 /** A goal as it may be recorded: secrets a person pasted into it are removed. */
-export function recordableGoal(goal: string): string {
-  return createRedactor(secretsFromEnv(process.env)).text(goal);
+export function recordableGoal(goal: string, app: Partial<Pick<App, 'secrets'>> = {}): string {
+  return createRedactor(knownSecrets(app)).text(goal);
 }

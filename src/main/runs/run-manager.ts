@@ -2,7 +2,7 @@
 // them, and holds the approvals a person answers in the UI. Streaming text is pushed as it comes; the
 // events themselves reach the UI through the store's own pushes.
 import { AppError } from '../../shared/errors';
-import { loopConfigSchema, type Budget, type LoopConfig } from '../../shared/loop-config';
+import { loopConfigSchema, type ApprovalRule, type Budget, type LoopConfig } from '../../shared/loop-config';
 import type { RunSummary } from '../../shared/run-summary';
 import type { LoopOutcome, LoopProgress } from '../core/loop';
 import type { ApprovalDecision, ApprovalGate } from '../core/ports';
@@ -30,7 +30,7 @@ interface LiveRun {
   done: Promise<LoopOutcome>;
 }
 
-interface PendingApproval {
+export interface PendingApproval {
   resolve(decision: ApprovalDecision): void;
 }
 
@@ -51,7 +51,7 @@ export class RunManager {
     const models = this.models();
     const model = await readyModel(models, input.model ?? DEFAULT_MODEL, input.contextLength);
     const runId = this.app.store.createRun({
-      goal: recordableGoal(input.goal),
+      goal: recordableGoal(input.goal, this.app),
       model: model.name,
       origin: 'new',
       config,
@@ -65,20 +65,24 @@ export class RunManager {
     spec: string;
     params: Record<string, string>;
     model?: string | undefined;
+    /** The person's default model and rules (settings.json); the spec's own come first. */
+    defaultModel?: string | undefined;
+    defaultRules?: readonly ApprovalRule[] | undefined;
   }): Promise<RunSummary> {
     const file = findSpec(input.spec, specDirs(this.app.paths.root));
     const prepared = prepareSpec(readLoopSpec(file), file, input.params);
-    await checkRuntime(this.app, prepared.config);
+    const config = { ...prepared.config, rules: [...prepared.config.rules, ...(input.defaultRules ?? [])] };
+    await checkRuntime(this.app, config);
     const models = this.models();
-    const model = await readyModel(models, input.model ?? prepared.model ?? DEFAULT_MODEL);
+    const model = await readyModel(models, input.model ?? prepared.model ?? input.defaultModel ?? DEFAULT_MODEL);
     const runId = this.app.store.createRun({
-      goal: recordableGoal(prepared.goal),
+      goal: recordableGoal(prepared.goal, this.app),
       model: model.name,
       origin: 'spec',
-      config: prepared.config,
+      config,
     }).runId;
     copyData(prepared.data, workspaceDir(this.app, runId));
-    this.launch(runId, model, prepared.config, models);
+    this.launch(runId, model, config, models);
     return this.app.store.requireRun(runId);
   }
 
@@ -107,8 +111,14 @@ export class RunManager {
 
   /** Answers an approval the run is waiting for. */
   decide(runId: string, callId: string, decision: ApprovalDecision): void {
-    const key = `${runId}:${callId}`;
-    const pending = this.pending.get(key);
+    const pending = this.requirePending(runId, callId);
+    this.pending.delete(`${runId}:${callId}`);
+    pending.resolve(decision);
+  }
+
+  /** Throws a not_found AppError unless the run is waiting here for an answer about the call. */
+  requirePending(runId: string, callId: string): PendingApproval {
+    const pending = this.pending.get(`${runId}:${callId}`);
     if (pending === undefined) {
       throw new AppError(
         'not_found',
@@ -116,8 +126,7 @@ export class RunManager {
         'It may have been answered already, or the run stopped; resume it to be asked again.',
       );
     }
-    this.pending.delete(key);
-    pending.resolve(decision);
+    return pending;
   }
 
   isLive(runId: string): boolean {

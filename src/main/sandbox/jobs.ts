@@ -48,7 +48,8 @@ export interface JobServiceOptions {
   leases?: JobLeases;
   gpuMemory?: GpuMemoryGuard;
   /** The same as the run's sandbox: SandboxManager's defaults unless told otherwise. */
-  limits?: Partial<SandboxLimits>;
+  /** Overrides of the built-in limits; a function is asked each time a container is made. */
+  limits?: Partial<SandboxLimits> | (() => Partial<SandboxLimits>);
   user?: string;
   /** Each line of output as it comes, for a host that shows it live. */
   onLog?: (line: JobLogLine) => void;
@@ -88,15 +89,18 @@ const FROM_START: WatchResume = { logLines: 0, metricLines: 0 };
 
 export class JobService {
   private readonly docker: Docker;
-  private readonly limits: SandboxLimits;
   private readonly user: string;
   private readonly watches = new Map<string, JobWatch>();
   private readonly starting = new Set<string>();
 
   constructor(private readonly options: JobServiceOptions) {
     this.docker = options.sandbox.docker;
-    this.limits = { ...DEFAULT_LIMITS, ...options.limits };
     this.user = options.user ?? sandboxUser();
+  }
+
+  private get limits(): SandboxLimits {
+    const given = this.options.limits;
+    return { ...DEFAULT_LIMITS, ...(typeof given === 'function' ? given() : given) };
   }
 
   async start(placement: JobPlacement, request: JobRequest): Promise<StartedJob> {

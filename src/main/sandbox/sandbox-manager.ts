@@ -26,7 +26,8 @@ export interface SandboxManagerOptions {
   image?: string;
   /** Use looplab-base:bookworm (python3 only) when the image is missing, instead of failing. */
   fallbackToBase?: boolean;
-  limits?: Partial<SandboxLimits>;
+  /** Overrides of the built-in limits; a function is asked each time a container is made. */
+  limits?: Partial<SandboxLimits> | (() => Partial<SandboxLimits>);
   /** uid:gid inside the container; default the host user's, or 1000:1000 when that is root. */
   user?: string;
 }
@@ -52,15 +53,18 @@ export class SandboxManager {
   readonly homeHash: string;
   readonly image: string;
   private readonly containers = new Map<string, SandboxContainer>();
-  private readonly limits: SandboxLimits;
   private readonly user: string;
 
   constructor(private readonly options: SandboxManagerOptions) {
     this.docker = options.docker ?? new Docker();
     this.homeHash = homeHash(options.home);
     this.image = options.image ?? defaultImage();
-    this.limits = { ...DEFAULT_LIMITS, ...options.limits };
     this.user = options.user ?? sandboxUser();
+  }
+
+  private get limits(): SandboxLimits {
+    const given = this.options.limits;
+    return { ...DEFAULT_LIMITS, ...(typeof given === 'function' ? given() : given) };
   }
 
   /** Throws an AppError saying what to do when the engine does not answer or the image is missing. */

@@ -1,4 +1,4 @@
-// The top bar: the product, where its data lives, and the search box.
+// The top bar: the product, where its data lives, the search box, and the way to settings.
 import type { ReactNode } from 'react';
 import type { AppInfo } from '../../../shared/contract';
 import type { Loadable } from '../hooks/loadable';
@@ -7,9 +7,11 @@ import { RichText } from './rich-text';
 interface AppHeaderProps {
   info: Loadable<AppInfo>;
   children: ReactNode;
+  /** Opens the settings screen. */
+  onSettings: () => void;
 }
 
-export function AppHeader({ info, children }: AppHeaderProps) {
+export function AppHeader({ info, children, onSettings }: AppHeaderProps) {
   return (
     <header className="app-header">
       <div className="brand">
@@ -17,6 +19,9 @@ export function AppHeader({ info, children }: AppHeaderProps) {
         <HomeInfo info={info} />
       </div>
       {children}
+      <button type="button" className="button" data-testid="open-settings" onClick={onSettings}>
+        Settings
+      </button>
     </header>
   );
 }

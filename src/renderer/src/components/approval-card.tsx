@@ -5,6 +5,7 @@ import type { PendingApproval } from '../../../shared/run-state';
 import type { FileBefore } from '../file-changes';
 import type { Decision, DecisionState } from '../hooks/use-approval-decisions';
 import { ApprovalEditor } from './approval-editor';
+import { AlwaysAllowDialog } from './always-allow-dialog';
 import { ApprovalSummary } from './approval-summary';
 import { ErrorBox } from './error-box';
 
@@ -24,6 +25,7 @@ export function ApprovalCard(props: ApprovalCardProps) {
   const { approval, input, before, state, onDecide, first, feedbackRef } = props;
   const [editing, setEditing] = useState(false);
   const [feedback, setFeedback] = useState('');
+  const [allowing, setAllowing] = useState(false);
   const { callId, tool } = approval;
   const busy = state?.status === 'sending' || state?.status === 'sent';
 
@@ -74,6 +76,15 @@ export function ApprovalCard(props: ApprovalCardProps) {
           <button
             type="button"
             className="button"
+            data-testid="always-allow"
+            disabled={busy}
+            onClick={() => setAllowing(true)}
+          >
+            Always allow…
+          </button>
+          <button
+            type="button"
+            className="button"
             data-testid="edit-approve"
             disabled={busy || input === undefined}
             title={input === undefined ? 'The call’s input is not in this run’s events.' : undefined}
@@ -105,6 +116,15 @@ export function ApprovalCard(props: ApprovalCardProps) {
             </button>
           </span>
         </div>
+      )}
+      {allowing && !editing && (
+        <AlwaysAllowDialog
+          tool={tool}
+          input={input}
+          busy={busy}
+          onConfirm={(rule) => onDecide(callId, { decision: 'approved', addRule: rule })}
+          onCancel={() => setAllowing(false)}
+        />
       )}
       {state?.status === 'sending' && <p className="approval-note muted">Sending…</p>}
       {state?.status === 'sent' && (

@@ -4,7 +4,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { SearchHit } from '../../../shared/contract';
 import type { RunSummary } from '../../../shared/run-summary';
-import { getBridge } from '../bridge';
+import { getBridge, request } from '../bridge';
 import { useAppInfo } from '../hooks/use-app-info';
 import { useDebouncedValue } from '../hooks/use-debounced-value';
 import { useKeyboardShortcuts } from '../hooks/use-keyboard-shortcuts';
@@ -13,13 +13,14 @@ import { useSearch } from '../hooks/use-search';
 import { useWaitingNotifications } from '../hooks/use-waiting-notifications';
 import { connectLiveOutput } from '../live-output-store';
 import { connectLiveText } from '../live-text-store';
-import { initialStartValues, knownModels } from '../start-input';
+import { DEFAULT_MODEL, initialStartValues, knownModels } from '../start-input';
 import { AppHeader } from './app-header';
 import { RunDetail } from './run-detail';
 import { RunList } from './run-list';
 import { SearchBox } from './search-box';
 import { SearchResults } from './search-results';
 import { SpecLauncher } from './spec-launcher';
+import { SettingsView } from './settings-view';
 import { StartRunForm } from './start-run-form';
 
 const SEARCH_DELAY_MS = 200;
@@ -36,6 +37,23 @@ export function Workbench() {
   const [query, setQuery] = useState('');
   const [selection, setSelection] = useState<Selection | null>(null);
   const [draft, setDraft] = useState(initialStartValues);
+  const [settingsOpen, setSettingsOpen] = useState(false);
+  // The start form's model follows the settings' default model until the person types another.
+  const settingsModel = useRef(DEFAULT_MODEL);
+  useEffect(() => {
+    if (settingsOpen) return;
+    request('settings.get', {}).then(
+      ({ settings, overrides }) => {
+        if (overrides.defaultModel !== undefined) return;
+        const previous = settingsModel.current;
+        settingsModel.current = settings.defaultModel;
+        setDraft((current) =>
+          current.model === previous || current.model === '' ? { ...current, model: settings.defaultModel } : current,
+        );
+      },
+      () => undefined,
+    );
+  }, [settingsOpen]);
   useEffect(() => {
     const bridge = getBridge();
     if (bridge === null) return undefined;
@@ -93,42 +111,51 @@ export function Workbench() {
 
   return (
     <div className="app">
-      <AppHeader info={info}>
+      <AppHeader info={info} onSettings={() => setSettingsOpen(true)}>
         <SearchBox ref={searchRef} value={query} onChange={setQuery} />
         <button
           type="button"
           className="button button-primary"
           data-testid="new-run"
-          onClick={() => setSelection(null)}
+          onClick={() => {
+            setSettingsOpen(false);
+            setSelection(null);
+          }}
         >
           New run
         </button>
       </AppHeader>
-      <main className="panes">
-        <section className="pane pane-list" aria-label={searching ? 'Search results' : 'Runs'}>
-          {searching ? (
-            <SearchResults query={trimmed} hits={settled ? hits : null} selected={selection} onOpen={openHit} />
-          ) : (
-            <RunList
-              runs={runs}
-              home={home}
-              selectedRunId={selection?.runId ?? null}
-              onSelect={openRun}
-              onRetry={reload}
-            />
-          )}
-        </section>
-        <section className="pane pane-detail" aria-label="Run detail">
-          {selection === null ? (
-            <div className="start-column">
-              <StartRunForm values={draft} onChange={setDraft} models={models} onStarted={onStarted} />
-              <SpecLauncher model={draft.model} onStarted={onStarted} />
-            </div>
-          ) : (
-            <RunDetail key={selection.runId} runId={selection.runId} focusSeq={selection.seq} onOpenRun={openRun} />
-          )}
-        </section>
-      </main>
+      {settingsOpen ? (
+        <main className="settings-pane">
+          <SettingsView onClose={() => setSettingsOpen(false)} />
+        </main>
+      ) : (
+        <main className="panes">
+          <section className="pane pane-list" aria-label={searching ? 'Search results' : 'Runs'}>
+            {searching ? (
+              <SearchResults query={trimmed} hits={settled ? hits : null} selected={selection} onOpen={openHit} />
+            ) : (
+              <RunList
+                runs={runs}
+                home={home}
+                selectedRunId={selection?.runId ?? null}
+                onSelect={openRun}
+                onRetry={reload}
+              />
+            )}
+          </section>
+          <section className="pane pane-detail" aria-label="Run detail">
+            {selection === null ? (
+              <div className="start-column">
+                <StartRunForm values={draft} onChange={setDraft} models={models} onStarted={onStarted} />
+                <SpecLauncher model={draft.model} onStarted={onStarted} />
+              </div>
+            ) : (
+              <RunDetail key={selection.runId} runId={selection.runId} focusSeq={selection.seq} onOpenRun={openRun} />
+            )}
+          </section>
+        </main>
+      )}
     </div>
   );
 }

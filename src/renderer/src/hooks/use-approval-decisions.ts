@@ -2,10 +2,12 @@
 // `approval.resolved` event to take it away), or failed with what to do.
 import { useCallback, useState } from 'react';
 import type { ErrorInfo } from '../../../shared/errors';
+import type { ApprovalRule } from '../../../shared/loop-config';
 import { request } from '../bridge';
 import { toErrorInfo } from '../error-info';
 
-export type Decision = { decision: 'approved'; editedInput?: unknown } | { decision: 'rejected'; feedback?: string };
+export type Decision =
+  { decision: 'approved'; editedInput?: unknown; addRule?: ApprovalRule } | { decision: 'rejected'; feedback?: string };
 
 export type DecisionState =
   { status: 'sending' } | { status: 'sent'; decision: Decision['decision'] } | { status: 'error'; error: ErrorInfo };

@@ -1,0 +1,48 @@
+// What a new run takes from settings.json when the person (the start form, the command line) does not
+// say: the model, the step limit, the budgets, the network, and the default approval rules, which come
+// after the run's own (first match wins). The order, highest first: what is given for the run, an
+// environment variable (LOOPLAB_MODEL), settings.json, the built-in default.
+import type { ApprovalRule, Budget } from '../../shared/loop-config';
+import type { Settings } from '../../shared/settings';
+import type { SandboxLimits } from '../sandbox/container-spec';
+
+export interface GivenConfig {
+  maxSteps?: number | undefined;
+  rules?: readonly ApprovalRule[] | undefined;
+  budget?: Budget | undefined;
+  runtime?: 'sandbox' | 'host' | undefined;
+  network?: 'none' | 'full' | undefined;
+}
+
+export function defaultModel(settings: Settings, env: NodeJS.ProcessEnv = process.env): string {
+  return env.LOOPLAB_MODEL === undefined || env.LOOPLAB_MODEL === '' ? settings.defaultModel : env.LOOPLAB_MODEL;
+}
+
+/** A run's config before validation: what was given, filled from settings. */
+export function configWithDefaults(settings: Settings, given: GivenConfig): Record<string, unknown> {
+  const budget: Budget = {};
+  if (settings.budget.tokens !== undefined) budget.tokens = settings.budget.tokens;
+  if (settings.budget.costUsd !== undefined) budget.costUsd = settings.budget.costUsd;
+  for (const [key, value] of Object.entries(given.budget ?? {})) {
+    if (value !== undefined) budget[key as keyof Budget] = value;
+  }
+  const config: Record<string, unknown> = {
+    rules: [...(given.rules ?? []), ...settings.rules],
+    budget,
+    network: given.network ?? settings.sandbox.network,
+  };
+  const maxSteps = given.maxSteps ?? settings.budget.maxSteps;
+  if (maxSteps !== undefined) config.maxSteps = maxSteps;
+  if (given.runtime !== undefined) config.runtime = given.runtime;
+  return config;
+}
+
+/** The sandbox limits settings.json sets; the rest keep their built-in values. */
+export function sandboxLimits(settings: Settings): Partial<SandboxLimits> {
+  const { cpus, memoryMb, pids } = settings.sandbox;
+  return {
+    ...(cpus === undefined ? {} : { cpus }),
+    ...(memoryMb === undefined ? {} : { memoryBytes: memoryMb * 1024 * 1024 }),
+    ...(pids === undefined ? {} : { pids }),
+  };
+}

@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { checkPatch, formatBytes, numberField, suggestedRule } from './settings-form';
+
+describe('the settings form', () => {
+  it('suggests an allow rule from the call: a command by its first word, a file by its path', () => {
+    expect([
+      suggestedRule('bash', { command: 'pip install  numpy pandas' }),
+      suggestedRule('bash', { command: 'ls' }),
+      suggestedRule('write', { path: 'notes/a.md', content: 'x' }),
+      suggestedRule('plan', { items: [] }),
+      suggestedRule('read', undefined),
+    ]).toEqual([
+      { tool: 'bash', arg: 'command', pattern: 'pip *', action: 'allow' },
+      { tool: 'bash', arg: 'command', pattern: 'ls', action: 'allow' },
+      { tool: 'write', arg: 'path', pattern: 'notes/a.md', action: 'allow' },
+      { tool: 'plan', action: 'allow' },
+      { tool: 'read', action: 'allow' },
+    ]);
+  });
+
+  it('names each bad field of a change by its path, and passes a good one', () => {
+    expect(checkPatch({ sandbox: { cpus: numberField('two'), pids: numberField('4'), network: 'none' } })).toEqual({
+      ok: false,
+      errors: {
+        'sandbox.cpus': 'Invalid input: expected number, received NaN',
+        'sandbox.pids': 'Too small: expected number to be >=16',
+      },
+    });
+    expect(checkPatch({ budget: { maxSteps: numberField('1,000') } })).toEqual({
+      ok: true,
+      patch: { budget: { maxSteps: 1000 } },
+    });
+  });
+
+  it('reads disk sizes as a person would', () => {
+    expect([900, 3.4 * 1024 ** 2, 120.5 * 1024 ** 3, 2 * 1024 ** 4].map(formatBytes)).toEqual([
+      '1 KB',
+      '3.4 MB',
+      '121 GB',
+      '2.0 TB',
+    ]);
+  });
+});
