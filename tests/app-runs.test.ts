@@ -147,6 +147,7 @@ describe.skipIf(skipDocker)('runs started from the UI', () => {
     ).toEqual([
       'run.created',
       'status:running',
+      'workspace.snapshot',
       'model.started',
       'model.finished',
       'status:interrupted',

@@ -10,6 +10,7 @@ import { JobService } from './sandbox/jobs';
 import { SandboxManager } from './sandbox/sandbox-manager';
 import { modelResolver } from './runs/readiness';
 import { openStore, type OpenedStore } from './store/open-store';
+import { snapshotCapFromEnv, WorkspaceSnapshots } from './store/workspace-snapshots';
 import { appVersion } from './version';
 
 export interface AppOptions {
@@ -28,6 +29,8 @@ export interface App {
   sandbox: SandboxManager;
   /** Runs' training and evaluation jobs, each in a detached container of its own. */
   jobs: JobService;
+  /** Snapshots of runs' workspaces, for forks. */
+  snapshots: WorkspaceSnapshots;
   handlers: Handlers;
   pushes: PushSource;
   /** Closes the store; for commands that started no run. */
@@ -44,6 +47,11 @@ export function createApp(options: AppOptions): App {
   // LOOPLAB_SANDBOX_IMAGE picks another image than the one `looplab sandbox build` makes.
   const image = process.env.LOOPLAB_SANDBOX_IMAGE === '' ? undefined : process.env.LOOPLAB_SANDBOX_IMAGE;
   const sandbox = new SandboxManager(image === undefined ? { home: paths.root } : { home: paths.root, image });
+  const snapshots = new WorkspaceSnapshots(
+    opened.store.blobs,
+    { loadEvents: (runId) => opened.store.loadEvents(runId, { blobs: 'ref' }) },
+    snapshotCapFromEnv(process.env),
+  );
   // A GPU job first unloads the models a local Ollama holds in GPU memory, and loads them again after.
   const jobs = new JobService({
     sandbox,
@@ -51,8 +59,9 @@ export function createApp(options: AppOptions): App {
     leases: opened.owners,
     gpuMemory: createOllamaGpuGuard(),
     onLog: ({ runId, jobId, line }) => pushes.emit('run.output', { runId, source: jobId, text: `${line}\n` }),
+    snapshots,
   });
-  const host = { paths, store: opened.store, owners: opened.owners, sandbox, jobs };
+  const host = { paths, store: opened.store, owners: opened.owners, sandbox, jobs, snapshots };
   const runs = new RunManager(
     host,
     () => modelResolver(paths, process.env),

@@ -135,6 +135,14 @@ export function describeEvent(event: RunEvent): EventDescription {
         tone: 'neutral',
       };
     }
+    case 'workspace.snapshot': {
+      const { manifest, files, bytes, newBytes, skipped } = event.payload;
+      if (manifest === null) return { text: join('workspace not captured', skipped), tone: 'warning' };
+      return {
+        text: join(`workspace: ${files} files`, formatSize(bytes), `${formatSize(newBytes)} new`),
+        tone: 'neutral',
+      };
+    }
     case 'plan.updated': {
       const { items } = event.payload;
       const done = items.filter((item) => item.status === 'done').length;

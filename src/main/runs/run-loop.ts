@@ -18,7 +18,7 @@ import { createJobTools } from '../tools/job-tools';
 import type { ModelResolver, ReadyModel } from './readiness';
 
 /** What a run needs of the app: its data folder, store, run leases, sandbox and jobs. */
-export type RunHost = Pick<App, 'paths' | 'store' | 'owners' | 'sandbox' | 'jobs'>;
+export type RunHost = Pick<App, 'paths' | 'store' | 'owners' | 'sandbox' | 'jobs' | 'snapshots'>;
 
 export interface RunLoopOptions {
   app: RunHost;
@@ -91,6 +91,7 @@ export function createRunLoop(options: RunLoopOptions): AgentLoop {
       price: (usage) => options.models.price(model.name, usage),
       clock: systemClock,
       redact: createRedactor(secretsFromEnv(process.env)),
+      snapshots: { capture: (origin) => app.snapshots.capture(runId, workspaceDir(app, runId), origin) },
       ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
     },
     runId,
