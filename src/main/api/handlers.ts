@@ -37,6 +37,14 @@ export function createHandlers({ store, runs, info }: HandlerDeps): Handlers {
       runs.start({ goal, model, contextLength, config: { maxSteps, rules, budget, runtime } }),
     'runs.stop': ({ runId }) => ({ stopped: runs.stop(store.requireRun(runId).id) }),
     'runs.resume': ({ runId, maxSteps, budget }) => runs.resume(runId, { maxSteps, budget }),
+    'runs.fork': ({ runId, seq, message, model, decision, feedback }) =>
+      runs.fork({
+        runId,
+        seq,
+        message,
+        model,
+        decision: decision === undefined ? undefined : decision === 'approved' ? { decision } : { decision, feedback },
+      }),
     'approvals.decide': (input) => {
       runs.decide(
         input.runId,

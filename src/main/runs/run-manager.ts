@@ -7,6 +7,7 @@ import type { RunSummary } from '../../shared/run-summary';
 import type { LoopOutcome, LoopProgress } from '../core/loop';
 import type { ApprovalDecision, ApprovalGate } from '../core/ports';
 import { DEFAULT_MODEL, readyModel, type ModelResolver, type ReadyModel } from './readiness';
+import { createFork, forkGate, forkPoint } from './fork';
 import { checkRuntime, createRunLoop, raiseLimits, recordableGoal, resumable, type RunHost } from './run-loop';
 
 export interface StartRun {
@@ -14,6 +15,14 @@ export interface StartRun {
   model?: string | undefined;
   config?: unknown;
   contextLength?: number | undefined;
+}
+
+export interface ForkRun {
+  runId: string;
+  seq: number;
+  message?: string | undefined;
+  model?: string | undefined;
+  decision?: ApprovalDecision | undefined;
 }
 
 interface LiveRun {
@@ -63,6 +72,18 @@ export class RunManager {
     const models = this.models();
     const model = await readyModel(models, run.model);
     this.launch(runId, model, raiseLimits(this.app, runId, base, limits), models);
+    return this.app.store.requireRun(runId);
+  }
+
+  /** Forks a run at one of its events (conversation and workspace as they were there) and starts the fork. */
+  async fork(input: ForkRun): Promise<RunSummary> {
+    const point = forkPoint(this.app, input.runId, input.seq, input);
+    const config = point.config ?? loopConfigSchema.parse({});
+    await checkRuntime(this.app, config);
+    const models = this.models();
+    const model = await readyModel(models, input.model ?? point.model);
+    const runId = await createFork(this.app, point, { model: model.name, message: input.message });
+    this.launch(runId, model, config, models, forkGate(this.gate(), point.pending, input.decision));
     return this.app.store.requireRun(runId);
   }
 
@@ -122,7 +143,13 @@ export class RunManager {
     };
   }
 
-  private launch(runId: string, model: ReadyModel, config: LoopConfig, models: ModelResolver): void {
+  private launch(
+    runId: string,
+    model: ReadyModel,
+    config: LoopConfig,
+    models: ModelResolver,
+    gate: ApprovalGate = this.gate(),
+  ): void {
     const controller = new AbortController();
     this.app.owners.claim(runId);
     const loop = createRunLoop({
@@ -131,7 +158,7 @@ export class RunManager {
       model,
       models,
       config,
-      gate: this.gate(),
+      gate,
       onProgress: (progress) => {
         if (progress.type !== 'event') this.onProgress(runId, progress);
       },

@@ -1,5 +1,6 @@
 // The selected graph node in words, above the timeline rows that make it up (which open below with
 // its arguments, output and any blob to load): kind, status, when, how long, tokens and cost.
+import type { ReactNode } from 'react';
 import { formatClock, formatCompact, formatCost, formatDuration, formatMetric } from '../../../shared/format';
 import type { GraphNode } from '../../../shared/run-graph';
 import { kindNames, statusWord } from '../graph/node-text';
@@ -8,9 +9,11 @@ interface NodeInspectorProps {
   node: GraphNode;
   caption: string;
   onClose: () => void;
+  /** What can be done from this step (forking), shown below its facts. */
+  actions?: ReactNode;
 }
 
-export function NodeInspector({ node, caption, onClose }: NodeInspectorProps) {
+export function NodeInspector({ node, caption, onClose, actions }: NodeInspectorProps) {
   const first = node.seqs[0];
   const last = node.seqs.at(-1);
   const facts = [
@@ -42,6 +45,7 @@ export function NodeInspector({ node, caption, onClose }: NodeInspectorProps) {
             .join(' · ')}
         </p>
       )}
+      {actions}
     </section>
   );
 }

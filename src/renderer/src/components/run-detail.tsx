@@ -11,6 +11,7 @@ import { useRunDetail } from '../hooks/use-run-detail';
 import { isLive } from '../run-activity';
 import { ApprovalPanel } from './approval-panel';
 import { ErrorBox } from './error-box';
+import { ForkForm } from './fork-form';
 import { EventTimeline } from './event-timeline';
 import { LiveOutput } from './live-output';
 import { LiveText } from './live-text';
@@ -93,6 +94,7 @@ function LoadedRun({ runId, data, state, focusSeq, onOpenRun }: LoadedRunProps) 
               node={selected}
               caption={nodeCaption(selected, events)}
               onClose={() => setSelectedId(null)}
+              actions={<ForkForm key={selected.id} runId={runId} node={selected} onForked={onOpenRun} />}
             />
           )}
           <div className="timeline-scroll">
