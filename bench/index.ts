@@ -1,6 +1,7 @@
 // `npm run bench`: every benchmark, each figure beside a baseline measured in the same run.
 import { benchLoop } from './loop';
 import { benchSandbox } from './sandbox';
+import { benchSnapshots } from './snapshots';
 import { benchUi } from './ui';
 import { benchStore } from './store';
 import { figures } from './report';
@@ -8,6 +9,7 @@ import { figures } from './report';
 benchStore();
 await benchLoop();
 await benchSandbox();
+await benchSnapshots();
 await benchUi();
 const missed = figures.filter((figure) => figure.met === false);
 if (missed.length > 0)
