@@ -44,7 +44,8 @@ export function forkPoint(app: RunHost, runId: string, seq: number, options: For
       `Pick a step of the run; \`looplab show ${runId}\` lists its events.`,
     );
   }
-  const events = app.store.loadEvents(runId, { blobs: 'ref' }).filter((event) => event.seq <= seq);
+  const all = app.store.loadEvents(runId, { blobs: 'ref' });
+  const events = all.filter((event) => event.seq <= seq);
   const created = events[0];
   if (created?.type !== 'run.created') throw new AppError('internal', `${runId} does not start with run.created.`);
   const snapshot = events.findLast((event) => event.type === 'workspace.snapshot');
@@ -71,7 +72,8 @@ export function forkPoint(app: RunHost, runId: string, seq: number, options: For
     events: events.slice(1),
     goal: created.payload.goal,
     model: started?.type === 'model.started' ? started.payload.model : created.payload.model,
-    config: recordedConfig(events),
+    // The parent's constraints as they are now: limits a person raised later hold for the fork too.
+    config: recordedConfig(all),
     manifest: snapshot.payload.manifest,
     snapshot: snapshot.payload,
     pending,

@@ -166,6 +166,7 @@ export class RunManager {
     const done = loop.run(controller.signal).finally(async () => {
       this.live.delete(runId);
       this.app.owners.release(runId);
+      this.app.snapshots.forget(runId);
       await this.app.sandbox.release(runId).catch(() => undefined);
     });
     this.live.set(runId, { controller, done });
