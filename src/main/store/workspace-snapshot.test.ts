@@ -180,7 +180,7 @@ describe('workspace snapshots', () => {
     expect(existsSync(join(base, 'x'))).toBe(false);
   });
 
-  it('restores exactly: contents, modes, empty folders and links, into an empty folder only', async () => {
+  it('restores exactly: contents, modes (but set-user bits), empty folders and links, into an empty folder only', async () => {
     mkdirSync(join(folder, 'data/raw'), { recursive: true });
     mkdirSync(join(folder, 'locked'));
     writeFileSync(join(folder, 'data/raw/x.csv'), 'x\n1\n');
@@ -189,16 +189,21 @@ describe('workspace snapshots', () => {
     chmodSync(join(folder, 'train.sh'), 0o750);
     chmodSync(join(folder, 'locked/readme'), 0o400);
     chmodSync(join(folder, 'locked'), 0o500);
+    writeFileSync(join(folder, 'suid'), 'x');
+    chmodSync(join(folder, 'suid'), 0o4755);
     symlinkSync('data/raw/x.csv', join(folder, 'latest.csv'));
     const result = await capture();
 
     const restored = join(base, 'restored');
     const cache = await restoreWorkspace(blobs, result.manifest, restored);
+    // The same workspace, but for the set-user bit, which is not given back.
+    expect(statSync(join(restored, 'suid')).mode & 0o7777).toBe(0o755);
+    chmodSync(join(restored, 'suid'), 0o4755);
     expect(await capture(restored)).toMatchObject({ manifest: result.manifest, newBytes: 0 });
     expect(statSync(join(restored, 'train.sh')).mode & 0o7777).toBe(0o750);
     expect(statSync(join(restored, 'locked')).mode & 0o7777).toBe(0o500);
     expect(readFileSync(join(restored, 'latest.csv'), 'utf8')).toBe('x\n1\n');
-    expect([...cache.keys()].sort()).toEqual(['data/raw/x.csv', 'locked/readme', 'train.sh']);
+    expect([...cache.keys()].sort()).toEqual(['data/raw/x.csv', 'locked/readme', 'suid', 'train.sh']);
 
     await expect(restoreWorkspace(blobs, result.manifest, folder)).rejects.toThrow(/is not empty/);
     chmodSync(join(folder, 'locked'), 0o700);

@@ -225,12 +225,13 @@ export async function restoreWorkspace(blobs: BlobStore, hash: string, target: s
       }
       // EXCL: never write through anything already at that path.
       await copyFile(blobs.pathOf(entry.hash), dest, constants.COPYFILE_EXCL | constants.COPYFILE_FICLONE);
-      await chmod(dest, entry.mode);
+      // Set-user and set-group bits are not given back: a model could otherwise plant such a file here.
+      await chmod(dest, entry.mode & 0o777);
       restored.push([entry.path, entry.hash]);
     }
   }
   // Innermost first, so a folder without write permission is closed only after its contents are in.
-  for (const [dest, folderMode] of folderModes.reverse()) await chmod(dest, folderMode);
+  for (const [dest, folderMode] of folderModes.reverse()) await chmod(dest, folderMode & 0o1777);
   const cache: HashCache = new Map();
   for (const [path, fileHash] of restored) {
     cache.set(path, { key: statKey(await lstat(join(target, path), { bigint: true })), hash: fileHash });
