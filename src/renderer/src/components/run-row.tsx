@@ -66,7 +66,7 @@ export const RunRow = memo(function RunRow({ run, selected, now, onSelect }: Run
           data-testid="run-fork"
           title={`Forked from ${run.parentRunId} at event #${run.parentSeq}`}
         >
-          ⑂ fork of <span className="mono">{run.parentRunId}</span> @ {run.parentSeq}
+          fork of <span className="mono">{run.parentRunId}</span> @ {run.parentSeq}
         </div>
       )}
     </li>
