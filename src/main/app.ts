@@ -5,6 +5,7 @@ import { createHandlers, type Handlers } from './api/handlers';
 import { createPushHub, type PushSource } from './api/push';
 import { ensureHome, type HomePaths } from './home';
 import { createOllamaGpuGuard } from './providers/ollama-gpu';
+import { createModelService } from './runs/model-service';
 import { RunManager } from './runs/run-manager';
 import { JobService } from './sandbox/jobs';
 import { SandboxManager } from './sandbox/sandbox-manager';
@@ -71,6 +72,7 @@ export function createApp(options: AppOptions): App {
         pushes.emit('run.output', { runId, source: progress.callId, text: progress.chunk });
     },
   );
+  const models = createModelService((progress) => pushes.emit('models.progress', progress));
   const watcher =
     options.watchExternalMs === undefined
       ? undefined
@@ -85,10 +87,11 @@ export function createApp(options: AppOptions): App {
   return {
     ...host,
     runs,
-    handlers: createHandlers({ store: opened.store, runs, info }),
+    handlers: createHandlers({ store: opened.store, runs, info, models }),
     pushes,
     close,
     shutdown: async () => {
+      models.close();
       await runs.close();
       sandbox.disconnect();
       close();

@@ -11,9 +11,13 @@ export const requestChannels = [
   'runs.fork',
   'approvals.decide',
   'blobs.get',
+  'specs.list',
+  'specs.run',
+  'models.list',
+  'models.pull',
 ] as const;
 
-export const pushChannels = ['run.updated', 'run.delta', 'run.output'] as const;
+export const pushChannels = ['run.updated', 'run.delta', 'run.output', 'models.progress'] as const;
 
 export type RequestChannel = (typeof requestChannels)[number];
 export type PushChannel = (typeof pushChannels)[number];

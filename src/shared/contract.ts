@@ -74,6 +74,19 @@ export const requestSchemas = {
       .strict(),
   ]),
   'blobs.get': z.object({ hash: blobHashSchema }).strict(),
+  'specs.list': z.object({}).strict(),
+  'specs.run': z
+    .object({
+      /** A saved or starter spec's name. */
+      spec: z.string().min(1).max(128),
+      params: z.record(z.string().max(128), z.string().max(4096)).default({}),
+      model: z.string().min(3).max(300).optional(),
+    })
+    .strict(),
+  'models.list': z.object({}).strict(),
+  'models.pull': z
+    .object({ name: z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9._:/-]{0,199}$/, 'a model name like qwen2.5-coder:7b') })
+    .strict(),
 } satisfies Record<RequestChannel, z.ZodType>;
 
 export interface AppInfo {
@@ -101,6 +114,33 @@ export interface BlobText {
   text: string;
 }
 
+/** A loop spec a person can run from the UI: saved in the data folder, or a starter. */
+export interface SpecInfo {
+  name: string;
+  description: string | undefined;
+  file: string;
+  params: { name: string; default: string | undefined; description: string | undefined }[];
+  /** The metric the harness judges attempts by, when the spec has an evaluation gate. */
+  metric: string | undefined;
+  target: number | undefined;
+  /** Set when the file does not parse: what is wrong, with its line. */
+  error?: string;
+}
+
+/** A model a local Ollama has installed. */
+export interface InstalledModel {
+  id: string;
+  sizeBytes: number;
+  parameterSize: string | undefined;
+  contextLength: number;
+  supportsTools: boolean;
+  loaded: boolean;
+}
+
+export interface ModelList {
+  ollama: { host: string; models: InstalledModel[]; error?: ErrorInfo };
+}
+
 export interface ResponseTypes {
   'app.info': AppInfo;
   'runs.list': RunSummary[];
@@ -112,6 +152,10 @@ export interface ResponseTypes {
   'runs.fork': RunSummary;
   'approvals.decide': { decided: true };
   'blobs.get': BlobText;
+  'specs.list': SpecInfo[];
+  'specs.run': RunSummary;
+  'models.list': ModelList;
+  'models.pull': { started: true };
 }
 
 export interface PushTypes {
@@ -120,6 +164,15 @@ export interface PushTypes {
   'run.delta': { runId: string; text: string };
   /** Output as a command or a job prints it (by tool call id or job id); not saved (the final output is). */
   'run.output': { runId: string; source: string; text: string };
+  /** A model pull's progress; `done` once it ended, with `error` when it failed. */
+  'models.progress': {
+    name: string;
+    status: string;
+    completed?: number | undefined;
+    total?: number | undefined;
+    done: boolean;
+    error?: ErrorInfo | undefined;
+  };
 }
 
 export type RequestInput<C extends RequestChannel> = z.input<(typeof requestSchemas)[C]>;

@@ -117,8 +117,8 @@ export function describeEvent(event: RunEvent): EventDescription {
       return { text: join(path, formatSize(bytes), jobId), tone: 'success' };
     }
     case 'evaluation.recorded': {
-      const { metric, value, target, attempt } = event.payload;
-      const reached = target !== undefined && value >= target;
+      const { metric, value, target, attempt, better } = event.payload;
+      const reached = target !== undefined && (better === 'lower' ? value <= target : value >= target);
       return {
         text: join(
           `${metric} = ${formatMetric(value)}`,
@@ -127,6 +127,10 @@ export function describeEvent(event: RunEvent): EventDescription {
         ),
         tone: target === undefined ? 'neutral' : reached ? 'success' : 'warning',
       };
+    }
+    case 'evaluation.failed': {
+      const { metric, attempt, reason } = event.payload;
+      return { text: join(`${metric}: ${reason}`, `attempt ${attempt}`), tone: 'error' };
     }
     case 'context.compacted': {
       const { tokensBefore, tokensAfter, summary } = event.payload;
@@ -188,6 +192,10 @@ function rawFields(event: RunEvent): [string, Content | undefined][] {
       return [['command', event.payload.command]];
     case 'context.compacted':
       return [['summary', event.payload.summary]];
+    case 'evaluation.recorded':
+      return [['output', event.payload.output]];
+    case 'evaluation.failed':
+      return [['output', event.payload.output]];
     default:
       return [];
   }

@@ -86,7 +86,13 @@ export const eventPayloadSchemas = {
     value: z.number(),
     target: z.number().optional(),
     attempt: count.optional(),
+    /** Which way is better; higher when absent. */
+    better: z.enum(['higher', 'lower']).optional(),
+    /** The evaluation command's output (its tail), when the harness ran one. */
+    output: contentSchema.optional(),
   }),
+  /** The harness's evaluation of an attempt gave no metric: the command failed, timed out or printed none. */
+  'evaluation.failed': z.object({ evalId: ref, metric: name, attempt: count, reason: name, output: contentSchema }),
   /** Everything before `keepFromSeq` (but the goal) is replaced by `summary` in what the model sees. */
   'context.compacted': z.object({
     tokensBefore: count,

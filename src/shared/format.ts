@@ -77,10 +77,11 @@ export function runDuration(run: Pick<RunSummary, 'createdAt' | 'updatedAt' | 'e
   return (run.endedAt ?? run.updatedAt) - run.createdAt;
 }
 
-/** A byte count in KB (at least 1) or MB: 12 KB, 1.4 MB. */
+/** A byte count in KB (at least 1), MB or GB: 12 KB, 1.4 MB, 4.4 GB. */
 export function formatSize(bytes: number): string {
   if (bytes < 1024 * 1024) return `${Math.max(1, Math.round(bytes / 1024))} KB`;
-  return `${trimZero(bytes / (1024 * 1024), 1)} MB`;
+  if (bytes < 1024 ** 3) return `${trimZero(bytes / (1024 * 1024), 1)} MB`;
+  return `${trimZero(bytes / 1024 ** 3, 1)} GB`;
 }
 
 /** A metric value with at most four significant digits, without trailing zeros: 0.8123, 1234, 1.5e-5. */

@@ -29,6 +29,38 @@ export const budgetSchema = z.object({
 });
 export type Budget = z.infer<typeof budgetSchema>;
 
+/**
+ * How the harness judges an attempt: a command run in a separate sandbox after the agent says it is done,
+ * with the run's workspace read-only at /workspace and the held-out files read-only under /heldout (never
+ * mounted where the agent runs). The metric is parsed from that command's output by the harness, never
+ * taken from the model.
+ */
+export const evaluationSchema = z.object({
+  command: z.string().min(1).max(4096),
+  /** The metric's name: the harness reads the last JSON line of the output with this field (`{"accuracy": 0.91}`). */
+  metric: z.string().min(1).max(128),
+  /** Whether a higher value is better (accuracy) or a lower one (loss). */
+  better: z.enum(['higher', 'lower']).default('higher'),
+  /** Stop with success once the metric reaches this value. */
+  target: z.number().optional(),
+  /** Host paths (absolute) mounted read-only at /heldout/<name> for the evaluation only. */
+  heldOut: z.array(z.string().min(1).max(4096)).max(32).default([]),
+  timeoutSeconds: z
+    .number()
+    .int()
+    .positive()
+    .max(24 * 3600)
+    .default(600),
+  /** Another attempt while the metric improves by at least `minImprovement`, at most `maxAttempts` in all. */
+  retry: z
+    .object({
+      maxAttempts: z.number().int().min(1).max(100).default(3),
+      minImprovement: z.number().nonnegative().default(0),
+    })
+    .default({ maxAttempts: 3, minImprovement: 0 }),
+});
+export type Evaluation = z.infer<typeof evaluationSchema>;
+
 export const loopConfigSchema = z.object({
   maxSteps: z.number().int().positive().max(10_000).default(50),
   /** Tool names the model may call; all known tools when absent. */
@@ -40,6 +72,12 @@ export const loopConfigSchema = z.object({
   runtime: z.enum(['sandbox', 'host']).default('sandbox'),
   /** What the sandbox may reach: nothing, unless the person grants the full network for this run. */
   network: z.enum(['none', 'full']).default('none'),
+  /** The evaluation gate of a loop spec: judged by the harness after each attempt. */
+  evaluation: evaluationSchema.optional(),
+  /** The loop spec the run was started from, and the parameters it was given. */
+  spec: z
+    .object({ name: z.string().min(1).max(128), params: z.record(z.string().max(128), z.string().max(4096)) })
+    .optional(),
 });
 export type LoopConfig = z.infer<typeof loopConfigSchema>;
 

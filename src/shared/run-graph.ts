@@ -185,6 +185,11 @@ function apply(builder: Builder, event: RunEvent): void {
       addMainNode(builder, event, `evaluation:${evalId}`, 'evaluation', `${metric} = ${value}`).status = 'done';
       return;
     }
+    case 'evaluation.failed': {
+      const { evalId, metric } = event.payload;
+      addMainNode(builder, event, `evaluation:${evalId}`, 'evaluation', `${metric}: no value`).status = 'error';
+      return;
+    }
     case 'context.compacted': {
       const { tokensBefore, tokensAfter } = event.payload;
       const label = `${tokensBefore} → ${tokensAfter} tokens`;

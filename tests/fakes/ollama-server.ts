@@ -17,6 +17,10 @@ export interface FakeOllamaModel {
 export interface FakeOllamaOptions {
   models?: readonly FakeOllamaModel[];
   turns?: readonly Turn[];
+  /** Models `/api/pull` can fetch (then installed); any other name fails as a missing manifest. */
+  library?: readonly FakeOllamaModel[];
+  /** Delay between pull progress lines. */
+  pullDelayMs?: number;
   /** Models already loaded when the server starts, with the GPU memory each holds (0: on the CPU). */
   loaded?: readonly { name: string; sizeVram: number }[];
 }
@@ -33,7 +37,7 @@ const createdAt = '2026-11-26T10:00:00.000000000Z';
 const defaultVram = 4_683_087_332;
 
 export async function startOllamaServer(options: FakeOllamaOptions = {}): Promise<FakeServer> {
-  const models = options.models ?? [defaultOllamaModel];
+  const models = [...(options.models ?? [defaultOllamaModel])];
   const nextTurn = turnQueue(options.turns ?? []);
   /** Loaded models and the GPU memory each holds. */
   const loaded = new Map<string, number>((options.loaded ?? []).map((model) => [model.name, model.sizeVram]));
@@ -66,6 +70,20 @@ export async function startOllamaServer(options: FakeOllamaOptions = {}): Promis
         loaded.set(model.name, loaded.get(model.name) ?? defaultVram);
         return chat(request, response, model.name, nextTurn());
       }
+      case 'POST /api/pull': {
+        // The client sends `name`; Ollama takes `model` too.
+        const asked = String(body.model ?? body.name);
+        const wanted = options.library?.find((model) => model.name === asked || model.name === `${asked}:latest`);
+        response.writeHead(200, { 'content-type': 'application/x-ndjson' });
+        const frames = wanted === undefined ? missingPull() : pullFrames();
+        await writeFrames(
+          response,
+          frames.map((frame) => `${JSON.stringify(frame)}\n`),
+          { delayMs: options.pullDelayMs },
+        );
+        if (wanted !== undefined && find(wanted.name) === undefined) models.push(wanted);
+        return;
+      }
       case 'POST /api/generate': {
         const model = find(body.model);
         if (!model) return sendJson(response, 404, { error: `model '${String(body.model)}' not found` });
@@ -75,6 +93,28 @@ export async function startOllamaServer(options: FakeOllamaOptions = {}): Promis
         return sendJson(response, 404, { error: '404 page not found' });
     }
   });
+}
+
+/** Ollama's pull stream: the manifest, one layer in growing parts, verification, success. */
+function pullFrames(): Record<string, unknown>[] {
+  const total = 4_683_075_271;
+  const layer = `sha256:${digest}`;
+  return [
+    { status: 'pulling manifest' },
+    ...[0, 0.25, 0.5, 0.75, 1].map((part) => ({
+      status: `pulling ${digest.slice(0, 12)}`,
+      digest: layer,
+      total,
+      completed: Math.round(total * part),
+    })),
+    { status: 'verifying sha256 digest' },
+    { status: 'writing manifest' },
+    { status: 'success' },
+  ];
+}
+
+function missingPull(): Record<string, unknown>[] {
+  return [{ status: 'pulling manifest' }, { error: 'pull model manifest: file does not exist' }];
 }
 
 async function chat(request: CapturedRequest, response: ServerResponse, model: string, turn: Turn) {

@@ -9,9 +9,12 @@ import {
   type AppInfo,
   type ParsedInput,
   type RequestOutput,
+  type SpecInfo,
 } from '../../shared/contract';
 import { AppError } from '../../shared/errors';
+import type { ModelService } from '../runs/model-service';
 import type { RunManager } from '../runs/run-manager';
+import { listSpecs, specDirs, type SavedSpec } from '../specs/loop-spec';
 import type { EventStore } from '../store/event-store';
 
 export type Handlers = {
@@ -22,9 +25,10 @@ export interface HandlerDeps {
   store: EventStore;
   runs: RunManager;
   info: AppInfo;
+  models: ModelService;
 }
 
-export function createHandlers({ store, runs, info }: HandlerDeps): Handlers {
+export function createHandlers({ store, runs, info, models }: HandlerDeps): Handlers {
   return {
     'app.info': () => info,
     'runs.list': (input) => store.listRuns(input),
@@ -58,7 +62,28 @@ export function createHandlers({ store, runs, info }: HandlerDeps): Handlers {
       return { decided: true };
     },
     'blobs.get': ({ hash }) => ({ hash, text: store.readBlob(hash) }),
+    'specs.list': () => listSpecs(specDirs(info.home)).map(specInfo),
+    'specs.run': ({ spec, params, model }) => runs.startSpec({ spec, params, model }),
+    'models.list': () => models.list(),
+    'models.pull': ({ name }) => models.pull(name),
   } satisfies Handlers;
+}
+
+function specInfo(saved: SavedSpec): SpecInfo {
+  const { spec } = saved;
+  return {
+    name: saved.name,
+    description: saved.description,
+    file: saved.file,
+    params: Object.entries(spec?.params ?? {}).map(([name, param]) => ({
+      name,
+      default: param.default,
+      description: param.description,
+    })),
+    metric: spec?.evaluation?.metric,
+    target: spec?.evaluation?.target,
+    ...(saved.error === undefined ? {} : { error: saved.error }),
+  };
 }
 
 export async function dispatch(handlers: Handlers, channel: unknown, input: unknown): Promise<ApiResult<unknown>> {

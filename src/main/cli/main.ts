@@ -10,7 +10,10 @@ import { appVersion } from '../version';
 import { formatRunList, formatRunShow } from './output';
 import { DEFAULT_CONTEXT_CAP, DEFAULT_MODEL, modelResolver } from '../runs/readiness';
 import { forkRun } from './fork';
-import { resumeRun, runGoal, type RunCommandOptions } from './run';
+import { resumeRun, runGoal, runSpec, type RunCommandOptions } from './run';
+import { ExitStatus } from './exit-status';
+import { modelsCommand } from './models-command';
+import { specCommand } from './spec-command';
 import { sandboxCommand } from './sandbox-command';
 import { serve } from './serve';
 
@@ -18,7 +21,7 @@ interface GlobalOptions {
   home?: string;
 }
 
-function withApp<T>(command: Command, work: (app: App) => T): T {
+export function withApp<T>(command: Command, work: (app: App) => T): T {
   const options = command.optsWithGlobals<GlobalOptions>();
   const app = createApp({ home: resolveHome({ flag: options.home }), host: 'web' });
   try {
@@ -51,6 +54,13 @@ interface RawLoopOptions {
   json?: boolean;
 }
 
+const positiveInt = z.coerce.number().int().positive();
+
+interface SpecFlags {
+  spec?: string;
+  param: Record<string, string>;
+}
+
 interface ForkFlags {
   at: string;
   message?: string;
@@ -58,14 +68,13 @@ interface ForkFlags {
   feedback?: string;
 }
 
-/** A run ended with a status other than finished: its exit status says which (see exitCodes). */
-class ExitStatus extends Error {
-  constructor(readonly code: number) {
-    super(`exit ${code}`);
+function collectParam(value: string, previous: Record<string, string>): Record<string, string> {
+  const match = /^([a-zA-Z_][a-zA-Z0-9_]*)=(.*)$/s.exec(value);
+  if (match === null) {
+    throw new AppError('invalid_input', `Invalid --param ${value}.`, 'Write it as --param name=value.');
   }
+  return { ...previous, [match[1]!]: match[2]! };
 }
-
-const positiveInt = z.coerce.number().int().positive();
 
 function loopSettings(raw: RawLoopOptions, command: Command, write: (text: string) => void): RunCommandOptions {
   const optional = <T>(schema: z.ZodType<T>, value: string | undefined, what: string) =>
@@ -153,9 +162,28 @@ function buildProgram(write: (text: string) => void): Command {
       .option('--json', 'print a JSON summary at the end (progress goes to stderr)');
 
   loopOptions(
-    program.command('run').description('run the agent loop on a goal').argument('<goal>', 'what to do, in words'),
-  ).action(async (goal: string, raw: RawLoopOptions, command: Command) => {
-    const code = await runGoal(goal, loopSettings(raw, command, write));
+    program
+      .command('run')
+      .description('run the agent loop on a goal, or a loop spec')
+      .argument('[goal]', 'what to do, in words')
+      .option('--spec <file-or-name>', 'run a loop spec: a .yaml/.json file, or a saved or starter spec by name')
+      .option('--param <key=value>', 'a parameter of the spec (repeatable)', collectParam, {}),
+  ).action(async (goal: string | undefined, raw: RawLoopOptions & SpecFlags, command: Command) => {
+    const settings = loopSettings(raw, command, write);
+    if ((goal === undefined) === (raw.spec === undefined)) {
+      throw new AppError('invalid_input', 'Give either a goal or --spec, not both and not neither.');
+    }
+    if (raw.spec === undefined && Object.keys(raw.param).length > 0) {
+      throw new AppError(
+        'invalid_input',
+        '--param is for loop specs.',
+        'Add --spec FILE, or put the value in the goal.',
+      );
+    }
+    const code =
+      raw.spec === undefined
+        ? await runGoal(goal!, settings)
+        : await runSpec({ spec: raw.spec, params: raw.param }, settings);
     if (code !== 0) throw new ExitStatus(code);
   });
 
@@ -198,6 +226,14 @@ function buildProgram(write: (text: string) => void): Command {
   });
 
   program.addCommand(sandboxCommand({ write }));
+  program.addCommand(specCommand({ write, withApp }));
+  program.addCommand(
+    modelsCommand({
+      write,
+      models: (command) =>
+        modelResolver(homePaths(resolveHome({ flag: command.optsWithGlobals<GlobalOptions>().home }))),
+    }),
+  );
 
   program
     .command('serve')

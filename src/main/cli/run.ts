@@ -1,12 +1,19 @@
 // `looplab run "<goal>"` and `looplab resume <run-id>`: a loop driven from the terminal, with the same
 // store, tools and rules as the app; progress on the terminal, a JSON summary with --json.
 import type { RunStatus } from '../../shared/events';
-import { loopConfigSchema, type ApprovalRule, type Budget, type LoopConfig } from '../../shared/loop-config';
+import {
+  loopConfigSchema,
+  withLimits,
+  type ApprovalRule,
+  type Budget,
+  type LoopConfig,
+} from '../../shared/loop-config';
 import { createApp, tidySandboxes, type App } from '../app';
 import type { LoopOutcome } from '../core/loop';
 import type { ApprovalGate } from '../core/ports';
 import { DEFAULT_MODEL, readyModel, type ModelResolver, type ReadyModel } from '../runs/readiness';
 import { checkRuntime, createRunLoop, raiseLimits, recordableGoal, resumable, workspaceDir } from '../runs/run-loop';
+import { copyData, findSpec, prepareSpec, readLoopSpec, specDirs } from '../specs/loop-spec';
 import { progressPrinter } from './progress';
 import { terminalGate, type ApproveMode } from './terminal-gate';
 
@@ -71,6 +78,50 @@ export async function runGoal(goal: string, options: RunCommandOptions): Promise
   } finally {
     app.close();
   }
+}
+
+export interface SpecRunOptions {
+  spec: string;
+  params: Record<string, string>;
+}
+
+/** `looplab run --spec FILE`: the spec's goal, model and constraints, with the command line's limits on top. */
+export async function runSpec(specOptions: SpecRunOptions, options: RunCommandOptions): Promise<number> {
+  const file = findSpec(specOptions.spec, specDirs(options.home));
+  const prepared = prepareSpec(readLoopSpec(file), file, specOptions.params);
+  const model = await readyModel(
+    options.models,
+    options.model ?? prepared.model ?? DEFAULT_MODEL,
+    options.contextLength,
+  );
+  const app = createApp({ home: options.home, host: 'web' });
+  try {
+    const config = withCommandLine(prepared.config, options);
+    await checkRuntime(app, config);
+    const runId = app.store.createRun({
+      goal: recordableGoal(prepared.goal),
+      model: model.name,
+      origin: 'spec',
+      config,
+    }).runId;
+    copyData(prepared.data, workspaceDir(app, runId));
+    options.progress(`spec ${prepared.spec.name} (${file})\n`);
+    return await drive(app, runId, model, config, options);
+  } finally {
+    app.close();
+  }
+}
+
+/** A spec's constraints with the limits, approvals and runtime flags given on the command line. */
+function withCommandLine(config: LoopConfig, options: RunCommandOptions): LoopConfig {
+  const limited = withLimits(config, { maxSteps: options.maxSteps, budget: budgetOf(options) });
+  const asked: ApprovalRule[] = options.requireApproval.map((tool) => ({ tool, action: 'ask' }));
+  return {
+    ...limited,
+    rules: [...asked, ...limited.rules],
+    ...(options.hostExec ? { runtime: 'host' as const } : {}),
+    ...(options.network ? { network: 'full' as const } : {}),
+  };
 }
 
 export async function resumeRun(runId: string, options: RunCommandOptions): Promise<number> {

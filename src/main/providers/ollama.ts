@@ -113,7 +113,7 @@ function finishReason(doneReason: string | undefined, calledTools: boolean): Fin
 }
 
 /** model_info holds `general.architecture` (`llama`) and the window under `<arch>.context_length`. */
-function contextLengthOf(modelInfo: Record<string, unknown>): number {
+export function contextLengthOf(modelInfo: Record<string, unknown>): number {
   const arch = modelInfo['general.architecture'];
   const length = typeof arch === 'string' ? modelInfo[`${arch}.context_length`] : undefined;
   return typeof length === 'number' && length > 0 ? length : ollamaDefaultContext;

@@ -7,11 +7,13 @@ import type { RunEvent } from '../../shared/events';
 import { withLimits, type Budget, type LoopConfig } from '../../shared/loop-config';
 import type { RunSummary } from '../../shared/run-summary';
 import type { App } from '../app';
+import { EvaluatedLoop, type RunnableLoop } from '../core/attempts';
 import { AgentLoop, type LoopProgress } from '../core/loop';
 import { systemClock, type ApprovalGate } from '../core/ports';
 import type { ToolDefinition, Workspace } from '../core/tool';
 import { createRedactor, secretsFromEnv } from '../core/redact';
 import { SYSTEM_PROMPT } from '../core/system-prompt';
+import { checkHeldOut, SandboxEvaluator } from '../sandbox/evaluation';
 import { builtinTools } from '../tools';
 import { FolderWorkspace } from '../tools/folder-workspace';
 import { createJobTools } from '../tools/job-tools';
@@ -65,7 +67,15 @@ export function effectiveConfig(config: LoopConfig): LoopConfig {
 
 /** Says clearly, before a run starts, when its sandbox cannot work here (no Docker, no image). */
 export async function checkRuntime(app: RunHost, config: LoopConfig): Promise<void> {
+  if (config.runtime === 'host' && config.evaluation !== undefined) {
+    throw new AppError(
+      'invalid_input',
+      'An evaluation gate needs the sandbox: on this machine the agent could read the held-out files.',
+      'Run the spec in the sandbox (remove runtime: host from the spec).',
+    );
+  }
   if (config.runtime === 'host') return;
+  if (config.evaluation !== undefined) checkHeldOut(config.evaluation.heldOut);
   try {
     await app.sandbox.check();
   } catch (error) {
@@ -75,7 +85,25 @@ export async function checkRuntime(app: RunHost, config: LoopConfig): Promise<vo
   }
 }
 
-export function createRunLoop(options: RunLoopOptions): AgentLoop {
+/** The run's loop: the agent loop, behind the evaluation gate when the run's spec has one. */
+export function createRunLoop(options: RunLoopOptions): RunnableLoop {
+  const { evaluation } = options.config;
+  if (evaluation === undefined || options.config.runtime === 'host') return agentLoop(options);
+  const { app, runId } = options;
+  return new EvaluatedLoop(
+    {
+      log: app.store,
+      evaluation,
+      evaluator: new SandboxEvaluator(app.sandbox, workspaceDir(app, runId), runId),
+      newLoop: () => agentLoop(options),
+      redact: createRedactor(secretsFromEnv(process.env)),
+      ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
+    },
+    runId,
+  );
+}
+
+function agentLoop(options: RunLoopOptions): AgentLoop {
   const { app, runId, model } = options;
   return new AgentLoop(
     {

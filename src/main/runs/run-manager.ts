@@ -8,7 +8,16 @@ import type { LoopOutcome, LoopProgress } from '../core/loop';
 import type { ApprovalDecision, ApprovalGate } from '../core/ports';
 import { DEFAULT_MODEL, readyModel, type ModelResolver, type ReadyModel } from './readiness';
 import { createFork, forkGate, forkPoint } from './fork';
-import { checkRuntime, createRunLoop, raiseLimits, recordableGoal, resumable, type RunHost } from './run-loop';
+import { copyData, findSpec, prepareSpec, readLoopSpec, specDirs } from '../specs/loop-spec';
+import {
+  checkRuntime,
+  createRunLoop,
+  raiseLimits,
+  recordableGoal,
+  resumable,
+  workspaceDir,
+  type RunHost,
+} from './run-loop';
 
 export interface StartRun {
   goal: string;
@@ -57,6 +66,28 @@ export class RunManager {
       config,
     }).runId;
     this.launch(runId, model, config, models);
+    return this.app.store.requireRun(runId);
+  }
+
+  /** Starts a run of a saved or starter loop spec, its data copied into the new workspace. */
+  async startSpec(input: {
+    spec: string;
+    params: Record<string, string>;
+    model?: string | undefined;
+  }): Promise<RunSummary> {
+    const file = findSpec(input.spec, specDirs(this.app.paths.root));
+    const prepared = prepareSpec(readLoopSpec(file), file, input.params);
+    await checkRuntime(this.app, prepared.config);
+    const models = this.models();
+    const model = await readyModel(models, input.model ?? prepared.model ?? DEFAULT_MODEL);
+    const runId = this.app.store.createRun({
+      goal: recordableGoal(prepared.goal),
+      model: model.name,
+      origin: 'spec',
+      config: prepared.config,
+    }).runId;
+    copyData(prepared.data, workspaceDir(this.app, runId));
+    this.launch(runId, model, prepared.config, models);
     return this.app.store.requireRun(runId);
   }
 

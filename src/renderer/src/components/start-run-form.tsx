@@ -1,4 +1,5 @@
-// The home screen's way to start a run: the goal, the model (those of past runs offered), a step
+// The home screen's way to start a run: the goal, the model (Ollama's installed ones and those of past
+// runs offered; a missing one can be pulled here), a step
 // limit, which tools to ask about first, and a token budget. A model that is not ready is reported
 // here with what to do; a started run opens.
 import { useState, type KeyboardEvent } from 'react';
@@ -15,7 +16,9 @@ import {
   type StartFormValues,
   type StartInput,
 } from '../start-input';
+import { useLocalModels } from '../hooks/use-local-models';
 import { ErrorBox } from './error-box';
+import { ModelStatus } from './model-status';
 
 const askLabels: Record<AskTool, string> = {
   write: 'writing a file',
@@ -34,6 +37,8 @@ interface StartRunFormProps {
 
 export function StartRunForm({ values, onChange, models, onStarted }: StartRunFormProps) {
   const start = useAction(startRun);
+  const local = useLocalModels();
+  const offered = [...new Set([...(local.list?.ollama.models.map((model) => model.id) ?? []), ...models])];
   const [invalid, setInvalid] = useState<ErrorInfo | null>(null);
   const set = (patch: Partial<StartFormValues>) => onChange({ ...values, ...patch });
 
@@ -89,10 +94,16 @@ export function StartRunForm({ values, onChange, models, onStarted }: StartRunFo
             onChange={(event) => set({ model: event.target.value })}
           />
           <datalist id="known-models">
-            {models.map((model) => (
+            {offered.map((model) => (
               <option key={model} value={model} />
             ))}
           </datalist>
+          <ModelStatus
+            model={values.model}
+            list={local.list}
+            pulls={local.pulls}
+            onPull={(name) => void local.pull(name)}
+          />
         </label>
         <label className="form-field narrow">
           <span className="field-label">Max steps</span>

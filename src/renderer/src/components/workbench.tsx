@@ -19,6 +19,7 @@ import { RunDetail } from './run-detail';
 import { RunList } from './run-list';
 import { SearchBox } from './search-box';
 import { SearchResults } from './search-results';
+import { SpecLauncher } from './spec-launcher';
 import { StartRunForm } from './start-run-form';
 
 const SEARCH_DELAY_MS = 200;
@@ -119,7 +120,10 @@ export function Workbench() {
         </section>
         <section className="pane pane-detail" aria-label="Run detail">
           {selection === null ? (
-            <StartRunForm values={draft} onChange={setDraft} models={models} onStarted={onStarted} />
+            <div className="start-column">
+              <StartRunForm values={draft} onChange={setDraft} models={models} onStarted={onStarted} />
+              <SpecLauncher model={draft.model} onStarted={onStarted} />
+            </div>
           ) : (
             <RunDetail key={selection.runId} runId={selection.runId} focusSeq={selection.seq} onOpenRun={openRun} />
           )}

@@ -1,0 +1,96 @@
+// `looplab models list | pull | unload | probe`: the local models Ollama has (context window, tools,
+// loaded), pulling one with progress, unloading one, and a probe that tells whether a model really calls
+// tools before a run is trusted to it.
+import { Command } from 'commander';
+import { formatSize } from '../../shared/format';
+import { ExitStatus } from './exit-status';
+import { OllamaModels } from '../providers/ollama-models';
+import { probeModel } from '../runs/model-probe';
+import type { ModelResolver } from '../runs/readiness';
+
+export interface ModelsCommandDeps {
+  write(text: string): void;
+  /** The resolver for the data folder the command was given. */
+  models(command: Command): ModelResolver;
+  /** Redraw one progress line in place (a terminal) or print only milestones. */
+  interactive?: boolean;
+}
+
+const stripProvider = (name: string) => name.replace(/^ollama\//, '');
+
+export function modelsCommand({
+  write,
+  models,
+  interactive = process.stdout.isTTY === true,
+}: ModelsCommandDeps): Command {
+  const command = new Command('models').description('local models: what Ollama has, pull, unload, probe');
+
+  command
+    .command('list')
+    .description('the models Ollama has installed, with context window, tool support and what is loaded')
+    .option('--json', 'print JSON')
+    .action(async (options: { json?: boolean }) => {
+      const ollama = new OllamaModels();
+      const list = await ollama.list();
+      if (options.json) return write(`${JSON.stringify(list, null, 2)}\n`);
+      if (list.length === 0) {
+        return write(`Ollama at ${ollama.host} has no models. Pull one: looplab models pull qwen2.5-coder:7b\n`);
+      }
+      for (const model of list) {
+        const facts = [
+          formatSize(model.sizeBytes),
+          model.parameterSize,
+          `${Math.round(model.contextLength / 1024)}k context`,
+          model.supportsTools ? 'tools' : 'no tools',
+          model.loadedVramBytes === undefined
+            ? undefined
+            : model.loadedVramBytes > 0
+              ? `loaded (${formatSize(model.loadedVramBytes)} GPU)`
+              : 'loaded (CPU)',
+        ].filter((fact) => fact !== undefined);
+        write(`${model.id.padEnd(36)} ${facts.join(' · ')}\n`);
+      }
+    });
+
+  command
+    .command('pull')
+    .description('download a model into Ollama, with progress')
+    .argument('<name>', 'e.g. qwen2.5-coder:7b')
+    .action(async (name: string) => {
+      const model = stripProvider(name);
+      let lastStatus = '';
+      await new OllamaModels().pull(model, (progress) => {
+        const percent =
+          progress.total !== undefined && progress.total > 0 && progress.completed !== undefined
+            ? ` ${Math.floor((progress.completed / progress.total) * 100)}% of ${formatSize(progress.total)}`
+            : '';
+        if (interactive) write(`\r\x1b[K${progress.status}${percent}`);
+        else if (progress.status !== lastStatus) write(`${progress.status}${percent}\n`);
+        lastStatus = progress.status;
+      });
+      write(`${interactive ? '\r\x1b[K' : ''}Pulled ${model}. Use it with --model ollama/${model}\n`);
+    });
+
+  command
+    .command('unload')
+    .description('free the memory a loaded model holds (it loads again on its next use)')
+    .argument('<name>', 'e.g. qwen2.5-coder:7b')
+    .action(async (name: string) => {
+      await new OllamaModels().unload(stripProvider(name));
+      write(`Unloaded ${stripProvider(name)}.\n`);
+    });
+
+  command
+    .command('probe')
+    .description('check with a tiny task that a model really calls tools, before trusting it with a run')
+    .argument('<provider/model>', 'e.g. ollama/qwen2.5-coder:7b')
+    .option('--json', 'print JSON')
+    .action(async (name: string, options: { json?: boolean }, sub: Command) => {
+      const result = await probeModel(models(sub), name);
+      if (options.json) write(`${JSON.stringify(result, null, 2)}\n`);
+      else write(`${name}: ${result.ok ? 'good' : 'not suitable'}: ${result.verdict} (${result.latencyMs} ms)\n`);
+      if (!result.ok) throw new ExitStatus(1);
+    });
+
+  return command;
+}

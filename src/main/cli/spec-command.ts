@@ -1,0 +1,65 @@
+// `looplab spec list | check | save`: the loop specs a person can run by name (saved in the data folder,
+// and the starters shipped with the app), a check that reports every error with its line, and saving a
+// past run as a spec to run again on another model or other data.
+import { Command } from 'commander';
+import { resolve } from 'node:path';
+import { runIdSchema } from '../../shared/contract';
+import { AppError } from '../../shared/errors';
+import type { App } from '../app';
+import { listSpecs, readLoopSpec, saveSpec, specDirs, specFromRun } from '../specs/loop-spec';
+
+export interface SpecCommandDeps {
+  write(text: string): void;
+  withApp<T>(command: Command, work: (app: App) => T): T;
+}
+
+export function specCommand({ write, withApp }: SpecCommandDeps): Command {
+  const spec = new Command('spec').description('loop specs: list, check and save them');
+
+  spec
+    .command('list')
+    .description('the saved specs and the starters, by name')
+    .option('--json', 'print JSON')
+    .action((options: { json?: boolean }, command: Command) => {
+      withApp(command, ({ paths }) => {
+        const specs = listSpecs(specDirs(paths.root));
+        if (options.json) return write(`${JSON.stringify(specs, null, 2)}\n`);
+        if (specs.length === 0) return write('No loop specs yet. Save one with `looplab spec save <run-id> <name>`.\n');
+        for (const found of specs) {
+          const about =
+            found.error === undefined ? (found.description ?? '') : `(broken: ${found.error.split('\n')[0]})`;
+          write(`${found.name.padEnd(28)} ${about}\n${' '.repeat(29)}${found.file}\n`);
+        }
+      });
+    });
+
+  spec
+    .command('check')
+    .description('validate a spec file; every error is printed with its line')
+    .argument('<file>', 'the .yaml or .json spec')
+    .action((file: string) => {
+      const parsed = readLoopSpec(resolve(file));
+      const params = Object.keys(parsed.params);
+      write(
+        `${parsed.name}: ok${params.length === 0 ? '' : ` (parameters: ${params.join(', ')})`}${parsed.evaluation === undefined ? '' : `, evaluated by ${parsed.evaluation.metric}`}\n`,
+      );
+    });
+
+  spec
+    .command('save')
+    .description('save a past run as a spec, to run again on another model or other data')
+    .argument('<run-id>', 'the run')
+    .argument('<name>', "the spec's name")
+    .option('--force', 'replace a saved spec of that name')
+    .action((runIdArg: string, name: string, options: { force?: boolean }, command: Command) => {
+      const runId = runIdSchema.safeParse(runIdArg);
+      if (!runId.success) throw new AppError('invalid_input', `Invalid run id ${runIdArg}.`);
+      withApp(command, ({ store, paths }) => {
+        store.requireRun(runId.data);
+        const file = saveSpec(specFromRun(store.loadEvents(runId.data), name), paths.root, options.force ?? false);
+        write(`Saved ${name} to ${file}. Run it with: looplab run --spec ${name}\n`);
+      });
+    });
+
+  return spec;
+}

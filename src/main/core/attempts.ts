@@ -1,0 +1,212 @@
+// The evaluation gate of a loop spec: the agent works until it says it is done (an attempt), then the
+// harness evaluates the workspace, records the metric, and its retry rule decides: stop at the target,
+// try again while the metric improves enough, or hand the run to the person at the attempt limit.
+//
+// The model is told only the metric's value, never the evaluation's output: the output may come from code
+// the agent wrote and could carry held-out data; it is recorded for the person alone.
+import type { EventDraft, RunEvent, RunStatus } from '../../shared/events';
+import { formatMetric } from '../../shared/format';
+import type { Evaluation } from '../../shared/loop-config';
+import { AppError } from '../../shared/errors';
+import type { LoopOutcome, LoopProgress } from './loop';
+import type { RunLog } from './ports';
+import type { Redactor } from './redact';
+
+export interface EvaluationResult {
+  evalId: string;
+  exitCode: number;
+  /** The tail of the command's output. */
+  output: string;
+  /** The metric, when the output carried it. */
+  value: number | undefined;
+  timedOut: boolean;
+}
+
+export interface Evaluator {
+  evaluate(evaluation: Evaluation, signal: AbortSignal): Promise<EvaluationResult>;
+}
+
+export interface RunnableLoop {
+  run(signal: AbortSignal): Promise<LoopOutcome>;
+}
+
+/** One attempt as the log records it: its metric, or none when the evaluation gave none. */
+export interface Attempt {
+  value: number | undefined;
+}
+
+export type Verdict = { kind: 'stop'; status: RunStatus; reason: string } | { kind: 'retry'; message: string };
+
+/** The attempts recorded so far, in order. */
+export function attemptsOf(events: readonly RunEvent[]): Attempt[] {
+  const attempts: Attempt[] = [];
+  for (const event of events) {
+    if (event.type === 'evaluation.recorded') attempts.push({ value: event.payload.value });
+    if (event.type === 'evaluation.failed') attempts.push({ value: undefined });
+  }
+  return attempts;
+}
+
+const isBetter = (evaluation: Evaluation, a: number, b: number): boolean =>
+  evaluation.better === 'lower' ? a < b : a > b;
+
+function reached(evaluation: Evaluation, value: number): boolean {
+  const { target } = evaluation;
+  if (target === undefined) return false;
+  return evaluation.better === 'lower' ? value <= target : value >= target;
+}
+
+function best(evaluation: Evaluation, attempts: readonly Attempt[]): number | undefined {
+  let found: number | undefined;
+  for (const { value } of attempts) {
+    if (value !== undefined && (found === undefined || isBetter(evaluation, value, found))) found = value;
+  }
+  return found;
+}
+
+function targetText(evaluation: Evaluation): string {
+  if (evaluation.target === undefined) return '';
+  return ` (target ${evaluation.better === 'lower' ? '≤' : '≥'} ${formatMetric(evaluation.target)})`;
+}
+
+/**
+ * What the retry rule says after the last of `attempts`, given at most `maxAttempts` in all: stop at the
+ * target, stop when the metric stopped improving by `minImprovement`, stop at the attempt limit, else retry.
+ */
+export function judge(evaluation: Evaluation, attempts: readonly Attempt[], maxAttempts: number): Verdict {
+  const { metric } = evaluation;
+  const attempt = attempts.length;
+  const current = attempts[attempt - 1]?.value;
+  const before = best(evaluation, attempts.slice(0, -1));
+  const overall = best(evaluation, attempts);
+  // Without a target the loop optimises for as long as the rule allows: that ending is a finish.
+  const endStatus: RunStatus = evaluation.target === undefined ? 'finished' : 'stopped';
+  const bestText =
+    overall === undefined
+      ? `no attempt gave ${metric}`
+      : `best ${metric} = ${formatMetric(overall)}${targetText(evaluation)}`;
+  if (current !== undefined && reached(evaluation, current)) {
+    return {
+      kind: 'stop',
+      status: 'finished',
+      reason: `Target reached: ${metric} = ${formatMetric(current)}${targetText(evaluation)} on attempt ${attempt}.`,
+    };
+  }
+  if (attempt >= maxAttempts) {
+    return {
+      kind: 'stop',
+      status: endStatus,
+      reason: `Attempt limit of ${maxAttempts} reached; ${bestText}. Resume for one more attempt, or fork to change course.`,
+    };
+  }
+  if (current !== undefined && before !== undefined) {
+    const gain = evaluation.better === 'lower' ? before - current : current - before;
+    const needed = evaluation.retry.minImprovement;
+    if (gain < needed || (needed === 0 && gain <= 0)) {
+      return {
+        kind: 'stop',
+        status: endStatus,
+        reason: `${metric} stopped improving on attempt ${attempt} (${formatMetric(before)} → ${formatMetric(current)}, needed ${needed === 0 ? 'any gain' : `a gain of ${formatMetric(needed)}`}); ${bestText}.`,
+      };
+    }
+  }
+  const result =
+    current === undefined
+      ? `the evaluation gave no value for ${metric} (it failed, timed out, or printed no JSON line with "${metric}")`
+      : `${metric} = ${formatMetric(current)}`;
+  return {
+    kind: 'retry',
+    message: `The harness evaluated your work (attempt ${attempt} of ${maxAttempts}): ${result}${targetText(evaluation)}. Improve it, then finish again; the harness will evaluate the workspace once more.`,
+  };
+}
+
+export interface EvaluatedLoopDeps {
+  log: RunLog;
+  evaluation: Evaluation;
+  evaluator: Evaluator;
+  /** A fresh loop for the next attempt (a loop folds the log once, when it starts). */
+  newLoop(): RunnableLoop;
+  redact?: Redactor;
+  onProgress?: (progress: LoopProgress) => void;
+}
+
+/** A loop with an evaluation gate; it runs the same way a plain loop does, so every host can drive it. */
+export class EvaluatedLoop implements RunnableLoop {
+  constructor(
+    private readonly deps: EvaluatedLoopDeps,
+    readonly runId: string,
+  ) {}
+
+  async run(signal: AbortSignal): Promise<LoopOutcome> {
+    const { evaluation } = this.deps;
+    // A person resuming a run stopped at the attempt limit grants it one more attempt.
+    const maxAttempts = Math.max(
+      evaluation.retry.maxAttempts,
+      attemptsOf(this.deps.log.loadEvents(this.runId)).length + 1,
+    );
+    for (;;) {
+      const outcome = await this.deps.newLoop().run(signal);
+      if (outcome.status !== 'finished') return outcome;
+      const attempt = attemptsOf(this.deps.log.loadEvents(this.runId)).length + 1;
+      this.record([{ type: 'run.status', payload: { status: 'running', reason: `Evaluating attempt ${attempt}.` } }]);
+      let result: EvaluationResult;
+      try {
+        result = await this.deps.evaluator.evaluate(evaluation, signal);
+      } catch (error) {
+        return this.end(signal.aborted ? stoppedOutcome() : failedOutcome(error));
+      }
+      this.record([this.resultEvent(result, attempt)]);
+      const verdict = judge(evaluation, attemptsOf(this.deps.log.loadEvents(this.runId)), maxAttempts);
+      if (verdict.kind === 'stop') return this.end({ status: verdict.status, reason: verdict.reason });
+      this.record([{ type: 'message.user', payload: { text: verdict.message, source: 'harness' } }]);
+    }
+  }
+
+  private resultEvent(result: EvaluationResult, attempt: number): EventDraft {
+    const { evaluation } = this.deps;
+    const { evalId, output, value } = result;
+    if (value !== undefined) {
+      return {
+        type: 'evaluation.recorded',
+        payload: {
+          evalId,
+          metric: evaluation.metric,
+          value,
+          attempt,
+          better: evaluation.better,
+          output,
+          ...(evaluation.target === undefined ? {} : { target: evaluation.target }),
+        },
+      };
+    }
+    const reason = result.timedOut
+      ? `timed out after ${evaluation.timeoutSeconds} s`
+      : result.exitCode !== 0
+        ? `the command exited with ${result.exitCode}`
+        : `no JSON line with "${evaluation.metric}" in its output`;
+    return { type: 'evaluation.failed', payload: { evalId, metric: evaluation.metric, attempt, reason, output } };
+  }
+
+  private end(outcome: LoopOutcome): LoopOutcome {
+    const { status, reason } = outcome;
+    this.record([{ type: 'run.status', payload: reason === null ? { status } : { status, reason } }]);
+    return outcome;
+  }
+
+  private record(drafts: EventDraft[]): void {
+    const { redact } = this.deps;
+    const clean =
+      redact === undefined ? drafts : drafts.map((d) => ({ ...d, payload: redact.value(d.payload) }) as EventDraft);
+    for (const event of this.deps.log.append(this.runId, clean)) this.deps.onProgress?.({ type: 'event', event });
+  }
+}
+
+function stoppedOutcome(): LoopOutcome {
+  return { status: 'interrupted', reason: 'Stopped during the evaluation.' };
+}
+
+function failedOutcome(error: unknown): LoopOutcome {
+  const message =
+    error instanceof AppError ? `${error.message}${error.hint === undefined ? '' : ` ${error.hint}`}` : String(error);
+  return { status: 'failed', reason: `The evaluation could not run: ${message}` };
+}

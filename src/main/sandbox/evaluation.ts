@@ -1,0 +1,138 @@
+// The harness's evaluation of an attempt: the spec's command in a container of its own, with the run's
+// workspace mounted read-only and the held-out files read-only under /heldout. The agent's container
+// never has those mounts, so the agent cannot read what it is judged on; the metric is read from this
+// command's output, never from anything the model says.
+import { basename, isAbsolute, resolve } from 'node:path';
+import { statSync } from 'node:fs';
+import type Docker from 'dockerode';
+import { AppError } from '../../shared/errors';
+import type { Evaluation } from '../../shared/loop-config';
+import type { EvaluationResult, Evaluator } from '../core/attempts';
+import { newId } from '../../shared/ids';
+import { BASE_IMAGE, containerSpec, DEFAULT_LIMITS, LABEL_HOME, sandboxUser, WORKSPACE_PATH } from './container-spec';
+import { dockerFailure, inspectImage } from './docker-status';
+import { parseMetricLine } from './jobs-metrics';
+import type { SandboxManager } from './sandbox-manager';
+
+export const HELD_OUT_PATH = '/heldout';
+export const LABEL_EVAL = 'dev.looplab.eval';
+
+/** The most output kept from an evaluation, from its end. */
+const TAIL_LINES = 400;
+const MAX_OUTPUT_CHARS = 16 * 1024;
+
+/** Checks held-out paths before a run starts: each must exist, be absolute, and have a distinct name. */
+export function checkHeldOut(paths: readonly string[]): void {
+  const names = new Set<string>();
+  for (const path of paths) {
+    if (!isAbsolute(path)) throw new AppError('invalid_input', `Held-out path ${path} is not absolute.`);
+    try {
+      statSync(path);
+    } catch {
+      throw new AppError(
+        'not_found',
+        `The held-out file ${path} does not exist.`,
+        'Fix the path in the loop spec (paths are relative to the spec file).',
+      );
+    }
+    const name = basename(path);
+    if (names.has(name))
+      throw new AppError('invalid_input', `Two held-out paths are both named ${name}.`, 'Give them distinct names.');
+    names.add(name);
+  }
+}
+
+/** The value of `metric` on the last output line that is a JSON object carrying it. */
+export function metricFrom(output: string, metric: string): number | undefined {
+  const lines = output.split('\n');
+  for (let index = lines.length - 1; index >= 0; index--) {
+    const value = parseMetricLine(lines[index]!)?.values[metric];
+    if (value !== undefined) return value;
+  }
+  return undefined;
+}
+
+/** Splits the engine's multiplexed log stream (8-byte frame headers) into text. */
+export function demuxLogs(buffer: Buffer): string {
+  const parts: Buffer[] = [];
+  let offset = 0;
+  while (offset + 8 <= buffer.length) {
+    const size = buffer.readUInt32BE(offset + 4);
+    parts.push(buffer.subarray(offset + 8, offset + 8 + size));
+    offset += 8 + size;
+  }
+  return Buffer.concat(parts).toString('utf8');
+}
+
+export class SandboxEvaluator implements Evaluator {
+  private readonly docker: Docker;
+
+  constructor(
+    private readonly sandbox: Pick<SandboxManager, 'docker' | 'homeHash' | 'image' | 'check'>,
+    private readonly workspaceFolder: string,
+    private readonly runId: string,
+  ) {
+    this.docker = sandbox.docker;
+  }
+
+  async evaluate(evaluation: Evaluation, signal: AbortSignal): Promise<EvaluationResult> {
+    await this.sandbox.check();
+    const image = (await inspectImage(this.docker, this.sandbox.image)) === undefined ? BASE_IMAGE : this.sandbox.image;
+    const evalId = newId('eval');
+    const base = containerSpec({
+      runId: this.runId,
+      homeHash: this.sandbox.homeHash,
+      image,
+      workspaceFolder: this.workspaceFolder,
+      limits: DEFAULT_LIMITS,
+      network: 'none',
+      user: sandboxUser(),
+    });
+    const mounts: Docker.MountSettings[] = [
+      { Type: 'bind', Source: resolve(this.workspaceFolder), Target: WORKSPACE_PATH, ReadOnly: true },
+      ...evaluation.heldOut.map((path): Docker.MountSettings => ({
+        Type: 'bind',
+        Source: resolve(path),
+        Target: `${HELD_OUT_PATH}/${basename(path)}`,
+        ReadOnly: true,
+      })),
+    ];
+    const spec: Docker.ContainerCreateOptions = {
+      ...base,
+      name: `looplab-eval-${this.sandbox.homeHash.slice(0, 8)}-${evalId}`,
+      Cmd: ['timeout', '--signal=KILL', `${evaluation.timeoutSeconds}s`, 'bash', '-c', evaluation.command],
+      Labels: { [LABEL_EVAL]: this.runId, [LABEL_HOME]: this.sandbox.homeHash },
+      HostConfig: {
+        ...base.HostConfig,
+        Mounts: mounts,
+        NetworkMode: 'none',
+        LogConfig: { Type: 'json-file', Config: { 'max-size': '16m', 'max-file': '1' } },
+      },
+    };
+    let container: Docker.Container;
+    try {
+      container = await this.docker.createContainer(spec);
+    } catch (error) {
+      throw dockerFailure(error, this.docker, image);
+    }
+    const kill = () => void container.kill().catch(() => undefined);
+    signal.addEventListener('abort', kill, { once: true });
+    try {
+      await container.start();
+      const waited = (await container.wait()) as { StatusCode?: number };
+      if (signal.aborted) throw signal.reason;
+      const raw = (await container.logs({ stdout: true, stderr: true, tail: TAIL_LINES, follow: false })) as Buffer;
+      const output = demuxLogs(raw);
+      const exitCode = waited.StatusCode ?? -1;
+      const kept = output.length > MAX_OUTPUT_CHARS ? `…${output.slice(-MAX_OUTPUT_CHARS)}` : output;
+      const timedOut = exitCode === 137;
+      return { evalId, exitCode, output: kept, value: metricFrom(output, evaluation.metric), timedOut };
+    } catch (error) {
+      if (signal.aborted) throw signal.reason;
+      throw error instanceof AppError ? error : dockerFailure(error, this.docker, image);
+    } finally {
+      signal.removeEventListener('abort', kill);
+      await container.remove({ force: true, v: true }).catch(() => undefined);
+    }
+  }
+}

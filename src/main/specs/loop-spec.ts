@@ -1,0 +1,377 @@
+// Loop specs: a YAML (or JSON) file that names a loop — its goal template and parameters, model, tools,
+// approval rules, budgets, the data it starts with and the evaluation gate — so it can be run again on
+// another model or other data. Every error names the file, the line and column, and the field.
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync, renameSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, stringify, type Document, type Node } from 'yaml';
+import { z } from 'zod';
+import { AppError } from '../../shared/errors';
+import type { RunEvent } from '../../shared/events';
+import {
+  approvalRuleSchema,
+  budgetSchema,
+  evaluationSchema,
+  loopConfigSchema,
+  type LoopConfig,
+} from '../../shared/loop-config';
+import { sandboxResourceDir } from '../sandbox/sandbox-resources';
+
+const nameSchema = z
+  .string()
+  .regex(/^[a-zA-Z0-9][a-zA-Z0-9._-]*$/, 'use letters, digits, ".", "_" or "-", starting with a letter or digit')
+  .max(128);
+const paramNameSchema = z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, 'a parameter name is a word: letters, digits, _');
+const scalarSchema = z.union([z.string(), z.number(), z.boolean()]).transform(String);
+
+const paramSchema = z
+  .object({ description: z.string().max(1024).optional(), default: scalarSchema.optional() })
+  .strict();
+
+export const loopSpecSchema = z
+  .object({
+    name: nameSchema,
+    description: z.string().max(4096).optional(),
+    /** The goal, with `{{param}}` placeholders. */
+    goal: z
+      .string()
+      .min(1)
+      .max(64 * 1024),
+    params: z.record(paramNameSchema, paramSchema).default({}),
+    /** `provider/model`; the run's --model or the default model when absent. */
+    model: z.string().min(1).max(256).optional(),
+    tools: z.array(z.string().min(1).max(128)).optional(),
+    rules: z.array(approvalRuleSchema).default([]),
+    maxSteps: z.number().int().positive().max(10_000).optional(),
+    budget: budgetSchema.default({}),
+    runtime: z.enum(['sandbox', 'host']).default('sandbox'),
+    network: z.enum(['none', 'full']).default('none'),
+    /** Files or folders (relative to the spec) copied into the run's workspace before it starts. */
+    data: z.array(z.string().min(1).max(4096)).default([]),
+    /** Held-out paths here are relative to the spec; `command` may use `{{param}}` placeholders. */
+    evaluation: evaluationSchema.strict().optional(),
+  })
+  .strict();
+export type LoopSpec = z.infer<typeof loopSpecSchema>;
+
+/** A spec made ready to run: its goal filled in, paths made absolute, the run's constraints. */
+export interface PreparedSpec {
+  spec: LoopSpec;
+  file: string;
+  goal: string;
+  model: string | undefined;
+  config: LoopConfig;
+  /** Absolute paths copied into the workspace. */
+  data: string[];
+}
+
+interface Located {
+  line: number;
+  col: number;
+}
+
+function nodeAt(doc: Document, path: readonly PropertyKey[]): { node: Node | undefined; key: Node | undefined } {
+  let node: unknown = doc.contents;
+  let key: Node | undefined;
+  for (const segment of path) {
+    if (isMap(node)) {
+      const pair = node.items.find((item) => isPair(item) && isScalar(item.key) && item.key.value === segment);
+      if (pair === undefined) return { node: node as Node, key: undefined };
+      key = pair.key as Node;
+      node = pair.value;
+    } else if (isSeq(node) && typeof segment === 'number') {
+      const item = node.items[segment];
+      if (item === undefined) return { node: node as Node, key };
+      node = item;
+      key = undefined;
+    } else {
+      break;
+    }
+  }
+  return { node: (node ?? undefined) as Node | undefined, key };
+}
+
+function position(lines: LineCounter, node: Node | undefined): Located {
+  const offset = node?.range?.[0] ?? 0;
+  const { line, col } = lines.linePos(offset);
+  return { line, col };
+}
+
+function fieldName(path: readonly PropertyKey[]): string {
+  return path.length === 0
+    ? '(top level)'
+    : path
+        .map((part, index) => (typeof part === 'number' ? `[${part}]` : `${index === 0 ? '' : '.'}${String(part)}`))
+        .join('');
+}
+
+function specError(file: string, problems: string[]): AppError {
+  const shown = problems.slice(0, 20);
+  const more = problems.length > shown.length ? `\n  … and ${problems.length - shown.length} more` : '';
+  return new AppError(
+    'invalid_input',
+    `The loop spec ${file} has ${problems.length === 1 ? 'an error' : `${problems.length} errors`}:\n  ${shown.join('\n  ')}${more}`,
+    'Fix the spec and run it again (the format is in docs/LOOP-SPECS.md).',
+  );
+}
+
+/** Parses spec text; every problem is reported as `file:line:col field: message`. */
+export function parseLoopSpec(text: string, file: string): LoopSpec {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const label = basename(file);
+  if (doc.errors.length > 0) {
+    throw specError(
+      file,
+      doc.errors.map((error) => {
+        const { line, col } = lines.linePos(error.pos[0]);
+        return `${label}:${line}:${col} ${error.message.split('\n')[0]}`;
+      }),
+    );
+  }
+  const value: unknown = doc.toJS();
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw specError(file, [`${label}:1:1 a loop spec is a mapping of fields (name, goal, …)`]);
+  }
+  const parsed = loopSpecSchema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((issue): Located & { text: string } => {
+    if (issue.code === 'unrecognized_keys') {
+      const [first] = issue.keys;
+      const found = nodeAt(doc, [...issue.path, first ?? '']);
+      const where = position(lines, found.key ?? found.node);
+      const field = fieldName([...issue.path, first ?? '']);
+      return { ...where, text: `${field}: unknown field (known: ${knownKeys(issue.path).join(', ')})` };
+    }
+    const found = nodeAt(doc, issue.path);
+    const missing = found.key === undefined && issue.path.length > 0 && found.node !== undefined && isMap(found.node);
+    const where = position(lines, found.node);
+    const message = missing && issue.code === 'invalid_type' ? 'required field is missing' : issue.message;
+    return { ...where, text: `${fieldName(issue.path)}: ${message}` };
+  });
+  problems.sort((a, b) => a.line - b.line || a.col - b.col);
+  throw specError(
+    file,
+    problems.map((problem) => `${label}:${problem.line}:${problem.col} ${problem.text}`),
+  );
+}
+
+function knownKeys(path: readonly PropertyKey[]): string[] {
+  if (path.length === 0) return Object.keys(loopSpecSchema.shape);
+  if (path[0] === 'evaluation' && path.length === 1) return Object.keys(evaluationSchema.shape);
+  if (path[0] === 'params') return ['description', 'default'];
+  return [];
+}
+
+export function readLoopSpec(file: string): LoopSpec {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new AppError(
+      code === 'ENOENT' ? 'not_found' : 'unavailable',
+      code === 'ENOENT' ? `There is no loop spec at ${file}.` : `Cannot read the loop spec ${file}: ${String(error)}`,
+      'Give the path of a .yaml or .json spec file, or the name of a saved spec (looplab specs lists them).',
+    );
+  }
+  return parseLoopSpec(text, file);
+}
+
+const PLACEHOLDER = /\{\{\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*\}\}/g;
+
+/** The parameters a run gets: the given ones over the defaults; every declared one must have a value. */
+export function resolveParams(spec: LoopSpec, given: Record<string, string>, file: string): Record<string, string> {
+  const declared = Object.keys(spec.params);
+  const unknown = Object.keys(given).filter((key) => !(key in spec.params));
+  if (unknown.length > 0) {
+    throw new AppError(
+      'invalid_input',
+      `The loop spec ${basename(file)} has no parameter ${unknown.join(', ')}.`,
+      declared.length === 0 ? 'It takes no parameters.' : `Its parameters: ${declared.join(', ')}.`,
+    );
+  }
+  const values: Record<string, string> = {};
+  const missing: string[] = [];
+  for (const [key, param] of Object.entries(spec.params)) {
+    const value = given[key] ?? param.default;
+    if (value === undefined) missing.push(key);
+    else values[key] = value;
+  }
+  if (missing.length > 0) {
+    throw new AppError(
+      'invalid_input',
+      `The loop spec ${basename(file)} needs a value for ${missing.join(', ')}.`,
+      `Give it with ${missing.map((key) => `--param ${key}=…`).join(' ')}.`,
+    );
+  }
+  return values;
+}
+
+function fill(template: string, params: Record<string, string>, where: string, file: string): string {
+  return template.replace(PLACEHOLDER, (_match, key: string) => {
+    const value = params[key];
+    if (value === undefined) {
+      throw new AppError(
+        'invalid_input',
+        `The loop spec ${basename(file)} uses {{${key}}} in ${where}, but declares no parameter ${key}.`,
+        `Add it under params:, e.g. "params: { ${key}: { default: … } }".`,
+      );
+    }
+    return value;
+  });
+}
+
+function specPath(path: string, file: string, what: string): string {
+  const absolute = isAbsolute(path) ? path : resolve(dirname(file), path);
+  if (!existsSync(absolute)) {
+    throw new AppError(
+      'not_found',
+      `The loop spec ${basename(file)} names ${what} ${path}, which does not exist (looked at ${absolute}).`,
+      'Paths in a spec are relative to the spec file.',
+    );
+  }
+  return absolute;
+}
+
+/** Fills in a spec's parameters and paths: what a run of it starts with. */
+export function prepareSpec(spec: LoopSpec, file: string, given: Record<string, string>): PreparedSpec {
+  const params = resolveParams(spec, given, file);
+  const data = spec.data.map((path) => specPath(fill(path, params, 'data', file), file, 'data'));
+  const evaluation =
+    spec.evaluation === undefined
+      ? undefined
+      : {
+          ...spec.evaluation,
+          command: fill(spec.evaluation.command, params, 'evaluation.command', file),
+          heldOut: spec.evaluation.heldOut.map((path) =>
+            specPath(fill(path, params, 'evaluation.heldOut', file), file, 'held-out file'),
+          ),
+        };
+  const config = loopConfigSchema.parse({
+    maxSteps: spec.maxSteps,
+    tools: spec.tools,
+    rules: spec.rules,
+    budget: spec.budget,
+    runtime: spec.runtime,
+    network: spec.network,
+    evaluation,
+    spec: { name: spec.name, params },
+  });
+  return { spec, file, goal: fill(spec.goal, params, 'goal', file), model: spec.model, config, data };
+}
+
+/** Copies a spec's data into the run's workspace, each under its own name. */
+export function copyData(data: readonly string[], workspace: string): void {
+  mkdirSync(workspace, { recursive: true });
+  for (const source of data) {
+    cpSync(source, join(workspace, basename(source)), { recursive: true, errorOnExist: false, force: true });
+  }
+}
+
+/** Where saved specs live in the data folder. */
+export function specsDir(home: string): string {
+  return join(home, 'specs');
+}
+
+/** The starter loops shipped with the app (resources/starters), beside the sandbox resources. */
+export function starterSpecsDir(): string {
+  return join(dirname(sandboxResourceDir()), 'starters');
+}
+
+/** Where specs are looked up by name: the data folder's first, then the starters. */
+export function specDirs(home: string): string[] {
+  return [specsDir(home), starterSpecsDir()];
+}
+
+export interface SavedSpec {
+  name: string;
+  description: string | undefined;
+  file: string;
+  spec?: LoopSpec;
+  /** Set when the file does not parse: what is wrong. */
+  error?: string;
+}
+
+/** The specs saved in the data folder, and the starters shipped with the app, by name. */
+export function listSpecs(dirs: readonly string[]): SavedSpec[] {
+  const found: SavedSpec[] = [];
+  for (const dir of dirs) {
+    if (!existsSync(dir)) continue;
+    for (const entry of readdirSync(dir).sort()) {
+      // A spec is a .yaml/.json file, or a folder holding loop.yaml beside the data it names.
+      const file = /\.(ya?ml|json)$/.test(entry) ? join(dir, entry) : join(dir, entry, 'loop.yaml');
+      if (!existsSync(file) || !statSync(file).isFile()) continue;
+      try {
+        const spec = readLoopSpec(file);
+        found.push({ name: spec.name, description: spec.description, file, spec });
+      } catch (error) {
+        found.push({
+          name: entry,
+          description: undefined,
+          file,
+          error: error instanceof Error ? error.message : String(error),
+        });
+      }
+    }
+  }
+  return found;
+}
+
+/** A spec by file path, or by the name of a saved or starter spec. */
+export function findSpec(nameOrFile: string, dirs: readonly string[]): string {
+  if (existsSync(nameOrFile) && statSync(nameOrFile).isFile()) return resolve(nameOrFile);
+  const specs = listSpecs(dirs);
+  const match = specs.find((spec) => spec.name === nameOrFile);
+  if (match !== undefined) return match.file;
+  throw new AppError(
+    'not_found',
+    `There is no loop spec file or saved spec named ${nameOrFile}.`,
+    specs.length === 0
+      ? 'Give the path of a .yaml spec file.'
+      : `Saved specs: ${specs.map((spec) => spec.name).join(', ')}.`,
+  );
+}
+
+/** A past run as a spec: its goal, model and recorded constraints, to run again. */
+export function specFromRun(events: readonly RunEvent[], name: string): LoopSpec {
+  const created = events.find((event) => event.type === 'run.created');
+  if (created?.type !== 'run.created') throw new AppError('not_found', 'The run has no start event.');
+  const goal = typeof created.payload.goal === 'string' ? created.payload.goal : created.payload.goal.preview;
+  const config = created.payload.config;
+  const { evaluation } = config ?? {};
+  return loopSpecSchema.parse({
+    name: nameSchema.parse(name),
+    description: `Saved from run ${created.runId}.`,
+    goal: goal.replace(/\{\{/g, '{ {'),
+    model: created.payload.model,
+    ...(config === undefined
+      ? {}
+      : {
+          tools: config.tools,
+          rules: config.rules,
+          maxSteps: config.maxSteps,
+          budget: config.budget,
+          runtime: config.runtime,
+          network: config.network,
+          ...(evaluation === undefined ? {} : { evaluation }),
+        }),
+  });
+}
+
+/** Writes a spec into the data folder's specs (atomically); refuses to overwrite unless asked. */
+export function saveSpec(spec: LoopSpec, home: string, overwrite = false): string {
+  const dir = specsDir(home);
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `${spec.name}.yaml`);
+  if (existsSync(file) && !overwrite) {
+    throw new AppError(
+      'conflict',
+      `A spec named ${spec.name} is already saved (${file}).`,
+      'Pick another name, or pass --force.',
+    );
+  }
+  const temp = `${file}.${process.pid}.tmp`;
+  writeFileSync(temp, stringify(spec, { lineWidth: 100 }));
+  renameSync(temp, file);
+  return file;
+}
