@@ -2,6 +2,7 @@
 import { benchData } from './data';
 import { benchLoop } from './loop';
 import { benchSandbox } from './sandbox';
+import { benchSnapshots } from './snapshots';
 import { benchUi } from './ui';
 import { benchStore } from './store';
 import { figures } from './report';
@@ -9,6 +10,7 @@ import { figures } from './report';
 benchStore();
 await benchLoop();
 await benchSandbox();
+await benchSnapshots();
 await benchUi();
 await benchData();
 const missed = figures.filter((figure) => figure.met === false);

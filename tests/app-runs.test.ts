@@ -131,6 +131,35 @@ describe.skipIf(skipDocker)('runs started from the UI', () => {
     );
   });
 
+  it('forks a finished run from an earlier step with a new message', async () => {
+    await setUp([
+      { toolCalls: [{ name: 'write', arguments: { path: 'a.txt', content: 'one\n' } }] },
+      { toolCalls: [{ name: 'write', arguments: { path: 'b.txt', content: 'two\n' } }] },
+      { text: ['Wrote both.'] },
+      { text: ['Only a.txt, then.'] },
+    ]);
+    const run = await call<{ id: string }>('runs.start', { goal: 'Write files', model: 'ollama/qwen2.5-coder:7b' });
+    await waitFor(() => (app.store.getRun(run.id)!.status === 'finished' ? true : undefined), 'the run to finish');
+    const at = events(run.id).find((event) => event.type === 'tool.finished')!.seq;
+    await expect(call('runs.fork', { runId: run.id, seq: 999 })).rejects.toThrow(`${run.id} has no event #999`);
+
+    const fork = await call<{ id: string; parentRunId: string; parentSeq: number }>('runs.fork', {
+      runId: run.id,
+      seq: at,
+      message: 'Stop after a.txt.',
+    });
+    expect(fork).toMatchObject({ parentRunId: run.id, parentSeq: at });
+    await waitFor(() => (app.store.getRun(fork.id)!.status === 'finished' ? true : undefined), 'the fork to finish');
+    const folder = join(home.paths.workspaces, fork.id);
+    expect(readFileSync(join(folder, 'a.txt'), 'utf8')).toBe('one\n');
+    expect(existsSync(join(folder, 'b.txt'))).toBe(false);
+    const lastChat = ollama.requests.filter((request) => request.path === '/api/chat').at(-1)!.body as {
+      messages: { role: string; content: string }[];
+    };
+    expect(lastChat.messages.at(-1)).toEqual({ role: 'user', content: 'Stop after a.txt.' });
+    expect(existsSync(join(home.paths.workspaces, run.id, 'b.txt'))).toBe(true);
+  });
+
   it('stops a run mid-stream and resumes it', async () => {
     await setUp([{ text: ['Thinking'], stallAfter: 1 }, { text: ['Done after the resume.'] }]);
     const run = await call<{ id: string }>('runs.start', { goal: 'Think', model: 'ollama/qwen2.5-coder:7b' });
@@ -147,6 +176,7 @@ describe.skipIf(skipDocker)('runs started from the UI', () => {
     ).toEqual([
       'run.created',
       'status:running',
+      'workspace.snapshot',
       'model.started',
       'model.finished',
       'status:interrupted',

@@ -94,7 +94,8 @@ describe.skipIf(skipDocker)('looplab run', () => {
     expect(events).toEqual([
       'run.created',
       'run.status',
-      ...['model.started', 'model.finished', 'tool.started', 'tool.finished'],
+      'workspace.snapshot',
+      ...['model.started', 'model.finished', 'tool.started', 'workspace.snapshot', 'tool.finished'],
       ...['model.started', 'model.finished', 'tool.started', 'tool.finished'],
       ...['model.started', 'model.finished'],
       'run.status',
@@ -217,9 +218,11 @@ describe.skipIf(skipDocker)('looplab run', () => {
     expect(before.events.map((event) => event.type)).toEqual([
       'run.created',
       'run.status',
+      'workspace.snapshot',
       'model.started',
       'model.finished',
       'tool.started',
+      'workspace.snapshot',
       'tool.finished',
       'model.started',
       'run.status',

@@ -15,6 +15,7 @@ import { headlessSecretStore, type SecretStore } from './settings/secret-store';
 import { createSettingsService, type SettingsService } from './settings/settings-service';
 import { loadSettings } from './settings/settings-store';
 import { openStore, type OpenedStore } from './store/open-store';
+import { snapshotCapFromEnv, WorkspaceSnapshots } from './store/workspace-snapshots';
 import { appVersion } from './version';
 
 export interface AppOptions {
@@ -40,6 +41,8 @@ export interface App {
   /** API keys and tokens, encrypted; never in settings.json or the event log. */
   secrets: SecretStore;
   settings: SettingsService;
+  /** Snapshots of runs' workspaces, for forks. */
+  snapshots: WorkspaceSnapshots;
   handlers: Handlers;
   pushes: PushSource;
   /** Closes the store; for commands that started no run. */
@@ -60,6 +63,11 @@ export function createApp(options: AppOptions): App {
   // The sandbox limits of settings.json, read when each container is made.
   const limits = () => sandboxLimits(loadSettings(paths));
   const sandbox = new SandboxManager({ home: paths.root, limits, ...(image === undefined ? {} : { image }) });
+  const snapshots = new WorkspaceSnapshots(
+    opened.store.blobs,
+    { loadEvents: (runId) => opened.store.loadEvents(runId, { blobs: 'ref' }) },
+    snapshotCapFromEnv(process.env),
+  );
   // A GPU job first unloads the models a local Ollama holds in GPU memory, and loads them again after.
   const jobs = new JobService({
     sandbox,
@@ -68,8 +76,9 @@ export function createApp(options: AppOptions): App {
     gpuMemory: createOllamaGpuGuard(),
     limits,
     onLog: ({ runId, jobId, line }) => pushes.emit('run.output', { runId, source: jobId, text: `${line}\n` }),
+    snapshots,
   });
-  const host = { paths, store: opened.store, owners: opened.owners, sandbox, jobs, secrets };
+  const host = { paths, store: opened.store, owners: opened.owners, sandbox, jobs, secrets, snapshots };
   const models = () => modelResolver(paths, process.env, secrets);
   const runs = new RunManager(host, models, (runId, progress) => {
     if (progress.type === 'text') pushes.emit('run.delta', { runId, text: progress.delta });

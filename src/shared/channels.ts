@@ -8,6 +8,7 @@ export const requestChannels = [
   'runs.start',
   'runs.stop',
   'runs.resume',
+  'runs.fork',
   'approvals.decide',
   'blobs.get',
   'specs.list',

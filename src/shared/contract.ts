@@ -49,6 +49,18 @@ export const requestSchemas = {
       budget: budgetSchema.optional(),
     })
     .strict(),
+  'runs.fork': z
+    .object({
+      runId: runIdSchema,
+      /** The event to fork from: the new run has the conversation and the workspace as they were there. */
+      seq: z.number().int().min(0),
+      message: z.string().trim().min(1, 'say what the fork should do').max(100_000).optional(),
+      model: z.string().min(3).max(300).optional(),
+      /** The other answer to an approval that was waiting at that event. */
+      decision: z.enum(['approved', 'rejected']).optional(),
+      feedback: z.string().max(10_000).optional(),
+    })
+    .strict(),
   'approvals.decide': z.discriminatedUnion('decision', [
     z
       .object({
@@ -165,6 +177,7 @@ export interface ResponseTypes {
   'runs.start': RunSummary;
   'runs.stop': { stopped: boolean };
   'runs.resume': RunSummary;
+  'runs.fork': RunSummary;
   'approvals.decide': { decided: true };
   'blobs.get': BlobText;
   'specs.list': SpecInfo[];

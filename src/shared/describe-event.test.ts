@@ -37,6 +37,15 @@ describe('describeEvent', () => {
           ],
         },
       },
+      {
+        type: 'workspace.snapshot',
+        payload: { manifest: 'a'.repeat(64), files: 3, bytes: 3 * 1024 * 1024, newBytes: 2048, callId: 'call_t' },
+      },
+      { type: 'workspace.snapshot', payload: { manifest: 'b'.repeat(64), files: 0, bytes: 0, newBytes: 0 } },
+      {
+        type: 'workspace.snapshot',
+        payload: { manifest: null, files: 0, bytes: 5000, newBytes: 0, skipped: 'Not captured: too big.' },
+      },
     ];
     expect(drafts.map((draft) => describeEvent(stored(draft)))).toEqual([
       { text: 'Train a baseline · ollama/qwen', tone: 'neutral' },
@@ -48,6 +57,9 @@ describe('describeEvent', () => {
       { text: 'job_1 · step 3 · loss=0.4123 acc=0.9', tone: 'neutral' },
       { text: 'f1 = 0.81 · target 0.8', tone: 'success' },
       { text: '1/2 done · now: Train', tone: 'neutral' },
+      { text: 'workspace: 3 files · 3 MB · 2 KB new', tone: 'neutral' },
+      { text: 'workspace: 0 files · nothing new stored', tone: 'neutral' },
+      { text: 'workspace not captured · Not captured: too big.', tone: 'warning' },
     ]);
   });
 

@@ -144,6 +144,13 @@ export function describeEvent(event: RunEvent): EventDescription {
         tone: 'neutral',
       };
     }
+    case 'workspace.snapshot': {
+      const { manifest, files, bytes, newBytes, skipped } = event.payload;
+      if (manifest === null) return { text: join('workspace not captured', skipped), tone: 'warning' };
+      const size = files > 0 && formatSize(bytes);
+      const stored = newBytes > 0 ? `${formatSize(newBytes)} new` : 'nothing new stored';
+      return { text: join(`workspace: ${files} ${files === 1 ? 'file' : 'files'}`, size, stored), tone: 'neutral' };
+    }
     case 'plan.updated': {
       const { items } = event.payload;
       const done = items.filter((item) => item.status === 'done').length;

@@ -105,6 +105,24 @@ export const eventPayloadSchemas = {
   'plan.updated': z.object({
     items: z.array(z.object({ text: name, status: z.enum(['pending', 'in_progress', 'done']) })),
   }),
+  /**
+   * The run's workspace as the harness captured it: the manifest's blob hash (null when skipped, with
+   * the reason), after the tool call or job named. The latest one at or before a seq is the workspace
+   * at that seq; one is recorded only when the workspace changed.
+   */
+  'workspace.snapshot': z.object({
+    manifest: z
+      .string()
+      .regex(/^[0-9a-f]{64}$/)
+      .nullable(),
+    files: count,
+    bytes: count,
+    /** Bytes of content this snapshot stored that no earlier snapshot or blob had. */
+    newBytes: count,
+    callId: ref.optional(),
+    jobId: ref.optional(),
+    skipped: name.optional(),
+  }),
 } as const;
 
 export type EventType = keyof typeof eventPayloadSchemas;

@@ -18,6 +18,8 @@ export interface GraphNode {
   endedAt: number | null;
   usage: Usage | null;
   metrics: Record<string, number[]> | null;
+  /** In a fork: the node is the parent run's, copied up to the fork point (set only then). */
+  inherited?: true;
 }
 
 export interface GraphEdge {
@@ -41,6 +43,8 @@ interface Builder {
   leaves: string[];
   /** Which model call asked for each tool call id. */
   callOwner: Map<string, string>;
+  /** In a fork: the last seq copied from the parent run. */
+  inheritedUpTo: number | null;
 }
 
 function addEdge(builder: Builder, source: string, target: string, kind: GraphEdge['kind'] = 'next'): void {
@@ -59,6 +63,7 @@ function addNode(builder: Builder, event: RunEvent, id: string, kind: NodeKind, 
     usage: null,
     metrics: null,
   };
+  if (builder.inheritedUpTo !== null && event.seq > 0 && event.seq <= builder.inheritedUpTo) node.inherited = true;
   builder.nodes.set(id, node);
   return node;
 }
@@ -106,6 +111,7 @@ function apply(builder: Builder, event: RunEvent): void {
       builder.nodes.get('start')!.status = 'done';
       const parent = event.payload.parent;
       if (parent !== undefined) {
+        if (event.payload.origin === 'fork') builder.inheritedUpTo = parent.seq;
         const id = `parent:${parent.runId}:${parent.seq}`;
         const node = addNode(builder, event, id, 'parent', `${parent.runId} @ ${parent.seq}`);
         node.status = 'done';
@@ -195,6 +201,12 @@ function apply(builder: Builder, event: RunEvent): void {
       job?.seqs.push(event.seq);
       return;
     }
+    case 'workspace.snapshot': {
+      const { callId, jobId } = event.payload;
+      const owner = callId !== undefined ? `tool:${callId}` : jobId !== undefined ? `job:${jobId}` : 'start';
+      builder.nodes.get(owner)?.seqs.push(event.seq);
+      return;
+    }
     case 'run.status':
     case 'run.limits':
     case 'run.rule':
@@ -204,7 +216,14 @@ function apply(builder: Builder, event: RunEvent): void {
 }
 
 export function buildGraph(events: readonly RunEvent[]): RunGraph {
-  const builder: Builder = { nodes: new Map(), edges: [], anchor: null, leaves: [], callOwner: new Map() };
+  const builder: Builder = {
+    nodes: new Map(),
+    edges: [],
+    anchor: null,
+    leaves: [],
+    callOwner: new Map(),
+    inheritedUpTo: null,
+  };
   for (const event of events) apply(builder, event);
   return { nodes: [...builder.nodes.values()], edges: builder.edges };
 }

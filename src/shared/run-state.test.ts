@@ -96,3 +96,59 @@ describe('reduceRun', () => {
     expect(reduceRun([])).toBeUndefined();
   });
 });
+
+describe('reduceRun of a fork', () => {
+  it('marks the steps copied from the parent and hangs each snapshot on the step that made it', () => {
+    const usage = { inputTokens: 10, outputTokens: 5, cost: 0 };
+    const snapshot = (callId?: string) => ({
+      manifest: 'a'.repeat(64),
+      files: 1,
+      bytes: 3,
+      newBytes: 3,
+      ...(callId === undefined ? {} : { callId }),
+    });
+    const drafts: EventDraft[] = [
+      {
+        type: 'run.created',
+        payload: { goal: 'write', model: 'm/x', origin: 'fork', parent: { runId: 'run_parent', seq: 7 } },
+      },
+      { type: 'run.status', payload: { status: 'running' } },
+      { type: 'workspace.snapshot', payload: snapshot() },
+      { type: 'model.started', payload: { callId: 'm1', model: 'm/x' } },
+      {
+        type: 'model.finished',
+        payload: {
+          callId: 'm1',
+          text: '',
+          toolCalls: [{ id: 't1', name: 'write', args: {} }],
+          finishReason: 'tool_calls',
+          usage,
+        },
+      },
+      { type: 'tool.started', payload: { callId: 't1', tool: 'write', args: {} } },
+      { type: 'workspace.snapshot', payload: snapshot('t1') },
+      { type: 'tool.finished', payload: { callId: 't1', output: 'Wrote a.txt', isError: false } },
+      // The fork's own steps.
+      { type: 'message.user', payload: { text: 'now this', source: 'person' } },
+      { type: 'model.started', payload: { callId: 'm2', model: 'm/x' } },
+      {
+        type: 'model.finished',
+        payload: { callId: 'm2', text: 'ok', toolCalls: [], finishReason: 'stop', usage },
+      },
+    ];
+    const { graph, summary } = reduceRun(toEvents(drafts))!;
+    expect(graph.nodes.map((node) => [node.id, node.seqs, node.inherited ?? false])).toEqual([
+      ['start', [0, 2], false],
+      ['parent:run_parent:7', [0], false],
+      ['model:m1', [3, 4], true],
+      ['tool:t1', [5, 6, 7], true],
+      ['message:8', [8], false],
+      ['model:m2', [9, 10], false],
+    ]);
+    expect(graph.edges.find((edge) => edge.kind === 'fork')).toMatchObject({
+      source: 'parent:run_parent:7',
+      target: 'start',
+    });
+    expect(summary).toMatchObject({ parentRunId: 'run_parent', parentSeq: 7, steps: 2 });
+  });
+});

@@ -43,6 +43,7 @@ describe.skipIf(skipBrowser)('driving runs from the UI in Chromium', () => {
         { text: ['Done after the resume.'] },
         { toolCalls: [{ name: 'write', arguments: { path: 'notes.md', content: '# Notes\n' } }] },
         { text: ['Finished with one more step.'] },
+        { text: ['Forked: the notes stay as they are.'] },
       ],
     });
     serveProcess = spawnCli(['serve', '--port', '0', '--home', home.paths.root], {
@@ -203,9 +204,11 @@ describe.skipIf(skipBrowser)('driving runs from the UI in Chromium', () => {
     await inspector.waitFor();
     expect(await inspector.textContent()).toContain('write renamed.py');
     const rows = page.locator('[data-testid="event-row"].highlighted');
-    expect(await rows.count()).toBe(2);
+    // The call, the workspace snapshot it made, and its result.
+    expect(await rows.count()).toBe(3);
     const text = (await rows.allTextContents()).join('\n');
     expect(text).toContain('"path": "renamed.py"');
+    expect(text).toMatch(/workspace: \d+ files? · \d+ KB/);
     expect(text).toContain('Wrote renamed.py (11 bytes, 2 lines).');
     expect(await tool.getAttribute('class')).toContain('selected');
     expect(await inspector.getByTestId('file-change').getAttribute('data-kind')).toBe('new');
@@ -279,5 +282,33 @@ describe.skipIf(skipBrowser)('driving runs from the UI in Chromium', () => {
     await statusBar('finished').waitFor();
     expect(await page.getByTestId('status-steps').textContent()).toBe('2 steps');
     expect(await page.getByTestId('run-detail').textContent()).toContain('Finished with one more step.');
+  });
+
+  it('forks that run from its write, with a message, and opens the fork', async () => {
+    const parentId = (await page.getByTestId('run-detail').getAttribute('data-run-id'))!;
+    await page.locator('[data-testid="graph-node"][data-kind="tool"]').click();
+    await page.getByTestId('fork-open').click();
+    await page.getByTestId('fork-message').fill('Keep the notes as they are.');
+    await shoot('fork-form');
+    await page.getByTestId('fork-submit').click();
+
+    const fork = page.locator('[data-testid="run-detail"]').filter({ hasText: 'Forked: the notes stay as they are.' });
+    await fork.waitFor({ timeout: 15_000 });
+    const forkId = (await fork.getAttribute('data-run-id'))!;
+    expect(forkId).not.toBe(parentId);
+    await statusBar('finished').waitFor();
+    // The parent's steps up to the fork point, dimmed, then the fork's own.
+    await expect
+      .poll(async () => (await graphNodes()).map(([kind, status]) => `${kind} ${status}`).sort(), { timeout: 5000 })
+      .toEqual(['message done', 'model done', 'model done', 'parent done', 'start done', 'tool done']);
+    const inherited = page.locator('[data-testid="graph-node"][data-inherited="true"]');
+    expect(await inherited.evaluateAll((nodes) => nodes.map((node) => node.getAttribute('data-kind')))).toEqual([
+      'model',
+      'tool',
+    ]);
+    const row = page.locator(`[data-testid="run-row"][data-run-id="${forkId}"]`);
+    expect(await row.getByTestId('run-fork').textContent()).toMatch(new RegExp(`fork of ${parentId} @ \\d+`));
+    expect(readFileSync(join(home.paths.workspaces, forkId, 'notes.md'), 'utf8')).toBe('# Notes\n');
+    await shoot('fork');
   });
 });

@@ -21,6 +21,8 @@ export class ScriptedModel implements ModelProvider {
   constructor(
     private readonly turns: Turn[],
     private readonly info: ModelInfo = { contextLength: 32_768, supportsTools: true },
+    /** Tool call ids are `<prefix>_1`, `<prefix>_2`…: unique per run, as a real provider's are. */
+    private readonly callIdPrefix = 'tc',
   ) {}
 
   async check(): Promise<ModelInfo> {
@@ -35,11 +37,11 @@ export class ScriptedModel implements ModelProvider {
     if (turn.text !== undefined) yield { type: 'text', delta: turn.text };
     const calls: ToolCallRequest[] = [
       ...(turn.calls ?? []).map((call) => ({
-        id: `tc_${++this.callCount}`,
+        id: `${this.callIdPrefix}_${++this.callCount}`,
         name: call.name,
         arguments: JSON.stringify(call.args),
       })),
-      ...(turn.rawCalls ?? []).map((call) => ({ id: `tc_${++this.callCount}`, ...call })),
+      ...(turn.rawCalls ?? []).map((call) => ({ id: `${this.callIdPrefix}_${++this.callCount}`, ...call })),
     ];
     for (const call of calls) yield { type: 'tool_call', call };
     yield { type: 'usage', inputTokens: turn.usage?.inputTokens ?? 100, outputTokens: turn.usage?.outputTokens ?? 10 };

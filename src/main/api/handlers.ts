@@ -89,6 +89,14 @@ export function createHandlers({
     },
     'runs.stop': ({ runId }) => ({ stopped: runs.stop(store.requireRun(runId).id) }),
     'runs.resume': ({ runId, maxSteps, budget }) => runs.resume(runId, { maxSteps, budget }),
+    'runs.fork': ({ runId, seq, message, model, decision, feedback }) =>
+      runs.fork({
+        runId,
+        seq,
+        message,
+        model,
+        decision: decision === undefined ? undefined : decision === 'approved' ? { decision } : { decision, feedback },
+      }),
     'approvals.decide': (input) => {
       if (input.decision === 'approved' && input.addRule !== undefined) {
         // Refused before anything is saved when the run is not waiting for this call.

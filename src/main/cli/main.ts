@@ -9,6 +9,7 @@ import { homePaths, resolveHome } from '../home';
 import { appVersion } from '../version';
 import { formatRunList, formatRunShow } from './output';
 import { DEFAULT_CONTEXT_CAP, DEFAULT_MODEL, modelResolver } from '../runs/readiness';
+import { forkRun } from './fork';
 import { resumeRun, runGoal, runSpec, type RunCommandOptions } from './run';
 import { ExitStatus } from './exit-status';
 import { modelsCommand } from './models-command';
@@ -60,6 +61,13 @@ const positiveInt = z.coerce.number().int().positive();
 interface SpecFlags {
   spec?: string;
   param: Record<string, string>;
+}
+
+interface ForkFlags {
+  at: string;
+  message?: string;
+  decision?: 'approve' | 'reject';
+  feedback?: string;
 }
 
 function collectParam(value: string, previous: Record<string, string>): Record<string, string> {
@@ -195,6 +203,34 @@ function buildProgram(write: (text: string) => void): Command {
       .argument('<run-id>', 'the run'),
   ).action(async (runIdArg: string, raw: RawLoopOptions, command: Command) => {
     const code = await resumeRun(parse(runIdSchema, runIdArg, 'run id'), loopSettings(raw, command, write));
+    if (code !== 0) throw new ExitStatus(code);
+  });
+
+  loopOptions(
+    program
+      .command('fork')
+      .description('fork a run from one of its events: its conversation and files as they were there, then on')
+      .argument('<run-id>', 'the run')
+      .requiredOption('--at <seq>', 'the event to fork from (its # in `looplab show`)')
+      .option('--message <text>', 'a message to the model, after that event')
+      .addOption(
+        new Option('--decision <decision>', 'the other answer to an approval waiting at that event').choices([
+          'approve',
+          'reject',
+        ]),
+      )
+      .option('--feedback <text>', 'why, with --decision reject'),
+  ).action(async (runIdArg: string, raw: RawLoopOptions & ForkFlags, command: Command) => {
+    const seq = parse(z.coerce.number().int().min(0), raw.at, '--at (an event number ≥ 0)');
+    const message = raw.message === undefined ? undefined : parse(z.string().trim().min(1), raw.message, '--message');
+    const decision =
+      raw.decision === undefined
+        ? undefined
+        : raw.decision === 'approve'
+          ? ({ decision: 'approved' } as const)
+          : ({ decision: 'rejected', feedback: raw.feedback } as const);
+    const settings = loopSettings(raw, command, write);
+    const code = await forkRun(parse(runIdSchema, runIdArg, 'run id'), { seq, message, decision }, settings);
     if (code !== 0) throw new ExitStatus(code);
   });
 

@@ -38,7 +38,9 @@ export function formatRunList(runs: readonly RunSummary[], home: string): string
     run.cost > 0 ? formatCost(run.cost) : '-',
     formatDuration(runDuration(run)),
     formatDateTime(run.createdAt).slice(0, 16),
-    oneLine(run.goal, 60),
+    run.parentRunId === null
+      ? oneLine(run.goal, 60)
+      : `${oneLine(run.goal, 60)}  (fork of ${run.parentRunId} @ ${run.parentSeq})`,
   ]);
   return `${table([header, ...rows])}\n`;
 }

@@ -10,7 +10,8 @@ import {
 } from '../../shared/loop-config';
 import { createApp, tidySandboxes, type App } from '../app';
 import type { LoopOutcome } from '../core/loop';
-import { readyModel, type ModelResolver, type ReadyModel } from '../runs/readiness';
+import type { ApprovalGate } from '../core/ports';
+import { DEFAULT_MODEL, readyModel, type ModelResolver, type ReadyModel } from '../runs/readiness';
 import { checkRuntime, createRunLoop, raiseLimits, recordableGoal, resumable, workspaceDir } from '../runs/run-loop';
 import { configWithDefaults } from '../settings/run-defaults';
 import type { Settings } from '../../shared/settings';
@@ -151,12 +152,14 @@ export async function resumeRun(runId: string, options: RunCommandOptions): Prom
   }
 }
 
-async function drive(
+/** Drives a run from the terminal until it ends; `wrapGate` can answer some approvals itself (a fork's). */
+export async function drive(
   app: App,
   runId: string,
   model: ReadyModel,
   config: LoopConfig,
   options: RunCommandOptions,
+  wrapGate: (gate: ApprovalGate) => ApprovalGate = (gate) => gate,
 ): Promise<number> {
   options.progress(`${runId}  ${model.name}  workspace ${workspaceDir(app, runId)}\n`);
   const controller = new AbortController();
@@ -166,7 +169,7 @@ async function drive(
   app.owners.claim(runId);
   let outcome: LoopOutcome;
   try {
-    const gate = terminalGate(options.approve, { input: process.stdin, output: process.stderr });
+    const gate = wrapGate(terminalGate(options.approve, { input: process.stdin, output: process.stderr }));
     const loop = createRunLoop({
       app,
       runId,

@@ -16,7 +16,7 @@ import {
   type ToolCallRequest,
   type ToolSpec,
 } from './model';
-import type { ApprovalDecision, ApprovalGate, Clock, RunLog } from './ports';
+import type { ApprovalDecision, ApprovalGate, Clock, RunLog, WorkspaceSnapshotter } from './ports';
 import type { Redactor } from './redact';
 import { isMutating, riskOf, WorkspaceError, type ToolDefinition, type ToolOutput, type Workspace } from './tool';
 import { parseCall, toolSpecs, validateInput, type ParsedCall } from './tool-router';
@@ -44,6 +44,8 @@ export interface LoopDeps {
   onProgress?: (progress: LoopProgress) => void;
   /** Removes secrets from everything recorded, and so from what the model is sent back. */
   redact?: Redactor;
+  /** Captures the workspace at the start and after each call that may change it (for forks). */
+  snapshots?: WorkspaceSnapshotter;
 }
 
 export interface LoopOutcome {
@@ -98,6 +100,8 @@ export class AgentLoop {
     this.load();
     try {
       this.setStatus('running');
+      const snapshot = await this.deps.snapshots?.capture({});
+      if (snapshot !== undefined) this.record([{ type: 'workspace.snapshot', payload: snapshot }]);
       await this.settleDangling(signal);
       for (;;) await this.step(signal);
     } catch (error) {
@@ -418,7 +422,10 @@ export class AgentLoop {
           : `${tool.name} failed: ${error instanceof Error ? error.message : String(error)}`;
       result = { output: message, isError: true };
     }
+    // Recorded just before the result: the latest snapshot at or before a seq is the workspace at that seq.
+    const snapshot = isMutating(tool) ? await this.deps.snapshots?.capture({ callId: call.id }) : undefined;
     this.record([
+      ...(snapshot === undefined ? [] : [{ type: 'workspace.snapshot' as const, payload: snapshot }]),
       { type: 'tool.finished', payload: { callId: call.id, output: result.output, isError: result.isError ?? false } },
     ]);
     this.calls.push({ tool: tool.name, args: input, output: result.output });

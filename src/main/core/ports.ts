@@ -1,6 +1,6 @@
 // What the loop needs from the outside, declared here so that core never depends on an adapter: the
 // run log (the event store), a gate where a person approves calls, and a clock.
-import type { EventDraft, RunEvent } from '../../shared/events';
+import type { EventDraft, EventPayload, RunEvent } from '../../shared/events';
 import type { ApprovalRule } from '../../shared/loop-config';
 
 export interface RunLog {
@@ -25,6 +25,12 @@ export type ApprovalDecision =
 export interface ApprovalGate {
   /** Resolves when a person (or the headless policy) decides; rejects when the signal aborts. */
   decide(request: ApprovalRequest, signal: AbortSignal): Promise<ApprovalDecision>;
+}
+
+/** Captures the run's workspace after a step that may have changed it (by the harness, not the model). */
+export interface WorkspaceSnapshotter {
+  /** What to record, or undefined when the workspace is as last recorded. Never throws. */
+  capture(origin: { callId?: string }): Promise<EventPayload<'workspace.snapshot'> | undefined>;
 }
 
 export interface Clock {

@@ -26,7 +26,8 @@ import { createJobTools } from '../tools/job-tools';
 import type { ModelResolver, ReadyModel } from './readiness';
 
 /** What a run needs of the app: its data folder, store, run leases, sandbox and jobs. */
-export type RunHost = Pick<App, 'paths' | 'store' | 'owners' | 'sandbox' | 'jobs'> & Partial<Pick<App, 'secrets'>>;
+export type RunHost = Pick<App, 'paths' | 'store' | 'owners' | 'sandbox' | 'jobs' | 'snapshots'> &
+  Partial<Pick<App, 'secrets'>>;
 
 /** What must never be recorded: API keys from the environment and the secret store. */
 export function knownSecrets(app: Partial<Pick<App, 'secrets'>>): string[] {
@@ -153,6 +154,7 @@ function agentLoop(options: RunLoopOptions): AgentLoop {
       price: (usage) => options.models.price(model.name, usage),
       clock: systemClock,
       redact: createRedactor(knownSecrets(app)),
+      snapshots: { capture: (origin) => app.snapshots.capture(runId, workspaceDir(app, runId), origin) },
       ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
     },
     runId,

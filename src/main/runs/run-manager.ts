@@ -7,6 +7,7 @@ import type { RunSummary } from '../../shared/run-summary';
 import type { LoopOutcome, LoopProgress } from '../core/loop';
 import type { ApprovalDecision, ApprovalGate } from '../core/ports';
 import { DEFAULT_MODEL, readyModel, type ModelResolver, type ReadyModel } from './readiness';
+import { createFork, forkGate, forkPoint } from './fork';
 import { copyData, findSpec, prepareSpec, readLoopSpec, specDirs } from '../specs/loop-spec';
 import {
   checkRuntime,
@@ -23,6 +24,14 @@ export interface StartRun {
   model?: string | undefined;
   config?: unknown;
   contextLength?: number | undefined;
+}
+
+export interface ForkRun {
+  runId: string;
+  seq: number;
+  message?: string | undefined;
+  model?: string | undefined;
+  decision?: ApprovalDecision | undefined;
 }
 
 interface LiveRun {
@@ -101,6 +110,18 @@ export class RunManager {
     return this.app.store.requireRun(runId);
   }
 
+  /** Forks a run at one of its events (conversation and workspace as they were there) and starts the fork. */
+  async fork(input: ForkRun): Promise<RunSummary> {
+    const point = forkPoint(this.app, input.runId, input.seq, input);
+    const config = point.config ?? loopConfigSchema.parse({});
+    await checkRuntime(this.app, config);
+    const models = this.models();
+    const model = await readyModel(models, input.model ?? point.model);
+    const runId = await createFork(this.app, point, { model: model.name, message: input.message });
+    this.launch(runId, model, config, models, forkGate(this.gate(), point.pending, input.decision));
+    return this.app.store.requireRun(runId);
+  }
+
   /** Interrupts a live run: its model stream and running tool are cancelled, and it can be resumed. */
   stop(runId: string): boolean {
     const live = this.live.get(runId);
@@ -162,7 +183,13 @@ export class RunManager {
     };
   }
 
-  private launch(runId: string, model: ReadyModel, config: LoopConfig, models: ModelResolver): void {
+  private launch(
+    runId: string,
+    model: ReadyModel,
+    config: LoopConfig,
+    models: ModelResolver,
+    gate: ApprovalGate = this.gate(),
+  ): void {
     const controller = new AbortController();
     this.app.owners.claim(runId);
     const loop = createRunLoop({
@@ -171,7 +198,7 @@ export class RunManager {
       model,
       models,
       config,
-      gate: this.gate(),
+      gate,
       onProgress: (progress) => {
         if (progress.type !== 'event') this.onProgress(runId, progress);
       },
@@ -179,6 +206,7 @@ export class RunManager {
     const done = loop.run(controller.signal).finally(async () => {
       this.live.delete(runId);
       this.app.owners.release(runId);
+      this.app.snapshots.forget(runId);
       await this.app.sandbox.release(runId).catch(() => undefined);
     });
     this.live.set(runId, { controller, done });

@@ -43,6 +43,8 @@ export interface WatchDeps {
   onLog?: ((line: JobLogLine) => void) | undefined;
   /** After job.finished is recorded, before the container goes (to give the GPU back). */
   onEnd(note: (text: string) => void): Promise<void>;
+  /** Events to record just before job.finished (the workspace as the job left it). */
+  beforeFinish?: (() => Promise<EventDraft[]>) | undefined;
 }
 
 const MAX_LINE_BYTES = 256 * 1024;
@@ -242,10 +244,12 @@ export class JobWatch {
     this.note(outcome.note);
     const artifacts = await changedOutputs(this.job.workspaceFolder, this.files).catch(() => []);
     const { jobId } = this.job;
+    const captured = (await this.deps.beforeFinish?.().catch(() => [])) ?? [];
     clearTimeout(this.flushTimer);
     this.deps.log.append(this.job.runId, [
       ...this.pending,
       ...artifacts.map((artifact): EventDraft => ({ type: 'artifact.recorded', payload: { ...artifact, jobId } })),
+      ...captured,
       { type: 'job.finished', payload: { jobId, status: outcome.status, exitCode: outcome.exitCode } },
     ]);
     this.pending = [];

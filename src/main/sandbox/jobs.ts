@@ -6,6 +6,7 @@
 import { appendFile, rm } from 'node:fs/promises';
 import type Docker from 'dockerode';
 import { AppError } from '../../shared/errors';
+import type { EventPayload } from '../../shared/events';
 import { newId } from '../../shared/ids';
 import type { RunLog } from '../core/ports';
 import { resolveInFolder } from '../runs/run-files';
@@ -34,6 +35,15 @@ export interface GpuMemoryGuard {
   acquire(note: (text: string) => void): Promise<(note: (text: string) => void) => Promise<void>>;
 }
 
+/** Captures a run's workspace when one of its jobs ends: what the job wrote, recorded before job.finished. */
+export interface JobSnapshots {
+  capture(
+    runId: string,
+    folder: string,
+    origin: { jobId: string },
+  ): Promise<EventPayload<'workspace.snapshot'> | undefined>;
+}
+
 /** Which process watches a job, so two processes on one data folder never record its events twice. */
 export interface JobLeases {
   claim(id: string): void;
@@ -53,6 +63,7 @@ export interface JobServiceOptions {
   user?: string;
   /** Each line of output as it comes, for a host that shows it live. */
   onLog?: (line: JobLogLine) => void;
+  snapshots?: JobSnapshots;
 }
 
 /** Where a run's jobs run: its workspace folder and what its rules let the network reach. */
@@ -302,6 +313,11 @@ export class JobService {
         memoryLimitBytes: this.limits.memoryBytes,
         onLog: this.options.onLog,
         onEnd: async (note) => giveBack?.(note),
+        beforeFinish: async () => {
+          const { jobId, runId, workspaceFolder } = job;
+          const payload = await this.options.snapshots?.capture(runId, workspaceFolder, { jobId });
+          return payload === undefined ? [] : [{ type: 'workspace.snapshot', payload }];
+        },
       },
       job,
       resume,

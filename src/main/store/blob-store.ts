@@ -2,7 +2,9 @@
 // under its sha256, however many events refer to it, so the database stays small.
 import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { open, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { Readable } from 'node:stream';
 import { AppError } from '../../shared/errors';
 import { BLOB_PREVIEW_CHARS, BLOB_THRESHOLD_BYTES, isBlobRef, type BlobRef } from '../../shared/events';
 
@@ -22,6 +24,39 @@ export class BlobStore {
     const file = this.pathOf(hash);
     if (!existsSync(file)) writeAtomically(file, bytes);
     return { $blob: hash, size: bytes.length, preview: text.slice(0, BLOB_PREVIEW_CHARS) };
+  }
+
+  /**
+   * Stores bytes as they stream in, hashing them on the way (never holding the whole in memory): the
+   * blob is kept under its hash unless one is there already. Synced before this resolves.
+   */
+  async putStream(source: Readable): Promise<{ hash: string; size: number; stored: boolean }> {
+    const temp = join(this.dir, `incoming.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+    const hash = createHash('sha256');
+    let size = 0;
+    const file = await open(temp, 'w');
+    try {
+      for await (const chunk of source as AsyncIterable<Buffer>) {
+        hash.update(chunk);
+        size += chunk.length;
+        await file.write(chunk);
+      }
+      await file.sync();
+    } catch (error) {
+      await file.close();
+      await rm(temp, { force: true });
+      throw error;
+    }
+    await file.close();
+    const digest = hash.digest('hex');
+    const target = this.pathOf(digest);
+    if (existsSync(target)) {
+      await rm(temp, { force: true });
+      return { hash: digest, size, stored: false };
+    }
+    mkdirSync(join(target, '..'), { recursive: true });
+    await rename(temp, target);
+    return { hash: digest, size, stored: true };
   }
 
   has(hash: string): boolean {

@@ -10,7 +10,8 @@ export const GraphNodeCard = memo(function GraphNodeCard({ data, selected }: Nod
   const settled = node.kind === 'start' || node.kind === 'parent';
   return (
     <div
-      className={`graph-node kind-${node.kind} node-${node.status}${selected ? ' selected' : ''}`}
+      className={`graph-node kind-${node.kind} node-${node.status}${selected ? ' selected' : ''}${node.inherited === true ? ' inherited' : ''}`}
+      data-inherited={node.inherited === true ? 'true' : undefined}
       data-testid="graph-node"
       data-node-id={node.id}
       data-kind={node.kind}

@@ -1,7 +1,7 @@
 // The selected graph node in words, above the timeline rows that make it up (which open below with
 // its arguments, output and any blob to load): kind, status, when, how long, tokens and cost; for a
 // tool call or approval, what the call does: its command highlighted, a write or edit as its diff.
-import { useMemo } from 'react';
+import { useMemo, type ReactNode } from 'react';
 import type { RunEvent } from '../../../shared/events';
 import { formatClock, formatCompact, formatCost, formatDuration, formatMetric } from '../../../shared/format';
 import type { GraphNode } from '../../../shared/run-graph';
@@ -16,9 +16,11 @@ interface NodeInspectorProps {
   /** The run's events, to show what a selected call does; without them only the facts show. */
   events?: readonly RunEvent[];
   onClose: () => void;
+  /** What can be done from this step (forking), shown below its facts. */
+  actions?: ReactNode;
 }
 
-export function NodeInspector({ node, caption, events, onClose }: NodeInspectorProps) {
+export function NodeInspector({ node, caption, events, onClose, actions }: NodeInspectorProps) {
   const call = useMemo(() => (events === undefined ? undefined : nodeCall(node, events)), [node, events]);
   const first = node.seqs[0];
   const last = node.seqs.at(-1);
@@ -56,6 +58,7 @@ export function NodeInspector({ node, caption, events, onClose }: NodeInspectorP
           <ToolCallView tool={call.tool} args={call.args} before={call.before} loadBlobs />
         </div>
       )}
+      {actions}
     </section>
   );
 }

@@ -13,6 +13,7 @@ import { useRunDetail } from '../hooks/use-run-detail';
 import { isLive } from '../run-activity';
 import { ApprovalPanel } from './approval-panel';
 import { ErrorBox } from './error-box';
+import { ForkForm } from './fork-form';
 import { EventTimeline } from './event-timeline';
 import { JobPanel, JobsToggle } from './job-panel';
 import { LiveOutput } from './live-output';
@@ -116,6 +117,7 @@ function LoadedRun({ runId, data, state, focusSeq, onOpenRun }: LoadedRunProps) 
               caption={nodeCaption(selected, events)}
               events={events}
               onClose={() => setSelectedId(null)}
+              actions={<ForkForm key={selected.id} runId={runId} node={selected} onForked={onOpenRun} />}
             />
           )}
           <EventsViewSwitch view={view} onChange={setView} />

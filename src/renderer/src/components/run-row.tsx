@@ -60,6 +60,15 @@ export const RunRow = memo(function RunRow({ run, selected, now, onSelect }: Run
           {formatDuration(runDuration(run))}
         </span>
       </div>
+      {run.parentRunId !== null && (
+        <div
+          className="run-row-fork muted"
+          data-testid="run-fork"
+          title={`Forked from ${run.parentRunId} at event #${run.parentSeq}`}
+        >
+          fork of <span className="mono">{run.parentRunId}</span> @ {run.parentSeq}
+        </div>
+      )}
     </li>
   );
 });

@@ -1,0 +1,159 @@
+// Forks a run from one of its events: a new run (origin "fork", its parent run and seq recorded) whose
+// log starts with copies of the parent's events up to that seq, under the same seqs, so the conversation,
+// the graph, resume and the step counts need nothing else; whose workspace is restored from the
+// snapshot of that step; and which goes on with a new message, another model, or the other answer to
+// an approval that was waiting there.
+import { rm } from 'node:fs/promises';
+import { AppError } from '../../shared/errors';
+import type { Content, EventDraft, RunEvent } from '../../shared/events';
+import type { LoopConfig } from '../../shared/loop-config';
+import { danglingCalls } from '../core/conversation';
+import type { ApprovalDecision, ApprovalGate } from '../core/ports';
+import type { SnapshotPayload } from '../store/workspace-snapshots';
+import { recordedConfig, workspaceDir, type RunHost } from './run-loop';
+
+export interface ForkOptions {
+  /** A message from the person, given to the model after the fork point. */
+  message?: string | undefined;
+  /** The answer to the approvals waiting at the fork point. */
+  decision?: ApprovalDecision | undefined;
+}
+
+/** Where a fork starts, checked: the parent's events up to there and the workspace at that step. */
+export interface ForkPoint {
+  runId: string;
+  seq: number;
+  events: RunEvent[];
+  goal: Content;
+  /** The model the parent used at that step. */
+  model: string;
+  config: LoopConfig | undefined;
+  manifest: string;
+  snapshot: SnapshotPayload;
+  /** Calls waiting for approval at the fork point. */
+  pending: string[];
+}
+
+/** Checks that a run can be forked at `seq`, saying what is wrong when it cannot. */
+export function forkPoint(app: RunHost, runId: string, seq: number, options: ForkOptions = {}): ForkPoint {
+  const run = app.store.requireRun(runId);
+  if (!Number.isInteger(seq) || seq < 0 || seq > run.lastSeq) {
+    throw new AppError(
+      'invalid_input',
+      `${runId} has no event #${seq}: its events are #0–#${run.lastSeq}.`,
+      `Pick a step of the run; \`looplab show ${runId}\` lists its events.`,
+    );
+  }
+  const all = app.store.loadEvents(runId, { blobs: 'ref' });
+  const events = all.filter((event) => event.seq <= seq);
+  const created = events[0];
+  if (created?.type !== 'run.created') throw new AppError('internal', `${runId} does not start with run.created.`);
+  const snapshot = events.findLast((event) => event.type === 'workspace.snapshot');
+  if (snapshot?.type !== 'workspace.snapshot') {
+    throw new AppError(
+      'not_found',
+      `${runId} has no workspace snapshot at or before event #${seq}, so its files at that step are not known.`,
+      'Fork from a later step: snapshots are taken when a run starts and after each step that can change its files (runs recorded before snapshots existed have none).',
+    );
+  }
+  if (snapshot.payload.manifest === null) {
+    throw new AppError(
+      'conflict',
+      `The workspace of ${runId} was not captured at event #${seq}. ${snapshot.payload.skipped ?? ''}`.trim(),
+      'Fork from an earlier step, where it was captured.',
+    );
+  }
+  const pending = pendingApprovals(events);
+  checkOptions(runId, seq, pending, options);
+  const started = events.findLast((event) => event.type === 'model.started');
+  return {
+    runId,
+    seq,
+    events: events.slice(1),
+    goal: created.payload.goal,
+    model: started?.type === 'model.started' ? started.payload.model : created.payload.model,
+    // The parent's constraints as they are now: limits a person raised later hold for the fork too.
+    config: recordedConfig(all),
+    manifest: snapshot.payload.manifest,
+    snapshot: snapshot.payload,
+    pending,
+  };
+}
+
+function checkOptions(runId: string, seq: number, pending: readonly string[], options: ForkOptions): void {
+  if (options.decision !== undefined && pending.length === 0) {
+    throw new AppError(
+      'invalid_input',
+      `Nothing waits for an approval at event #${seq} of ${runId}, so there is no decision to change.`,
+      'Fork from the approval itself (its request event), or leave the decision out.',
+    );
+  }
+  if (options.message !== undefined && pending.length > 0) {
+    throw new AppError(
+      'invalid_input',
+      `At event #${seq} ${runId} waits for an approval; a message cannot come before its answer.`,
+      'Give the other decision instead, or fork from the step after the approval.',
+    );
+  }
+}
+
+function pendingApprovals(events: readonly RunEvent[]): string[] {
+  const pending = new Set<string>();
+  for (const event of events) {
+    if (event.type === 'approval.requested') pending.add(event.payload.callId);
+    if (event.type === 'approval.resolved') pending.delete(event.payload.callId);
+  }
+  return [...pending];
+}
+
+/**
+ * Records the fork and restores its workspace. Calls that had not finished at the fork point (and are
+ * not waiting for approval) are closed as not run, so the new message follows complete tool results.
+ */
+export async function createFork(
+  app: RunHost,
+  point: ForkPoint,
+  options: { model: string; message?: string | undefined },
+): Promise<string> {
+  const runId = app.store.createRun({
+    goal: point.goal,
+    model: options.model,
+    origin: 'fork',
+    parent: { runId: point.runId, seq: point.seq },
+    ...(point.config === undefined ? {} : { config: point.config }),
+  }).runId;
+  const folder = workspaceDir(app, runId);
+  try {
+    await app.snapshots.restore(runId, point.manifest, folder, point.snapshot);
+  } catch (error) {
+    app.store.deleteRun(runId);
+    await rm(folder, { recursive: true, force: true });
+    throw error;
+  }
+  const copies = point.events.map((event) => ({ type: event.type, payload: event.payload, time: event.time }));
+  const closed: EventDraft[] = danglingCalls(point.events)
+    .filter(({ callId }) => !point.pending.includes(callId))
+    .map(({ callId }) => ({
+      type: 'tool.finished',
+      payload: { callId, output: 'Not run: the run was forked before this call finished.', isError: true },
+    }));
+  const message: EventDraft[] =
+    options.message === undefined
+      ? []
+      : [{ type: 'message.user', payload: { text: options.message, source: 'person' } }];
+  app.store.append(runId, [...(copies as EventDraft[]), ...closed, ...message]);
+  return runId;
+}
+
+/** A gate that gives the fork's decision to the approvals waiting at the fork point, and asks for the rest. */
+export function forkGate(gate: ApprovalGate, pending: readonly string[], decision: ApprovalDecision | undefined) {
+  if (decision === undefined) return gate;
+  const preset = new Set(pending);
+  const forked: ApprovalGate = {
+    decide: (request, signal) => {
+      if (!preset.delete(request.callId)) return gate.decide(request, signal);
+      return Promise.resolve(decision);
+    },
+  };
+  return forked;
+}
