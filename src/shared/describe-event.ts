@@ -141,6 +141,11 @@ export function describeEvent(event: RunEvent): EventDescription {
       const active = items.find((item) => item.status === 'in_progress');
       return { text: join(`${done}/${items.length} done`, active && `now: ${active.text}`), tone: 'neutral' };
     }
+    case 'replay.diverged': {
+      const { step, tool, callId, then } = event.payload;
+      const next = then === 'stop' ? 'replay stopped' : 'continued live';
+      return { text: join(`diverged at step ${step}`, `${tool} ${callId}`, next), tone: 'warning' };
+    }
   }
 }
 
@@ -181,6 +186,11 @@ function rawFields(event: RunEvent): [string, Content | undefined][] {
       return [['command', event.payload.command]];
     case 'context.compacted':
       return [['summary', event.payload.summary]];
+    case 'replay.diverged':
+      return [
+        ['expected', event.payload.expected],
+        ['got', event.payload.got],
+      ];
     default:
       return [];
   }

@@ -190,6 +190,9 @@ function apply(builder: Builder, event: RunEvent): void {
       job?.seqs.push(event.seq);
       return;
     }
+    case 'replay.diverged':
+      builder.nodes.get(`tool:${event.payload.callId}`)?.seqs.push(event.seq);
+      return;
     case 'run.status':
     case 'run.limits':
     case 'plan.updated':

@@ -10,6 +10,7 @@ import { appVersion } from '../version';
 import { formatRunList, formatRunShow } from './output';
 import { DEFAULT_CONTEXT_CAP, DEFAULT_MODEL, modelResolver } from '../runs/readiness';
 import { resumeRun, runGoal, type RunCommandOptions } from './run';
+import { replayRun } from './replay-command';
 import { sandboxCommand } from './sandbox-command';
 import { serve } from './serve';
 
@@ -47,6 +48,14 @@ interface RawLoopOptions {
   hostExec?: boolean;
   network?: boolean;
   contextLength?: string;
+  json?: boolean;
+}
+
+interface RawReplayOptions {
+  onDivergence: string;
+  model?: string;
+  contextLength?: string;
+  approve: string;
   json?: boolean;
 }
 
@@ -160,6 +169,42 @@ function buildProgram(write: (text: string) => void): Command {
     const code = await resumeRun(parse(runIdSchema, runIdArg, 'run id'), loopSettings(raw, command, write));
     if (code !== 0) throw new ExitStatus(code);
   });
+
+  program
+    .command('replay')
+    .description('replay a recorded run as a new run: its model turns from the recording, its tools run again')
+    .argument('<run-id>', 'the recorded run')
+    .addOption(
+      new Option('--on-divergence <mode>', 'at the first tool result that differs: stop, or continue live')
+        .choices(['stop', 'continue'])
+        .default('stop'),
+    )
+    .option('--model <provider/model>', 'the live model after a divergence (default: the recorded run’s)')
+    .option('--context-length <tokens>', 'most context to ask of the live model')
+    .addOption(
+      new Option('--approve <mode>', 'calls the recording never asked about: approve, ask or deny')
+        .choices(['auto', 'ask', 'deny'])
+        .default('ask'),
+    )
+    .option('--json', 'print a JSON summary at the end (progress goes to stderr)')
+    .action(async (runIdArg: string, raw: RawReplayOptions, command: Command) => {
+      const home = resolveHome({ flag: command.optsWithGlobals<GlobalOptions>().home });
+      const code = await replayRun(parse(runIdSchema, runIdArg, 'run id'), {
+        home,
+        mode: parse(z.enum(['stop', 'continue']), raw.onDivergence, '--on-divergence'),
+        model: raw.model,
+        contextLength:
+          raw.contextLength === undefined
+            ? undefined
+            : parse(positiveInt, raw.contextLength, '--context-length (tokens ≥ 1)'),
+        approve: parse(z.enum(['auto', 'ask', 'deny']), raw.approve, '--approve'),
+        json: raw.json ?? false,
+        models: modelResolver(homePaths(home)),
+        write,
+        progress: raw.json ? (text) => void process.stderr.write(text) : write,
+      });
+      if (code !== 0) throw new ExitStatus(code);
+    });
 
   program.addCommand(sandboxCommand({ write }));
 

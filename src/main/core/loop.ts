@@ -44,6 +44,32 @@ export interface LoopDeps {
   onProgress?: (progress: LoopProgress) => void;
   /** Removes secrets from everything recorded, and so from what the model is sent back. */
   redact?: Redactor;
+  /** Judges the run as it goes (a replay compares each tool result with its recording). */
+  check?: LoopCheck;
+}
+
+/** A tool call as it finished, for a LoopCheck. */
+export interface ToolResult {
+  callId: string;
+  tool: string;
+  input: unknown;
+  output: string;
+  isError: boolean;
+}
+
+/**
+ * What a check makes of a moment of the run: events to record, and maybe the end of the run once the
+ * current step is done. `handover` ends this loop without recording a status, so that another loop
+ * (a live model after a replay) goes on with the same run.
+ */
+export interface CheckVerdict {
+  record: EventDraft[];
+  end?: LoopOutcome | 'handover';
+}
+
+export interface LoopCheck {
+  beforeModel?(): CheckVerdict | undefined;
+  afterTool?(result: ToolResult): CheckVerdict | undefined;
 }
 
 export interface LoopOutcome {
@@ -78,6 +104,8 @@ export class AgentLoop {
   private warned = false;
   private malformedStreak = 0;
   private compactRequested = false;
+  /** Set by a check: how the run ends once the current step is done. */
+  private ending: LoopOutcome | 'handover' | undefined;
 
   constructor(
     private readonly deps: LoopDeps,
@@ -100,7 +128,8 @@ export class AgentLoop {
       for (;;) await this.step(signal);
     } catch (error) {
       const outcome = this.outcomeOf(error, signal);
-      this.setStatus(outcome.status, outcome.reason ?? undefined);
+      // A handover leaves the run running for the loop that takes it over.
+      if (outcome.status !== 'running') this.setStatus(outcome.status, outcome.reason ?? undefined);
       return outcome;
     }
   }
@@ -147,8 +176,11 @@ export class AgentLoop {
   }
 
   private async step(signal: AbortSignal): Promise<void> {
+    this.endIfChecked();
     this.checkLimits(signal);
     await this.maybeCompact(signal);
+    this.applyVerdict(this.deps.check?.beforeModel?.());
+    this.endIfChecked();
     const turn = await this.callModel(signal);
     if (turn.calls.length === 0) {
       if (turn.finish === 'length') {
@@ -158,7 +190,19 @@ export class AgentLoop {
       throw new Stop({ status: 'finished', reason: null });
     }
     await this.runCalls(turn, signal);
+    this.endIfChecked();
     this.checkGuard();
+  }
+
+  private applyVerdict(verdict: CheckVerdict | undefined): void {
+    if (verdict === undefined) return;
+    if (verdict.record.length > 0) this.record(verdict.record);
+    this.ending ??= verdict.end;
+  }
+
+  private endIfChecked(): void {
+    if (this.ending === 'handover') throw new Stop({ status: 'running', reason: null });
+    if (this.ending !== undefined) throw new Stop(this.ending);
   }
 
   private checkLimits(signal: AbortSignal): void {
@@ -411,10 +455,17 @@ export class AgentLoop {
           : `${tool.name} failed: ${error instanceof Error ? error.message : String(error)}`;
       result = { output: message, isError: true };
     }
-    this.record([
-      { type: 'tool.finished', payload: { callId: call.id, output: result.output, isError: result.isError ?? false } },
+    const isError = result.isError ?? false;
+    const [finished] = this.record([
+      { type: 'tool.finished', payload: { callId: call.id, output: result.output, isError } },
     ]);
     this.calls.push({ tool: tool.name, args: input, output: result.output });
+    // What was recorded (secrets removed) is what a check compares.
+    const output = finished?.type === 'tool.finished' ? finished.payload.output : result.output;
+    const recorded = typeof output === 'string' ? output : result.output;
+    this.applyVerdict(
+      this.deps.check?.afterTool?.({ callId: call.id, tool: tool.name, input, output: recorded, isError }),
+    );
   }
 
   private checkGuard(): void {

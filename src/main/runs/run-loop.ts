@@ -7,7 +7,7 @@ import type { RunEvent } from '../../shared/events';
 import { withLimits, type Budget, type LoopConfig } from '../../shared/loop-config';
 import type { RunSummary } from '../../shared/run-summary';
 import type { App } from '../app';
-import { AgentLoop, type LoopProgress } from '../core/loop';
+import { AgentLoop, type LoopCheck, type LoopProgress } from '../core/loop';
 import { systemClock, type ApprovalGate } from '../core/ports';
 import type { ToolDefinition, Workspace } from '../core/tool';
 import { createRedactor, secretsFromEnv } from '../core/redact';
@@ -28,6 +28,10 @@ export interface RunLoopOptions {
   config: LoopConfig;
   gate: ApprovalGate;
   onProgress?: (progress: LoopProgress) => void;
+  /** The cost of a model turn, where it is not the model's price (a replay's recorded cost). */
+  price?: (usage: { inputTokens: number; outputTokens: number }) => number;
+  /** Judges the run as it goes (a replay's comparison with its recording). */
+  check?: LoopCheck;
 }
 
 export function workspaceDir(app: RunHost, runId: string): string {
@@ -88,10 +92,11 @@ export function createRunLoop(options: RunLoopOptions): AgentLoop {
       workspace: runWorkspace(app, runId, options.config),
       gate: options.gate,
       systemPrompt: SYSTEM_PROMPT,
-      price: (usage) => options.models.price(model.name, usage),
+      price: options.price ?? ((usage) => options.models.price(model.name, usage)),
       clock: systemClock,
       redact: createRedactor(secretsFromEnv(process.env)),
       ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
+      ...(options.check === undefined ? {} : { check: options.check }),
     },
     runId,
     effectiveConfig(options.config),
