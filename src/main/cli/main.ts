@@ -7,6 +7,9 @@ import { runStatusSchema } from '../../shared/events';
 import { createApp, type App } from '../app';
 import { homePaths, resolveHome } from '../home';
 import { appVersion } from '../version';
+import { compareRuns } from '../../shared/compare-runs';
+import { formatComparison } from './compare-output';
+import { exportCommand, importCommand } from './archive-command';
 import { formatRunList, formatRunShow } from './output';
 import { DEFAULT_CONTEXT_CAP, DEFAULT_MODEL, modelResolver } from '../runs/readiness';
 import { resumeRun, runGoal, type RunCommandOptions } from './run';
@@ -130,6 +133,47 @@ function buildProgram(write: (text: string) => void): Command {
         const events = store.loadEvents(runId, { blobs: options.blobs ? 'inline' : 'ref' });
         write(options.json ? `${JSON.stringify({ run, events }, null, 2)}\n` : formatRunShow(run, events));
       });
+    });
+
+  program
+    .command('compare')
+    .description('compare two runs: their steps aligned, where they diverge, metrics, tokens, cost and time')
+    .argument('<run-a>', 'the first run')
+    .argument('<run-b>', 'the second run')
+    .option('--json', 'print the comparison as JSON')
+    .action((aArg: string, bArg: string, options: { json?: boolean }, command: Command) => {
+      const a = parse(runIdSchema, aArg, 'first run id');
+      const b = parse(runIdSchema, bArg, 'second run id');
+      withApp(command, ({ store }) => {
+        store.requireRun(a);
+        store.requireRun(b);
+        const comparison = compareRuns(store.loadEvents(a), store.loadEvents(b));
+        write(options.json ? `${JSON.stringify(comparison, null, 2)}\n` : formatComparison(comparison));
+      });
+    });
+
+  program
+    .command('export')
+    .description('write a run to one file (secrets removed), to import elsewhere or read as OpenTelemetry spans')
+    .argument('<run-id>', 'the run')
+    .option('-o, --output <file>', 'where to write (default: <run-id>.looplab.gz, or <run-id>.otel.json)')
+    .addOption(
+      new Option('--format <format>', 'looplab: the run, to import; otel: OpenTelemetry GenAI spans as JSON')
+        .choices(['looplab', 'otel'])
+        .default('looplab'),
+    )
+    .action((runIdArg: string, options: { output?: string; format: string }, command: Command) => {
+      const runId = parse(runIdSchema, runIdArg, 'run id');
+      const format = parse(z.enum(['looplab', 'otel']), options.format, '--format');
+      withApp(command, ({ store }) => write(exportCommand(store, runId, format, options.output)));
+    });
+
+  program
+    .command('import')
+    .description('add a run exported with `looplab export` to this data folder, with its id, events and blobs')
+    .argument('<file>', 'the exported file')
+    .action((file: string, _options: unknown, command: Command) => {
+      withApp(command, ({ store }) => write(importCommand(store, file)));
     });
 
   const loopOptions = (command: Command) =>
