@@ -1,5 +1,6 @@
 // `npm run bench`: every benchmark, each figure beside a baseline measured in the same run.
 import { benchLoop } from './loop';
+import { benchReplay } from './replay';
 import { benchSandbox } from './sandbox';
 import { benchUi } from './ui';
 import { benchStore } from './store';
@@ -7,6 +8,7 @@ import { figures } from './report';
 
 benchStore();
 await benchLoop();
+await benchReplay();
 await benchSandbox();
 await benchUi();
 const missed = figures.filter((figure) => figure.met === false);
