@@ -4,7 +4,12 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { gunzipSync } from 'node:zlib';
 import { createApp, type App } from '../src/main/app';
+import { dispatch } from '../src/main/api/handlers';
+import type { RunComparison } from '../src/shared/compare-runs';
+import type { ExportedRun } from '../src/shared/contract';
+import type { RunSummary } from '../src/shared/run-summary';
 import { REDACTED } from '../src/main/core/redact';
 import type { ApprovalGate } from '../src/main/core/ports';
 import type { ModelResolver, ReadyModel } from '../src/main/runs/readiness';
@@ -203,5 +208,35 @@ describe('replay', () => {
     expect(outcome.status).toBe('finished');
     const outputs = events.flatMap((event) => (event.type === 'tool.finished' ? [event.payload.output] : []));
     expect(outputs[1]).toBe(`3\nprobe=${REDACTED}\n[exit code 0]`);
+  });
+
+  it('replays, compares and exports through the app’s request channels', async () => {
+    const source = await recordRun();
+    const started = await dispatch(app.handlers, 'runs.replay', { runId: source });
+    if (!started.ok) throw new Error(started.error.message);
+    const replayed = started.value as RunSummary;
+    expect(replayed).toMatchObject({ parentRunId: source, status: 'running' });
+    expect(await app.runs.settled(replayed.id)).toEqual({ status: 'finished', reason: null });
+
+    const compared = await dispatch(app.handlers, 'runs.compare', { a: source, b: replayed.id });
+    const comparison = (compared as { ok: true; value: RunComparison }).value;
+    expect(comparison.firstDivergence).toBeNull();
+    expect(comparison.steps.length).toBe(7);
+    expect(comparison.b).toMatchObject({ origin: 'replay', status: 'finished', steps: 4, inputTokens: 800 });
+
+    const exported = await dispatch(app.handlers, 'runs.export', { runId: replayed.id });
+    const file = (exported as { ok: true; value: ExportedRun }).value;
+    expect(file).toMatchObject({ fileName: `${replayed.id}.looplab.gz`, contentType: 'application/gzip' });
+    const header = JSON.parse(gunzipSync(Buffer.from(file.base64, 'base64')).toString('utf8').split('\n')[0]!);
+    expect(header).toMatchObject({ format: 'looplab-run', version: 1, runId: replayed.id });
+
+    expect(await dispatch(app.handlers, 'runs.replay', { runId: 'run_missing' })).toEqual({
+      ok: false,
+      error: {
+        code: 'not_found',
+        message: 'No run run_missing in this data folder.',
+        hint: 'List the runs with `looplab runs`.',
+      },
+    });
   });
 });

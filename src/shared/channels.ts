@@ -10,6 +10,9 @@ export const requestChannels = [
   'runs.resume',
   'approvals.decide',
   'blobs.get',
+  'runs.replay',
+  'runs.compare',
+  'runs.export',
 ] as const;
 
 export const pushChannels = ['run.updated', 'run.delta', 'run.output'] as const;

@@ -10,7 +10,9 @@ import {
   type ParsedInput,
   type RequestOutput,
 } from '../../shared/contract';
+import { compareRuns } from '../../shared/compare-runs';
 import { AppError } from '../../shared/errors';
+import { exportFile } from '../runs/run-export';
 import type { RunManager } from '../runs/run-manager';
 import type { EventStore } from '../store/event-store';
 
@@ -50,6 +52,16 @@ export function createHandlers({ store, runs, info }: HandlerDeps): Handlers {
       return { decided: true };
     },
     'blobs.get': ({ hash }) => ({ hash, text: store.readBlob(hash) }),
+    'runs.replay': ({ runId, onDivergence, model }) => runs.replay({ runId, onDivergence, model }),
+    'runs.compare': ({ a, b }) => {
+      store.requireRun(a);
+      store.requireRun(b);
+      return compareRuns(store.loadEvents(a), store.loadEvents(b));
+    },
+    'runs.export': ({ runId, format }) => {
+      const { fileName, contentType, bytes } = exportFile(store, runId, format);
+      return { fileName, contentType, base64: bytes.toString('base64') };
+    },
   } satisfies Handlers;
 }
 

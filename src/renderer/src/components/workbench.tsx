@@ -15,6 +15,7 @@ import { connectLiveOutput } from '../live-output-store';
 import { connectLiveText } from '../live-text-store';
 import { initialStartValues, knownModels } from '../start-input';
 import { AppHeader } from './app-header';
+import { CompareView } from './compare-view';
 import { RunDetail } from './run-detail';
 import { RunList } from './run-list';
 import { SearchBox } from './search-box';
@@ -33,8 +34,21 @@ export function Workbench() {
   const info = useAppInfo();
   const { runs, reload } = useRuns();
   const [query, setQuery] = useState('');
-  const [selection, setSelection] = useState<Selection | null>(null);
+  const [selection, setSelectionState] = useState<Selection | null>(null);
   const [draft, setDraft] = useState(initialStartValues);
+  const [compareIds, setCompareIds] = useState<string[]>([]);
+  const [comparing, setComparing] = useState<[string, string] | null>(null);
+  // Opening a run (from the list, a search hit, a link or the keys) or a new run leaves the comparison.
+  const setSelection = useCallback((next: Selection | null) => {
+    setComparing(null);
+    setSelectionState(next);
+  }, []);
+  // Picking a third run drops the oldest pick: two are compared.
+  const toggleCompare = useCallback(
+    (runId: string) =>
+      setCompareIds((ids) => (ids.includes(runId) ? ids.filter((id) => id !== runId) : [...ids, runId].slice(-2))),
+    [],
+  );
   useEffect(() => {
     const bridge = getBridge();
     if (bridge === null) return undefined;
@@ -81,12 +95,15 @@ export function Workbench() {
     isSearchField: (element) => element === searchRef.current,
   });
 
-  const openHit = useCallback((hit: SearchHit) => setSelection({ runId: hit.runId, seq: hit.seq }), []);
-  const openRun = useCallback((runId: string) => setSelection({ runId }), []);
-  const onStarted = useCallback((run: RunSummary) => {
-    setDraft((current) => ({ ...current, goal: '' }));
-    setSelection({ runId: run.id });
-  }, []);
+  const openHit = useCallback((hit: SearchHit) => setSelection({ runId: hit.runId, seq: hit.seq }), [setSelection]);
+  const openRun = useCallback((runId: string) => setSelection({ runId }), [setSelection]);
+  const onStarted = useCallback(
+    (run: RunSummary) => {
+      setDraft((current) => ({ ...current, goal: '' }));
+      setSelection({ runId: run.id });
+    },
+    [setSelection],
+  );
   useWaitingNotifications(runs, selection?.runId ?? null, openRun);
   const home = info.status === 'ready' ? info.value.home : undefined;
 
@@ -114,11 +131,16 @@ export function Workbench() {
               selectedRunId={selection?.runId ?? null}
               onSelect={openRun}
               onRetry={reload}
+              compareIds={compareIds}
+              onToggleCompare={toggleCompare}
+              onCompare={() => setComparing([compareIds[0]!, compareIds[1]!])}
             />
           )}
         </section>
         <section className="pane pane-detail" aria-label="Run detail">
-          {selection === null ? (
+          {comparing !== null ? (
+            <CompareView a={comparing[0]} b={comparing[1]} onOpenRun={openRun} onClose={() => setComparing(null)} />
+          ) : selection === null ? (
             <StartRunForm values={draft} onChange={setDraft} models={models} onStarted={onStarted} />
           ) : (
             <RunDetail key={selection.runId} runId={selection.runId} focusSeq={selection.seq} onOpenRun={openRun} />
