@@ -1,6 +1,7 @@
 // `npm run bench`: every benchmark, each figure beside a baseline measured in the same run.
 import { benchData } from './data';
 import { benchLoop } from './loop';
+import { benchReplay } from './replay';
 import { benchSandbox } from './sandbox';
 import { benchSnapshots } from './snapshots';
 import { benchUi } from './ui';
@@ -9,6 +10,7 @@ import { figures } from './report';
 
 benchStore();
 await benchLoop();
+await benchReplay();
 await benchSandbox();
 await benchSnapshots();
 await benchUi();

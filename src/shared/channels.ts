@@ -24,6 +24,9 @@ export const requestChannels = [
   'secrets.clear',
   'storage.usage',
   'providers.test',
+  'runs.replay',
+  'runs.compare',
+  'runs.export',
 ] as const;
 
 export const pushChannels = ['run.updated', 'run.delta', 'run.output', 'models.progress'] as const;

@@ -3,6 +3,7 @@
 // handlers and the web bridge are all checked against this file.
 import { z } from 'zod';
 import type { PushChannel, RequestChannel } from './channels';
+import type { RunComparison } from './compare-runs';
 import type { ErrorInfo } from './errors';
 import { runStatusSchema, type RunEvent } from './events';
 import { approvalRuleSchema, budgetSchema } from './loop-config';
@@ -109,6 +110,15 @@ export const requestSchemas = {
   'storage.usage': z.object({}).strict(),
   /** The readiness check a run makes, without starting one: `provider/model`. */
   'providers.test': z.object({ model: z.string().trim().min(3).max(300) }).strict(),
+  'runs.replay': z
+    .object({
+      runId: runIdSchema,
+      onDivergence: z.enum(['stop', 'continue']).default('stop'),
+      model: z.string().min(3).max(300).optional(),
+    })
+    .strict(),
+  'runs.compare': z.object({ a: runIdSchema, b: runIdSchema }).strict(),
+  'runs.export': z.object({ runId: runIdSchema, format: z.enum(['looplab', 'otel']).default('looplab') }).strict(),
 } satisfies Record<RequestChannel, z.ZodType>;
 
 export interface AppInfo {
@@ -193,6 +203,17 @@ export interface ResponseTypes {
   'secrets.clear': SettingsView;
   'storage.usage': StorageUsage;
   'providers.test': ProviderTest;
+  /** The new run that replays the given one. */
+  'runs.replay': RunSummary;
+  'runs.compare': RunComparison;
+  'runs.export': ExportedRun;
+}
+
+/** A file to save: the run's archive (gzip) or its OpenTelemetry spans (JSON), base64-encoded. */
+export interface ExportedRun {
+  fileName: string;
+  contentType: string;
+  base64: string;
 }
 
 export interface ProviderTest {

@@ -157,6 +157,11 @@ export function describeEvent(event: RunEvent): EventDescription {
       const active = items.find((item) => item.status === 'in_progress');
       return { text: join(`${done}/${items.length} done`, active && `now: ${active.text}`), tone: 'neutral' };
     }
+    case 'replay.diverged': {
+      const { step, tool, callId, then } = event.payload;
+      const next = then === 'stop' ? 'replay stopped' : 'continued live';
+      return { text: join(`diverged at step ${step}`, `${tool} ${callId}`, next), tone: 'warning' };
+    }
   }
 }
 
@@ -201,6 +206,11 @@ function rawFields(event: RunEvent): [string, Content | undefined][] {
       return [['output', event.payload.output]];
     case 'evaluation.failed':
       return [['output', event.payload.output]];
+    case 'replay.diverged':
+      return [
+        ['expected', event.payload.expected],
+        ['got', event.payload.got],
+      ];
     default:
       return [];
   }

@@ -123,6 +123,20 @@ export const eventPayloadSchemas = {
     jobId: ref.optional(),
     skipped: name.optional(),
   }),
+  /**
+   * A replay's first tool result that differs from the recording (after normalisation, see
+   * replay-normalize.ts): at model turn `step`, what the recording had and what the tool gave now.
+   */
+  'replay.diverged': z.object({
+    step: count,
+    callId: ref,
+    tool: name,
+    expected: contentSchema,
+    got: contentSchema,
+    expectedError: z.boolean(),
+    gotError: z.boolean(),
+    then: z.enum(['stop', 'continue']),
+  }),
 } as const;
 
 export type EventType = keyof typeof eventPayloadSchemas;

@@ -207,6 +207,9 @@ function apply(builder: Builder, event: RunEvent): void {
       builder.nodes.get(owner)?.seqs.push(event.seq);
       return;
     }
+    case 'replay.diverged':
+      builder.nodes.get(`tool:${event.payload.callId}`)?.seqs.push(event.seq);
+      return;
     case 'run.status':
     case 'run.limits':
     case 'run.rule':

@@ -11,6 +11,7 @@ import {
   type RequestOutput,
   type SpecInfo,
 } from '../../shared/contract';
+import { compareRuns } from '../../shared/compare-runs';
 import { AppError } from '../../shared/errors';
 import type { ModelService } from '../runs/model-service';
 import { listSpecs, specDirs, type SavedSpec } from '../specs/loop-spec';
@@ -20,6 +21,7 @@ import { jobLogPath } from '../sandbox/jobs-spec';
 import { jobIdsOf } from '../sandbox/jobs-status';
 import type { HomePaths } from '../home';
 import { readyModel, type ModelResolver } from '../runs/readiness';
+import { exportFile } from '../runs/run-export';
 import type { RunManager } from '../runs/run-manager';
 import { configWithDefaults, defaultModel } from '../settings/run-defaults';
 import type { SettingsService } from '../settings/settings-service';
@@ -161,6 +163,16 @@ export function createHandlers({
     'providers.test': async ({ model }) => {
       const ready = await readyModel(models(), model);
       return { model: ready.name, contextLength: ready.info.contextLength };
+    },
+    'runs.replay': ({ runId, onDivergence, model }) => runs.replay({ runId, onDivergence, model }),
+    'runs.compare': ({ a, b }) => {
+      store.requireRun(a);
+      store.requireRun(b);
+      return compareRuns(store.loadEvents(a), store.loadEvents(b));
+    },
+    'runs.export': ({ runId, format }) => {
+      const { fileName, contentType, bytes } = exportFile(store, runId, format);
+      return { fileName, contentType, base64: bytes.toString('base64') };
     },
   } satisfies Handlers;
 }

@@ -7,6 +7,9 @@ import { runStatusSchema } from '../../shared/events';
 import { createApp, type App } from '../app';
 import { homePaths, resolveHome } from '../home';
 import { appVersion } from '../version';
+import { compareRuns } from '../../shared/compare-runs';
+import { formatComparison } from './compare-output';
+import { exportCommand, importCommand } from './archive-command';
 import { formatRunList, formatRunShow } from './output';
 import { DEFAULT_CONTEXT_CAP, DEFAULT_MODEL, modelResolver } from '../runs/readiness';
 import { forkRun } from './fork';
@@ -16,6 +19,7 @@ import { modelsCommand } from './models-command';
 import { specCommand } from './spec-command';
 import { headlessSecretStore } from '../settings/secret-store';
 import { loadSettings } from '../settings/settings-store';
+import { replayRun } from './replay-command';
 import { sandboxCommand } from './sandbox-command';
 import { serve } from './serve';
 
@@ -61,6 +65,14 @@ const positiveInt = z.coerce.number().int().positive();
 interface SpecFlags {
   spec?: string;
   param: Record<string, string>;
+}
+
+interface RawReplayOptions {
+  onDivergence: string;
+  model?: string;
+  contextLength?: string;
+  approve: string;
+  json?: boolean;
 }
 
 interface ForkFlags {
@@ -144,6 +156,47 @@ function buildProgram(write: (text: string) => void): Command {
         const events = store.loadEvents(runId, { blobs: options.blobs ? 'inline' : 'ref' });
         write(options.json ? `${JSON.stringify({ run, events }, null, 2)}\n` : formatRunShow(run, events));
       });
+    });
+
+  program
+    .command('compare')
+    .description('compare two runs: their steps aligned, where they diverge, metrics, tokens, cost and time')
+    .argument('<run-a>', 'the first run')
+    .argument('<run-b>', 'the second run')
+    .option('--json', 'print the comparison as JSON')
+    .action((aArg: string, bArg: string, options: { json?: boolean }, command: Command) => {
+      const a = parse(runIdSchema, aArg, 'first run id');
+      const b = parse(runIdSchema, bArg, 'second run id');
+      withApp(command, ({ store }) => {
+        store.requireRun(a);
+        store.requireRun(b);
+        const comparison = compareRuns(store.loadEvents(a), store.loadEvents(b));
+        write(options.json ? `${JSON.stringify(comparison, null, 2)}\n` : formatComparison(comparison));
+      });
+    });
+
+  program
+    .command('export')
+    .description('write a run to one file (secrets removed), to import elsewhere or read as OpenTelemetry spans')
+    .argument('<run-id>', 'the run')
+    .option('-o, --output <file>', 'where to write (default: <run-id>.looplab.gz, or <run-id>.otel.json)')
+    .addOption(
+      new Option('--format <format>', 'looplab: the run, to import; otel: OpenTelemetry GenAI spans as JSON')
+        .choices(['looplab', 'otel'])
+        .default('looplab'),
+    )
+    .action((runIdArg: string, options: { output?: string; format: string }, command: Command) => {
+      const runId = parse(runIdSchema, runIdArg, 'run id');
+      const format = parse(z.enum(['looplab', 'otel']), options.format, '--format');
+      withApp(command, ({ store }) => write(exportCommand(store, runId, format, options.output)));
+    });
+
+  program
+    .command('import')
+    .description('add a run exported with `looplab export` to this data folder, with its id, events and blobs')
+    .argument('<file>', 'the exported file')
+    .action((file: string, _options: unknown, command: Command) => {
+      withApp(command, ({ store }) => write(importCommand(store, file)));
     });
 
   const loopOptions = (command: Command) =>
@@ -233,6 +286,41 @@ function buildProgram(write: (text: string) => void): Command {
     const code = await forkRun(parse(runIdSchema, runIdArg, 'run id'), { seq, message, decision }, settings);
     if (code !== 0) throw new ExitStatus(code);
   });
+  program
+    .command('replay')
+    .description('replay a recorded run as a new run: its model turns from the recording, its tools run again')
+    .argument('<run-id>', 'the recorded run')
+    .addOption(
+      new Option('--on-divergence <mode>', 'at the first tool result that differs: stop, or continue live')
+        .choices(['stop', 'continue'])
+        .default('stop'),
+    )
+    .option('--model <provider/model>', 'the live model after a divergence (default: the recorded run’s)')
+    .option('--context-length <tokens>', 'most context to ask of the live model')
+    .addOption(
+      new Option('--approve <mode>', 'calls the recording never asked about: approve, ask or deny')
+        .choices(['auto', 'ask', 'deny'])
+        .default('ask'),
+    )
+    .option('--json', 'print a JSON summary at the end (progress goes to stderr)')
+    .action(async (runIdArg: string, raw: RawReplayOptions, command: Command) => {
+      const home = resolveHome({ flag: command.optsWithGlobals<GlobalOptions>().home });
+      const code = await replayRun(parse(runIdSchema, runIdArg, 'run id'), {
+        home,
+        mode: parse(z.enum(['stop', 'continue']), raw.onDivergence, '--on-divergence'),
+        model: raw.model,
+        contextLength:
+          raw.contextLength === undefined
+            ? undefined
+            : parse(positiveInt, raw.contextLength, '--context-length (tokens ≥ 1)'),
+        approve: parse(z.enum(['auto', 'ask', 'deny']), raw.approve, '--approve'),
+        json: raw.json ?? false,
+        models: modelResolver(homePaths(home)),
+        write,
+        progress: raw.json ? (text) => void process.stderr.write(text) : write,
+      });
+      if (code !== 0) throw new ExitStatus(code);
+    });
 
   program.addCommand(sandboxCommand({ write }));
   program.addCommand(specCommand({ write, withApp }));

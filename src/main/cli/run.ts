@@ -11,7 +11,7 @@ import {
 import { createApp, tidySandboxes, type App } from '../app';
 import type { LoopOutcome } from '../core/loop';
 import type { ApprovalGate } from '../core/ports';
-import { DEFAULT_MODEL, readyModel, type ModelResolver, type ReadyModel } from '../runs/readiness';
+import { readyModel, type ModelResolver, type ReadyModel } from '../runs/readiness';
 import { checkRuntime, createRunLoop, raiseLimits, recordableGoal, resumable, workspaceDir } from '../runs/run-loop';
 import { configWithDefaults } from '../settings/run-defaults';
 import type { Settings } from '../../shared/settings';

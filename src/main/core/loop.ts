@@ -46,6 +46,32 @@ export interface LoopDeps {
   redact?: Redactor;
   /** Captures the workspace at the start and after each call that may change it (for forks). */
   snapshots?: WorkspaceSnapshotter;
+  /** Judges the run as it goes (a replay compares each tool result with its recording). */
+  check?: LoopCheck;
+}
+
+/** A tool call as it finished, for a LoopCheck. */
+export interface ToolResult {
+  callId: string;
+  tool: string;
+  input: unknown;
+  output: string;
+  isError: boolean;
+}
+
+/**
+ * What a check makes of a moment of the run: events to record, and maybe the end of the run once the
+ * current step is done. `handover` ends this loop without recording a status, so that another loop
+ * (a live model after a replay) goes on with the same run.
+ */
+export interface CheckVerdict {
+  record: EventDraft[];
+  end?: LoopOutcome | 'handover';
+}
+
+export interface LoopCheck {
+  beforeModel?(): CheckVerdict | undefined;
+  afterTool?(result: ToolResult): CheckVerdict | undefined;
 }
 
 export interface LoopOutcome {
@@ -82,6 +108,8 @@ export class AgentLoop {
   private compactRequested = false;
   /** Rules the person added while the run went on ("always allow this"), newest first. */
   private readonly addedRules: ApprovalRule[] = [];
+  /** Set by a check: how the run ends once the current step is done. */
+  private ending: LoopOutcome | 'handover' | undefined;
 
   constructor(
     private readonly deps: LoopDeps,
@@ -106,7 +134,8 @@ export class AgentLoop {
       for (;;) await this.step(signal);
     } catch (error) {
       const outcome = this.outcomeOf(error, signal);
-      this.setStatus(outcome.status, outcome.reason ?? undefined);
+      // A handover leaves the run running for the loop that takes it over.
+      if (outcome.status !== 'running') this.setStatus(outcome.status, outcome.reason ?? undefined);
       return outcome;
     }
   }
@@ -153,8 +182,11 @@ export class AgentLoop {
   }
 
   private async step(signal: AbortSignal): Promise<void> {
+    this.endIfChecked();
     this.checkLimits(signal);
     await this.maybeCompact(signal);
+    this.applyVerdict(this.deps.check?.beforeModel?.());
+    this.endIfChecked();
     const turn = await this.callModel(signal);
     if (turn.calls.length === 0) {
       if (turn.finish === 'length') {
@@ -164,7 +196,19 @@ export class AgentLoop {
       throw new Stop({ status: 'finished', reason: null });
     }
     await this.runCalls(turn, signal);
+    this.endIfChecked();
     this.checkGuard();
+  }
+
+  private applyVerdict(verdict: CheckVerdict | undefined): void {
+    if (verdict === undefined) return;
+    if (verdict.record.length > 0) this.record(verdict.record);
+    this.ending ??= verdict.end;
+  }
+
+  private endIfChecked(): void {
+    if (this.ending === 'handover') throw new Stop({ status: 'running', reason: null });
+    if (this.ending !== undefined) throw new Stop(this.ending);
   }
 
   private checkLimits(signal: AbortSignal): void {
@@ -424,11 +468,18 @@ export class AgentLoop {
     }
     // Recorded just before the result: the latest snapshot at or before a seq is the workspace at that seq.
     const snapshot = isMutating(tool) ? await this.deps.snapshots?.capture({ callId: call.id }) : undefined;
-    this.record([
+    const isError = result.isError ?? false;
+    const finished = this.record([
       ...(snapshot === undefined ? [] : [{ type: 'workspace.snapshot' as const, payload: snapshot }]),
-      { type: 'tool.finished', payload: { callId: call.id, output: result.output, isError: result.isError ?? false } },
-    ]);
+      { type: 'tool.finished', payload: { callId: call.id, output: result.output, isError } },
+    ]).at(-1);
     this.calls.push({ tool: tool.name, args: input, output: result.output });
+    // What was recorded (secrets removed) is what a check compares.
+    const output = finished?.type === 'tool.finished' ? finished.payload.output : result.output;
+    const recorded = typeof output === 'string' ? output : result.output;
+    this.applyVerdict(
+      this.deps.check?.afterTool?.({ callId: call.id, tool: tool.name, input, output: recorded, isError }),
+    );
   }
 
   private checkGuard(): void {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createRedactor, secretsFromEnv } from './redact';
+import { createRedactor, secretsFromEnv, secretsFromEnvNames } from './redact';
 
 describe('redaction', () => {
   const redact = createRedactor(['my-local-server-key-123', 'short']);
@@ -37,5 +37,27 @@ describe('redaction', () => {
 
   it('takes the secrets of the environment by name', () => {
     expect(secretsFromEnv({ OPENAI_API_KEY: 'sk-x', HF_TOKEN: '', PATH: '/usr/bin' })).toEqual(['sk-x']);
+  });
+});
+
+describe('secrets named by the environment', () => {
+  it('takes the values of variables named like keys, tokens and secrets, and no others', () => {
+    const env = {
+      OPENAI_API_KEY: 'sk-test-0123456789abcdefghij',
+      VAULT_TOKEN: 'vault-credential-7f3a9c2e41b8',
+      DB_PASSWORD: 'correct-horse-battery',
+      MY_SECRET: 'shh-this-is-long-enough',
+      TOKENIZERS_PARALLELISM: 'false',
+      HOME: '/home/me',
+      PATH: '/usr/bin',
+    };
+    expect(secretsFromEnvNames(env).sort()).toEqual(
+      [
+        'sk-test-0123456789abcdefghij',
+        'vault-credential-7f3a9c2e41b8',
+        'correct-horse-battery',
+        'shh-this-is-long-enough',
+      ].sort(),
+    );
   });
 });

@@ -53,3 +53,14 @@ export function createRedactor(secrets: readonly string[]): Redactor {
 export function secretsFromEnv(env: NodeJS.ProcessEnv): string[] {
   return secretVariables.flatMap((name) => (env[name] === undefined || env[name] === '' ? [] : [env[name]!]));
 }
+
+/** Names of environment variables that hold secrets by convention: *_API_KEY, *_TOKEN, *_SECRET… */
+const secretName = /(?:^|_)(?:API_?KEY|TOKEN|SECRET|SECRET_KEY|PASSWORD|PASSWD|ACCESS_KEY|PRIVATE_KEY|CREDENTIALS?)$/i;
+
+/** The known secret variables' values, and those of every variable whose name looks like a secret's. */
+export function secretsFromEnvNames(env: NodeJS.ProcessEnv): string[] {
+  const named = Object.entries(env).flatMap(([name, value]) =>
+    secretName.test(name) && value !== undefined && value !== '' ? [value] : [],
+  );
+  return [...new Set([...secretsFromEnv(env), ...named])];
+}

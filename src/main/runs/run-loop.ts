@@ -8,7 +8,7 @@ import { withLimits, type Budget, type LoopConfig } from '../../shared/loop-conf
 import type { RunSummary } from '../../shared/run-summary';
 import type { App } from '../app';
 import { EvaluatedLoop, type RunnableLoop } from '../core/attempts';
-import { AgentLoop, type LoopProgress } from '../core/loop';
+import { AgentLoop, type LoopCheck, type LoopProgress } from '../core/loop';
 import { systemClock, type ApprovalGate } from '../core/ports';
 import type { ToolDefinition, Workspace } from '../core/tool';
 import { createRedactor, secretsFromEnv } from '../core/redact';
@@ -44,6 +44,10 @@ export interface RunLoopOptions {
   onProgress?: (progress: LoopProgress) => void;
   /** The Hub's URL from the person's settings; else HF_ENDPOINT, else huggingface.co. */
   hubUrl?: string | undefined;
+  /** The cost of a model turn, where it is not the model's price (a replay's recorded cost). */
+  price?: (usage: { inputTokens: number; outputTokens: number }) => number;
+  /** Judges the run as it goes (a replay's comparison with its recording). */
+  check?: LoopCheck;
 }
 
 export function workspaceDir(app: RunHost, runId: string): string {
@@ -151,11 +155,12 @@ function agentLoop(options: RunLoopOptions): AgentLoop {
       workspace: runWorkspace(app, runId, options.config),
       gate: options.gate,
       systemPrompt: SYSTEM_PROMPT,
-      price: (usage) => options.models.price(model.name, usage),
+      price: options.price ?? ((usage) => options.models.price(model.name, usage)),
       clock: systemClock,
       redact: createRedactor(knownSecrets(app)),
       snapshots: { capture: (origin) => app.snapshots.capture(runId, workspaceDir(app, runId), origin) },
       ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
+      ...(options.check === undefined ? {} : { check: options.check }),
     },
     runId,
     effectiveConfig(options.config),

@@ -5,6 +5,8 @@ import { AppError } from '../../shared/errors';
 import { loopConfigSchema, type ApprovalRule, type Budget, type LoopConfig } from '../../shared/loop-config';
 import type { RunSummary } from '../../shared/run-summary';
 import type { LoopOutcome, LoopProgress } from '../core/loop';
+import type { DivergenceMode } from '../core/replay';
+import { driveReplay, prepareReplay } from './replay';
 import type { ApprovalDecision, ApprovalGate } from '../core/ports';
 import { DEFAULT_MODEL, readyModel, type ModelResolver, type ReadyModel } from './readiness';
 import { createFork, forkGate, forkPoint } from './fork';
@@ -122,6 +124,34 @@ export class RunManager {
     return this.app.store.requireRun(runId);
   }
 
+  /**
+   * Replays a recorded run as a new run: no model server unless it diverges with `continue`, when the
+   * live model (default: the recorded one) takes over. Calls the recording never asked about are asked here.
+   */
+  async replay(input: {
+    runId: string;
+    onDivergence: DivergenceMode;
+    model?: string | undefined;
+  }): Promise<RunSummary> {
+    const source = this.app.store.requireRun(input.runId);
+    await checkRuntime(this.app, recordedRuntime(source));
+    const replay = prepareReplay(this.app, input.runId);
+    const models = this.models();
+    this.track(replay.runId, (signal) =>
+      driveReplay({
+        app: this.app,
+        replay,
+        mode: input.onDivergence,
+        models,
+        liveModel: () => readyModel(models, input.model ?? replay.sourceModel),
+        gate: this.gate(),
+        onProgress: this.progressOf(replay.runId),
+        signal,
+      }),
+    );
+    return this.app.store.requireRun(replay.runId);
+  }
+
   /** Interrupts a live run: its model stream and running tool are cancelled, and it can be resumed. */
   stop(runId: string): boolean {
     const live = this.live.get(runId);
@@ -183,6 +213,12 @@ export class RunManager {
     };
   }
 
+  private progressOf(runId: string): (progress: LoopProgress) => void {
+    return (progress) => {
+      if (progress.type !== 'event') this.onProgress(runId, progress);
+    };
+  }
+
   private launch(
     runId: string,
     model: ReadyModel,
@@ -190,8 +226,6 @@ export class RunManager {
     models: ModelResolver,
     gate: ApprovalGate = this.gate(),
   ): void {
-    const controller = new AbortController();
-    this.app.owners.claim(runId);
     const loop = createRunLoop({
       app: this.app,
       runId,
@@ -199,11 +233,16 @@ export class RunManager {
       models,
       config,
       gate,
-      onProgress: (progress) => {
-        if (progress.type !== 'event') this.onProgress(runId, progress);
-      },
+      onProgress: this.progressOf(runId),
     });
-    const done = loop.run(controller.signal).finally(async () => {
+    this.track(runId, (signal) => loop.run(signal));
+  }
+
+  /** Drives a run's work in the background, holding its lease and releasing its sandbox at the end. */
+  private track(runId: string, work: (signal: AbortSignal) => Promise<LoopOutcome>): void {
+    const controller = new AbortController();
+    this.app.owners.claim(runId);
+    const done = work(controller.signal).finally(async () => {
       this.live.delete(runId);
       this.app.owners.release(runId);
       this.app.snapshots.forget(runId);
@@ -211,4 +250,9 @@ export class RunManager {
     });
     this.live.set(runId, { controller, done });
   }
+}
+
+/** A run's runtime, for the readiness check of its replay (the sandbox unless it ran on this machine). */
+function recordedRuntime(run: RunSummary): LoopConfig {
+  return loopConfigSchema.parse({ runtime: run.runtime, network: run.network });
 }

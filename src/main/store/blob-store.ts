@@ -89,7 +89,8 @@ function writeAtomically(file: string, bytes: Buffer): void {
   renameSync(temp, file);
 }
 
-function isLarge(text: string): boolean {
+/** Whether a string is stored as a blob rather than inline. */
+export function isLarge(text: string): boolean {
   // UTF-16 code units encode to at most 3 UTF-8 bytes each, so most strings are decided without encoding.
   if (text.length * 3 <= BLOB_THRESHOLD_BYTES) return false;
   if (text.length > BLOB_THRESHOLD_BYTES) return true;

@@ -1,12 +1,14 @@
-// Stop and Resume for the open run. Stop shows while a loop drives the run; Resume once it is
-// interrupted, stopped or stuck, or waiting with no loop here to answer. When a call cannot do what
-// it says, its error explains why, in place. A run a limit stopped resumes with that limit raised.
+// Stop, Resume, Replay and Export for the open run. Stop shows while a loop drives the run; Resume once
+// it is interrupted, stopped or stuck, or waiting with no loop here to answer; Replay (a new run from
+// the recording, opened at once) and Export (a file to save) once it has ended. When a call cannot do
+// what it says, its error explains why, in place. A run a limit stopped resumes with that limit raised.
 import type { ErrorInfo } from '../../../shared/errors';
 import type { RunStatus } from '../../../shared/events';
 import type { LoopConfig } from '../../../shared/loop-config';
 import type { RunSummary } from '../../../shared/run-summary';
 import { request } from '../bridge';
 import { useAction } from '../hooks/use-action';
+import { saveExport } from '../export-download';
 import { resumePlan, type ResumeInput } from '../resume-limits';
 import { isLive } from '../run-activity';
 import { ErrorBox } from './error-box';
@@ -15,6 +17,8 @@ const resumableStatuses: ReadonlySet<RunStatus> = new Set(['interrupted', 'stopp
 
 const stopRun = (runId: string) => request('runs.stop', { runId });
 const resumeRun = (input: ResumeInput) => request('runs.resume', input);
+const replayRun = (runId: string) => request('runs.replay', { runId });
+const exportRun = async (runId: string) => saveExport(await request('runs.export', { runId }));
 
 function notHere(runId: string): ErrorInfo {
   return {
@@ -30,11 +34,15 @@ interface RunControlsProps {
   /** Set once this Looplab found it holds no loop for the run (a stop or an approval said so). */
   detached: boolean;
   onDetached: () => void;
+  /** Opens another run (the replay just started). */
+  onOpenRun?: (runId: string) => void;
 }
 
-export function RunControls({ summary, config, detached, onDetached }: RunControlsProps) {
+export function RunControls({ summary, config, detached, onDetached, onOpenRun }: RunControlsProps) {
   const stop = useAction(stopRun);
   const resume = useAction(resumeRun);
+  const replay = useAction(replayRun);
+  const save = useAction(exportRun);
   const { id, status } = summary;
   const canStop = isLive(status) && !detached;
   const canResume = resumableStatuses.has(status) || (status === 'waiting' && detached);
@@ -53,7 +61,13 @@ export function RunControls({ summary, config, detached, onDetached }: RunContro
     await resume.run(resumePlan(summary, config, Date.now()).input);
   }
 
-  const error = resume.error ?? stop.error;
+  async function onReplay(): Promise<void> {
+    const started = await replay.run(id);
+    if (started !== undefined) onOpenRun?.(started.id);
+  }
+
+  const ended = !isLive(status);
+  const error = resume.error ?? stop.error ?? replay.error ?? save.error;
   return (
     <>
       <span className="run-controls">
@@ -77,6 +91,30 @@ export function RunControls({ summary, config, detached, onDetached }: RunContro
             onClick={() => void onResume()}
           >
             {resume.busy ? 'Resuming…' : plan.raise === undefined ? 'Resume' : `Resume (${plan.raise})`}
+          </button>
+        )}
+        {ended && summary.steps > 0 && (
+          <button
+            type="button"
+            className="button"
+            data-testid="replay-run"
+            title="A new run from this one's recorded model turns, its tools run again; stops where a result differs"
+            disabled={replay.busy}
+            onClick={() => void onReplay()}
+          >
+            {replay.busy ? 'Replaying…' : 'Replay'}
+          </button>
+        )}
+        {ended && (
+          <button
+            type="button"
+            className="button"
+            data-testid="export-run"
+            title="Save this run as one file (secrets removed), to import with looplab import"
+            disabled={save.busy}
+            onClick={() => void save.run(id)}
+          >
+            {save.busy ? 'Exporting…' : 'Export'}
           </button>
         )}
       </span>

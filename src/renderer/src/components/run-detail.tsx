@@ -96,6 +96,7 @@ function LoadedRun({ runId, data, state, focusSeq, onOpenRun }: LoadedRunProps) 
         streaming={streaming}
         detached={detached}
         onDetached={onDetached}
+        onOpenRun={onOpenRun}
       />
       {pending.length > 0 && (
         <ApprovalPanel runId={runId} approvals={pending} events={events} onDetached={onDetached} />

@@ -12,9 +12,22 @@ interface RunListProps {
   selectedRunId: string | null;
   onSelect: (runId: string) => void;
   onRetry: () => void;
+  /** Runs picked for comparison (at most two), how to pick one, and how to open the comparison. */
+  compareIds: readonly string[];
+  onToggleCompare: (runId: string) => void;
+  onCompare: () => void;
 }
 
-export function RunList({ runs, home, selectedRunId, onSelect, onRetry }: RunListProps) {
+export function RunList({
+  runs,
+  home,
+  selectedRunId,
+  onSelect,
+  onRetry,
+  compareIds,
+  onToggleCompare,
+  onCompare,
+}: RunListProps) {
   const now = useNow();
   if (runs.status === 'loading') return <LoadingLine label="Loading runs…" />;
   if (runs.status === 'error') return <ErrorBox error={runs.error} onRetry={onRetry} />;
@@ -27,7 +40,15 @@ export function RunList({ runs, home, selectedRunId, onSelect, onRetry }: RunLis
         <span>
           {runs.value.length} {runs.value.length === 1 ? 'run' : 'runs'}
         </span>
-        <span className="muted">↑↓ to move · / to search</span>
+        {compareIds.length === 2 ? (
+          <button type="button" className="button button-primary" data-testid="compare-runs" onClick={onCompare}>
+            Compare
+          </button>
+        ) : (
+          <span className="muted">
+            ↑↓ to move · / to search{compareIds.length === 1 ? ' · pick one more to compare' : ''}
+          </span>
+        )}
       </div>
       <ul
         className="run-list"
@@ -36,7 +57,15 @@ export function RunList({ runs, home, selectedRunId, onSelect, onRetry }: RunLis
         aria-activedescendant={selected === null ? undefined : runOptionId(selected)}
       >
         {runs.value.map((run) => (
-          <RunRow key={run.id} run={run} selected={run.id === selectedRunId} now={now} onSelect={onSelect} />
+          <RunRow
+            key={run.id}
+            run={run}
+            selected={run.id === selectedRunId}
+            now={now}
+            onSelect={onSelect}
+            compared={compareIds.includes(run.id)}
+            onToggleCompare={onToggleCompare}
+          />
         ))}
       </ul>
     </>

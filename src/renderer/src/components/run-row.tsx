@@ -11,13 +11,16 @@ interface RunRowProps {
   selected: boolean;
   now: number;
   onSelect: (runId: string) => void;
+  /** Whether the run is picked for comparison, and how to pick it. */
+  compared: boolean;
+  onToggleCompare: (runId: string) => void;
 }
 
 export function runOptionId(runId: string): string {
   return `run-option-${runId}`;
 }
 
-export const RunRow = memo(function RunRow({ run, selected, now, onSelect }: RunRowProps) {
+export const RunRow = memo(function RunRow({ run, selected, now, onSelect, compared, onToggleCompare }: RunRowProps) {
   const ref = useRef<HTMLLIElement>(null);
   useEffect(() => {
     if (selected) ref.current?.scrollIntoView({ block: 'nearest' });
@@ -36,6 +39,16 @@ export const RunRow = memo(function RunRow({ run, selected, now, onSelect }: Run
       onClick={() => onSelect(run.id)}
     >
       <div className="run-row-head">
+        <input
+          type="checkbox"
+          className="compare-pick"
+          data-testid="compare-pick"
+          aria-label={`Compare ${run.id}`}
+          title="Pick two runs to compare"
+          checked={compared}
+          onClick={(event) => event.stopPropagation()}
+          onChange={() => onToggleCompare(run.id)}
+        />
         <StatusBadge status={run.status} testId="run-status" />
         <RuntimeBadges run={run} />
         <span className="run-goal" data-testid="run-goal" title={run.goal}>

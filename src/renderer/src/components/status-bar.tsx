@@ -16,9 +16,18 @@ interface StatusBarProps {
   streaming: boolean;
   detached: boolean;
   onDetached: () => void;
+  onOpenRun?: (runId: string) => void;
 }
 
-export function StatusBar({ summary, events, pendingApprovals, streaming, detached, onDetached }: StatusBarProps) {
+export function StatusBar({
+  summary,
+  events,
+  pendingApprovals,
+  streaming,
+  detached,
+  onDetached,
+  onOpenRun,
+}: StatusBarProps) {
   const live = isLive(summary.status);
   const now = useNow(live ? 1000 : 60_000);
   const activity = useMemo(
@@ -56,7 +65,13 @@ export function StatusBar({ summary, events, pendingApprovals, streaming, detach
       <span className="status-model mono" title={`Model: ${summary.model}`}>
         {summary.model}
       </span>
-      <RunControls summary={summary} config={config} detached={detached} onDetached={onDetached} />
+      <RunControls
+        summary={summary}
+        config={config}
+        detached={detached}
+        onDetached={onDetached}
+        {...(onOpenRun === undefined ? {} : { onOpenRun })}
+      />
     </section>
   );
 }

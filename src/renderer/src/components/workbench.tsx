@@ -15,6 +15,7 @@ import { connectLiveOutput } from '../live-output-store';
 import { connectLiveText } from '../live-text-store';
 import { DEFAULT_MODEL, initialStartValues, knownModels } from '../start-input';
 import { AppHeader } from './app-header';
+import { CompareView } from './compare-view';
 import { RunDetail } from './run-detail';
 import { RunList } from './run-list';
 import { SearchBox } from './search-box';
@@ -35,7 +36,7 @@ export function Workbench() {
   const info = useAppInfo();
   const { runs, reload } = useRuns();
   const [query, setQuery] = useState('');
-  const [selection, setSelection] = useState<Selection | null>(null);
+  const [selection, setSelectionState] = useState<Selection | null>(null);
   const [draft, setDraft] = useState(initialStartValues);
   const [settingsOpen, setSettingsOpen] = useState(false);
   // The start form's model follows the settings' default model until the person types another.
@@ -54,6 +55,19 @@ export function Workbench() {
       () => undefined,
     );
   }, [settingsOpen]);
+  const [compareIds, setCompareIds] = useState<string[]>([]);
+  const [comparing, setComparing] = useState<[string, string] | null>(null);
+  // Opening a run (from the list, a search hit, a link or the keys) or a new run leaves the comparison.
+  const setSelection = useCallback((next: Selection | null) => {
+    setComparing(null);
+    setSelectionState(next);
+  }, []);
+  // Picking a third run drops the oldest pick: two are compared.
+  const toggleCompare = useCallback(
+    (runId: string) =>
+      setCompareIds((ids) => (ids.includes(runId) ? ids.filter((id) => id !== runId) : [...ids, runId].slice(-2))),
+    [],
+  );
   useEffect(() => {
     const bridge = getBridge();
     if (bridge === null) return undefined;
@@ -100,12 +114,15 @@ export function Workbench() {
     isSearchField: (element) => element === searchRef.current,
   });
 
-  const openHit = useCallback((hit: SearchHit) => setSelection({ runId: hit.runId, seq: hit.seq }), []);
-  const openRun = useCallback((runId: string) => setSelection({ runId }), []);
-  const onStarted = useCallback((run: RunSummary) => {
-    setDraft((current) => ({ ...current, goal: '' }));
-    setSelection({ runId: run.id });
-  }, []);
+  const openHit = useCallback((hit: SearchHit) => setSelection({ runId: hit.runId, seq: hit.seq }), [setSelection]);
+  const openRun = useCallback((runId: string) => setSelection({ runId }), [setSelection]);
+  const onStarted = useCallback(
+    (run: RunSummary) => {
+      setDraft((current) => ({ ...current, goal: '' }));
+      setSelection({ runId: run.id });
+    },
+    [setSelection],
+  );
   useWaitingNotifications(runs, selection?.runId ?? null, openRun);
   const home = info.status === 'ready' ? info.value.home : undefined;
 
@@ -141,11 +158,16 @@ export function Workbench() {
                 selectedRunId={selection?.runId ?? null}
                 onSelect={openRun}
                 onRetry={reload}
+                compareIds={compareIds}
+                onToggleCompare={toggleCompare}
+                onCompare={() => setComparing([compareIds[0]!, compareIds[1]!])}
               />
             )}
           </section>
           <section className="pane pane-detail" aria-label="Run detail">
-            {selection === null ? (
+            {comparing !== null ? (
+              <CompareView a={comparing[0]} b={comparing[1]} onOpenRun={openRun} onClose={() => setComparing(null)} />
+            ) : selection === null ? (
               <div className="start-column">
                 <StartRunForm values={draft} onChange={setDraft} models={models} onStarted={onStarted} />
                 <SpecLauncher model={draft.model} onStarted={onStarted} />

@@ -1,0 +1,179 @@
+// Replay: a run's model turns come from a recording instead of a model server, while every tool runs
+// again for real. `ReplayModel` hands out the recorded replies in order; `replayCheck` compares each
+// tool result with the recorded one (normalised, see shared/replay-normalize.ts) and at the first
+// difference records `replay.diverged` and stops the run or hands it to a live model; `replayGate`
+// answers approvals as they were answered in the recording.
+import type { Content, RunEvent, ToolCall, Usage } from '../../shared/events';
+import { normalizeResult, sameResult } from '../../shared/replay-normalize';
+import { argumentsText } from './conversation';
+import type { CheckVerdict, LoopCheck, ToolResult } from './loop';
+import { ProviderError, type FinishReason, type ModelEvent, type ModelInfo, type ModelProvider } from './model';
+import type { ApprovalDecision, ApprovalGate } from './ports';
+
+export interface RecordedTurn {
+  text: string;
+  toolCalls: ToolCall[];
+  finish: FinishReason;
+  usage: Usage;
+}
+
+export interface RecordedResult {
+  output: string;
+  isError: boolean;
+  /** The model turn (from 1) whose call gave it. */
+  step: number;
+}
+
+export interface Recording {
+  /** Replies that reached the conversation, in order (failed and interrupted attempts left out). */
+  turns: RecordedTurn[];
+  results: Map<string, RecordedResult>;
+  /** How each call a person was asked about was answered, with the input it then ran with. */
+  approvals: Map<string, ApprovalDecision>;
+}
+
+export type DivergenceMode = 'stop' | 'continue';
+
+/** A replay never compacts on its own: the recorded turns were chosen for the recorded conversation. */
+export const REPLAY_MODEL_INFO: ModelInfo = { contextLength: 1_000_000_000, supportsTools: true };
+
+function text(content: Content | undefined): string {
+  if (content === undefined) return '';
+  return typeof content === 'string' ? content : content.preview;
+}
+
+/** The recording of a run, from its events with large text inline. */
+export function readRecording(events: readonly RunEvent[]): Recording {
+  const recording: Recording = { turns: [], results: new Map(), approvals: new Map() };
+  const stepOf = new Map<string, number>();
+  const approved = new Set<string>();
+  for (const event of events) {
+    switch (event.type) {
+      case 'model.finished': {
+        const { finishReason, toolCalls, usage } = event.payload;
+        if (finishReason === 'error' || finishReason === 'interrupted') break;
+        recording.turns.push({ text: text(event.payload.text), toolCalls, finish: finishReason, usage });
+        for (const call of toolCalls) stepOf.set(call.id, recording.turns.length);
+        break;
+      }
+      case 'tool.finished': {
+        const { callId, output, isError } = event.payload;
+        recording.results.set(callId, { output: text(output), isError, step: stepOf.get(callId) ?? 0 });
+        break;
+      }
+      case 'approval.resolved': {
+        const { callId, decision, feedback } = event.payload;
+        if (decision === 'approved') approved.add(callId);
+        recording.approvals.set(
+          callId,
+          decision === 'approved' ? { decision } : { decision, feedback: text(feedback) || undefined },
+        );
+        break;
+      }
+      case 'tool.started':
+        // The input an approved call ran with, which the person may have edited.
+        if (approved.has(event.payload.callId))
+          recording.approvals.set(event.payload.callId, { decision: 'approved', editedInput: event.payload.args });
+        break;
+      default:
+        break;
+    }
+  }
+  return recording;
+}
+
+/** A model that answers with the recorded turns, in order, without calling any server. */
+export class ReplayModel implements ModelProvider {
+  readonly id = 'replay';
+  private handedOut = 0;
+
+  constructor(private readonly recording: Recording) {}
+
+  /** Turns handed out so far: the step the run is at. */
+  get step(): number {
+    return this.handedOut;
+  }
+
+  remaining(): number {
+    return this.recording.turns.length - this.handedOut;
+  }
+
+  /** The recorded cost of the turn handed out last. */
+  lastCost(): number {
+    return this.recording.turns[this.handedOut - 1]?.usage.cost ?? 0;
+  }
+
+  async check(): Promise<ModelInfo> {
+    return REPLAY_MODEL_INFO;
+  }
+
+  async *stream(): AsyncIterable<ModelEvent> {
+    const turn = this.recording.turns[this.handedOut];
+    if (turn === undefined) {
+      throw new ProviderError('bad_request', `The recording has no model turn ${this.handedOut + 1}.`);
+    }
+    this.handedOut += 1;
+    if (turn.text !== '') yield { type: 'text', delta: turn.text };
+    for (const call of turn.toolCalls)
+      yield { type: 'tool_call', call: { id: call.id, name: call.name, arguments: argumentsText(call.args) } };
+    yield { type: 'usage', inputTokens: turn.usage.inputTokens, outputTokens: turn.usage.outputTokens };
+    yield { type: 'finish', reason: turn.finish };
+  }
+}
+
+/** Compares each tool result with the recording; the first difference ends the replay or hands it over. */
+export function replayCheck(recording: Recording, model: ReplayModel, mode: DivergenceMode): LoopCheck {
+  let diverged = false;
+  const end = (reason: string): CheckVerdict['end'] =>
+    mode === 'continue' ? 'handover' : { status: 'stopped', reason };
+  return {
+    beforeModel: () => {
+      if (diverged || model.remaining() > 0) return undefined;
+      return { record: [], end: end(`The recording ends after step ${model.step}; there is nothing more to replay.`) };
+    },
+    afterTool: (result: ToolResult) => {
+      if (diverged) return undefined;
+      const expected = recording.results.get(result.callId);
+      if (expected !== undefined && sameResult(expected, result)) return undefined;
+      diverged = true;
+      const step = expected?.step ?? model.step;
+      const reason = `Replay diverged at step ${step}: ${result.tool} (${result.callId}) gave a different result than the recording.`;
+      return {
+        record: [
+          {
+            type: 'replay.diverged',
+            payload: {
+              step,
+              callId: result.callId,
+              tool: result.tool,
+              expected: expected?.output ?? '(no result was recorded for this call)',
+              got: result.output,
+              expectedError: expected?.isError ?? false,
+              gotError: result.isError,
+              then: mode,
+            },
+          },
+        ],
+        end: end(reason),
+      };
+    },
+  };
+}
+
+/** Answers approvals as the recording did; calls it never asked about go to the fallback gate. */
+export function replayGate(recording: Recording, fallback: ApprovalGate): ApprovalGate {
+  return {
+    decide: async (request, signal) => recording.approvals.get(request.callId) ?? fallback.decide(request, signal),
+  };
+}
+
+/** The first line where two results differ once normalised, for a short report. */
+export function firstDifference(expected: string, got: string): { line: number; expected: string; got: string } {
+  const a = normalizeResult(expected).split('\n');
+  const b = normalizeResult(got).split('\n');
+  const length = Math.max(a.length, b.length);
+  for (let index = 0; index < length; index++) {
+    if (a[index] !== b[index]) return { line: index + 1, expected: a[index] ?? '', got: b[index] ?? '' };
+  }
+  return { line: 0, expected: '', got: '' };
+}

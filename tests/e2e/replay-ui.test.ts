@@ -1,0 +1,127 @@
+// In Chromium over `looplab serve`: the Replay button of a finished run starts its replay (no model
+// server) and opens it; picking the run and its replay in the list and pressing Compare shows the
+// two side by side with no step differing; Export downloads the run's file.
+import type { ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../../src/main/app';
+import { createRunLoop } from '../../src/main/runs/run-loop';
+import { loopConfigSchema } from '../../src/shared/loop-config';
+import { launchChromium, skipBrowser } from '../helpers/browser';
+import { spawnCli, waitForLine } from '../helpers/cli';
+import { ScriptedModel } from '../helpers/scripted-model';
+import { makeTempHome, type TempHome } from '../helpers/temp-home';
+
+/** A finished run on this machine's runtime: its commands asked, and were approved. */
+async function recordHostRun(home: TempHome): Promise<string> {
+  const app = createApp({ home: home.paths.root, host: 'web' });
+  try {
+    const config = loopConfigSchema.parse({ runtime: 'host' });
+    const runId = app.store.createRun({ goal: 'Count the lines', model: 'scripted/test', origin: 'new', config }).runId;
+    const model = new ScriptedModel([
+      { calls: [{ name: 'write', args: { path: 'data.txt', content: 'a\nb\n' } }] },
+      { calls: [{ name: 'bash', args: { command: 'wc -l < data.txt' } }] },
+      { text: 'Two lines.' },
+    ]);
+    const outcome = await createRunLoop({
+      app,
+      runId,
+      model: {
+        name: 'scripted/test',
+        provider: model,
+        model: 'test',
+        info: { contextLength: 32_768, supportsTools: true },
+      },
+      models: {
+        resolve: () => ({ provider: model, model: 'test' }),
+        readiness: async () => model.check(),
+        price: () => 0,
+      },
+      config,
+      gate: { decide: async () => ({ decision: 'approved' }) },
+    }).run(new AbortController().signal);
+    expect(outcome.status).toBe('finished');
+    return runId;
+  } finally {
+    await app.shutdown();
+  }
+}
+
+describe.skipIf(skipBrowser)('replay, compare and export in the UI', () => {
+  let home: TempHome;
+  let serveProcess: ChildProcess;
+  let browser: Browser;
+  let page: Page;
+  let sourceRunId: string;
+  let replayRunId: string;
+
+  beforeAll(async () => {
+    home = makeTempHome();
+    sourceRunId = await recordHostRun(home);
+    serveProcess = spawnCli(['serve', '--port', '0', '--home', home.paths.root], {
+      env: { OLLAMA_HOST: 'http://127.0.0.1:9' },
+    });
+    const openUrl = (await waitForLine(serveProcess, /Open (http:\/\/127\.0\.0\.1:\d+\/#token=[0-9a-f]+)/))[1]!;
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
+    await page.goto(openUrl);
+  }, 240_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    serveProcess?.kill('SIGTERM');
+    home?.remove();
+  });
+
+  it(
+    'replays a finished run and opens the replay, which finishes without a model server',
+    { timeout: 60_000 },
+    async () => {
+      await page.locator(`[data-testid="run-row"][data-run-id="${sourceRunId}"]`).click();
+      await page.locator(`[data-testid="run-detail"][data-run-id="${sourceRunId}"]`).waitFor();
+      await page.getByTestId('replay-run').click();
+      const detail = page
+        .locator('[data-testid="run-detail"]')
+        .filter({ hasNot: page.locator(`[data-run-id="${sourceRunId}"]`) });
+      await page.waitForFunction(
+        (source) => {
+          const element = document.querySelector('[data-testid="run-detail"]');
+          return element !== null && element.getAttribute('data-run-id') !== source;
+        },
+        sourceRunId,
+        { timeout: 30_000 },
+      );
+      replayRunId = (await detail.first().getAttribute('data-run-id'))!;
+      expect(replayRunId).toMatch(/^run_/);
+      const row = page.locator(`[data-testid="run-row"][data-run-id="${replayRunId}"]`);
+      await row.getByTestId('run-status').filter({ hasText: 'finished' }).waitFor({ timeout: 30_000 });
+    },
+  );
+
+  it('compares the run with its replay: same steps, side by side', { timeout: 60_000 }, async () => {
+    await page.locator(`[data-testid="run-row"][data-run-id="${sourceRunId}"]`).getByTestId('compare-pick').check();
+    await page.locator(`[data-testid="run-row"][data-run-id="${replayRunId}"]`).getByTestId('compare-pick').check();
+    await page.getByTestId('compare-runs').click();
+    const view = page.getByTestId('compare-view');
+    await view.getByTestId('compare-verdict').waitFor();
+    expect(await view.getByTestId('compare-verdict').textContent()).toBe('The runs take the same 5 steps.');
+    expect(
+      await view.getByTestId('compare-step').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-match'))),
+    ).toEqual(['same', 'same', 'same', 'same', 'same']);
+    expect(await view.getByTestId('compare-figures').textContent()).toContain('replay');
+  });
+
+  it('exports a run as a file the browser downloads', { timeout: 60_000 }, async () => {
+    await page.locator(`[data-testid="run-row"][data-run-id="${sourceRunId}"]`).click();
+    await page.locator(`[data-testid="run-detail"][data-run-id="${sourceRunId}"]`).waitFor();
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-run').click()]);
+    expect(download.suggestedFilename()).toBe(`${sourceRunId}.looplab.gz`);
+    const path = join(home.paths.root, 'download.gz');
+    await download.saveAs(path);
+    const header = JSON.parse(gunzipSync(readFileSync(path)).toString('utf8').split('\n')[0]!) as { runId: string };
+    expect(header.runId).toBe(sourceRunId);
+  });
+});
