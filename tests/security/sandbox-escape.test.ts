@@ -295,6 +295,37 @@ describe.skipIf(skipDocker)('sandbox escape', () => {
     await read(bash('rm -f leak.txt passwd root up'));
   });
 
+  it('keeps job bookkeeping on this machine from following links the model made in the workspace', async () => {
+    const started = await read(run.call('job_start', { command: 'echo job-output' }));
+    const jobId = /^Started (job_\S+):/.exec(started)?.[1] ?? started;
+    expect(await read(run.call('job_status', { job_id: jobId, wait: 60 }))).toMatch(/exited with code 0|exit code 0/);
+    // The log, read by job_logs on this machine, is swapped for a link to a file of this machine.
+    const swapLog = `mv .looplab .looplab-old && mkdir -p .looplab/jobs && ln -s ${markerPath} .looplab/jobs/${jobId}.log`;
+    expect(await read(bash(`${swapLog} && echo swapped`))).toBe('swapped\n[exit code 0]');
+    const logs = await read(run.call('job_logs', { job_id: jobId }));
+    expect(logs).not.toContain(marker);
+    expect(logs).toMatch(/^error: .*symbolic link/);
+    // The jobs folder, where this machine writes logs, is swapped for a link to a folder of this machine.
+    expect(await read(bash(`rm -rf .looplab/jobs && ln -s ${base} .looplab/jobs && echo swapped`))).toBe(
+      'swapped\n[exit code 0]',
+    );
+    expect(await read(run.call('job_start', { command: 'echo second' }))).toMatch(
+      /^error: \.looplab\/jobs in the workspace is a symbolic link/,
+    );
+    // outputs/, whose files this machine records as artifacts, is a link to a folder of this machine.
+    expect(await read(bash(`rm -rf .looplab outputs && ln -s ${base} outputs && echo swapped`))).toBe(
+      'swapped\n[exit code 0]',
+    );
+    expect(await read(run.call('job_start', { command: 'echo third' }))).toMatch(
+      /^error: outputs in the workspace is a symbolic link/,
+    );
+    expect(readFileSync(markerPath, 'utf8')).toBe(marker);
+    expect(readdirSync(base).sort()).toEqual(['home', 'host-marker.txt']);
+    const artifacts = opened.store.loadEvents(run.runId).filter((event) => event.type === 'artifact.recorded');
+    expect(JSON.stringify(artifacts)).not.toContain('host-marker');
+    await read(bash('rm -f outputs && echo cleaned'));
+  });
+
   it('survives a command that kills the sandbox’s own helper, with a clear error, and the next call recovers', async () => {
     const killHelper =
       'for p in /proc/[0-9]*; do grep -qa "looplab-ag""ent" $p/cmdline 2>/dev/null && kill -9 ${p#/proc/}; done; sleep 30';

@@ -2,7 +2,7 @@
 // JSON metric lines into job.metric events, kills it past its deadline, and when it exits records its new
 // outputs as artifacts and job.finished, then removes the container. A watcher started again after a
 // restart skips the lines and metrics already recorded: the engine replays the output from the start.
-import { createWriteStream, type WriteStream } from 'node:fs';
+import { createWriteStream } from 'node:fs';
 import { Readable, Writable } from 'node:stream';
 import type Docker from 'dockerode';
 import { z } from 'zod';
@@ -10,7 +10,7 @@ import type { EventDraft } from '../../shared/events';
 import { formatDuration, formatSize } from '../../shared/format';
 import type { RunLog } from '../core/ports';
 import { jobInspectSchema, statusCode, type JobContainerInfo } from './jobs-containers';
-import { changedOutputs, jobFiles, NOTE_PREFIX, type JobFiles } from './jobs-files';
+import { changedOutputs, jobFiles, NOTE_PREFIX, openLogForAppend, type JobFiles } from './jobs-files';
 import { parseMetricLine } from './jobs-metrics';
 import { LineSplitter } from './stream-limits';
 
@@ -78,7 +78,7 @@ export class JobWatch {
   readonly done: Promise<void>;
   private readonly controller = new AbortController();
   private readonly files: JobFiles;
-  private readonly file: WriteStream;
+  private readonly file: Writable;
   private readonly container: Docker.Container;
   private pending: EventDraft[] = [];
   private flushTimer: NodeJS.Timeout | undefined;
@@ -99,7 +99,7 @@ export class JobWatch {
     private readonly resume: WatchResume,
   ) {
     this.files = jobFiles(job.workspaceFolder, job.jobId);
-    this.file = createWriteStream(this.files.log, { flags: 'a' });
+    this.file = openLog(this.files);
     this.file.on('error', () => undefined);
     this.container = deps.docker.getContainer(job.containerName);
     this.done = this.watch();
@@ -276,5 +276,14 @@ export class JobWatch {
       exitCode,
       note: `exit code ${exitCode} after ${elapsed}`,
     };
+  }
+}
+
+/** The job's log, appended to; where a link stands in its way (made by the sandbox), output goes nowhere. */
+function openLog(files: JobFiles): Writable {
+  try {
+    return createWriteStream(files.log, { fd: openLogForAppend(files) });
+  } catch {
+    return new Writable({ write: (_chunk, _encoding, done) => done() });
   }
 }

@@ -3,7 +3,7 @@
 // when asked for. Its events go straight to the run's log. A job outlives the app: at start-up the
 // service finds this data folder's job containers by label and watches them again (or records how
 // they ended while the app was away), and removes each container once its job is recorded.
-import { appendFile, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import type Docker from 'dockerode';
 import { AppError } from '../../shared/errors';
 import { newId } from '../../shared/ids';
@@ -19,7 +19,7 @@ import {
   watchedJob,
   type JobContainerInfo,
 } from './jobs-containers';
-import { countLoggedLines, jobFiles, NOTE_PREFIX, prepareJobFolders, snapshotOutputs, tailLines } from './jobs-files';
+import { appendNote, countLoggedLines, jobFiles, prepareJobFolders, snapshotOutputs, tailLines } from './jobs-files';
 import { commandOf, jobContainerName, jobContainerSpec, jobLogPath, LABEL_JOB, LABEL_JOB_CALL } from './jobs-spec';
 import { jobIdsOf, jobStatusOf, type JobStatus } from './jobs-status';
 import { JobWatch, type JobLogLine, type WatchedJob, type WatchResume } from './jobs-watch';
@@ -132,7 +132,7 @@ export class JobService {
     const files = jobFiles(job.workspaceFolder, job.jobId);
     await prepareJobFolders(job.workspaceFolder, this.user);
     await snapshotOutputs(job.workspaceFolder, files);
-    const note = (text: string) => void appendFile(files.log, `${NOTE_PREFIX}${text}\n`).catch(() => undefined);
+    const note = (text: string) => appendNote(files, text);
     const giveBack = request.gpu ? await this.options.gpuMemory?.acquire(note) : undefined;
     const spec = jobContainerSpec({
       ...job,
@@ -191,10 +191,12 @@ export class JobService {
   /** The last lines of the job's log. */
   async logs(placement: JobPlacement, jobId: string, lines: number): Promise<string[]> {
     this.status(placement.runId, jobId);
-    return tailLines(jobFiles(placement.workspaceFolder, jobId).log, lines).catch((error: unknown) => {
+    try {
+      return tailLines(jobFiles(placement.workspaceFolder, jobId), lines);
+    } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
       throw error;
-    });
+    }
   }
 
   /** Stops a running job and resolves with its status once that is recorded. */
@@ -246,7 +248,7 @@ export class JobService {
         continue;
       }
       if (status === undefined) this.recordStarted(job, info);
-      const logLines = await countLoggedLines(jobFiles(job.workspaceFolder, jobId).log);
+      const logLines = await countLoggedLines(jobFiles(job.workspaceFolder, jobId));
       this.watch(job, { logLines, metricLines: status?.metricCount ?? 0 }, undefined);
       result[info.State.Running ? 'running' : 'ended'].push(jobId);
     }
