@@ -44,6 +44,8 @@ export interface LoopDeps {
   onProgress?: (progress: LoopProgress) => void;
   /** Removes secrets from everything recorded, and so from what the model is sent back. */
   redact?: Redactor;
+  /** How long a model call may go without a word from the server before it is given up (default 10 min). */
+  modelIdleMs?: number;
 }
 
 export interface LoopOutcome {
