@@ -352,6 +352,17 @@ describe.skipIf(skipDocker)('sandbox escape', () => {
     expect(await read(diskRun.call('write', { path: 'notes.md', content: 'room again\n' }))).toBe(
       'Wrote notes.md (11 bytes, 2 lines).',
     );
+    // A job writes the same workspace from its own container: it is stopped the same way.
+    const started = await read(diskRun.call('job_start', { command: 'dd if=/dev/zero of=jobfill bs=1M status=none' }));
+    const jobId = /^Started (job_\S+):/.exec(started)?.[1] ?? started;
+    expect(await read(diskRun.call('job_status', { job_id: jobId, wait: 120 }))).toMatch(
+      new RegExp(`^${jobId}: failed after `),
+    );
+    expect(await read(diskRun.call('job_logs', { job_id: jobId }))).toMatch(
+      /\[looplab\] killed: the disk holding the workspace is almost full \([\d.]+ [KMG]i?B free; the sandbox keeps [\d.]+ GiB free for this machine\)/,
+    );
+    expect(statSync(join(folder, 'jobfill')).size).toBeLessThan(2048 * MiB);
+    expect(await read(bash('rm jobfill && echo cleaned', 30, diskRun))).toBe('cleaned\n[exit code 0]');
   });
 });
 

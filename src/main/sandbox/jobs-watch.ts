@@ -10,9 +10,11 @@ import type { EventDraft } from '../../shared/events';
 import { formatDuration, formatSize } from '../../shared/format';
 import type { RunLog } from '../core/ports';
 import { jobInspectSchema, statusCode, type JobContainerInfo } from './jobs-containers';
+import { DiskGuard } from './disk-guard';
 import { changedOutputs, jobFiles, NOTE_PREFIX, openLogForAppend, type JobFiles } from './jobs-files';
 import { parseMetricLine } from './jobs-metrics';
 import { LineSplitter } from './stream-limits';
+import { diskReserveMessage } from './workspace-messages';
 
 export interface WatchedJob {
   jobId: string;
@@ -40,6 +42,8 @@ export interface WatchDeps {
   docker: Docker;
   log: RunLog;
   memoryLimitBytes: number;
+  /** The free space the workspace's disk keeps: a job that writes past it is stopped. */
+  diskReserveBytes: number;
   onLog?: ((line: JobLogLine) => void) | undefined;
   /** After job.finished is recorded, before the container goes (to give the GPU back). */
   onEnd(note: (text: string) => void): Promise<void>;
@@ -85,7 +89,9 @@ export class JobWatch {
   private deadlineTimer: NodeJS.Timeout | undefined;
   private linesSeen = 0;
   private metricsSeen = 0;
-  private stopReason: 'cancelled' | 'timeout' | undefined;
+  private stopReason: 'cancelled' | 'timeout' | 'disk' | undefined;
+  private readonly diskGuard: DiskGuard;
+  private freeWhenStopped = 0;
   /** The engine's timestamps of the last frames handled, oldest first. */
   private readonly recentStamps: string[] = [];
   private readonly stdout = new LineSplitter((line) => this.line(line), MAX_LINE_BYTES);
@@ -102,6 +108,11 @@ export class JobWatch {
     this.file = openLog(this.files);
     this.file.on('error', () => undefined);
     this.container = deps.docker.getContainer(job.containerName);
+    this.diskGuard = new DiskGuard(job.workspaceFolder, deps.diskReserveBytes, (free) => {
+      this.stopReason ??= 'disk';
+      this.freeWhenStopped = free;
+      this.container.kill().catch(() => undefined);
+    });
     this.done = this.watch();
   }
 
@@ -122,6 +133,7 @@ export class JobWatch {
     this.flush();
     this.detached = true;
     clearTimeout(this.deadlineTimer);
+    this.diskGuard.stop();
     this.controller.abort();
     this.file.end();
   }
@@ -134,6 +146,7 @@ export class JobWatch {
       },
       Math.max(0, this.deadline - Date.now()),
     );
+    this.diskGuard.start();
     const logsEnded = this.readLogs(false).catch(() => undefined);
     let exitCode: number | null;
     try {
@@ -150,6 +163,7 @@ export class JobWatch {
     await Promise.race([logsEnded, new Promise((resolve) => (grace = setTimeout(resolve, LOGS_GRACE_MS)))]);
     clearTimeout(grace);
     clearTimeout(this.deadlineTimer);
+    this.diskGuard.stop();
     if (this.detached) return;
     if (exitCode !== null) await this.readLogs(true).catch(() => undefined);
     // The last line may have no newline.
@@ -257,6 +271,10 @@ export class JobWatch {
 
   private outcome(waitCode: number | null, info: JobContainerInfo | undefined): Outcome {
     if (this.stopReason === 'cancelled') return { status: 'cancelled', exitCode: null, note: 'cancelled' };
+    if (this.stopReason === 'disk') {
+      const why = diskReserveMessage(this.freeWhenStopped, this.deps.diskReserveBytes);
+      return { status: 'failed', exitCode: null, note: `killed: ${why}` };
+    }
     const stopped = Date.parse(info?.State.FinishedAt ?? '');
     const finishedAt = Number.isNaN(stopped) ? Date.now() : stopped;
     if (this.stopReason === 'timeout' || finishedAt >= this.deadline) {

@@ -294,6 +294,7 @@ export class JobService {
         docker: this.docker,
         log: this.options.log,
         memoryLimitBytes: this.limits.memoryBytes,
+        diskReserveBytes: this.limits.diskReserveBytes,
         onLog: this.options.onLog,
         onEnd: async (note) => giveBack?.(note),
       },
