@@ -2,7 +2,6 @@
 // what a host builds (createRunLoop: the run's sandbox or folder, the built-in and job tools, the real
 // store). `call` makes the model ask for one tool call and resolves with what the run recorded for it,
 // so a test reads each result as the model and the person would, and the run goes on to the next.
-import type { RunEvent } from '../../src/shared/events';
 import { loopConfigSchema } from '../../src/shared/loop-config';
 import type { LoopOutcome } from '../../src/main/core/loop';
 import type { ModelEvent, ModelInfo, ModelProvider, ModelRequest } from '../../src/main/core/model';
@@ -104,15 +103,11 @@ export function startDrivenRun(host: RunHost, options: { runtime?: 'sandbox' | '
   };
 }
 
-/** The full output a tool call recorded (large outputs are stored as blobs). */
-export function recordedOutput(host: RunHost, runId: string, callId: string): string {
-  const event = host.store
-    .loadEvents(runId)
-    .find(
-      (candidate): candidate is Extract<RunEvent, { type: 'tool.finished' }> =>
-        candidate.type === 'tool.finished' && candidate.payload.callId === callId,
-    );
-  if (event === undefined) throw new Error(`No result recorded for ${callId}`);
+/** The output of the run's last finished tool call as the store gives it back (large text from its blob). */
+export function lastStoredResult(host: Pick<RunHost, 'store'>, runId: string): string {
+  const finished = host.store.loadEvents(runId).filter((event) => event.type === 'tool.finished');
+  const event = finished.at(-1);
+  if (event?.type !== 'tool.finished') throw new Error(`${runId} has no finished tool call`);
   const { output } = event.payload;
   return typeof output === 'string' ? output : host.store.readBlob(output.$blob);
 }

@@ -16,7 +16,7 @@ import { JobService } from '../../src/main/sandbox/jobs';
 import { SandboxManager, type SandboxManagerOptions } from '../../src/main/sandbox/sandbox-manager';
 import { openStore, type OpenedStore } from '../../src/main/store/open-store';
 import { requireDocker, skipDocker } from '../helpers/docker';
-import { recordedOutput, startDrivenRun, type DrivenRun, type ToolResult } from '../helpers/driven-run';
+import { lastStoredResult, startDrivenRun, type DrivenRun, type ToolResult } from '../helpers/driven-run';
 
 const MiB = 1024 ** 2;
 const LIMITS = { memoryBytes: 256 * MiB, pids: 96, tmpBytes: 16 * MiB };
@@ -168,7 +168,7 @@ describe.skipIf(skipDocker)('sandbox escape', () => {
     const result = await flood;
     expect(during).toBe('during the flood\n[exit code 0]');
     expect(order).toEqual(['other run', 'flood']);
-    const full = recordedOutput({ store: opened.store } as RunHost, run.runId, lastCallId(run.runId));
+    const full = lastStoredResult(opened, run.runId);
     expect(full.length).toBeLessThan(10_600_000);
     expect(full).toMatch(/^FIRST\nx{1000}/);
     expect(full).toMatch(/\n\[… [\d,]+ characters omitted: the first and last 5 MB are kept …\]\n/);
@@ -365,9 +365,3 @@ describe.skipIf(skipDocker)('sandbox escape', () => {
     expect(await read(bash('rm jobfill && echo cleaned', 30, diskRun))).toBe('cleaned\n[exit code 0]');
   });
 });
-
-function lastCallId(runId: string): string {
-  const finished = opened.store.loadEvents(runId, { blobs: 'ref' }).filter((event) => event.type === 'tool.finished');
-  const event = finished.at(-1)!;
-  return event.type === 'tool.finished' ? event.payload.callId : '';
-}
