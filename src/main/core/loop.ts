@@ -44,7 +44,7 @@ export interface LoopDeps {
   onProgress?: (progress: LoopProgress) => void;
   /** Removes secrets from everything recorded, and so from what the model is sent back. */
   redact?: Redactor;
-  /** How long a model call may go without a word from the server before it is given up (default 10 min). */
+  /** How long a model call may go without a word from the server before it is given up (default 30 min). */
   modelIdleMs?: number;
 }
 

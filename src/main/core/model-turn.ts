@@ -22,8 +22,11 @@ const RATE_LIMIT_RETRIES = 6;
 const MAX_WAIT_MS = 60_000;
 /** Longer than any real model writes in one reply (output limits are far lower): past it, it never ends. */
 export const MAX_REPLY_CHARS = 1_000_000;
-/** How long a model server may send nothing (loading a large model included) before the call is given up. */
-export const MODEL_IDLE_MS = 600_000;
+/**
+ * How long a model call may yield nothing before it is given up: loading a large model, and a slow model
+ * writing a long tool call (which streams no text), both fit well within it.
+ */
+export const MODEL_IDLE_MS = 30 * 60_000;
 
 export async function streamTurn(
   { deps, callId, record }: TurnContext,
