@@ -74,11 +74,12 @@ describe('a job’s output after it ends or after a crash', () => {
   });
 
   it('counts the job’s lines a log file holds, notes aside, and drops a line cut off by a crash', async () => {
-    const log = jobFiles(folder, 'job_a').log;
-    expect(await countLoggedLines(log)).toBe(0);
+    const files = jobFiles(folder, 'job_a');
+    const log = files.log;
+    expect(await countLoggedLines(files)).toBe(0);
     const long = 'x'.repeat(200_000);
     writeFileSync(log, `[looplab] unloaded a model\nfirst\n\n${long}\n[looplab]x\n{"step": 1}\npartial li`);
-    expect(await countLoggedLines(log)).toBe(5);
+    expect(await countLoggedLines(files)).toBe(5);
     expect(readFileSync(log, 'utf8')).toBe(`[looplab] unloaded a model\nfirst\n\n${long}\n[looplab]x\n{"step": 1}\n`);
   });
 

@@ -79,6 +79,8 @@ export interface FrameOptions {
   errorFrame?: { after: number; frame: string } | undefined;
   /** Stop after this many frames and keep the connection open until the client leaves. */
   stallAfter?: number | undefined;
+  /** After this many frames, write this frame again and again until the client leaves. */
+  repeat?: { after: number; frame: string } | undefined;
 }
 
 /** Streams frames on an already started response; stops quietly when the client goes away. */
@@ -98,6 +100,10 @@ export async function writeFrames(response: ServerResponse, frames: readonly str
     }
     if (options.stallAfter === index) {
       response.flushHeaders();
+      return;
+    }
+    if (options.repeat?.after === index) {
+      while (!gone) await new Promise<void>((resolve) => response.write(options.repeat!.frame, () => resolve()));
       return;
     }
     if (options.delayMs) await sleepUnless(options.delayMs, () => gone, response);

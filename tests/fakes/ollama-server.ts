@@ -130,12 +130,20 @@ async function chat(request: CapturedRequest, response: ServerResponse, model: s
       delayMs: turn.delayMs,
       cutAfter: turn.cutAfter,
       stallAfter: turn.stallAfter,
+      repeat:
+        turn.endless === undefined
+          ? undefined
+          : { after: (turn.text ?? []).length, frame: endlessFrame(model, turn.endless) },
       errorFrame: turn.errorAfter && {
         after: turn.errorAfter.chunks,
         frame: `${JSON.stringify({ error: turn.errorAfter.message })}\n`,
       },
     },
   );
+}
+
+function endlessFrame(model: string, text: string): string {
+  return `${JSON.stringify({ model, created_at: createdAt, message: { role: 'assistant', content: text }, done: false })}\n`;
 }
 
 type Chunk = Record<string, unknown> & { message: { role: string; content: string; tool_calls?: unknown[] } };
@@ -148,7 +156,7 @@ function replyChunks(model: string, turn: ReplyTurn): Chunk[] {
       base({
         role: 'assistant',
         content: '',
-        tool_calls: [{ function: { name: call.name, arguments: call.arguments } }],
+        tool_calls: [{ function: { name: call.name, arguments: call.rawArguments ?? call.arguments } }],
       }),
     );
   }

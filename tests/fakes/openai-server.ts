@@ -87,8 +87,26 @@ async function complete(request: CapturedRequest, response: ServerResponse, turn
     delayMs: turn.delayMs,
     cutAfter: turn.cutAfter,
     stallAfter: turn.stallAfter,
+    repeat:
+      turn.endless === undefined
+        ? undefined
+        : {
+            after: 1 + (turn.text ?? []).length,
+            frame: `data: ${JSON.stringify(textChunk(body.model, turn.endless))}\n\n`,
+          },
     errorFrame: error && { after: turn.errorAfter!.chunks, frame: `data: ${JSON.stringify(error)}\n\n` },
   });
+}
+
+function textChunk(model: string, text: string) {
+  return {
+    id: 'chatcmpl-fake',
+    object: 'chat.completion.chunk',
+    created,
+    model,
+    system_fingerprint: 'fp_fake',
+    choices: [{ index: 0, delta: { content: text }, logprobs: null, finish_reason: null }],
+  };
 }
 
 function finishReason(turn: ReplyTurn): string {
@@ -108,7 +126,7 @@ function replyChunks(model: string, turn: ReplyTurn, includeUsage: boolean): Rec
   const chunks = [chunk({ role: 'assistant', content: '' })];
   for (const text of turn.text ?? []) chunks.push(chunk({ content: text }));
   for (const [index, call] of (turn.toolCalls ?? []).entries()) {
-    const args = JSON.stringify(call.arguments);
+    const args = call.rawArguments ?? JSON.stringify(call.arguments);
     const id = call.id ?? `call_fake${index}`;
     const head = { index, id, type: 'function', function: { name: call.name, arguments: '' } };
     chunks.push(chunk({ tool_calls: [head] }));

@@ -8,6 +8,8 @@ export interface ScriptedToolCall {
   arguments: Record<string, unknown>;
   /** The id the server gives the call, where its protocol has one. */
   id?: string;
+  /** Send these arguments as they are (broken JSON, a string where an object belongs) instead of `arguments`. */
+  rawArguments?: string;
 }
 
 export interface ReplyTurn {
@@ -24,6 +26,8 @@ export interface ReplyTurn {
   stallAfter?: number;
   /** Send the provider's error frame after this many chunks, then end the response. */
   errorAfter?: { chunks: number; message: string };
+  /** After the text chunks, send this text again and again, never ending, until the client leaves. */
+  endless?: string;
 }
 
 export interface FailureTurn {

@@ -1,6 +1,7 @@
 // The main side of the contract: one handler per request channel, checked against the contract with
 // `satisfies`, and one dispatch that validates input with zod before any handler sees it. Electron's
 // IPC and the web bridge both call `dispatch`, so they cannot drift apart.
+import { join } from 'node:path';
 import { z } from 'zod';
 import { isRequestChannel, type RequestChannel } from '../../shared/channels';
 import {
@@ -16,8 +17,7 @@ import { AppError } from '../../shared/errors';
 import type { ModelService } from '../runs/model-service';
 import { listSpecs, specDirs, type SavedSpec } from '../specs/loop-spec';
 import { checkOpenable, resolveRunFile, resolveRunRegularFile } from '../runs/run-files';
-import { tailLines } from '../sandbox/jobs-files';
-import { jobLogPath } from '../sandbox/jobs-spec';
+import { jobFiles, tailLines } from '../sandbox/jobs-files';
 import { jobIdsOf } from '../sandbox/jobs-status';
 import type { HomePaths } from '../home';
 import { readyModel, type ModelResolver } from '../runs/readiness';
@@ -136,11 +136,13 @@ export function createHandlers({
       store.requireRun(runId);
       if (!jobIdsOf(store.loadEvents(runId, { blobs: 'ref' })).includes(jobId))
         throw new AppError('not_found', `${runId} has no job ${jobId}.`);
-      const file = await resolveRunRegularFile(workspaces, runId, jobLogPath(jobId)).catch((error: unknown) => {
-        if (error instanceof AppError && error.code === 'not_found') return undefined;
+      // Opened without following links the sandbox may have put in the way (jobs-files.ts).
+      try {
+        return { jobId, lines: tailLines(jobFiles(join(workspaces, runId), jobId), lines) };
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { jobId, lines: [] };
         throw error;
-      });
-      return { jobId, lines: file === undefined ? [] : await tailLines(file.realPath, lines) };
+      }
     },
     'artifacts.open': async ({ runId, path }) => {
       store.requireRun(runId);

@@ -48,6 +48,8 @@ export interface LoopDeps {
   snapshots?: WorkspaceSnapshotter;
   /** Judges the run as it goes (a replay compares each tool result with its recording). */
   check?: LoopCheck;
+  /** How long a model call may go without a word from the server before it is given up (default 30 min). */
+  modelIdleMs?: number;
 }
 
 /** A tool call as it finished, for a LoopCheck. */

@@ -3,8 +3,7 @@
 // worth retrying, and after how long.
 import type { EventDraft, ToolCall } from '../../shared/events';
 import type { LoopDeps } from './loop';
-import type { ProviderError } from './model';
-import { type ChatMessage, type FinishReason, type ToolCallRequest, type ToolSpec } from './model';
+import { ProviderError, type ChatMessage, type FinishReason, type ToolCallRequest, type ToolSpec } from './model';
 
 export interface ModelTurn {
   text: string;
@@ -13,7 +12,7 @@ export interface ModelTurn {
 }
 
 export interface TurnContext {
-  deps: Pick<LoopDeps, 'provider' | 'model' | 'modelName' | 'modelInfo' | 'price' | 'onProgress'>;
+  deps: Pick<LoopDeps, 'provider' | 'model' | 'modelName' | 'modelInfo' | 'price' | 'onProgress' | 'modelIdleMs'>;
   callId: string;
   record(drafts: EventDraft[]): void;
 }
@@ -21,6 +20,13 @@ export interface TurnContext {
 const TRANSIENT_RETRIES = 4;
 const RATE_LIMIT_RETRIES = 6;
 const MAX_WAIT_MS = 60_000;
+/** Longer than any real model writes in one reply (output limits are far lower): past it, it never ends. */
+export const MAX_REPLY_CHARS = 1_000_000;
+/**
+ * How long a model call may yield nothing before it is given up: loading a large model, and a slow model
+ * writing a long tool call (which streams no text), both fit well within it.
+ */
+export const MODEL_IDLE_MS = 30 * 60_000;
 
 export async function streamTurn(
   { deps, callId, record }: TurnContext,
@@ -29,18 +35,31 @@ export async function streamTurn(
   record([{ type: 'model.started', payload: { callId, model: deps.modelName } }]);
   const turn: ModelTurn = { text: '', calls: [], finish: 'stop' };
   const usage = { inputTokens: 0, outputTokens: 0, cost: 0 };
+  const idleMs = deps.modelIdleMs ?? MODEL_IDLE_MS;
+  const idle = new AbortController();
+  let timer = setTimeout(() => idle.abort(), idleMs);
+  const signal = AbortSignal.any([request.signal, idle.signal]);
   try {
-    const stream = deps.provider.stream({ ...request, model: deps.model, contextLength: deps.modelInfo.contextLength });
+    const stream = deps.provider.stream({
+      ...request,
+      signal,
+      model: deps.model,
+      contextLength: deps.modelInfo.contextLength,
+    });
     for await (const event of stream) {
+      clearTimeout(timer);
+      timer = setTimeout(() => idle.abort(), idleMs);
       if (event.type === 'text') {
         turn.text += event.delta;
         deps.onProgress?.({ type: 'text', delta: event.delta });
+        if (turn.text.length > MAX_REPLY_CHARS) throw endless(deps.modelName);
       } else if (event.type === 'tool_call') turn.calls.push(event.call);
       else if (event.type === 'usage')
         Object.assign(usage, { inputTokens: event.inputTokens, outputTokens: event.outputTokens });
       else turn.finish = event.reason;
     }
-  } catch (error) {
+  } catch (thrown) {
+    const error = idle.signal.aborted && !request.signal.aborted ? silent(deps.modelName, idleMs) : thrown;
     usage.cost = deps.price(usage);
     const finishReason = request.signal.aborted ? 'interrupted' : 'error';
     const message = error instanceof Error ? error.message : String(error);
@@ -51,6 +70,8 @@ export async function streamTurn(
       },
     ]);
     throw error;
+  } finally {
+    clearTimeout(timer);
   }
   usage.cost = deps.price(usage);
   const toolCalls: ToolCall[] = turn.calls.map((call) => ({
@@ -61,6 +82,20 @@ export async function streamTurn(
   const finishReason = turn.calls.length > 0 && turn.finish === 'stop' ? 'tool_calls' : turn.finish;
   record([{ type: 'model.finished', payload: { callId, text: turn.text, toolCalls, finishReason, usage } }]);
   return turn;
+}
+
+function endless(model: string): ProviderError {
+  return new ProviderError(
+    'bad_request',
+    `${model} wrote a reply that passed ${MAX_REPLY_CHARS.toLocaleString('en-US')} characters without ending; it was cut off there.`,
+    { hint: 'The model is repeating itself: use another model, or a server that stops at an output limit.' },
+  );
+}
+
+function silent(model: string, idleMs: number): ProviderError {
+  return new ProviderError('transient', `${model} sent nothing for ${idleMs / 1000} s; the request was given up.`, {
+    hint: 'Check that the model server is still running and not overloaded.',
+  });
 }
 
 /** How long to wait before retrying, or undefined when retrying will not help. */

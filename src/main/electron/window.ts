@@ -11,14 +11,21 @@ export interface WindowPaths {
   devServerUrl?: string | undefined;
 }
 
-export function appUrl(paths: WindowPaths): string {
-  return paths.devServerUrl ?? pathToFileURL(paths.rendererIndex).href;
+/**
+ * Whether a URL is the app's own: the dev server's exact origin, or a file inside the renderer's folder
+ * (compared by whole origin and folder, so `…/renderer-evil/` or `localhost:5173.evil.com` do not pass).
+ */
+export function isTrustedUrl(paths: WindowPaths, url: string): boolean {
+  if (!URL.canParse(url)) return false;
+  const target = new URL(url);
+  if (paths.devServerUrl !== undefined) return target.origin === new URL(paths.devServerUrl).origin;
+  const folder = pathToFileURL(join(paths.rendererIndex, '..', '/')).href;
+  return target.protocol === 'file:' && target.href.startsWith(folder);
 }
 
-export function isTrustedUrl(paths: WindowPaths, url: string): boolean {
-  const base = appUrl(paths);
-  if (paths.devServerUrl !== undefined) return url.startsWith(new URL(base).origin);
-  return url.startsWith(pathToFileURL(join(paths.rendererIndex, '..')).href);
+/** Links that may leave the app for the person's browser: well-formed https URLs, nothing else. */
+export function isExternalLink(url: string): boolean {
+  return URL.canParse(url) && new URL(url).protocol === 'https:';
 }
 
 export function lockDownSession(): void {
@@ -43,13 +50,15 @@ export function createWindow(paths: WindowPaths): BrowserWindow {
       allowRunningInsecureContent: false,
       webviewTag: false,
       spellcheck: false,
+      // A middle click would otherwise open a link past the window-open handler.
+      disableBlinkFeatures: 'Auxclick',
     },
   });
   window.webContents.on('will-navigate', (event, url) => {
     if (!isTrustedUrl(paths, url)) event.preventDefault();
   });
   window.webContents.setWindowOpenHandler(({ url }) => {
-    if (url.startsWith('https://')) void shell.openExternal(url);
+    if (isExternalLink(url)) void shell.openExternal(url);
     return { action: 'deny' };
   });
   window.once('ready-to-show', () => window.show());

@@ -61,7 +61,8 @@ export const chatChunkSchema = z.object({
         .array(
           z.object({
             id: z.string().optional(),
-            function: z.object({ name: z.string(), arguments: argumentsSchema.default({}) }),
+            // Anything the model sent: the tool router tells it what was wrong with arguments that are not an object.
+            function: z.object({ name: z.string(), arguments: z.unknown().default({}) }),
           }),
         )
         .optional(),

@@ -3,7 +3,14 @@
 // /api/show tells the model's real one. Without num_ctx, Ollama silently cuts prompts at its default.
 import { Ollama, type AbortableAsyncIterator, type ChatResponse, type Fetch } from 'ollama';
 import { z } from 'zod';
-import type { FinishReason, ModelEvent, ModelInfo, ModelProvider, ModelRequest } from '../core/model';
+import {
+  ProviderError,
+  type FinishReason,
+  type ModelEvent,
+  type ModelInfo,
+  type ModelProvider,
+  type ModelRequest,
+} from '../core/model';
 import { chatChunkSchema, showSchema, toOllamaMessages, toOllamaTools } from './ollama-messages';
 import { resolveOllamaHost } from './ollama-host';
 import {
@@ -82,7 +89,9 @@ export function createOllamaProvider(options: OllamaProviderOptions = {}): Model
     try {
       let calledTools = false;
       for await (const raw of iterator) {
-        const chunk = chatChunkSchema.parse(raw);
+        const parsed = chatChunkSchema.safeParse(raw);
+        if (!parsed.success) throw notOllama(failure, raw);
+        const chunk = parsed.data;
         if (chunk.message?.content) yield { type: 'text', delta: chunk.message.content };
         for (const toolCall of chunk.message?.tool_calls ?? []) {
           calledTools = true;
@@ -105,6 +114,14 @@ export function createOllamaProvider(options: OllamaProviderOptions = {}): Model
   }
 
   return { id: 'ollama', stream, check };
+}
+
+/** A reply that is not Ollama's: another server answers at that address. Retrying will not help. */
+function notOllama(target: FailureTarget, raw: unknown): ProviderError {
+  const seen = JSON.stringify(raw)?.slice(0, 200) ?? String(raw);
+  return new ProviderError('bad_request', `${target.server} did not answer as Ollama (it sent ${seen})`, {
+    hint: 'Check that OLLAMA_HOST names an Ollama server (`ollama serve`, port 11434 by default).',
+  });
 }
 
 function finishReason(doneReason: string | undefined, calledTools: boolean): FinishReason {

@@ -74,6 +74,7 @@ export function createOpenAIProvider(options: OpenAIProviderOptions = {}): Model
     const calls = new ToolCallBuffer();
     let finish: FinishReason | undefined;
     let usage: OpenAI.CompletionUsage | undefined;
+    let received = false;
     try {
       const chunks = await clientFor(call).chat.completions.create(
         {
@@ -90,6 +91,8 @@ export function createOpenAIProvider(options: OpenAIProviderOptions = {}): Model
         { signal: request.signal },
       );
       for await (const chunk of chunks) {
+        if (!Array.isArray(chunk.choices)) throw notOpenAI(failure, chunk);
+        received = true;
         if (chunk.usage) usage = chunk.usage;
         const choice = chunk.choices.find((one) => one.index === 0);
         if (!choice) continue;
@@ -107,6 +110,7 @@ export function createOpenAIProvider(options: OpenAIProviderOptions = {}): Model
     }
     // The SDK ends a stream quietly when its signal aborts.
     if (request.signal.aborted) throw abortError(request.signal);
+    if (!received) throw notOpenAI(failure, undefined);
     if (finish === undefined) {
       throw new ProviderError('transient', `${failure.server} ended the stream before the model finished`);
     }
@@ -115,6 +119,14 @@ export function createOpenAIProvider(options: OpenAIProviderOptions = {}): Model
   }
 
   return { id: options.id ?? 'openai', stream, check };
+}
+
+/** A reply that is not a chat completion stream: something else answers at that address. Retrying will not help. */
+function notOpenAI(target: FailureTarget, chunk: unknown): ProviderError {
+  const seen = chunk === undefined ? 'no completion chunks' : `${JSON.stringify(chunk).slice(0, 200)}`;
+  return new ProviderError('bad_request', `${target.server} did not answer as an OpenAI-compatible server (${seen})`, {
+    hint: 'Check that the base URL (OPENAI_BASE_URL) is the server’s API, usually ending in /v1.',
+  });
 }
 
 /** GET /models/{id} where the server has it (OpenAI, LM Studio), else the model's entry in GET /models. */

@@ -28,6 +28,8 @@ export interface SandboxLimits {
   cpus: number;
   pids: number;
   tmpBytes: number;
+  /** Free space the workspace's disk keeps: below it, a sandbox that goes on writing is stopped. */
+  diskReserveBytes: number;
 }
 
 export const DEFAULT_LIMITS: SandboxLimits = {
@@ -35,6 +37,7 @@ export const DEFAULT_LIMITS: SandboxLimits = {
   cpus: 2,
   pids: 256,
   tmpBytes: 1024 ** 3,
+  diskReserveBytes: 1024 ** 3,
 };
 
 export interface ContainerSpecInput {

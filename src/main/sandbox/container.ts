@@ -9,7 +9,9 @@ import { AppError } from '../../shared/errors';
 import { AgentConnection } from './agent-connection';
 import { AgentGone } from './agent-protocol';
 import { containerName, containerSpec, LABEL_HOME, LABEL_RUN, type ContainerSpecInput } from './container-spec';
+import { DiskGuard, freeBytes } from './disk-guard';
 import { dockerFailure } from './docker-status';
+import { diskReserveMessage } from './workspace-messages';
 
 const inspectSchema = z.object({
   Id: z.string(),
@@ -25,13 +27,20 @@ const statusCode = (error: unknown): number | undefined =>
 export class SandboxContainer {
   private connection: AgentConnection | undefined;
   private starting: Promise<AgentConnection> | undefined;
+  private readonly diskGuard: DiskGuard;
+  /** Set when the disk guard stopped the container, until the loss is described. */
+  private stoppedForDisk: number | undefined;
 
   constructor(
     private readonly docker: Docker,
     private readonly spec: Omit<ContainerSpecInput, 'image'>,
     /** The image to create the container from, checked when it is created. */
     private readonly chooseImage: () => Promise<string>,
-  ) {}
+  ) {
+    this.diskGuard = new DiskGuard(spec.workspaceFolder, spec.limits.diskReserveBytes, (free) =>
+      this.stopForDisk(free),
+    );
+  }
 
   get memoryLimitBytes(): number {
     return this.spec.limits.memoryBytes;
@@ -63,7 +72,24 @@ export class SandboxContainer {
         );
       throw dockerFailure(error, this.docker);
     }
+    this.stoppedForDisk = undefined;
+    this.diskGuard.start();
     return this.connection;
+  }
+
+  private stopForDisk(free: number): void {
+    this.stoppedForDisk = free;
+    this.docker
+      .getContainer(this.name)
+      .kill()
+      .catch(() => undefined);
+  }
+
+  /** Throws a message for the model when writing `bytes` would take the workspace's disk below its reserve. */
+  async checkRoom(bytes: number): Promise<void> {
+    const free = await freeBytes(this.spec.workspaceFolder).catch(() => Infinity);
+    const reserve = this.spec.limits.diskReserveBytes;
+    if (free - bytes < reserve) throw new AppError('unavailable', `Not written: ${diskReserveMessage(free, reserve)}.`);
   }
 
   private async ensureRunning(): Promise<Docker.Container> {
@@ -110,6 +136,11 @@ export class SandboxContainer {
 
   /** Why the agent went away, in words for the model and the person. */
   async describeLoss(): Promise<string> {
+    if (this.stoppedForDisk !== undefined) {
+      const free = this.stoppedForDisk;
+      this.stoppedForDisk = undefined;
+      return `it was stopped because ${diskReserveMessage(free, this.spec.limits.diskReserveBytes)}`;
+    }
     let info = await this.inspect().catch(() => undefined);
     // A container whose init just died is still reported running for a moment.
     for (let tries = 0; info?.State.Running === true && tries < 10; tries++) {
@@ -132,6 +163,7 @@ export class SandboxContainer {
 
   /** Lets go of the agent, leaving the container as it is (for another process to reattach). */
   detach(): void {
+    this.diskGuard.stop();
     this.connection?.close();
     this.connection = undefined;
   }

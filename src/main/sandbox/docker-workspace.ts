@@ -21,7 +21,13 @@ export class DockerWorkspace implements Workspace {
     return this.call(path, `reading ${path}`, (agent) => agent.readFile(path, READ_LIMIT_BYTES));
   }
 
-  writeFile(path: string, content: string): Promise<void> {
+  async writeFile(path: string, content: string): Promise<void> {
+    try {
+      await this.container.checkRoom(Buffer.byteLength(content));
+    } catch (error) {
+      if (error instanceof AppError) throw new WorkspaceError(error.message);
+      throw error;
+    }
     return this.call(path, `writing ${path}`, (agent) => agent.writeFile(path, content));
   }
 

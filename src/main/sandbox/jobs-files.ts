@@ -1,11 +1,21 @@
 // The files of a job on the host side of its workspace: the folders it needs, the snapshot of
 // /workspace/outputs taken when it starts (so that what it writes there becomes artifacts), and its log
 // file in .looplab/jobs/, which is read back by the tools and counted when the app reattaches.
-import { createReadStream } from 'node:fs';
-import { chown, lstat, mkdir, open, readdir, readFile, stat, truncate, writeFile } from 'node:fs/promises';
+import {
+  closeSync,
+  constants,
+  createReadStream,
+  fstatSync,
+  ftruncateSync,
+  readFileSync,
+  readSync,
+  writeSync,
+} from 'node:fs';
+import { lchown, lstat, readdir } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { z } from 'zod';
 import { JOBS_FOLDER, OUTPUTS_FOLDER } from './jobs-spec';
+import { openInWorkspace, realFolder } from './workspace-files';
 
 /** Lines Looplab itself writes into a job's log; they are not the job's output. */
 export const NOTE_PREFIX = '[looplab] ';
@@ -14,13 +24,37 @@ const MAX_ARTIFACTS = 1000;
 const MAX_PATH_CHARS = 512;
 
 export interface JobFiles {
+  workspaceFolder: string;
   log: string;
   outputsSnapshot: string;
 }
 
 export function jobFiles(workspaceFolder: string, jobId: string): JobFiles {
   const folder = join(workspaceFolder, JOBS_FOLDER);
-  return { log: join(folder, `${jobId}.log`), outputsSnapshot: join(folder, `${jobId}.outputs.json`) };
+  return {
+    workspaceFolder,
+    log: join(folder, `${jobId}.log`),
+    outputsSnapshot: join(folder, `${jobId}.outputs.json`),
+  };
+}
+
+/** Opens the job's log to append to it; throws when a link stands in its way. */
+export function openLogForAppend(files: JobFiles): number {
+  return openInWorkspace(files.workspaceFolder, files.log, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT);
+}
+
+/** Appends one of Looplab's own notes to the job's log; a log that cannot be opened gets none. */
+export function appendNote(files: JobFiles, text: string): void {
+  try {
+    const fd = openLogForAppend(files);
+    try {
+      writeSync(fd, `${NOTE_PREFIX}${text}\n`);
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    // The note is also in the run's events; the log is a convenience.
+  }
 }
 
 /**
@@ -28,18 +62,19 @@ export function jobFiles(workspaceFolder: string, jobId: string): JobFiles {
  * 1000:1000, so the run's folder and its outputs are handed to that user (as the run's sandbox does).
  */
 export async function prepareJobFolders(workspaceFolder: string, user: string): Promise<void> {
-  await mkdir(join(workspaceFolder, JOBS_FOLDER), { recursive: true });
-  await mkdir(join(workspaceFolder, OUTPUTS_FOLDER), { recursive: true });
+  realFolder(workspaceFolder, JOBS_FOLDER);
+  const outputs = realFolder(workspaceFolder, OUTPUTS_FOLDER);
   if (process.getuid?.() !== 0) return;
   const [uid, gid] = user.split(':').map(Number) as [number, number];
   const info = await lstat(workspaceFolder);
   if (info.uid !== uid || info.gid !== gid) await chownTree(workspaceFolder, uid, gid);
-  await chown(join(workspaceFolder, OUTPUTS_FOLDER), uid, gid);
+  await lchown(outputs, uid, gid);
 }
 
+/** lchown, never chown: a link the sandbox made must not hand a file of this machine to its user. */
 async function chownTree(path: string, uid: number, gid: number): Promise<void> {
   const info = await lstat(path);
-  if (!info.isSymbolicLink()) await chown(path, uid, gid);
+  await lchown(path, uid, gid);
   if (!info.isDirectory()) return;
   for (const entry of await readdir(path)) await chownTree(join(path, entry), uid, gid);
 }
@@ -47,10 +82,11 @@ async function chownTree(path: string, uid: number, gid: number): Promise<void> 
 const snapshotSchema = z.record(z.string(), z.object({ size: z.number(), mtimeMs: z.number() }));
 type OutputsSnapshot = z.infer<typeof snapshotSchema>;
 
-/** Regular files under outputs/, by workspace path; links are not followed. */
+/** Regular files under outputs/, by workspace path; links are not followed, outputs/ itself included. */
 async function scanOutputs(workspaceFolder: string): Promise<OutputsSnapshot> {
   const root = join(workspaceFolder, OUTPUTS_FOLDER);
   const found: OutputsSnapshot = {};
+  if ((await lstat(root).catch(() => undefined))?.isDirectory() !== true) return found;
   const walk = async (folder: string): Promise<void> => {
     const entries = await readdir(folder, { withFileTypes: true }).catch(() => []);
     for (const entry of entries) {
@@ -67,7 +103,27 @@ async function scanOutputs(workspaceFolder: string): Promise<OutputsSnapshot> {
 }
 
 export async function snapshotOutputs(workspaceFolder: string, files: JobFiles): Promise<void> {
-  await writeFile(files.outputsSnapshot, JSON.stringify(await scanOutputs(workspaceFolder)));
+  const text = JSON.stringify(await scanOutputs(workspaceFolder));
+  const fd = openInWorkspace(workspaceFolder, files.outputsSnapshot, constants.O_WRONLY | constants.O_CREAT);
+  try {
+    ftruncateSync(fd, 0);
+    writeSync(fd, text);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function readSnapshot(files: JobFiles): OutputsSnapshot {
+  try {
+    const fd = openInWorkspace(files.workspaceFolder, files.outputsSnapshot, constants.O_RDONLY);
+    try {
+      return snapshotSchema.parse(JSON.parse(readFileSync(fd, 'utf8')));
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return {};
+  }
 }
 
 /** Files under outputs/ that are new or changed since the snapshot, sorted by path. */
@@ -75,9 +131,7 @@ export async function changedOutputs(
   workspaceFolder: string,
   files: JobFiles,
 ): Promise<{ path: string; bytes: number }[]> {
-  const before = await readFile(files.outputsSnapshot, 'utf8')
-    .then((text) => snapshotSchema.parse(JSON.parse(text)))
-    .catch(() => ({}) as OutputsSnapshot);
+  const before = readSnapshot(files);
   const now = await scanOutputs(workspaceFolder);
   return Object.entries(now)
     .filter(([path, info]) => {
@@ -94,48 +148,58 @@ export async function changedOutputs(
  * How many of the job's own lines the log file holds (notes aside), so that a reattached watcher writes
  * only what follows. A line cut off by a crash is removed: it will be read again whole.
  */
-export async function countLoggedLines(path: string): Promise<number> {
+export async function countLoggedLines(files: JobFiles): Promise<number> {
+  let fd: number;
+  try {
+    fd = openInWorkspace(files.workspaceFolder, files.log, constants.O_RDWR);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 0;
+    throw error;
+  }
+  try {
+    return await countLines(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+async function countLines(fd: number): Promise<number> {
   let lines = 0;
   let offset = 0;
   let lineStart = 0;
   let head = Buffer.alloc(0);
   const prefix = Buffer.from(NOTE_PREFIX);
-  try {
-    for await (const chunk of createReadStream(path) as AsyncIterable<Buffer>) {
-      let from = 0;
-      for (let end = chunk.indexOf(0x0a); end !== -1; end = chunk.indexOf(0x0a, from)) {
-        head = Buffer.concat([head, chunk.subarray(from, Math.min(end, from + prefix.length))]);
-        if (!head.subarray(0, prefix.length).equals(prefix)) lines++;
-        head = Buffer.alloc(0);
-        from = end + 1;
-        lineStart = offset + from;
-      }
-      if (head.length < prefix.length) head = Buffer.concat([head, chunk.subarray(from, from + prefix.length)]);
-      offset += chunk.length;
+  for await (const chunk of createReadStream('', { fd, autoClose: false, start: 0 }) as AsyncIterable<Buffer>) {
+    let from = 0;
+    for (let end = chunk.indexOf(0x0a); end !== -1; end = chunk.indexOf(0x0a, from)) {
+      head = Buffer.concat([head, chunk.subarray(from, Math.min(end, from + prefix.length))]);
+      if (!head.subarray(0, prefix.length).equals(prefix)) lines++;
+      head = Buffer.alloc(0);
+      from = end + 1;
+      lineStart = offset + from;
     }
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 0;
-    throw error;
+    if (head.length < prefix.length) head = Buffer.concat([head, chunk.subarray(from, from + prefix.length)]);
+    offset += chunk.length;
   }
-  if (lineStart < offset) await truncate(path, lineStart);
+  if (lineStart < offset) ftruncateSync(fd, lineStart);
   return lines;
 }
 
 const TAIL_READ_BYTES = 4 * 1024 * 1024;
 
-/** The last `count` lines of a log file (read from its last few MB at most). */
-export async function tailLines(path: string, count: number): Promise<string[]> {
-  const { size } = await stat(path);
-  const start = Math.max(0, size - TAIL_READ_BYTES);
-  const handle = await open(path, 'r');
+/** The last `count` lines of a job's log (read from its last few MB at most). */
+export function tailLines(files: JobFiles, count: number): string[] {
+  const fd = openInWorkspace(files.workspaceFolder, files.log, constants.O_RDONLY);
   try {
+    const { size } = fstatSync(fd);
+    const start = Math.max(0, size - TAIL_READ_BYTES);
     const buffer = Buffer.alloc(size - start);
-    await handle.read(buffer, 0, buffer.length, start);
+    readSync(fd, buffer, 0, buffer.length, start);
     const text = buffer.toString('utf8');
     const lines = (start > 0 ? text.slice(text.indexOf('\n') + 1) : text).split('\n');
     if (lines[lines.length - 1] === '') lines.pop();
     return lines.slice(-count);
   } finally {
-    await handle.close();
+    closeSync(fd);
   }
 }

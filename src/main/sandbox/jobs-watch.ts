@@ -2,7 +2,7 @@
 // JSON metric lines into job.metric events, kills it past its deadline, and when it exits records its new
 // outputs as artifacts and job.finished, then removes the container. A watcher started again after a
 // restart skips the lines and metrics already recorded: the engine replays the output from the start.
-import { createWriteStream, type WriteStream } from 'node:fs';
+import { createWriteStream } from 'node:fs';
 import { Readable, Writable } from 'node:stream';
 import type Docker from 'dockerode';
 import { z } from 'zod';
@@ -10,9 +10,11 @@ import type { EventDraft } from '../../shared/events';
 import { formatDuration, formatSize } from '../../shared/format';
 import type { RunLog } from '../core/ports';
 import { jobInspectSchema, statusCode, type JobContainerInfo } from './jobs-containers';
-import { changedOutputs, jobFiles, NOTE_PREFIX, type JobFiles } from './jobs-files';
+import { DiskGuard } from './disk-guard';
+import { changedOutputs, jobFiles, NOTE_PREFIX, openLogForAppend, type JobFiles } from './jobs-files';
 import { parseMetricLine } from './jobs-metrics';
 import { LineSplitter } from './stream-limits';
+import { diskReserveMessage } from './workspace-messages';
 
 export interface WatchedJob {
   jobId: string;
@@ -40,6 +42,8 @@ export interface WatchDeps {
   docker: Docker;
   log: RunLog;
   memoryLimitBytes: number;
+  /** The free space the workspace's disk keeps: a job that writes past it is stopped. */
+  diskReserveBytes: number;
   onLog?: ((line: JobLogLine) => void) | undefined;
   /** After job.finished is recorded, before the container goes (to give the GPU back). */
   onEnd(note: (text: string) => void): Promise<void>;
@@ -80,14 +84,16 @@ export class JobWatch {
   readonly done: Promise<void>;
   private readonly controller = new AbortController();
   private readonly files: JobFiles;
-  private readonly file: WriteStream;
+  private readonly file: Writable;
   private readonly container: Docker.Container;
   private pending: EventDraft[] = [];
   private flushTimer: NodeJS.Timeout | undefined;
   private deadlineTimer: NodeJS.Timeout | undefined;
   private linesSeen = 0;
   private metricsSeen = 0;
-  private stopReason: 'cancelled' | 'timeout' | undefined;
+  private stopReason: 'cancelled' | 'timeout' | 'disk' | undefined;
+  private readonly diskGuard: DiskGuard;
+  private freeWhenStopped = 0;
   /** The engine's timestamps of the last frames handled, oldest first. */
   private readonly recentStamps: string[] = [];
   private readonly stdout = new LineSplitter((line) => this.line(line), MAX_LINE_BYTES);
@@ -101,9 +107,14 @@ export class JobWatch {
     private readonly resume: WatchResume,
   ) {
     this.files = jobFiles(job.workspaceFolder, job.jobId);
-    this.file = createWriteStream(this.files.log, { flags: 'a' });
+    this.file = openLog(this.files);
     this.file.on('error', () => undefined);
     this.container = deps.docker.getContainer(job.containerName);
+    this.diskGuard = new DiskGuard(job.workspaceFolder, deps.diskReserveBytes, (free) => {
+      this.stopReason ??= 'disk';
+      this.freeWhenStopped = free;
+      this.container.kill().catch(() => undefined);
+    });
     this.done = this.watch();
   }
 
@@ -124,6 +135,7 @@ export class JobWatch {
     this.flush();
     this.detached = true;
     clearTimeout(this.deadlineTimer);
+    this.diskGuard.stop();
     this.controller.abort();
     this.file.end();
   }
@@ -136,6 +148,7 @@ export class JobWatch {
       },
       Math.max(0, this.deadline - Date.now()),
     );
+    this.diskGuard.start();
     const logsEnded = this.readLogs(false).catch(() => undefined);
     let exitCode: number | null;
     try {
@@ -152,6 +165,7 @@ export class JobWatch {
     await Promise.race([logsEnded, new Promise((resolve) => (grace = setTimeout(resolve, LOGS_GRACE_MS)))]);
     clearTimeout(grace);
     clearTimeout(this.deadlineTimer);
+    this.diskGuard.stop();
     if (this.detached) return;
     if (exitCode !== null) await this.readLogs(true).catch(() => undefined);
     // The last line may have no newline.
@@ -261,6 +275,10 @@ export class JobWatch {
 
   private outcome(waitCode: number | null, info: JobContainerInfo | undefined): Outcome {
     if (this.stopReason === 'cancelled') return { status: 'cancelled', exitCode: null, note: 'cancelled' };
+    if (this.stopReason === 'disk') {
+      const why = diskReserveMessage(this.freeWhenStopped, this.deps.diskReserveBytes);
+      return { status: 'failed', exitCode: null, note: `killed: ${why}` };
+    }
     const stopped = Date.parse(info?.State.FinishedAt ?? '');
     const finishedAt = Number.isNaN(stopped) ? Date.now() : stopped;
     if (this.stopReason === 'timeout' || finishedAt >= this.deadline) {
@@ -280,5 +298,14 @@ export class JobWatch {
       exitCode,
       note: `exit code ${exitCode} after ${elapsed}`,
     };
+  }
+}
+
+/** The job's log, appended to; where a link stands in its way (made by the sandbox), output goes nowhere. */
+function openLog(files: JobFiles): Writable {
+  try {
+    return createWriteStream(files.log, { fd: openLogForAppend(files) });
+  } catch {
+    return new Writable({ write: (_chunk, _encoding, done) => done() });
   }
 }

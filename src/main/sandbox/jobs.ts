@@ -3,13 +3,12 @@
 // when asked for. Its events go straight to the run's log. A job outlives the app: at start-up the
 // service finds this data folder's job containers by label and watches them again (or records how
 // they ended while the app was away), and removes each container once its job is recorded.
-import { appendFile, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import type Docker from 'dockerode';
 import { AppError } from '../../shared/errors';
 import type { EventPayload } from '../../shared/events';
 import { newId } from '../../shared/ids';
 import type { RunLog } from '../core/ports';
-import { resolveInFolder } from '../runs/run-files';
 import { BASE_IMAGE, DEFAULT_LIMITS, sandboxUser, type SandboxLimits, type SandboxNetwork } from './container-spec';
 import { dockerFailure, inspectImage } from './docker-status';
 import {
@@ -21,7 +20,7 @@ import {
   watchedJob,
   type JobContainerInfo,
 } from './jobs-containers';
-import { countLoggedLines, jobFiles, NOTE_PREFIX, prepareJobFolders, snapshotOutputs, tailLines } from './jobs-files';
+import { appendNote, countLoggedLines, jobFiles, prepareJobFolders, snapshotOutputs, tailLines } from './jobs-files';
 import { commandOf, jobContainerName, jobContainerSpec, jobLogPath, LABEL_JOB, LABEL_JOB_CALL } from './jobs-spec';
 import { jobIdsOf, jobStatusOf, type JobStatus } from './jobs-status';
 import { JobWatch, type JobLogLine, type WatchedJob, type WatchResume } from './jobs-watch';
@@ -148,7 +147,7 @@ export class JobService {
     const files = jobFiles(job.workspaceFolder, job.jobId);
     await prepareJobFolders(job.workspaceFolder, this.user);
     await snapshotOutputs(job.workspaceFolder, files);
-    const note = (text: string) => void appendFile(files.log, `${NOTE_PREFIX}${text}\n`).catch(() => undefined);
+    const note = (text: string) => appendNote(files, text);
     const giveBack = request.gpu ? await this.options.gpuMemory?.acquire(note) : undefined;
     const spec = jobContainerSpec({
       ...job,
@@ -207,13 +206,12 @@ export class JobService {
   /** The last lines of the job's log; a log that something in the sandbox replaced with a link out is refused. */
   async logs(placement: JobPlacement, jobId: string, lines: number): Promise<string[]> {
     this.status(placement.runId, jobId);
-    const file = await resolveInFolder(placement.workspaceFolder, jobLogPath(jobId)).catch((error: unknown) => {
-      if (error instanceof AppError && error.code === 'not_found') return undefined;
+    try {
+      return tailLines(jobFiles(placement.workspaceFolder, jobId), lines);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
       throw error;
-    });
-    if (file === undefined) return [];
-    if (!file.isFile) throw new AppError('invalid_input', `${jobLogPath(jobId)} is not a file any more.`);
-    return tailLines(file.realPath, lines);
+    }
   }
 
   /** Stops a running job and resolves with its status once that is recorded. */
@@ -265,7 +263,7 @@ export class JobService {
         continue;
       }
       if (status === undefined) this.recordStarted(job, info);
-      const logLines = await countLoggedLines(jobFiles(job.workspaceFolder, jobId).log);
+      const logLines = await countLoggedLines(jobFiles(job.workspaceFolder, jobId));
       this.watch(job, { logLines, metricLines: status?.metricCount ?? 0 }, undefined);
       result[info.State.Running ? 'running' : 'ended'].push(jobId);
     }
@@ -311,6 +309,7 @@ export class JobService {
         docker: this.docker,
         log: this.options.log,
         memoryLimitBytes: this.limits.memoryBytes,
+        diskReserveBytes: this.limits.diskReserveBytes,
         onLog: this.options.onLog,
         onEnd: async (note) => giveBack?.(note),
         beforeFinish: async () => {

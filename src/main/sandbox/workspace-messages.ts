@@ -35,6 +35,11 @@ export function refusalMessage(path: string, refusal: AgentRefusal): string {
   return messages[refusal.code](path, refusal.detail);
 }
 
+/** Why the sandbox was stopped, or a write refused, when the workspace's disk got down to its reserve. */
+export function diskReserveMessage(freeBytes: number, reserveBytes: number): string {
+  return `the disk holding the workspace is almost full (${size(Math.max(0, freeBytes))} free; the sandbox keeps ${size(reserveBytes)} free for this machine). Delete what is not needed in /workspace (rm works), write less, or free space on this machine`;
+}
+
 export function outOfMemoryNote(limitBytes: number): string {
   return `[out of memory: a process was killed, the sandbox has ${size(limitBytes)}; use less memory (smaller batches or data)]`;
 }
