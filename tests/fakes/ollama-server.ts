@@ -17,6 +17,8 @@ export interface FakeOllamaModel {
 export interface FakeOllamaOptions {
   models?: readonly FakeOllamaModel[];
   turns?: readonly Turn[];
+  /** Decides each chat reply from the request instead of a fixed script (a model that reads the conversation). */
+  reply?: (body: Record<string, unknown>) => Turn;
   /** Models already loaded when the server starts, with the GPU memory each holds (0: on the CPU). */
   loaded?: readonly { name: string; sizeVram: number }[];
 }
@@ -34,7 +36,8 @@ const defaultVram = 4_683_087_332;
 
 export async function startOllamaServer(options: FakeOllamaOptions = {}): Promise<FakeServer> {
   const models = options.models ?? [defaultOllamaModel];
-  const nextTurn = turnQueue(options.turns ?? []);
+  const queue = turnQueue(options.turns ?? []);
+  const nextTurn = options.reply ?? (() => queue());
   /** Loaded models and the GPU memory each holds. */
   const loaded = new Map<string, number>((options.loaded ?? []).map((model) => [model.name, model.sizeVram]));
   const find = (name: unknown) =>
@@ -64,7 +67,7 @@ export async function startOllamaServer(options: FakeOllamaOptions = {}): Promis
           return sendJson(response, 404, { error: `model "${String(body.model)}" not found, try pulling it first` });
         }
         loaded.set(model.name, loaded.get(model.name) ?? defaultVram);
-        return chat(request, response, model.name, nextTurn());
+        return chat(request, response, model.name, nextTurn(body));
       }
       case 'POST /api/generate': {
         const model = find(body.model);
