@@ -61,6 +61,12 @@ export function createApp(options: AppOptions): App {
       if (progress.type === 'tool-output')
         pushes.emit('run.output', { runId, source: progress.callId, text: progress.chunk });
     },
+    (runId, error) => {
+      // Nothing could be recorded, so the UI hears it directly: the run as saved, interrupted, and why.
+      const run = opened.store.getRun(runId);
+      const reason = error.hint === undefined ? error.message : `${error.message} ${error.hint}`;
+      if (run !== undefined) pushes.emit('run.updated', { run: { ...run, status: 'interrupted', reason }, events: [] });
+    },
   );
   const watcher =
     options.watchExternalMs === undefined

@@ -1,6 +1,7 @@
 // The run store: an append-only event log in SQLite, the `runs` table derived from it, blobs for
 // large text and a full-text index. An append is one transaction; listeners hear of events only
 // after they are committed (save, then publish).
+import { dirname } from 'node:path';
 import { AppError } from '../../shared/errors';
 import type { BlobRef, EventDraft, EventPayload, RunEvent } from '../../shared/events';
 import { newId } from '../../shared/ids';
@@ -13,6 +14,7 @@ import { externalize, resolveBlobs } from './blob-store';
 import type { SqliteDatabase } from './database';
 import { rowToSummary, runColumns, summaryToRow, type RunRow } from './run-rows';
 import { ftsQuery, snippetAround } from './search-query';
+import { writingTo } from './storage-errors';
 
 export interface AppendedBatch {
   run: RunSummary;
@@ -66,11 +68,14 @@ export class EventStore {
   /** Id ranges this process appended beyond publishedUpTo: published already, skipped by pollExternal. */
   private ownRanges: [number, number][] = [];
   private dataVersion: number;
+  /** The data folder, named when it cannot be written. */
+  private readonly folder: string;
 
   constructor(
     private readonly db: SqliteDatabase,
     readonly blobs: BlobStore,
   ) {
+    this.folder = dirname(db.name);
     this.statements = prepareStatements(db);
     this.index = new SearchIndex(db, blobs);
     this.index.schedule();
@@ -85,12 +90,17 @@ export class EventStore {
     return event!;
   }
 
-  /** Appends events to a run in one transaction, then tells listeners. Returns the stored events. */
+  /**
+   * Appends events to a run in one transaction, then tells listeners. Returns the stored events. A full
+   * disk or a read-only folder throws a DataFolderError and leaves the log as it was.
+   */
   append(runId: string, drafts: readonly EventDraft[]): RunEvent[] {
     if (drafts.length === 0) return [];
-    // Blob files are written (and synced) before the transaction that refers to them commits.
-    const prepared = drafts.map((draft) => this.prepare(draft));
-    const { batch, firstId, lastId } = this.db.transaction(() => this.insert(runId, prepared))();
+    const { batch, firstId, lastId } = writingTo(this.folder, () => {
+      // Blob files are written (and synced) before the transaction that refers to them commits.
+      const prepared = drafts.map((draft) => this.prepare(draft));
+      return this.db.transaction(() => this.insert(runId, prepared))();
+    });
     this.index.schedule();
     if (firstId === this.publishedUpTo + 1) this.publishedUpTo = lastId;
     else this.ownRanges.push([firstId, lastId]);
