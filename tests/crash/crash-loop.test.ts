@@ -200,8 +200,8 @@ describe('crash loop', () => {
     await server.close();
   });
 
-  it.each(plans().map((plan, index) => ({ ...plan, index })))(
-    'run $index: SIGKILL during $scenario on $runtime, then resume',
+  it.each(plans().map((plan, index) => ({ ...plan, iteration: index + 1 })))(
+    'run $iteration: SIGKILL during $scenario on $runtime, then resume',
     async ({ scenario, runtime, delayMs }) => {
       const home = makeTempHome('looplab-crash-');
       try {
