@@ -1,5 +1,6 @@
 // `npm run bench`: every benchmark, each figure beside a baseline measured in the same run.
 import { benchData } from './data';
+import { benchLoad } from './load';
 import { benchLoop } from './loop';
 import { benchReplay } from './replay';
 import { benchSandbox } from './sandbox';
@@ -15,6 +16,7 @@ await benchSandbox();
 await benchSnapshots();
 await benchUi();
 await benchData();
+await benchLoad();
 const missed = figures.filter((figure) => figure.met === false);
 if (missed.length > 0)
   console.log(`\n${missed.length} target(s) not met: ${missed.map((figure) => figure.name).join('; ')}`);

@@ -80,11 +80,21 @@ export function createApp(options: AppOptions): App {
   });
   const host = { paths, store: opened.store, owners: opened.owners, sandbox, jobs, secrets, snapshots };
   const models = () => modelResolver(paths, process.env, secrets);
-  const runs = new RunManager(host, models, (runId, progress) => {
-    if (progress.type === 'text') pushes.emit('run.delta', { runId, text: progress.delta });
-    if (progress.type === 'tool-output')
-      pushes.emit('run.output', { runId, source: progress.callId, text: progress.chunk });
-  });
+  const runs = new RunManager(
+    host,
+    models,
+    (runId, progress) => {
+      if (progress.type === 'text') pushes.emit('run.delta', { runId, text: progress.delta });
+      if (progress.type === 'tool-output')
+        pushes.emit('run.output', { runId, source: progress.callId, text: progress.chunk });
+    },
+    (runId, error) => {
+      // Nothing could be recorded, so the UI hears it directly: the run as saved, interrupted, and why.
+      const run = opened.store.getRun(runId);
+      const reason = error.hint === undefined ? error.message : `${error.message} ${error.hint}`;
+      if (run !== undefined) pushes.emit('run.updated', { run: { ...run, status: 'interrupted', reason }, events: [] });
+    },
+  );
   const localModels = createModelService((progress) => pushes.emit('models.progress', progress));
   const watcher =
     options.watchExternalMs === undefined

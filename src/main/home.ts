@@ -1,6 +1,8 @@
 // The data folder: the database, blobs, run workspaces and settings live here and nowhere else.
 // Chosen by --home, else LOOPLAB_HOME, else the platform's app-data folder (Electron's userData).
 import { mkdirSync } from 'node:fs';
+import { AppError } from '../shared/errors';
+import { dataFolderFailure } from './store/storage-errors';
 import { homedir } from 'node:os';
 import { join, posix, resolve, win32 } from 'node:path';
 
@@ -50,6 +52,17 @@ export function homePaths(root: string): HomePaths {
 
 export function ensureHome(root: string): HomePaths {
   const paths = homePaths(root);
-  for (const dir of [paths.root, paths.blobs, paths.workspaces]) mkdirSync(dir, { recursive: true });
+  try {
+    for (const dir of [paths.root, paths.blobs, paths.workspaces]) mkdirSync(dir, { recursive: true });
+  } catch (error) {
+    throw (
+      dataFolderFailure(error, root) ??
+      new AppError(
+        'unavailable',
+        `Cannot create the data folder ${root}: ${error instanceof Error ? error.message : String(error)}`,
+        'Check that its parent folder exists and is writable, or choose another data folder with --home or LOOPLAB_HOME.',
+      )
+    );
+  }
   return paths;
 }

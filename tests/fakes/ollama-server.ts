@@ -21,6 +21,8 @@ export interface FakeOllamaOptions {
   library?: readonly FakeOllamaModel[];
   /** Delay between pull progress lines. */
   pullDelayMs?: number;
+  /** Decides each chat reply from the request instead of a fixed script (a model that reads the conversation). */
+  reply?: (body: Record<string, unknown>) => Turn;
   /** Models already loaded when the server starts, with the GPU memory each holds (0: on the CPU). */
   loaded?: readonly { name: string; sizeVram: number }[];
 }
@@ -38,7 +40,9 @@ const defaultVram = 4_683_087_332;
 
 export async function startOllamaServer(options: FakeOllamaOptions = {}): Promise<FakeServer> {
   const models = [...(options.models ?? [defaultOllamaModel])];
-  const nextTurn = turnQueue(options.turns ?? []);
+  const queue = turnQueue(options.turns ?? []);
+  const nextTurn = (request: CapturedRequest): Turn =>
+    options.reply === undefined ? queue(request) : options.reply((request.body ?? {}) as Record<string, unknown>);
   /** Loaded models and the GPU memory each holds. */
   const loaded = new Map<string, number>((options.loaded ?? []).map((model) => [model.name, model.sizeVram]));
   const find = (name: unknown) =>

@@ -6,6 +6,7 @@ import { runIdSchema } from '../../shared/contract';
 import { runStatusSchema } from '../../shared/events';
 import { createApp, type App } from '../app';
 import { homePaths, resolveHome } from '../home';
+import { DataFolderError, EXIT_DATA_FOLDER } from '../store/storage-errors';
 import { appVersion } from '../version';
 import { compareRuns } from '../../shared/compare-runs';
 import { formatComparison } from './compare-output';
@@ -346,7 +347,10 @@ function buildProgram(write: (text: string) => void): Command {
   return program;
 }
 
-/** Runs the command line and returns the exit status: 0 ok, 1 failed, 2 bad usage; `run` adds exitCodes. */
+/**
+ * Runs the command line and returns the exit status: 0 ok, 1 failed, 2 bad usage, 8 the data folder
+ * cannot be written (full disk, read-only); `run` adds exitCodes.
+ */
 export async function main(
   argv: readonly string[],
   write = (text: string) => void process.stdout.write(text),
@@ -360,6 +364,7 @@ export async function main(
     if (error instanceof ExitStatus) return error.code;
     if (error instanceof AppError) {
       process.stderr.write(`looplab: ${formatError(error.toInfo())}\n`);
+      if (error instanceof DataFolderError) return EXIT_DATA_FOLDER;
       return error.code === 'invalid_input' ? 2 : 1;
     }
     process.stderr.write(`looplab: ${error instanceof Error ? error.message : String(error)}\n`);

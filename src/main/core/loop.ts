@@ -112,6 +112,8 @@ export class AgentLoop {
   private readonly addedRules: ApprovalRule[] = [];
   /** Set by a check: how the run ends once the current step is done. */
   private ending: LoopOutcome | 'handover' | undefined;
+  /** Set when the log refused an append (a full disk, a read-only folder): nothing more can be recorded. */
+  private logFailure: { error: unknown } | undefined;
 
   constructor(
     private readonly deps: LoopDeps,
@@ -135,6 +137,9 @@ export class AgentLoop {
       await this.settleDangling(signal);
       for (;;) await this.step(signal);
     } catch (error) {
+      // Recording that the run failed would fail the same way; the caller says why, and the run can
+      // be resumed from what was saved once the log takes appends again.
+      if (this.logFailure !== undefined) throw this.logFailure.error;
       const outcome = this.outcomeOf(error, signal);
       // A handover leaves the run running for the loop that takes it over.
       if (outcome.status !== 'running') this.setStatus(outcome.status, outcome.reason ?? undefined);
@@ -163,7 +168,13 @@ export class AgentLoop {
       redact === undefined
         ? raw
         : raw.map((draft) => ({ ...draft, payload: redact.value(draft.payload) }) as EventDraft);
-    const stored = this.deps.log.append(this.runId, drafts);
+    let stored: RunEvent[];
+    try {
+      stored = this.deps.log.append(this.runId, drafts);
+    } catch (error) {
+      this.logFailure = { error };
+      throw error;
+    }
     // Keep the full payloads in memory: the log may have moved large text to blobs.
     const full = stored.map((event, index) => ({ ...event, payload: drafts[index]!.payload }) as RunEvent);
     for (const event of full) {

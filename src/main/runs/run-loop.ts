@@ -171,7 +171,8 @@ function agentLoop(options: RunLoopOptions): AgentLoop {
 export function resumable(app: RunHost, runId: string): { run: RunSummary; config: LoopConfig | undefined } {
   const run = app.store.requireRun(runId);
   const owner = app.owners.liveOwner(runId);
-  if (owner !== undefined) {
+  // A lease of this very process is stale: it could not be released when its data folder failed.
+  if (owner !== undefined && owner !== process.pid) {
     throw new AppError(
       'conflict',
       `${runId} is being driven by process ${owner}.`,

@@ -1,7 +1,7 @@
 // Runs loops inside the app (Electron's main process or `looplab serve`): starts, stops and resumes
 // them, and holds the approvals a person answers in the UI. Streaming text is pushed as it comes; the
 // events themselves reach the UI through the store's own pushes.
-import { AppError } from '../../shared/errors';
+import { AppError, type ErrorInfo } from '../../shared/errors';
 import { loopConfigSchema, type ApprovalRule, type Budget, type LoopConfig } from '../../shared/loop-config';
 import type { RunSummary } from '../../shared/run-summary';
 import type { LoopOutcome, LoopProgress } from '../core/loop';
@@ -54,6 +54,8 @@ export class RunManager {
     private readonly models: () => ModelResolver,
     /** The model's words and the tools' output as they come (events arrive through the store). */
     private readonly onProgress: (runId: string, progress: Exclude<LoopProgress, { type: 'event' }>) => void,
+    /** A loop that could not go on and could not record why (its data folder failed): the UI is told. */
+    private readonly onFailure: (runId: string, error: ErrorInfo) => void = () => undefined,
   ) {}
 
   async start(input: StartRun): Promise<RunSummary> {
@@ -219,6 +221,23 @@ export class RunManager {
     };
   }
 
+  private failed(runId: string, error: unknown): LoopOutcome {
+    const info: ErrorInfo =
+      error instanceof AppError
+        ? error.toInfo()
+        : { code: 'internal', message: `Looplab failed: ${error instanceof Error ? error.message : String(error)}` };
+    this.onFailure(runId, info);
+    return { status: 'interrupted', reason: info.hint === undefined ? info.message : `${info.message} ${info.hint}` };
+  }
+
+  private releaseLease(runId: string): void {
+    try {
+      this.app.owners.release(runId);
+    } catch {
+      // Reported by failed(); the lease is released on the next open or resume.
+    }
+  }
+
   private launch(
     runId: string,
     model: ReadyModel,
@@ -242,12 +261,15 @@ export class RunManager {
   private track(runId: string, work: (signal: AbortSignal) => Promise<LoopOutcome>): void {
     const controller = new AbortController();
     this.app.owners.claim(runId);
-    const done = work(controller.signal).finally(async () => {
-      this.live.delete(runId);
-      this.app.owners.release(runId);
-      this.app.snapshots.forget(runId);
-      await this.app.sandbox.release(runId).catch(() => undefined);
-    });
+    const done = work(controller.signal)
+      .catch((error: unknown) => this.failed(runId, error))
+      .finally(async () => {
+        this.live.delete(runId);
+        // On a full disk the lease stays; resume sees it is this process's own and goes on.
+        this.releaseLease(runId);
+        this.app.snapshots.forget(runId);
+        await this.app.sandbox.release(runId).catch(() => undefined);
+      });
     this.live.set(runId, { controller, done });
   }
 }

@@ -1,7 +1,17 @@
 // Content-addressed blobs: large text (tool outputs, file contents, long messages) is written once
 // under its sha256, however many events refer to it, so the database stays small.
 import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeSync,
+} from 'node:fs';
 import { open, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -81,12 +91,18 @@ function writeAtomically(file: string, bytes: Buffer): void {
   const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   const fd = openSync(temp, 'w');
   try {
-    writeSync(fd, bytes);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
+    try {
+      writeSync(fd, bytes);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(temp, file);
+  } catch (error) {
+    // A full disk leaves no half-written file behind to fill it further.
+    rmSync(temp, { force: true });
+    throw error;
   }
-  renameSync(temp, file);
 }
 
 /** Whether a string is stored as a blob rather than inline. */

@@ -1,8 +1,10 @@
 // Opens the run database: WAL for concurrent readers, FULL sync so a committed event survives a
 // crash or power loss, and the schema brought up to date by the migrations.
+import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { AppError } from '../../shared/errors';
 import { migrations } from './migrations';
+import { dataFolderFailure, writingTo } from './storage-errors';
 
 export type SqliteDatabase = Database.Database;
 
@@ -21,17 +23,27 @@ export function openDatabase(file: string, options: OpenOptions = {}): SqliteDat
     });
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    throw new AppError(
-      'unavailable',
-      `Cannot open the run database at ${file}: ${reason}`,
-      'Check that the data folder exists and is writable, or choose another with --home or LOOPLAB_HOME.',
+    throw (
+      dataFolderFailure(error, dirname(file)) ??
+      new AppError(
+        'unavailable',
+        `Cannot open the run database at ${file}: ${reason}`,
+        'Check that the data folder exists and is writable, or choose another with --home or LOOPLAB_HOME.',
+      )
     );
   }
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = FULL');
-  db.pragma('foreign_keys = ON');
-  db.pragma('busy_timeout = 5000');
-  migrate(db);
+  try {
+    writingTo(dirname(file), () => {
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = FULL');
+      db.pragma('foreign_keys = ON');
+      db.pragma('busy_timeout = 5000');
+      migrate(db);
+    });
+  } catch (error) {
+    db.close();
+    throw error;
+  }
   return db;
 }
 

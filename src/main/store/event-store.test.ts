@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeTempHome, type TempHome } from '../../../tests/helpers/temp-home';
 import { LARGE_OUTPUT_MARKER, largeOutput, recordSampleRun, sampleRunDrafts } from '../../../tests/fixtures/sample-run';
-import { BLOB_THRESHOLD_BYTES, isBlobRef, type RunEvent } from '../../shared/events';
+import { BLOB_THRESHOLD_BYTES, isBlobRef, type EventDraft, type RunEvent } from '../../shared/events';
 import { summarizeAll } from '../../shared/run-summary';
+import { SEARCH_WINDOW } from './event-store';
 import { openStore, type OpenedStore } from './open-store';
 
 let home: TempHome;
@@ -127,6 +128,24 @@ describe('event store', () => {
     expect(opened.store.search('logistic regr').map((hit) => hit.runId)).toEqual([runId]);
     expect(opened.store.search('"); DROP TABLE events; --')).toEqual([]);
     expect(opened.store.search('   ')).toEqual([]);
+  });
+
+  it('ranks only the newest matches, so a common word costs the same on any size of log', () => {
+    const runId = opened.store.createRun({ goal: 'many matches', model: 'scripted/x', origin: 'new' }).runId;
+    const drafts = (count: number, text: (index: number) => string): EventDraft[] =>
+      Array.from({ length: count }, (_, index) => ({ type: 'message.user', payload: { text: text(index) } }));
+    // The oldest matches are the best by rank (the word many times in a short text), and out of the window.
+    opened.store.append(
+      runId,
+      drafts(10, () => 'gradient gradient gradient'),
+    );
+    opened.store.append(
+      runId,
+      drafts(SEARCH_WINDOW, (index) => `step ${index} of a long session where the gradient was checked again`),
+    );
+    const hits = opened.store.search('gradient', 20);
+    expect(hits).toHaveLength(20);
+    expect(Math.min(...hits.map((hit) => hit.seq))).toBeGreaterThan(10);
   });
 
   it('deletes a run with its search entries', () => {

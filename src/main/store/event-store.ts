@@ -1,6 +1,7 @@
 // The run store: an append-only event log in SQLite, the `runs` table derived from it, blobs for
 // large text and a full-text index. An append is one transaction; listeners hear of events only
 // after they are committed (save, then publish).
+import { dirname } from 'node:path';
 import { AppError } from '../../shared/errors';
 import type { BlobRef, EventDraft, EventPayload, RunEvent } from '../../shared/events';
 import { newId } from '../../shared/ids';
@@ -13,6 +14,7 @@ import { externalize, resolveBlobs } from './blob-store';
 import type { SqliteDatabase } from './database';
 import { rowToSummary, runColumns, summaryToRow, type RunRow } from './run-rows';
 import { ftsQuery, snippetAround } from './search-query';
+import { writingTo } from './storage-errors';
 
 export interface AppendedBatch {
   run: RunSummary;
@@ -40,6 +42,12 @@ export interface SearchHit {
   snippet: string;
 }
 
+/**
+ * A search ranks the newest this many matches (or `limit`, when more) and returns the best of them:
+ * ranking costs a lookup per match, so ranking them all would grow with the log.
+ */
+export const SEARCH_WINDOW = 250;
+
 interface EventRow {
   id: number;
   run_id: string;
@@ -66,11 +74,14 @@ export class EventStore {
   /** Id ranges this process appended beyond publishedUpTo: published already, skipped by pollExternal. */
   private ownRanges: [number, number][] = [];
   private dataVersion: number;
+  /** The data folder, named when it cannot be written. */
+  private readonly folder: string;
 
   constructor(
     private readonly db: SqliteDatabase,
     readonly blobs: BlobStore,
   ) {
+    this.folder = dirname(db.name);
     this.statements = prepareStatements(db);
     this.index = new SearchIndex(db, blobs);
     this.index.schedule();
@@ -85,12 +96,17 @@ export class EventStore {
     return event!;
   }
 
-  /** Appends events to a run in one transaction, then tells listeners. Returns the stored events. */
+  /**
+   * Appends events to a run in one transaction, then tells listeners. Returns the stored events. A full
+   * disk or a read-only folder throws a DataFolderError and leaves the log as it was.
+   */
   append(runId: string, drafts: readonly EventDraft[]): RunEvent[] {
     if (drafts.length === 0) return [];
-    // Blob files are written (and synced) before the transaction that refers to them commits.
-    const prepared = drafts.map((draft) => this.prepare(draft));
-    const { batch, firstId, lastId } = this.db.transaction(() => this.insert(runId, prepared))();
+    const { batch, firstId, lastId } = writingTo(this.folder, () => {
+      // Blob files are written (and synced) before the transaction that refers to them commits.
+      const prepared = drafts.map((draft) => this.prepare(draft));
+      return this.db.transaction(() => this.insert(runId, prepared))();
+    });
     this.index.schedule();
     if (firstId === this.publishedUpTo + 1) this.publishedUpTo = lastId;
     else this.ownRanges.push([firstId, lastId]);
@@ -174,12 +190,14 @@ export class EventStore {
     return this.blobs.read(hash);
   }
 
-  /** Full-text search over messages and tool output, best matches first. */
+  /** Full-text search over messages and tool output: the best of the newest SEARCH_WINDOW matches first. */
   search(query: string, limit = 50): SearchHit[] {
-    const match = ftsQuery(query);
-    if (match === undefined) return [];
+    const whole = ftsQuery(query, { prefix: false });
+    if (whole === undefined) return [];
     this.index.catchUp();
-    const rows = this.statements.search.all(match, limit) as (EventRow & { goal: string })[];
+    const window = Math.max(SEARCH_WINDOW, limit);
+    let rows = this.statements.search.all(whole, window, limit) as (EventRow & { goal: string })[];
+    if (rows.length < limit) rows = this.statements.search.all(ftsQuery(query), window, limit) as typeof rows;
     return rows.map((row) => {
       const event = rowToEvent(row);
       const resolved = { ...event, payload: resolveBlobs(event.payload, this.blobs) } as EventDraft;
@@ -293,9 +311,12 @@ function prepareStatements(db: SqliteDatabase) {
     ),
     loadEvents: db.prepare(`SELECT e.id, k.id AS run_id, e.seq, e.type, e.payload, e.time FROM events e
       JOIN run_keys k ON k.key = e.run_key WHERE e.run_key = ? AND e.seq >= ? ORDER BY e.seq`),
+    // Ranking every match of a common word costs time in proportion to the whole log; ranking only the
+    // newest SEARCH_WINDOW matches keeps a search on a million events as quick as on a thousand.
     search: db.prepare(`SELECT e.id, k.id AS run_id, e.seq, e.type, e.payload, e.time, r.goal
-      FROM event_text t JOIN events e ON e.id = t.rowid JOIN run_keys k ON k.key = e.run_key
-      JOIN runs r ON r.id = k.id WHERE event_text MATCH ? ORDER BY t.rank LIMIT ?`),
+      FROM (SELECT rowid, rank FROM event_text WHERE event_text MATCH ? ORDER BY rowid DESC LIMIT ?) t
+      JOIN events e ON e.id = t.rowid JOIN run_keys k ON k.key = e.run_key
+      JOIN runs r ON r.id = k.id ORDER BY t.rank LIMIT ?`),
     deleteText: db.prepare(
       'DELETE FROM event_text WHERE rowid IN (SELECT id FROM events WHERE run_key = ? AND id <= ?)',
     ),
