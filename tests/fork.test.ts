@@ -8,26 +8,19 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createApp, type App } from '../src/main/app';
 import type { ApprovalGate } from '../src/main/core/ports';
 import { createFork, forkGate, forkPoint, type ForkOptions } from '../src/main/runs/fork';
-import type { ModelResolver } from '../src/main/runs/readiness';
 import { createRunLoop, workspaceDir } from '../src/main/runs/run-loop';
 import type { RunEvent } from '../src/shared/events';
 import { loopConfigSchema, type LoopConfig } from '../src/shared/loop-config';
 import { buildGraph } from '../src/shared/run-graph';
 import { TEST_SANDBOX_IMAGE } from './helpers/cli';
 import { requireDocker, skipDocker } from './helpers/docker';
-import { ScriptedModel, type Turn } from './helpers/scripted-model';
+import { ScriptedModel, type Turn, unusedModels } from './helpers/scripted-model';
 import { makeTempHome, type TempHome } from './helpers/temp-home';
 
 let home: TempHome;
 let app: App;
 
-const models: ModelResolver = {
-  resolve: () => {
-    throw new Error('not used');
-  },
-  readiness: () => Promise.reject(new Error('not used')),
-  price: () => 0,
-};
+const models = unusedModels;
 
 const allow: ApprovalGate = { decide: () => Promise.resolve({ decision: 'approved' }) };
 

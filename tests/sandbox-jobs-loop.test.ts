@@ -6,7 +6,6 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createApp, type App } from '../src/main/app';
 import type { ModelRequest } from '../src/main/core/model';
 import type { ApprovalGate, ApprovalRequest } from '../src/main/core/ports';
-import type { ModelResolver } from '../src/main/runs/readiness';
 import { createRunLoop, workspaceDir } from '../src/main/runs/run-loop';
 import { LABEL_JOB_HOME } from '../src/main/sandbox/jobs-spec';
 import { formatMetric } from '../src/shared/format';
@@ -22,7 +21,7 @@ import {
   removeJobContainers,
 } from './fixtures/train-jobs';
 import { dockerRequired, requireDocker, skipDocker } from './helpers/docker';
-import { ScriptedModel, type Turn } from './helpers/scripted-model';
+import { ScriptedModel, type Turn, unusedModels } from './helpers/scripted-model';
 import { makeTempHome, type TempHome } from './helpers/temp-home';
 
 const docker = new Docker();
@@ -30,13 +29,7 @@ const present = ciImagePresent();
 let home: TempHome;
 let app: App;
 
-const models: ModelResolver = {
-  resolve: () => {
-    throw new Error('not used');
-  },
-  readiness: () => Promise.reject(new Error('not used')),
-  price: () => 0,
-};
+const models = unusedModels;
 
 function lastToolOutput(request: ModelRequest): string {
   const last = request.messages[request.messages.length - 1];

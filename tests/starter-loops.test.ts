@@ -6,12 +6,11 @@ import Docker from 'dockerode';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ModelRequest } from '../src/main/core/model';
 import { createApp, type App } from '../src/main/app';
-import type { ModelResolver } from '../src/main/runs/readiness';
 import { createRunLoop, workspaceDir } from '../src/main/runs/run-loop';
 import { copyData, prepareSpec, readLoopSpec, starterSpecsDir } from '../src/main/specs/loop-spec';
 import { CI_IMAGE, ciImagePresent, missingImageMessage, removeJobContainers } from './fixtures/train-jobs';
 import { dockerRequired, requireDocker, skipDocker } from './helpers/docker';
-import { ScriptedModel, type Turn } from './helpers/scripted-model';
+import { ScriptedModel, type Turn, unusedModels } from './helpers/scripted-model';
 import { makeTempHome, type TempHome } from './helpers/temp-home';
 
 const docker = new Docker();
@@ -19,13 +18,7 @@ const present = ciImagePresent();
 let home: TempHome;
 let app: App;
 
-const models: ModelResolver = {
-  resolve: () => {
-    throw new Error('not used');
-  },
-  readiness: () => Promise.reject(new Error('not used')),
-  price: () => 0,
-};
+const models = unusedModels;
 
 // What a reasonable agent would write: TF-IDF features and logistic regression, its settings from argv.
 const TRAIN = `import csv, json, sys

@@ -1,6 +1,7 @@
 // A scripted model for loop tests: each turn is a function of the request (so a test can check what
 // the model was sent) returning text and tool calls, or throwing a ProviderError.
 import type { ModelEvent, ModelInfo, ModelProvider, ModelRequest, ToolCallRequest } from '../../src/main/core/model';
+import type { ModelResolver } from '../../src/main/runs/readiness';
 
 export interface ScriptedTurn {
   text?: string;
@@ -48,3 +49,12 @@ export class ScriptedModel implements ModelProvider {
     yield { type: 'finish', reason: turn.finish ?? (calls.length > 0 ? 'tool_calls' : 'stop') };
   }
 }
+
+/** For loops driven by a ScriptedModel given directly: nothing resolves a model by name, and it costs nothing. */
+export const unusedModels: ModelResolver = {
+  resolve: () => {
+    throw new Error('not used');
+  },
+  readiness: () => Promise.reject(new Error('not used')),
+  price: () => 0,
+};

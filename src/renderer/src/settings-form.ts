@@ -55,15 +55,3 @@ export function suggestedRule(tool: string, input: unknown): ApprovalRule {
   if (path !== undefined) return { tool, arg: 'path', pattern: path, action: 'allow' };
   return { tool, action: 'allow' };
 }
-
-/** Bytes as a person reads disk space: 812 KB, 3.4 MB, 120.5 GB. */
-export function formatBytes(bytes: number): string {
-  const units = ['KB', 'MB', 'GB', 'TB'];
-  let value = bytes / 1024;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${value < 10 && unit > 0 ? value.toFixed(1) : Math.round(value)} ${units[unit]}`;
-}
