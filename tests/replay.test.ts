@@ -180,7 +180,9 @@ describe('replay', () => {
     expect(events.map((event) => event.type)).toEqual([
       'run.created',
       'run.status',
-      ...['model.started', 'model.finished', 'tool.started', 'tool.finished'],
+      // The harness snapshots the empty workspace at the start, then after the write.
+      'workspace.snapshot',
+      ...['model.started', 'model.finished', 'tool.started', 'workspace.snapshot', 'tool.finished'],
       ...['model.started', 'model.finished', 'approval.requested', 'run.status', 'approval.resolved', 'run.status'],
       ...['tool.started', 'tool.finished', 'replay.diverged'],
       ...['model.started', 'model.finished'],

@@ -125,8 +125,10 @@ describe('settings and secrets', () => {
     expect(app.store.getRun(run.id)!.status).toBe('finished');
     const chats = server.requests.filter((request) => request.path === '/v1/chat/completions');
     expect(chats.map((request) => request.headers.authorization)).toEqual([`Bearer ${KEY}`]);
-    // The reply was long enough to go to a blob; neither the database, its WAL nor the blob holds the key.
-    expect(filesUnder(home.paths.blobs)).toHaveLength(1);
+    // The reply was long enough to go to a blob (beside the workspace snapshot's manifest); neither the
+    // database, its WAL nor any blob holds the key.
+    const blobs = filesUnder(home.paths.blobs).map((file) => readFileSync(file, 'utf8'));
+    expect(blobs.filter((text) => text.includes('[redacted]'))).toHaveLength(1);
     expect(filesHolding(KEY)).toEqual([]);
     expect(JSON.stringify(events(run.id))).toContain('[redacted]');
 

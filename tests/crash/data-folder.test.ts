@@ -120,7 +120,8 @@ describe.skipIf(!mountable && !mountRequired)('a data folder that cannot be writ
     expect(events.map((event) => event.type)).toEqual([
       'run.created',
       'run.status',
-      ...['model.started', 'model.finished', 'tool.started', 'tool.finished'],
+      'workspace.snapshot',
+      ...['model.started', 'model.finished', 'tool.started', 'workspace.snapshot', 'tool.finished'],
       'model.started',
       'run.status',
     ]);
@@ -177,7 +178,8 @@ describe.skipIf(!mountable && !mountRequired)('a data folder that cannot be writ
       expect(app.store.loadEvents(runId).map((event) => event.type)).toEqual([
         'run.created',
         'run.status',
-        ...['model.started', 'model.finished', 'tool.started', 'tool.finished'],
+        'workspace.snapshot',
+        ...['model.started', 'model.finished', 'tool.started', 'workspace.snapshot', 'tool.finished'],
         'model.started',
       ]);
     } finally {

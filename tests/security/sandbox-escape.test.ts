@@ -3,11 +3,21 @@
 // reached or changed, each limit holds with a message saying what happened, and after every case the
 // same run, the store and another run keep working. The cases share the run's container where they do
 // not depend on each other; the disk case gets its own run with a reserve just below the free space.
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { ensureHome, type HomePaths } from '../../src/main/home';
 import type { RunHost } from '../../src/main/runs/run-loop';
 import { BASE_IMAGE } from '../../src/main/sandbox/container-spec';
@@ -34,14 +44,42 @@ let run: DrivenRun;
 let other: DrivenRun;
 let checks = 0;
 
-function host(limits: SandboxManagerOptions['limits'] = LIMITS): RunHost {
+function host(limits: SandboxManagerOptions['limits'] = LIMITS, workspaces = paths.workspaces): RunHost {
   const sandbox = new SandboxManager({ home: paths.root, image: BASE_IMAGE, limits });
   managers.push(sandbox);
   const jobs = new JobService({ sandbox, log: opened.store, leases: opened.owners, limits });
   const snapshots = new WorkspaceSnapshots(opened.store.blobs, {
     loadEvents: (runId) => opened.store.loadEvents(runId, { blobs: 'ref' }),
   });
-  return { paths, store: opened.store, owners: opened.owners, sandbox, jobs, snapshots };
+  return { paths: { ...paths, workspaces }, store: opened.store, owners: opened.owners, sandbox, jobs, snapshots };
+}
+
+/**
+ * A disk of its own (a 1.5 GiB ext4 image on a loop device, where this process may mount one), so that
+ * what other processes write meanwhile cannot move the disk case's margin; else the data folder's disk.
+ * (Not a tmpfs: its pages would count against the sandbox's memory limit.)
+ */
+function ownDisk(): { dir: string; release(): void } | undefined {
+  const dir = mkdtempSync(join(tmpdir(), 'looplab-escape-disk-'));
+  const image = `${dir}.img`;
+  try {
+    execFileSync('truncate', ['-s', '1536M', image], { stdio: 'pipe' });
+    execFileSync('mkfs.ext4', ['-q', '-F', image], { stdio: 'pipe' });
+    execFileSync('mount', ['-o', 'loop', image, dir], { stdio: 'pipe' });
+    chmodSync(dir, 0o1777);
+  } catch {
+    rmSync(dir, { recursive: true, force: true });
+    rmSync(image, { force: true });
+    return undefined;
+  }
+  return {
+    dir,
+    release: () => {
+      execFileSync('umount', [dir], { stdio: 'pipe' });
+      rmSync(dir, { recursive: true, force: true });
+      rmSync(image, { force: true });
+    },
+  };
 }
 
 function start(runHost: RunHost): DrivenRun {
@@ -339,8 +377,12 @@ describe.skipIf(skipDocker)('sandbox escape', () => {
   });
 
   it('stops a command that writes until the disk is full, keeping the disk’s reserve, and lets the model clean up', async () => {
-    const diskRun = start(host({ ...LIMITS, diskReserveBytes: (await freeBytes(base)) - 300 * MiB }));
-    const folder = join(paths.workspaces, diskRun.runId);
+    const disk = ownDisk();
+    onTestFinished(() => disk?.release());
+    const workspaces = disk?.dir ?? paths.workspaces;
+    const reserve = (await freeBytes(disk?.dir ?? base)) - 300 * MiB;
+    const diskRun = start(host({ ...LIMITS, diskReserveBytes: reserve }, workspaces));
+    const folder = join(workspaces, diskRun.runId);
     const output = await read(bash('dd if=/dev/zero of=fill bs=1M status=none; echo "dd ended: $?"', 120, diskRun));
     expect(output).toMatch(
       /^error: The sandbox stopped while the command ran: it was stopped because the disk holding the workspace is almost full \([\d.]+ [KMG]i?B free; the sandbox keeps [\d.]+ GiB free for this machine\)\. Delete what is not needed in \/workspace \(rm works\), write less, or free space on this machine\. It restarts on the next call; files in \/workspace are kept\.$/,

@@ -134,13 +134,17 @@ describe('a run’s files', () => {
     });
     symlinkSync(join(home.paths.root, 'secret.txt'), join(workspace, '.looplab/jobs/job_b2.log'));
     app.store.append(runId, [{ type: 'job.started', payload: { jobId: 'job_b2', command: 'true', gpu: false } }]);
-    expect(await call('jobs.logs', { runId, jobId: 'job_b2' })).toEqual(outsideMessage('.looplab/jobs/job_b2.log'));
+    const linked = {
+      code: 'conflict',
+      message:
+        '.looplab/jobs/job_b2.log in the workspace is a symbolic link: Looplab keeps its job files there and does not follow links out of the workspace.',
+      hint: 'Remove it (rm .looplab/jobs/job_b2.log) and try again.',
+    };
+    expect(await call('jobs.logs', { runId, jobId: 'job_b2' })).toEqual({ ok: false, error: linked });
     // The model's job_logs reads the log the same way.
     const placement = { runId, workspaceFolder: workspace };
     expect(await app.jobs.logs(placement, 'job_a1', 2)).toEqual(lines.slice(-2));
-    await expect(app.jobs.logs(placement, 'job_b2', 2)).rejects.toThrow(
-      '.looplab/jobs/job_b2.log is outside the run’s workspace',
-    );
+    await expect(app.jobs.logs(placement, 'job_b2', 2)).rejects.toThrow(linked.message);
   });
 
   it('downloads a file through the web bridge as an attachment, after the same checks', async () => {
