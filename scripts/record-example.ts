@@ -3,7 +3,7 @@
 // that does what a good agent would do. Its first attempt is weak and scored below the target by the
 // harness; told so, it trains a better model and reaches it. The run is exported with the archive code.
 //   npx tsx scripts/record-example.ts
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Docker from 'dockerode';
@@ -112,7 +112,10 @@ async function main(): Promise<void> {
   const root = mkdtempSync(join(tmpdir(), 'looplab-example-'));
   const app = createApp({ home: root, host: 'web' });
   try {
-    const file = join(starterSpecsDir(), 'text-classifier', 'loop.yaml');
+    // From a copy, so the recorded held-out paths name no checkout (a replay finds the starter's own).
+    const starter = join(root, 'starters', 'text-classifier');
+    cpSync(join(starterSpecsDir(), 'text-classifier'), starter, { recursive: true });
+    const file = join(starter, 'loop.yaml');
     const prepared = prepareSpec(readLoopSpec(file), file, {});
     const { runId } = app.store.createRun({
       goal: prepared.goal,
