@@ -27,6 +27,7 @@ export const requestChannels = [
   'runs.replay',
   'runs.compare',
   'runs.export',
+  'examples.replay',
 ] as const;
 
 export const pushChannels = ['run.updated', 'run.delta', 'run.output', 'models.progress'] as const;

@@ -119,6 +119,7 @@ export const requestSchemas = {
     .strict(),
   'runs.compare': z.object({ a: runIdSchema, b: runIdSchema }).strict(),
   'runs.export': z.object({ runId: runIdSchema, format: z.enum(['looplab', 'otel']).default('looplab') }).strict(),
+  'examples.replay': z.object({}).strict(),
 } satisfies Record<RequestChannel, z.ZodType>;
 
 export interface AppInfo {
@@ -207,6 +208,8 @@ export interface ResponseTypes {
   'runs.replay': RunSummary;
   'runs.compare': RunComparison;
   'runs.export': ExportedRun;
+  /** The replay of the example run shipped with the app (imported into the data folder first if need be). */
+  'examples.replay': RunSummary;
 }
 
 /** A file to save: the run's archive (gzip) or its OpenTelemetry spans (JSON), base64-encoded. */

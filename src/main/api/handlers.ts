@@ -22,6 +22,7 @@ import { jobIdsOf } from '../sandbox/jobs-status';
 import type { HomePaths } from '../home';
 import { readyModel, type ModelResolver } from '../runs/readiness';
 import { exportFile } from '../runs/run-export';
+import { ensureExample } from '../runs/example';
 import type { RunManager } from '../runs/run-manager';
 import { configWithDefaults, defaultModel } from '../settings/run-defaults';
 import type { SettingsService } from '../settings/settings-service';
@@ -176,6 +177,7 @@ export function createHandlers({
       const { fileName, contentType, bytes } = exportFile(store, runId, format);
       return { fileName, contentType, base64: bytes.toString('base64') };
     },
+    'examples.replay': () => runs.replay({ runId: ensureExample(store).runId, onDivergence: 'stop' }),
   } satisfies Handlers;
 }
 

@@ -21,6 +21,7 @@ import { specCommand } from './spec-command';
 import { headlessSecretStore } from '../settings/secret-store';
 import { loadSettings } from '../settings/settings-store';
 import { replayRun } from './replay-command';
+import { ensureExample, EXAMPLE_HINT, hasExample } from '../runs/example';
 import { sandboxCommand } from './sandbox-command';
 import { serve } from './serve';
 
@@ -141,6 +142,7 @@ function buildProgram(write: (text: string) => void): Command {
       withApp(command, ({ store, paths }) => {
         const runs = store.listRuns({ limit, status });
         write(options.json ? `${JSON.stringify(runs, null, 2)}\n` : formatRunList(runs, paths.root));
+        if (!options.json && runs.length === 0 && status === undefined && hasExample()) write(EXAMPLE_HINT);
       });
     });
 
@@ -319,6 +321,27 @@ function buildProgram(write: (text: string) => void): Command {
         models: modelResolver(homePaths(home)),
         write,
         progress: raw.json ? (text) => void process.stderr.write(text) : write,
+      });
+      if (code !== 0) throw new ExitStatus(code);
+    });
+
+  program
+    .command('example')
+    .description('replay the recorded example run shipped with Looplab: no model needed, its tools run again')
+    .option('--json', 'print a JSON summary at the end (progress goes to stderr)')
+    .action(async (raw: { json?: boolean }, command: Command) => {
+      const home = resolveHome({ flag: command.optsWithGlobals<GlobalOptions>().home });
+      const progress = raw.json ? (text: string) => void process.stderr.write(text) : write;
+      const { runId, imported } = withApp(command, ({ store }) => ensureExample(store));
+      if (imported) progress(`Imported the example run ${runId}; replaying it.\n`);
+      const code = await replayRun(runId, {
+        home,
+        mode: 'stop',
+        approve: 'deny',
+        json: raw.json ?? false,
+        models: modelResolver(homePaths(home)),
+        write,
+        progress,
       });
       if (code !== 0) throw new ExitStatus(code);
     });

@@ -2,7 +2,8 @@
 // again for real. `ReplayModel` hands out the recorded replies in order; `replayCheck` compares each
 // tool result with the recorded one (normalised, see shared/replay-normalize.ts) and at the first
 // difference records `replay.diverged` and stops the run or hands it to a live model; `replayGate`
-// answers approvals as they were answered in the recording.
+// answers approvals as they were answered in the recording. Ids a tool makes anew (a job's id) are
+// learnt from each matching result, and the recorded calls that name the old id are given the new one.
 import type { Content, RunEvent, ToolCall, Usage } from '../../shared/events';
 import { normalizeResult, sameResult } from '../../shared/replay-normalize';
 import { argumentsText } from './conversation';
@@ -33,6 +34,9 @@ export interface Recording {
 }
 
 export type DivergenceMode = 'stop' | 'continue';
+
+/** Ids a tool makes per run, which later calls name (job_start's job id). */
+const MADE_ID = /\bjob_[0-9a-z]{9,}\b/g;
 
 /** A replay never compacts on its own: the recorded turns were chosen for the recorded conversation. */
 export const REPLAY_MODEL_INFO: ModelInfo = { contextLength: 1_000_000_000, supportsTools: true };
@@ -86,6 +90,8 @@ export function readRecording(events: readonly RunEvent[]): Recording {
 export class ReplayModel implements ModelProvider {
   readonly id = 'replay';
   private handedOut = 0;
+  /** Recorded id → the id the same call made in this replay. */
+  private readonly renamed = new Map<string, string>();
 
   constructor(private readonly recording: Recording) {}
 
@@ -107,6 +113,21 @@ export class ReplayModel implements ModelProvider {
     return REPLAY_MODEL_INFO;
   }
 
+  /** Pairs the made ids of a recorded result with those of the matching replayed one, in order. */
+  learnIds(recorded: string, replayed: string): void {
+    const before = recorded.match(MADE_ID) ?? [];
+    const after = replayed.match(MADE_ID) ?? [];
+    if (before.length !== after.length) return;
+    before.forEach((id, index) => {
+      if (id !== after[index]) this.renamed.set(id, after[index]!);
+    });
+  }
+
+  private arguments(args: unknown): string {
+    const text = argumentsText(args);
+    return this.renamed.size === 0 ? text : text.replace(MADE_ID, (id) => this.renamed.get(id) ?? id);
+  }
+
   async *stream(): AsyncIterable<ModelEvent> {
     const turn = this.recording.turns[this.handedOut];
     if (turn === undefined) {
@@ -115,7 +136,7 @@ export class ReplayModel implements ModelProvider {
     this.handedOut += 1;
     if (turn.text !== '') yield { type: 'text', delta: turn.text };
     for (const call of turn.toolCalls)
-      yield { type: 'tool_call', call: { id: call.id, name: call.name, arguments: argumentsText(call.args) } };
+      yield { type: 'tool_call', call: { id: call.id, name: call.name, arguments: this.arguments(call.args) } };
     yield { type: 'usage', inputTokens: turn.usage.inputTokens, outputTokens: turn.usage.outputTokens };
     yield { type: 'finish', reason: turn.finish };
   }
@@ -134,7 +155,10 @@ export function replayCheck(recording: Recording, model: ReplayModel, mode: Dive
     afterTool: (result: ToolResult) => {
       if (diverged) return undefined;
       const expected = recording.results.get(result.callId);
-      if (expected !== undefined && sameResult(expected, result)) return undefined;
+      if (expected !== undefined && sameResult(expected, result)) {
+        model.learnIds(expected.output, result.output);
+        return undefined;
+      }
       diverged = true;
       const step = expected?.step ?? model.step;
       const reason = `Replay diverged at step ${step}: ${result.tool} (${result.callId}) gave a different result than the recording.`;

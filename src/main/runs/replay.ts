@@ -1,7 +1,9 @@
 // Replays a recorded run as a new run (origin "replay", parent the source): the recorded model turns
 // are played back (no model server), every tool runs again in a fresh workspace and sandbox, the
 // recorded approvals are applied again. At the first tool result that differs from the recording the
-// replay stops, or (on-divergence continue) a live model takes the replayed conversation on.
+// replay stops, or (on-divergence continue) a live model takes the replayed conversation on. A run
+// started from a loop spec is replayed as it began: the spec's data copied into the fresh workspace and
+// its held-out files found where this installation keeps them (the recording may come from elsewhere).
 import { AppError } from '../../shared/errors';
 import type { RunEvent } from '../../shared/events';
 import { loopConfigSchema, type LoopConfig } from '../../shared/loop-config';
@@ -16,8 +18,9 @@ import {
   type DivergenceMode,
   type Recording,
 } from '../core/replay';
+import { copyData, findSpec, prepareSpec, readLoopSpec, specDirs, type PreparedSpec } from '../specs/loop-spec';
 import type { ModelResolver, ReadyModel } from './readiness';
-import { createRunLoop, recordedConfig, type RunHost } from './run-loop';
+import { createRunLoop, recordedConfig, workspaceDir, type RunHost } from './run-loop';
 
 export interface PreparedReplay {
   runId: string;
@@ -42,7 +45,12 @@ export function prepareReplay(app: RunHost, sourceRunId: string): PreparedReplay
   }
   const created = events.find((event) => event.type === 'run.created');
   const goal = created?.type === 'run.created' ? created.payload.goal : source.goal;
-  const config = recordedConfig(events) ?? loopConfigSchema.parse({});
+  const recorded = recordedConfig(events) ?? loopConfigSchema.parse({});
+  const spec = specOf(app, recorded);
+  const config =
+    spec?.config.evaluation === undefined || recorded.evaluation === undefined
+      ? recorded
+      : { ...recorded, evaluation: { ...recorded.evaluation, heldOut: spec.config.evaluation.heldOut } };
   const { runId } = app.store.createRun({
     goal,
     model: source.model,
@@ -50,7 +58,20 @@ export function prepareReplay(app: RunHost, sourceRunId: string): PreparedReplay
     parent: { runId: sourceRunId, seq: source.lastSeq },
     config,
   });
+  if (spec !== undefined) copyData(spec.data, workspaceDir(app, runId));
   return { runId, sourceRunId, sourceModel: source.model, recording, config };
+}
+
+/** The loop spec a run was started from, prepared here with its recorded parameters, if it is still found. */
+function specOf(app: RunHost, config: LoopConfig): PreparedSpec | undefined {
+  if (config.spec === undefined) return undefined;
+  try {
+    const file = findSpec(config.spec.name, specDirs(app.paths.root));
+    return prepareSpec(readLoopSpec(file), file, config.spec.params);
+  } catch (error) {
+    if (error instanceof AppError) return undefined;
+    throw error;
+  }
 }
 
 export interface DriveReplayOptions {

@@ -3,6 +3,7 @@ import type { RunSummary } from '../../../shared/run-summary';
 import type { Loadable } from '../hooks/loadable';
 import { useNow } from '../hooks/use-now';
 import { ErrorBox } from './error-box';
+import { ExampleOffer } from './example-offer';
 import { LoadingLine } from './loading-line';
 import { runOptionId, RunRow } from './run-row';
 
@@ -31,7 +32,7 @@ export function RunList({
   const now = useNow();
   if (runs.status === 'loading') return <LoadingLine label="Loading runs…" />;
   if (runs.status === 'error') return <ErrorBox error={runs.error} onRetry={onRetry} />;
-  if (runs.value.length === 0) return <EmptyRuns home={home} />;
+  if (runs.value.length === 0) return <EmptyRuns home={home} onOpen={onSelect} />;
 
   const selected = runs.value.some((run) => run.id === selectedRunId) ? selectedRunId : null;
   return (
@@ -72,7 +73,7 @@ export function RunList({
   );
 }
 
-function EmptyRuns({ home }: { home: string | undefined }) {
+function EmptyRuns({ home, onOpen }: { home: string | undefined; onOpen: (runId: string) => void }) {
   return (
     <div className="empty-state" data-testid="empty-runs">
       <p className="empty-title">
@@ -81,6 +82,7 @@ function EmptyRuns({ home }: { home: string | undefined }) {
       <p className="muted">
         Start one with the form beside this list, or with <code>looplab run</code>; runs appear here as they happen.
       </p>
+      <ExampleOffer onOpen={onOpen} />
     </div>
   );
 }

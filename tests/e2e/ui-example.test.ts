@@ -1,0 +1,105 @@
+// A fresh install in Chromium over `looplab serve`, with no model server anywhere: the empty home screen
+// offers the recorded example; replaying it opens the replay, whose graph fills as its tools run again
+// in the Docker sandbox, and which finishes with the harness's score on the evaluation nodes.
+import type { ChildProcess } from 'node:child_process';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { exampleFile } from '../../src/main/runs/example';
+import { readArchive } from '../../src/main/store/run-archive';
+import { closedPort } from '../fakes/collect';
+import { CI_IMAGE, ciImagePresent, missingImageMessage } from '../fixtures/train-jobs';
+import { launchChromium, skipBrowser } from '../helpers/browser';
+import { spawnCli, waitForLine } from '../helpers/cli';
+import { dockerRequired, requireDocker, skipDocker } from '../helpers/docker';
+import { makeTempHome, type TempHome } from '../helpers/temp-home';
+
+const screenshots = join(import.meta.dirname, '..', '..', 'test-results');
+const present = ciImagePresent();
+
+describe.skipIf(skipBrowser || skipDocker || (!present && !dockerRequired))(
+  'the example run on a fresh install',
+  () => {
+    let home: TempHome;
+    let serveProcess: ChildProcess;
+    let browser: Browser;
+    let page: Page;
+
+    beforeAll(async () => {
+      requireDocker();
+      if (!present) throw new Error(missingImageMessage);
+      home = makeTempHome();
+      serveProcess = spawnCli(['serve', '--port', '0', '--home', home.paths.root], {
+        env: { OLLAMA_HOST: `http://127.0.0.1:${await closedPort()}`, LOOPLAB_SANDBOX_IMAGE: CI_IMAGE },
+      });
+      const openUrl = (await waitForLine(serveProcess, /Open (http:\/\/127\.0\.0\.1:\d+\/#token=[0-9a-f]+)/))[1]!;
+      browser = await launchChromium();
+      page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+      page.setDefaultTimeout(15_000);
+      mkdirSync(screenshots, { recursive: true });
+      await page.goto(openUrl);
+    }, 240_000);
+
+    afterAll(async () => {
+      await browser?.close();
+      serveProcess?.kill('SIGTERM');
+      home?.remove();
+    });
+
+    it(
+      'offers the example, replays it with no model and shows the run finished and scored',
+      { timeout: 120_000 },
+      async () => {
+        const offer = page.getByTestId('example-offer');
+        await offer.waitFor();
+        expect(await page.getByTestId('empty-runs').textContent()).toContain(
+          'A recorded example run ships with Looplab',
+        );
+        await page.screenshot({ path: join(screenshots, 'ui-example-offer.png') });
+        await page.getByTestId('replay-example').click();
+
+        const exampleId = readArchive(readFileSync(exampleFile())).runId;
+        await page.waitForFunction(
+          (source) => {
+            const detail = document.querySelector('[data-testid="run-detail"]');
+            return detail !== null && detail.getAttribute('data-run-id') !== source;
+          },
+          exampleId,
+          { timeout: 30_000 },
+        );
+        const replayId = await page.getByTestId('run-detail').getAttribute('data-run-id');
+        expect(replayId).toMatch(/^run_/);
+        expect(replayId).not.toBe(exampleId);
+        // The harness scores twice; the run is finished for good once the second score is in.
+        const counts = page.getByTestId('node-counts');
+        await counts
+          .locator('[data-kind="evaluation"] .legend-count')
+          .filter({ hasText: /^2$/ })
+          .waitFor({ timeout: 90_000 });
+        await page.locator('[data-testid="status-bar"][data-state="finished"]').waitFor();
+        expect(
+          await counts
+            .locator('li')
+            .evaluateAll((items) =>
+              items.map((item) => [item.dataset.kind, item.querySelector('.legend-count')?.textContent]),
+            ),
+        ).toEqual([
+          ['message', '1'],
+          ['model', '8'],
+          ['tool', '6'],
+          ['job', '2'],
+          ['evaluation', '2'],
+          ['parent', '1'],
+        ]);
+        // The graph follows the newest node: the harness's final score.
+        const scored = page.locator('[data-testid="graph-node"][data-kind="evaluation"][data-status="done"]').last();
+        await scored.waitFor();
+        expect(await scored.locator('.graph-node-label').textContent()).toBe('macro_f1 = 0.8929');
+        for (const id of [exampleId, replayId!])
+          await page.locator(`[data-testid="run-row"][data-run-id="${id}"]`).waitFor();
+        await page.screenshot({ path: join(screenshots, 'ui-example-replay.png') });
+      },
+    );
+  },
+);
