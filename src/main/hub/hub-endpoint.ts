@@ -7,9 +7,15 @@ export interface HubEndpoint {
   token: string | undefined;
 }
 
-export function hubEndpoint(settingsUrl: string | undefined, env: NodeJS.ProcessEnv = process.env): HubEndpoint {
+export function hubEndpoint(
+  settingsUrl: string | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+  savedToken?: string,
+): HubEndpoint {
   const chosen = [settingsUrl, env.HF_ENDPOINT].find((value) => value !== undefined && value.trim() !== '');
   const url = (chosen ?? DEFAULT_HUB_URL).trim().replace(/\/+$/, '');
-  const token = [env.HF_TOKEN, env.HUGGING_FACE_HUB_TOKEN].find((value) => value !== undefined && value !== '');
+  const token = [env.HF_TOKEN, env.HUGGING_FACE_HUB_TOKEN, savedToken].find(
+    (value) => value !== undefined && value !== '',
+  );
   return { url, token };
 }

@@ -19,7 +19,8 @@ import { evaluateTool } from '../tools/evaluate';
 import { builtinTools } from '../tools';
 import { FolderWorkspace } from '../tools/folder-workspace';
 import { HubClient } from '../hub/hub-client';
-import { hubEndpoint } from '../hub/hub-endpoint';
+import { DEFAULT_HUB_URL, hubEndpoint } from '../hub/hub-endpoint';
+import { loadSettings } from '../settings/settings-store';
 import { dataInspectTool } from '../tools/data-inspect';
 import { createHubTools, DEFAULT_MAX_DOWNLOAD_BYTES } from '../tools/hub-tools';
 import { createJobTools } from '../tools/job-tools';
@@ -64,6 +65,19 @@ function runWorkspace(app: RunHost, runId: string, config: LoopConfig): Workspac
 }
 
 /**
+ * The Hub's URL when the person set one in settings.json (the public hub is its default, and then
+ * HF_ENDPOINT still decides); a broken settings file was reported when the run started.
+ */
+function settingsHubUrl(app: RunHost): string | undefined {
+  try {
+    const { hubUrl } = loadSettings(app.paths).providers.huggingFace;
+    return hubUrl.replace(/\/+$/, '') === DEFAULT_HUB_URL ? undefined : hubUrl;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * The built-in tools, the research and data tools (the Hub, asked from this machine; downloads land in
  * the workspace folder, which data_inspect reads), and where the run has the sandbox the job tools (jobs
  * run in containers) and `evaluate` (scored in an evaluation container).
@@ -75,7 +89,8 @@ function runTools(
   hubUrl: string | undefined,
 ): readonly ToolDefinition[] {
   const workspaceFolder = workspaceDir(app, runId);
-  const client = new HubClient({ endpoint: hubEndpoint(hubUrl, process.env), cacheFolder: app.paths.hubCache });
+  const endpoint = hubEndpoint(hubUrl ?? settingsHubUrl(app), process.env, app.secrets?.get('hf'));
+  const client = new HubClient({ endpoint, cacheFolder: app.paths.hubCache });
   const research = [
     ...createHubTools({ client, workspaceFolder, maxDownloadBytes: DEFAULT_MAX_DOWNLOAD_BYTES }),
     dataInspectTool(workspaceFolder),
