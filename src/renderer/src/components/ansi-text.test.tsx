@@ -1,8 +1,10 @@
 // @vitest-environment happy-dom
-// Coloured output as a person sees it: spans with theme classes, and markup in the text stays text.
+// Coloured output as a person sees it, live or recorded: spans with theme classes, and markup in the
+// text stays text.
 import { cleanup, render } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AnsiText } from './ansi-text';
+import { BlobContent } from './blob-content';
 
 afterEach(cleanup);
 
@@ -24,5 +26,17 @@ describe('AnsiText', () => {
     ]);
     expect(container.querySelector('img')).toBeNull();
     expect(container.textContent).toBe('FAIL <img src=x onerror=alert(1)> deep');
+  });
+
+  it('shows a recorded tool output in the colours it was printed in, and plain text as it is', () => {
+    const coloured = render(
+      <BlobContent label="output" content={'\u001b[32mPASSED\u001b[0m 3 tests\n[exit code 0]'} />,
+    );
+    const span = coloured.container.querySelector('pre span');
+    expect([span?.className, span?.textContent]).toEqual(['ansi-fg-green', 'PASSED']);
+    expect(coloured.container.querySelector('pre')?.textContent).toBe('PASSED 3 tests\n[exit code 0]');
+    cleanup();
+    const plain = render(<BlobContent label="output" content="no colours here" />);
+    expect(plain.container.querySelector('pre')?.innerHTML).toBe('no colours here');
   });
 });

@@ -1,11 +1,13 @@
 // A content field as stored: inline text, or a blob reference whose full text loads on request; the
-// full text shows as plain text, markdown or highlighted code, as the field's format says.
+// full text shows as plain text (with the colours a command printed), markdown or highlighted code, as
+// the field's format says.
 import { useState } from 'react';
 import type { ErrorInfo } from '../../../shared/errors';
 import { isBlobRef, type BlobRef, type Content } from '../../../shared/events';
 import { request } from '../bridge';
 import { toErrorInfo } from '../error-info';
 import { formatSize } from '../../../shared/format';
+import { AnsiText } from './ansi-text';
 import { CodeBlock } from './code-block';
 import { ErrorBox } from './error-box';
 import { MarkdownText } from './markdown-text';
@@ -34,7 +36,8 @@ export function BlobContent({ content, label, format = 'text' }: BlobContentProp
 export function FullText({ text, format, className }: { text: string; format: ContentFormat; className: string }) {
   if (format === 'markdown') return <MarkdownText text={text} className={className} />;
   if (format !== 'text') return <CodeBlock code={text} language={format.language} className={className} />;
-  return <pre className={className}>{text}</pre>;
+  // Command output keeps the colours it was printed in; other text stays as it is.
+  return <pre className={className}>{text.includes('\x1b[') ? <AnsiText text={text} /> : text}</pre>;
 }
 
 type BlobState =
