@@ -143,6 +143,7 @@ describe('replay', () => {
       eventCount: 0,
       parentRunId: source,
       parentSeq: recorded.lastSeq,
+      origin: 'replay',
     });
     // The host runtime asks before every command: the recorded approvals were applied again.
     expect(events.filter((event) => event.type === 'approval.resolved').length).toBe(2);

@@ -113,7 +113,9 @@ function apply(builder: Builder, event: RunEvent): void {
       if (parent !== undefined) {
         if (event.payload.origin === 'fork') builder.inheritedUpTo = parent.seq;
         const id = `parent:${parent.runId}:${parent.seq}`;
-        const node = addNode(builder, event, id, 'parent', `${parent.runId} @ ${parent.seq}`);
+        const label =
+          event.payload.origin === 'replay' ? `replay of ${parent.runId}` : `${parent.runId} @ ${parent.seq}`;
+        const node = addNode(builder, event, id, 'parent', label);
         node.status = 'done';
         addEdge(builder, id, 'start', 'fork');
       }

@@ -20,6 +20,8 @@ export interface RunSummary {
   lastSeq: number;
   parentRunId: string | null;
   parentSeq: number | null;
+  /** How it began: a new run, a fork or a replay of its parent, or a run of a loop spec. */
+  origin: 'new' | 'fork' | 'replay' | 'spec';
   /** Where its commands run: the sandbox, or this machine (switched on for this run). */
   runtime: 'sandbox' | 'host';
   /** Whether its sandbox may reach the network. */
@@ -27,6 +29,13 @@ export interface RunSummary {
 }
 
 const GOAL_CHARS = 500;
+
+/** How a run relates to its parent, in a few words: `fork of run_… @ 12`, `replay of run_…`. */
+export function parentRelation(run: Pick<RunSummary, 'origin' | 'parentRunId' | 'parentSeq'>): string | null {
+  if (run.parentRunId === null) return null;
+  if (run.origin === 'replay') return `replay of ${run.parentRunId}`;
+  return `fork of ${run.parentRunId} @ ${run.parentSeq ?? 0}`;
+}
 
 export function emptySummary(runId: string, time: number): RunSummary {
   return {
@@ -47,6 +56,7 @@ export function emptySummary(runId: string, time: number): RunSummary {
     lastSeq: -1,
     parentRunId: null,
     parentSeq: null,
+    origin: 'new',
     runtime: 'sandbox',
     network: 'none',
   };
@@ -68,6 +78,7 @@ export function summarizeInto(next: RunSummary, event: RunEvent): RunSummary {
       next.createdAt = event.time;
       next.parentRunId = event.payload.parent?.runId ?? null;
       next.parentSeq = event.payload.parent?.seq ?? null;
+      next.origin = event.payload.origin;
       next.runtime = event.payload.config?.runtime ?? 'sandbox';
       next.network = event.payload.config?.network ?? 'none';
       return next;

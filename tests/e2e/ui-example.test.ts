@@ -71,6 +71,10 @@ describe.skipIf(skipBrowser || skipDocker || (!present && !dockerRequired))(
         const replayId = await page.getByTestId('run-detail').getAttribute('data-run-id');
         expect(replayId).toMatch(/^run_/);
         expect(replayId).not.toBe(exampleId);
+        // It reads as what it is: a replay of the example, not a fork of it.
+        expect(await page.locator('.run-fork').textContent()).toBe(`A replay of ${exampleId}`);
+        const row = page.locator(`[data-testid="run-row"][data-run-id="${replayId}"]`);
+        expect(await row.getByTestId('run-fork').textContent()).toBe(`replay of ${exampleId}`);
         // The harness scores twice; the run is finished for good once the second score is in.
         const counts = page.getByTestId('node-counts');
         await counts

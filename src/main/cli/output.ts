@@ -12,7 +12,7 @@ import {
   runDuration,
   totalTokens,
 } from '../../shared/format';
-import type { RunSummary } from '../../shared/run-summary';
+import { parentRelation, type RunSummary } from '../../shared/run-summary';
 
 function table(rows: string[][]): string {
   const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
@@ -38,9 +38,7 @@ export function formatRunList(runs: readonly RunSummary[], home: string): string
     run.cost > 0 ? formatCost(run.cost) : '-',
     formatDuration(runDuration(run)),
     formatDateTime(run.createdAt).slice(0, 16),
-    run.parentRunId === null
-      ? oneLine(run.goal, 60)
-      : `${oneLine(run.goal, 60)}  (fork of ${run.parentRunId} @ ${run.parentSeq})`,
+    run.parentRunId === null ? oneLine(run.goal, 60) : `${oneLine(run.goal, 60)}  (${parentRelation(run)})`,
   ]);
   return `${table([header, ...rows])}\n`;
 }
@@ -53,7 +51,10 @@ export function formatRunShow(run: RunSummary, events: readonly RunEvent[]): str
     `model:  ${run.model}`,
     `steps:  ${run.steps}  tool calls: ${run.toolCalls}  tokens: ${tokens}  cost: ${run.cost > 0 ? formatCost(run.cost) : '-'}  time: ${formatDuration(runDuration(run))}`,
   ];
-  if (run.parentRunId !== null) lines.push(`fork of: ${run.parentRunId} at seq ${run.parentSeq}`);
+  if (run.parentRunId !== null)
+    lines.push(
+      run.origin === 'replay' ? `replay of: ${run.parentRunId}` : `fork of: ${run.parentRunId} at seq ${run.parentSeq}`,
+    );
   lines.push('');
   for (const event of events) {
     lines.push(

@@ -52,6 +52,7 @@ describe('event store', () => {
       lastSeq: events.length - 1,
       parentRunId: null,
       parentSeq: null,
+      origin: 'new',
       runtime: 'sandbox',
       network: 'none',
     });
@@ -60,17 +61,32 @@ describe('event store', () => {
   it('migrates a database made before the runtime was recorded, keeping its runs', () => {
     const runId = recordSampleRun(opened.store);
     opened.db.exec(
-      'ALTER TABLE runs DROP COLUMN runtime; ALTER TABLE runs DROP COLUMN network; PRAGMA user_version = 2;',
+      'ALTER TABLE runs DROP COLUMN runtime; ALTER TABLE runs DROP COLUMN network; ALTER TABLE runs DROP COLUMN origin; PRAGMA user_version = 2;',
     );
     opened.close();
     opened = openStore(home.paths);
-    expect(opened.db.pragma('user_version', { simple: true })).toBe(3);
+    expect(opened.db.pragma('user_version', { simple: true })).toBe(4);
     expect(opened.store.getRun(runId)).toMatchObject({
       id: runId,
       status: 'finished',
       runtime: 'sandbox',
       network: 'none',
     });
+  });
+
+  it('migrates a database made before the origin was kept, reading each run’s origin from its events', () => {
+    const first = recordSampleRun(opened.store);
+    const replay = opened.store.createRun({
+      goal: 'replay of the first',
+      model: 'ollama/llama3.2',
+      origin: 'replay',
+      parent: { runId: first, seq: 22 },
+    }).runId;
+    opened.db.exec('ALTER TABLE runs DROP COLUMN origin; PRAGMA user_version = 3;');
+    opened.close();
+    opened = openStore(home.paths);
+    expect(opened.db.pragma('user_version', { simple: true })).toBe(4);
+    expect([opened.store.getRun(first)?.origin, opened.store.getRun(replay)?.origin]).toEqual(['new', 'replay']);
   });
 
   it('keeps large text as a blob, stored once however often it is referenced', () => {

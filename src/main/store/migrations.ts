@@ -77,4 +77,12 @@ export const migrations: readonly string[] = [
   ALTER TABLE runs ADD COLUMN runtime TEXT NOT NULL DEFAULT 'sandbox';
   ALTER TABLE runs ADD COLUMN network TEXT NOT NULL DEFAULT 'none';
   `,
+  `
+  -- How a run began (new, fork, replay, spec), from run.created; runs recorded before are filled in.
+  ALTER TABLE runs ADD COLUMN origin TEXT NOT NULL DEFAULT 'new';
+  UPDATE runs SET origin = COALESCE(
+    (SELECT json_extract(e.payload, '$.origin') FROM events e JOIN run_keys k ON k.key = e.run_key
+      WHERE k.id = runs.id AND e.seq = 0),
+    'new');
+  `,
 ];

@@ -19,6 +19,7 @@ export interface RunRow {
   last_seq: number;
   parent_run_id: string | null;
   parent_seq: number | null;
+  origin: RunSummary['origin'];
   runtime: RunSummary['runtime'];
   network: RunSummary['network'];
 }
@@ -42,6 +43,7 @@ export function summaryToRow(summary: RunSummary): RunRow {
     last_seq: summary.lastSeq,
     parent_run_id: summary.parentRunId,
     parent_seq: summary.parentSeq,
+    origin: summary.origin,
     runtime: summary.runtime,
     network: summary.network,
   };
@@ -66,6 +68,7 @@ export function rowToSummary(row: RunRow): RunSummary {
     lastSeq: row.last_seq,
     parentRunId: row.parent_run_id,
     parentSeq: row.parent_seq,
+    origin: row.origin,
     runtime: row.runtime,
     network: row.network,
   };
@@ -90,6 +93,7 @@ export const runColumns: readonly (keyof RunRow)[] = [
   'last_seq',
   'parent_run_id',
   'parent_seq',
+  'origin',
   'runtime',
   'network',
 ];

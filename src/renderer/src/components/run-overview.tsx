@@ -83,11 +83,11 @@ export function RunOverview({ summary, goal, plan, onOpenRun }: RunOverviewProps
       </details>
       {summary.parentRunId !== null && (
         <p className="run-fork muted">
-          Forked from{' '}
+          {summary.origin === 'replay' ? 'A replay of' : 'Forked from'}{' '}
           <button type="button" className="link mono" onClick={() => onOpenRun(summary.parentRunId!)}>
             {summary.parentRunId}
           </button>
-          {summary.parentSeq !== null && <> at event #{summary.parentSeq}</>}
+          {summary.origin !== 'replay' && summary.parentSeq !== null && <> at event #{summary.parentSeq}</>}
         </p>
       )}
     </section>

@@ -77,9 +77,21 @@ export const RunRow = memo(function RunRow({ run, selected, now, onSelect, compa
         <div
           className="run-row-fork muted"
           data-testid="run-fork"
-          title={`Forked from ${run.parentRunId} at event #${run.parentSeq}`}
+          title={
+            run.origin === 'replay'
+              ? `A replay of ${run.parentRunId}`
+              : `Forked from ${run.parentRunId} at event #${run.parentSeq}`
+          }
         >
-          fork of <span className="mono">{run.parentRunId}</span> @ {run.parentSeq}
+          {run.origin === 'replay' ? (
+            <>
+              replay of <span className="mono">{run.parentRunId}</span>
+            </>
+          ) : (
+            <>
+              fork of <span className="mono">{run.parentRunId}</span> @ {run.parentSeq}
+            </>
+          )}
         </div>
       )}
     </li>

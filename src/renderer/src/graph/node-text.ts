@@ -5,7 +5,7 @@ import type { GraphNode, NodeKind, NodeStatus } from '../../../shared/run-graph'
 
 export const kindNames: Record<NodeKind, string> = {
   start: 'goal',
-  parent: 'forked from',
+  parent: 'parent run',
   message: 'message',
   model: 'model',
   tool: 'tool',
