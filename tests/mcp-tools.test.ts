@@ -13,6 +13,7 @@ import { mcpToolName } from '../src/main/mcp/mcp-tools';
 import { createRunLoop } from '../src/main/runs/run-loop';
 import { loopConfigSchema, type ApprovalRule, type McpServer } from '../src/shared/loop-config';
 import { settingsSchema } from '../src/shared/settings';
+import { configWithDefaults, withDefaultMcpServers } from '../src/main/settings/run-defaults';
 import { loopSpecSchema } from '../src/main/specs/loop-spec';
 import { createCalcServer } from './fakes/mcp-server';
 import { ScriptedModel, type Turn, unusedModels } from './helpers/scripted-model';
@@ -250,5 +251,17 @@ describe('MCP server configuration', () => {
     expect(
       loopConfigSchema.safeParse({ mcpServers: [{ name: 'w', transport: 'http', url: 'file:///x' }] }).success,
     ).toBe(false);
+  });
+
+  it('gives a new run the servers of settings.json after its own, one per name', () => {
+    const settings = settingsSchema.parse({
+      mcpServers: [calc, { name: 'docs', transport: 'http', url: 'http://127.0.0.1:9/mcp' }],
+    });
+    const own: McpServer = { name: 'calc', transport: 'stdio', command: 'my-calc' };
+    expect(withDefaultMcpServers(settings, [own])?.map((server) => server.name)).toEqual(['calc', 'docs']);
+    expect(withDefaultMcpServers(settings, [own])?.[0]).toEqual(own);
+    expect(withDefaultMcpServers(settingsSchema.parse({}), undefined)).toBeUndefined();
+    const config = loopConfigSchema.parse(configWithDefaults(settings, {}));
+    expect(config.mcpServers?.map((server) => server.name)).toEqual(['calc', 'docs']);
   });
 });
