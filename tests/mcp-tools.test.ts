@@ -1,6 +1,7 @@
 // MCP servers' tools in a real run: the calc server (tests/fakes/mcp-server.ts) is started with tsx as a
 // child process over stdio, or served over streamable HTTP on 127.0.0.1, through the SDK's own client and
 // server; the run's model (scripted) calls its tools and reads what the run recorded.
+import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -38,6 +39,15 @@ afterEach(async () => {
   await app.shutdown();
   home.remove();
 });
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 function lastToolOutput(request: ModelRequest): string {
   const last = request.messages[request.messages.length - 1];
@@ -121,10 +131,11 @@ describe('MCP servers in a run', () => {
     expect(asked[0]!.summary).toBe('calc: add {"a":2,"b":40}');
   });
 
-  it('runs without asking where a rule allows the server tools by a glob', async () => {
+  it('runs without asking where a rule allows the server tools by a glob, and stops the server after', async () => {
     const seen: string[] = [];
+    const pidFile = join(home.paths.root, 'calc.pid');
     const { outcome, asked } = await runWith(
-      [calc],
+      [{ ...calc, env: { MCP_PID_FILE: pidFile } }],
       [
         { calls: [{ name: 'mcp__calc__add', args: { a: 1.5, b: 2 } }] },
         (request) => {
@@ -137,6 +148,8 @@ describe('MCP servers in a run', () => {
     expect(outcome.status).toBe('finished');
     expect(seen).toEqual(['3.5']);
     expect(asked).toEqual([]);
+    const pid = Number(readFileSync(pidFile, 'utf8'));
+    await expect.poll(() => alive(pid), { timeout: 5000 }).toBe(false);
   });
 
   it('tells the model when the arguments are not what the server expects', async () => {

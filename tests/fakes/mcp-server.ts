@@ -1,6 +1,7 @@
 // A small MCP server over stdio, built with the SDK's McpServer, as a person would configure one:
 // `calc` with `add {a, b}`, `shout {text}` and `fail` (a tool that reports an error).
 // Run it with tsx: `tsx tests/fakes/mcp-server.ts`.
+import { writeFileSync } from 'node:fs';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { z } from 'zod';
@@ -30,5 +31,7 @@ export function createCalcServer(): McpServer {
 }
 
 if (process.argv[1]?.endsWith('mcp-server.ts') === true) {
+  // Where the test asks, the server says which process it is, so the test can see it stopped.
+  if (process.env.MCP_PID_FILE !== undefined) writeFileSync(process.env.MCP_PID_FILE, String(process.pid));
   await createCalcServer().connect(new StdioServerTransport());
 }
