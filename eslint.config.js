@@ -76,7 +76,7 @@ export const layerRules = [
     },
   },
   {
-    files: ['src/main/{store,api,web,providers,tools,sandbox,hub,data,settings}/**/*.ts'],
+    files: ['src/main/{store,api,web,providers,tools,sandbox,hub,data,settings,mcp}/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',

@@ -7,7 +7,7 @@ export type ApprovalAction = (typeof approvalActions)[number];
 
 export const approvalRuleSchema = z
   .object({
-    /** A tool name, or `*` for every tool. */
+    /** A tool name, or a glob of tool names: `*` for every tool, `mcp__calc__*` for one MCP server's. */
     tool: z.string().min(1).max(128),
     /** Optionally, an argument whose text must match `pattern` (a glob: `*` any text, `?` one character). */
     arg: z.string().min(1).max(128).optional(),
@@ -61,6 +61,41 @@ export const evaluationSchema = z.object({
 });
 export type Evaluation = z.infer<typeof evaluationSchema>;
 
+const mcpServerNameSchema = z
+  .string()
+  .min(1)
+  .max(40)
+  .regex(/^[a-zA-Z0-9_-]+$/, 'an MCP server name uses letters, digits, `_` and `-` only');
+
+/** An MCP server whose tools a run may call: a command started on this machine, or a streamable HTTP URL. */
+export const mcpServerSchema = z.discriminatedUnion('transport', [
+  z
+    .object({
+      name: mcpServerNameSchema,
+      transport: z.literal('stdio'),
+      command: z.string().min(1).max(4096),
+      args: z.array(z.string().max(4096)).max(100).optional(),
+      env: z.record(z.string().min(1).max(256), z.string().max(16_384)).optional(),
+    })
+    .strict(),
+  z
+    .object({
+      name: mcpServerNameSchema,
+      transport: z.literal('http'),
+      url: z.url({ protocol: /^https?$/ }),
+    })
+    .strict(),
+]);
+export type McpServer = z.infer<typeof mcpServerSchema>;
+
+/** MCP servers, each named once. */
+export const mcpServersSchema = z
+  .array(mcpServerSchema)
+  .max(32)
+  .refine((servers) => new Set(servers.map((server) => server.name)).size === servers.length, {
+    message: 'each MCP server needs a name of its own',
+  });
+
 export const loopConfigSchema = z.object({
   maxSteps: z.number().int().positive().max(10_000).default(50),
   /** Tool names the model may call; all known tools when absent. */
@@ -78,6 +113,8 @@ export const loopConfigSchema = z.object({
   spec: z
     .object({ name: z.string().min(1).max(128), params: z.record(z.string().max(128), z.string().max(4096)) })
     .optional(),
+  /** MCP servers whose tools the run may call (named `mcp__<server>__<tool>`). */
+  mcpServers: mcpServersSchema.optional(),
 });
 export type LoopConfig = z.infer<typeof loopConfigSchema>;
 

@@ -3,7 +3,7 @@
 // in the data folder; secrets (API keys, tokens) are never part of it, only the names of secrets kept
 // in the secret store.
 import { z } from 'zod';
-import { approvalRuleSchema } from './loop-config';
+import { approvalRuleSchema, mcpServersSchema } from './loop-config';
 
 /** The model a run uses when neither the person, LOOPLAB_MODEL nor settings.json names one. */
 export const BUILTIN_DEFAULT_MODEL = 'ollama/qwen2.5-coder:7b';
@@ -92,6 +92,8 @@ export const settingsSchema = z
     sandbox: sandboxSettingsSchema.default({ network: 'none' }),
     /** Prices that replace or add to the built-in table, keyed by `provider/model`. */
     prices: z.record(z.string().min(3), priceSchema).default({}),
+    /** MCP servers whose tools every new run may call, after those of its spec. */
+    mcpServers: mcpServersSchema.optional(),
   })
   .passthrough();
 export type Settings = z.infer<typeof settingsSchema>;

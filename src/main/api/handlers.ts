@@ -129,6 +129,7 @@ export function createHandlers({
         model,
         defaultModel: defaultModel(defaults),
         defaultRules: defaults.rules,
+        defaultMcpServers: defaults.mcpServers,
       });
     },
     'models.list': () => localModels.list(),

@@ -13,7 +13,7 @@ import type { LoopOutcome } from '../core/loop';
 import type { ApprovalGate } from '../core/ports';
 import { readyModel, type ModelResolver, type ReadyModel } from '../runs/readiness';
 import { checkRuntime, createRunLoop, raiseLimits, recordableGoal, resumable, workspaceDir } from '../runs/run-loop';
-import { configWithDefaults } from '../settings/run-defaults';
+import { configWithDefaults, withDefaultMcpServers } from '../settings/run-defaults';
 import type { Settings } from '../../shared/settings';
 import { copyData, findSpec, prepareSpec, readLoopSpec, specDirs } from '../specs/loop-spec';
 import { progressPrinter } from './progress';
@@ -128,8 +128,10 @@ export async function runSpec(specOptions: SpecRunOptions, options: RunCommandOp
 function withCommandLine(config: LoopConfig, options: RunCommandOptions): LoopConfig {
   const limited = withLimits(config, { maxSteps: options.maxSteps, budget: budgetOf(options) });
   const asked: ApprovalRule[] = options.requireApproval.map((tool) => ({ tool, action: 'ask' }));
+  const mcpServers = withDefaultMcpServers(options.settings, limited.mcpServers);
   return {
     ...limited,
+    ...(mcpServers === undefined ? {} : { mcpServers }),
     // The person's default rules (settings.json) come after the spec's own.
     rules: [...asked, ...limited.rules, ...options.settings.rules],
     ...(options.hostExec ? { runtime: 'host' as const } : {}),

@@ -31,4 +31,16 @@ describe('approval rules', () => {
     expect(decideApproval(literal, 'bash', 'exec', { command: 'ls a' }).action).toBe('allow');
     expect(decideApproval(literal, 'bash', 'exec', { command: 'ls (a|b)' }).action).toBe('deny');
   });
+
+  it('matches tool names by glob, one MCP server at a time', () => {
+    const rules = [{ tool: 'mcp__calc__*', action: 'allow' as const }];
+    expect(decideApproval(rules, 'mcp__calc__add', 'network', { a: 1 })).toEqual({
+      action: 'allow',
+      rule: 'allow mcp__calc__*',
+    });
+    expect(decideApproval(rules, 'mcp__calculus__add', 'network', {}).rule).toBe('default for network tools');
+    expect(decideApproval([{ tool: 'mcp__calc__add', action: 'deny' }], 'mcp__calc__addx', 'network', {}).action).toBe(
+      'ask',
+    );
+  });
 });

@@ -40,7 +40,7 @@ export function describeRule(rule: ApprovalRule): string {
 }
 
 export function matches(rule: ApprovalRule, tool: string, input: unknown): boolean {
-  if (rule.tool !== '*' && rule.tool !== tool) return false;
+  if (rule.tool !== tool && !(rule.tool.includes('*') && globToRegExp(rule.tool).test(tool))) return false;
   if (rule.arg === undefined || rule.pattern === undefined) return true;
   const text = argumentText(input, rule.arg);
   return text !== undefined && globToRegExp(rule.pattern).test(text);

@@ -15,7 +15,7 @@ export function toolSpecs(tools: readonly ToolDefinition[]): ToolSpec[] {
   return tools.map((tool) => ({
     name: tool.name,
     description: tool.description,
-    parameters: z.toJSONSchema(tool.input, { io: 'input' }) as Record<string, unknown>,
+    parameters: tool.parameters ?? (z.toJSONSchema(tool.input, { io: 'input' }) as Record<string, unknown>),
   }));
 }
 

@@ -50,6 +50,8 @@ export interface ToolDefinition<Input = unknown> {
   name: string;
   description: string;
   input: z.ZodType<Input>;
+  /** The JSON schema the model is sent, where it is not `input`'s (a schema an MCP server gives). */
+  parameters?: Record<string, unknown>;
   risk: ToolRisk;
   /** The risk of one call, where it depends on the input (a job on the GPU); `risk` otherwise. */
   riskOf?(input: Input): ToolRisk;

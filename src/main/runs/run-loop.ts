@@ -20,6 +20,7 @@ import { builtinTools } from '../tools';
 import { FolderWorkspace } from '../tools/folder-workspace';
 import { HubClient } from '../hub/hub-client';
 import { DEFAULT_HUB_URL, hubEndpoint } from '../hub/hub-endpoint';
+import { connectMcpServers } from '../mcp/mcp-tools';
 import { loadSettings } from '../settings/settings-store';
 import { dataInspectTool } from '../tools/data-inspect';
 import { createHubTools, DEFAULT_MAX_DOWNLOAD_BYTES } from '../tools/hub-tools';
@@ -50,6 +51,9 @@ export interface RunLoopOptions {
   /** Judges the run as it goes (a replay's comparison with its recording). */
   check?: LoopCheck;
 }
+
+/** The options of one loop, with the tools of the run's MCP servers once they are connected. */
+type LoopOptions = RunLoopOptions & { mcpTools?: readonly ToolDefinition[] };
 
 export function workspaceDir(app: RunHost, runId: string): string {
   const dir = join(app.paths.workspaces, runId);
@@ -83,6 +87,16 @@ function settingsHubUrl(app: RunHost): string | undefined {
  * run in containers) and `evaluate` (scored in an evaluation container).
  */
 function runTools(
+  app: RunHost,
+  runId: string,
+  config: LoopConfig,
+  hubUrl: string | undefined,
+  mcpTools: readonly ToolDefinition[] = [],
+): readonly ToolDefinition[] {
+  return [...hostTools(app, runId, config, hubUrl), ...mcpTools];
+}
+
+function hostTools(
   app: RunHost,
   runId: string,
   config: LoopConfig,
@@ -139,8 +153,37 @@ export async function checkRuntime(app: RunHost, config: LoopConfig): Promise<vo
   }
 }
 
-/** The run's loop: the agent loop, behind the evaluation gate when the run's spec has one. */
+/**
+ * The run's loop: the agent loop, behind the evaluation gate when the run's spec has one. With MCP
+ * servers, the loop connects to them when it starts running (connecting is asynchronous, and every host
+ * builds the loop synchronously and then runs it), and closes them when the run ends; a server that
+ * cannot be reached fails the run, with the reason recorded.
+ */
 export function createRunLoop(options: RunLoopOptions): RunnableLoop {
+  const servers = options.config.mcpServers ?? [];
+  if (servers.length === 0) return gatedLoop(options);
+  return {
+    async run(signal) {
+      let mcp: Awaited<ReturnType<typeof connectMcpServers>>;
+      try {
+        mcp = await connectMcpServers(servers);
+      } catch (error) {
+        if (!(error instanceof AppError)) throw error;
+        const said = error.hint === undefined ? error.message : `${error.message} ${error.hint}`;
+        const reason = createRedactor(knownSecrets(options.app)).text(said);
+        options.app.store.append(options.runId, [{ type: 'run.status', payload: { status: 'failed', reason } }]);
+        return { status: 'failed', reason };
+      }
+      try {
+        return await gatedLoop({ ...options, mcpTools: mcp.tools }).run(signal);
+      } finally {
+        await mcp.close();
+      }
+    },
+  };
+}
+
+function gatedLoop(options: LoopOptions): RunnableLoop {
   const { evaluation } = options.config;
   if (evaluation === undefined || options.config.runtime === 'host') return agentLoop(options);
   const { app, runId } = options;
@@ -157,7 +200,7 @@ export function createRunLoop(options: RunLoopOptions): RunnableLoop {
   );
 }
 
-function agentLoop(options: RunLoopOptions): AgentLoop {
+function agentLoop(options: LoopOptions): AgentLoop {
   const { app, runId, model } = options;
   return new AgentLoop(
     {
@@ -166,7 +209,7 @@ function agentLoop(options: RunLoopOptions): AgentLoop {
       modelName: model.name,
       model: model.model,
       modelInfo: model.info,
-      tools: runTools(app, runId, options.config, options.hubUrl),
+      tools: runTools(app, runId, options.config, options.hubUrl, options.mcpTools),
       workspace: runWorkspace(app, runId, options.config),
       gate: options.gate,
       systemPrompt: SYSTEM_PROMPT,

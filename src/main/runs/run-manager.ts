@@ -2,7 +2,14 @@
 // them, and holds the approvals a person answers in the UI. Streaming text is pushed as it comes; the
 // events themselves reach the UI through the store's own pushes.
 import { AppError, type ErrorInfo } from '../../shared/errors';
-import { loopConfigSchema, type ApprovalRule, type Budget, type LoopConfig } from '../../shared/loop-config';
+import {
+  loopConfigSchema,
+  type ApprovalRule,
+  type Budget,
+  type LoopConfig,
+  type McpServer,
+} from '../../shared/loop-config';
+import { withDefaultMcpServers } from '../settings/run-defaults';
 import type { RunSummary } from '../../shared/run-summary';
 import type { LoopOutcome, LoopProgress } from '../core/loop';
 import type { DivergenceMode } from '../core/replay';
@@ -81,10 +88,17 @@ export class RunManager {
     /** The person's default model and rules (settings.json); the spec's own come first. */
     defaultModel?: string | undefined;
     defaultRules?: readonly ApprovalRule[] | undefined;
+    /** The person's MCP servers (settings.json); the spec's own come first. */
+    defaultMcpServers?: readonly McpServer[] | undefined;
   }): Promise<RunSummary> {
     const file = findSpec(input.spec, specDirs(this.app.paths.root));
     const prepared = prepareSpec(readLoopSpec(file), file, input.params);
-    const config = { ...prepared.config, rules: [...prepared.config.rules, ...(input.defaultRules ?? [])] };
+    const mcpServers = withDefaultMcpServers({ mcpServers: input.defaultMcpServers }, prepared.config.mcpServers);
+    const config = {
+      ...prepared.config,
+      rules: [...prepared.config.rules, ...(input.defaultRules ?? [])],
+      ...(mcpServers === undefined ? {} : { mcpServers }),
+    };
     await checkRuntime(this.app, config);
     const models = this.models();
     const model = await readyModel(models, input.model ?? prepared.model ?? input.defaultModel ?? DEFAULT_MODEL);

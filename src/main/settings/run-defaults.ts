@@ -1,8 +1,8 @@
 // What a new run takes from settings.json when the person (the start form, the command line) does not
-// say: the model, the step limit, the budgets, the network, and the default approval rules, which come
-// after the run's own (first match wins). The order, highest first: what is given for the run, an
+// say: the model, the step limit, the budgets, the network, the default approval rules, which come
+// after the run's own (first match wins), and the MCP servers, after the run's own. The order, highest first: what is given for the run, an
 // environment variable (LOOPLAB_MODEL), settings.json, the built-in default.
-import type { ApprovalRule, Budget } from '../../shared/loop-config';
+import type { ApprovalRule, Budget, McpServer } from '../../shared/loop-config';
 import type { Settings } from '../../shared/settings';
 import type { SandboxLimits } from '../sandbox/container-spec';
 
@@ -34,7 +34,19 @@ export function configWithDefaults(settings: Settings, given: GivenConfig): Reco
   const maxSteps = given.maxSteps ?? settings.budget.maxSteps;
   if (maxSteps !== undefined) config.maxSteps = maxSteps;
   if (given.runtime !== undefined) config.runtime = given.runtime;
+  const mcpServers = withDefaultMcpServers(settings, undefined);
+  if (mcpServers !== undefined) config.mcpServers = mcpServers;
   return config;
+}
+
+/** A run's MCP servers: its own, then those of settings.json whose names it does not use. */
+export function withDefaultMcpServers(
+  settings: { mcpServers?: readonly McpServer[] | undefined },
+  own: readonly McpServer[] | undefined,
+): McpServer[] | undefined {
+  const taken = new Set((own ?? []).map((server) => server.name));
+  const servers = [...(own ?? []), ...(settings.mcpServers ?? []).filter((server) => !taken.has(server.name))];
+  return servers.length === 0 ? undefined : servers;
 }
 
 /** The sandbox limits settings.json sets; the rest keep their built-in values. */

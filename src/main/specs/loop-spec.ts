@@ -12,6 +12,7 @@ import {
   budgetSchema,
   evaluationSchema,
   loopConfigSchema,
+  mcpServersSchema,
   type LoopConfig,
 } from '../../shared/loop-config';
 import { sandboxResourceDir } from '../sandbox/sandbox-resources';
@@ -49,6 +50,8 @@ export const loopSpecSchema = z
     data: z.array(z.string().min(1).max(4096)).default([]),
     /** Held-out paths here are relative to the spec; `command` may use `{{param}}` placeholders. */
     evaluation: evaluationSchema.strict().optional(),
+    /** MCP servers whose tools the run may call. */
+    mcpServers: mcpServersSchema.optional(),
   })
   .strict();
 export type LoopSpec = z.infer<typeof loopSpecSchema>;
@@ -256,6 +259,7 @@ export function prepareSpec(spec: LoopSpec, file: string, given: Record<string, 
     network: spec.network,
     evaluation,
     spec: { name: spec.name, params },
+    mcpServers: spec.mcpServers,
   });
   return { spec, file, goal: fill(spec.goal, params, 'goal', file), model: spec.model, config, data };
 }
@@ -354,6 +358,7 @@ export function specFromRun(events: readonly RunEvent[], name: string): LoopSpec
           runtime: config.runtime,
           network: config.network,
           ...(evaluation === undefined ? {} : { evaluation }),
+          ...(config.mcpServers === undefined ? {} : { mcpServers: config.mcpServers }),
         }),
   });
 }
