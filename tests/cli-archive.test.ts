@@ -7,6 +7,7 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openStore } from '../src/main/store/open-store';
 import { importRun } from '../src/main/store/run-archive';
+import { loopConfigSchema } from '../src/shared/loop-config';
 import type { RunEvent } from '../src/shared/events';
 import { LARGE_OUTPUT_MARKER, recordSampleRun } from './fixtures/sample-run';
 import { runCli } from './helpers/cli';
@@ -99,6 +100,30 @@ describe('looplab export / import', () => {
     expect(output.payload).toMatchObject({
       output: `OPENAI_API_KEY=[redacted]\nVAULT_TOKEN=[redacted]\n${'x'.repeat(9000)}\n[redacted]`,
     });
+  });
+
+  it('imports a run that names MCP servers only when the person says they trust them', async () => {
+    const { store, close } = openStore(source.paths);
+    const runId = store.createRun({
+      goal: 'Use the calculator server',
+      model: 'ollama/qwen2.5-coder:7b',
+      origin: 'new',
+      config: loopConfigSchema.parse({
+        mcpServers: [{ name: 'calc', transport: 'stdio', command: 'node', args: ['calc-server.js'] }],
+      }),
+    }).runId;
+    close();
+    const file = join(source.paths.root, 'mcp.looplab');
+    expect((await runCli(['--home', source.paths.root, 'export', runId, '-o', file])).code).toBe(0);
+    const refused = await runCli(['--home', target.paths.root, 'import', file]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain(
+      'This run names MCP servers that would start on this machine when it is resumed, replayed or forked: calc (node calc-server.js). Nothing was imported.',
+    );
+    expect(refused.stderr).toContain('--allow-mcp');
+    expect((await runCli(['--home', target.paths.root, 'runs', '--json'])).stdout).toBe('[]\n');
+    const allowed = await runCli(['--home', target.paths.root, 'import', file, '--allow-mcp']);
+    expect(allowed.stdout).toContain(`Imported ${runId}`);
   });
 
   it(

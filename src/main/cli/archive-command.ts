@@ -13,7 +13,7 @@ export function exportCommand(store: EventStore, runId: string, format: ExportFo
   return `Wrote ${runId} to ${file}\n`;
 }
 
-export function importCommand(store: EventStore, file: string): string {
+export function importCommand(store: EventStore, file: string, options: { allowMcp?: boolean } = {}): string {
   let bytes: Buffer;
   try {
     bytes = readFileSync(file);
@@ -24,6 +24,6 @@ export function importCommand(store: EventStore, file: string): string {
       'Give the path of a file written by `looplab export`.',
     );
   }
-  const run = importRun(store, bytes);
+  const run = importRun(store, bytes, options);
   return `Imported ${run.id} (${run.eventCount} events, ${run.status})\n`;
 }

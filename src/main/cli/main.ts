@@ -198,8 +198,9 @@ function buildProgram(write: (text: string) => void): Command {
     .command('import')
     .description('add a run exported with `looplab export` to this data folder, with its id, events and blobs')
     .argument('<file>', 'the exported file')
-    .action((file: string, _options: unknown, command: Command) => {
-      withApp(command, ({ store }) => write(importCommand(store, file)));
+    .option('--allow-mcp', 'import a run that names MCP servers (they start on this machine when it runs again)')
+    .action((file: string, options: { allowMcp?: boolean }, command: Command) => {
+      withApp(command, ({ store }) => write(importCommand(store, file, { allowMcp: options.allowMcp ?? false })));
     });
 
   const loopOptions = (command: Command) =>

@@ -167,8 +167,26 @@ export function readArchive(bytes: Buffer): Archive {
 }
 
 /** Adds the archived run to the store, refusing when the file is wrong or the run is already there. */
-export function importRun(store: EventStore, bytes: Buffer): RunSummary {
+export function importRun(store: EventStore, bytes: Buffer, options: { allowMcp?: boolean } = {}): RunSummary {
   const { runId, drafts } = readArchive(bytes);
+  // A run's MCP servers start on this machine when it is resumed, replayed or forked: a run from
+  // elsewhere brings them only when the person says they trust them.
+  const created = drafts.find((draft) => draft.type === 'run.created');
+  const servers = created?.type === 'run.created' ? (created.payload.config?.mcpServers ?? []) : [];
+  if (servers.length > 0 && options.allowMcp !== true) {
+    const named = servers
+      .map((server) =>
+        server.transport === 'stdio'
+          ? `${server.name} (${[server.command, ...(server.args ?? [])].join(' ')})`
+          : `${server.name} (${server.url})`,
+      )
+      .join(', ');
+    throw new AppError(
+      'invalid_input',
+      `This run names MCP servers that would start on this machine when it is resumed, replayed or forked: ${named}. Nothing was imported.`,
+      'Import it with --allow-mcp if you trust those commands and addresses.',
+    );
+  }
   if (store.getRun(runId) !== undefined) {
     throw new AppError(
       'conflict',
