@@ -111,11 +111,12 @@ describe.skipIf(skipBrowser || skipDocker)('a training job in the UI, in the rea
     return Number((await chart(metric).getAttribute('data-points')) ?? 0);
   }
 
-  it('shows the job live: its node, its metric charts filling, its coloured log', async () => {
+  it('shows the job live: its node, its metric charts filling, its coloured log', { timeout: 120_000 }, async () => {
     await page.getByTestId('start-goal').fill(GOAL);
     await page.getByTestId('start-submit').click();
     const detail = page.getByTestId('run-detail');
-    await detail.waitFor();
+    // Starting checks the model and the Docker engine first; on a busy machine that takes a while.
+    await detail.waitFor({ timeout: 60_000 });
     runId = (await detail.getAttribute('data-run-id'))!;
 
     const jobNode = page.locator('[data-testid="graph-node"][data-kind="job"]');
