@@ -142,14 +142,13 @@ export class EvaluatedLoop implements RunnableLoop {
   async run(signal: AbortSignal): Promise<LoopOutcome> {
     const { evaluation } = this.deps;
     // A person resuming a run stopped at the attempt limit grants it one more attempt.
-    const maxAttempts = Math.max(
-      evaluation.retry.maxAttempts,
-      attemptsOf(this.deps.log.loadEvents(this.runId)).length + 1,
-    );
+    // Only this loop records attempts, so the log is read once and the list kept up to date here.
+    const attempts = attemptsOf(this.deps.log.loadEvents(this.runId));
+    const maxAttempts = Math.max(evaluation.retry.maxAttempts, attempts.length + 1);
     for (;;) {
       const outcome = await this.deps.newLoop().run(signal);
       if (outcome.status !== 'finished') return outcome;
-      const attempt = attemptsOf(this.deps.log.loadEvents(this.runId)).length + 1;
+      const attempt = attempts.length + 1;
       this.record([{ type: 'run.status', payload: { status: 'running', reason: `Evaluating attempt ${attempt}.` } }]);
       let result: EvaluationResult;
       try {
@@ -158,7 +157,8 @@ export class EvaluatedLoop implements RunnableLoop {
         return this.end(signal.aborted ? stoppedOutcome() : failedOutcome(error));
       }
       this.record([this.resultEvent(result, attempt)]);
-      const verdict = judge(evaluation, attemptsOf(this.deps.log.loadEvents(this.runId)), maxAttempts);
+      attempts.push({ value: result.value });
+      const verdict = judge(evaluation, attempts, maxAttempts);
       if (verdict.kind === 'stop') return this.end({ status: verdict.status, reason: verdict.reason });
       this.record([{ type: 'message.user', payload: { text: verdict.message, source: 'harness' } }]);
     }
