@@ -27,6 +27,7 @@ function createServerWithWait() {
       // A first message on the call's stream, as a server reporting progress sends: the client now
       // waits on an open stream, which breaks when the server dies.
       await extra.sendNotification({ method: 'notifications/message', params: { level: 'info', data: 'waiting' } });
+      log({ http: 'none', session: null, message: { method: 'wait/streaming' } });
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, seconds * 1000);
         extra.signal.addEventListener('abort', () => {

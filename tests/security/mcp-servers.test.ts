@@ -86,10 +86,15 @@ describe('MCP servers that die or stall', () => {
       const server = await startHttpServer();
       let killedAt = 0;
       const seen: string[] = [];
-      const arrived = callArrives(server.received, 'wait').then(() => {
-        killedAt = Date.now();
-        server.child.kill('SIGKILL');
-      });
+      // Killed once the call's answer stream is open (the server has sent a first message on it).
+      const streaming = () => server.received().some((entry) => entry.message?.method === 'wait/streaming');
+      const arrived = expect
+        .poll(streaming, { timeout: 30_000, interval: 50 })
+        .toBe(true)
+        .then(() => {
+          killedAt = Date.now();
+          server.child.kill('SIGKILL');
+        });
       const { outcome } = await runWithServers(
         app,
         [{ name: 'remote', transport: 'http', url: server.url }],
