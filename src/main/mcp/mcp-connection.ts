@@ -113,10 +113,10 @@ export class McpConnection {
     } catch (error) {
       if (bounds.signal.aborted) throw bounds.signal.reason;
       const reason: unknown = controller.signal.reason;
-      if (reason instanceof CallCut) throw new Error(reason.message);
+      if (reason instanceof CallCut) throw new Error(reason.message, { cause: error });
       // The server's own refusals pass as they are; anything else means the connection failed.
       if (error instanceof McpError && error.code !== ErrorCode.ConnectionClosed) throw error;
-      throw new Error(this.lost(error instanceof Error ? error.message : String(error)));
+      throw new Error(this.lost(error instanceof Error ? error.message : String(error)), { cause: error });
     } finally {
       for (const timer of timers) clearTimeout(timer);
       bounds.signal.removeEventListener('abort', interrupt);
