@@ -10,7 +10,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createApp, type App } from '../../src/main/app';
 import { exportFile } from '../../src/main/runs/run-export';
 import { recordedConfig } from '../../src/main/runs/run-loop';
-import type { McpServer } from '../../src/shared/loop-config';
+import { loopConfigSchema, type McpServer } from '../../src/shared/loop-config';
 import { runWithServers } from '../helpers/mcp-run';
 import { makeTempHome, type TempHome } from '../helpers/temp-home';
 
@@ -110,4 +110,16 @@ describe('MCP servers environment values', () => {
       expect(readFileSync(echo, 'utf8')).toBe(LATER_VALUE);
     },
   );
+
+  it('are removed from the export of a run recorded before names only were kept', () => {
+    // Such a run's run.created still holds the values, as this version never writes them.
+    const runId = 'run_0old0mcp0env0values';
+    const config = loopConfigSchema.parse({ mcpServers: [calc({ MCP_SECRET_TOKEN: VALUE })] });
+    app.store.append(runId, [
+      { type: 'run.created', payload: { goal: 'Add', model: 'scripted/model', origin: 'new', config } },
+      { type: 'message.user', payload: { text: `the server said ${VALUE}` } },
+    ]);
+    expect(gunzipSync(exportFile(app.store, runId, 'looplab').bytes).toString('utf8')).not.toContain(VALUE);
+    expect(exportFile(app.store, runId, 'otel').bytes.toString('utf8')).not.toContain(VALUE);
+  });
 });
