@@ -21,6 +21,7 @@ import { FolderWorkspace } from '../tools/folder-workspace';
 import { HubClient } from '../hub/hub-client';
 import { DEFAULT_HUB_URL, hubEndpoint } from '../hub/hub-endpoint';
 import { connectMcpServers } from '../mcp/mcp-tools';
+import { mcpRunOptions } from '../mcp/mcp-run-options';
 import { loadSettings } from '../settings/settings-store';
 import { dataInspectTool } from '../tools/data-inspect';
 import { createHubTools, DEFAULT_MAX_DOWNLOAD_BYTES } from '../tools/hub-tools';
@@ -166,7 +167,7 @@ export function createRunLoop(options: RunLoopOptions): RunnableLoop {
     async run(signal) {
       let mcp: Awaited<ReturnType<typeof connectMcpServers>>;
       try {
-        mcp = await connectMcpServers(servers);
+        mcp = await connectMcpServers(servers, mcpRunOptions(options.app, options.runId, options.config));
       } catch (error) {
         if (!(error instanceof AppError)) throw error;
         const said = error.hint === undefined ? error.message : `${error.message} ${error.hint}`;

@@ -5,6 +5,7 @@ import { dirname } from 'node:path';
 import { AppError } from '../../shared/errors';
 import type { BlobRef, EventDraft, EventPayload, RunEvent } from '../../shared/events';
 import { newId } from '../../shared/ids';
+import { recordableConfig } from '../../shared/loop-config';
 import { searchText } from '../../shared/search-text';
 import { insertRows } from './multi-insert';
 import { SearchIndex } from './search-index';
@@ -92,7 +93,9 @@ export class EventStore {
   /** Starts a run: generates its id and records `run.created` as event 0. */
   createRun(payload: EventPayload<'run.created'>, time = Date.now()): RunEvent {
     const runId = newId('run', time);
-    const [event] = this.append(runId, [{ type: 'run.created', payload, time }]);
+    // MCP servers' environment values (keys, passwords) stay on this machine; the run keeps their names.
+    const recorded = payload.config === undefined ? payload : { ...payload, config: recordableConfig(payload.config) };
+    const [event] = this.append(runId, [{ type: 'run.created', payload: recorded, time }]);
     return event!;
   }
 
