@@ -68,7 +68,11 @@ export class BlobStore {
       for await (const chunk of source as AsyncIterable<Buffer>) {
         hash.update(chunk);
         size += chunk.length;
-        await file.write(chunk);
+        for (let offset = 0; offset < chunk.length;) {
+          const { bytesWritten } = await file.write(chunk, offset, chunk.length - offset);
+          if (bytesWritten === 0) throw noSpace();
+          offset += bytesWritten;
+        }
       }
       await file.sync();
     } catch (error) {
@@ -157,7 +161,7 @@ function writeAtomically(file: string, bytes: Buffer): void {
   try {
     const fd = openSync(temp, 'wx');
     try {
-      writeSync(fd, bytes);
+      writeAll(fd, bytes);
       fsyncSync(fd);
     } finally {
       closeSync(fd);
@@ -168,6 +172,22 @@ function writeAtomically(file: string, bytes: Buffer): void {
     // A full disk leaves no half-written file behind to fill it further.
     rmSync(temp, { force: true });
     throw error;
+  }
+}
+
+function noSpace(): Error {
+  return Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+}
+
+/**
+ * Writes every byte or throws: write(2) may write fewer bytes than asked (a disk that fills up midway
+ * says so only on the next write), so a single writeSync could leave a truncated file behind.
+ */
+function writeAll(fd: number, bytes: Buffer): void {
+  for (let offset = 0; offset < bytes.length;) {
+    const written = writeSync(fd, bytes, offset, bytes.length - offset);
+    if (written === 0) throw noSpace();
+    offset += written;
   }
 }
 
