@@ -3,17 +3,17 @@
 // workspace snapshot, replaces it, and the run reads back its whole text. On a real small tmpfs with
 // too little room, a blob that cannot be written leaves nothing under its name and no temporary file,
 // and the same content is stored whole once there is room again.
-import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, onTestFinished } from 'vitest';
 import { BlobStore } from '../../src/main/store/blob-store';
 import { openStore, type OpenedStore } from '../../src/main/store/open-store';
 import { captureWorkspace } from '../../src/main/store/workspace-snapshot';
 import { makeTempHome, type TempHome } from '../helpers/temp-home';
+import { mountTmpfs, tmpfsRequired, unmountTmpfs } from '../helpers/tmpfs';
 
 const sha256 = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
 
@@ -37,21 +37,20 @@ function plantTruncated(blobsDir: string, content: string, keep: number): string
   return hash;
 }
 
-describe('a truncated blob file', () => {
-  let home: TempHome;
-  let opened: OpenedStore;
-
-  beforeEach(() => {
-    home = makeTempHome();
-    opened = openStore(home.paths);
-  });
-
-  afterEach(() => {
+/** A data folder with its store open, closed and removed when the test ends. */
+function freshStore(): { home: TempHome; opened: OpenedStore } {
+  const home = makeTempHome();
+  const opened = openStore(home.paths);
+  onTestFinished(() => {
     opened.close();
     home.remove();
   });
+  return { home, opened };
+}
 
+describe('a truncated blob file', () => {
   it('is replaced by the next event that stores the same text', () => {
+    const { home, opened } = freshStore();
     const text = `${'line of tool output\n'.repeat(2_000)}end\n`;
     plantTruncated(home.paths.blobs, text, 4_096);
     expect(mismatched(home.paths.blobs)).toHaveLength(1);
@@ -63,6 +62,7 @@ describe('a truncated blob file', () => {
   });
 
   it('is replaced by the next snapshot of a file with that content', async () => {
+    const { home, opened } = freshStore();
     const content = 'x,y\n'.repeat(50_000);
     plantTruncated(home.paths.blobs, content, 100);
     const workspace = mkdtempSync(join(tmpdir(), 'looplab-blob-ws-'));
@@ -81,41 +81,28 @@ describe('a truncated blob file', () => {
   });
 });
 
-function canMount(): boolean {
-  const dir = mkdtempSync(join(tmpdir(), 'looplab-mount-probe-'));
-  try {
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'looplab-test', dir], { stdio: 'pipe' });
-    execFileSync('umount', [dir]);
-    return true;
-  } catch {
-    return false;
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
+const probe = mountTmpfs('1m');
+const mountable = probe !== undefined;
+if (probe !== undefined) unmountTmpfs(probe);
 
-const mountable = canMount();
-const mountRequired = process.env.LOOPLAB_REQUIRE_MOUNT === '1';
-
-describe.skipIf(!mountable && !mountRequired)('blobs on a disk with too little room', () => {
+describe.skipIf(!mountable && !tmpfsRequired)('blobs on a disk with too little room', () => {
   let disk: string;
 
   beforeEach(() => {
-    if (!mountable) throw new Error('LOOPLAB_REQUIRE_MOUNT=1, but a tmpfs cannot be mounted here (run as root).');
-    disk = mkdtempSync(join(tmpdir(), 'looplab-blob-disk-'));
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'looplab-test', disk], { stdio: 'pipe' });
+    // About 420 KB will be left free: less than either blob needs.
+    const mounted = mountTmpfs('1m', 'looplab-blob-disk-');
+    if (mounted === undefined)
+      throw new Error('LOOPLAB_REQUIRE_MOUNT=1, but a tmpfs cannot be mounted here (run as root).');
+    disk = mounted;
   });
 
-  afterEach(() => {
-    execFileSync('umount', [disk]);
-    rmSync(disk, { recursive: true, force: true });
-  });
+  afterEach(() => unmountTmpfs(disk));
 
   it('leaves nothing under a blob’s name when it cannot be written, and stores it whole later', async () => {
     const dir = join(disk, 'blobs');
     const blobs = new BlobStore(dir);
     const filler = join(disk, 'filler');
-    // About 420 KB left, as in the report: less than either blob needs.
+    // About 420 KB left, as in the report.
     writeFileSync(filler, Buffer.alloc(600 * 1024));
     const text = 'y'.repeat(450 * 1024);
     expect(() => blobs.put(text)).toThrow(/ENOSPC|no space/i);

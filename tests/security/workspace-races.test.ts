@@ -54,13 +54,10 @@ beforeAll(async () => {
   writeFileSync(join(workspace, 'sub', 'target.txt'), 'inside\n');
   writeFileSync(join(workspace, 'sub', 'table.csv'), 'text,label\nfine,a\n');
   symlinkSync(host, join(workspace, 'spare'));
-  server = await startWebServer({
-    handlers: app.handlers,
-    pushes: app.pushes,
-    rendererDir: join(home.paths.root, 'renderer'),
-    token: TOKEN,
-    runFile: (run, path) => openRunFile(app.paths.workspaces, run, path),
-  });
+  // The web bridge as `looplab serve` builds it, downloads included (no renderer: only /api is used).
+  const { handlers, pushes, paths } = app;
+  const runFile = (run: string, path: string) => openRunFile(paths.workspaces, run, path);
+  server = await startWebServer({ handlers, pushes, rendererDir: home.paths.root, token: TOKEN, runFile });
   swapper = spawn(process.execPath, ['-e', SWAP_SCRIPT, workspace], { stdio: ['ignore', 'pipe', 'inherit'] });
   await new Promise<void>((resolve, reject) => {
     swapper.once('error', reject);

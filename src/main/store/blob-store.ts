@@ -101,29 +101,23 @@ export class BlobStore {
 
   /** The blob's text; only a plain file is read (a link, a pipe or a device under blobs/ is refused). */
   read(hash: string): string {
-    const file = this.pathOf(hash);
-    let fd: number;
-    try {
-      fd = openSync(file, READ_FLAGS);
-    } catch {
+    const text = withPlainFile(this.pathOf(hash), (fd) => readFileSync(fd, 'utf8'));
+    if (text === undefined) {
       throw new AppError(
         'not_found',
-        `Blob ${hash} is missing from ${this.dir}.`,
+        `Blob ${hash} is missing from ${this.dir} (or is not a plain file).`,
         'The data folder may be incomplete.',
       );
     }
-    try {
-      if (!fstatSync(fd).isFile())
-        throw new AppError('internal', `${file} is not a plain file; Looplab does not read it.`);
-      return readFileSync(fd, 'utf8');
-    } finally {
-      closeSync(fd);
-    }
+    return text;
   }
 }
 
-/** The size of a plain file at `file` (undefined when there is none, or something else is there). */
-function regularSize(file: string): number | undefined {
+/**
+ * Applies `use` to the plain file at `file` (opened without following a link or waiting on a pipe);
+ * undefined when there is none, or something else is there.
+ */
+function withPlainFile<T>(file: string, use: (fd: number, size: number) => T): T | undefined {
   let fd: number;
   try {
     fd = openSync(file, READ_FLAGS);
@@ -132,26 +126,20 @@ function regularSize(file: string): number | undefined {
   }
   try {
     const info = fstatSync(fd);
-    return info.isFile() ? info.size : undefined;
+    return info.isFile() ? use(fd, info.size) : undefined;
   } finally {
     closeSync(fd);
   }
 }
 
+/** The size of a plain file at `file` (undefined when there is none, or something else is there). */
+function regularSize(file: string): number | undefined {
+  return withPlainFile(file, (_fd, size) => size);
+}
+
 /** Whether `file` is a plain file holding exactly `bytes`. */
 function holds(file: string, bytes: Buffer): boolean {
-  let fd: number;
-  try {
-    fd = openSync(file, READ_FLAGS);
-  } catch {
-    return false;
-  }
-  try {
-    const info = fstatSync(fd);
-    return info.isFile() && info.size === bytes.length && readFileSync(fd).equals(bytes);
-  } finally {
-    closeSync(fd);
-  }
+  return withPlainFile(file, (fd, size) => size === bytes.length && readFileSync(fd).equals(bytes)) === true;
 }
 
 function writeAtomically(file: string, bytes: Buffer): void {
