@@ -1,7 +1,7 @@
 // Check-then-open races: another process swaps a workspace folder and a symbolic link to a folder of
 // this machine (holding a marker file under the same names) in a tight loop, while the host-side
 // openers of workspace paths run over and over: the web bridge's download (over HTTP), data_inspect,
-// the read tool's host side and the workspace snapshot. Whatever the timing, none of them ever returns
+// the read tool's host side, the workspace snapshot and a job's log (over HTTP). Whatever the timing, none of them ever returns
 // or stores the marker: each open refuses a link in any component at the moment it is made.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -20,7 +20,7 @@ import { makeTempHome, type TempHome } from '../helpers/temp-home';
 
 const MARKER = 'HOST-MARKER-d41d8cd98f00';
 const TOKEN = 'r4ce';
-const TRIES = { download: 300, inspect: 300, read: 300, snapshot: 120 };
+const TRIES = { download: 300, inspect: 300, read: 300, snapshot: 120, jobLog: 200 };
 
 let home: TempHome;
 let app: App;
@@ -29,16 +29,23 @@ let swapper: ChildProcess;
 let runId: string;
 let workspace: string;
 
-/** Swaps `sub` (a real folder) and `spare` (a link to the host folder) as fast as it can, until killed. */
+/**
+ * Swaps `sub` and `.looplab` (real folders) with `spare` and `spare-looplab` (links to the host folder)
+ * as fast as it can, until killed.
+ */
 const SWAP_SCRIPT = `
 const { renameSync } = require('node:fs');
 process.chdir(process.argv[1]);
 process.stdout.write('swapping\\n');
+const swap = (real, link) => {
+  renameSync(real, real + '.real');
+  renameSync(link, real);
+  renameSync(real, link);
+  renameSync(real + '.real', real);
+};
 for (;;) {
-  renameSync('sub', 'sub.real');
-  renameSync('spare', 'sub');
-  renameSync('sub', 'spare');
-  renameSync('sub.real', 'sub');
+  swap('sub', 'spare');
+  swap('.looplab', 'spare-looplab');
 }`;
 
 beforeAll(async () => {
@@ -47,6 +54,8 @@ beforeAll(async () => {
   mkdirSync(host);
   writeFileSync(join(host, 'target.txt'), `${MARKER}\n`);
   writeFileSync(join(host, 'table.csv'), `text,label\n${MARKER},a\n`);
+  mkdirSync(join(host, 'jobs'));
+  writeFileSync(join(host, 'jobs', 'job_r1.log'), `${MARKER}\n`);
   app = createApp({ home: home.paths.root, host: 'web' });
   runId = app.store.createRun({ goal: 'race', model: 'ollama/qwen2.5-coder:7b', origin: 'new' }).runId;
   workspace = join(home.paths.workspaces, runId);
@@ -54,6 +63,10 @@ beforeAll(async () => {
   writeFileSync(join(workspace, 'sub', 'target.txt'), 'inside\n');
   writeFileSync(join(workspace, 'sub', 'table.csv'), 'text,label\nfine,a\n');
   symlinkSync(host, join(workspace, 'spare'));
+  mkdirSync(join(workspace, '.looplab', 'jobs'), { recursive: true });
+  writeFileSync(join(workspace, '.looplab', 'jobs', 'job_r1.log'), 'inside\n');
+  symlinkSync(host, join(workspace, 'spare-looplab'));
+  app.store.append(runId, [{ type: 'job.started', payload: { jobId: 'job_r1', command: 'true', gpu: false } }]);
   // The web bridge as `looplab serve` builds it, downloads included (no renderer: only /api is used).
   const { handlers, pushes, paths } = app;
   const runFile = (run: string, path: string) => openRunFile(paths.workspaces, run, path);
@@ -77,6 +90,9 @@ function settle(folder: string): void {
   const at = (name: string) => join(folder, name);
   if (lstatSync(at('sub'), { throwIfNoEntry: false })?.isSymbolicLink() === true) renameSync(at('sub'), at('spare'));
   if (existsSync(at('sub.real'))) renameSync(at('sub.real'), at('sub'));
+  if (lstatSync(at('.looplab'), { throwIfNoEntry: false })?.isSymbolicLink() === true)
+    renameSync(at('.looplab'), at('spare-looplab'));
+  if (existsSync(at('.looplab.real'))) renameSync(at('.looplab.real'), at('.looplab'));
 }
 
 interface Tally {
@@ -116,6 +132,7 @@ describe('a workspace folder swapped for a link while it is opened', () => {
       inspect: { tries: 0, inside: 0, refused: 0, escapes: 0 },
       read: { tries: 0, inside: 0, refused: 0, escapes: 0 },
       snapshot: { tries: 0, inside: 0, refused: 0, escapes: 0 },
+      jobLog: { tries: 0, inside: 0, refused: 0, escapes: 0 },
     };
     const url = `${server.url}/api/files/${runId}?path=${encodeURIComponent('sub/target.txt')}&token=${TOKEN}`;
     const inspect = dataInspectTool(workspace);
@@ -144,6 +161,18 @@ describe('a workspace folder swapped for a link while it is opened', () => {
         return hashes.includes(markerHash) ? MARKER : 'inside';
       });
     }
+    for (let round = 0; round < TRIES.jobLog; round++) {
+      await attempt(tallies.jobLog, async () => {
+        const response = await fetch(`${server.url}/api/call/jobs.logs`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ runId, jobId: 'job_r1' }),
+        });
+        const result = (await response.json()) as { ok: boolean; value?: { lines: string[] } };
+        if (!result.ok) throw new Error(JSON.stringify(result));
+        return result.value!.lines.join('\n');
+      });
+    }
     const total = Object.values(tallies).reduce((sum, tally) => sum + tally.tries, 0);
     const escapes = Object.values(tallies).reduce((sum, tally) => sum + tally.escapes, 0);
     console.log(
@@ -160,6 +189,7 @@ describe('a workspace folder swapped for a link while it is opened', () => {
       inspect: expect.objectContaining({ escapes: 0 }),
       read: expect.objectContaining({ escapes: 0 }),
       snapshot: expect.objectContaining({ escapes: 0 }),
+      jobLog: expect.objectContaining({ escapes: 0 }),
     });
     // The swap was under way the whole time: some opens met the link or no folder and were refused.
     expect(tallies.download.refused + tallies.inspect.refused + tallies.read.refused).toBeGreaterThan(0);
