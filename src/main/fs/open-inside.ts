@@ -102,7 +102,7 @@ function openFolderHandle(location: string, flags: number, shown: string): numbe
 /** Opens a folder inside `root` (made where missing when `create`), refusing a link in any component. */
 export function openFolderInside(root: string, path: string, options: { create?: boolean } = {}): OpenFolder {
   const parts = path === '' ? [] : insideParts(path);
-  const realRoot = realpathSync(root);
+  const realRoot = realRootOf(root, path);
   if (!viaHandles) return openFolderByPath(realRoot, parts, path, options.create === true);
   let fd = openFolderHandle(realRoot, 0, path);
   try {
@@ -120,6 +120,16 @@ export function openFolderInside(root: string, path: string, options: { create?:
   }
   const held = fd;
   return { fd: held, location: `${PROC_FD}/${held}`, root: realRoot, close: () => closeSync(held) };
+}
+
+/** The root's real path (the folder itself is trusted: this machine made it); ENOENT as an InsideError. */
+function realRootOf(root: string, shown: string): string {
+  try {
+    return realpathSync(root);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw fail('ENOENT', shown);
+    throw error;
+  }
 }
 
 function makeFolder(location: string): void {
@@ -233,7 +243,7 @@ export function openFileInside(
 }
 
 /** Opens the entry `name` of an open folder without following a link. */
-export function openInFolder(folder: OpenFolder, name: string, intent: OpenIntent, shown = name): number {
+function openInFolder(folder: OpenFolder, name: string, intent: OpenIntent, shown = name): number {
   const location = join(folder.location, name);
   const flags = intentFlags[intent] | NOFOLLOW | NONBLOCK | NOCTTY;
   let fd: number;
@@ -271,19 +281,4 @@ export function writeTextInside(root: string, path: string, text: string): void 
   } finally {
     file.close();
   }
-}
-
-/** What is at a path inside `root`, without following links: a file or a folder; undefined if nothing. */
-export function kindInside(root: string, path: string): { kind: 'file' | 'folder'; size: number } | undefined {
-  try {
-    const file = openFileInside(root, path, 'read');
-    file.close();
-    return { kind: 'file', size: file.size };
-  } catch (error) {
-    if (!(error instanceof InsideError)) throw error;
-    if (error.code === 'ENOENT') return undefined;
-    if (error.code !== 'EISDIR') throw error;
-  }
-  openFolderInside(root, path).close();
-  return { kind: 'folder', size: 0 };
 }
