@@ -189,6 +189,15 @@ export class EventStore {
     return this.statements.runKey.get(runId) as number | undefined;
   }
 
+  /** For a snippet: the event with its text, or as stored when a reference in it is not the store's. */
+  private resolvedForSearch(event: RunEvent): EventDraft {
+    try {
+      return this.resolved(event);
+    } catch {
+      return event;
+    }
+  }
+
   readBlob(hash: string): string {
     if (this.statements.hasBlob.get(hash) === undefined) {
       throw new AppError('not_found', `No blob ${hash} in this data folder.`);
@@ -205,7 +214,7 @@ export class EventStore {
     let rows = this.statements.search.all(whole, window, limit) as (EventRow & { goal: string })[];
     if (rows.length < limit) rows = this.statements.search.all(ftsQuery(query), window, limit) as typeof rows;
     return rows.map((row) => {
-      const resolved = this.resolved(rowToEvent(row)) as EventDraft;
+      const resolved = this.resolvedForSearch(rowToEvent(row));
       return {
         runId: row.run_id,
         seq: row.seq,
