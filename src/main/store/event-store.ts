@@ -13,6 +13,7 @@ import type { BlobStore } from './blob-store';
 import { externalize, resolveBlobs } from './blob-store';
 import type { SqliteDatabase } from './database';
 import { rowToSummary, runColumns, summaryToRow, type RunRow } from './run-rows';
+import { RunSources } from './run-sources';
 import { ftsQuery, snippetAround } from './search-query';
 import { writingTo } from './storage-errors';
 
@@ -76,12 +77,15 @@ export class EventStore {
   private dataVersion: number;
   /** The data folder, named when it cannot be written. */
   private readonly folder: string;
+  /** Where each run was recorded: here, or elsewhere (imported). */
+  readonly sources: RunSources;
 
   constructor(
     private readonly db: SqliteDatabase,
     readonly blobs: BlobStore,
   ) {
     this.folder = dirname(db.name);
+    this.sources = new RunSources(db);
     this.statements = prepareStatements(db);
     this.index = new SearchIndex(db, blobs);
     this.index.schedule();
@@ -92,7 +96,9 @@ export class EventStore {
   /** Starts a run: generates its id and records `run.created` as event 0. */
   createRun(payload: EventPayload<'run.created'>, time = Date.now()): RunEvent {
     const runId = newId('run', time);
-    const [event] = this.append(runId, [{ type: 'run.created', payload, time }]);
+    const [event] = this.sources.recording(runId, 'here', () =>
+      this.append(runId, [{ type: 'run.created', payload, time }]),
+    );
     return event!;
   }
 
