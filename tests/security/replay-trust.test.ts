@@ -18,6 +18,7 @@ import { newId } from '../../src/shared/ids';
 import type { EventDraft } from '../../src/shared/events';
 import { loopConfigSchema, type LoopConfig } from '../../src/shared/loop-config';
 import { runCli } from '../helpers/cli';
+import { requireDocker, skipDocker } from '../helpers/docker';
 import { ScriptedModel } from '../helpers/scripted-model';
 import { makeTempHome, type TempHome } from '../helpers/temp-home';
 
@@ -227,5 +228,38 @@ describe('a run recorded here', () => {
     const result = await runCli(['--home', source.paths.root, 'replay', runId]);
     expect(result.code, result.stderr).toBe(0);
     expect(readFileSync(join(source.paths.root, 'here.txt'), 'utf8')).toBe('here\n');
+  });
+});
+
+describe.skipIf(skipDocker)('a spec run from elsewhere', () => {
+  it('never mounts its recorded held-out paths: the evaluation comes only from a spec on this machine', { timeout: 300_000 }, async () => {
+    requireDocker();
+    const secret = join(target.paths.root, 'host-secret.txt');
+    writeFileSync(secret, 'host-secret-5d1e\n');
+    const { store, close } = openStore(source.paths);
+    const config = loopConfigSchema.parse({
+      evaluation: { command: 'cat /heldout/host-secret.txt', metric: 'score', heldOut: [secret] },
+      spec: { name: 'only-elsewhere', params: {} },
+    });
+    const runId = store.createRun({ goal: 'Say done', model: 'scripted/test', origin: 'spec', config }).runId;
+    store.append(runId, [
+      {
+        type: 'model.finished',
+        payload: { callId: 'm1', text: 'Done.', toolCalls: [], finishReason: 'stop', usage: { inputTokens: 1, outputTokens: 1, cost: 0 } },
+      },
+      { type: 'run.status', payload: { status: 'finished' } },
+    ]);
+    close();
+    const file = editArchive(await exportRun(runId), () => undefined);
+    expect((await runCli(['--home', target.paths.root, 'import', file])).code).toBe(0);
+    const replayed = await runCli(['--home', target.paths.root, 'replay', runId, '--json']);
+    const { runId: replayId } = JSON.parse(replayed.stdout) as { runId: string };
+    const shown = await runCli(['--home', target.paths.root, 'show', replayId, '--json']);
+    expect(shown.code).toBe(0);
+    expect(shown.stdout).not.toContain('host-secret-5d1e');
+    expect(replayed.stderr).toContain(
+      `The recorded evaluation (command cat /heldout/host-secret.txt; held-out ${secret}) is not used: it came from elsewhere, and the loop spec only-elsewhere cannot be used here:`,
+    );
+    expect(shown.stdout).not.toContain('"evaluation.');
   });
 });
