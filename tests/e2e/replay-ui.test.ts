@@ -1,5 +1,5 @@
-// In Chromium over `looplab serve`: the Replay button of a finished run starts its replay (no model
-// server) and opens it; picking the run and its replay in the list and pressing Compare shows the
+// In Chromium over `looplab serve`: the Replay button of a finished run lists what the replay will run
+// where, and once confirmed starts it (no model server) and opens it; picking the run and its replay in the list and pressing Compare shows the
 // two side by side with no step differing; Export downloads the run's file.
 import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -83,6 +83,14 @@ describe.skipIf(skipBrowser)('replay, compare and export in the UI', () => {
       await page.locator(`[data-testid="run-row"][data-run-id="${sourceRunId}"]`).click();
       await page.locator(`[data-testid="run-detail"][data-run-id="${sourceRunId}"]`).waitFor();
       await page.getByTestId('replay-run').click();
+      // What it will run where, before anything runs: recorded here, on this machine's runtime.
+      const confirm = page.getByTestId('replay-confirm');
+      await confirm.waitFor();
+      expect(await confirm.getByTestId('replay-plan').textContent()).toBe(
+        'Commands run on this machine, as you (every command asks first).No network.No MCP servers.',
+      );
+      expect(await confirm.getByTestId('replay-from-elsewhere').count()).toBe(0);
+      await confirm.getByTestId('replay-confirm-start').click();
       const detail = page
         .locator('[data-testid="run-detail"]')
         .filter({ hasNot: page.locator(`[data-run-id="${sourceRunId}"]`) });

@@ -3,6 +3,7 @@
 // grants each at replay time; its recorded evaluation (held-out paths, command) and data paths never
 // reach a mount or a shell, only those of a spec found on this machine. A resume or fork of it runs
 // under the same confinement.
+import type { ReplayPlan } from '../../shared/contract';
 import { AppError } from '../../shared/errors';
 import type { LoopConfig, McpServer } from '../../shared/loop-config';
 import type { RunHost } from './run-loop';
@@ -87,4 +88,18 @@ export function trustedConfig(
   config: LoopConfig | undefined,
 ): LoopConfig | undefined {
   return config !== undefined && fromElsewhere(app, runId) ? confinedConfig(config) : config;
+}
+
+/** What a replay of a run would run where, and what the person must grant when it is from elsewhere. */
+export function replayPlan(app: Pick<RunHost, 'store'>, runId: string, config: LoopConfig): ReplayPlan {
+  const needs = recordingNeeds(app, runId, config);
+  return {
+    runId,
+    ...needs,
+    needs: {
+      host: needs.fromElsewhere && needs.runtime === 'host',
+      network: needs.fromElsewhere && needs.network === 'full',
+      mcp: needs.fromElsewhere && needs.mcpServers.length > 0,
+    },
+  };
 }
