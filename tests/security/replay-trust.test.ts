@@ -222,6 +222,21 @@ describe('a run from elsewhere', () => {
 });
 
 describe('a run recorded here', () => {
+  it('stays local when its data folder is upgraded to know where runs come from', () => {
+    let opened = openStore(source.paths);
+    const { runId } = opened.store.createRun({ goal: 'Old run', model: 'scripted/test', origin: 'new' });
+    opened.db.exec('DROP TABLE run_sources; PRAGMA user_version = 4;');
+    opened.close();
+    opened = openStore(source.paths);
+    try {
+      expect(opened.store.sources.source(runId)).toBe('here');
+      expect(opened.store.sources.fromElsewhere('run_0000000000000000')).toBe(true);
+    } finally {
+      opened.close();
+    }
+  });
+
+
   it('replays on its recorded runtime with no flags', { timeout: 180_000 }, async () => {
     const runId = await recordRun(`echo here > ${join(source.paths.root, 'here.txt')}`);
     rmSync(join(source.paths.root, 'here.txt'));

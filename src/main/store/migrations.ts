@@ -88,11 +88,11 @@ export const migrations: readonly string[] = [
   `
   -- Where a run was recorded: 'here' (in this data folder) or 'import' (a run file from elsewhere).
   -- A run with no row is of unknown origin and treated as from elsewhere; runs before this are local.
-  CREATE TABLE run_sources (
+  CREATE TABLE IF NOT EXISTS run_sources (
     run_id TEXT PRIMARY KEY,
     source TEXT NOT NULL CHECK (source IN ('here', 'import')),
     recorded_at INTEGER NOT NULL
   ) WITHOUT ROWID;
-  INSERT INTO run_sources (run_id, source, recorded_at) SELECT id, 'here', created_at FROM runs;
+  INSERT OR IGNORE INTO run_sources (run_id, source, recorded_at) SELECT id, 'here', created_at FROM runs;
   `,
 ];

@@ -9,7 +9,7 @@ export type RunSource = 'here' | 'import';
 export class RunSources {
   private readonly statements;
 
-  constructor(private readonly db: SqliteDatabase) {
+  constructor(db: SqliteDatabase) {
     this.statements = {
       get: db.prepare('SELECT source FROM run_sources WHERE run_id = ?').pluck(),
       set: db.prepare('INSERT OR REPLACE INTO run_sources (run_id, source, recorded_at) VALUES (?, ?, ?)'),
@@ -30,12 +30,13 @@ export class RunSources {
     return this.source(runId) !== 'here';
   }
 
-  /** Runs `work` and records the run's source in one transaction: both happen, or neither. */
+  /**
+   * Records the run's source, then runs `work` (which records its events). The source comes first and
+   * outside the events' transaction, so that listeners still hear of events only once committed, and a
+   * run never exists without its source; a source left by work that failed names no run and is harmless.
+   */
   recording<T>(runId: string, source: RunSource, work: () => T): T {
-    return this.db.transaction(() => {
-      const result = work();
-      this.record(runId, source);
-      return result;
-    })();
+    this.record(runId, source);
+    return work();
   }
 }
