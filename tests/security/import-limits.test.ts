@@ -63,42 +63,50 @@ function runIds(): string[] {
 const PEAK_LIMIT_MIB = 400;
 
 describe('looplab import of archives made to exhaust memory', () => {
-  it('refuses 300 MB of newlines in a small file, in bounded memory, adding nothing', { timeout: 120_000 }, async () => {
-    const file = join(home.paths.root, 'newlines.looplab');
-    const bytes = await gzipOf(Buffer.alloc(1024 * 1024, '\n'), 300 * 1024 * 1024);
-    expect(bytes.length).toBeLessThan(400 * 1024);
-    writeFileSync(file, bytes);
-    const result = await importMeasured(file);
-    expect({ code: result.code, stdout: result.stdout, stderr: result.stderr }).toEqual({
-      code: 2,
-      stdout: '',
-      stderr:
-        'looplab: This is not a complete Looplab run file: the header is not JSON.\nExport the run again (looplab export <run-id>) and copy the whole file.\n',
-    });
-    expect(result.peakMiB).toBeLessThan(PEAK_LIMIT_MIB);
-    expect(runIds()).toEqual([]);
-  });
+  it(
+    'refuses 300 MB of newlines in a small file, in bounded memory, adding nothing',
+    { timeout: 120_000 },
+    async () => {
+      const file = join(home.paths.root, 'newlines.looplab');
+      const bytes = await gzipOf(Buffer.alloc(1024 * 1024, '\n'), 300 * 1024 * 1024);
+      expect(bytes.length).toBeLessThan(400 * 1024);
+      writeFileSync(file, bytes);
+      const result = await importMeasured(file);
+      expect({ code: result.code, stdout: result.stdout, stderr: result.stderr }).toEqual({
+        code: 2,
+        stdout: '',
+        stderr:
+          'looplab: This is not a complete Looplab run file: the header is not JSON.\nExport the run again (looplab export <run-id>) and copy the whole file.\n',
+      });
+      expect(result.peakMiB).toBeLessThan(PEAK_LIMIT_MIB);
+      expect(runIds()).toEqual([]);
+    },
+  );
 
-  it('refuses one endless line after a valid header, in bounded memory, adding nothing', { timeout: 120_000 }, async () => {
-    const header = JSON.stringify({
-      format: 'looplab-run',
-      version: 1,
-      runId: 'run_0000000000000000',
-      events: 1,
-      blobs: 0,
-      exportedAt: 0,
-    });
-    const endless = await gzipOf(Buffer.alloc(1024 * 1024, 'a'), 300 * 1024 * 1024);
-    const file = join(home.paths.root, 'endless.looplab');
-    // gzip members may be concatenated: the header line, then the endless line.
-    const { gzipSync } = await import('node:zlib');
-    writeFileSync(file, Buffer.concat([gzipSync(`${header}\n{"event":"`), endless]));
-    const result = await importMeasured(file);
-    expect(result.code).toBe(2);
-    expect(result.stderr).toBe(
-      'looplab: This is not a complete Looplab run file: line 2 is longer than 64 MiB.\nExport the run again (looplab export <run-id>) and copy the whole file.\n',
-    );
-    expect(result.peakMiB).toBeLessThan(PEAK_LIMIT_MIB);
-    expect(runIds()).toEqual([]);
-  });
+  it(
+    'refuses one endless line after a valid header, in bounded memory, adding nothing',
+    { timeout: 120_000 },
+    async () => {
+      const header = JSON.stringify({
+        format: 'looplab-run',
+        version: 1,
+        runId: 'run_0000000000000000',
+        events: 1,
+        blobs: 0,
+        exportedAt: 0,
+      });
+      const endless = await gzipOf(Buffer.alloc(1024 * 1024, 'a'), 300 * 1024 * 1024);
+      const file = join(home.paths.root, 'endless.looplab');
+      // gzip members may be concatenated: the header line, then the endless line.
+      const { gzipSync } = await import('node:zlib');
+      writeFileSync(file, Buffer.concat([gzipSync(`${header}\n{"event":"`), endless]));
+      const result = await importMeasured(file);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toBe(
+        'looplab: This is not a complete Looplab run file: line 2 is longer than 64 MiB.\nExport the run again (looplab export <run-id>) and copy the whole file.\n',
+      );
+      expect(result.peakMiB).toBeLessThan(PEAK_LIMIT_MIB);
+      expect(runIds()).toEqual([]);
+    },
+  );
 });

@@ -55,7 +55,12 @@ async function recordRun(command: string, config: LoopConfig = loopConfigSchema.
     const outcome = await createRunLoop({
       app,
       runId,
-      model: { name: 'scripted/test', provider: model, model: 'test', info: { contextLength: 32_768, supportsTools: true } },
+      model: {
+        name: 'scripted/test',
+        provider: model,
+        model: 'test',
+        info: { contextLength: 32_768, supportsTools: true },
+      },
       models: noModels,
       config,
       gate: approveAll,
@@ -70,7 +75,10 @@ async function recordRun(command: string, config: LoopConfig = loopConfigSchema.
 async function exportRun(runId: string): Promise<string[]> {
   const file = join(source.paths.root, `${runId}.looplab`);
   expect((await runCli(['--home', source.paths.root, 'export', runId, '-o', file])).code).toBe(0);
-  return gunzipSync(readFileSync(file)).toString('utf8').split('\n').filter((line) => line !== '');
+  return gunzipSync(readFileSync(file))
+    .toString('utf8')
+    .split('\n')
+    .filter((line) => line !== '');
 }
 
 interface ArchivedEvent {
@@ -95,7 +103,9 @@ function editArchive(lines: string[], edit: (event: ArchivedEvent) => void): str
 }
 
 function seqOf(lines: string[], type: string): number {
-  const found = lines.map((line) => JSON.parse(line) as { event?: ArchivedEvent }).find((line) => line.event?.type === type);
+  const found = lines
+    .map((line) => JSON.parse(line) as { event?: ArchivedEvent })
+    .find((line) => line.event?.type === type);
   return found!.event!.seq;
 }
 
@@ -112,23 +122,27 @@ function runIds(home: TempHome): string[] {
 const touch = () => `touch ${marker} && echo hi`;
 
 describe('a run from elsewhere', () => {
-  it('is refused at import when what ran is not what the model called, adding nothing', { timeout: 120_000 }, async () => {
-    const runId = await recordRun('echo hi');
-    const lines = await exportRun(runId);
-    const file = editArchive(lines, (event) => {
-      if (event.type === 'tool.started') event.payload.args = { command: touch() };
-    });
-    const result = await runCli(['--home', target.paths.root, 'import', file]);
-    const seq = seqOf(lines, 'tool.started');
-    expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(
-      new RegExp(
-        `^looplab: This run file is not a consistent recording: event ${seq}, call tc_1: it ran with \\{"command":"touch [^"]+pwned-marker && echo hi"\\}, but the model called it with \\{"command":"echo hi"\\}\\. Nothing was imported\\.\n`,
-      ),
-    );
-    expect(runIds(target)).toEqual([]);
-    expect(existsSync(marker)).toBe(false);
-  });
+  it(
+    'is refused at import when what ran is not what the model called, adding nothing',
+    { timeout: 120_000 },
+    async () => {
+      const runId = await recordRun('echo hi');
+      const lines = await exportRun(runId);
+      const file = editArchive(lines, (event) => {
+        if (event.type === 'tool.started') event.payload.args = { command: touch() };
+      });
+      const result = await runCli(['--home', target.paths.root, 'import', file]);
+      const seq = seqOf(lines, 'tool.started');
+      expect(result.code).toBe(2);
+      expect(result.stderr).toMatch(
+        new RegExp(
+          `^looplab: This run file is not a consistent recording: event ${seq}, call tc_1: it ran with \\{"command":"touch [^"]+pwned-marker && echo hi"\\}, but the model called it with \\{"command":"echo hi"\\}\\. Nothing was imported\\.\n`,
+        ),
+      );
+      expect(runIds(target)).toEqual([]);
+      expect(existsSync(marker)).toBe(false);
+    },
+  );
 
   it('is refused at import when an approval showed another command than the call', { timeout: 120_000 }, async () => {
     const runId = await recordRun('echo hi');
@@ -181,7 +195,13 @@ describe('a run from elsewhere', () => {
     store.append(runId, [
       {
         type: 'model.finished',
-        payload: { callId: 'm1', text: 'Done.', toolCalls: [], finishReason: 'stop', usage: { inputTokens: 1, outputTokens: 1, cost: 0 } },
+        payload: {
+          callId: 'm1',
+          text: 'Done.',
+          toolCalls: [],
+          finishReason: 'stop',
+          usage: { inputTokens: 1, outputTokens: 1, cost: 0 },
+        },
       },
     ]);
     close();
@@ -236,7 +256,6 @@ describe('a run recorded here', () => {
     }
   });
 
-
   it('replays on its recorded runtime with no flags', { timeout: 180_000 }, async () => {
     const runId = await recordRun(`echo here > ${join(source.paths.root, 'here.txt')}`);
     rmSync(join(source.paths.root, 'here.txt'));
@@ -247,34 +266,44 @@ describe('a run recorded here', () => {
 });
 
 describe.skipIf(skipDocker)('a spec run from elsewhere', () => {
-  it('never mounts its recorded held-out paths: the evaluation comes only from a spec on this machine', { timeout: 300_000 }, async () => {
-    requireDocker();
-    const secret = join(target.paths.root, 'host-secret.txt');
-    writeFileSync(secret, 'host-secret-5d1e\n');
-    const { store, close } = openStore(source.paths);
-    const config = loopConfigSchema.parse({
-      evaluation: { command: 'cat /heldout/host-secret.txt', metric: 'score', heldOut: [secret] },
-      spec: { name: 'only-elsewhere', params: {} },
-    });
-    const runId = store.createRun({ goal: 'Say done', model: 'scripted/test', origin: 'spec', config }).runId;
-    store.append(runId, [
-      {
-        type: 'model.finished',
-        payload: { callId: 'm1', text: 'Done.', toolCalls: [], finishReason: 'stop', usage: { inputTokens: 1, outputTokens: 1, cost: 0 } },
-      },
-      { type: 'run.status', payload: { status: 'finished' } },
-    ]);
-    close();
-    const file = editArchive(await exportRun(runId), () => undefined);
-    expect((await runCli(['--home', target.paths.root, 'import', file])).code).toBe(0);
-    const replayed = await runCli(['--home', target.paths.root, 'replay', runId, '--json']);
-    const { runId: replayId } = JSON.parse(replayed.stdout) as { runId: string };
-    const shown = await runCli(['--home', target.paths.root, 'show', replayId, '--json']);
-    expect(shown.code).toBe(0);
-    expect(shown.stdout).not.toContain('host-secret-5d1e');
-    expect(replayed.stderr).toContain(
-      `The recorded evaluation (command cat /heldout/host-secret.txt; held-out ${secret}) is not used: it came from elsewhere, and the loop spec only-elsewhere cannot be used here:`,
-    );
-    expect(shown.stdout).not.toContain('"evaluation.');
-  });
+  it(
+    'never mounts its recorded held-out paths: the evaluation comes only from a spec on this machine',
+    { timeout: 300_000 },
+    async () => {
+      requireDocker();
+      const secret = join(target.paths.root, 'host-secret.txt');
+      writeFileSync(secret, 'host-secret-5d1e\n');
+      const { store, close } = openStore(source.paths);
+      const config = loopConfigSchema.parse({
+        evaluation: { command: 'cat /heldout/host-secret.txt', metric: 'score', heldOut: [secret] },
+        spec: { name: 'only-elsewhere', params: {} },
+      });
+      const runId = store.createRun({ goal: 'Say done', model: 'scripted/test', origin: 'spec', config }).runId;
+      store.append(runId, [
+        {
+          type: 'model.finished',
+          payload: {
+            callId: 'm1',
+            text: 'Done.',
+            toolCalls: [],
+            finishReason: 'stop',
+            usage: { inputTokens: 1, outputTokens: 1, cost: 0 },
+          },
+        },
+        { type: 'run.status', payload: { status: 'finished' } },
+      ]);
+      close();
+      const file = editArchive(await exportRun(runId), () => undefined);
+      expect((await runCli(['--home', target.paths.root, 'import', file])).code).toBe(0);
+      const replayed = await runCli(['--home', target.paths.root, 'replay', runId, '--json']);
+      const { runId: replayId } = JSON.parse(replayed.stdout) as { runId: string };
+      const shown = await runCli(['--home', target.paths.root, 'show', replayId, '--json']);
+      expect(shown.code).toBe(0);
+      expect(shown.stdout).not.toContain('host-secret-5d1e');
+      expect(replayed.stderr).toContain(
+        `The recorded evaluation (command cat /heldout/host-secret.txt; held-out ${secret}) is not used: it came from elsewhere, and the loop spec only-elsewhere cannot be used here:`,
+      );
+      expect(shown.stdout).not.toContain('"evaluation.');
+    },
+  );
 });

@@ -43,11 +43,16 @@ function runCount(): number {
 }
 
 const HINT =
-  "keep data and held-out files beside the spec, or give the path at run time as a parameter (--param name=path)";
+  'keep data and held-out files beside the spec, or give the path at run time as a parameter (--param name=path)';
 
 describe('loop spec paths', () => {
   it.each([
-    ['a relative path out of the folder', 'data: [ train.csv, ../../etc/hostname ]\n', '5:20 data[1]', '../../etc/hostname'],
+    [
+      'a relative path out of the folder',
+      'data: [ train.csv, ../../etc/hostname ]\n',
+      '5:20 data[1]',
+      '../../etc/hostname',
+    ],
     ['an absolute path', 'data:\n  - /etc/passwd\n', '6:5 data[0]', '/etc/passwd'],
     [
       'a held-out file out of the folder',

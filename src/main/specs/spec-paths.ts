@@ -5,7 +5,6 @@
 // that go into the evaluation command are shell-quoted, so a value stays one argument.
 import { existsSync, realpathSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
-import { AppError } from '../../shared/errors';
 import { locate, specError } from './spec-errors';
 
 const PLACEHOLDER = /\{\{\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*\}\}/g;

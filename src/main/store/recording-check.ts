@@ -109,8 +109,7 @@ function checkEvent(draft: EventDraft, state: CallState, tool: ToolDefinition | 
   if (draft.type !== 'tool.started') return undefined;
   const name = call.name.slice(0, 512) || '(none)';
   if (draft.payload.tool !== name) return `it ran the tool ${draft.payload.tool}, but the model called ${call.name}`;
-  if (state.summary !== undefined && state.decision !== 'approved')
-    return 'it ran, but its approval was not given';
+  if (state.summary !== undefined && state.decision !== 'approved') return 'it ran, but its approval was not given';
   if (!sameArgs(tool, call.args, draft.payload.args)) {
     return `it ran with ${shorten(canonicalJson(draft.payload.args))}, but the model called it with ${shorten(canonicalJson(call.args))}`;
   }
