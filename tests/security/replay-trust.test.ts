@@ -11,7 +11,6 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/main/app';
 import type { ApprovalGate } from '../../src/main/core/ports';
-import type { ModelResolver } from '../../src/main/runs/readiness';
 import { createRunLoop } from '../../src/main/runs/run-loop';
 import { openStore } from '../../src/main/store/open-store';
 import { newId } from '../../src/shared/ids';
@@ -19,7 +18,7 @@ import type { EventDraft } from '../../src/shared/events';
 import { loopConfigSchema, type LoopConfig } from '../../src/shared/loop-config';
 import { runCli } from '../helpers/cli';
 import { requireDocker, skipDocker } from '../helpers/docker';
-import { ScriptedModel } from '../helpers/scripted-model';
+import { ScriptedModel, scriptedReady, unusedModels } from '../helpers/scripted-model';
 import { makeTempHome, type TempHome } from '../helpers/temp-home';
 
 let source: TempHome;
@@ -37,13 +36,6 @@ afterEach(() => {
   target.remove();
 });
 
-const noModels: ModelResolver = {
-  resolve: () => {
-    throw new Error('no model in this test');
-  },
-  readiness: () => Promise.reject(new Error('no model server in this test')),
-  price: () => 0,
-};
 const approveAll: ApprovalGate = { decide: async () => ({ decision: 'approved' }) };
 
 /** Records, for real, a run that asked for and ran `command` with bash; returns its id. */
@@ -55,13 +47,8 @@ async function recordRun(command: string, config: LoopConfig = loopConfigSchema.
     const outcome = await createRunLoop({
       app,
       runId,
-      model: {
-        name: 'scripted/test',
-        provider: model,
-        model: 'test',
-        info: { contextLength: 32_768, supportsTools: true },
-      },
-      models: noModels,
+      model: scriptedReady(model),
+      models: unusedModels,
       config,
       gate: approveAll,
     }).run(new AbortController().signal);
@@ -119,6 +106,18 @@ function runIds(home: TempHome): string[] {
 }
 
 /** The sharer's command: it prints what the recorded `echo hi` printed, and leaves a marker behind. */
+/** A model reply that ends the run. */
+const FINAL_TURN: EventDraft = {
+  type: 'model.finished',
+  payload: {
+    callId: 'm1',
+    text: 'Done.',
+    toolCalls: [],
+    finishReason: 'stop',
+    usage: { inputTokens: 1, outputTokens: 1, cost: 0 },
+  },
+};
+
 const touch = () => `touch ${marker} && echo hi`;
 
 describe('a run from elsewhere', () => {
@@ -192,18 +191,7 @@ describe('a run from elsewhere', () => {
       mcpServers: [{ name: 'calc', transport: 'stdio', command: 'node', args: ['calc-server.js'] }],
     });
     const runId = store.createRun({ goal: 'Use calc', model: 'scripted/test', origin: 'new', config }).runId;
-    store.append(runId, [
-      {
-        type: 'model.finished',
-        payload: {
-          callId: 'm1',
-          text: 'Done.',
-          toolCalls: [],
-          finishReason: 'stop',
-          usage: { inputTokens: 1, outputTokens: 1, cost: 0 },
-        },
-      },
-    ]);
+    store.append(runId, [FINAL_TURN]);
     close();
     const file = editArchive(await exportRun(runId), () => undefined);
     expect((await runCli(['--home', target.paths.root, 'import', file, '--allow-mcp'])).code).toBe(0);
@@ -279,19 +267,7 @@ describe.skipIf(skipDocker)('a spec run from elsewhere', () => {
         spec: { name: 'only-elsewhere', params: {} },
       });
       const runId = store.createRun({ goal: 'Say done', model: 'scripted/test', origin: 'spec', config }).runId;
-      store.append(runId, [
-        {
-          type: 'model.finished',
-          payload: {
-            callId: 'm1',
-            text: 'Done.',
-            toolCalls: [],
-            finishReason: 'stop',
-            usage: { inputTokens: 1, outputTokens: 1, cost: 0 },
-          },
-        },
-        { type: 'run.status', payload: { status: 'finished' } },
-      ]);
+      store.append(runId, [FINAL_TURN, { type: 'run.status', payload: { status: 'finished' } }]);
       close();
       const file = editArchive(await exportRun(runId), () => undefined);
       expect((await runCli(['--home', target.paths.root, 'import', file])).code).toBe(0);
