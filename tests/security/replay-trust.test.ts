@@ -11,7 +11,8 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/main/app';
 import type { ApprovalGate } from '../../src/main/core/ports';
-import { createRunLoop } from '../../src/main/runs/run-loop';
+import { forkPoint } from '../../src/main/runs/fork';
+import { createRunLoop, resumable } from '../../src/main/runs/run-loop';
 import { openStore } from '../../src/main/store/open-store';
 import { newId } from '../../src/shared/ids';
 import type { EventDraft } from '../../src/shared/events';
@@ -226,6 +227,34 @@ describe('a run from elsewhere', () => {
     expect(result.stdout).toContain(`Diverged from ${unknown} at step 1: bash (call tc_1)`);
     expect(result.stdout).toContain('what runs differs from what was approved in the recording');
     expect(existsSync(marker)).toBe(false);
+  });
+});
+
+describe('a fork or resume of a run from elsewhere', () => {
+  it('goes on in the sandbox, with no network, MCP servers or recorded evaluation', { timeout: 120_000 }, async () => {
+    const config = loopConfigSchema.parse({
+      runtime: 'host',
+      network: 'full',
+      mcpServers: [{ name: 'calc', transport: 'stdio', command: 'node', args: ['calc-server.js'] }],
+      evaluation: { command: 'cat /heldout/passwd', metric: 'score', heldOut: ['/etc/passwd'] },
+    });
+    const runId = await recordRun('echo hi');
+    const file = editArchive(await exportRun(runId), (event) => {
+      if (event.type === 'run.created') event.payload.config = config;
+    });
+    expect((await runCli(['--home', target.paths.root, 'import', file, '--allow-mcp'])).code).toBe(0);
+    const app = createApp({ home: target.paths.root, host: 'web' });
+    try {
+      const confined = { ...config, runtime: 'sandbox', network: 'none' } as Record<string, unknown>;
+      delete confined.mcpServers;
+      delete confined.evaluation;
+      const seq = app.store.requireRun(runId).lastSeq;
+      expect(forkPoint(app, runId, seq).config).toEqual(confined);
+      app.store.append(runId, [{ type: 'run.status', payload: { status: 'stopped', reason: 'Step limit.' } }]);
+      expect(resumable(app, runId).config).toEqual(confined);
+    } finally {
+      await app.shutdown();
+    }
   });
 });
 
