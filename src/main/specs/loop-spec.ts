@@ -28,7 +28,7 @@ import {
 } from '../../shared/loop-config';
 import { sandboxResourceDir } from '../sandbox/sandbox-resources';
 import { fieldName, nodeAt, position, specError, type Located } from './spec-errors';
-import { checkRunPath, pathProblems, shellQuote, type SpecPathField } from './spec-paths';
+import { checkRunPath, pathProblems, PLACEHOLDER, shellQuote, type SpecPathField } from './spec-paths';
 
 const nameSchema = z
   .string()
@@ -147,8 +147,6 @@ export function readLoopSpec(file: string): LoopSpec {
   }
   return parseLoopSpec(text, file);
 }
-
-const PLACEHOLDER = /\{\{\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*\}\}/g;
 
 /** The parameters a run gets: the given ones over the defaults; every declared one must have a value. */
 export function resolveParams(spec: LoopSpec, given: Record<string, string>, file: string): Record<string, string> {
