@@ -67,13 +67,14 @@ async function measure(steps: number): Promise<{ scriptedMs: number; replayMs: n
     config,
   }).runId;
   const replayModel = new ReplayModel(recording);
+  const state = {};
   const loop = new AgentLoop(
     {
       ...deps(store, home.paths.workspaces, replayModel),
       modelInfo: REPLAY_MODEL_INFO,
-      gate: replayGate(recording, allow),
+      gate: replayGate(recording, allow, { model: replayModel, state, trustEdits: true }),
       price: () => replayModel.lastCost(),
-      check: replayCheck(recording, replayModel, 'stop'),
+      check: replayCheck(recording, replayModel, 'stop', state),
     },
     replay,
     config,

@@ -9,7 +9,7 @@ import { openStore } from '../src/main/store/open-store';
 import { importRun } from '../src/main/store/run-archive';
 import { loopConfigSchema } from '../src/shared/loop-config';
 import type { RunEvent } from '../src/shared/events';
-import { LARGE_OUTPUT_MARKER, recordSampleRun } from './fixtures/sample-run';
+import { LARGE_OUTPUT_MARKER, recordSampleRun, sampleCreated, sampleRunDrafts } from './fixtures/sample-run';
 import { runCli } from './helpers/cli';
 import { makeTempHome, type TempHome } from './helpers/temp-home';
 
@@ -28,11 +28,29 @@ afterEach(() => {
   target.remove();
 });
 
-/** The sample run, plus a tool output that printed the environment's secrets. */
+/** The sample run as Looplab records it (an approval shows the whole call), plus a tool output that printed the environment's secrets. */
 function recordRunWithSecrets(): string {
   const { store, close } = openStore(source.paths);
-  const runId = recordSampleRun(store);
+  const runId = store.createRun(sampleCreated(), 1_700_000_000_000).runId;
+  store.append(
+    runId,
+    sampleRunDrafts().map((draft) =>
+      draft.type === 'approval.requested'
+        ? { ...draft, payload: { ...draft.payload, summary: 'write train.py (18 bytes)\nprint("training")\n' } }
+        : draft,
+    ),
+  );
   store.append(runId, [
+    {
+      type: 'model.finished',
+      payload: {
+        callId: 'call_m4',
+        text: '',
+        toolCalls: [{ id: 'call_env', name: 'bash', args: { command: 'env' } }],
+        finishReason: 'tool_calls',
+        usage: { inputTokens: 10, outputTokens: 5, cost: 0 },
+      },
+    },
     { type: 'tool.started', payload: { callId: 'call_env', tool: 'bash', args: { command: 'env' } } },
     {
       type: 'tool.finished',
@@ -80,11 +98,11 @@ describe('looplab export / import', () => {
     expect(text).toContain(LARGE_OUTPUT_MARKER);
 
     const imported = await runCli(['--home', target.paths.root, 'import', file]);
-    expect(imported).toMatchObject({ code: 0, stdout: `Imported ${runId} (25 events, finished)\n` });
+    expect(imported).toMatchObject({ code: 0, stdout: `Imported ${runId} (26 events, finished)\n` });
     const before = snapshot(source, runId);
     const after = snapshot(target, runId);
     // Everything is the same but the one output that carried the secrets, which is redacted.
-    const redactedSeq = 24;
+    const redactedSeq = 25;
     const unchanged = (events: RunEvent[]) => events.filter((event) => event.seq !== redactedSeq);
     expect(unchanged(after.events)).toEqual(unchanged(before.events));
     expect(after.events.map((event) => [event.seq, event.time, event.type])).toEqual(
@@ -209,6 +227,7 @@ describe('looplab export / import', () => {
         'execute_tool write',
         'chat qwen2.5-coder:7b',
         'execute_tool job_start',
+        'chat qwen2.5-coder:7b',
         'chat qwen2.5-coder:7b',
         'execute_tool bash',
       ]);

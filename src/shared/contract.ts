@@ -18,6 +18,27 @@ export const runFileSchema = z
   .strict();
 export const blobHashSchema = z.string().regex(/^[0-9a-f]{64}$/, 'a blob hash is 64 hex digits');
 
+/** A replay's grants for a run from elsewhere: this machine's runtime, the network, its MCP servers. */
+export const replayGrantsSchema = z
+  .object({ host: z.boolean().default(false), network: z.boolean().default(false), mcp: z.boolean().default(false) })
+  .strict();
+export type ReplayGrantsInput = z.infer<typeof replayGrantsSchema>;
+
+/** What a replay would run where, shown before it starts. */
+export interface ReplayPlan {
+  runId: string;
+  /** Not recorded in this data folder (imported, or of unknown origin). */
+  fromElsewhere: boolean;
+  imported: boolean;
+  /** Where its commands run: the Docker sandbox, or this machine. */
+  runtime: 'sandbox' | 'host';
+  network: 'none' | 'full';
+  /** MCP servers it starts on this machine, each as `name (command or URL)`. */
+  mcpServers: string[];
+  /** What the person must grant for a run from elsewhere (all of it is listed above). */
+  needs: { host: boolean; network: boolean; mcp: boolean };
+}
+
 export const requestSchemas = {
   'app.info': z.object({}).strict(),
   'runs.list': z
@@ -115,8 +136,11 @@ export const requestSchemas = {
       runId: runIdSchema,
       onDivergence: z.enum(['stop', 'continue']).default('stop'),
       model: z.string().min(3).max(300).optional(),
+      /** What the person granted a run from elsewhere (see replays.plan); none unless given. */
+      allow: replayGrantsSchema.default({ host: false, network: false, mcp: false }),
     })
     .strict(),
+  'replays.plan': z.object({ runId: runIdSchema }).strict(),
   'runs.compare': z.object({ a: runIdSchema, b: runIdSchema }).strict(),
   'runs.export': z.object({ runId: runIdSchema, format: z.enum(['looplab', 'otel']).default('looplab') }).strict(),
   'examples.replay': z.object({}).strict(),
@@ -206,6 +230,8 @@ export interface ResponseTypes {
   'providers.test': ProviderTest;
   /** The new run that replays the given one. */
   'runs.replay': RunSummary;
+  /** What a replay of the run would run where, and what a run from elsewhere needs granted. */
+  'replays.plan': ReplayPlan;
   'runs.compare': RunComparison;
   'runs.export': ExportedRun;
   /** The replay of the example run shipped with the app (imported into the data folder first if need be). */

@@ -1,5 +1,5 @@
-// In Chromium over `looplab serve`: the Replay button of a finished run starts its replay (no model
-// server) and opens it; picking the run and its replay in the list and pressing Compare shows the
+// In Chromium over `looplab serve`: the Replay button of a finished run lists what the replay will run
+// where, and once confirmed starts it (no model server) and opens it; picking the run and its replay in the list and pressing Compare shows the
 // two side by side with no step differing; Export downloads the run's file.
 import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -9,6 +9,9 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/main/app';
 import { createRunLoop } from '../../src/main/runs/run-loop';
+import { openStore } from '../../src/main/store/open-store';
+import type { EventDraft } from '../../src/shared/events';
+import { newId } from '../../src/shared/ids';
 import { loopConfigSchema } from '../../src/shared/loop-config';
 import { launchChromium, skipBrowser } from '../helpers/browser';
 import { spawnCli, waitForLine } from '../helpers/cli';
@@ -50,6 +53,21 @@ async function recordHostRun(home: TempHome): Promise<string> {
   }
 }
 
+/** The run's events under a new id, appended with no record of where they came from. */
+function copyWithoutOrigin(home: TempHome, runId: string): string {
+  const { store, close } = openStore(home.paths);
+  try {
+    const copy = newId('run');
+    store.append(
+      copy,
+      store.loadEvents(runId).map(({ type, payload, time }) => ({ type, payload, time }) as EventDraft),
+    );
+    return copy;
+  } finally {
+    close();
+  }
+}
+
 describe.skipIf(skipBrowser)('replay, compare and export in the UI', () => {
   let home: TempHome;
   let serveProcess: ChildProcess;
@@ -57,10 +75,12 @@ describe.skipIf(skipBrowser)('replay, compare and export in the UI', () => {
   let page: Page;
   let sourceRunId: string;
   let replayRunId: string;
+  let unknownRunId: string;
 
   beforeAll(async () => {
     home = makeTempHome();
     sourceRunId = await recordHostRun(home);
+    unknownRunId = copyWithoutOrigin(home, sourceRunId);
     serveProcess = spawnCli(['serve', '--port', '0', '--home', home.paths.root], {
       env: { OLLAMA_HOST: 'http://127.0.0.1:9' },
     });
@@ -83,6 +103,14 @@ describe.skipIf(skipBrowser)('replay, compare and export in the UI', () => {
       await page.locator(`[data-testid="run-row"][data-run-id="${sourceRunId}"]`).click();
       await page.locator(`[data-testid="run-detail"][data-run-id="${sourceRunId}"]`).waitFor();
       await page.getByTestId('replay-run').click();
+      // What it will run where, before anything runs: recorded here, on this machine's runtime.
+      const confirm = page.getByTestId('replay-confirm');
+      await confirm.waitFor();
+      expect(await confirm.getByTestId('replay-plan').textContent()).toBe(
+        'Commands run on this machine, as you (every command asks first).No network.No MCP servers.',
+      );
+      expect(await confirm.getByTestId('replay-from-elsewhere').count()).toBe(0);
+      await confirm.getByTestId('replay-confirm-start').click();
       const detail = page
         .locator('[data-testid="run-detail"]')
         .filter({ hasNot: page.locator(`[data-run-id="${sourceRunId}"]`) });
@@ -98,6 +126,35 @@ describe.skipIf(skipBrowser)('replay, compare and export in the UI', () => {
       expect(replayRunId).toMatch(/^run_/);
       const row = page.locator(`[data-testid="run-row"][data-run-id="${replayRunId}"]`);
       await row.getByTestId('run-status').filter({ hasText: 'finished' }).waitFor({ timeout: 30_000 });
+    },
+  );
+
+  it(
+    'lists what a run from elsewhere needs granted; cancelling starts nothing, confirming grants just that',
+    { timeout: 60_000 },
+    async () => {
+      await page.locator(`[data-testid="run-row"][data-run-id="${unknownRunId}"]`).click();
+      await page.locator(`[data-testid="run-detail"][data-run-id="${unknownRunId}"]`).waitFor();
+      const runs = await page.getByTestId('run-row').count();
+      await page.getByTestId('replay-run').click();
+      const confirm = page.getByTestId('replay-confirm');
+      await confirm.waitFor();
+      expect(await confirm.getByTestId('replay-from-elsewhere').textContent()).toBe(
+        'This run was recorded elsewhere (its origin is unknown). Replaying it runs its recorded tool calls here, with what is listed below.',
+      );
+      expect(await confirm.getByTestId('replay-plan').textContent()).toBe(
+        'Commands run on this machine, as you (every command asks first).No network.No MCP servers.',
+      );
+      await confirm.getByTestId('replay-confirm-cancel').click();
+      expect(await page.getByTestId('replay-confirm').count()).toBe(0);
+      expect(await page.getByTestId('run-row').count()).toBe(runs);
+      await page.getByTestId('replay-run').click();
+      await page.getByTestId('replay-confirm-start').click();
+      await page.waitForFunction(
+        (source) => document.querySelector('[data-testid="run-detail"]')?.getAttribute('data-run-id') !== source,
+        unknownRunId,
+        { timeout: 30_000 },
+      );
     },
   );
 

@@ -58,3 +58,8 @@ export const unusedModels: ModelResolver = {
   readiness: () => Promise.reject(new Error('not used')),
   price: () => 0,
 };
+
+/** A scripted model as a run takes it: its name, provider and context. */
+export function scriptedReady(model: ScriptedModel, name = 'scripted/test') {
+  return { name, provider: model, model: 'test', info: { contextLength: 32_768, supportsTools: true } };
+}

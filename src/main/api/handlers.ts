@@ -23,6 +23,9 @@ import type { HomePaths } from '../home';
 import { readyModel, type ModelResolver } from '../runs/readiness';
 import { exportFile } from '../runs/run-export';
 import { ensureExample } from '../runs/example';
+import { recordedConfig } from '../runs/run-loop';
+import { replayPlan } from '../runs/run-trust';
+import { loopConfigSchema } from '../../shared/loop-config';
 import type { RunManager } from '../runs/run-manager';
 import { configWithDefaults, defaultModel } from '../settings/run-defaults';
 import type { SettingsService } from '../settings/settings-service';
@@ -168,7 +171,11 @@ export function createHandlers({
       const ready = await readyModel(models(), model);
       return { model: ready.name, contextLength: ready.info.contextLength };
     },
-    'runs.replay': ({ runId, onDivergence, model }) => runs.replay({ runId, onDivergence, model }),
+    'runs.replay': ({ runId, onDivergence, model, allow }) => runs.replay({ runId, onDivergence, model, allow }),
+    'replays.plan': ({ runId }) => {
+      store.requireRun(runId);
+      return replayPlan({ store }, runId, recordedConfig(store.loadEvents(runId)) ?? loopConfigSchema.parse({}));
+    },
     'runs.compare': ({ a, b }) => {
       store.requireRun(a);
       store.requireRun(b);

@@ -39,6 +39,17 @@ export function withApp<T>(command: Command, work: (app: App) => T): T {
   }
 }
 
+/** withApp for work that waits: the store closes when the work has settled. */
+async function withAppAsync<T>(command: Command, work: (app: App) => Promise<T>): Promise<T> {
+  const options = command.optsWithGlobals<GlobalOptions>();
+  const app = createApp({ home: resolveHome({ flag: options.home }), host: 'web' });
+  try {
+    return await work(app);
+  } finally {
+    app.close();
+  }
+}
+
 function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
@@ -74,6 +85,9 @@ interface RawReplayOptions {
   model?: string;
   contextLength?: string;
   approve: string;
+  allowHost?: boolean;
+  network?: boolean;
+  allowMcp?: boolean;
   json?: boolean;
 }
 
@@ -199,8 +213,10 @@ function buildProgram(write: (text: string) => void): Command {
     .description('add a run exported with `looplab export` to this data folder, with its id, events and blobs')
     .argument('<file>', 'the exported file')
     .option('--allow-mcp', 'import a run that names MCP servers (they start on this machine when it runs again)')
-    .action((file: string, options: { allowMcp?: boolean }, command: Command) => {
-      withApp(command, ({ store }) => write(importCommand(store, file, { allowMcp: options.allowMcp ?? false })));
+    .action(async (file: string, options: { allowMcp?: boolean }, command: Command) => {
+      await withAppAsync(command, async ({ store }) =>
+        write(await importCommand(store, file, { allowMcp: options.allowMcp ?? false })),
+      );
     });
 
   const loopOptions = (command: Command) =>
@@ -306,6 +322,9 @@ function buildProgram(write: (text: string) => void): Command {
         .choices(['auto', 'ask', 'deny'])
         .default('ask'),
     )
+    .option('--allow-host', 'a run from elsewhere recorded on its machine’s runtime: run its commands on this machine')
+    .option('--network', 'a run from elsewhere recorded with the network: give its sandbox the network')
+    .option('--allow-mcp', 'a run from elsewhere that names MCP servers: start them on this machine')
     .option('--json', 'print a JSON summary at the end (progress goes to stderr)')
     .action(async (runIdArg: string, raw: RawReplayOptions, command: Command) => {
       const home = resolveHome({ flag: command.optsWithGlobals<GlobalOptions>().home });
@@ -318,6 +337,7 @@ function buildProgram(write: (text: string) => void): Command {
             ? undefined
             : parse(positiveInt, raw.contextLength, '--context-length (tokens ≥ 1)'),
         approve: parse(z.enum(['auto', 'ask', 'deny']), raw.approve, '--approve'),
+        grants: { host: raw.allowHost ?? false, network: raw.network ?? false, mcp: raw.allowMcp ?? false },
         json: raw.json ?? false,
         models: modelResolver(homePaths(home)),
         write,

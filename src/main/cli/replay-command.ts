@@ -7,6 +7,7 @@ import { firstDifference, type DivergenceMode } from '../core/replay';
 import { readyModel, type ModelResolver } from '../runs/readiness';
 import { divergenceOf, driveReplay, prepareReplay } from '../runs/replay';
 import { workspaceDir } from '../runs/run-loop';
+import { NO_GRANTS, type ReplayGrants } from '../runs/run-trust';
 import { progressPrinter } from './progress';
 import { exitCodes } from './run';
 import { terminalGate, type ApproveMode } from './terminal-gate';
@@ -18,6 +19,8 @@ export interface ReplayCommandOptions {
   model?: string | undefined;
   contextLength?: number | undefined;
   approve: ApproveMode;
+  /** What a run from elsewhere may have: this machine's runtime, the network, its MCP servers. */
+  grants?: ReplayGrants;
   json: boolean;
   models: ModelResolver;
   write(text: string): void;
@@ -27,8 +30,9 @@ export interface ReplayCommandOptions {
 export async function replayRun(sourceRunId: string, options: ReplayCommandOptions): Promise<number> {
   const app = createApp({ home: options.home, host: 'web' });
   try {
-    const replay = prepareReplay(app, sourceRunId);
+    const replay = prepareReplay(app, sourceRunId, options.grants ?? NO_GRANTS);
     const { runId } = replay;
+    for (const notice of replay.notices) options.progress(`${notice}\n`);
     options.progress(`${runId}  replay of ${sourceRunId}  workspace ${workspaceDir(app, runId)}\n`);
     const controller = new AbortController();
     const interrupt = () => controller.abort(new Error('interrupted'));

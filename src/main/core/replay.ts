@@ -4,12 +4,15 @@
 // difference records `replay.diverged` and stops the run or hands it to a live model; `replayGate`
 // answers approvals as they were answered in the recording. Ids a tool makes anew (a job's id) are
 // learnt from each matching result, and the recorded calls that name the old id are given the new one.
-import type { Content, RunEvent, ToolCall, Usage } from '../../shared/events';
+// What a person approved in the recording is compared with what the replay would run: the approval's
+// summary and the input the call ran with. A difference is never run; the replay stops as diverged.
+import { canonicalJson } from '../../shared/canonical-json';
+import type { Content, EventDraft, RunEvent, ToolCall, Usage } from '../../shared/events';
 import { normalizeResult, sameResult } from '../../shared/replay-normalize';
 import { argumentsText } from './conversation';
 import type { CheckVerdict, LoopCheck, ToolResult } from './loop';
 import { ProviderError, type FinishReason, type ModelEvent, type ModelInfo, type ModelProvider } from './model';
-import type { ApprovalDecision, ApprovalGate } from './ports';
+import type { ApprovalDecision, ApprovalGate, ApprovalRequest } from './ports';
 
 export interface RecordedTurn {
   text: string;
@@ -25,12 +28,25 @@ export interface RecordedResult {
   step: number;
 }
 
+export interface RecordedApproval {
+  decision: ApprovalDecision;
+  /** What the person was shown when asked. */
+  summary: string | undefined;
+  /** The input the approved call then ran with (a person here may have edited it). */
+  ran?: unknown;
+}
+
 export interface Recording {
   /** Replies that reached the conversation, in order (failed and interrupted attempts left out). */
   turns: RecordedTurn[];
   results: Map<string, RecordedResult>;
-  /** How each call a person was asked about was answered, with the input it then ran with. */
-  approvals: Map<string, ApprovalDecision>;
+  /** How each call a person was asked about was answered, what they were shown and what then ran. */
+  approvals: Map<string, RecordedApproval>;
+}
+
+/** What the gate and the check of one replay share: a divergence found at an approval, to record. */
+export interface ReplayState {
+  approvalDivergence?: EventDraft;
 }
 
 export type DivergenceMode = 'stop' | 'continue';
@@ -50,7 +66,7 @@ function text(content: Content | undefined): string {
 export function readRecording(events: readonly RunEvent[]): Recording {
   const recording: Recording = { turns: [], results: new Map(), approvals: new Map() };
   const stepOf = new Map<string, number>();
-  const approved = new Set<string>();
+  const summaries = new Map<string, string>();
   for (const event of events) {
     switch (event.type) {
       case 'model.finished': {
@@ -65,20 +81,22 @@ export function readRecording(events: readonly RunEvent[]): Recording {
         recording.results.set(callId, { output: text(output), isError, step: stepOf.get(callId) ?? 0 });
         break;
       }
+      case 'approval.requested':
+        summaries.set(event.payload.callId, text(event.payload.summary));
+        break;
       case 'approval.resolved': {
         const { callId, decision, feedback } = event.payload;
-        if (decision === 'approved') approved.add(callId);
-        recording.approvals.set(
-          callId,
-          decision === 'approved' ? { decision } : { decision, feedback: text(feedback) || undefined },
-        );
+        recording.approvals.set(callId, {
+          decision: decision === 'approved' ? { decision } : { decision, feedback: text(feedback) || undefined },
+          summary: summaries.get(callId),
+        });
         break;
       }
-      case 'tool.started':
-        // The input an approved call ran with, which the person may have edited.
-        if (approved.has(event.payload.callId))
-          recording.approvals.set(event.payload.callId, { decision: 'approved', editedInput: event.payload.args });
+      case 'tool.started': {
+        const approval = recording.approvals.get(event.payload.callId);
+        if (approval?.decision.decision === 'approved') approval.ran = event.payload.args;
         break;
+      }
       default:
         break;
     }
@@ -123,9 +141,13 @@ export class ReplayModel implements ModelProvider {
     });
   }
 
-  private arguments(args: unknown): string {
-    const text = argumentsText(args);
+  /** Recorded text with the ids this replay made in place of the recorded ones. */
+  renameIds(text: string): string {
     return this.renamed.size === 0 ? text : text.replace(MADE_ID, (id) => this.renamed.get(id) ?? id);
+  }
+
+  private arguments(args: unknown): string {
+    return this.renameIds(argumentsText(args));
   }
 
   async *stream(): AsyncIterable<ModelEvent> {
@@ -143,17 +165,38 @@ export class ReplayModel implements ModelProvider {
 }
 
 /** Compares each tool result with the recording; the first difference ends the replay or hands it over. */
-export function replayCheck(recording: Recording, model: ReplayModel, mode: DivergenceMode): LoopCheck {
+export function replayCheck(
+  recording: Recording,
+  model: ReplayModel,
+  mode: DivergenceMode,
+  state: ReplayState = {},
+): LoopCheck {
   let diverged = false;
   const end = (reason: string): CheckVerdict['end'] =>
     mode === 'continue' ? 'handover' : { status: 'stopped', reason };
   return {
     beforeModel: () => {
+      if (state.approvalDivergence !== undefined && !diverged) {
+        diverged = true;
+        const found = state.approvalDivergence;
+        const where =
+          found.type === 'replay.diverged'
+            ? `step ${found.payload.step}: ${found.payload.tool} (${found.payload.callId})`
+            : '';
+        // Never handed to a live model: what was approved is no longer what would run.
+        return {
+          record: [found],
+          end: {
+            status: 'stopped',
+            reason: `Replay diverged at ${where}: what runs differs from what was approved in the recording.`,
+          },
+        };
+      }
       if (diverged || model.remaining() > 0) return undefined;
       return { record: [], end: end(`The recording ends after step ${model.step}; there is nothing more to replay.`) };
     },
     afterTool: (result: ToolResult) => {
-      if (diverged) return undefined;
+      if (diverged || state.approvalDivergence !== undefined) return undefined;
       const expected = recording.results.get(result.callId);
       if (expected !== undefined && sameResult(expected, result)) {
         model.learnIds(expected.output, result.output);
@@ -184,11 +227,67 @@ export function replayCheck(recording: Recording, model: ReplayModel, mode: Dive
   };
 }
 
-/** Answers approvals as the recording did; calls it never asked about go to the fallback gate. */
-export function replayGate(recording: Recording, fallback: ApprovalGate): ApprovalGate {
+/**
+ * Answers approvals as the recording did, once what the person was shown and what ran match what this
+ * replay would run; calls it never asked about go to the fallback gate. An input a person edited is
+ * applied again only when `trustEdits` (the run was recorded in this data folder); any other difference
+ * is recorded as the replay's divergence (see replayCheck) and the call is not run.
+ */
+export function replayGate(
+  recording: Recording,
+  fallback: ApprovalGate,
+  options: { model: ReplayModel; state: ReplayState; trustEdits: boolean },
+): ApprovalGate {
+  const { model, state } = options;
   return {
-    decide: async (request, signal) => recording.approvals.get(request.callId) ?? fallback.decide(request, signal),
+    decide: async (request, signal) => {
+      const recorded = recording.approvals.get(request.callId);
+      if (recorded === undefined) return fallback.decide(request, signal);
+      if (state.approvalDivergence !== undefined)
+        return { decision: 'rejected', feedback: 'Not run: the replay has diverged from its recording.' };
+      const difference = approvalDifference(recorded, request, model, options.trustEdits);
+      if (difference !== undefined) {
+        state.approvalDivergence = {
+          type: 'replay.diverged',
+          payload: {
+            step: model.step,
+            callId: request.callId,
+            tool: request.tool,
+            ...difference,
+            expectedError: false,
+            gotError: false,
+            then: 'stop',
+          },
+        };
+        return {
+          decision: 'rejected',
+          feedback: 'Not run: what it runs differs from what was approved in the recording.',
+        };
+      }
+      if (recorded.decision.decision === 'rejected' || recorded.ran === undefined) return recorded.decision;
+      const ran = JSON.parse(model.renameIds(canonicalJson(recorded.ran))) as unknown;
+      return canonicalJson(ran) === canonicalJson(request.input)
+        ? { decision: 'approved' }
+        : { decision: 'approved', editedInput: ran };
+    },
   };
+}
+
+/** How what was approved differs from what would run now, as expected (recorded) and got (now). */
+function approvalDifference(
+  recorded: RecordedApproval,
+  request: ApprovalRequest,
+  model: ReplayModel,
+  trustEdits: boolean,
+): { expected: string; got: string } | undefined {
+  const shown = recorded.summary === undefined ? undefined : model.renameIds(recorded.summary);
+  if (shown !== request.summary)
+    return { expected: `approved: ${shown ?? '(no approval was asked)'}`, got: `would run: ${request.summary}` };
+  if (recorded.ran === undefined || trustEdits) return undefined;
+  const ran = model.renameIds(canonicalJson(recorded.ran));
+  const now = canonicalJson(request.input);
+  if (ran === now) return undefined;
+  return { expected: `approved and ran: ${ran}`, got: `the model's call: ${now}` };
 }
 
 /** The first line where two results differ once normalised, for a short report. */

@@ -11,6 +11,7 @@ import { danglingCalls } from '../core/conversation';
 import type { ApprovalDecision, ApprovalGate } from '../core/ports';
 import type { SnapshotPayload } from '../store/workspace-snapshots';
 import { recordedConfig, workspaceDir, type RunHost } from './run-loop';
+import { trustedConfig } from './run-trust';
 
 export interface ForkOptions {
   /** A message from the person, given to the model after the fork point. */
@@ -74,7 +75,8 @@ export function forkPoint(app: RunHost, runId: string, seq: number, options: For
     goal: created.payload.goal,
     model: started?.type === 'model.started' ? started.payload.model : created.payload.model,
     // The parent's constraints as they are now: limits a person raised later hold for the fork too.
-    config: recordedConfig(all),
+    // A run from elsewhere goes on in the sandbox only, without its recorded evaluation or MCP servers.
+    config: trustedConfig(app, runId, recordedConfig(all)),
     manifest: snapshot.payload.manifest,
     snapshot: snapshot.payload,
     pending,

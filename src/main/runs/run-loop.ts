@@ -27,6 +27,7 @@ import { dataInspectTool } from '../tools/data-inspect';
 import { createHubTools, DEFAULT_MAX_DOWNLOAD_BYTES } from '../tools/hub-tools';
 import { createJobTools } from '../tools/job-tools';
 import type { ModelResolver, ReadyModel } from './readiness';
+import { trustedConfig } from './run-trust';
 
 /** What a run needs of the app: its data folder, store, run leases, sandbox and jobs. */
 export type RunHost = Pick<App, 'paths' | 'store' | 'owners' | 'sandbox' | 'jobs' | 'snapshots'> &
@@ -245,7 +246,8 @@ export function resumable(app: RunHost, runId: string): { run: RunSummary; confi
       'Start a new run, or fork this one.',
     );
   }
-  return { run, config: recordedConfig(app.store.loadEvents(runId)) };
+  // A run from elsewhere goes on in the sandbox only, without its recorded evaluation or MCP servers.
+  return { run, config: trustedConfig(app, runId, recordedConfig(app.store.loadEvents(runId))) };
 }
 
 /**

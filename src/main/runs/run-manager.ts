@@ -14,6 +14,7 @@ import type { RunSummary } from '../../shared/run-summary';
 import type { LoopOutcome, LoopProgress } from '../core/loop';
 import type { DivergenceMode } from '../core/replay';
 import { driveReplay, prepareReplay } from './replay';
+import { NO_GRANTS, type ReplayGrants } from './run-trust';
 import type { ApprovalDecision, ApprovalGate } from '../core/ports';
 import { DEFAULT_MODEL, readyModel, type ModelResolver, type ReadyModel } from './readiness';
 import { createFork, forkGate, forkPoint } from './fork';
@@ -148,10 +149,12 @@ export class RunManager {
     runId: string;
     onDivergence: DivergenceMode;
     model?: string | undefined;
+    /** What the person granted a run from elsewhere, after the confirmation listed it. */
+    allow?: ReplayGrants;
   }): Promise<RunSummary> {
     const source = this.app.store.requireRun(input.runId);
     await checkRuntime(this.app, recordedRuntime(source));
-    const replay = prepareReplay(this.app, input.runId);
+    const replay = prepareReplay(this.app, input.runId, input.allow ?? NO_GRANTS);
     const models = this.models();
     this.track(replay.runId, (signal) =>
       driveReplay({

@@ -1,9 +1,20 @@
 // Loop specs: a YAML (or JSON) file that names a loop — its goal template and parameters, model, tools,
 // approval rules, budgets, the data it starts with and the evaluation gate — so it can be run again on
 // another model or other data. Every error names the file, the line and column, and the field.
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync, renameSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  renameSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, stringify, type Document, type Node } from 'yaml';
+import { isMap, LineCounter, parseDocument, stringify } from 'yaml';
 import { z } from 'zod';
 import { AppError } from '../../shared/errors';
 import type { RunEvent } from '../../shared/events';
@@ -16,6 +27,8 @@ import {
   type LoopConfig,
 } from '../../shared/loop-config';
 import { sandboxResourceDir } from '../sandbox/sandbox-resources';
+import { fieldName, nodeAt, position, specError, type Located } from './spec-errors';
+import { checkRunPath, pathProblems, PLACEHOLDER, shellQuote, type SpecPathField } from './spec-paths';
 
 const nameSchema = z
   .string()
@@ -67,56 +80,6 @@ export interface PreparedSpec {
   data: string[];
 }
 
-interface Located {
-  line: number;
-  col: number;
-}
-
-function nodeAt(doc: Document, path: readonly PropertyKey[]): { node: Node | undefined; key: Node | undefined } {
-  let node: unknown = doc.contents;
-  let key: Node | undefined;
-  for (const segment of path) {
-    if (isMap(node)) {
-      const pair = node.items.find((item) => isPair(item) && isScalar(item.key) && item.key.value === segment);
-      if (pair === undefined) return { node: node as Node, key: undefined };
-      key = pair.key as Node;
-      node = pair.value;
-    } else if (isSeq(node) && typeof segment === 'number') {
-      const item = node.items[segment];
-      if (item === undefined) return { node: node as Node, key };
-      node = item;
-      key = undefined;
-    } else {
-      break;
-    }
-  }
-  return { node: (node ?? undefined) as Node | undefined, key };
-}
-
-function position(lines: LineCounter, node: Node | undefined): Located {
-  const offset = node?.range?.[0] ?? 0;
-  const { line, col } = lines.linePos(offset);
-  return { line, col };
-}
-
-function fieldName(path: readonly PropertyKey[]): string {
-  return path.length === 0
-    ? '(top level)'
-    : path
-        .map((part, index) => (typeof part === 'number' ? `[${part}]` : `${index === 0 ? '' : '.'}${String(part)}`))
-        .join('');
-}
-
-function specError(file: string, problems: string[]): AppError {
-  const shown = problems.slice(0, 20);
-  const more = problems.length > shown.length ? `\n  … and ${problems.length - shown.length} more` : '';
-  return new AppError(
-    'invalid_input',
-    `The loop spec ${file} has ${problems.length === 1 ? 'an error' : `${problems.length} errors`}:\n  ${shown.join('\n  ')}${more}`,
-    'Fix the spec and run it again (the format is in docs/LOOP-SPECS.md).',
-  );
-}
-
 /** Parses spec text; every problem is reported as `file:line:col field: message`. */
 export function parseLoopSpec(text: string, file: string): LoopSpec {
   const lines = new LineCounter();
@@ -136,7 +99,12 @@ export function parseLoopSpec(text: string, file: string): LoopSpec {
     throw specError(file, [`${label}:1:1 a loop spec is a mapping of fields (name, goal, …)`]);
   }
   const parsed = loopSpecSchema.safeParse(value);
-  if (parsed.success) return parsed.data;
+  if (parsed.success) {
+    const defaults = Object.fromEntries(Object.entries(parsed.data.params).map(([key, param]) => [key, param.default]));
+    const outside = pathProblems(pathFields(parsed.data), defaults, file);
+    if (outside.length > 0) throw specError(file, outside);
+    return parsed.data;
+  }
   const problems = parsed.error.issues.map((issue): Located & { text: string } => {
     if (issue.code === 'unrecognized_keys') {
       const [first] = issue.keys;
@@ -180,8 +148,6 @@ export function readLoopSpec(file: string): LoopSpec {
   return parseLoopSpec(text, file);
 }
 
-const PLACEHOLDER = /\{\{\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*\}\}/g;
-
 /** The parameters a run gets: the given ones over the defaults; every declared one must have a value. */
 export function resolveParams(spec: LoopSpec, given: Record<string, string>, file: string): Record<string, string> {
   const declared = Object.keys(spec.params);
@@ -210,9 +176,26 @@ export function resolveParams(spec: LoopSpec, given: Record<string, string>, fil
   return values;
 }
 
-function fill(template: string, params: Record<string, string>, where: string, file: string): string {
+/** The data and held-out paths of a spec, with where each is written. */
+function pathFields(spec: LoopSpec): SpecPathField[] {
+  return [
+    ...spec.data.map((template, index) => ({ field: ['data', index], template })),
+    ...(spec.evaluation?.heldOut ?? []).map((template, index) => ({
+      field: ['evaluation', 'heldOut', index],
+      template,
+    })),
+  ];
+}
+
+function fill(
+  template: string,
+  params: Record<string, string>,
+  where: string,
+  file: string,
+  quote: (value: string) => string = (value) => value,
+): string {
   return template.replace(PLACEHOLDER, (_match, key: string) => {
-    const value = params[key];
+    const value = params[key] === undefined ? undefined : quote(params[key]);
     if (value === undefined) {
       throw new AppError(
         'invalid_input',
@@ -236,19 +219,41 @@ function specPath(path: string, file: string, what: string): string {
   return absolute;
 }
 
+export interface PrepareOptions {
+  /**
+   * Whether `given` came from the person at run time: only then may a path given whole as a parameter
+   * leave the spec's folder. Parameters recorded by a run from elsewhere are not.
+   */
+  givenByPerson?: boolean;
+}
+
 /** Fills in a spec's parameters and paths: what a run of it starts with. */
-export function prepareSpec(spec: LoopSpec, file: string, given: Record<string, string>): PreparedSpec {
+export function prepareSpec(
+  spec: LoopSpec,
+  file: string,
+  given: Record<string, string>,
+  options: PrepareOptions = {},
+): PreparedSpec {
   const params = resolveParams(spec, given, file);
-  const data = spec.data.map((path) => specPath(fill(path, params, 'data', file), file, 'data'));
+  const trusted = new Set(options.givenByPerson === false ? [] : Object.keys(given));
+  const path = (field: SpecPathField, what: string): string => {
+    const filled = specPath(
+      fill(field.template, params, field.field[0] === 'data' ? 'data' : 'evaluation.heldOut', file),
+      file,
+      what,
+    );
+    checkRunPath(field, filled, file, trusted);
+    return filled;
+  };
+  const fields = pathFields(spec);
+  const data = fields.filter(({ field }) => field[0] === 'data').map((field) => path(field, 'data'));
   const evaluation =
     spec.evaluation === undefined
       ? undefined
       : {
           ...spec.evaluation,
-          command: fill(spec.evaluation.command, params, 'evaluation.command', file),
-          heldOut: spec.evaluation.heldOut.map((path) =>
-            specPath(fill(path, params, 'evaluation.heldOut', file), file, 'held-out file'),
-          ),
+          command: fill(spec.evaluation.command, params, 'evaluation.command', file, shellQuote),
+          heldOut: fields.filter(({ field }) => field[0] === 'evaluation').map((field) => path(field, 'held-out file')),
         };
   const config = loopConfigSchema.parse({
     maxSteps: spec.maxSteps,
@@ -264,11 +269,21 @@ export function prepareSpec(spec: LoopSpec, file: string, given: Record<string, 
   return { spec, file, goal: fill(spec.goal, params, 'goal', file), model: spec.model, config, data };
 }
 
-/** Copies a spec's data into the run's workspace, each under its own name. */
+/**
+ * Copies a spec's data into the run's workspace, each under its own name. A path given as a link is
+ * copied as what it points to (checked to be allowed when the spec was prepared); links inside a data
+ * folder are left out, so that nothing outside it is copied.
+ */
 export function copyData(data: readonly string[], workspace: string): void {
   mkdirSync(workspace, { recursive: true });
   for (const source of data) {
-    cpSync(source, join(workspace, basename(source)), { recursive: true, errorOnExist: false, force: true });
+    const real = realpathSync(source);
+    cpSync(real, join(workspace, basename(source)), {
+      recursive: true,
+      errorOnExist: false,
+      force: true,
+      filter: (path) => path === real || !lstatSync(path).isSymbolicLink(),
+    });
   }
 }
 

@@ -65,7 +65,7 @@ describe('event store', () => {
     );
     opened.close();
     opened = openStore(home.paths);
-    expect(opened.db.pragma('user_version', { simple: true })).toBe(4);
+    expect(opened.db.pragma('user_version', { simple: true })).toBe(5);
     expect(opened.store.getRun(runId)).toMatchObject({
       id: runId,
       status: 'finished',
@@ -85,7 +85,7 @@ describe('event store', () => {
     opened.db.exec('ALTER TABLE runs DROP COLUMN origin; PRAGMA user_version = 3;');
     opened.close();
     opened = openStore(home.paths);
-    expect(opened.db.pragma('user_version', { simple: true })).toBe(4);
+    expect(opened.db.pragma('user_version', { simple: true })).toBe(5);
     expect([opened.store.getRun(first)?.origin, opened.store.getRun(replay)?.origin]).toEqual(['new', 'replay']);
   });
 

@@ -14,6 +14,7 @@ import type { BlobStore } from './blob-store';
 import { externalize, resolveBlobs } from './blob-store';
 import type { SqliteDatabase } from './database';
 import { rowToSummary, runColumns, summaryToRow, type RunRow } from './run-rows';
+import { RunSources } from './run-sources';
 import { ftsQuery, snippetAround } from './search-query';
 import { writingTo } from './storage-errors';
 
@@ -77,12 +78,15 @@ export class EventStore {
   private dataVersion: number;
   /** The data folder, named when it cannot be written. */
   private readonly folder: string;
+  /** Where each run was recorded: here, or elsewhere (imported). */
+  readonly sources: RunSources;
 
   constructor(
     private readonly db: SqliteDatabase,
     readonly blobs: BlobStore,
   ) {
     this.folder = dirname(db.name);
+    this.sources = new RunSources(db);
     this.statements = prepareStatements(db);
     this.index = new SearchIndex(db, blobs);
     this.index.schedule();
@@ -95,7 +99,9 @@ export class EventStore {
     const runId = newId('run', time);
     // MCP servers' environment values (keys, passwords) stay on this machine; the run keeps their names.
     const recorded = payload.config === undefined ? payload : { ...payload, config: recordableConfig(payload.config) };
-    const [event] = this.append(runId, [{ type: 'run.created', payload: recorded, time }]);
+    const [event] = this.sources.recording(runId, 'here', () =>
+      this.append(runId, [{ type: 'run.created', payload: recorded, time }]),
+    );
     return event!;
   }
 

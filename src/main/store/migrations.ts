@@ -85,4 +85,14 @@ export const migrations: readonly string[] = [
       WHERE k.id = runs.id AND e.seq = 0),
     'new');
   `,
+  `
+  -- Where a run was recorded: 'here' (in this data folder) or 'import' (a run file from elsewhere).
+  -- A run with no row is of unknown origin and treated as from elsewhere; runs before this are local.
+  CREATE TABLE IF NOT EXISTS run_sources (
+    run_id TEXT PRIMARY KEY,
+    source TEXT NOT NULL CHECK (source IN ('here', 'import')),
+    recorded_at INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  INSERT OR IGNORE INTO run_sources (run_id, source, recorded_at) SELECT id, 'here', created_at FROM runs;
+  `,
 ];

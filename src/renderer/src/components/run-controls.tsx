@@ -1,7 +1,10 @@
 // Stop, Resume, Replay and Export for the open run. Stop shows while a loop drives the run; Resume once
 // it is interrupted, stopped or stuck, or waiting with no loop here to answer; Replay (a new run from
-// the recording, opened at once) and Export (a file to save) once it has ended. When a call cannot do
+// the recording, opened at once, after a confirmation of what it will run where) and Export (a file to
+// save) once it has ended. When a call cannot do
 // what it says, its error explains why, in place. A run a limit stopped resumes with that limit raised.
+import { useState } from 'react';
+import type { ReplayPlan } from '../../../shared/contract';
 import type { ErrorInfo } from '../../../shared/errors';
 import type { RunStatus } from '../../../shared/events';
 import type { LoopConfig } from '../../../shared/loop-config';
@@ -12,12 +15,15 @@ import { saveExport } from '../export-download';
 import { resumePlan, type ResumeInput } from '../resume-limits';
 import { isLive } from '../run-activity';
 import { ErrorBox } from './error-box';
+import { ReplayConfirm } from './replay-confirm';
 
 const resumableStatuses: ReadonlySet<RunStatus> = new Set(['interrupted', 'stopped', 'stalled', 'failed']);
 
 const stopRun = (runId: string) => request('runs.stop', { runId });
 const resumeRun = (input: ResumeInput) => request('runs.resume', input);
-const replayRun = (runId: string) => request('runs.replay', { runId });
+const planReplay = (runId: string) => request('replays.plan', { runId });
+// Grants exactly what the confirmation listed as needed, nothing more.
+const replayRun = (plan: ReplayPlan) => request('runs.replay', { runId: plan.runId, allow: plan.needs });
 const exportRun = async (runId: string) => saveExport(await request('runs.export', { runId }));
 
 function notHere(runId: string): ErrorInfo {
@@ -41,7 +47,9 @@ interface RunControlsProps {
 export function RunControls({ summary, config, detached, onDetached, onOpenRun }: RunControlsProps) {
   const stop = useAction(stopRun);
   const resume = useAction(resumeRun);
+  const planning = useAction(planReplay);
   const replay = useAction(replayRun);
+  const [replayPlan, setReplayPlan] = useState<ReplayPlan | undefined>(undefined);
   const save = useAction(exportRun);
   const { id, status } = summary;
   const canStop = isLive(status) && !detached;
@@ -62,12 +70,17 @@ export function RunControls({ summary, config, detached, onDetached, onOpenRun }
   }
 
   async function onReplay(): Promise<void> {
-    const started = await replay.run(id);
+    setReplayPlan(await planning.run(id));
+  }
+
+  async function onConfirmReplay(confirmed: ReplayPlan): Promise<void> {
+    const started = await replay.run(confirmed);
+    setReplayPlan(undefined);
     if (started !== undefined) onOpenRun?.(started.id);
   }
 
   const ended = !isLive(status);
-  const error = resume.error ?? stop.error ?? replay.error ?? save.error;
+  const error = resume.error ?? stop.error ?? planning.error ?? replay.error ?? save.error;
   return (
     <>
       <span className="run-controls">
@@ -99,7 +112,7 @@ export function RunControls({ summary, config, detached, onDetached, onOpenRun }
             className="button"
             data-testid="replay-run"
             title="A new run from this one's recorded model turns, its tools run again; stops where a result differs"
-            disabled={replay.busy}
+            disabled={replay.busy || planning.busy || replayPlan !== undefined}
             onClick={() => void onReplay()}
           >
             {replay.busy ? 'Replaying…' : 'Replay'}
@@ -118,6 +131,14 @@ export function RunControls({ summary, config, detached, onDetached, onOpenRun }
           </button>
         )}
       </span>
+      {replayPlan !== undefined && (
+        <ReplayConfirm
+          plan={replayPlan}
+          busy={replay.busy}
+          onConfirm={() => void onConfirmReplay(replayPlan)}
+          onCancel={() => setReplayPlan(undefined)}
+        />
+      )}
       {error !== null && (
         <div className="status-error">
           <ErrorBox error={error} testId="control-error" />

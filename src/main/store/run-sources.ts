@@ -1,0 +1,42 @@
+// Where each run was recorded, kept beside the append-only log: a run recorded in this data folder is
+// "here"; one that came in through `looplab import`, or whose origin is not known, is from elsewhere,
+// and what its recording asks for (this machine's runtime, the network, MCP servers, held-out paths)
+// is never trusted without the person's word (see runs/run-trust.ts).
+import type { SqliteDatabase } from './database';
+
+export type RunSource = 'here' | 'import';
+
+export class RunSources {
+  private readonly statements;
+
+  constructor(db: SqliteDatabase) {
+    this.statements = {
+      get: db.prepare('SELECT source FROM run_sources WHERE run_id = ?').pluck(),
+      set: db.prepare('INSERT OR REPLACE INTO run_sources (run_id, source, recorded_at) VALUES (?, ?, ?)'),
+    };
+  }
+
+  record(runId: string, source: RunSource, time = Date.now()): void {
+    this.statements.set.run(runId, source, time);
+  }
+
+  /** Where the run was recorded, or undefined when that is not known. */
+  source(runId: string): RunSource | undefined {
+    return this.statements.get.get(runId) as RunSource | undefined;
+  }
+
+  /** True unless the run was recorded in this data folder. */
+  fromElsewhere(runId: string): boolean {
+    return this.source(runId) !== 'here';
+  }
+
+  /**
+   * Records the run's source, then runs `work` (which records its events). The source comes first and
+   * outside the events' transaction, so that listeners still hear of events only once committed, and a
+   * run never exists without its source; a source left by work that failed names no run and is harmless.
+   */
+  recording<T>(runId: string, source: RunSource, work: () => T): T {
+    this.record(runId, source);
+    return work();
+  }
+}
