@@ -1,5 +1,8 @@
-// Keeps secrets out of the run's record: API keys the app was given (by value) and strings shaped like
-// well-known tokens are replaced before anything a tool printed or a model wrote is saved.
+// Keeps secrets out of the run's record and of everything shown: the values of known secrets (and their
+// common encodings, see secret-forms.ts) and strings shaped like well-known tokens are replaced before
+// anything a tool printed or a model wrote is saved, streamed or printed.
+import { MIN_FORM_LENGTH, secretForms } from './secret-forms';
+
 const tokenShapes: readonly RegExp[] = [
   /\bsk-ant-[A-Za-z0-9_-]{20,}/g, // Anthropic
   /\bsk-(?:proj-|svcacct-)?[A-Za-z0-9_-]{20,}/g, // OpenAI
@@ -29,14 +32,24 @@ export interface Redactor {
   text(value: string): string;
   /** Redacts every string inside a JSON value. */
   value<T>(value: T): T;
+  /**
+   * How much of `text`, the start of a stream that goes on, can be shown now: no secret or token shape
+   * that starts there could still be completed by what comes next. The rest waits for more text.
+   */
+  settled(text: string): number;
 }
 
+/** Secrets shorter than this are not redacted: they would redact ordinary words; real keys are long. */
+export const MIN_SECRET_LENGTH = MIN_FORM_LENGTH;
+
 export function createRedactor(secrets: readonly string[]): Redactor {
-  // Short values would redact ordinary words; real keys are long.
-  const known = [...new Set(secrets.filter((secret) => secret.length >= 12))].sort((a, b) => b.length - a.length);
+  const values = [...new Set(secrets)].filter((secret) => secret.length >= MIN_SECRET_LENGTH);
+  // Every form of every secret, longest first so that a longer form is not cut by a shorter one.
+  const known = [...new Set(values.flatMap(secretForms))].sort((a, b) => b.length - a.length);
+  const spaced = known.filter((form) => /\s/.test(form));
   const text = (value: string): string => {
     let out = value;
-    for (const secret of known) if (out.includes(secret)) out = out.split(secret).join(REDACTED);
+    for (const form of known) if (out.includes(form)) out = out.split(form).join(REDACTED);
     for (const shape of tokenShapes) out = out.replace(shape, REDACTED);
     return out;
   };
@@ -47,7 +60,31 @@ export function createRedactor(secrets: readonly string[]): Redactor {
       return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, walk(item)]));
     return value;
   };
-  return { text, value: <T>(value: T) => walk(value) as T };
+  return { text, value: <T>(value: T) => walk(value) as T, settled: (value) => settledLength(value, spaced) };
+}
+
+/**
+ * Forms and token shapes hold no white space (but for the few secrets that do, and private key blocks),
+ * so text up to the last white space is settled, unless a spaced secret or a key block is still open.
+ */
+function settledLength(text: string, spaced: readonly string[]): number {
+  let end = lastSpace(text) + 1;
+  const block = text.lastIndexOf('-----BEGIN');
+  if (block !== -1 && text.indexOf('-----END', block) === -1) end = Math.min(end, block);
+  for (const form of spaced) end = Math.min(end, openAt(text, form, end));
+  return end;
+}
+
+function lastSpace(text: string): number {
+  for (let index = text.length - 1; index >= 0; index--) if (/\s/.test(text[index]!)) return index;
+  return -1;
+}
+
+/** Where an occurrence of `form` that `end` would cut, or that the text ends inside of, starts; else end. */
+function openAt(text: string, form: string, end: number): number {
+  for (let start = Math.max(0, end - form.length + 1); start < end; start++)
+    if (form.startsWith(text.slice(start, start + form.length))) return start;
+  return end;
 }
 
 export function secretsFromEnv(env: NodeJS.ProcessEnv): string[] {
