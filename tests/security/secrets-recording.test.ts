@@ -6,7 +6,8 @@
 // evaluation gate that printed one.
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/main/app';
 import { headlessSecretStore } from '../../src/main/settings/secret-store';
@@ -128,6 +129,16 @@ describe('secrets while a run is recorded', () => {
     expect(leaks(JSON.stringify(chats()))).toEqual([]);
     // The command did print the keys: it is the recording that left them out.
     expect(JSON.stringify(next)).toContain('plain [redacted]');
+
+    // Exported from a shell that has never heard of the token, the run is as clean as it was recorded.
+    const { runId } = JSON.parse(result.stdout) as { runId: string };
+    const file = join(mkdtempSync(join(tmpdir(), 'looplab-export-')), 'run.looplab.gz');
+    const exported = await runCli(['export', runId, '-o', file], { env: { LOOPLAB_HOME: home.paths.root } });
+    expect(exported.code).toBe(0);
+    const archive = gunzipSync(readFileSync(file)).toString('utf8');
+    rmSync(dirname(file), { recursive: true, force: true });
+    expect(archive).toContain('plain [redacted]');
+    expect(leaks(archive)).toEqual([]);
   });
 });
 

@@ -44,12 +44,13 @@ export const MIN_SECRET_LENGTH = MIN_FORM_LENGTH;
 
 export function createRedactor(secrets: readonly string[]): Redactor {
   const values = [...new Set(secrets)].filter((secret) => secret.length >= MIN_SECRET_LENGTH);
-  // Every form of every secret, longest first so that a longer form is not cut by a shorter one.
+  // Every form of every secret, longest first so that where several match the longest is taken, all
+  // found in one pass over the text (a search per form, on a megabyte of output, took 15 times as long).
   const known = [...new Set(values.flatMap(secretForms))].sort((a, b) => b.length - a.length);
+  const forms = known.length === 0 ? undefined : new RegExp(known.map(escapeRegExp).join('|'), 'g');
   const spaced = known.filter((form) => /\s/.test(form));
   const text = (value: string): string => {
-    let out = value;
-    for (const form of known) if (out.includes(form)) out = out.split(form).join(REDACTED);
+    let out = forms === undefined ? value : value.replace(forms, REDACTED);
     for (const shape of tokenShapes) out = out.replace(shape, REDACTED);
     return out;
   };
@@ -61,6 +62,10 @@ export function createRedactor(secrets: readonly string[]): Redactor {
     return value;
   };
   return { text, value: <T>(value: T) => walk(value) as T, settled: (value) => settledLength(value, spaced) };
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 }
 
 /**
