@@ -228,3 +228,37 @@ describe.skipIf(skipDocker)('secrets in what the app streams', () => {
     expect(leaksInFolder(home.paths.root)).toEqual([]);
   });
 });
+
+describe.skipIf(skipDocker)('secrets in what a job records and streams', () => {
+  beforeAll(() => requireDocker());
+  afterEach(() => {
+    for (const name of ['LOOPLAB_SANDBOX_IMAGE', 'MY_SERVICE_TOKEN']) delete process.env[name];
+  });
+
+  it("redacts a job's command as recorded and its log lines as pushed", async () => {
+    process.env.LOOPLAB_SANDBOX_IMAGE = TEST_SANDBOX_IMAGE;
+    process.env.MY_SERVICE_TOKEN = SERVICE_TOKEN;
+    const app = createApp({ home: home.paths.root, host: 'web' });
+    const pushed: { channel: string; payload: unknown }[] = [];
+    app.pushes.subscribe((channel, payload) => pushed.push({ channel, payload }));
+    try {
+      const { runId } = app.store.createRun({ goal: 'A job', model: 'driven/model', origin: 'new' });
+      const workspaceFolder = join(home.paths.workspaces, runId);
+      mkdirSync(workspaceFolder, { recursive: true });
+      const command = `echo '${allForms(SERVICE_TOKEN)}'; echo '${allForms(STORED_KEY)}'`;
+      const { jobId } = await app.jobs.start({ runId, workspaceFolder }, { command, gpu: false, timeoutSeconds: 60 });
+      await app.jobs.settled(jobId);
+      const recorded = JSON.stringify(app.store.loadEvents(runId));
+      expect(recorded).toContain('"command":"echo \'[redacted]');
+      expect(leaks(recorded)).toEqual([]);
+    } finally {
+      await app.shutdown();
+    }
+    const lines = pushed.filter((push) => push.channel === 'run.output');
+    expect(JSON.stringify(lines)).toContain('[redacted]');
+    expect(leaks(JSON.stringify(pushed))).toEqual([]);
+    // The database holds none (the job's own log file is in its workspace, as the job wrote it).
+    for (const file of readdirSync(home.paths.root).filter((name) => name.startsWith('looplab.db')))
+      expect(leaks(readFileSync(join(home.paths.root, file)).toString('latin1'))).toEqual([]);
+  });
+});
