@@ -102,11 +102,16 @@ describe('encoded secrets', () => {
 });
 
 describe('settled text of a stream', () => {
-  it('holds back the last word, which may be the start of a secret, and never cuts a secret with spaces', () => {
+  it('holds back only an end that may become a secret or a token', () => {
     const redact = createRedactor(['correct horse battery staple']);
+    expect(redact.settled('Thinking')).toBe('Thinking'.length);
     expect(redact.settled('the key is sk-ant-api03-abc')).toBe('the key is '.length);
+    expect(redact.settled('the key is s')).toBe('the key is '.length);
+    expect(redact.settled('id=x-ghp_abc')).toBe('id=x-'.length);
     expect(redact.settled('say correct horse')).toBe('say '.length);
-    expect(redact.settled('say correct horse battery staple and')).toBe('say correct horse battery staple '.length);
-    expect(redact.settled('-----BEGIN PRIVATE KEY-----\nMIIE\n')).toBe(0);
+    expect(redact.settled('token=corr')).toBe('token='.length);
+    expect(redact.settled('say correct horse battery staple and')).toBe('say correct horse battery staple and'.length);
+    expect(redact.settled('ok -----BEGIN PRIVATE KEY-----\nMIIE\n')).toBe('ok '.length);
+    expect(redact.settled('ok ----')).toBe('ok '.length);
   });
 });

@@ -2,18 +2,8 @@
 // common encodings, see secret-forms.ts) and strings shaped like well-known tokens are replaced before
 // anything a tool printed or a model wrote is saved, streamed or printed.
 import { MIN_FORM_LENGTH, secretForms } from './secret-forms';
-
-const tokenShapes: readonly RegExp[] = [
-  /\bsk-ant-[A-Za-z0-9_-]{20,}/g, // Anthropic
-  /\bsk-(?:proj-|svcacct-)?[A-Za-z0-9_-]{20,}/g, // OpenAI
-  /\bhf_[A-Za-z0-9]{30,}/g, // Hugging Face
-  /\bgh[pousr]_[A-Za-z0-9]{36,}/g, // GitHub
-  /\bgithub_pat_[A-Za-z0-9_]{50,}/g,
-  /\bxox[abprs]-[A-Za-z0-9-]{10,}/g, // Slack
-  /\bAKIA[0-9A-Z]{16}\b/g, // AWS access key id
-  /\bAIza[0-9A-Za-z_-]{35}\b/g, // Google API key
-  /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----/g,
-];
+import { streamSettler } from './stream-settle';
+import { tokenShapes } from './token-shapes';
 
 /** Environment variables whose values are secrets wherever they appear. */
 export const secretVariables = [
@@ -48,7 +38,6 @@ export function createRedactor(secrets: readonly string[]): Redactor {
   // found in one pass over the text (a search per form, on a megabyte of output, took 15 times as long).
   const known = [...new Set(values.flatMap(secretForms))].sort((a, b) => b.length - a.length);
   const forms = known.length === 0 ? undefined : new RegExp(known.map(escapeRegExp).join('|'), 'g');
-  const spaced = known.filter((form) => /\s/.test(form));
   const text = (value: string): string => {
     let out = forms === undefined ? value : value.replace(forms, REDACTED);
     for (const shape of tokenShapes) out = out.replace(shape, REDACTED);
@@ -61,35 +50,11 @@ export function createRedactor(secrets: readonly string[]): Redactor {
       return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, walk(item)]));
     return value;
   };
-  return { text, value: <T>(value: T) => walk(value) as T, settled: (value) => settledLength(value, spaced) };
+  return { text, value: <T>(value: T) => walk(value) as T, settled: streamSettler(known) };
 }
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-}
-
-/**
- * Forms and token shapes hold no white space (but for the few secrets that do, and private key blocks),
- * so text up to the last white space is settled, unless a spaced secret or a key block is still open.
- */
-function settledLength(text: string, spaced: readonly string[]): number {
-  let end = lastSpace(text) + 1;
-  const block = text.lastIndexOf('-----BEGIN');
-  if (block !== -1 && text.indexOf('-----END', block) === -1) end = Math.min(end, block);
-  for (const form of spaced) end = Math.min(end, openAt(text, form, end));
-  return end;
-}
-
-function lastSpace(text: string): number {
-  for (let index = text.length - 1; index >= 0; index--) if (/\s/.test(text[index]!)) return index;
-  return -1;
-}
-
-/** Where an occurrence of `form` that `end` would cut, or that the text ends inside of, starts; else end. */
-function openAt(text: string, form: string, end: number): number {
-  for (let start = Math.max(0, end - form.length + 1); start < end; start++)
-    if (form.startsWith(text.slice(start, start + form.length))) return start;
-  return end;
 }
 
 export function secretsFromEnv(env: NodeJS.ProcessEnv): string[] {
