@@ -10,6 +10,7 @@ import { dirname, join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/main/app';
+import { createFork, forkPoint } from '../../src/main/runs/fork';
 import { headlessSecretStore } from '../../src/main/settings/secret-store';
 import type { FakeServer } from '../fakes/http-fake';
 import { startOllamaServer } from '../fakes/ollama-server';
@@ -139,6 +140,30 @@ describe('secrets while a run is recorded', () => {
     rmSync(dirname(file), { recursive: true, force: true });
     expect(archive).toContain('plain [redacted]');
     expect(leaks(archive)).toEqual([]);
+  });
+});
+
+describe('secrets a person writes', () => {
+  afterEach(() => delete process.env.MY_SERVICE_TOKEN);
+
+  it('redacts the message that starts a fork, as it does a goal', async () => {
+    process.env.MY_SERVICE_TOKEN = SERVICE_TOKEN;
+    const app = createApp({ home: home.paths.root, host: 'web' });
+    try {
+      const { runId } = app.store.createRun({ goal: 'Parent', model: 'driven/model', origin: 'new' });
+      const folder = join(home.paths.workspaces, runId);
+      mkdirSync(folder, { recursive: true });
+      const snapshot = await app.snapshots.capture(runId, folder, {});
+      app.store.append(runId, [{ type: 'workspace.snapshot', payload: snapshot! }]);
+      const message = `Use ${SERVICE_TOKEN} and ${STORED_KEY} from now on.`;
+      const point = forkPoint(app, runId, 1, { message });
+      const childId = await createFork(app, point, { model: 'driven/model', message });
+      const said = app.store.loadEvents(childId).find((event) => event.type === 'message.user');
+      expect(said?.payload).toEqual({ text: 'Use [redacted] and [redacted] from now on.', source: 'person' });
+    } finally {
+      app.close();
+    }
+    expect(leaksInFolder(home.paths.root)).toEqual([]);
   });
 });
 
