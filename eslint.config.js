@@ -67,7 +67,7 @@ export const layerRules = [
               message: 'core depends on interfaces it declares, never on an adapter or a host.',
             },
             {
-              group: ['**/providers/**', '**/tools/**', '**/sandbox/**', '**/hub/**', '**/data/**'],
+              group: ['**/providers/**', '**/tools/**', '**/sandbox/**', '**/hub/**', '**/data/**', '**/main/fs/**'],
               message: 'core depends on interfaces it declares, never on an adapter or a host.',
             },
           ],
@@ -76,7 +76,7 @@ export const layerRules = [
     },
   },
   {
-    files: ['src/main/{store,api,web,providers,tools,sandbox,hub,data,settings,mcp}/**/*.ts'],
+    files: ['src/main/{store,api,web,providers,tools,sandbox,hub,data,settings,mcp,fs}/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',

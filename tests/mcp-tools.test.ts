@@ -8,16 +8,14 @@ import { join } from 'node:path';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createApp, type App } from '../src/main/app';
-import type { ApprovalRequest } from '../src/main/core/ports';
-import type { ModelRequest } from '../src/main/core/model';
 import { mcpToolName } from '../src/main/mcp/mcp-tools';
-import { createRunLoop } from '../src/main/runs/run-loop';
 import { loopConfigSchema, type ApprovalRule, type McpServer } from '../src/shared/loop-config';
 import { settingsSchema } from '../src/shared/settings';
 import { configWithDefaults, withDefaultMcpServers } from '../src/main/settings/run-defaults';
 import { loopSpecSchema } from '../src/main/specs/loop-spec';
 import { createCalcServer } from './fakes/mcp-server';
-import { ScriptedModel, type Turn, unusedModels } from './helpers/scripted-model';
+import { alive, lastToolOutput, runWithServers } from './helpers/mcp-run';
+import type { Turn } from './helpers/scripted-model';
 import { makeTempHome, type TempHome } from './helpers/temp-home';
 
 const calc: McpServer = {
@@ -40,45 +38,8 @@ afterEach(async () => {
   home.remove();
 });
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function lastToolOutput(request: ModelRequest): string {
-  const last = request.messages[request.messages.length - 1];
-  return last?.role === 'tool' ? last.content : '';
-}
-
 async function runWith(servers: McpServer[], turns: Turn[], rules: ApprovalRule[] = []) {
-  const model = new ScriptedModel(turns);
-  const config = loopConfigSchema.parse({ runtime: 'host', rules, mcpServers: servers });
-  const runId = app.store.createRun({
-    goal: 'Use the calculator',
-    model: 'scripted/model',
-    origin: 'new',
-    config,
-  }).runId;
-  const asked: ApprovalRequest[] = [];
-  const loop = createRunLoop({
-    app,
-    runId,
-    model: { name: 'scripted/model', provider: model, model: 'model', info: await model.check() },
-    models: unusedModels,
-    config,
-    gate: {
-      decide: async (request) => {
-        asked.push(request);
-        return { decision: 'approved' };
-      },
-    },
-  });
-  const outcome = await loop.run(new AbortController().signal);
-  return { runId, outcome, model, asked, events: app.store.loadEvents(runId) };
+  return runWithServers(app, servers, turns, { rules });
 }
 
 describe('MCP servers in a run', () => {

@@ -16,7 +16,8 @@ import { headlessSecretStore, type SecretStore } from './settings/secret-store';
 import { createSettingsService, type SettingsService } from './settings/settings-service';
 import { loadSettings } from './settings/settings-store';
 import { openStore, type OpenedStore } from './store/open-store';
-import { snapshotCapFromEnv, WorkspaceSnapshots } from './store/workspace-snapshots';
+import { holdsSecretOf, snapshotCapFromEnv, WorkspaceSnapshots } from './store/workspace-snapshots';
+import { createRedactor, secretsFromEnvNames } from './core/redact';
 import { appVersion } from './version';
 
 export interface AppOptions {
@@ -68,10 +69,13 @@ export function createApp(options: AppOptions): App {
     opened.store.blobs,
     { loadEvents: (runId) => opened.store.loadEvents(runId, { blobs: 'ref' }) },
     snapshotCapFromEnv(process.env),
+    // A file holding a secret of this machine (the environment's keys and tokens, the secret store)
+    // is left out of snapshots, so blobs/ never holds it.
+    () => holdsSecretOf(createRedactor([...secretsFromEnvNames(process.env), ...secrets.values()])),
   );
   // A GPU job first unloads the models a local Ollama holds in GPU memory, and loads them again after.
   // Jobs' events and log lines are redacted like a run's (see job-recording.ts).
-  const redactor = currentRedactor({ secrets });
+  const redactor = currentRedactor({ secrets, paths });
   const jobs = new JobService({
     sandbox,
     log: jobLog(opened.store, redactor),

@@ -145,11 +145,14 @@ export function describeEvent(event: RunEvent): EventDescription {
       };
     }
     case 'workspace.snapshot': {
-      const { manifest, files, bytes, newBytes, skipped } = event.payload;
+      const { manifest, files, bytes, newBytes, skipped, withheld = [] } = event.payload;
       if (manifest === null) return { text: join('workspace not captured', skipped), tone: 'warning' };
       const size = files > 0 && formatSize(bytes);
       const stored = newBytes > 0 ? `${formatSize(newBytes)} new` : 'nothing new stored';
-      return { text: join(`workspace: ${files} ${files === 1 ? 'file' : 'files'}`, size, stored), tone: 'neutral' };
+      const left =
+        withheld.length > 0 && `left out: ${withheld.map((file) => `${file.path} (${file.reason})`).join(', ')}`;
+      const text = join(`workspace: ${files} ${files === 1 ? 'file' : 'files'}`, size, stored, left);
+      return { text, tone: withheld.length > 0 ? 'warning' : 'neutral' };
     }
     case 'plan.updated': {
       const { items } = event.payload;

@@ -122,6 +122,11 @@ export const eventPayloadSchemas = {
     callId: ref.optional(),
     jobId: ref.optional(),
     skipped: name.optional(),
+    /** Files left out of this snapshot, with why (one that holds a known secret value is never stored). */
+    withheld: z
+      .array(z.object({ path: z.string().min(1).max(4096), reason: name }))
+      .max(1000)
+      .optional(),
   }),
   /**
    * A replay's first tool result that differs from the recording (after normalisation, see

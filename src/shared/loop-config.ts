@@ -67,6 +67,23 @@ const mcpServerNameSchema = z
   .max(40)
   .regex(/^[a-zA-Z0-9_-]+$/, 'an MCP server name uses letters, digits, `_` and `-` only');
 
+/** What every MCP server may set: how long it has to start, and how long one tool call may take. */
+const mcpServerLimits = {
+  /** Seconds to start (a command) or answer (a URL) and list its tools; 30 by default (`npx -y` is slow cold). */
+  startupTimeoutSeconds: z.number().int().positive().max(3600).optional(),
+  /** Seconds one tool call may take before it is cancelled; 600 by default. */
+  toolTimeoutSeconds: z
+    .number()
+    .int()
+    .positive()
+    .max(24 * 3600)
+    .optional(),
+  /** The server's tools not to offer (by the server's own names), e.g. one of two that share a run name. */
+  excludeTools: z.array(z.string().min(1).max(256)).max(256).optional(),
+};
+
+const envNameSchema = z.string().min(1).max(256);
+
 /** An MCP server whose tools a run may call: a command started on this machine, or a streamable HTTP URL. */
 export const mcpServerSchema = z.discriminatedUnion('transport', [
   z
@@ -75,7 +92,14 @@ export const mcpServerSchema = z.discriminatedUnion('transport', [
       transport: z.literal('stdio'),
       command: z.string().min(1).max(4096),
       args: z.array(z.string().max(4096)).max(100).optional(),
-      env: z.record(z.string().min(1).max(256), z.string().max(16_384)).optional(),
+      /** Variables for the server's environment, with their values (settings.json, a spec): never recorded. */
+      env: z.record(envNameSchema, z.string().max(16_384)).optional(),
+      /**
+       * The names of the variables the server gets, as a run records them; their values are looked up on
+       * this machine when the server starts (settings.json's server of the same name, else the environment).
+       */
+      envNames: z.array(envNameSchema).max(100).optional(),
+      ...mcpServerLimits,
     })
     .strict(),
   z
@@ -83,6 +107,7 @@ export const mcpServerSchema = z.discriminatedUnion('transport', [
       name: mcpServerNameSchema,
       transport: z.literal('http'),
       url: z.url({ protocol: /^https?$/ }),
+      ...mcpServerLimits,
     })
     .strict(),
 ]);
@@ -95,6 +120,19 @@ export const mcpServersSchema = z
   .refine((servers) => new Set(servers.map((server) => server.name)).size === servers.length, {
     message: 'each MCP server needs a name of its own',
   });
+
+/**
+ * MCP servers as a run records them: the names of their environment variables, never the values (API
+ * keys, passwords), which stay in settings.json, a spec or the environment on this machine.
+ */
+export function recordableMcpServers(servers: readonly McpServer[]): McpServer[] {
+  return servers.map((server) => {
+    if (server.transport !== 'stdio' || server.env === undefined) return server;
+    const { env, ...rest } = server;
+    const envNames = [...new Set([...(server.envNames ?? []), ...Object.keys(env)])];
+    return { ...rest, envNames };
+  });
+}
 
 export const loopConfigSchema = z.object({
   maxSteps: z.number().int().positive().max(10_000).default(50),
@@ -117,6 +155,12 @@ export const loopConfigSchema = z.object({
   mcpServers: mcpServersSchema.optional(),
 });
 export type LoopConfig = z.infer<typeof loopConfigSchema>;
+
+/** The config as a run records it (see recordableMcpServers). */
+export function recordableConfig(config: LoopConfig): LoopConfig {
+  if (config.mcpServers === undefined) return config;
+  return { ...config, mcpServers: recordableMcpServers(config.mcpServers) };
+}
 
 /** A recorded config with a new step limit or budget, as given when a stopped run is resumed. */
 export function withLimits(

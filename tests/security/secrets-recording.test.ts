@@ -11,6 +11,7 @@ import { gunzipSync } from 'node:zlib';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/main/app';
 import { createFork, forkPoint } from '../../src/main/runs/fork';
+import { recordableGoal } from '../../src/main/runs/run-loop';
 import { headlessSecretStore } from '../../src/main/settings/secret-store';
 import type { FakeServer } from '../fakes/http-fake';
 import { startOllamaServer } from '../fakes/ollama-server';
@@ -164,6 +165,24 @@ describe('secrets a person writes', () => {
       app.close();
     }
     expect(leaksInFolder(home.paths.root)).toEqual([]);
+  });
+});
+
+describe('secrets of the MCP servers in settings.json', () => {
+  it('redacts the value of a server variable named like a secret from what a run records', () => {
+    const password = 'mcp-db-Pw7Qz2Lx9Vr4Kt';
+    writeFileSync(
+      home.paths.settings,
+      JSON.stringify({
+        mcpServers: [{ name: 'db', transport: 'stdio', command: 'db-server', env: { DB_PASSWORD: password } }],
+      }),
+    );
+    const app = createApp({ home: home.paths.root, host: 'web' });
+    try {
+      expect(recordableGoal(`Connect with ${password}`, app)).toBe('Connect with [redacted]');
+    } finally {
+      app.close();
+    }
   });
 });
 

@@ -2,7 +2,7 @@
 // machine without Electron. Listens on 127.0.0.1 only; the printed link carries the session token.
 import { spawn } from 'node:child_process';
 import { createApp, tidySandboxes } from '../app';
-import { resolveRunRegularFile } from '../runs/run-files';
+import { openRunFile } from '../runs/run-files';
 import { startWebServer } from '../web/server';
 import { ensureRendererBuilt } from './renderer-build';
 
@@ -38,7 +38,7 @@ export async function serve(options: ServeOptions): Promise<void> {
       pushes: app.pushes,
       rendererDir,
       port: options.port,
-      runFile: (runId, path) => resolveRunRegularFile(app.paths.workspaces, runId, path),
+      runFile: (runId, path) => openRunFile(app.paths.workspaces, runId, path),
     });
     options.write(`Looplab is serving ${app.paths.root}\nOpen ${server.openUrl}\n(Ctrl+C stops it)\n`);
     if (options.open) openBrowser(server.openUrl);

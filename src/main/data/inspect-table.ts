@@ -124,14 +124,21 @@ class TableBuilder {
   }
 }
 
+/** Reads the table from an open file (fs/open-inside.ts), from its start, and closes it. */
 export async function inspectTable(
-  file: string,
+  fd: number,
   kind: TableKind,
   format: FormatOptions | undefined,
   signal: AbortSignal,
 ): Promise<TableReport> {
   const builder = new TableBuilder(kind, format);
-  const stream = createReadStream(file, { encoding: 'utf8', highWaterMark: 1024 * 1024, signal });
+  const stream = createReadStream('', {
+    fd,
+    start: 0,
+    encoding: 'utf8',
+    highWaterMark: 1024 * 1024,
+    signal,
+  });
   const consume = kind === 'jsonl' ? jsonlReader(builder) : csvReader(builder, kind === 'tsv' ? '\t' : ',');
   try {
     for await (const chunk of stream) consume.push(chunk as string);

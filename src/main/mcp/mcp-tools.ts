@@ -3,27 +3,26 @@
 // `mcp__<server>__<tool>`. The server's own JSON schema is what the model sees; the router checks only
 // that the arguments are a JSON object and the server validates the rest. A server runs on this machine,
 // outside the sandbox, so its tools ask for approval unless a rule allows them (`mcp__<server>__*`).
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { getDefaultEnvironment, StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { z } from 'zod';
 import { AppError } from '../../shared/errors';
 import type { McpServer } from '../../shared/loop-config';
 import type { ToolDefinition, ToolOutput } from '../core/tool';
-import { appVersion } from '../version';
+import { McpConnection, type ListedTool } from './mcp-connection';
+import type { EnvSources } from './mcp-env';
 
-/** How long a server has to start and answer, and then to list its tools. */
-export const MCP_CONNECT_TIMEOUT_MS = 10_000;
-/** How long one tool call may take. */
-export const MCP_CALL_TIMEOUT_MS = 10 * 60_000;
 const MAX_TOOL_NAME = 64;
-const STDERR_TAIL_CHARS = 2000;
 
 export interface McpTools {
   tools: readonly ToolDefinition[];
-  /** Stops the servers this run started and closes its connections. */
+  /** Stops the servers this run started, ends its HTTP sessions and closes its connections. */
   close(): Promise<void>;
+}
+
+export interface McpRunOptions {
+  /** Where the values of the servers' environment variables are looked up. */
+  envSources?: EnvSources;
+  /** When the run's time budget runs out (ms since the epoch): a call still running then is cancelled. */
+  deadline?: number | undefined;
 }
 
 /** The name a server's tool has in the run: `mcp__<server>__<tool>`, in [a-zA-Z0-9_-], at most 64 characters. */
@@ -32,29 +31,21 @@ export function mcpToolName(server: string, tool: string): string {
 }
 
 /** Connects to every server, in order; on a failure, closes those already connected and says which failed. */
-export async function connectMcpServers(
-  servers: readonly McpServer[],
-  options: { timeoutMs?: number } = {},
-): Promise<McpTools> {
-  const clients: Client[] = [];
+export async function connectMcpServers(servers: readonly McpServer[], options: McpRunOptions = {}): Promise<McpTools> {
+  const connections: McpConnection[] = [];
   const close = async () => {
-    await Promise.all(clients.map((client) => client.close().catch(() => undefined)));
+    await Promise.all(connections.map((connection) => connection.close()));
   };
+  const sources = options.envSources ?? { settingsServers: [], env: process.env };
   const tools: ToolDefinition[] = [];
+  const origins: Origins = new Map();
   try {
     for (const server of servers) {
-      const { client, listed } = await connect(server, options.timeoutMs ?? MCP_CONNECT_TIMEOUT_MS, clients);
-      for (const tool of listed) {
-        const definition = mcpTool(client, server.name, tool);
-        const twin = tools.find((known) => known.name === definition.name);
-        if (twin !== undefined) {
-          throw new AppError(
-            'invalid_input',
-            `Two MCP tools would both be called ${definition.name} (server ${server.name}, tool ${tool.name}).`,
-            'Give the MCP servers shorter names that differ, so their tools keep names of their own.',
-          );
-        }
-        tools.push(definition);
+      const { connection, tools: listed } = await McpConnection.open(server, sources);
+      connections.push(connection);
+      for (const tool of offered(server, listed)) {
+        checkUnique(origins, mcpToolName(server.name, tool.name), server, tool);
+        tools.push(mcpTool(connection, tool, options.deadline));
       }
     }
   } catch (error) {
@@ -64,69 +55,49 @@ export async function connectMcpServers(
   return { tools, close };
 }
 
-interface ListedTool {
-  name: string;
-  description?: string | undefined;
-  inputSchema: Record<string, unknown>;
+/**
+ * The tools a run can use: not those the person excluded, nor those the server runs only as tasks
+ * (`execution.taskSupport: "required"`), which a plain call cannot run.
+ */
+function offered(server: McpServer, listed: readonly ListedTool[]): ListedTool[] {
+  const excluded = new Set(server.excludeTools ?? []);
+  return listed.filter((tool) => !excluded.has(tool.name) && tool.execution?.taskSupport !== 'required');
 }
 
-async function connect(
-  server: McpServer,
-  timeoutMs: number,
-  clients: Client[],
-): Promise<{ client: Client; listed: ListedTool[] }> {
-  const client = new Client({ name: 'looplab', version: appVersion() });
-  let stderr = '';
-  let transport: Transport;
-  if (server.transport === 'stdio') {
-    const stdio = new StdioClientTransport({
-      command: server.command,
-      args: server.args ?? [],
-      env: { ...getDefaultEnvironment(), ...server.env },
-      stderr: 'pipe',
-    });
-    stdio.stderr?.on('data', (chunk: Buffer) => {
-      stderr = (stderr + chunk.toString('utf8')).slice(-STDERR_TAIL_CHARS);
-    });
-    transport = stdio;
-  } else {
-    transport = new StreamableHTTPClientTransport(new URL(server.url));
-  }
-  clients.push(client);
-  const where = server.transport === 'stdio' ? `command ${server.command}` : server.url;
-  try {
-    await client.connect(transport, { timeout: timeoutMs });
-    const { tools } = await client.listTools(undefined, { timeout: timeoutMs });
-    return { client, listed: tools };
-  } catch (error) {
-    const why = error instanceof Error ? error.message : String(error);
-    const said = stderr.trim() === '' ? '' : ` It said: ${stderr.trim()}`;
+/** Where each run tool name came from, to say which two tools would share one. */
+type Origins = Map<string, { server: string; tool: string }>;
+
+function checkUnique(origins: Origins, name: string, server: McpServer, tool: ListedTool): void {
+  const twin = origins.get(name);
+  origins.set(name, { server: server.name, tool: tool.name });
+  if (twin === undefined) return;
+  if (twin.server === server.name) {
+    const shorter = name.length === MAX_TOOL_NAME ? ', or give the server a shorter name' : '';
     throw new AppError(
-      'unavailable',
-      `The MCP server ${server.name} (${where}) did not start or answer: ${why}.${said}`,
-      server.transport === 'stdio'
-        ? `Check that the command runs on this machine and speaks MCP over stdio, or remove ${server.name} from mcpServers.`
-        : `Check that the server is running and serves MCP (streamable HTTP) at that URL, or remove ${server.name} from mcpServers.`,
+      'invalid_input',
+      `The MCP server ${server.name} has two tools that would both be called ${name} in a run: ${JSON.stringify(twin.tool)} and ${JSON.stringify(tool.name)}.`,
+      `Leave one out: add "excludeTools": [${JSON.stringify(tool.name)}] to ${server.name} in mcpServers${shorter}.`,
     );
   }
+  throw new AppError(
+    'invalid_input',
+    `Two MCP tools would both be called ${name} (server ${twin.server}, tool ${twin.tool}; server ${server.name}, tool ${tool.name}).`,
+    'Give the MCP servers shorter names that differ, so their tools keep names of their own.',
+  );
 }
 
-function mcpTool(client: Client, server: string, tool: ListedTool): ToolDefinition {
-  const name = mcpToolName(server, tool.name);
+function mcpTool(connection: McpConnection, tool: ListedTool, deadline: number | undefined): ToolDefinition {
+  const server = connection.server.name;
   return {
-    name,
+    name: mcpToolName(server, tool.name),
     description: `${tool.description ?? tool.name} (tool ${tool.name} of the MCP server ${server})`,
     input: z.record(z.string(), z.unknown()),
     parameters: { ...tool.inputSchema, type: 'object' },
     risk: 'network',
     summarize: (input) => `${server}: ${tool.name} ${JSON.stringify(input)}`,
     async run(input, ctx) {
-      const result = await client.callTool(
-        { name: tool.name, arguments: input as Record<string, unknown> },
-        undefined,
-        { signal: ctx.signal, timeout: MCP_CALL_TIMEOUT_MS },
-      );
-      return resultOutput(result);
+      const args = input as Record<string, unknown>;
+      return resultOutput(await connection.call(tool.name, args, { signal: ctx.signal, deadline }));
     },
   };
 }

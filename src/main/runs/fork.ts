@@ -44,7 +44,8 @@ export function forkPoint(app: RunHost, runId: string, seq: number, options: For
       `Pick a step of the run; \`looplab show ${runId}\` lists its events.`,
     );
   }
-  const all = app.store.loadEvents(runId, { blobs: 'ref' });
+  // With their text: the copies are appended again as data, and the store makes their references anew.
+  const all = app.store.loadEvents(runId);
   const events = all.filter((event) => event.seq <= seq);
   const created = events[0];
   if (created?.type !== 'run.created') throw new AppError('internal', `${runId} does not start with run.created.`);

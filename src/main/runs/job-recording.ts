@@ -10,7 +10,7 @@ import { knownSecrets, type RunHost } from './run-loop';
 const FRESH_MS = 1000;
 
 /** The redactor of every secret known to the app, rebuilt when it is older than a second. */
-export function currentRedactor(app: Pick<RunHost, 'secrets'>, now = () => Date.now()): () => Redactor {
+export function currentRedactor(app: Pick<RunHost, 'secrets' | 'paths'>, now = () => Date.now()): () => Redactor {
   let made: { redactor: Redactor; at: number } | undefined;
   return () => {
     if (made === undefined || now() - made.at >= FRESH_MS)

@@ -9,13 +9,28 @@ import { appVersion } from '../version';
 export type ExportFormat = 'looplab' | 'otel';
 
 /** Secrets to remove from what leaves the data folder: known keys and every variable named like one. */
-export function exportRedactor(env: NodeJS.ProcessEnv = process.env): Redactor {
-  return createRedactor(secretsFromEnvNames(env));
+export function exportRedactor(env: NodeJS.ProcessEnv = process.env, more: readonly string[] = []): Redactor {
+  return createRedactor([...secretsFromEnvNames(env), ...more]);
+}
+
+/**
+ * The MCP servers' env values a run recorded before runs kept only their names: secrets of that run,
+ * wherever they appear in it.
+ */
+function recordedEnvValues(store: EventStore, runId: string): string[] {
+  const created = store.loadEvents(runId).find((event) => event.type === 'run.created');
+  const servers = created?.type === 'run.created' ? (created.payload.config?.mcpServers ?? []) : [];
+  return servers.flatMap((server) => (server.transport === 'stdio' ? Object.values(server.env ?? {}) : []));
+}
+
+function runRedactor(store: EventStore, runId: string): Redactor {
+  return exportRedactor(process.env, recordedEnvValues(store, runId));
 }
 
 /** The run as OpenTelemetry GenAI spans (OTLP/JSON), secrets removed. */
-export function otelJson(store: EventStore, runId: string, redact = exportRedactor()): string {
+export function otelJson(store: EventStore, runId: string, redact?: Redactor): string {
   store.requireRun(runId);
+  redact ??= runRedactor(store, runId);
   const events = store.loadEvents(runId).map((event) => redact.value(event));
   return `${JSON.stringify(otelTrace(events, appVersion()), null, 2)}\n`;
 }
@@ -36,6 +51,6 @@ export function exportFile(store: EventStore, runId: string, format: ExportForma
   return {
     fileName: `${runId}.looplab.gz`,
     contentType: 'application/gzip',
-    bytes: exportRun(store, runId, exportRedactor()),
+    bytes: exportRun(store, runId, runRedactor(store, runId)),
   };
 }

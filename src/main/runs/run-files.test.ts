@@ -7,7 +7,7 @@ import { makeTempHome, type TempHome } from '../../../tests/helpers/temp-home';
 import { createApp, type App } from '../app';
 import { startWebServer, type WebServer } from '../web/server';
 import { dispatch } from '../api/handlers';
-import { resolveRunRegularFile } from './run-files';
+import { openRunFile } from './run-files';
 
 let home: TempHome;
 let app: App;
@@ -48,7 +48,7 @@ beforeEach(async () => {
     pushes: app.pushes,
     rendererDir: join(home.paths.root, 'renderer'),
     token: TOKEN,
-    runFile: (run, path) => resolveRunRegularFile(app.paths.workspaces, run, path),
+    runFile: (run, path) => openRunFile(app.paths.workspaces, run, path),
   });
 });
 

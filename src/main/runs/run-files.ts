@@ -1,9 +1,12 @@
 // Files of a run that the UI opens, reveals, downloads or reads (artifacts, job logs): only ever inside
 // the run's own workspace folder. A model writes that folder, so a path is checked twice: as given (no
-// `..` or absolute path out of it) and once links are resolved (no link pointing out of it).
+// `..` or absolute path out of it) and once links are resolved (no link pointing out of it). What is
+// read here (a download) is opened through fs/open-inside.ts, which refuses a link in any component at
+// the moment of the open; opening and revealing hand a path to the system, which can only be checked.
 import { realpath, stat } from 'node:fs/promises';
 import { extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { AppError } from '../../shared/errors';
+import { InsideError, openFileInside } from '../fs/open-inside';
 
 export interface RunFile {
   /** The file on this machine, links resolved. */
@@ -74,6 +77,37 @@ export async function resolveRunRegularFile(workspaces: string, runId: string, p
   const file = await resolveRunFile(workspaces, runId, path);
   if (!file.isFile) throw new AppError('invalid_input', `${path} is a folder, not a file.`, 'Reveal it instead.');
   return file;
+}
+
+/** A run's file opened for reading (a download): its descriptor, to read and then close. */
+export interface OpenedRunFile {
+  fd: number;
+  path: string;
+  bytes: number;
+}
+
+/** Opens a plain file of the run's workspace to read it, never through a link, a pipe or a device. */
+export function openRunFile(workspaces: string, runId: string, path: string): OpenedRunFile {
+  const folder = join(workspaces, runId);
+  const relativePath = path.replace(/^(\.\/)+/, '');
+  try {
+    const file = openFileInside(folder, relativePath, 'read');
+    return { fd: file.fd, path: relativePath, bytes: file.size };
+  } catch (error) {
+    if (!(error instanceof InsideError)) throw error;
+    if (error.code === 'ENOENT')
+      throw new AppError('not_found', `${path} is not in the run’s workspace (any more).`, `Look in ${folder}.`);
+    if (error.code === 'EISDIR')
+      throw new AppError('invalid_input', `${path} is a folder, not a file.`, 'Reveal it instead.');
+    if (error.code === 'ENOTFILE' || error.code === 'ENOTDIR')
+      throw new AppError(
+        'invalid_input',
+        `${error.message} Looplab does not send it.`,
+        'Only plain files can be downloaded.',
+      );
+    // A path out of the folder, or a link in any part of it (which may lead anywhere).
+    throw outside(path, folder);
+  }
 }
 
 /** Refuses to open what the system would run rather than show. */

@@ -4,7 +4,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppError } from '../../shared/errors';
 import type { RunEvent } from '../../shared/events';
-import { withLimits, type Budget, type LoopConfig } from '../../shared/loop-config';
+import { withLimits, type Budget, type LoopConfig, type McpServer } from '../../shared/loop-config';
 import type { RunSummary } from '../../shared/run-summary';
 import type { App } from '../app';
 import { EvaluatedLoop, type RunnableLoop } from '../core/attempts';
@@ -22,6 +22,7 @@ import { FolderWorkspace } from '../tools/folder-workspace';
 import { HubClient } from '../hub/hub-client';
 import { DEFAULT_HUB_URL, hubEndpoint } from '../hub/hub-endpoint';
 import { connectMcpServers } from '../mcp/mcp-tools';
+import { mcpRunOptions } from '../mcp/mcp-run-options';
 import { loadSettings } from '../settings/settings-store';
 import { dataInspectTool } from '../tools/data-inspect';
 import { createHubTools, DEFAULT_MAX_DOWNLOAD_BYTES } from '../tools/hub-tools';
@@ -34,11 +35,15 @@ export type RunHost = Pick<App, 'paths' | 'store' | 'owners' | 'sandbox' | 'jobs
 
 /**
  * What must never be recorded: the values of variables named like secrets (*_API_KEY, *_TOKEN…) in the
- * app's environment and in the run's (its MCP servers'), and every key in the secret store (provider
- * keys included).
+ * app's environment and in the run's (its MCP servers', from its config or settings.json), and every key
+ * in the secret store (provider keys included).
  */
-export function knownSecrets(app: Partial<Pick<App, 'secrets'>>, config?: Pick<LoopConfig, 'mcpServers'>): string[] {
-  const runEnv = (config?.mcpServers ?? []).flatMap((server) => ('env' in server ? [server.env ?? {}] : []));
+export function knownSecrets(
+  app: Partial<Pick<App, 'secrets' | 'paths'>>,
+  config?: Pick<LoopConfig, 'mcpServers'>,
+): string[] {
+  const servers = [...(config?.mcpServers ?? []), ...settingsMcpServers(app)];
+  const runEnv = servers.flatMap((server) => ('env' in server && server.env !== undefined ? [server.env] : []));
   return [
     ...secretsFromEnvNames(process.env),
     ...runEnv.flatMap((env) => secretsFromEnvNames(env)),
@@ -46,9 +51,19 @@ export function knownSecrets(app: Partial<Pick<App, 'secrets'>>, config?: Pick<L
   ];
 }
 
+/** settings.json's MCP servers, whose variables' values a run's servers get; none when it cannot be read. */
+function settingsMcpServers(app: Partial<Pick<App, 'paths'>>): McpServer[] {
+  if (app.paths === undefined) return [];
+  try {
+    return loadSettings(app.paths).mcpServers ?? [];
+  } catch {
+    return [];
+  }
+}
+
 /** The recorder of a run: every event it records is redacted with every known secret, then appended. */
 export function runRecorder(
-  app: Pick<RunHost, 'store'> & Partial<Pick<App, 'secrets'>>,
+  app: Pick<RunHost, 'store'> & Partial<Pick<App, 'secrets' | 'paths'>>,
   runId: string,
   config?: Pick<LoopConfig, 'mcpServers'>,
 ): RunRecorder {
@@ -198,7 +213,7 @@ function mcpLoop(options: LoopOptions): RunnableLoop {
     async run(signal) {
       let mcp: Awaited<ReturnType<typeof connectMcpServers>>;
       try {
-        mcp = await connectMcpServers(servers);
+        mcp = await connectMcpServers(servers, mcpRunOptions(options.app, options.runId, options.config));
       } catch (error) {
         if (!(error instanceof AppError)) throw error;
         const reason = error.hint === undefined ? error.message : `${error.message} ${error.hint}`;

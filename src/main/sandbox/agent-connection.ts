@@ -150,6 +150,9 @@ export class AgentConnection {
     command: string,
     options: { timeoutMs: number; signal: AbortSignal; onOutput: (text: string) => void },
   ): Promise<AgentExit> {
+    // Interrupted while the container or the agent was starting: the command never starts (an abort
+    // that came before the listener below would never reach it, and the command would run to its end).
+    if (options.signal.aborted) return notStarted();
     const { id, reply } = this.request({ op: 'exec', command, timeout_ms: options.timeoutMs }, options.onOutput);
     const cancel = () => this.request({ op: 'cancel', target: id }).reply.catch(() => undefined);
     const watchdog = setTimeout(
@@ -183,6 +186,11 @@ export class AgentConnection {
     this.stream.end();
     this.lose('it was closed by the app');
   }
+}
+
+/** The exit of a command cancelled before it started. */
+function notStarted(): AgentExit {
+  return { type: 'exit', id: 0, code: null, signal: null, timed_out: false, cancelled: true, oom: false };
 }
 
 function expect<T extends AgentReply['type']>(reply: AgentReply, type: T): Extract<AgentReply, { type: T }> {

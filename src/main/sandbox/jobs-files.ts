@@ -5,6 +5,7 @@ import {
   closeSync,
   constants,
   createReadStream,
+  fchownSync,
   fstatSync,
   ftruncateSync,
   readFileSync,
@@ -12,9 +13,10 @@ import {
   writeSync,
 } from 'node:fs';
 import { lchown, lstat, readdir } from 'node:fs/promises';
-import { join, relative, sep } from 'node:path';
+import { join } from 'node:path';
 import { z } from 'zod';
 import { JOBS_FOLDER, OUTPUTS_FOLDER } from './jobs-spec';
+import { openChildFolder, openFolderInside, type OpenFolder } from '../fs/open-inside';
 import { openInWorkspace, realFolder } from './workspace-files';
 
 /** Lines Looplab itself writes into a job's log; they are not the job's output. */
@@ -63,42 +65,85 @@ export function appendNote(files: JobFiles, text: string): void {
  */
 export async function prepareJobFolders(workspaceFolder: string, user: string): Promise<void> {
   realFolder(workspaceFolder, JOBS_FOLDER);
-  const outputs = realFolder(workspaceFolder, OUTPUTS_FOLDER);
+  realFolder(workspaceFolder, OUTPUTS_FOLDER);
   if (process.getuid?.() !== 0) return;
   const [uid, gid] = user.split(':').map(Number) as [number, number];
   const info = await lstat(workspaceFolder);
-  if (info.uid !== uid || info.gid !== gid) await chownTree(workspaceFolder, uid, gid);
-  await lchown(outputs, uid, gid);
+  const root = openFolderInside(workspaceFolder, '');
+  try {
+    if (info.uid !== uid || info.gid !== gid) await chownTree(root, uid, gid);
+    const outputs = openChildFolder(root, OUTPUTS_FOLDER);
+    try {
+      fchownSync(outputs.fd, uid, gid);
+    } finally {
+      outputs.close();
+    }
+  } finally {
+    root.close();
+  }
 }
 
-/** lchown, never chown: a link the sandbox made must not hand a file of this machine to its user. */
-async function chownTree(path: string, uid: number, gid: number): Promise<void> {
-  const info = await lstat(path);
-  await lchown(path, uid, gid);
-  if (!info.isDirectory()) return;
-  for (const entry of await readdir(path)) await chownTree(join(path, entry), uid, gid);
+/**
+ * lchown, never chown, each entry named through its folder's open handle: neither a link the sandbox
+ * made nor a folder it swaps for one meanwhile can hand a file of this machine to its user.
+ */
+async function chownTree(folder: OpenFolder, uid: number, gid: number): Promise<void> {
+  // The folder by its descriptor: its /proc name is itself a link, which lchown would change instead.
+  fchownSync(folder.fd, uid, gid);
+  for (const entry of await readdir(folder.location, { withFileTypes: true })) {
+    if (!entry.isDirectory()) {
+      await lchown(join(folder.location, entry.name), uid, gid).catch(() => undefined);
+      continue;
+    }
+    let child: OpenFolder;
+    try {
+      child = openChildFolder(folder, entry.name);
+    } catch {
+      continue; // replaced by a link or removed since it was listed
+    }
+    try {
+      await chownTree(child, uid, gid);
+    } finally {
+      child.close();
+    }
+  }
 }
 
 const snapshotSchema = z.record(z.string(), z.object({ size: z.number(), mtimeMs: z.number() }));
 type OutputsSnapshot = z.infer<typeof snapshotSchema>;
 
-/** Regular files under outputs/, by workspace path; links are not followed, outputs/ itself included. */
+/** Regular files under outputs/, by workspace path; walked through open folder handles, following no link. */
 async function scanOutputs(workspaceFolder: string): Promise<OutputsSnapshot> {
-  const root = join(workspaceFolder, OUTPUTS_FOLDER);
   const found: OutputsSnapshot = {};
-  if ((await lstat(root).catch(() => undefined))?.isDirectory() !== true) return found;
-  const walk = async (folder: string): Promise<void> => {
-    const entries = await readdir(folder, { withFileTypes: true }).catch(() => []);
+  let root: OpenFolder;
+  try {
+    root = openFolderInside(workspaceFolder, OUTPUTS_FOLDER);
+  } catch {
+    return found;
+  }
+  const walk = async (folder: OpenFolder, prefix: string): Promise<void> => {
+    const entries = await readdir(folder.location, { withFileTypes: true }).catch(() => []);
     for (const entry of entries) {
-      const path = join(folder, entry.name);
-      if (entry.isDirectory()) await walk(path);
+      const key = `${prefix}/${entry.name}`;
+      if (entry.isDirectory()) {
+        let child: OpenFolder;
+        try {
+          child = openChildFolder(folder, entry.name);
+        } catch {
+          continue;
+        }
+        await walk(child, key).finally(() => child.close());
+      }
       if (!entry.isFile()) continue;
-      const info = await lstat(path).catch(() => undefined);
-      const key = relative(workspaceFolder, path).split(sep).join('/');
-      if (info !== undefined) found[key] = { size: info.size, mtimeMs: info.mtimeMs };
+      const info = await lstat(join(folder.location, entry.name)).catch(() => undefined);
+      if (info?.isFile() === true) found[key] = { size: info.size, mtimeMs: info.mtimeMs };
     }
   };
-  await walk(root);
+  try {
+    await walk(root, OUTPUTS_FOLDER);
+  } finally {
+    root.close();
+  }
   return found;
 }
 

@@ -1,13 +1,12 @@
 // Files this machine keeps inside a run's workspace (job logs, output snapshots), opened without following
 // links. The sandbox can put anything in the workspace, including a symbolic link where such a file or
 // its folder should be, pointing at a file of this machine (on the host, the link resolves to the host's
-// path). So each folder on the way is checked to be a real folder, the file is opened with O_NOFOLLOW,
-// and where /proc tells the path of an open file it is checked to be inside the workspace before use.
-import { closeSync, constants, lstatSync, mkdirSync, openSync, readlinkSync, realpathSync } from 'node:fs';
-import { dirname, join, relative, sep } from 'node:path';
+// path). So files are opened through fs/open-inside.ts, which refuses a link in any component at the
+// moment of the open.
+import { constants, lstatSync, mkdirSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
 import { AppError } from '../../shared/errors';
-
-const NO_FOLLOW = constants.O_NOFOLLOW ?? 0;
+import { InsideError, openFileInside, type OpenIntent } from '../fs/open-inside';
 
 function refusal(path: string, what: string): AppError {
   return new AppError(
@@ -38,34 +37,30 @@ export function realFolder(workspaceFolder: string, folder: string): string {
   return path;
 }
 
+/** The intent of open(2) flags, as open-inside.ts names it. */
+function intentOf(flags: number): OpenIntent {
+  if ((flags & constants.O_APPEND) !== 0) return 'append';
+  if ((flags & constants.O_CREAT) !== 0) return 'write';
+  return (flags & constants.O_RDWR) !== 0 ? 'update' : 'read';
+}
+
 /**
- * Opens a file under the workspace (an absolute path inside it) without following links; returns its
- * descriptor. Throws ENOENT as usual, and an AppError when a link is in the way.
+ * Opens a plain file under the workspace (an absolute path inside it) without following a link in any
+ * component (fs/open-inside.ts); returns its descriptor. O_CREAT with O_APPEND appends, O_CREAT alone
+ * empties the file. Throws an error with code ENOENT as usual, and an AppError when a link, a pipe or
+ * a device is in the way.
  */
 export function openInWorkspace(workspaceFolder: string, path: string, flags: number): number {
   const shown = relative(workspaceFolder, path).split(sep).join('/');
-  realFolder(workspaceFolder, relative(workspaceFolder, dirname(path)));
-  let fd: number;
+  const intent = intentOf(flags);
   try {
-    fd = openSync(path, flags | NO_FOLLOW, 0o644);
+    return openFileInside(workspaceFolder, shown, intent, { createFolders: intent !== 'read' && intent !== 'update' })
+      .fd;
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ELOOP') throw refusal(shown, 'a symbolic link');
-    throw error;
+    if (!(error instanceof InsideError) || error.code === 'ENOENT') throw error;
+    if (error.code === 'ELOOP') throw refusal(shown, 'a symbolic link');
+    if (error.code === 'EOUTSIDE') throw refusal(shown, 'reached through a symbolic link');
+    if (error.code === 'ENOTFILE') throw refusal(shown, 'not a plain file');
+    throw refusal(shown, 'not a file Looplab can open');
   }
-  if (!openedInside(fd, workspaceFolder)) {
-    closeSync(fd);
-    throw refusal(shown, 'reached through a symbolic link');
-  }
-  return fd;
-}
-
-/** Where /proc names an open file (Linux), whether it is inside the workspace; elsewhere the checks above stand. */
-function openedInside(fd: number, workspaceFolder: string): boolean {
-  let opened: string;
-  try {
-    opened = readlinkSync(`/proc/self/fd/${fd}`);
-  } catch {
-    return true;
-  }
-  return opened.startsWith(`${realpathSync(workspaceFolder)}${sep}`);
 }

@@ -5,6 +5,7 @@ import { dirname } from 'node:path';
 import { AppError } from '../../shared/errors';
 import type { BlobRef, EventDraft, EventPayload, RunEvent } from '../../shared/events';
 import { newId } from '../../shared/ids';
+import { recordableConfig } from '../../shared/loop-config';
 import { searchText } from '../../shared/search-text';
 import { insertRows } from './multi-insert';
 import { SearchIndex } from './search-index';
@@ -92,7 +93,9 @@ export class EventStore {
   /** Starts a run: generates its id and records `run.created` as event 0. */
   createRun(payload: EventPayload<'run.created'>, time = Date.now()): RunEvent {
     const runId = newId('run', time);
-    const [event] = this.append(runId, [{ type: 'run.created', payload, time }]);
+    // MCP servers' environment values (keys, passwords) stay on this machine; the run keeps their names.
+    const recorded = payload.config === undefined ? payload : { ...payload, config: recordableConfig(payload.config) };
+    const [event] = this.append(runId, [{ type: 'run.created', payload: recorded, time }]);
     return event!;
   }
 
@@ -173,14 +176,29 @@ export class EventStore {
     if (key === undefined) return [];
     const rows = this.statements.loadEvents.all(key, options.fromSeq ?? 0) as EventRow[];
     const inline = (options.blobs ?? 'inline') === 'inline';
-    return rows.map((row) => {
-      const event = rowToEvent(row);
-      return inline ? ({ ...event, payload: resolveBlobs(event.payload, this.blobs) } as RunEvent) : event;
-    });
+    return rows.map((row) => (inline ? this.resolved(rowToEvent(row)) : rowToEvent(row)));
+  }
+
+  /** The event with its blob references replaced by their text (only blobs the table holds). */
+  private resolved<E extends RunEvent>(event: E): E {
+    const context = {
+      where: `Event #${event.seq} (${event.type}) of ${event.runId}`,
+      known: (hash: string) => this.statements.hasBlob.get(hash) !== undefined,
+    };
+    return { ...event, payload: resolveBlobs(event.payload, this.blobs, context) };
   }
 
   private runKey(runId: string): number | undefined {
     return this.statements.runKey.get(runId) as number | undefined;
+  }
+
+  /** For a snippet: the event with its text, or as stored when a reference in it is not the store's. */
+  private resolvedForSearch(event: RunEvent): EventDraft {
+    try {
+      return this.resolved(event);
+    } catch {
+      return event;
+    }
   }
 
   readBlob(hash: string): string {
@@ -199,8 +217,7 @@ export class EventStore {
     let rows = this.statements.search.all(whole, window, limit) as (EventRow & { goal: string })[];
     if (rows.length < limit) rows = this.statements.search.all(ftsQuery(query), window, limit) as typeof rows;
     return rows.map((row) => {
-      const event = rowToEvent(row);
-      const resolved = { ...event, payload: resolveBlobs(event.payload, this.blobs) } as EventDraft;
+      const resolved = this.resolvedForSearch(rowToEvent(row));
       return {
         runId: row.run_id,
         seq: row.seq,

@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { z } from 'zod';
 import { runIdSchema } from '../../shared/contract';
+import { escapeBlobKey, isStoredRef, unescapeBlobKey } from '../../shared/blob-keys';
 import { AppError } from '../../shared/errors';
 import { BLOB_PREVIEW_CHARS, isBlobRef, parseDraft, type BlobRef, type EventDraft } from '../../shared/events';
 import type { RunSummary } from '../../shared/run-summary';
@@ -51,19 +52,23 @@ function toRefs(value: unknown, blobs: Map<string, string>): unknown {
   }
   if (Array.isArray(value)) return value.map((item) => toRefs(item, blobs));
   if (typeof value === 'object' && value !== null)
-    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, toRefs(item, blobs)]));
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [escapeBlobKey(key), toRefs(item, blobs)]));
   return value;
 }
 
+/** The inverse of toRefs: an object with the key `$blob` is the file's own reference (keys as in blob-keys.ts). */
 function fromRefs(value: unknown, blobs: ReadonlyMap<string, string>): unknown {
-  if (isBlobRef(value)) {
+  if (isStoredRef(value)) {
+    if (!isBlobRef(value)) throw corrupt(`an event holds a malformed blob reference`);
     const text = blobs.get(value.$blob);
     if (text === undefined) throw corrupt(`an event refers to blob ${value.$blob}, which the file does not hold`);
     return text;
   }
   if (Array.isArray(value)) return value.map((item) => fromRefs(item, blobs));
   if (typeof value === 'object' && value !== null)
-    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, fromRefs(item, blobs)]));
+    return Object.fromEntries(
+      Object.entries(value).map(([key, item]) => [unescapeBlobKey(key), fromRefs(item, blobs)]),
+    );
   return value;
 }
 

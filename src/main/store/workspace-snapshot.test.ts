@@ -70,6 +70,7 @@ describe('workspace snapshots', () => {
       files: 2,
       bytes: 19,
       newBytes: 19,
+      withheld: [],
     });
     expect(readManifest(blobs, result.manifest)).toEqual({
       version: 1,

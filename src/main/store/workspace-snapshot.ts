@@ -3,13 +3,16 @@
 // store beside the files' contents. A file whose size, times and inode are unchanged since the last scan
 // is not read again; content already stored costs nothing; an unchanged folder gives the same manifest.
 // The folder is written to by sandboxed code while it is read, so it is walked through open folder
-// handles (/proc/self/fd on Linux) and files are opened without following links.
+// handles (/proc/self/fd on Linux) and files are opened without following links. A file that holds a
+// known secret value is left out (secret-filter.ts), and the snapshot says so.
 import { constants, existsSync, type BigIntStats } from 'node:fs';
 import { copyFile, chmod, lstat, mkdir, open, readdir, readlink, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
+import { pipeline } from 'node:stream';
 import { z } from 'zod';
 import { AppError } from '../../shared/errors';
 import type { BlobStore } from './blob-store';
+import { SecretFound, secretFilter } from './secret-filter';
 
 const hashSchema = z.string().regex(/^[0-9a-f]{64}$/);
 const pathSchema = z
@@ -39,10 +42,20 @@ export interface CaptureOptions {
   cache: HashCache;
   /** Stop (and capture nothing) once the files hold more than this many bytes. */
   maxBytes: number;
+  /** Whether text holds a known secret value (the run's redactor): such a file is left out, and said so. */
+  holdsSecret?: ((text: string) => boolean) | undefined;
 }
 
+/** A file left out of a snapshot, by its workspace path, and why. */
+export interface WithheldFile {
+  path: string;
+  reason: string;
+}
+
+export const SECRET_REASON = 'it holds a known secret value';
+
 export type CaptureResult =
-  | { ok: true; manifest: string; files: number; bytes: number; newBytes: number }
+  | { ok: true; manifest: string; files: number; bytes: number; newBytes: number; withheld: WithheldFile[] }
   | { ok: false; bytes: number; reason: string };
 
 /**
@@ -78,6 +91,7 @@ function isMissing(error: unknown): boolean {
 class Scan {
   readonly entries: ManifestEntry[] = [];
   readonly cache: HashCache = new Map();
+  readonly withheld: WithheldFile[] = [];
   files = 0;
   bytes = 0;
   newBytes = 0;
@@ -128,7 +142,8 @@ class Scan {
     let size = Number(stat.size);
     if (hash === undefined) {
       const stored = await this.store(location, stat);
-      if (stored === undefined) return;
+      if (stored === 'secret') this.withheld.push({ path: rel, reason: SECRET_REASON });
+      if (stored === undefined || stored === 'secret') return;
       ({ hash, size } = stored);
       this.bytes += size - Number(stat.size);
     }
@@ -137,8 +152,14 @@ class Scan {
     this.entries.push({ path: rel, kind: 'file', hash, size, mode: entryMode });
   }
 
-  /** Streams the file into the blob store; undefined when it was replaced by something else meanwhile. */
-  private async store(location: string, stat: BigIntStats): Promise<{ hash: string; size: number } | undefined> {
+  /**
+   * Streams the file into the blob store; undefined when it was replaced by something else meanwhile,
+   * 'secret' when it holds a known secret value (then nothing of it is kept).
+   */
+  private async store(
+    location: string,
+    stat: BigIntStats,
+  ): Promise<{ hash: string; size: number } | 'secret' | undefined> {
     let handle;
     try {
       handle = await open(location, constants.O_RDONLY | NOFOLLOW | NONBLOCK);
@@ -149,10 +170,15 @@ class Scan {
     try {
       const opened = await handle.stat({ bigint: true });
       if (!opened.isFile() || opened.ino !== stat.ino) return undefined;
-      const stream = handle.createReadStream({ autoClose: false, highWaterMark: 1 << 20 });
+      const read = handle.createReadStream({ autoClose: false, highWaterMark: 1 << 20 });
+      const { holdsSecret } = this.options;
+      const stream = holdsSecret === undefined ? read : pipeline(read, secretFilter(holdsSecret), () => undefined);
       const result = await this.options.blobs.putStream(stream);
       if (result.stored) this.newBytes += result.size;
       return result;
+    } catch (error) {
+      if (error instanceof SecretFound) return 'secret';
+      throw error;
     } finally {
       await handle.close();
     }
@@ -172,7 +198,14 @@ export async function captureWorkspace(root: string, options: CaptureOptions): P
   for (const [path, entry] of scan.cache) options.cache.set(path, entry);
   const text = JSON.stringify({ version: 1, entries: scan.entries } satisfies Manifest);
   const ref = options.blobs.put(text);
-  return { ok: true, manifest: ref.$blob, files: scan.files, bytes: scan.bytes, newBytes: scan.newBytes };
+  return {
+    ok: true,
+    manifest: ref.$blob,
+    files: scan.files,
+    bytes: scan.bytes,
+    newBytes: scan.newBytes,
+    withheld: scan.withheld,
+  };
 }
 
 export function readManifest(blobs: BlobStore, hash: string): Manifest {

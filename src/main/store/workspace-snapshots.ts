@@ -28,6 +28,21 @@ export interface SnapshotSource {
   loadEvents(runId: string): RunEvent[];
 }
 
+/** For a run, whether text holds a known secret value; undefined when nothing is known to be secret. */
+export type SecretCheck = (runId: string) => ((text: string) => boolean) | undefined;
+
+/** The secret check of a redactor: text holds a secret when redacting changes it (or as `contains` says). */
+export function holdsSecretOf(redactor: {
+  text(value: string): string;
+  contains?: (value: string) => boolean;
+}): (text: string) => boolean {
+  if (redactor.contains === undefined) return (text) => redactor.text(text) !== text;
+  return (text) => redactor.contains?.(text) === true;
+}
+
+/** At most this many withheld files are named in one snapshot event. */
+const WITHHELD_NAMED = 1000;
+
 export class WorkspaceSnapshots {
   private readonly runs = new Map<string, RunState>();
 
@@ -35,6 +50,11 @@ export class WorkspaceSnapshots {
     readonly blobs: BlobStore,
     private readonly source: SnapshotSource,
     readonly maxBytes = DEFAULT_SNAPSHOT_MAX_BYTES,
+    /**
+     * The host's check for known secret values in a run's files (its redactor): a file that holds one
+     * is left out of the snapshot and named in it, so blobs/ never holds the secret.
+     */
+    private readonly secrets: SecretCheck = () => undefined,
   ) {}
 
   /**
@@ -47,7 +67,7 @@ export class WorkspaceSnapshots {
     origin: { callId?: string | undefined; jobId?: string | undefined } = {},
   ): Promise<SnapshotPayload | undefined> {
     const state = this.state(runId);
-    const next = state.queue.then(() => this.captureNow(state, folder, origin));
+    const next = state.queue.then(() => this.captureNow(state, folder, origin, this.secrets(runId)));
     state.queue = next.catch(() => undefined);
     return next;
   }
@@ -81,6 +101,7 @@ export class WorkspaceSnapshots {
     state: RunState,
     folder: string,
     origin: { callId?: string | undefined; jobId?: string | undefined },
+    holdsSecret: ((text: string) => boolean) | undefined,
   ): Promise<SnapshotPayload | undefined> {
     const from = {
       ...(origin.callId === undefined ? {} : { callId: origin.callId }),
@@ -88,9 +109,18 @@ export class WorkspaceSnapshots {
     };
     let payload: SnapshotPayload;
     try {
-      const result = await captureWorkspace(folder, { blobs: this.blobs, cache: state.cache, maxBytes: this.maxBytes });
+      const options = { blobs: this.blobs, cache: state.cache, maxBytes: this.maxBytes, holdsSecret };
+      const result = await captureWorkspace(folder, options);
+      const withheld = result.ok ? result.withheld.slice(0, WITHHELD_NAMED) : [];
       payload = result.ok
-        ? { manifest: result.manifest, files: result.files, bytes: result.bytes, newBytes: result.newBytes, ...from }
+        ? {
+            manifest: result.manifest,
+            files: result.files,
+            bytes: result.bytes,
+            newBytes: result.newBytes,
+            ...(withheld.length === 0 ? {} : { withheld }),
+            ...from,
+          }
         : {
             manifest: null,
             files: 0,
@@ -112,7 +142,9 @@ export class WorkspaceSnapshots {
     }
     const last = state.last;
     const unchanged =
-      last !== undefined && (payload.manifest === null ? last.manifest === null : last.manifest === payload.manifest);
+      last !== undefined &&
+      (payload.manifest === null ? last.manifest === null : last.manifest === payload.manifest) &&
+      JSON.stringify(last.withheld ?? []) === JSON.stringify(payload.withheld ?? []);
     if (unchanged) return undefined;
     state.last = payload;
     return payload;

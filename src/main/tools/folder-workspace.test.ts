@@ -1,4 +1,5 @@
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -37,6 +38,24 @@ describe('folder workspace', () => {
   it('refuses to write through links or outside', async () => {
     await expect(workspace.writeFile('up/new.txt', 'x')).rejects.toThrow('leads outside the workspace');
     await expect(workspace.writeFile('../new.txt', 'x')).rejects.toThrow('is outside the workspace');
+  });
+
+  it('follows no link at all, even one that stays inside, and reads no pipe', async () => {
+    writeFileSync(join(base, 'ws', 'real.txt'), 'inside');
+    symlinkSync('real.txt', join(base, 'ws', 'alias.txt'));
+    mkdirSync(join(base, 'ws', 'data'));
+    symlinkSync('data', join(base, 'ws', 'data-link'));
+    execFileSync('mkfifo', [join(base, 'ws', 'pipe')]);
+    await expect(workspace.readFile('alias.txt')).rejects.toThrow(
+      'alias.txt goes through a symbolic link, which Looplab does not follow inside a workspace.',
+    );
+    await expect(workspace.writeFile('alias.txt', 'x')).rejects.toThrow('alias.txt goes through a symbolic link');
+    await expect(workspace.writeFile('data-link/new.txt', 'x')).rejects.toThrow(
+      'data-link/new.txt goes through a symbolic link',
+    );
+    await expect(workspace.readFile('pipe')).rejects.toThrow('pipe is not a plain file (a pipe, socket or device).');
+    await expect(workspace.writeFile('pipe', 'x')).rejects.toThrow('pipe is not a plain file');
+    expect(readFileSync(join(base, 'ws', 'real.txt'), 'utf8')).toBe('inside');
   });
 
   it('runs no command on the host unless the run allows it', async () => {

@@ -1,10 +1,13 @@
 // A run's workspace as a folder on this machine. File tools are confined to it: absolute paths, `..`
-// and symlinks that lead outside are refused. Commands run only in the Docker sandbox, unless the run
+// and symlinks that lead outside are refused, and files are read and written through
+// fs/open-inside.ts, which refuses a link in any component at the moment of the open (so a folder
+// swapped for a link between the check and the open cannot lead out). Commands run only in the Docker sandbox, unless the run
 // was started with the host runtime switched on explicitly (then each command asks for approval).
 import { spawn } from 'node:child_process';
-import { lstat, mkdir, readFile, realpath, writeFile } from 'node:fs/promises';
-import { dirname, isAbsolute, resolve, sep } from 'node:path';
+import { realpath } from 'node:fs/promises';
+import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { WorkspaceError, type ExecResult, type Workspace } from '../core/tool';
+import { InsideError, readTextInside, writeTextInside } from '../fs/open-inside';
 
 const OUTPUT_CAP_BYTES = 10 * 1024 * 1024;
 
@@ -41,25 +44,30 @@ export class FolderWorkspace implements Workspace {
     return target;
   }
 
-  async readFile(path: string): Promise<string> {
+  /** The path relative to the workspace's real root, checked as resolvePath checks it. */
+  async insidePath(path: string): Promise<string> {
     const target = await this.resolvePath(path);
+    return relative(await realpath(this.root), target)
+      .split(sep)
+      .join('/');
+  }
+
+  async readFile(path: string): Promise<string> {
+    const inside = await this.insidePath(path);
     try {
-      return await readFile(target, 'utf8');
+      return readTextInside(this.root, inside);
     } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT') throw new WorkspaceError(`${path} does not exist.`);
-      if (code === 'EISDIR') throw new WorkspaceError(`${path} is a folder, not a file.`);
-      throw error;
+      throw workspaceError(error, path);
     }
   }
 
   async writeFile(path: string, content: string): Promise<void> {
-    const target = await this.resolvePath(path);
-    const existing = await lstat(target).catch(() => undefined);
-    if (existing?.isSymbolicLink()) throw new WorkspaceError(`${path} is a symbolic link; write to a regular file.`);
-    if (existing?.isDirectory()) throw new WorkspaceError(`${path} is a folder, not a file.`);
-    await mkdir(dirname(target), { recursive: true });
-    await writeFile(target, content, 'utf8');
+    const inside = await this.insidePath(path);
+    try {
+      writeTextInside(this.root, inside, content);
+    } catch (error) {
+      throw workspaceError(error, path);
+    }
   }
 
   exec(
@@ -75,6 +83,14 @@ export class FolderWorkspace implements Workspace {
     }
     return runOnHost(this.root, command, options);
   }
+}
+
+/** What a file tool tells the model when a path cannot be opened. */
+export function workspaceError(error: unknown, path: string): unknown {
+  if (!(error instanceof InsideError)) return error;
+  if (error.code === 'EISDIR') return new WorkspaceError(`${path} is a folder, not a file.`);
+  if (error.code === 'ENOENT') return new WorkspaceError(`${path} does not exist.`);
+  return new WorkspaceError(error.message.replace(error.path, path));
 }
 
 function runOnHost(

@@ -3,7 +3,7 @@
 // Every API call needs the per-session token, and the Host header must name this server, so neither
 // another site in the person's browser nor a DNS-rebinding page can drive it.
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { closeSync, createReadStream } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { runFileSchema, type ApiResult } from '../../shared/contract';
@@ -29,8 +29,11 @@ export interface WebServerOptions {
   rendererDir: string;
   port?: number;
   token?: string;
-  /** A run's file to download, by its workspace path: only inside that run's workspace (else it throws). */
-  runFile?: (runId: string, path: string) => Promise<{ realPath: string; path: string; bytes: number }>;
+  /**
+   * A run's file to download, by its workspace path, opened (only inside that run's workspace, never
+   * through a link: else it throws); the server reads and closes the descriptor.
+   */
+  runFile?: (runId: string, path: string) => { fd: number; path: string; bytes: number };
 }
 
 export interface WebServer {
@@ -117,9 +120,9 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       sendJson(response, 400, failure('invalid_input', 'A download names a run and a file path inside its workspace.'));
       return;
     }
-    let file: Awaited<ReturnType<NonNullable<WebServerOptions['runFile']>>>;
+    let file: ReturnType<NonNullable<WebServerOptions['runFile']>>;
     try {
-      file = await options.runFile(input.data.runId, input.data.path);
+      file = options.runFile(input.data.runId, input.data.path);
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
       sendJson(response, error.code === 'not_found' ? 404 : 400, { ok: false, error: error.toInfo() });
@@ -133,7 +136,13 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       'cache-control': 'no-store',
       ...securityHeaders,
     });
-    const stream = createReadStream(file.realPath);
+    if (file.bytes === 0) {
+      closeSync(file.fd);
+      response.end();
+      return;
+    }
+    // No more than the size announced, should the file grow meanwhile.
+    const stream = createReadStream('', { fd: file.fd, start: 0, end: file.bytes - 1 });
     stream.on('error', () => response.destroy());
     stream.pipe(response);
   }

@@ -43,6 +43,12 @@ describe('approval input', () => {
     });
   });
 
+  it('gives back, as the model sent it, data shaped like a blob reference (stored with an escaped key)', () => {
+    const stored = { data: { $$blob: '../../etc/passwd', size: 5 } };
+    expect(blobHashes(stored)).toEqual([]);
+    expect(replaceBlobRefs(stored, new Map())).toEqual({ data: { $blob: '../../etc/passwd', size: 5 } });
+  });
+
   it('offers fields for the common tools when the input fits them, else the JSON', () => {
     expect(editorFields('write', { path: 'a', content: 'b' }).map((field) => field.key)).toEqual(['path', 'content']);
     expect(editorFields('bash', { command: 'ls', timeout: 5 }).map((field) => field.key)).toEqual(['command']);

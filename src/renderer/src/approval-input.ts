@@ -1,6 +1,7 @@
 // The input a pending tool call was asked with, and the pieces of an edit-then-approve: the fields a
 // person edits for the common tools, blob references swapped for their full text, and JSON checked
 // before it is sent back as `editedInput`.
+import { unescapeBlobKey } from '../../shared/blob-keys';
 import { findBlobRefs } from '../../shared/describe-event';
 import { isBlobRef, type RunEvent } from '../../shared/events';
 
@@ -24,12 +25,17 @@ export function blobHashes(value: unknown): string[] {
   return [...new Set(findBlobRefs(value, '').map(({ ref }) => ref.$blob))];
 }
 
-/** A copy of a value with every blob reference replaced by its loaded text. */
+/**
+ * A copy of a stored value (events as the app sends them, with references) with every blob reference
+ * replaced by its loaded text and escaped keys given back, as the store would (shared/blob-keys.ts).
+ */
 export function replaceBlobRefs(value: unknown, texts: ReadonlyMap<string, string>): unknown {
   if (isBlobRef(value)) return texts.get(value.$blob) ?? value.preview;
   if (Array.isArray(value)) return value.map((item) => replaceBlobRefs(item, texts));
   if (typeof value !== 'object' || value === null) return value;
-  return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, replaceBlobRefs(item, texts)]));
+  return Object.fromEntries(
+    Object.entries(value).map(([key, item]) => [unescapeBlobKey(key), replaceBlobRefs(item, texts)]),
+  );
 }
 
 export interface EditorField {
