@@ -2,6 +2,7 @@
 import { benchData } from './data';
 import { benchLoad } from './load';
 import { benchLoop } from './loop';
+import { benchRedact } from './redact';
 import { benchReplay } from './replay';
 import { benchSandbox } from './sandbox';
 import { benchSnapshots } from './snapshots';
@@ -17,6 +18,7 @@ await benchSnapshots();
 await benchUi();
 await benchData();
 await benchLoad();
+benchRedact();
 const missed = figures.filter((figure) => figure.met === false);
 if (missed.length > 0)
   console.log(`\n${missed.length} target(s) not met: ${missed.map((figure) => figure.name).join('; ')}`);

@@ -56,6 +56,7 @@ function context(manager: SandboxManager, runId: string, folder: string): ToolCo
     signal: new AbortController().signal,
     workspace: manager.workspace(runId, { workspaceFolder: folder }),
     progress: () => undefined,
+    record: () => [],
     setPlan: () => undefined,
   };
 }

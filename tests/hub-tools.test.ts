@@ -200,6 +200,7 @@ const context: ToolContext = {
   signal: new AbortController().signal,
   workspace: { readFile: never, writeFile: never, exec: never },
   progress: () => undefined,
+  record: () => [],
   setPlan: () => undefined,
 };
 

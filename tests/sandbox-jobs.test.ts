@@ -47,6 +47,7 @@ const context = (callId: string): ToolContext => ({
   signal: new AbortController().signal,
   workspace: { readFile: never, writeFile: never, exec: never },
   progress: () => undefined,
+  record: () => [],
   setPlan: () => undefined,
 });
 

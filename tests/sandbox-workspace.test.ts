@@ -26,6 +26,7 @@ function context(progress: (chunk: string) => void = () => undefined, signal = n
     signal,
     workspace,
     progress,
+    record: () => [],
     setPlan: () => undefined,
   };
   return ctx;

@@ -7,6 +7,7 @@ import { ensureHome, type HomePaths } from './home';
 import { createOllamaGpuGuard } from './providers/ollama-gpu';
 import { createModelService } from './runs/model-service';
 import { RunManager } from './runs/run-manager';
+import { currentRedactor, jobLog } from './runs/job-recording';
 import { JobService } from './sandbox/jobs';
 import { SandboxManager } from './sandbox/sandbox-manager';
 import { modelResolver } from './runs/readiness';
@@ -73,13 +74,16 @@ export function createApp(options: AppOptions): App {
     () => holdsSecretOf(createRedactor([...secretsFromEnvNames(process.env), ...secrets.values()])),
   );
   // A GPU job first unloads the models a local Ollama holds in GPU memory, and loads them again after.
+  // Jobs' events and log lines are redacted like a run's (see job-recording.ts).
+  const redactor = currentRedactor({ secrets, paths });
   const jobs = new JobService({
     sandbox,
-    log: opened.store,
+    log: jobLog(opened.store, redactor),
     leases: opened.owners,
     gpuMemory: createOllamaGpuGuard(),
     limits,
-    onLog: ({ runId, jobId, line }) => pushes.emit('run.output', { runId, source: jobId, text: `${line}\n` }),
+    onLog: ({ runId, jobId, line }) =>
+      pushes.emit('run.output', { runId, source: jobId, text: `${redactor().text(line)}\n` }),
     snapshots,
   });
   const host = { paths, store: opened.store, owners: opened.owners, sandbox, jobs, secrets, snapshots };

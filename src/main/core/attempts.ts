@@ -8,9 +8,9 @@ import type { EventDraft, RunEvent, RunStatus } from '../../shared/events';
 import { formatMetric } from '../../shared/format';
 import type { Evaluation } from '../../shared/loop-config';
 import { AppError } from '../../shared/errors';
-import type { LoopOutcome, LoopProgress } from './loop';
+import type { LoopOutcome } from './loop';
 import type { RunLog } from './ports';
-import type { Redactor } from './redact';
+import type { Recorder } from './recorder';
 
 export interface EvaluationResult {
   evalId: string;
@@ -123,13 +123,14 @@ export function judge(evaluation: Evaluation, attempts: readonly Attempt[], maxA
 }
 
 export interface EvaluatedLoopDeps {
-  log: RunLog;
+  /** Where the attempts so far are read. */
+  log: Pick<RunLog, 'loadEvents'>;
+  /** The run's recorder, which the loops of each attempt share. */
+  recorder: Recorder;
   evaluation: Evaluation;
   evaluator: Evaluator;
   /** A fresh loop for the next attempt (a loop folds the log once, when it starts). */
   newLoop(): RunnableLoop;
-  redact?: Redactor;
-  onProgress?: (progress: LoopProgress) => void;
 }
 
 /** A loop with an evaluation gate; it runs the same way a plain loop does, so every host can drive it. */
@@ -196,10 +197,7 @@ export class EvaluatedLoop implements RunnableLoop {
   }
 
   private record(drafts: EventDraft[]): void {
-    const { redact } = this.deps;
-    const clean =
-      redact === undefined ? drafts : drafts.map((d) => ({ ...d, payload: redact.value(d.payload) }) as EventDraft);
-    for (const event of this.deps.log.append(this.runId, clean)) this.deps.onProgress?.({ type: 'event', event });
+    this.deps.recorder.record(drafts);
   }
 }
 

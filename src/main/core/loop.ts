@@ -17,15 +17,13 @@ import {
   type ToolSpec,
 } from './model';
 import type { ApprovalDecision, ApprovalGate, Clock, RunLog, WorkspaceSnapshotter } from './ports';
-import type { Redactor } from './redact';
+import { createRedactor, type Redactor } from './redact';
+import { RunRecorder, type LoopProgress, type Recorder } from './recorder';
 import { isMutating, riskOf, WorkspaceError, type ToolDefinition, type ToolOutput, type Workspace } from './tool';
 import { parseCall, toolSpecs, validateInput, type ParsedCall } from './tool-router';
 import { providerReason, retryDelay, streamTurn, type ModelTurn } from './model-turn';
 
-export type LoopProgress =
-  | { type: 'text'; delta: string }
-  | { type: 'tool-output'; callId: string; chunk: string }
-  | { type: 'event'; event: RunEvent };
+export type { LoopProgress } from './recorder';
 
 export interface LoopDeps {
   log: RunLog;
@@ -41,6 +39,11 @@ export interface LoopDeps {
   systemPrompt: string;
   price(usage: { inputTokens: number; outputTokens: number }): number;
   clock: Clock;
+  /**
+   * The run's recorder, shared with everything else that records for the run (the host subscribes to
+   * it). Without one the loop makes its own over `log`, with `redact` and `onProgress`.
+   */
+  recorder?: Recorder;
   onProgress?: (progress: LoopProgress) => void;
   /** Removes secrets from everything recorded, and so from what the model is sent back. */
   redact?: Redactor;
@@ -114,6 +117,7 @@ export class AgentLoop {
   private ending: LoopOutcome | 'handover' | undefined;
   /** Set when the log refused an append (a full disk, a read-only folder): nothing more can be recorded. */
   private logFailure: { error: unknown } | undefined;
+  private readonly recorder: Recorder;
 
   constructor(
     private readonly deps: LoopDeps,
@@ -121,6 +125,7 @@ export class AgentLoop {
     private readonly config: LoopConfig,
   ) {
     this.summary = emptySummary(runId, deps.clock.now());
+    this.recorder = deps.recorder ?? ownRecorder(deps, runId);
   }
 
   /** Asks for a compaction before the next model call. */
@@ -130,6 +135,20 @@ export class AgentLoop {
 
   async run(signal: AbortSignal): Promise<LoopOutcome> {
     this.load();
+    // Whoever records for the run (this loop, a tool, the evaluation gate), the loop's state follows.
+    const unwatch = this.recorder.watch((progress) => {
+      if (progress.type !== 'event') return;
+      this.events.push(progress.event);
+      summarizeInto(this.summary, progress.event);
+    });
+    try {
+      return await this.drive(signal);
+    } finally {
+      unwatch();
+    }
+  }
+
+  private async drive(signal: AbortSignal): Promise<LoopOutcome> {
     try {
       this.setStatus('running');
       const snapshot = await this.deps.snapshots?.capture({});
@@ -162,27 +181,13 @@ export class AgentLoop {
     }
   }
 
-  private record(raw: EventDraft[]): RunEvent[] {
-    const { redact } = this.deps;
-    const drafts =
-      redact === undefined
-        ? raw
-        : raw.map((draft) => ({ ...draft, payload: redact.value(draft.payload) }) as EventDraft);
-    let stored: RunEvent[];
+  private record(drafts: EventDraft[]): RunEvent[] {
     try {
-      stored = this.deps.log.append(this.runId, drafts);
+      return this.recorder.record(drafts);
     } catch (error) {
       this.logFailure = { error };
       throw error;
     }
-    // Keep the full payloads in memory: the log may have moved large text to blobs.
-    const full = stored.map((event, index) => ({ ...event, payload: drafts[index]!.payload }) as RunEvent);
-    for (const event of full) {
-      this.events.push(event);
-      summarizeInto(this.summary, event);
-      this.deps.onProgress?.({ type: 'event', event });
-    }
-    return full;
   }
 
   private setStatus(status: RunStatus, reason?: string): void {
@@ -302,7 +307,8 @@ export class AgentLoop {
   private streamOnce(signal: AbortSignal): Promise<ModelTurn> {
     const callId = `call_${this.summary.steps + 1}_${this.summary.lastSeq + 1}`;
     const request = { messages: this.messages(), tools: this.toolSpecs(), signal };
-    return streamTurn({ deps: this.deps, callId, record: (drafts) => this.record(drafts) }, request);
+    const stream = (delta: string) => this.recorder.stream({ type: 'text', delta });
+    return streamTurn({ deps: this.deps, callId, record: (drafts) => this.record(drafts), stream }, request);
   }
 
   private availableTools(): readonly ToolDefinition[] {
@@ -460,7 +466,8 @@ export class AgentLoop {
         callId: call.id,
         signal,
         workspace: this.deps.workspace,
-        progress: (chunk) => this.deps.onProgress?.({ type: 'tool-output', callId: call.id, chunk }),
+        progress: (chunk) => this.recorder.stream({ type: 'tool-output', callId: call.id, chunk }),
+        record: (drafts) => this.record([...drafts]),
         setPlan: (items) => this.record([{ type: 'plan.updated', payload: { items } }]),
       });
     } catch (error) {
@@ -574,4 +581,11 @@ export class AgentLoop {
     const message = error instanceof Error ? error.message : String(error);
     return { status: 'failed', reason: `Looplab failed: ${message}` };
   }
+}
+
+/** The recorder of a loop that was given none: over its log, with its redactor (token shapes at least). */
+function ownRecorder(deps: LoopDeps, runId: string): Recorder {
+  const recorder = new RunRecorder(deps.log, runId, deps.redact ?? createRedactor([]));
+  if (deps.onProgress !== undefined) recorder.watch(deps.onProgress);
+  return recorder;
 }

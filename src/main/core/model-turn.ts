@@ -12,9 +12,11 @@ export interface ModelTurn {
 }
 
 export interface TurnContext {
-  deps: Pick<LoopDeps, 'provider' | 'model' | 'modelName' | 'modelInfo' | 'price' | 'onProgress' | 'modelIdleMs'>;
+  deps: Pick<LoopDeps, 'provider' | 'model' | 'modelName' | 'modelInfo' | 'price' | 'modelIdleMs'>;
   callId: string;
   record(drafts: EventDraft[]): void;
+  /** Shows the reply's words as they come (redacted by the run's recorder). */
+  stream(delta: string): void;
 }
 
 const TRANSIENT_RETRIES = 4;
@@ -29,7 +31,7 @@ export const MAX_REPLY_CHARS = 1_000_000;
 export const MODEL_IDLE_MS = 30 * 60_000;
 
 export async function streamTurn(
-  { deps, callId, record }: TurnContext,
+  { deps, callId, record, stream: show }: TurnContext,
   request: { messages: ChatMessage[]; tools: ToolSpec[]; signal: AbortSignal },
 ): Promise<ModelTurn> {
   record([{ type: 'model.started', payload: { callId, model: deps.modelName } }]);
@@ -51,7 +53,7 @@ export async function streamTurn(
       timer = setTimeout(() => idle.abort(), idleMs);
       if (event.type === 'text') {
         turn.text += event.delta;
-        deps.onProgress?.({ type: 'text', delta: event.delta });
+        show(event.delta);
         if (turn.text.length > MAX_REPLY_CHARS) throw endless(deps.modelName);
       } else if (event.type === 'tool_call') turn.calls.push(event.call);
       else if (event.type === 'usage')

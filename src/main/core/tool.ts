@@ -1,6 +1,7 @@
 // A tool is declared once: name, description, zod input, risk class, a one-line summary for approvals,
 // and `run(input, ctx)`. Validation, truncation and recording live in the router, not in each tool.
 import type { z } from 'zod';
+import type { EventDraft, RunEvent } from '../../shared/events';
 
 /** How much harm a call can do; approval defaults follow it. When unsure, pick the riskier. */
 export type ToolRisk = 'read' | 'write' | 'exec' | 'network' | 'gpu' | 'publish';
@@ -37,6 +38,8 @@ export interface ToolContext {
   workspace: Workspace;
   /** Streams partial output to whoever watches (not persisted; the final output is). */
   progress(chunk: string): void;
+  /** Records events of the run through its recorder (redacted, like everything recorded). */
+  record(drafts: readonly EventDraft[]): RunEvent[];
   /** Replaces the run's plan (the `plan` tool). */
   setPlan(items: { text: string; status: 'pending' | 'in_progress' | 'done' }[]): void;
 }

@@ -10,7 +10,7 @@ import type { LoopConfig } from '../../shared/loop-config';
 import { danglingCalls } from '../core/conversation';
 import type { ApprovalDecision, ApprovalGate } from '../core/ports';
 import type { SnapshotPayload } from '../store/workspace-snapshots';
-import { recordedConfig, workspaceDir, type RunHost } from './run-loop';
+import { recordedConfig, runRecorder, workspaceDir, type RunHost } from './run-loop';
 import { trustedConfig } from './run-trust';
 
 export interface ForkOptions {
@@ -144,7 +144,8 @@ export async function createFork(
     options.message === undefined
       ? []
       : [{ type: 'message.user', payload: { text: options.message, source: 'person' } }];
-  app.store.append(runId, [...(copies as EventDraft[]), ...closed, ...message]);
+  // Through the fork's recorder: the person's message is redacted like everything a run records.
+  runRecorder(app, runId, point.config).record([...(copies as EventDraft[]), ...closed, ...message]);
   return runId;
 }
 

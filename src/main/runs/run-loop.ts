@@ -4,14 +4,15 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppError } from '../../shared/errors';
 import type { RunEvent } from '../../shared/events';
-import { withLimits, type Budget, type LoopConfig } from '../../shared/loop-config';
+import { withLimits, type Budget, type LoopConfig, type McpServer } from '../../shared/loop-config';
 import type { RunSummary } from '../../shared/run-summary';
 import type { App } from '../app';
 import { EvaluatedLoop, type RunnableLoop } from '../core/attempts';
 import { AgentLoop, type LoopCheck, type LoopProgress } from '../core/loop';
 import { systemClock, type ApprovalGate } from '../core/ports';
+import { RunRecorder, type Recorder } from '../core/recorder';
 import type { ToolDefinition, Workspace } from '../core/tool';
-import { createRedactor, secretsFromEnv } from '../core/redact';
+import { createRedactor, secretsFromEnvNames } from '../core/redact';
 import { SYSTEM_PROMPT } from '../core/system-prompt';
 import { checkHeldOut, SandboxEvaluator } from '../sandbox/evaluation';
 import { metricsSource } from '../sandbox/sandbox-resources';
@@ -33,9 +34,41 @@ import { trustedConfig } from './run-trust';
 export type RunHost = Pick<App, 'paths' | 'store' | 'owners' | 'sandbox' | 'jobs' | 'snapshots'> &
   Partial<Pick<App, 'secrets'>>;
 
-/** What must never be recorded: API keys from the environment and the secret store. */
-export function knownSecrets(app: Partial<Pick<App, 'secrets'>>): string[] {
-  return [...secretsFromEnv(process.env), ...(app.secrets?.values() ?? [])];
+/**
+ * What must never be recorded: the values of variables named like secrets (*_API_KEY, *_TOKEN…) in the
+ * app's environment and in the run's (its MCP servers', from its config or settings.json), and every key
+ * in the secret store (provider keys included).
+ */
+export function knownSecrets(
+  app: Partial<Pick<App, 'secrets' | 'paths'>>,
+  config?: Pick<LoopConfig, 'mcpServers'>,
+): string[] {
+  const servers = [...(config?.mcpServers ?? []), ...settingsMcpServers(app)];
+  const runEnv = servers.flatMap((server) => ('env' in server && server.env !== undefined ? [server.env] : []));
+  return [
+    ...secretsFromEnvNames(process.env),
+    ...runEnv.flatMap((env) => secretsFromEnvNames(env)),
+    ...(app.secrets?.values() ?? []),
+  ];
+}
+
+/** settings.json's MCP servers, whose variables' values a run's servers get; none when it cannot be read. */
+function settingsMcpServers(app: Partial<Pick<App, 'paths'>>): McpServer[] {
+  if (app.paths === undefined) return [];
+  try {
+    return loadSettings(app.paths).mcpServers ?? [];
+  } catch {
+    return [];
+  }
+}
+
+/** The recorder of a run: every event it records is redacted with every known secret, then appended. */
+export function runRecorder(
+  app: Pick<RunHost, 'store'> & Partial<Pick<App, 'secrets' | 'paths'>>,
+  runId: string,
+  config?: Pick<LoopConfig, 'mcpServers'>,
+): RunRecorder {
+  return new RunRecorder(app.store, runId, createRedactor(knownSecrets(app, config)));
 }
 
 export interface RunLoopOptions {
@@ -54,8 +87,8 @@ export interface RunLoopOptions {
   check?: LoopCheck;
 }
 
-/** The options of one loop, with the tools of the run's MCP servers once they are connected. */
-type LoopOptions = RunLoopOptions & { mcpTools?: readonly ToolDefinition[] };
+/** The options of one loop: the run's recorder, and the tools of its MCP servers once they are connected. */
+type LoopOptions = RunLoopOptions & { recorder: Recorder; mcpTools?: readonly ToolDefinition[] };
 
 export function workspaceDir(app: RunHost, runId: string): string {
   const dir = join(app.paths.workspaces, runId);
@@ -117,7 +150,6 @@ function hostTools(
     runner: new SandboxEvaluator(app.sandbox, workspaceFolder, runId),
     script: metricsSource,
     heldOut: config.evaluation?.heldOut ?? [],
-    record: (draft) => app.store.append(runId, [draft]),
   });
   return [...builtinTools, ...research, ...createJobTools(app.jobs, target), evaluate];
 }
@@ -161,7 +193,21 @@ export async function checkRuntime(app: RunHost, config: LoopConfig): Promise<vo
  * builds the loop synchronously and then runs it), and closes them when the run ends; a server that
  * cannot be reached fails the run, with the reason recorded.
  */
-export function createRunLoop(options: RunLoopOptions): RunnableLoop {
+export function createRunLoop(runOptions: RunLoopOptions): RunnableLoop {
+  const recorder = runRecorder(runOptions.app, runOptions.runId, runOptions.config);
+  if (runOptions.onProgress !== undefined) recorder.watch(runOptions.onProgress);
+  const options: LoopOptions = { ...runOptions, recorder };
+  const loop = mcpLoop(options);
+  return {
+    // The outcome is printed and shown as well as recorded: its reason is redacted like the record.
+    run: async (signal) => {
+      const outcome = await loop.run(signal);
+      return outcome.reason === null ? outcome : { ...outcome, reason: recorder.redactor.text(outcome.reason) };
+    },
+  };
+}
+
+function mcpLoop(options: LoopOptions): RunnableLoop {
   const servers = options.config.mcpServers ?? [];
   if (servers.length === 0) return gatedLoop(options);
   return {
@@ -171,9 +217,8 @@ export function createRunLoop(options: RunLoopOptions): RunnableLoop {
         mcp = await connectMcpServers(servers, mcpRunOptions(options.app, options.runId, options.config));
       } catch (error) {
         if (!(error instanceof AppError)) throw error;
-        const said = error.hint === undefined ? error.message : `${error.message} ${error.hint}`;
-        const reason = createRedactor(knownSecrets(options.app)).text(said);
-        options.app.store.append(options.runId, [{ type: 'run.status', payload: { status: 'failed', reason } }]);
+        const reason = error.hint === undefined ? error.message : `${error.message} ${error.hint}`;
+        options.recorder.record([{ type: 'run.status', payload: { status: 'failed', reason } }]);
         return { status: 'failed', reason };
       }
       try {
@@ -195,8 +240,7 @@ function gatedLoop(options: LoopOptions): RunnableLoop {
       evaluation,
       evaluator: new SandboxEvaluator(app.sandbox, workspaceDir(app, runId), runId),
       newLoop: () => agentLoop(options),
-      redact: createRedactor(secretsFromEnv(process.env)),
-      ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
+      recorder: options.recorder,
     },
     runId,
   );
@@ -217,9 +261,8 @@ function agentLoop(options: LoopOptions): AgentLoop {
       systemPrompt: SYSTEM_PROMPT,
       price: options.price ?? ((usage) => options.models.price(model.name, usage)),
       clock: systemClock,
-      redact: createRedactor(knownSecrets(app)),
+      recorder: options.recorder,
       snapshots: { capture: (origin) => app.snapshots.capture(runId, workspaceDir(app, runId), origin) },
-      ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
       ...(options.check === undefined ? {} : { check: options.check }),
     },
     runId,
@@ -277,7 +320,7 @@ export function raiseLimits(app: RunHost, runId: string, config: LoopConfig, lim
       : { budget: limits.budget }),
   };
   if (Object.keys(given).length === 0) return config;
-  app.store.append(runId, [{ type: 'run.limits', payload: given }]);
+  runRecorder(app, runId, config).record([{ type: 'run.limits', payload: given }]);
   return withLimits(config, given);
 }
 

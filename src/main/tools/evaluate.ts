@@ -4,7 +4,6 @@
 // learns the score, never the labels. Each score is recorded as an evaluation of the run.
 import { basename } from 'node:path';
 import { z } from 'zod';
-import type { EventDraft } from '../../shared/events';
 import { formatMetric } from '../../shared/format';
 import { defineTool, WorkspaceError } from '../core/tool';
 
@@ -25,7 +24,6 @@ export interface EvaluateDeps {
   script: () => string;
   /** Host paths of the run's held-out files (its spec's evaluation.heldOut). */
   heldOut: readonly string[];
-  record(draft: EventDraft): void;
 }
 
 const workspacePath = z
@@ -87,16 +85,19 @@ export function evaluateTool(deps: EvaluateDeps) {
         const reason = result.timedOut ? 'it timed out' : (lines.at(-1) ?? `exit ${result.exitCode}`);
         return { output: `The evaluation failed: ${reason}`, isError: true };
       }
-      deps.record({
-        type: 'evaluation.recorded',
-        payload: {
-          evalId: result.evalId,
-          metric,
-          value,
-          better: metric === 'perplexity' ? 'lower' : 'higher',
-          output: result.output,
+      // Through the run's recorder, redacted like everything else the run records.
+      ctx.record([
+        {
+          type: 'evaluation.recorded',
+          payload: {
+            evalId: result.evalId,
+            metric,
+            value,
+            better: metric === 'perplexity' ? 'lower' : 'higher',
+            output: result.output,
+          },
         },
-      });
+      ]);
       const against = references === undefined ? '' : ` against ${references}`;
       return {
         output: `${metric} = ${formatMetric(value)} for ${predictions}${against} (${lines[0] ?? ''}). Recorded.`,
