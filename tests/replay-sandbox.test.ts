@@ -129,6 +129,20 @@ describe.skipIf(skipDocker)('looplab replay in the sandbox', () => {
     );
   });
 
+  it('checks the live model before a replay that may go on live, and records nothing when it is down', async () => {
+    const runsBefore = (await runCli(['runs', '--json'], { env: { LOOPLAB_HOME: home.paths.root } })).stdout;
+    const noServer = `http://127.0.0.1:${await closedPort()}`;
+    const result = await runCli(['replay', sourceRunId, '--on-divergence', 'continue'], {
+      env: { OLLAMA_HOST: noServer, LOOPLAB_HOME: home.paths.root },
+    });
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toMatch(
+      /^looplab: --on-divergence continue needs a live model to go on with, and ollama\/\S+ is not ready: Ollama at http:\/\/127\.0\.0\.1:\d+ is not answering/,
+    );
+    expect(result.stdout).not.toContain('went on live');
+    expect((await runCli(['runs', '--json'], { env: { LOOPLAB_HOME: home.paths.root } })).stdout).toBe(runsBefore);
+  });
+
   it(
     'continues live with a model after the divergence, from the replayed conversation',
     { timeout: 120_000 },

@@ -2,9 +2,10 @@
 // tools again in a fresh sandbox, and reports the first step whose result differs from the recording.
 import type { EventPayload } from '../../shared/events';
 import { previewText } from '../../shared/events';
-import { createApp, tidySandboxes } from '../app';
+import { AppError } from '../../shared/errors';
+import { createApp, tidySandboxes, type App } from '../app';
 import { firstDifference, type DivergenceMode } from '../core/replay';
-import { readyModel, type ModelResolver } from '../runs/readiness';
+import { readyModel, type ModelResolver, type ReadyModel } from '../runs/readiness';
 import { divergenceOf, driveReplay, prepareReplay } from '../runs/replay';
 import { workspaceDir } from '../runs/run-loop';
 import { NO_GRANTS, type ReplayGrants } from '../runs/run-trust';
@@ -30,6 +31,8 @@ export interface ReplayCommandOptions {
 export async function replayRun(sourceRunId: string, options: ReplayCommandOptions): Promise<number> {
   const app = createApp({ home: options.home, host: 'web' });
   try {
+    // Going on live after a divergence needs the model: checked before anything is recorded, as run does.
+    const live = options.mode === 'continue' ? await liveModelFirst(app, sourceRunId, options) : undefined;
     const replay = prepareReplay(app, sourceRunId, options.grants ?? NO_GRANTS);
     const { runId } = replay;
     for (const notice of replay.notices) options.progress(`${notice}\n`);
@@ -45,7 +48,10 @@ export async function replayRun(sourceRunId: string, options: ReplayCommandOptio
         replay,
         mode: options.mode,
         models: options.models,
-        liveModel: () => readyModel(options.models, options.model ?? replay.sourceModel, options.contextLength),
+        liveModel: () =>
+          live === undefined
+            ? readyModel(options.models, options.model ?? replay.sourceModel, options.contextLength)
+            : Promise.resolve(live),
         gate: terminalGate(options.approve, { input: process.stdin, output: process.stderr }),
         onProgress: progressPrinter(options.progress),
         signal: controller.signal,
@@ -98,4 +104,18 @@ export function divergenceReport(sourceRunId: string, diverged: EventPayload<'re
   }
   lines.push(diverged.then === 'stop' ? '  the replay stopped there' : '  the run went on live from there');
   return `${lines.join('\n')}\n`;
+}
+
+async function liveModelFirst(app: App, sourceRunId: string, options: ReplayCommandOptions): Promise<ReadyModel> {
+  const name = options.model ?? app.store.requireRun(sourceRunId).model;
+  try {
+    return await readyModel(options.models, name, options.contextLength);
+  } catch (error) {
+    if (!(error instanceof AppError)) throw error;
+    throw new AppError(
+      error.code,
+      `--on-divergence continue needs a live model to go on with, and ${error.message.charAt(0).toLowerCase()}${error.message.slice(1)}`,
+      error.hint ?? 'Start the model server, name another model with --model, or replay with --on-divergence stop.',
+    );
+  }
 }

@@ -24,7 +24,7 @@ import {
 } from '../core/replay';
 import { copyData, findSpec, prepareSpec, readLoopSpec, specDirs, type PreparedSpec } from '../specs/loop-spec';
 import type { ModelResolver, ReadyModel } from './readiness';
-import { createRunLoop, recordedConfig, workspaceDir, type RunHost } from './run-loop';
+import { createRunLoop, recordedConfig, runRecorder, workspaceDir, type RunHost } from './run-loop';
 import { checkGrants, NO_GRANTS, recordingNeeds, type ReplayGrants } from './run-trust';
 
 export interface PreparedReplay {
@@ -155,7 +155,9 @@ export async function driveReplay(options: DriveReplayOptions): Promise<LoopOutc
     live = await options.liveModel();
   } catch (error) {
     const reason = `The replay diverged and cannot continue live: ${error instanceof Error ? error.message : String(error)}`;
-    app.store.append(replay.runId, [{ type: 'run.status', payload: { status: 'failed', reason } }]);
+    runRecorder(app, replay.runId, replay.config).record([
+      { type: 'run.status', payload: { status: 'failed', reason } },
+    ]);
     return { status: 'failed', reason };
   }
   return createRunLoop({
