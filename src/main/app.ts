@@ -28,6 +28,8 @@ export interface AppOptions {
   desktop?: DesktopShell;
   /** Where API keys are kept: the OS keychain in Electron; by default an encrypted file in the data folder. */
   secrets?: (paths: HomePaths) => SecretStore;
+  /** 'read': for commands that only read history, which still open on a full or read-only disk. */
+  access?: 'write' | 'read';
 }
 
 export interface App {
@@ -53,7 +55,7 @@ export interface App {
 
 export function createApp(options: AppOptions): App {
   const paths = ensureHome(options.home);
-  const opened = openStore(paths, { nativeBinding: options.nativeBinding });
+  const opened = openStore(paths, { nativeBinding: options.nativeBinding, access: options.access ?? 'write' });
   const info: AppInfo = { version: appVersion(), home: paths.root, host: options.host };
   const pushes = createPushHub(opened.store);
   // LOOPLAB_SANDBOX_IMAGE picks another image than the one `looplab sandbox build` makes.

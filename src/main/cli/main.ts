@@ -29,9 +29,9 @@ interface GlobalOptions {
   home?: string;
 }
 
-export function withApp<T>(command: Command, work: (app: App) => T): T {
+export function withApp<T>(command: Command, work: (app: App) => T, access: 'write' | 'read' = 'write'): T {
   const options = command.optsWithGlobals<GlobalOptions>();
-  const app = createApp({ home: resolveHome({ flag: options.home }), host: 'web' });
+  const app = createApp({ home: resolveHome({ flag: options.home }), host: 'web', access });
   try {
     return work(app);
   } finally {
@@ -139,11 +139,15 @@ function buildProgram(write: (text: string) => void): Command {
     .action((options: { json?: boolean; limit: string; status?: string }, command: Command) => {
       const limit = parse(z.coerce.number().int().min(1).max(10_000), options.limit, '--limit (a whole number ≥ 1)');
       const status = options.status === undefined ? undefined : parse(runStatusSchema, options.status, '--status');
-      withApp(command, ({ store, paths }) => {
-        const runs = store.listRuns({ limit, status });
-        write(options.json ? `${JSON.stringify(runs, null, 2)}\n` : formatRunList(runs, paths.root));
-        if (!options.json && runs.length === 0 && status === undefined && hasExample()) write(EXAMPLE_HINT);
-      });
+      withApp(
+        command,
+        ({ store, paths }) => {
+          const runs = store.listRuns({ limit, status });
+          write(options.json ? `${JSON.stringify(runs, null, 2)}\n` : formatRunList(runs, paths.root));
+          if (!options.json && runs.length === 0 && status === undefined && hasExample()) write(EXAMPLE_HINT);
+        },
+        'read',
+      );
     });
 
   program
@@ -154,11 +158,15 @@ function buildProgram(write: (text: string) => void): Command {
     .option('--no-blobs', 'leave large text as blob references instead of inlining it')
     .action((runIdArg: string, options: { json?: boolean; blobs: boolean }, command: Command) => {
       const runId = parse(runIdSchema, runIdArg, 'run id');
-      withApp(command, ({ store }) => {
-        const run = store.requireRun(runId);
-        const events = store.loadEvents(runId, { blobs: options.blobs ? 'inline' : 'ref' });
-        write(options.json ? `${JSON.stringify({ run, events }, null, 2)}\n` : formatRunShow(run, events));
-      });
+      withApp(
+        command,
+        ({ store }) => {
+          const run = store.requireRun(runId);
+          const events = store.loadEvents(runId, { blobs: options.blobs ? 'inline' : 'ref' });
+          write(options.json ? `${JSON.stringify({ run, events }, null, 2)}\n` : formatRunShow(run, events));
+        },
+        'read',
+      );
     });
 
   program
@@ -170,12 +178,16 @@ function buildProgram(write: (text: string) => void): Command {
     .action((aArg: string, bArg: string, options: { json?: boolean }, command: Command) => {
       const a = parse(runIdSchema, aArg, 'first run id');
       const b = parse(runIdSchema, bArg, 'second run id');
-      withApp(command, ({ store }) => {
-        store.requireRun(a);
-        store.requireRun(b);
-        const comparison = compareRuns(store.loadEvents(a), store.loadEvents(b));
-        write(options.json ? `${JSON.stringify(comparison, null, 2)}\n` : formatComparison(comparison));
-      });
+      withApp(
+        command,
+        ({ store }) => {
+          store.requireRun(a);
+          store.requireRun(b);
+          const comparison = compareRuns(store.loadEvents(a), store.loadEvents(b));
+          write(options.json ? `${JSON.stringify(comparison, null, 2)}\n` : formatComparison(comparison));
+        },
+        'read',
+      );
     });
 
   program
@@ -191,7 +203,7 @@ function buildProgram(write: (text: string) => void): Command {
     .action((runIdArg: string, options: { output?: string; format: string }, command: Command) => {
       const runId = parse(runIdSchema, runIdArg, 'run id');
       const format = parse(z.enum(['looplab', 'otel']), options.format, '--format');
-      withApp(command, ({ store }) => write(exportCommand(store, runId, format, options.output)));
+      withApp(command, ({ store }) => write(exportCommand(store, runId, format, options.output)), 'read');
     });
 
   program
