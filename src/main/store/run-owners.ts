@@ -2,7 +2,6 @@
 // When a store opens, runs still marked running or waiting whose owner is gone are marked interrupted,
 // so no run stays "running" forever after a crash; they can then be resumed. Several processes may
 // open one folder at once, so a run is marked only after checking again under the write lock.
-import { dirname } from 'node:path';
 import { writeTransaction, type SqliteDatabase } from './database';
 import type { EventStore } from './event-store';
 import { DataFolderError, writingTo } from './storage-errors';
