@@ -36,6 +36,8 @@ export interface App {
   paths: HomePaths;
   store: OpenedStore['store'];
   owners: OpenedStore['owners'];
+  /** Deleting runs and collecting unused blobs. */
+  lifecycle: OpenedStore['lifecycle'];
   runs: RunManager;
   sandbox: SandboxManager;
   /** Runs' training and evaluation jobs, each in a detached container of its own. */
@@ -80,7 +82,16 @@ export function createApp(options: AppOptions): App {
     onLog: ({ runId, jobId, line }) => pushes.emit('run.output', { runId, source: jobId, text: `${line}\n` }),
     snapshots,
   });
-  const host = { paths, store: opened.store, owners: opened.owners, sandbox, jobs, secrets, snapshots };
+  const host = {
+    paths,
+    store: opened.store,
+    owners: opened.owners,
+    lifecycle: opened.lifecycle,
+    sandbox,
+    jobs,
+    secrets,
+    snapshots,
+  };
   const models = () => modelResolver(paths, process.env, secrets);
   const runs = new RunManager(
     host,

@@ -22,6 +22,7 @@ import { headlessSecretStore } from '../settings/secret-store';
 import { loadSettings } from '../settings/settings-store';
 import { replayRun } from './replay-command';
 import { ensureExample, EXAMPLE_HINT, hasExample } from '../runs/example';
+import { lifecycleCommands } from './lifecycle-command';
 import { sandboxCommand } from './sandbox-command';
 import { serve } from './serve';
 
@@ -359,6 +360,7 @@ function buildProgram(write: (text: string) => void): Command {
       if (code !== 0) throw new ExitStatus(code);
     });
 
+  for (const command of lifecycleCommands({ write, withApp })) program.addCommand(command);
   program.addCommand(sandboxCommand({ write }));
   program.addCommand(specCommand({ write, withApp }));
   program.addCommand(

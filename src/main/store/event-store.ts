@@ -118,11 +118,13 @@ export class EventStore {
     let done;
     try {
       done = writingTo(this.folder, () => {
-        // Blob files are written (and synced) before the transaction that refers to them commits.
-        const prepared = drafts.map((draft) => this.prepare(draft));
-        return writeTransaction(this.db, () =>
-          guard === undefined || guard() ? this.insert(runId, prepared) : undefined,
-        );
+        for (let attempt = 1; ; attempt++) {
+          try {
+            return this.appendOnce(runId, drafts, guard);
+          } catch (error) {
+            if (!(error instanceof BlobCollected) || attempt === 3) throw error;
+          }
+        }
       });
     } catch (error) {
       if (error instanceof DataFolderError && this.isRecorded(runId)) throw error.forRun(runId);
@@ -135,6 +137,20 @@ export class EventStore {
     else this.ownRanges.push([firstId, lastId]);
     this.publish(batch);
     return batch.events;
+  }
+
+  private appendOnce(runId: string, drafts: readonly EventDraft[], guard: AppendGuard | undefined) {
+    // Blob files are written (and synced) before the transaction that refers to them commits.
+    const prepared = drafts.map((draft) => this.prepare(draft));
+    return writeTransaction(this.db, () => {
+      if (guard !== undefined && !guard()) return undefined;
+      // A collection (blob-gc.ts) removes unreferenced files under this lock: one this batch found on
+      // disk and reused may have gone since. Then the batch is prepared again, writing it anew.
+      for (const item of prepared) {
+        for (const blob of item.blobs) if (!this.blobs.has(blob.$blob)) throw new BlobCollected();
+      }
+      return this.insert(runId, prepared);
+    });
   }
 
   /**
@@ -323,6 +339,9 @@ export class EventStore {
     return { batch: { run: summary, events }, firstId, lastId: id };
   }
 }
+
+/** A blob file an append was about to refer to was collected meanwhile. */
+class BlobCollected extends Error {}
 
 function rowToEvent(row: EventRow): RunEvent {
   return {

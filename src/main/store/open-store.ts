@@ -8,6 +8,7 @@ import Database from 'better-sqlite3';
 import type { HomePaths } from '../home';
 import { BlobStore } from './blob-store';
 import { openDatabase, openDatabaseForReading, type OpenOptions, type SqliteDatabase } from './database';
+import { DataLifecycle } from './data-lifecycle';
 import { EventStore } from './event-store';
 import { RunOwners } from './run-owners';
 import { DataFolderError } from './storage-errors';
@@ -15,6 +16,7 @@ import { DataFolderError } from './storage-errors';
 export interface OpenedStore {
   store: EventStore;
   owners: RunOwners;
+  lifecycle: DataLifecycle;
   db: SqliteDatabase;
   close(): void;
 }
@@ -35,7 +37,7 @@ export function openStore(paths: HomePaths, options: StoreOpenOptions = {}): Ope
   const store = new EventStore(db, new BlobStore(paths.blobs));
   const owners = new RunOwners(db, store);
   owners.recoverInterrupted();
-  return { store, owners, db, close: () => db.close() };
+  return { store, owners, lifecycle: new DataLifecycle(db, store, owners, paths), db, close: () => db.close() };
 }
 
 function openForReading(paths: HomePaths, options: OpenOptions, failure: DataFolderError): OpenedStore {
@@ -45,9 +47,11 @@ function openForReading(paths: HomePaths, options: OpenOptions, failure: DataFol
     folder: paths.root,
     readOnly: { problem: failure.problem, reason: failure.reason },
   });
+  const owners = new RunOwners(opened.db, store);
   return {
     store,
-    owners: new RunOwners(opened.db, store),
+    owners,
+    lifecycle: new DataLifecycle(opened.db, store, owners, paths),
     db: opened.db,
     close: () => {
       opened.db.close();

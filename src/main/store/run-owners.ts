@@ -56,6 +56,12 @@ export class RunOwners {
     return pid !== undefined && alive(pid) ? pid : undefined;
   }
 
+  /** Whether any run or job is driven by a live process (this one included). */
+  anyLive(): boolean {
+    const pids = this.db.prepare('SELECT DISTINCT pid FROM run_owners').pluck().all() as number[];
+    return pids.some(alive);
+  }
+
   /**
    * Marks every orphaned live run interrupted. Returns their ids. On a full disk the rest wait for the
    * next open, so that the runs saved so far can still be read.
