@@ -188,6 +188,31 @@ describe.skipIf(!mountable && !mountRequired)('a data folder that cannot be writ
     }
   });
 
+  it('a disk with 0 bytes free: history stays readable; run exits 8 naming the folder, with nothing to resume', async () => {
+    const opened = openStore(paths);
+    const runId = recordSampleRun(opened.store);
+    const before = opened.store.loadEvents(runId);
+    opened.close();
+    const env = await fakeOllama([{ text: ['Done.'] }]);
+    const filler = fillDisk(0);
+
+    const runs = await runCli(['runs', '--json'], { env });
+    expect({ code: runs.code, stderr: runs.stderr }).toEqual({ code: 0, stderr: '' });
+    expect((JSON.parse(runs.stdout) as { id: string }[]).map((run) => run.id)).toEqual([runId]);
+    const shown = await runCli(['show', runId, '--json'], { env });
+    expect({ code: shown.code, stderr: shown.stderr }).toEqual({ code: 0, stderr: '' });
+    expect((JSON.parse(shown.stdout) as { events: unknown[] }).events).toEqual(before);
+
+    const result = await runCli(['run', '--model', MODEL, '--host-exec', 'Say hi'], { env });
+    expect({ code: result.code, stderr: result.stderr }).toEqual({
+      code: 8,
+      stderr: expect.stringContaining(`The data folder ${paths.root} is out of disk space`),
+    });
+    expect(result.stderr).toContain('Free space on that disk, then try again');
+    expect(result.stderr).not.toContain('resume');
+    rmSync(filler);
+  });
+
   it('a read-only data folder: looplab and the app say which folder and to make it writable; nothing is lost', async () => {
     const opened = openStore(paths);
     const runId = recordSampleRun(opened.store);
@@ -205,6 +230,23 @@ describe.skipIf(!mountable && !mountRequired)('a data folder that cannot be writ
     expect(() => createApp({ home: paths.root, host: 'web' })).toThrow(
       `The data folder ${paths.root} cannot be written`,
     );
+    // History stays readable: the reading commands open the database read-only.
+    const runs = await runCli(['runs', '--json'], { env });
+    expect({ code: runs.code, stderr: runs.stderr }).toEqual({ code: 0, stderr: '' });
+    expect((JSON.parse(runs.stdout) as { id: string }[]).map((run) => run.id)).toEqual([runId]);
+    const shown = await runCli(['show', runId, '--json'], { env });
+    expect({ code: shown.code, stderr: shown.stderr }).toEqual({ code: 0, stderr: '' });
+    expect((JSON.parse(shown.stdout) as { events: unknown[] }).events).toEqual(before);
+    const exported = await runCli(['export', runId, '-o', join(tmpdir(), `${runId}.looplab.gz`)], { env });
+    expect({ code: exported.code, stderr: exported.stderr }).toEqual({ code: 0, stderr: '' });
+    rmSync(join(tmpdir(), `${runId}.looplab.gz`), { force: true });
+    // A command that writes says so, without a run to resume.
+    const deleted = await runCli(['delete', runId, '--yes'], { env });
+    expect({ code: deleted.code, stderr: deleted.stderr }).toEqual({
+      code: 8,
+      stderr: expect.stringContaining(`The data folder ${paths.root} cannot be written`),
+    });
+    expect(deleted.stderr).not.toContain('resume');
     const elsewhere = join(disk, 'new-home');
     expect(() => createApp({ home: elsewhere, host: 'web' })).toThrow(elsewhere);
     expect(existsSync(elsewhere)).toBe(false);
