@@ -133,6 +133,7 @@ export function createApp(options: AppOptions): App {
       models,
       localModels,
       desktop: options.desktop,
+      lifecycle: opened.lifecycle,
     }),
     pushes,
     close,

@@ -28,6 +28,7 @@ export const requestChannels = [
   'runs.compare',
   'runs.export',
   'examples.replay',
+  'runs.delete',
 ] as const;
 
 export const pushChannels = ['run.updated', 'run.delta', 'run.output', 'models.progress'] as const;

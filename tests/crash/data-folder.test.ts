@@ -28,6 +28,7 @@ import type { FakeServer } from '../fakes/http-fake';
 import { startOllamaServer } from '../fakes/ollama-server';
 import type { Turn } from '../fakes/script';
 import { runCli } from '../helpers/cli';
+import { dockerRequired, requireDocker, skipDocker } from '../helpers/docker';
 
 const MODEL = 'ollama/qwen2.5-coder:7b';
 
@@ -187,6 +188,32 @@ describe.skipIf(!mountable && !mountRequired)('a data folder that cannot be writ
       delete process.env.OLLAMA_HOST;
     }
   });
+
+  it.skipIf(skipDocker)(
+    'a sandboxed run that fills the disk exits 8 and removes its container',
+    async () => {
+      if (dockerRequired) requireDocker();
+      const env = await fakeOllama([
+        {
+          toolCalls: [{ name: 'bash', arguments: { command: 'head -c 400000 /dev/urandom > big.bin; ls -l big.bin' } }],
+        },
+        { toolCalls: [{ name: 'bash', arguments: { command: 'base64 big.bin' } }] },
+        { text: ['Written.'] },
+      ]);
+      const filler = fillDisk(500 * 1024);
+      const result = await runCli(['run', '--model', MODEL, '--approve', 'auto', 'Write the file'], { env });
+      expect({ code: result.code, stderr: result.stderr }).toEqual({
+        code: 8,
+        stderr: expect.stringContaining(`The data folder ${paths.root} is out of disk space`),
+      });
+      const containers = execFileSync('docker', ['ps', '-aq', '--filter', `label=dev.looplab.home=${paths.root}`], {
+        encoding: 'utf8',
+      });
+      expect(containers.trim()).toBe('');
+      rmSync(filler);
+    },
+    240_000,
+  );
 
   it('a disk with 0 bytes free: history stays readable; run exits 8 naming the folder, with nothing to resume', async () => {
     const opened = openStore(paths);

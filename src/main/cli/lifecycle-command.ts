@@ -8,10 +8,34 @@ import { runIdSchema } from '../../shared/contract';
 import { formatBytes } from '../../shared/format';
 import type { App } from '../app';
 import type { GcResult } from '../store/blob-gc';
+import type { RunSummary } from '../../shared/run-summary';
 
 export interface LifecycleCommandDeps {
   write(text: string): void;
   withApp<T>(command: Command, work: (app: App) => T): T;
+}
+
+export interface ListRunsOptions {
+  limit: number;
+  status?: RunSummary['status'] | undefined;
+  sort: 'time' | 'size';
+  /** Give each run its size even when sorting by time (for --json). */
+  sized: boolean;
+}
+
+/** `looplab runs`: newest first, or largest first; with the size of each when asked or sorted by it. */
+export function listRuns(
+  store: App['store'],
+  lifecycle: App['lifecycle'],
+  options: ListRunsOptions,
+): (RunSummary & { sizeBytes?: number })[] {
+  if (options.sort === 'time' && !options.sized)
+    return store.listRuns({ limit: options.limit, status: options.status });
+  const sizes = lifecycle.sizes();
+  const all = store.listRuns({ limit: options.sort === 'size' ? 1_000_000 : options.limit, status: options.status });
+  const sized = all.map((run) => ({ ...run, sizeBytes: sizes.get(run.id) ?? 0 }));
+  if (options.sort === 'size') sized.sort((a, b) => b.sizeBytes - a.sizeBytes);
+  return sized.slice(0, options.limit);
 }
 
 export function formatGc(result: GcResult, dryRun: boolean): string {

@@ -22,7 +22,7 @@ import { headlessSecretStore } from '../settings/secret-store';
 import { loadSettings } from '../settings/settings-store';
 import { replayRun } from './replay-command';
 import { ensureExample, EXAMPLE_HINT, hasExample } from '../runs/example';
-import { lifecycleCommands } from './lifecycle-command';
+import { lifecycleCommands, listRuns } from './lifecycle-command';
 import { sandboxCommand } from './sandbox-command';
 import { serve } from './serve';
 
@@ -137,13 +137,15 @@ function buildProgram(write: (text: string) => void): Command {
     .option('--json', 'print JSON')
     .option('--limit <n>', 'at most this many runs', '50')
     .addOption(new Option('--status <status>', 'only runs with this status').choices(runStatusSchema.options))
-    .action((options: { json?: boolean; limit: string; status?: string }, command: Command) => {
+    .addOption(new Option('--sort <order>', 'newest first, or largest first (disk use)').choices(['time', 'size']))
+    .action((options: { json?: boolean; limit: string; status?: string; sort?: string }, command: Command) => {
       const limit = parse(z.coerce.number().int().min(1).max(10_000), options.limit, '--limit (a whole number ≥ 1)');
       const status = options.status === undefined ? undefined : parse(runStatusSchema, options.status, '--status');
+      const sort = parse(z.enum(['time', 'size']), options.sort ?? 'time', '--sort');
       withApp(
         command,
-        ({ store, paths }) => {
-          const runs = store.listRuns({ limit, status });
+        ({ store, paths, lifecycle }) => {
+          const runs = listRuns(store, lifecycle, { limit, status, sort, sized: options.json === true });
           write(options.json ? `${JSON.stringify(runs, null, 2)}\n` : formatRunList(runs, paths.root));
           if (!options.json && runs.length === 0 && status === undefined && hasExample()) write(EXAMPLE_HINT);
         },

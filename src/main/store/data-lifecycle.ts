@@ -10,6 +10,7 @@ import { BlobCollector, type GcOptions, type GcResult } from './blob-gc';
 import { writeTransaction, type SqliteDatabase } from './database';
 import type { EventStore } from './event-store';
 import type { RunOwners } from './run-owners';
+import { runSizes } from './run-sizes';
 import { writingTo } from './storage-errors';
 
 export interface DeleteResult {
@@ -41,6 +42,11 @@ export class DataLifecycle {
       deleted.push(runId);
     }
     return { deleted, gc: this.collect(options) };
+  }
+
+  /** Bytes each run takes (events, the blobs it refers to, its workspace folder). */
+  sizes(): Map<string, number> {
+    return runSizes(this.db, this.store.blobs, this.paths);
   }
 
   collect(options: GcOptions = {}): GcResult {
