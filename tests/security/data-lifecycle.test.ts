@@ -3,6 +3,8 @@
 import { existsSync, mkdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { dispatch } from '../../src/main/api/handlers';
+import { createApp } from '../../src/main/app';
 import { openStore } from '../../src/main/store/open-store';
 import { ageBlobs, blobFiles, recordBlobRun, referencedBy } from '../fixtures/blob-runs';
 import { runCli } from '../helpers/cli';
@@ -116,4 +118,52 @@ describe('looplab delete and gc', () => {
     expect(existsSync(join(home.paths.workspaces, 'run_0000000000gone0000'))).toBe(false);
     expect((await cli(['show', b])).code).toBe(0);
   }, 180_000);
+});
+
+describe('runs by size, and delete through the app', () => {
+  it('looplab runs --sort size lists the largest first with sizes; --json gives sizeBytes', async () => {
+    const opened = openStore(home.paths);
+    const small = opened.store.createRun({ goal: 'small', model: 'scripted/test', origin: 'new' }).runId;
+    opened.store.append(small, [{ type: 'run.status', payload: { status: 'finished' } }]);
+    opened.close();
+    const { a, b } = await twoRuns();
+    writeFileSync(join(home.paths.workspaces, b, 'model.bin'), Buffer.alloc(300_000));
+    const listed = await cli(['runs', '--sort', 'size', '--json']);
+    expect(listed.code).toBe(0);
+    const runs = JSON.parse(listed.stdout) as { id: string; sizeBytes: number }[];
+    expect(runs.map((run) => run.id)).toEqual([b, a, small]);
+    expect(runs[0]!.sizeBytes).toBeGreaterThan(runs[1]!.sizeBytes + 300_000 - 1);
+    const text = await cli(['runs', '--sort', 'size']);
+    expect(text.stdout.split('\n')[0]).toContain('SIZE');
+  }, 180_000);
+
+  it('runs.delete validates its input, refuses a live run, and deletes through the same path', async () => {
+    const { a } = await twoRuns();
+    const app = createApp({ home: home.paths.root, host: 'web' });
+    try {
+      expect(await dispatch(app.handlers, 'runs.delete', { runIds: 'run_x' })).toMatchObject({
+        ok: false,
+        error: { code: 'invalid_input', message: expect.stringContaining('runIds') },
+      });
+      const live = app.store.createRun({ goal: 'live', model: 'scripted/test', origin: 'new' }).runId;
+      expect(await dispatch(app.handlers, 'runs.delete', { runIds: [live] })).toMatchObject({
+        ok: false,
+        error: { code: 'conflict', message: expect.stringContaining(`Run ${live} is live`) },
+      });
+      const deleted = await dispatch(app.handlers, 'runs.delete', { runIds: [a] });
+      expect(deleted).toMatchObject({ ok: true, value: { deleted: [a] } });
+      expect(app.store.getRun(a)).toBeUndefined();
+      const usage = await dispatch(app.handlers, 'storage.usage', {});
+      const runs = (usage as { value: { runs: { id: string; bytes: number }[] } }).value.runs;
+      expect(runs.map((run) => run.id).sort()).toEqual(
+        app.store
+          .listRuns()
+          .map((run) => run.id)
+          .sort(),
+      );
+      expect(runs[0]!.bytes).toBeGreaterThanOrEqual(runs[1]!.bytes);
+    } finally {
+      app.close();
+    }
+  });
 });

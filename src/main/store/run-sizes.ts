@@ -59,7 +59,7 @@ function folderBytes(path: string): number {
   if (info === undefined) return 0;
   if (!info.isDirectory()) return info.size;
   let total = 0;
-  let names: string[] = [];
+  let names: string[];
   try {
     names = readdirSync(path);
   } catch {
