@@ -95,6 +95,16 @@ const smallWrite: Turn = {
   usage: { input: 800, output: 20 },
 };
 
+/** `runs` and `show` read the history as it was saved, and exit 0. */
+async function expectHistoryReadable(env: NodeJS.ProcessEnv, runId: string, before: unknown[]): Promise<void> {
+  const runs = await runCli(['runs', '--json'], { env });
+  expect({ code: runs.code, stderr: runs.stderr }).toEqual({ code: 0, stderr: '' });
+  expect((JSON.parse(runs.stdout) as { id: string }[]).map((run) => run.id)).toEqual([runId]);
+  const shown = await runCli(['show', runId, '--json'], { env });
+  expect({ code: shown.code, stderr: shown.stderr }).toEqual({ code: 0, stderr: '' });
+  expect((JSON.parse(shown.stdout) as { events: unknown[] }).events).toEqual(before);
+}
+
 function blobTempFiles(): string[] {
   return readdirSync(paths.blobs, { recursive: true, encoding: 'utf8' }).filter((name) => name.endsWith('.tmp'));
 }
@@ -223,12 +233,7 @@ describe.skipIf(!mountable && !mountRequired)('a data folder that cannot be writ
     const env = await fakeOllama([{ text: ['Done.'] }]);
     const filler = fillDisk(0);
 
-    const runs = await runCli(['runs', '--json'], { env });
-    expect({ code: runs.code, stderr: runs.stderr }).toEqual({ code: 0, stderr: '' });
-    expect((JSON.parse(runs.stdout) as { id: string }[]).map((run) => run.id)).toEqual([runId]);
-    const shown = await runCli(['show', runId, '--json'], { env });
-    expect({ code: shown.code, stderr: shown.stderr }).toEqual({ code: 0, stderr: '' });
-    expect((JSON.parse(shown.stdout) as { events: unknown[] }).events).toEqual(before);
+    await expectHistoryReadable(env, runId, before);
 
     const result = await runCli(['run', '--model', MODEL, '--host-exec', 'Say hi'], { env });
     expect({ code: result.code, stderr: result.stderr }).toEqual({
@@ -258,12 +263,7 @@ describe.skipIf(!mountable && !mountRequired)('a data folder that cannot be writ
       `The data folder ${paths.root} cannot be written`,
     );
     // History stays readable: the reading commands open the database read-only.
-    const runs = await runCli(['runs', '--json'], { env });
-    expect({ code: runs.code, stderr: runs.stderr }).toEqual({ code: 0, stderr: '' });
-    expect((JSON.parse(runs.stdout) as { id: string }[]).map((run) => run.id)).toEqual([runId]);
-    const shown = await runCli(['show', runId, '--json'], { env });
-    expect({ code: shown.code, stderr: shown.stderr }).toEqual({ code: 0, stderr: '' });
-    expect((JSON.parse(shown.stdout) as { events: unknown[] }).events).toEqual(before);
+    await expectHistoryReadable(env, runId, before);
     const exported = await runCli(['export', runId, '-o', join(tmpdir(), `${runId}.looplab.gz`)], { env });
     expect({ code: exported.code, stderr: exported.stderr }).toEqual({ code: 0, stderr: '' });
     rmSync(join(tmpdir(), `${runId}.looplab.gz`), { force: true });

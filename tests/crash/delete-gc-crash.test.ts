@@ -9,20 +9,12 @@ import { openStore } from '../../src/main/store/open-store';
 import { summarizeAll } from '../../src/shared/run-summary';
 import { ageBlobs, blobFiles, recordBlobRun, referencedBy } from '../fixtures/blob-runs';
 import { runCli } from '../helpers/cli';
+import { seededRandom as random } from '../helpers/seeded-random';
 import { makeTempHome, type TempHome } from '../helpers/temp-home';
 
 const CHILD = join(import.meta.dirname, '..', 'fixtures', 'lifecycle-child.ts');
 const seed = Number(process.env.LOOPLAB_CRASH_SEED ?? Math.floor(Math.random() * 2 ** 31));
 const ITERATIONS = Number(process.env.LOOPLAB_CRASH_ITERATIONS ?? 4);
-
-function random(state: number): () => number {
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 /** Runs the child and kills it once it has printed `killAfter` lines; resolves with the lines seen. */
 function deleteUntilKilled(home: string, runIds: string[], killAfter: number): Promise<string[]> {

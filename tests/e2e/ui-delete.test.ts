@@ -8,8 +8,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/main/store/open-store';
 import { recordBlobRun } from '../fixtures/blob-runs';
-import { launchChromium, skipBrowser } from '../helpers/browser';
-import { spawnCli, waitForLine } from '../helpers/cli';
+import { launchChromium, openServe, skipBrowser } from '../helpers/browser';
 import { makeTempHome, type TempHome } from '../helpers/temp-home';
 
 const screenshots = join(import.meta.dirname, '..', '..', 'test-results');
@@ -34,9 +33,7 @@ describe.skipIf(skipBrowser)('deleting runs in Chromium', () => {
     page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     page.setDefaultTimeout(15_000);
     mkdirSync(screenshots, { recursive: true });
-    serveProcess = spawnCli(['serve', '--port', '0', '--home', home.paths.root]);
-    const openUrl = (await waitForLine(serveProcess, /Open (http:\/\/127\.0\.0\.1:\d+\/#token=[0-9a-f]+)/))[1]!;
-    await page.goto(openUrl);
+    serveProcess = await openServe(page, home.paths.root);
   }, 240_000);
 
   afterAll(async () => {
