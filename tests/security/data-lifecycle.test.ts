@@ -150,6 +150,21 @@ describe('runs by size, and delete through the app', () => {
         ok: false,
         error: { code: 'conflict', message: expect.stringContaining(`Run ${live} is live`) },
       });
+      // A stopped run whose job goes on in its container, leased to this (live) process.
+      const withJob = app.store.createRun({ goal: 'job', model: 'scripted/test', origin: 'new' }).runId;
+      app.store.append(withJob, [
+        { type: 'job.started', payload: { jobId: 'job_train1', command: 'python3 train.py', gpu: false } },
+        { type: 'run.status', payload: { status: 'stopped' } },
+      ]);
+      app.owners.release(withJob);
+      app.owners.claim('job_train1');
+      expect(await dispatch(app.handlers, 'runs.delete', { runIds: [withJob] })).toMatchObject({
+        ok: false,
+        error: { code: 'conflict', message: `Run ${withJob} has a job still running (job_train1).` },
+      });
+      app.owners.release('job_train1');
+      app.owners.release(live);
+      expect(await dispatch(app.handlers, 'runs.delete', { runIds: [withJob] })).toMatchObject({ ok: true });
       const deleted = await dispatch(app.handlers, 'runs.delete', { runIds: [a] });
       expect(deleted).toMatchObject({ ok: true, value: { deleted: [a] } });
       expect(app.store.getRun(a)).toBeUndefined();

@@ -63,6 +63,18 @@ export class DataLifecycle {
         'Stop the run first (Stop in the app, or Ctrl+C where `looplab run` drives it), then delete it.',
       );
     }
+    // A job goes on in its container after its run stops, and records into the run while it does.
+    const jobs = this.store
+      .loadEvents(runId, { blobs: 'ref' })
+      .flatMap((event) => (event.type === 'job.started' ? [event.payload.jobId] : []));
+    const running = jobs.find((jobId) => this.owners.liveOwner(jobId) !== undefined);
+    if (running !== undefined) {
+      throw new AppError(
+        'conflict',
+        `Run ${runId} has a job still running (${running}).`,
+        'Cancel the job (job_cancel, or Cancel in the Jobs panel) or let it finish, then delete the run.',
+      );
+    }
   }
 
   /** Under the write lock: checked again (a run may have been resumed meanwhile), then all rows go. */
