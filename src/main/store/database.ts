@@ -3,7 +3,7 @@
 // write one data folder (the app and `looplab` commands), so every write transaction takes the write
 // lock when it begins (BEGIN IMMEDIATE) and waits for it: a deferred one that reads first fails at once
 // when another process has committed meanwhile, whatever the busy timeout.
-import { existsSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { AppError } from '../../shared/errors';
@@ -68,38 +68,22 @@ export function openDatabase(file: string, options: OpenOptions = {}): SqliteDat
 /**
  * Opens the database only to read it, for commands that read history when the folder cannot be
  * written (a full disk, a read-only mount). A WAL database opened read-only needs its -shm file, which
- * SQLite creates when it can; where it cannot and no -wal holds uncheckpointed commits, the file is
- * opened as immutable (no locks, no shared memory). Returns undefined where neither works.
+ * SQLite creates when it can; where it cannot, this returns undefined and the caller reads a copy
+ * (open-store.ts). SQLite's `immutable` URI parameter would avoid the -shm, but better-sqlite3 is built
+ * without URI file names.
  */
 export function openDatabaseForReading(file: string, options: OpenOptions = {}): SqliteDatabase | undefined {
   if (!existsSync(file)) return undefined;
-  for (const immutable of [false, true]) {
-    if (immutable && walHoldsCommits(file)) return undefined;
-    let db: SqliteDatabase | undefined;
-    try {
-      db = immutable ? connectImmutable(file, options) : connect(file, options, { readonly: true });
-      db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
-      const version = db.pragma('user_version', { simple: true }) as number;
-      if (version !== migrations.length) {
-        db.close();
-        return undefined;
-      }
-      return db;
-    } catch {
-      db?.close();
-    }
+  let db: SqliteDatabase | undefined;
+  try {
+    db = connect(file, options, { readonly: true });
+    db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    if ((db.pragma('user_version', { simple: true }) as number) === migrations.length) return db;
+  } catch {
+    // Below: closed, and the caller reads a copy.
   }
+  db?.close();
   return undefined;
-}
-
-function walHoldsCommits(file: string): boolean {
-  const wal = `${file}-wal`;
-  return existsSync(wal) && statSync(wal).size > 0;
-}
-
-function connectImmutable(file: string, options: OpenOptions): SqliteDatabase {
-  // better-sqlite3 passes the name through as a URI when it starts with file: (SQLITE_USE_URI is on).
-  return connect(`file:${encodeURI(file)}?immutable=1`, options, { readonly: true });
 }
 
 export function migrate(db: SqliteDatabase): void {
