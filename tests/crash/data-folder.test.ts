@@ -3,7 +3,7 @@
 // its data-folder status (8), and nothing saved before must be lost: once space is freed the run is
 // intact and `looplab resume` finishes it. Mounting needs root (CI runs as root); where it cannot,
 // the file skips, unless LOOPLAB_REQUIRE_MOUNT=1 makes that a failure.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import {
   existsSync,
   mkdirSync,
@@ -12,6 +12,7 @@ import {
   readFileSync,
   rmSync,
   statfsSync,
+  statSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -31,6 +32,7 @@ import { runCli } from '../helpers/cli';
 import { dockerRequired, requireDocker, skipDocker } from '../helpers/docker';
 
 const MODEL = 'ollama/qwen2.5-coder:7b';
+const CRASH_WRITER = join(import.meta.dirname, '..', 'fixtures', 'crash-writer.ts');
 
 function mount(dir: string, options: string): void {
   execFileSync('mount', ['-t', 'tmpfs', '-o', options, 'looplab-test', dir], { stdio: 'pipe' });
@@ -243,6 +245,33 @@ describe.skipIf(!mountable && !mountRequired)('a data folder that cannot be writ
     expect(result.stderr).toContain('Free space on that disk, then try again');
     expect(result.stderr).not.toContain('resume');
     rmSync(filler);
+  });
+
+  it('a read-only data folder whose WAL still holds commits and has no -shm: runs and show read them all', async () => {
+    const writer = spawn(process.execPath, ['--import', 'tsx', CRASH_WRITER, paths.root, '50'], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let output = '';
+    const committed = await new Promise<number>((resolve) =>
+      writer.stdout.on('data', (chunk: Buffer) => {
+        output += chunk.toString();
+        const seqs = [...output.matchAll(/committed (\d+)\n/g)];
+        if (seqs.length >= 3) resolve(Number(seqs.at(-1)![1]));
+      }),
+    );
+    writer.kill('SIGKILL');
+    await new Promise((resolve) => writer.once('close', resolve));
+    const runId = /run (\S+)/.exec(output)![1]!;
+    expect(statSync(`${paths.database}-wal`).size).toBeGreaterThan(0);
+    rmSync(`${paths.database}-shm`, { force: true });
+    execFileSync('mount', ['-o', 'remount,ro', disk]);
+
+    const shown = await runCli(['show', runId, '--json'], { env: { LOOPLAB_HOME: paths.root } });
+    expect({ code: shown.code, stderr: shown.stderr }).toEqual({ code: 0, stderr: '' });
+    const events = (JSON.parse(shown.stdout) as { events: { seq: number }[] }).events;
+    expect(events.length).toBeGreaterThanOrEqual(committed + 1);
+    expect(events.map((event) => event.seq)).toEqual(events.map((_, index) => index));
+    execFileSync('mount', ['-o', 'remount,rw', disk]);
   });
 
   it('a read-only data folder: looplab and the app say which folder and to make it writable; nothing is lost', async () => {
