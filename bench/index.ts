@@ -8,9 +8,11 @@ import { benchSandbox } from './sandbox';
 import { benchSnapshots } from './snapshots';
 import { benchUi } from './ui';
 import { benchStore } from './store';
+import { benchWriters } from './writers';
 import { figures } from './report';
 
 benchStore();
+await benchWriters();
 await benchLoop();
 await benchReplay();
 await benchSandbox();

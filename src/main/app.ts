@@ -30,12 +30,16 @@ export interface AppOptions {
   desktop?: DesktopShell;
   /** Where API keys are kept: the OS keychain in Electron; by default an encrypted file in the data folder. */
   secrets?: (paths: HomePaths) => SecretStore;
+  /** 'read': for commands that only read history, which still open on a full or read-only disk. */
+  access?: 'write' | 'read';
 }
 
 export interface App {
   paths: HomePaths;
   store: OpenedStore['store'];
   owners: OpenedStore['owners'];
+  /** Deleting runs and collecting unused blobs. */
+  lifecycle: OpenedStore['lifecycle'];
   runs: RunManager;
   sandbox: SandboxManager;
   /** Runs' training and evaluation jobs, each in a detached container of its own. */
@@ -55,7 +59,7 @@ export interface App {
 
 export function createApp(options: AppOptions): App {
   const paths = ensureHome(options.home);
-  const opened = openStore(paths, { nativeBinding: options.nativeBinding });
+  const opened = openStore(paths, { nativeBinding: options.nativeBinding, access: options.access ?? 'write' });
   const info: AppInfo = { version: appVersion(), home: paths.root, host: options.host };
   const pushes = createPushHub(opened.store);
   // LOOPLAB_SANDBOX_IMAGE picks another image than the one `looplab sandbox build` makes.
@@ -86,7 +90,16 @@ export function createApp(options: AppOptions): App {
       pushes.emit('run.output', { runId, source: jobId, text: `${redactor().text(line)}\n` }),
     snapshots,
   });
-  const host = { paths, store: opened.store, owners: opened.owners, sandbox, jobs, secrets, snapshots };
+  const host = {
+    paths,
+    store: opened.store,
+    owners: opened.owners,
+    lifecycle: opened.lifecycle,
+    sandbox,
+    jobs,
+    secrets,
+    snapshots,
+  };
   const models = () => modelResolver(paths, process.env, secrets);
   const runs = new RunManager(
     host,
@@ -128,6 +141,7 @@ export function createApp(options: AppOptions): App {
       models,
       localModels,
       desktop: options.desktop,
+      lifecycle: opened.lifecycle,
     }),
     pushes,
     close,

@@ -29,6 +29,7 @@ export const requestChannels = [
   'runs.export',
   'examples.replay',
   'replays.plan',
+  'runs.delete',
 ] as const;
 
 export const pushChannels = ['run.updated', 'run.delta', 'run.output', 'models.progress'] as const;

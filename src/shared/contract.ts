@@ -144,6 +144,7 @@ export const requestSchemas = {
   'runs.compare': z.object({ a: runIdSchema, b: runIdSchema }).strict(),
   'runs.export': z.object({ runId: runIdSchema, format: z.enum(['looplab', 'otel']).default('looplab') }).strict(),
   'examples.replay': z.object({}).strict(),
+  'runs.delete': z.object({ runIds: z.array(runIdSchema).min(1).max(500) }).strict(),
 } satisfies Record<RequestChannel, z.ZodType>;
 
 export interface AppInfo {
@@ -236,6 +237,15 @@ export interface ResponseTypes {
   'runs.export': ExportedRun;
   /** The replay of the example run shipped with the app (imported into the data folder first if need be). */
   'examples.replay': RunSummary;
+  /** Deletes runs that are not live, with their events, workspaces and snapshots; then collects blobs. */
+  'runs.delete': DeletedRuns;
+}
+
+export interface DeletedRuns {
+  deleted: string[];
+  /** Blobs no remaining run referred to, removed after the delete. */
+  freedBlobs: number;
+  freedBytes: number;
 }
 
 /** A file to save: the run's archive (gzip) or its OpenTelemetry spans (JSON), base64-encoded. */

@@ -134,6 +134,15 @@ export interface StorageUsage {
   /** Free space on the disk that holds the data folder. */
   freeBytes: number;
   totalBytes: number;
+  /** The runs that take the most space, largest first: events, blobs they refer to, workspace. */
+  runs: RunDiskUse[];
+}
+
+export interface RunDiskUse {
+  id: string;
+  goal: string;
+  status: string;
+  bytes: number;
 }
 
 /** `…` and the last 4 characters for keys long enough that 4 characters reveal nothing useful. */

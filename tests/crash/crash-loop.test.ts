@@ -16,6 +16,7 @@ import { startOllamaServer } from '../fakes/ollama-server';
 import type { Turn } from '../fakes/script';
 import { runCli, TEST_SANDBOX_IMAGE } from '../helpers/cli';
 import { dockerAvailable, dockerRequired, requireDocker } from '../helpers/docker';
+import { seededRandom as random } from '../helpers/seeded-random';
 import { makeTempHome, type TempHome } from '../helpers/temp-home';
 
 const seed = Number(process.env.LOOPLAB_CRASH_SEED ?? Math.floor(Math.random() * 2 ** 31));
@@ -23,16 +24,6 @@ const iterations = Number(process.env.LOOPLAB_CRASH_ITERATIONS ?? 6);
 const withDocker = dockerAvailable || dockerRequired;
 /** Small enough that the large write of task 2 forces compactions. */
 const CONTEXT_LENGTH = 6000;
-
-/** mulberry32: a small seeded generator, so a failing sequence can be replayed. */
-function random(state: number): () => number {
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 type Scenario = 'stream' | 'tool' | 'approval' | 'job' | 'compaction' | 'append';
 const scenarios: readonly Scenario[] = ['stream', 'tool', 'approval', 'job', 'compaction', 'append'];

@@ -3,7 +3,7 @@
 // its data-folder status (8), and nothing saved before must be lost: once space is freed the run is
 // intact and `looplab resume` finishes it. Mounting needs root (CI runs as root); where it cannot,
 // the file skips, unless LOOPLAB_REQUIRE_MOUNT=1 makes that a failure.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import {
   existsSync,
   mkdirSync,
@@ -12,6 +12,7 @@ import {
   readFileSync,
   rmSync,
   statfsSync,
+  statSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -28,8 +29,10 @@ import type { FakeServer } from '../fakes/http-fake';
 import { startOllamaServer } from '../fakes/ollama-server';
 import type { Turn } from '../fakes/script';
 import { runCli } from '../helpers/cli';
+import { dockerRequired, requireDocker, skipDocker } from '../helpers/docker';
 
 const MODEL = 'ollama/qwen2.5-coder:7b';
+const CRASH_WRITER = join(import.meta.dirname, '..', 'fixtures', 'crash-writer.ts');
 
 function mount(dir: string, options: string): void {
   execFileSync('mount', ['-t', 'tmpfs', '-o', options, 'looplab-test', dir], { stdio: 'pipe' });
@@ -93,6 +96,16 @@ const smallWrite: Turn = {
   toolCalls: [{ name: 'write', arguments: { path: 'plan.txt', content: 'load, split, fit\n' } }],
   usage: { input: 800, output: 20 },
 };
+
+/** `runs` and `show` read the history as it was saved, and exit 0. */
+async function expectHistoryReadable(env: NodeJS.ProcessEnv, runId: string, before: unknown[]): Promise<void> {
+  const runs = await runCli(['runs', '--json'], { env });
+  expect({ code: runs.code, stderr: runs.stderr }).toEqual({ code: 0, stderr: '' });
+  expect((JSON.parse(runs.stdout) as { id: string }[]).map((run) => run.id)).toEqual([runId]);
+  const shown = await runCli(['show', runId, '--json'], { env });
+  expect({ code: shown.code, stderr: shown.stderr }).toEqual({ code: 0, stderr: '' });
+  expect((JSON.parse(shown.stdout) as { events: unknown[] }).events).toEqual(before);
+}
 
 function blobTempFiles(): string[] {
   return readdirSync(paths.blobs, { recursive: true, encoding: 'utf8' }).filter((name) => name.endsWith('.tmp'));
@@ -188,6 +201,79 @@ describe.skipIf(!mountable && !mountRequired)('a data folder that cannot be writ
     }
   });
 
+  it.skipIf(skipDocker)(
+    'a sandboxed run that fills the disk exits 8 and removes its container',
+    async () => {
+      if (dockerRequired) requireDocker();
+      const env = await fakeOllama([
+        {
+          toolCalls: [{ name: 'bash', arguments: { command: 'head -c 400000 /dev/urandom > big.bin; ls -l big.bin' } }],
+        },
+        { toolCalls: [{ name: 'bash', arguments: { command: 'base64 big.bin' } }] },
+        { text: ['Written.'] },
+      ]);
+      const filler = fillDisk(500 * 1024);
+      const result = await runCli(['run', '--model', MODEL, '--approve', 'auto', 'Write the file'], { env });
+      expect({ code: result.code, stderr: result.stderr }).toEqual({
+        code: 8,
+        stderr: expect.stringContaining(`The data folder ${paths.root} is out of disk space`),
+      });
+      const containers = execFileSync('docker', ['ps', '-aq', '--filter', `label=dev.looplab.home=${paths.root}`], {
+        encoding: 'utf8',
+      });
+      expect(containers.trim()).toBe('');
+      rmSync(filler);
+    },
+    240_000,
+  );
+
+  it('a disk with 0 bytes free: history stays readable; run exits 8 naming the folder, with nothing to resume', async () => {
+    const opened = openStore(paths);
+    const runId = recordSampleRun(opened.store);
+    const before = opened.store.loadEvents(runId);
+    opened.close();
+    const env = await fakeOllama([{ text: ['Done.'] }]);
+    const filler = fillDisk(0);
+
+    await expectHistoryReadable(env, runId, before);
+
+    const result = await runCli(['run', '--model', MODEL, '--host-exec', 'Say hi'], { env });
+    expect({ code: result.code, stderr: result.stderr }).toEqual({
+      code: 8,
+      stderr: expect.stringContaining(`The data folder ${paths.root} is out of disk space`),
+    });
+    expect(result.stderr).toContain('Free space on that disk, then try again');
+    expect(result.stderr).not.toContain('resume');
+    rmSync(filler);
+  });
+
+  it('a read-only data folder whose WAL still holds commits and has no -shm: runs and show read them all', async () => {
+    const writer = spawn(process.execPath, ['--import', 'tsx', CRASH_WRITER, paths.root, '50'], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let output = '';
+    const committed = await new Promise<number>((resolve) =>
+      writer.stdout.on('data', (chunk: Buffer) => {
+        output += chunk.toString();
+        const seqs = [...output.matchAll(/committed (\d+)\n/g)];
+        if (seqs.length >= 3) resolve(Number(seqs.at(-1)![1]));
+      }),
+    );
+    writer.kill('SIGKILL');
+    await new Promise((resolve) => writer.once('close', resolve));
+    const runId = /run (\S+)/.exec(output)![1]!;
+    expect(statSync(`${paths.database}-wal`).size).toBeGreaterThan(0);
+    rmSync(`${paths.database}-shm`, { force: true });
+    execFileSync('mount', ['-o', 'remount,ro', disk]);
+
+    const shown = await runCli(['show', runId, '--json'], { env: { LOOPLAB_HOME: paths.root } });
+    expect({ code: shown.code, stderr: shown.stderr }).toEqual({ code: 0, stderr: '' });
+    const events = (JSON.parse(shown.stdout) as { events: { seq: number }[] }).events;
+    expect(events.length).toBeGreaterThanOrEqual(committed + 1);
+    expect(events.map((event) => event.seq)).toEqual(events.map((_, index) => index));
+    execFileSync('mount', ['-o', 'remount,rw', disk]);
+  });
+
   it('a read-only data folder: looplab and the app say which folder and to make it writable; nothing is lost', async () => {
     const opened = openStore(paths);
     const runId = recordSampleRun(opened.store);
@@ -205,6 +291,18 @@ describe.skipIf(!mountable && !mountRequired)('a data folder that cannot be writ
     expect(() => createApp({ home: paths.root, host: 'web' })).toThrow(
       `The data folder ${paths.root} cannot be written`,
     );
+    // History stays readable: the reading commands open the database read-only.
+    await expectHistoryReadable(env, runId, before);
+    const exported = await runCli(['export', runId, '-o', join(tmpdir(), `${runId}.looplab.gz`)], { env });
+    expect({ code: exported.code, stderr: exported.stderr }).toEqual({ code: 0, stderr: '' });
+    rmSync(join(tmpdir(), `${runId}.looplab.gz`), { force: true });
+    // A command that writes says so, without a run to resume.
+    const deleted = await runCli(['delete', runId, '--yes'], { env });
+    expect({ code: deleted.code, stderr: deleted.stderr }).toEqual({
+      code: 8,
+      stderr: expect.stringContaining(`The data folder ${paths.root} cannot be written`),
+    });
+    expect(deleted.stderr).not.toContain('resume');
     const elsewhere = join(disk, 'new-home');
     expect(() => createApp({ home: elsewhere, host: 'web' })).toThrow(elsewhere);
     expect(existsSync(elsewhere)).toBe(false);

@@ -1,7 +1,9 @@
 // Debian's Chromium for UI tests. Where LOOPLAB_REQUIRE_BROWSER=1 (CI), a missing browser fails the
 // suite instead of skipping it.
 import { existsSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import type { ChildProcess } from 'node:child_process';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { spawnCli, waitForLine } from './cli';
 
 const candidates = [process.env.LOOPLAB_CHROMIUM, '/usr/bin/chromium', '/usr/lib/chromium/chromium'];
 
@@ -29,4 +31,12 @@ export async function launchChromium(): Promise<Browser> {
       '--no-first-run',
     ],
   });
+}
+
+/** Starts `looplab serve` on a free port for the data folder and opens its UI in the page. */
+export async function openServe(page: Page, home: string, env: NodeJS.ProcessEnv = {}): Promise<ChildProcess> {
+  const serve = spawnCli(['serve', '--port', '0', '--home', home], { env });
+  const openUrl = (await waitForLine(serve, /Open (http:\/\/127\.0\.0\.1:\d+\/#token=[0-9a-f]+)/))[1]!;
+  await page.goto(openUrl);
+  return serve;
 }

@@ -31,6 +31,7 @@ import { configWithDefaults, defaultModel } from '../settings/run-defaults';
 import type { SettingsService } from '../settings/settings-service';
 import { loadSettings } from '../settings/settings-store';
 import { storageUsage } from '../settings/storage-usage';
+import type { DataLifecycle } from '../store/data-lifecycle';
 import type { EventStore } from '../store/event-store';
 
 export type Handlers = {
@@ -55,6 +56,8 @@ export interface HandlerDeps {
   /** A local Ollama's models: listing and pulling. */
   localModels: ModelService;
   desktop?: DesktopShell | undefined;
+  /** Deleting runs and collecting blobs. */
+  lifecycle: DataLifecycle;
 }
 
 export function createHandlers({
@@ -66,6 +69,7 @@ export function createHandlers({
   models,
   localModels,
   desktop,
+  lifecycle,
 }: HandlerDeps): Handlers {
   const workspaces = paths.workspaces;
   const shell = (): DesktopShell => {
@@ -166,7 +170,15 @@ export function createHandlers({
     'settings.update': (patch) => settings.update(patch),
     'secrets.set': ({ name, value }) => settings.setSecret(name, value),
     'secrets.clear': ({ name }) => settings.clearSecret(name),
-    'storage.usage': () => storageUsage(paths),
+    'storage.usage': () =>
+      storageUsage(paths, () => {
+        const sizes = lifecycle.sizes();
+        return store
+          .listRuns({ limit: 1_000_000 })
+          .map((run) => ({ id: run.id, goal: run.goal, status: run.status, bytes: sizes.get(run.id) ?? 0 }))
+          .sort((a, b) => b.bytes - a.bytes)
+          .slice(0, 20);
+      }),
     'providers.test': async ({ model }) => {
       const ready = await readyModel(models(), model);
       return { model: ready.name, contextLength: ready.info.contextLength };
@@ -186,6 +198,10 @@ export function createHandlers({
       return { fileName, contentType, base64: bytes.toString('base64') };
     },
     'examples.replay': () => runs.replay({ runId: ensureExample(store).runId, onDivergence: 'stop' }),
+    'runs.delete': ({ runIds }) => {
+      const { deleted, gc } = lifecycle.deleteRuns(runIds);
+      return { deleted, freedBlobs: gc.blobs, freedBytes: gc.bytes };
+    },
   } satisfies Handlers;
 }
 

@@ -22,6 +22,7 @@ import { headlessSecretStore } from '../settings/secret-store';
 import { loadSettings } from '../settings/settings-store';
 import { replayRun } from './replay-command';
 import { ensureExample, EXAMPLE_HINT, hasExample } from '../runs/example';
+import { lifecycleCommands, listRuns } from './lifecycle-command';
 import { sandboxCommand } from './sandbox-command';
 import { serve } from './serve';
 
@@ -29,9 +30,9 @@ interface GlobalOptions {
   home?: string;
 }
 
-export function withApp<T>(command: Command, work: (app: App) => T): T {
+export function withApp<T>(command: Command, work: (app: App) => T, access: 'write' | 'read' = 'write'): T {
   const options = command.optsWithGlobals<GlobalOptions>();
-  const app = createApp({ home: resolveHome({ flag: options.home }), host: 'web' });
+  const app = createApp({ home: resolveHome({ flag: options.home }), host: 'web', access });
   try {
     return work(app);
   } finally {
@@ -150,14 +151,20 @@ function buildProgram(write: (text: string) => void): Command {
     .option('--json', 'print JSON')
     .option('--limit <n>', 'at most this many runs', '50')
     .addOption(new Option('--status <status>', 'only runs with this status').choices(runStatusSchema.options))
-    .action((options: { json?: boolean; limit: string; status?: string }, command: Command) => {
+    .addOption(new Option('--sort <order>', 'newest first, or largest first (disk use)').choices(['time', 'size']))
+    .action((options: { json?: boolean; limit: string; status?: string; sort?: string }, command: Command) => {
       const limit = parse(z.coerce.number().int().min(1).max(10_000), options.limit, '--limit (a whole number ≥ 1)');
       const status = options.status === undefined ? undefined : parse(runStatusSchema, options.status, '--status');
-      withApp(command, ({ store, paths }) => {
-        const runs = store.listRuns({ limit, status });
-        write(options.json ? `${JSON.stringify(runs, null, 2)}\n` : formatRunList(runs, paths.root));
-        if (!options.json && runs.length === 0 && status === undefined && hasExample()) write(EXAMPLE_HINT);
-      });
+      const sort = parse(z.enum(['time', 'size']), options.sort ?? 'time', '--sort');
+      withApp(
+        command,
+        ({ store, paths, lifecycle }) => {
+          const runs = listRuns(store, lifecycle, { limit, status, sort, sized: options.json === true });
+          write(options.json ? `${JSON.stringify(runs, null, 2)}\n` : formatRunList(runs, paths.root));
+          if (!options.json && runs.length === 0 && status === undefined && hasExample()) write(EXAMPLE_HINT);
+        },
+        'read',
+      );
     });
 
   program
@@ -168,11 +175,15 @@ function buildProgram(write: (text: string) => void): Command {
     .option('--no-blobs', 'leave large text as blob references instead of inlining it')
     .action((runIdArg: string, options: { json?: boolean; blobs: boolean }, command: Command) => {
       const runId = parse(runIdSchema, runIdArg, 'run id');
-      withApp(command, ({ store }) => {
-        const run = store.requireRun(runId);
-        const events = store.loadEvents(runId, { blobs: options.blobs ? 'inline' : 'ref' });
-        write(options.json ? `${JSON.stringify({ run, events }, null, 2)}\n` : formatRunShow(run, events));
-      });
+      withApp(
+        command,
+        ({ store }) => {
+          const run = store.requireRun(runId);
+          const events = store.loadEvents(runId, { blobs: options.blobs ? 'inline' : 'ref' });
+          write(options.json ? `${JSON.stringify({ run, events }, null, 2)}\n` : formatRunShow(run, events));
+        },
+        'read',
+      );
     });
 
   program
@@ -184,12 +195,16 @@ function buildProgram(write: (text: string) => void): Command {
     .action((aArg: string, bArg: string, options: { json?: boolean }, command: Command) => {
       const a = parse(runIdSchema, aArg, 'first run id');
       const b = parse(runIdSchema, bArg, 'second run id');
-      withApp(command, ({ store }) => {
-        store.requireRun(a);
-        store.requireRun(b);
-        const comparison = compareRuns(store.loadEvents(a), store.loadEvents(b));
-        write(options.json ? `${JSON.stringify(comparison, null, 2)}\n` : formatComparison(comparison));
-      });
+      withApp(
+        command,
+        ({ store }) => {
+          store.requireRun(a);
+          store.requireRun(b);
+          const comparison = compareRuns(store.loadEvents(a), store.loadEvents(b));
+          write(options.json ? `${JSON.stringify(comparison, null, 2)}\n` : formatComparison(comparison));
+        },
+        'read',
+      );
     });
 
   program
@@ -205,7 +220,7 @@ function buildProgram(write: (text: string) => void): Command {
     .action((runIdArg: string, options: { output?: string; format: string }, command: Command) => {
       const runId = parse(runIdSchema, runIdArg, 'run id');
       const format = parse(z.enum(['looplab', 'otel']), options.format, '--format');
-      withApp(command, ({ store }) => write(exportCommand(store, runId, format, options.output)));
+      withApp(command, ({ store }) => write(exportCommand(store, runId, format, options.output)), 'read');
     });
 
   program
@@ -367,6 +382,7 @@ function buildProgram(write: (text: string) => void): Command {
       if (code !== 0) throw new ExitStatus(code);
     });
 
+  for (const command of lifecycleCommands({ write, withApp })) program.addCommand(command);
   program.addCommand(sandboxCommand({ write }));
   program.addCommand(specCommand({ write, withApp }));
   program.addCommand(

@@ -3,6 +3,7 @@
 import { describeEvent } from '../../shared/describe-event';
 import type { RunEvent } from '../../shared/events';
 import {
+  formatBytes,
   formatClock,
   formatCompact,
   formatCost,
@@ -26,9 +27,21 @@ function table(rows: string[][]): string {
     .join('\n');
 }
 
-export function formatRunList(runs: readonly RunSummary[], home: string): string {
+export function formatRunList(runs: readonly (RunSummary & { sizeBytes?: number })[], home: string): string {
   if (runs.length === 0) return `No runs yet in ${home}.\n`;
-  const header = ['ID', 'STATUS', 'MODEL', 'STEPS', 'TOKENS', 'COST', 'TIME', 'CREATED', 'GOAL'];
+  const sized = runs.some((run) => run.sizeBytes !== undefined);
+  const header = [
+    'ID',
+    'STATUS',
+    'MODEL',
+    'STEPS',
+    'TOKENS',
+    'COST',
+    'TIME',
+    'CREATED',
+    ...(sized ? ['SIZE'] : []),
+    'GOAL',
+  ];
   const rows = runs.map((run) => [
     run.id,
     run.status,
@@ -38,6 +51,7 @@ export function formatRunList(runs: readonly RunSummary[], home: string): string
     run.cost > 0 ? formatCost(run.cost) : '-',
     formatDuration(runDuration(run)),
     formatDateTime(run.createdAt).slice(0, 16),
+    ...(sized ? [formatBytes(run.sizeBytes ?? 0)] : []),
     run.parentRunId === null ? oneLine(run.goal, 60) : `${oneLine(run.goal, 60)}  (${parentRelation(run)})`,
   ]);
   return `${table([header, ...rows])}\n`;

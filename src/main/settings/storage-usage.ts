@@ -2,7 +2,7 @@
 // left, for the settings screen.
 import { lstat, readdir, statfs } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { StorageUsage } from '../../shared/settings';
+import type { RunDiskUse, StorageUsage } from '../../shared/settings';
 import type { HomePaths } from '../home';
 
 /** Bytes under a path, not following links (a workspace may link anywhere). */
@@ -25,7 +25,7 @@ async function bytesUnder(path: string): Promise<number> {
   return total;
 }
 
-export async function storageUsage(paths: HomePaths): Promise<StorageUsage> {
+export async function storageUsage(paths: HomePaths, runs: () => RunDiskUse[]): Promise<StorageUsage> {
   const database = await Promise.all(['', '-wal', '-shm'].map((suffix) => bytesUnder(`${paths.database}${suffix}`)));
   const disk = await statfs(paths.root);
   return {
@@ -35,5 +35,6 @@ export async function storageUsage(paths: HomePaths): Promise<StorageUsage> {
     workspacesBytes: await bytesUnder(paths.workspaces),
     freeBytes: disk.bavail * disk.bsize,
     totalBytes: disk.blocks * disk.bsize,
+    runs: runs(),
   };
 }

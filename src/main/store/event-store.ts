@@ -12,11 +12,11 @@ import { SearchIndex } from './search-index';
 import { emptySummary, summarizeAll, summarizeInto, type RunSummary } from '../../shared/run-summary';
 import type { BlobStore } from './blob-store';
 import { externalize, resolveBlobs } from './blob-store';
-import type { SqliteDatabase } from './database';
+import { writeTransaction, type SqliteDatabase } from './database';
 import { rowToSummary, runColumns, summaryToRow, type RunRow } from './run-rows';
 import { RunSources } from './run-sources';
 import { ftsQuery, snippetAround } from './search-query';
-import { writingTo } from './storage-errors';
+import { DataFolderError, writingTo } from './storage-errors';
 
 export interface AppendedBatch {
   run: RunSummary;
@@ -67,6 +67,16 @@ interface Prepared {
   blobs: BlobRef[];
 }
 
+export interface EventStoreOptions {
+  /** The data folder, named when it cannot be written (default: the database's folder). */
+  folder?: string;
+  /** Opened only to read (a full or read-only disk): appends fail at once, naming the folder. */
+  readOnly?: { problem: DataFolderError['problem']; reason: string };
+}
+
+/** Decides, under the write lock, whether an append still applies; false appends nothing. */
+export type AppendGuard = () => boolean;
+
 export class EventStore {
   private readonly listeners = new Set<AppendListener>();
   private readonly statements: ReturnType<typeof prepareStatements>;
@@ -77,19 +87,20 @@ export class EventStore {
   private ownRanges: [number, number][] = [];
   private dataVersion: number;
   /** The data folder, named when it cannot be written. */
-  private readonly folder: string;
+  readonly folder: string;
   /** Where each run was recorded: here, or elsewhere (imported). */
   readonly sources: RunSources;
 
   constructor(
     private readonly db: SqliteDatabase,
     readonly blobs: BlobStore,
+    private readonly options: EventStoreOptions = {},
   ) {
-    this.folder = dirname(db.name);
+    this.folder = options.folder ?? dirname(db.name);
     this.sources = new RunSources(db);
     this.statements = prepareStatements(db);
     this.index = new SearchIndex(db, blobs);
-    this.index.schedule();
+    if (options.readOnly === undefined) this.index.schedule();
     this.publishedUpTo = this.statements.lastId.get() as number;
     this.dataVersion = this.statements.dataVersion.get() as number;
   }
@@ -109,18 +120,46 @@ export class EventStore {
    * Appends events to a run in one transaction, then tells listeners. Returns the stored events. A full
    * disk or a read-only folder throws a DataFolderError and leaves the log as it was.
    */
-  append(runId: string, drafts: readonly EventDraft[]): RunEvent[] {
+  append(runId: string, drafts: readonly EventDraft[], guard?: AppendGuard): RunEvent[] {
     if (drafts.length === 0) return [];
-    const { batch, firstId, lastId } = writingTo(this.folder, () => {
-      // Blob files are written (and synced) before the transaction that refers to them commits.
-      const prepared = drafts.map((draft) => this.prepare(draft));
-      return this.db.transaction(() => this.insert(runId, prepared))();
-    });
+    const readOnly = this.options.readOnly;
+    if (readOnly !== undefined) throw new DataFolderError(readOnly.problem, this.folder, readOnly.reason, runId);
+    let done;
+    try {
+      done = writingTo(this.folder, () => {
+        for (let attempt = 1; ; attempt++) {
+          try {
+            return this.appendOnce(runId, drafts, guard);
+          } catch (error) {
+            if (!(error instanceof BlobCollected) || attempt === 3) throw error;
+          }
+        }
+      });
+    } catch (error) {
+      if (error instanceof DataFolderError && this.isRecorded(runId)) throw error.forRun(runId);
+      throw error;
+    }
+    if (done === undefined) return [];
+    const { batch, firstId, lastId } = done;
     this.index.schedule();
     if (firstId === this.publishedUpTo + 1) this.publishedUpTo = lastId;
     else this.ownRanges.push([firstId, lastId]);
     this.publish(batch);
     return batch.events;
+  }
+
+  private appendOnce(runId: string, drafts: readonly EventDraft[], guard: AppendGuard | undefined) {
+    // Blob files are written (and synced) before the transaction that refers to them commits.
+    const prepared = drafts.map((draft) => this.prepare(draft));
+    return writeTransaction(this.db, () => {
+      if (guard !== undefined && !guard()) return undefined;
+      // A collection (blob-gc.ts) removes unreferenced files under this lock: one this batch found on
+      // disk and reused may have gone since. Then the batch is prepared again, writing it anew.
+      for (const item of prepared) {
+        for (const blob of item.blobs) if (!this.blobs.has(blob.$blob)) throw new BlobCollected();
+      }
+      return this.insert(runId, prepared);
+    });
   }
 
   /**
@@ -194,6 +233,20 @@ export class EventStore {
     return { ...event, payload: resolveBlobs(event.payload, this.blobs, context) };
   }
 
+  /** Whether the run has events here (after a failed append: is there a run to resume?). */
+  private isRecorded(runId: string): boolean {
+    try {
+      return this.runKey(runId) !== undefined;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Whether this store was opened only to read (its folder cannot be written). */
+  get readOnly(): boolean {
+    return this.options.readOnly !== undefined;
+  }
+
   private runKey(runId: string): number | undefined {
     return this.statements.runKey.get(runId) as number | undefined;
   }
@@ -218,7 +271,7 @@ export class EventStore {
   search(query: string, limit = 50): SearchHit[] {
     const whole = ftsQuery(query, { prefix: false });
     if (whole === undefined) return [];
-    this.index.catchUp();
+    if (!this.readOnly) this.index.catchUp();
     const window = Math.max(SEARCH_WINDOW, limit);
     let rows = this.statements.search.all(whole, window, limit) as (EventRow & { goal: string })[];
     if (rows.length < limit) rows = this.statements.search.all(ftsQuery(query), window, limit) as typeof rows;
@@ -236,19 +289,20 @@ export class EventStore {
 
   /** Deletes a run with its events and search entries. Blobs it alone used are left for a later sweep. */
   deleteRun(runId: string): boolean {
-    return this.db.transaction(() => {
+    return writeTransaction(this.db, () => {
       const key = this.runKey(runId);
       if (key === undefined) return false;
       this.statements.deleteText.run(key, this.index.indexedUpTo());
       this.statements.deleteEvents.run(key);
       this.statements.deleteRunKey.run(key);
+      this.sources.forget(runId);
       return this.statements.deleteRun.run(runId).changes > 0;
-    })();
+    });
   }
 
   /** Throws away the `runs` table and folds it again from `events`. */
   rebuildRuns(): number {
-    return this.db.transaction(() => {
+    return writeTransaction(this.db, () => {
       this.db.exec('DELETE FROM runs');
       const keys = this.statements.runKeys.all() as number[];
       for (const key of keys) {
@@ -256,7 +310,7 @@ export class EventStore {
         this.statements.upsertRun.run(summaryToRow(summarizeAll(events)!));
       }
       return keys.length;
-    })();
+    });
   }
 
   private prepare(draft: EventDraft): Prepared {
@@ -271,6 +325,7 @@ export class EventStore {
   ): { batch: AppendedBatch; firstId: number; lastId: number } {
     const { lastSeq, lastId, getRun, upsertRun, insertRunKey } = this.statements;
     let key = this.runKey(runId);
+    const created = key === undefined;
     if (key === undefined) {
       if (prepared[0]!.draft.type !== 'run.created') {
         throw new AppError('not_found', `No run ${runId} to append to: a run starts with run.created.`);
@@ -300,9 +355,17 @@ export class EventStore {
     insertRows(this.db, 'events', ['id', 'run_key', 'seq', 'type', 'payload', 'time'], eventRows);
     insertRows(this.db, 'blobs', ['hash', 'size', 'created_at'], blobRows, 'OR IGNORE');
     upsertRun.run(summaryToRow(summary));
+    // A new live run is leased to this process in the same commit, so that another process opening the
+    // folder before the run's loop claims it does not take it for a run left behind by a crash.
+    if (created && (summary.status === 'running' || summary.status === 'waiting')) {
+      this.statements.claimRun.run(runId, process.pid, now);
+    }
     return { batch: { run: summary, events }, firstId, lastId: id };
   }
 }
+
+/** A blob file an append was about to refer to was collected meanwhile. */
+class BlobCollected extends Error {}
 
 function rowToEvent(row: EventRow): RunEvent {
   return {
@@ -346,5 +409,6 @@ function prepareStatements(db: SqliteDatabase) {
     deleteEvents: db.prepare('DELETE FROM events WHERE run_key = ?'),
     deleteRunKey: db.prepare('DELETE FROM run_keys WHERE key = ?'),
     deleteRun: db.prepare('DELETE FROM runs WHERE id = ?'),
+    claimRun: db.prepare('INSERT OR REPLACE INTO run_owners (run_id, pid, started_at) VALUES (?, ?, ?)'),
   };
 }

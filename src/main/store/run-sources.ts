@@ -2,18 +2,29 @@
 // "here"; one that came in through `looplab import`, or whose origin is not known, is from elsewhere,
 // and what its recording asks for (this machine's runtime, the network, MCP servers, held-out paths)
 // is never trusted without the person's word (see runs/run-trust.ts).
+import type { Statement } from 'better-sqlite3';
 import type { SqliteDatabase } from './database';
 
 export type RunSource = 'here' | 'import';
 
 export class RunSources {
-  private readonly statements;
+  private prepared: { get: Statement; set: Statement; remove: Statement } | undefined;
 
-  constructor(db: SqliteDatabase) {
-    this.statements = {
-      get: db.prepare('SELECT source FROM run_sources WHERE run_id = ?').pluck(),
-      set: db.prepare('INSERT OR REPLACE INTO run_sources (run_id, source, recorded_at) VALUES (?, ?, ?)'),
+  constructor(private readonly db: SqliteDatabase) {}
+
+  /** Prepared on first use: a folder opened read-only may predate the table, and then only reads fail. */
+  private get statements() {
+    this.prepared ??= {
+      get: this.db.prepare('SELECT source FROM run_sources WHERE run_id = ?').pluck(),
+      set: this.db.prepare('INSERT OR REPLACE INTO run_sources (run_id, source, recorded_at) VALUES (?, ?, ?)'),
+      remove: this.db.prepare('DELETE FROM run_sources WHERE run_id = ?'),
     };
+    return this.prepared;
+  }
+
+  /** Forgets a deleted run's source (inside the delete's transaction). */
+  forget(runId: string): void {
+    this.statements.remove.run(runId);
   }
 
   record(runId: string, source: RunSource, time = Date.now()): void {

@@ -4,7 +4,7 @@
 import type { EventDraft, RunEvent } from '../../shared/events';
 import { searchText } from '../../shared/search-text';
 import { resolveBlobs, type BlobStore } from './blob-store';
-import type { SqliteDatabase } from './database';
+import { writeTransaction, type SqliteDatabase } from './database';
 import { insertRows } from './multi-insert';
 
 interface PendingRow {
@@ -50,7 +50,7 @@ export class SearchIndex {
   catchUp(): number {
     let total = 0;
     for (;;) {
-      const count = this.db.transaction(() => this.indexBatch())();
+      const count = writeTransaction(this.db, () => this.indexBatch());
       total += count;
       if (count < BATCH) return total;
     }

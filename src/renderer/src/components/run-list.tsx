@@ -17,6 +17,7 @@ interface RunListProps {
   compareIds: readonly string[];
   onToggleCompare: (runId: string) => void;
   onCompare: () => void;
+  onDeleted: (runId: string) => void;
 }
 
 export function RunList({
@@ -28,6 +29,7 @@ export function RunList({
   compareIds,
   onToggleCompare,
   onCompare,
+  onDeleted,
 }: RunListProps) {
   const now = useNow();
   if (runs.status === 'loading') return <LoadingLine label="Loading runs…" />;
@@ -66,6 +68,7 @@ export function RunList({
             onSelect={onSelect}
             compared={compareIds.includes(run.id)}
             onToggleCompare={onToggleCompare}
+            onDeleted={onDeleted}
           />
         ))}
       </ul>

@@ -3,6 +3,7 @@ import { memo, useEffect, useRef } from 'react';
 import type { RunSummary } from '../../../shared/run-summary';
 import { formatCompact, formatCost, formatDuration, runDuration, totalTokens } from '../../../shared/format';
 import { RelativeTime } from './relative-time';
+import { RunDeleteAction } from './run-delete-action';
 import { RuntimeBadges } from './runtime-badges';
 import { StatusBadge } from './status-badge';
 
@@ -14,13 +15,23 @@ interface RunRowProps {
   /** Whether the run is picked for comparison, and how to pick it. */
   compared: boolean;
   onToggleCompare: (runId: string) => void;
+  /** After the run was deleted (from its Delete action). */
+  onDeleted: (runId: string) => void;
 }
 
 export function runOptionId(runId: string): string {
   return `run-option-${runId}`;
 }
 
-export const RunRow = memo(function RunRow({ run, selected, now, onSelect, compared, onToggleCompare }: RunRowProps) {
+export const RunRow = memo(function RunRow({
+  run,
+  selected,
+  now,
+  onSelect,
+  compared,
+  onToggleCompare,
+  onDeleted,
+}: RunRowProps) {
   const ref = useRef<HTMLLIElement>(null);
   useEffect(() => {
     if (selected) ref.current?.scrollIntoView({ block: 'nearest' });
@@ -73,6 +84,11 @@ export const RunRow = memo(function RunRow({ run, selected, now, onSelect, compa
           {formatDuration(runDuration(run))}
         </span>
       </div>
+      {selected && (
+        <div className="run-row-actions">
+          <RunDeleteAction run={run} onDeleted={onDeleted} />
+        </div>
+      )}
       {run.parentRunId !== null && (
         <div
           className="run-row-fork muted"

@@ -205,6 +205,25 @@ function StorageSection() {
           </dd>
         </dl>
       )}
+      {usage.status === 'ready' && usage.value.runs.length > 0 && (
+        <table className="storage-runs" data-testid="storage-runs">
+          <caption className="field-label">
+            Largest runs (delete one from the run list, or with <code>looplab delete</code>)
+          </caption>
+          <tbody>
+            {usage.value.runs.map((run) => (
+              <tr key={run.id} data-testid="storage-run">
+                <td className="mono">{run.id}</td>
+                <td className="muted">{run.status}</td>
+                <td className="run-goal" title={run.goal}>
+                  {run.goal}
+                </td>
+                <td className="num">{formatBytes(run.bytes)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
     </Section>
   );
 }

@@ -161,6 +161,11 @@ export function Workbench() {
                 compareIds={compareIds}
                 onToggleCompare={toggleCompare}
                 onCompare={() => setComparing([compareIds[0]!, compareIds[1]!])}
+                onDeleted={(runId) => {
+                  if (selection?.runId === runId) setSelection(null);
+                  setCompareIds((ids) => ids.filter((id) => id !== runId));
+                  reload();
+                }}
               />
             )}
           </section>
