@@ -7,7 +7,7 @@ import { benchSandbox } from './sandbox';
 import { benchSnapshots } from './snapshots';
 import { benchUi } from './ui';
 import { benchStore } from './store';
-import { figures } from './report';
+import { figures, notMeasured } from './report';
 
 benchStore();
 await benchLoop();
@@ -20,3 +20,7 @@ await benchLoad();
 const missed = figures.filter((figure) => figure.met === false);
 if (missed.length > 0)
   console.log(`\n${missed.length} target(s) not met: ${missed.map((figure) => figure.name).join('; ')}`);
+if (notMeasured.length > 0)
+  console.log(`\n${notMeasured.length} benchmark(s) not measured: ${notMeasured.map((item) => item.name).join('; ')}`);
+// A missed target or a benchmark that could not run is a failure, not a line to overlook.
+if (missed.length > 0 || notMeasured.length > 0) process.exitCode = 1;
