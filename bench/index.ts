@@ -9,7 +9,7 @@ import { benchSnapshots } from './snapshots';
 import { benchUi } from './ui';
 import { benchStore } from './store';
 import { benchWriters } from './writers';
-import { figures } from './report';
+import { figures, notMeasured } from './report';
 
 benchStore();
 await benchWriters();
@@ -24,3 +24,7 @@ benchRedact();
 const missed = figures.filter((figure) => figure.met === false);
 if (missed.length > 0)
   console.log(`\n${missed.length} target(s) not met: ${missed.map((figure) => figure.name).join('; ')}`);
+if (notMeasured.length > 0)
+  console.log(`\n${notMeasured.length} benchmark(s) not measured: ${notMeasured.map((item) => item.name).join('; ')}`);
+// A missed target or a benchmark that could not run is a failure, not a line to overlook.
+if (missed.length > 0 || notMeasured.length > 0) process.exitCode = 1;

@@ -20,6 +20,14 @@ export interface Figure {
 
 export const figures: Figure[] = [];
 
+/** Benchmarks that could not run here (no Docker, no Chromium), with why: each is a target not shown met. */
+export const notMeasured: { name: string; reason: string }[] = [];
+
+export function skip(name: string, reason: string): void {
+  notMeasured.push({ name, reason });
+  console.log(`${name}: NOT MEASURED (${reason})`);
+}
+
 function format(value: number): string {
   return value >= 100 ? Math.round(value).toLocaleString('en-US') : value.toFixed(2);
 }

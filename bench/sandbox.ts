@@ -12,7 +12,7 @@ import { BASE_IMAGE, containerName } from '../src/main/sandbox/container-spec';
 import { checkDocker } from '../src/main/sandbox/docker-status';
 import { SandboxManager } from '../src/main/sandbox/sandbox-manager';
 import { bashTool } from '../src/main/tools/bash';
-import { report } from './report';
+import { report, skip } from './report';
 
 const WARMUP = 10;
 const ITERATIONS = 100;
@@ -67,7 +67,7 @@ export async function benchSandbox(): Promise<void> {
     await checkDocker(docker, BASE_IMAGE);
   } catch (error) {
     const reason = error instanceof AppError ? formatError(error.toInfo()).replace('\n', ' ') : String(error);
-    console.log(`sandbox exec round trip: skipped, Docker is not available here (${reason})`);
+    skip('sandbox exec round trip', `Docker is not available here: ${reason}`);
     return;
   }
   const home = mkdtempSync(join(tmpdir(), 'looplab-bench-sandbox-'));

@@ -11,7 +11,7 @@ import { recordSampleRun } from '../tests/fixtures/sample-run';
 import { chromiumPath, launchChromium } from '../tests/helpers/browser';
 import { spawnCli, waitForLine } from '../tests/helpers/cli';
 import { makeTempHome } from '../tests/helpers/temp-home';
-import { report } from './report';
+import { report, skip } from './report';
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -72,7 +72,7 @@ function longestFrameGap(page: Page, ms: number): Promise<number> {
 
 export async function benchUi(): Promise<void> {
   if (chromiumPath === undefined) {
-    console.log('UI benchmarks skipped: Chromium is not installed (apt-get install -y chromium).');
+    skip('UI benchmarks', 'Chromium is not installed (apt-get install -y chromium)');
     return;
   }
   const home = makeTempHome('looplab-bench-');

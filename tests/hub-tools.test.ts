@@ -176,14 +176,14 @@ afterEach(() => {
 });
 
 function tools(
-  options: { token?: string; url?: string; maxDownloadBytes?: number } = {},
+  options: { token?: string; url?: string; maxDownloadBytes?: number; cacheFolder?: string } = {},
 ): Record<string, ToolDefinition> {
   root = mkdtempSync(join(tmpdir(), 'looplab-hub-'));
   workspace = join(root, 'workspace');
   mkdirSync(workspace);
   const client = new HubClient({
     endpoint: { url: options.url ?? hub.url, token: options.token },
-    cacheFolder: join(root, 'hub-cache'),
+    cacheFolder: options.cacheFolder ?? join(root, 'hub-cache'),
     timeoutMs: 5_000,
   });
   const list = createHubTools({
@@ -470,12 +470,31 @@ describe('when the Hub cannot answer', () => {
   });
 
   it('keeps cached answers apart per Hub URL, and refreshes them from live answers', async () => {
-    const first = await startHubServer(hubData);
-    const set = tools({ url: first.url });
-    await call(set, 'hub_search', { kind: 'model', query: 'bert-mini' });
+    // One cache folder for two Hubs, as one data folder keeps one cache whatever HF_ENDPOINT says.
+    const cacheFolder = join(mkdtempSync(join(tmpdir(), 'looplab-hub-')), 'hub-cache');
+    const ask = (url: string) => call(tools({ url, cacheFolder }), 'hub_search', { kind: 'model', query: 'tickets' });
+    const firstData = { models: [model('acme/first-tickets', { downloads: 10 })] };
+    const secondData = { models: [model('acme/second-tickets', { downloads: 20 })] };
+    const first = await startHubServer(firstData);
+    const second = await startHubServer(secondData);
+    const firstLive = await ask(first.url);
+    const secondBefore = await ask(second.url);
+    expect(firstLive).toContain('acme/first-tickets');
+    expect(secondBefore).toContain('acme/second-tickets');
+    expect(secondBefore).not.toContain('acme/first-tickets');
+    // The second Hub changes: its next live answer replaces what the cache kept for it.
+    secondData.models.push(model('acme/second-tickets-v2', { downloads: 30 }));
+    const secondLive = await ask(second.url);
+    expect(secondLive).toContain('acme/second-tickets-v2');
     await first.close();
-    // Another Hub at another URL: the first one's answers are not its answers.
-    const other = tools({ url: hub.url });
-    expect(await call(other, 'hub_search', { kind: 'model', query: 'bert-mini' })).not.toContain('From the cache');
+    await second.close();
+
+    const fromCache = async (url: string) => {
+      const [note, ...rest] = (await ask(url)).split('\n');
+      expect(note).toMatch(/^\[From the cache, fetched /);
+      return rest.join('\n');
+    };
+    expect(await fromCache(first.url)).toBe(firstLive);
+    expect(await fromCache(second.url)).toBe(secondLive);
   });
 });

@@ -76,7 +76,7 @@ describe.skipIf(skipDocker || (!present && !dockerRequired))('jobs across a rest
 
   it('watches a running job again: its log continues and no metric is recorded twice', async () => {
     const before = openApp();
-    const jobId = await startJob(before, 'python3 train-digits.py --epochs 24 --delay 0.25');
+    const jobId = await startJob(before, 'python3 train-digits.py --epochs 24 --delay 0.5');
     await waitUntil(() => metricCount(before) >= 3, 'three metrics before the crash');
     crash(before);
     // The job goes on printing while nobody watches.
@@ -88,6 +88,8 @@ describe.skipIf(skipDocker || (!present && !dockerRequired))('jobs across a rest
     expect(await after.jobs.reattach()).toEqual({ running: [], ended: [] });
     after.owners.release(jobId);
 
+    // Picked up while it still runs (24 epochs of 0.5 s outlast the restart), not found ended.
+    expect(await after.jobs.reattach()).toEqual({ running: [jobId], ended: [] });
     await tidySandboxes(after);
     await waitUntil(
       () => jobEvents(after.store, runId).some((event) => event.type === 'job.finished'),

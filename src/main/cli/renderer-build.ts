@@ -3,9 +3,9 @@
 // browser never sees half a build.
 import { existsSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { appRoot } from '../version';
 
-export const projectRoot = fileURLToPath(new URL('../../..', import.meta.url));
+export const projectRoot = appRoot();
 
 function newestMtime(dir: string): number {
   let newest = 0;
