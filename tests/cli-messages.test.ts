@@ -1,6 +1,7 @@
 // What `looplab` says about a wrong option or a model server it cannot use, as a person reads it on the
 // terminal: which option or address, what it takes, and the exit status the README gives for bad input.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { defaultOllamaModel, startOllamaServer } from './fakes/ollama-server';
 import { runCli } from './helpers/cli';
 import { makeTempHome, type TempHome } from './helpers/temp-home';
 
@@ -28,5 +29,28 @@ describe('looplab messages', () => {
     );
     expect(result.stderr).not.toContain('fetch failed');
     expect(result.code).not.toBe(0);
+  });
+
+  it('says when --context-length is more than the model takes, and sends what it takes', async () => {
+    const server = await startOllamaServer({
+      models: [{ ...defaultOllamaModel, contextLength: 8192 }],
+      turns: [{ text: ['Done.'] }],
+    });
+    try {
+      const result = await runCli(
+        ['run', '--model', 'ollama/qwen2.5-coder:7b', '--context-length', '100000', '--approve', 'deny', 'Say done'],
+        { env: { LOOPLAB_HOME: home.paths.root, OLLAMA_HOST: server.url } },
+      );
+      expect(result.code).toBe(0);
+      expect(result.stderr + result.stdout).toContain(
+        'A context length of 100,000 tokens was asked for, but ollama/qwen2.5-coder:7b takes at most 8,192: the run uses 8,192.\n',
+      );
+      const chat = server.requests.find((request) => request.path === '/api/chat')!.body as {
+        options: { num_ctx: number };
+      };
+      expect(chat.options.num_ctx).toBe(8192);
+    } finally {
+      await server.close();
+    }
   });
 });

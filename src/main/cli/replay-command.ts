@@ -41,7 +41,8 @@ export async function replayRun(sourceRunId: string, options: ReplayCommandOptio
         replay,
         mode: options.mode,
         models: options.models,
-        liveModel: () => readyModel(options.models, options.model ?? replay.sourceModel, options.contextLength),
+        liveModel: () =>
+          readyModel(options.models, options.model ?? replay.sourceModel, options.contextLength, options.progress),
         gate: terminalGate(options.approve, { input: process.stdin, output: process.stderr }),
         onProgress: progressPrinter(options.progress),
         signal: controller.signal,
