@@ -106,6 +106,33 @@ describe.skipIf(skipDocker)('looplab fork', () => {
     expect(listed).toContain(`fork of ${parentId} @ ${at}`);
   }, 180_000);
 
+  it('refuses a fork that would only repeat the recorded answer, and feedback without a rejection', async () => {
+    const env = await fakeOllama([
+      { toolCalls: [{ name: 'write', arguments: { path: 'a.txt', content: 'first\n' } }] },
+      { text: ['Not written, then.'] },
+    ]);
+    const parent = await runCli(
+      ['run', '--model', MODEL, '--approve', 'deny', '--require-approval', 'write', '--json', 'Write notes'],
+      { env },
+    );
+    const parentId = (JSON.parse(parent.stdout) as { runId: string }).runId;
+    const events = (await show(parentId, env)).events;
+    const asked = events.find((event) => event.type === 'approval.requested')!.seq;
+    const answered = events.find((event) => event.type === 'approval.resolved')!.seq;
+
+    const same = await runCli(['fork', parentId, '--at', String(asked), '--decision', 'reject'], { env });
+    expect(same.code).toBe(2);
+    expect(same.stderr).toBe(
+      `looplab: At event #${asked} ${parentId} was already rejected (event #${answered}), so the fork would only repeat the run.\nGive --decision approve, or other feedback with --feedback.\n`,
+    );
+    const feedbackAlone = await runCli(['fork', parentId, '--at', String(asked), '--feedback', 'use b.txt'], { env });
+    expect(feedbackAlone.code).toBe(2);
+    expect(feedbackAlone.stderr).toBe(
+      'looplab: --feedback is the reason for a rejection: it goes with --decision reject.\nAdd --decision reject, or give the model a note with --message instead.\n',
+    );
+    expect((JSON.parse((await runCli(['runs', '--json'], { env })).stdout) as unknown[]).length).toBe(1);
+  }, 120_000);
+
   it('says clearly when the run or the step cannot be forked', async () => {
     // A run recorded without snapshots (as runs were before them): events #0–#2.
     const app = createApp({ home: home.paths.root, host: 'web' });

@@ -27,7 +27,8 @@ describe('format', () => {
   });
 
   it('writes money with enough digits for cheap calls', () => {
-    expect([0.0004, 0.0123, 0.5, 3.456, 140.2].map(formatCost)).toEqual([
+    expect([0, 0.0004, 0.0123, 0.5, 3.456, 140.2].map(formatCost)).toEqual([
+      '$0',
       '<$0.001',
       '$0.012',
       '$0.500',

@@ -26,8 +26,9 @@ export function totalTokens(run: Pick<RunSummary, 'inputTokens' | 'outputTokens'
   return run.inputTokens + run.outputTokens;
 }
 
-/** Money for remote models: $0.012, $1.25, $140; tiny amounts read as <$0.001. */
+/** Money for remote models: $0.012, $1.25, $140; tiny amounts read as <$0.001, nothing at all (a local model) as $0. */
 export function formatCost(cost: number): string {
+  if (cost === 0) return '$0';
   if (cost < 0.001) return '<$0.001';
   if (cost < 1) return `$${cost.toFixed(3)}`;
   if (cost < 100) return `$${cost.toFixed(2)}`;

@@ -29,7 +29,7 @@ const httpUrl = z
   .max(2048)
   .refine((value) => /^https?:\/\/[^\s/]+/.test(value), 'a URL starting with http:// or https://');
 
-export const endpointSchema = z.object({
+export const endpointSchema = z.strictObject({
   /** The provider name models are written with: `<name>/<model>`. */
   name: z
     .string()
@@ -45,14 +45,14 @@ export const endpointSchema = z.object({
 });
 export type Endpoint = z.infer<typeof endpointSchema>;
 
-const priceSchema = z.object({
+const priceSchema = z.strictObject({
   input: z.number().nonnegative().describe('USD per million input tokens'),
   output: z.number().nonnegative().describe('USD per million output tokens'),
 });
 
-export const providerSettingsSchema = z.object({
+export const providerSettingsSchema = z.strictObject({
   /** Ollama's address, read like OLLAMA_HOST (which overrides it). */
-  ollama: z.object({ host: z.string().trim().min(1).max(2048).optional() }).default({}),
+  ollama: z.strictObject({ host: z.string().trim().min(1).max(2048).optional() }).default({}),
   /** OpenAI-compatible servers (vLLM, LM Studio, llama.cpp, OpenAI itself), one provider each. */
   endpoints: z
     .array(endpointSchema)
@@ -60,21 +60,21 @@ export const providerSettingsSchema = z.object({
     .default([])
     .refine((list) => new Set(list.map((endpoint) => endpoint.name)).size === list.length, 'endpoint names repeat'),
   /** Anthropic's API root, when not the public one; the key is the secret `anthropic`. */
-  anthropic: z.object({ baseUrl: httpUrl.optional() }).default({}),
+  anthropic: z.strictObject({ baseUrl: httpUrl.optional() }).default({}),
   /** The Hugging Face Hub; the token is the secret `hf`. */
-  huggingFace: z.object({ hubUrl: httpUrl.default('https://huggingface.co') }).default({
+  huggingFace: z.strictObject({ hubUrl: httpUrl.default('https://huggingface.co') }).default({
     hubUrl: 'https://huggingface.co',
   }),
 });
 export type ProviderSettings = z.infer<typeof providerSettingsSchema>;
 
-export const defaultBudgetSchema = z.object({
+export const defaultBudgetSchema = z.strictObject({
   maxSteps: z.number().int().positive().max(10_000).optional(),
   tokens: z.number().int().positive().optional(),
   costUsd: z.number().positive().optional(),
 });
 
-export const sandboxSettingsSchema = z.object({
+export const sandboxSettingsSchema = z.strictObject({
   cpus: z.number().positive().max(256).optional(),
   memoryMb: z.number().int().min(64).max(4_194_304).optional(),
   pids: z.number().int().min(16).max(1_000_000).optional(),
@@ -95,7 +95,8 @@ export const settingsSchema = z
     /** MCP servers whose tools every new run may call, after those of its spec. */
     mcpServers: mcpServersSchema.optional(),
   })
-  .passthrough();
+  // A misspelt field (defaultModle) would otherwise be ignored without a word: it is named instead.
+  .strict();
 export type Settings = z.infer<typeof settingsSchema>;
 
 /** A change: the sections given replace those sections whole. */

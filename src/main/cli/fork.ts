@@ -20,7 +20,12 @@ export async function forkRun(runId: string, fork: ForkCommandOptions, options: 
   try {
     // Checked before the model server is asked anything: a wrong run or step says so at once.
     const point = forkPoint(app, runId, fork.seq, fork);
-    const model = await readyModel(options.models, options.model ?? point.model, options.contextLength);
+    const model = await readyModel(
+      options.models,
+      options.model ?? point.model,
+      options.contextLength,
+      options.progress,
+    );
     const base = point.config ?? loopConfigSchema.parse({});
     await checkRuntime(app, base);
     const childId = await createFork(app, point, { model: model.name, message: fork.message });

@@ -51,12 +51,18 @@ async function withAppAsync<T>(command: Command, work: (app: App) => Promise<T>)
   }
 }
 
+/**
+ * An option's value checked against its schema. `what` names the option with what it takes ("--max-time
+ * (seconds ≥ 1)"), which says more than zod's words for a number ("expected int, received number"); a
+ * choice among values keeps zod's list of them.
+ */
 function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
+  const choices = result.error.issues.filter((issue) => issue.code === 'invalid_value').map((issue) => issue.message);
   throw new AppError(
     'invalid_input',
-    `Invalid ${what}: ${result.error.issues.map((issue) => issue.message).join('; ')}`,
+    `Invalid ${what}: ${JSON.stringify(value)}${choices.length > 0 ? ` (${choices.join('; ')})` : ''}.`,
   );
 }
 
@@ -311,6 +317,13 @@ function buildProgram(write: (text: string) => void): Command {
   ).action(async (runIdArg: string, raw: RawLoopOptions & ForkFlags, command: Command) => {
     const seq = parse(z.coerce.number().int().min(0), raw.at, '--at (an event number ≥ 0)');
     const message = raw.message === undefined ? undefined : parse(z.string().trim().min(1), raw.message, '--message');
+    if (raw.feedback !== undefined && raw.decision !== 'reject') {
+      throw new AppError(
+        'invalid_input',
+        '--feedback is the reason for a rejection: it goes with --decision reject.',
+        'Add --decision reject, or give the model a note with --message instead.',
+      );
+    }
     const decision =
       raw.decision === undefined
         ? undefined

@@ -48,7 +48,7 @@ export function formatRunList(runs: readonly (RunSummary & { sizeBytes?: number 
     run.model,
     String(run.steps),
     formatCompact(totalTokens(run)),
-    run.cost > 0 ? formatCost(run.cost) : '-',
+    formatCost(run.cost),
     formatDuration(runDuration(run)),
     formatDateTime(run.createdAt).slice(0, 16),
     ...(sized ? [formatBytes(run.sizeBytes ?? 0)] : []),
@@ -63,7 +63,7 @@ export function formatRunShow(run: RunSummary, events: readonly RunEvent[]): str
     `${run.id}  ${run.status}${run.reason === null ? '' : ` (${run.reason})`}`,
     `goal:   ${run.goal}`,
     `model:  ${run.model}`,
-    `steps:  ${run.steps}  tool calls: ${run.toolCalls}  tokens: ${tokens}  cost: ${run.cost > 0 ? formatCost(run.cost) : '-'}  time: ${formatDuration(runDuration(run))}`,
+    `steps:  ${run.steps}  tool calls: ${run.toolCalls}  tokens: ${tokens}  cost: ${formatCost(run.cost)}  time: ${formatDuration(runDuration(run))}`,
   ];
   if (run.parentRunId !== null)
     lines.push(

@@ -50,7 +50,7 @@ export async function replayRun(sourceRunId: string, options: ReplayCommandOptio
         models: options.models,
         liveModel: () =>
           live === undefined
-            ? readyModel(options.models, options.model ?? replay.sourceModel, options.contextLength)
+            ? readyModel(options.models, options.model ?? replay.sourceModel, options.contextLength, options.progress)
             : Promise.resolve(live),
         gate: terminalGate(options.approve, { input: process.stdin, output: process.stderr }),
         onProgress: progressPrinter(options.progress),
@@ -109,7 +109,7 @@ export function divergenceReport(sourceRunId: string, diverged: EventPayload<'re
 async function liveModelFirst(app: App, sourceRunId: string, options: ReplayCommandOptions): Promise<ReadyModel> {
   const name = options.model ?? app.store.requireRun(sourceRunId).model;
   try {
-    return await readyModel(options.models, name, options.contextLength);
+    return await readyModel(options.models, name, options.contextLength, options.progress);
   } catch (error) {
     if (!(error instanceof AppError)) throw error;
     throw new AppError(

@@ -75,7 +75,12 @@ function configOf(options: RunCommandOptions): LoopConfig {
 }
 
 export async function runGoal(goal: string, options: RunCommandOptions): Promise<number> {
-  const model = await readyModel(options.models, options.model ?? options.settings.defaultModel, options.contextLength);
+  const model = await readyModel(
+    options.models,
+    options.model ?? options.settings.defaultModel,
+    options.contextLength,
+    options.progress,
+  );
   const app = createApp({ home: options.home, host: 'web' });
   try {
     const config = configOf(options);
@@ -105,6 +110,7 @@ export async function runSpec(specOptions: SpecRunOptions, options: RunCommandOp
     options.models,
     options.model ?? prepared.model ?? options.settings.defaultModel,
     options.contextLength,
+    options.progress,
   );
   const app = createApp({ home: options.home, host: 'web' });
   try {
@@ -143,7 +149,7 @@ export async function resumeRun(runId: string, options: RunCommandOptions): Prom
   const app = createApp({ home: options.home, host: 'web' });
   try {
     const { run, config } = resumable(app, runId);
-    const model = await readyModel(options.models, options.model ?? run.model, options.contextLength);
+    const model = await readyModel(options.models, options.model ?? run.model, options.contextLength, options.progress);
     const limits = { maxSteps: options.maxSteps, budget: budgetOf(options) };
     const base = config ?? configOf(options);
     await checkRuntime(app, base);

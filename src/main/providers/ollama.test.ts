@@ -302,6 +302,17 @@ describe('ollama check', () => {
     });
   });
 
+  it('says that the port is the problem when fetch refuses it (6000, 1)', async () => {
+    for (const port of [6000, 1]) {
+      const provider = createOllamaProvider({ host: `127.0.0.1:${port}` });
+      expect(describeError(await failureOf(provider.check('qwen2.5-coder:7b')))).toMatchObject({
+        kind: 'unavailable',
+        message: `Ollama at http://127.0.0.1:${port} is on a port that fetch refuses to connect to (one of the ports the Fetch standard reserves for other protocols)`,
+        hint: 'Serve the model on another port (Ollama’s default is 11434) and point the address at it.',
+      });
+    }
+  });
+
   it('says how to start Ollama when nothing listens', async () => {
     const port = await closedPort();
     const provider = createOllamaProvider({ host: `127.0.0.1:${port}` });

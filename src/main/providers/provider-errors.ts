@@ -83,6 +83,18 @@ export function unavailable(target: FailureTarget, cause: unknown): ProviderErro
   });
 }
 
+/**
+ * fetch refuses some ports outright (1, 6000, 6667…: the "bad ports" of the Fetch standard, kept for other
+ * protocols), before any connection: nothing is wrong with the server, only with the port it is on.
+ */
+function blockedPort(target: FailureTarget, cause: unknown): ProviderError {
+  return new ProviderError(
+    'unavailable',
+    `${target.server} is on a port that fetch refuses to connect to (one of the ports the Fetch standard reserves for other protocols)`,
+    { hint: 'Serve the model on another port (Ollama’s default is 11434) and point the address at it.', cause },
+  );
+}
+
 export function modelMissing(target: FailureTarget, detail: string, cause?: unknown): ProviderError {
   return new ProviderError('model_missing', `${target.server} has no model '${target.model}' (${detail})`, {
     hint: target.hints.modelMissing,
@@ -123,6 +135,7 @@ export function errorFromStatus(
 export function errorFromThrown(target: FailureTarget, error: unknown): ProviderError {
   if (error instanceof ProviderError) return error;
   if (isConnectionFailure(error)) return unavailable(target, error);
+  if (rootMessage(error) === 'bad port') return blockedPort(target, error);
   const text = messageOf(error);
   if (isContextOverflow(text)) return errorFromStatus(target, 400, text, { cause: error });
   const what = isTimeout(error) ? 'timed out' : 'failed mid-stream';

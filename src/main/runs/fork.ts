@@ -67,6 +67,7 @@ export function forkPoint(app: RunHost, runId: string, seq: number, options: For
   }
   const pending = pendingApprovals(events);
   checkOptions(runId, seq, pending, options);
+  checkDecisionChanges(runId, seq, all, pending, options.decision);
   const started = events.findLast((event) => event.type === 'model.started');
   return {
     runId,
@@ -98,6 +99,32 @@ function checkOptions(runId: string, seq: number, pending: readonly string[], op
       'Give the other decision instead, or fork from the step after the approval.',
     );
   }
+}
+
+/** A fork that gives the answer the run already got (and the same feedback) would only repeat the run. */
+function checkDecisionChanges(
+  runId: string,
+  seq: number,
+  all: readonly RunEvent[],
+  pending: readonly string[],
+  decision: ApprovalDecision | undefined,
+): void {
+  if (decision === undefined) return;
+  const recorded = all.find(
+    (event) => event.seq > seq && event.type === 'approval.resolved' && pending.includes(event.payload.callId),
+  );
+  if (recorded?.type !== 'approval.resolved' || recorded.payload.decision !== decision.decision) return;
+  const feedback = (value: Content | undefined) => (typeof value === 'string' ? value : value?.preview)?.trim() ?? '';
+  const newFeedback = decision.decision === 'rejected' ? feedback(decision.feedback) : '';
+  if (newFeedback !== '' && newFeedback !== feedback(recorded.payload.feedback)) return;
+  const answer = decision.decision === 'approved' ? 'approved' : 'rejected';
+  throw new AppError(
+    'invalid_input',
+    `At event #${seq} ${runId} was already ${answer}${answer === 'rejected' && newFeedback !== '' ? ' with the same feedback' : ''} (event #${recorded.seq}), so the fork would only repeat the run.`,
+    answer === 'approved'
+      ? 'Give --decision reject instead, or leave the decision out.'
+      : 'Give --decision approve, or other feedback with --feedback.',
+  );
 }
 
 function pendingApprovals(events: readonly RunEvent[]): string[] {

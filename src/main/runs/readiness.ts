@@ -47,18 +47,31 @@ export interface ReadyModel {
   info: ModelInfo;
 }
 
+/**
+ * The model, checked ready, with its context window capped at `contextLength` (DEFAULT_CONTEXT_CAP when
+ * not given). A length asked for beyond what the model takes cannot be had: `note` hears so.
+ */
 export async function readyModel(
   models: ModelResolver,
   name: string,
-  contextCap = DEFAULT_CONTEXT_CAP,
+  contextLength?: number,
+  note?: (line: string) => void,
 ): Promise<ReadyModel> {
   const { provider, model } = models.resolve(name);
+  let info: ModelInfo;
   try {
-    const info = await models.readiness(name, AbortSignal.timeout(30_000));
-    return { name, provider, model, info: { ...info, contextLength: Math.min(info.contextLength, contextCap) } };
+    info = await models.readiness(name, AbortSignal.timeout(30_000));
   } catch (error) {
     if (error instanceof ProviderError)
       throw new AppError('unavailable', `${name} is not ready: ${error.message}.`, error.hint);
     throw error;
   }
+  if (contextLength !== undefined && contextLength > info.contextLength) {
+    const most = info.contextLength.toLocaleString('en-US');
+    note?.(
+      `A context length of ${contextLength.toLocaleString('en-US')} tokens was asked for, but ${name} takes at most ${most}: the run uses ${most}.\n`,
+    );
+  }
+  const cap = contextLength ?? DEFAULT_CONTEXT_CAP;
+  return { name, provider, model, info: { ...info, contextLength: Math.min(info.contextLength, cap) } };
 }

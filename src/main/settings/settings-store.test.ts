@@ -17,21 +17,27 @@ const defaults = {
 };
 
 describe('settings', () => {
-  it('defaults when there is no file, and reads price overrides and fields it does not know', () => {
+  it('defaults when there is no file, and reads price overrides', () => {
     expect(loadSettings(home.paths)).toEqual(defaults);
-    writeFileSync(
-      home.paths.settings,
-      JSON.stringify({ prices: { 'openai/gpt-4o': { input: 2, output: 8 } }, theme: 'dark' }),
-    );
-    expect(loadSettings(home.paths)).toEqual({
-      ...defaults,
-      prices: { 'openai/gpt-4o': { input: 2, output: 8 } },
-      theme: 'dark',
-    });
+    writeFileSync(home.paths.settings, JSON.stringify({ prices: { 'openai/gpt-4o': { input: 2, output: 8 } } }));
+    expect(loadSettings(home.paths)).toEqual({ ...defaults, prices: { 'openai/gpt-4o': { input: 2, output: 8 } } });
   });
 
-  it('saves a change and reads it back, keeping the other sections and unknown fields', () => {
-    writeFileSync(home.paths.settings, JSON.stringify({ theme: 'dark', defaultModel: 'ollama/llama3.1:8b' }));
+  it('names a field it does not know, with the field it probably meant, at any depth', () => {
+    writeFileSync(
+      home.paths.settings,
+      JSON.stringify({ defaultModle: 'ollama/llama3.1:8b', sandbox: { memoryMB: 4096 }, theme: 'dark' }),
+    );
+    expect(() => loadSettings(home.paths)).toThrow(
+      `${home.paths.settings} has invalid settings: ` +
+        'sandbox.memoryMB: unknown field (did you mean memoryMb?); known: cpus, memoryMb, pids, network; ' +
+        'defaultModle: unknown field (did you mean defaultModel?); known: providers, defaultModel, rules, budget, sandbox, prices, mcpServers; ' +
+        'theme: unknown field; known: providers, defaultModel, rules, budget, sandbox, prices, mcpServers',
+    );
+  });
+
+  it('saves a change and reads it back, keeping the other sections', () => {
+    writeFileSync(home.paths.settings, JSON.stringify({ defaultModel: 'ollama/llama3.1:8b' }));
     const providers = {
       ...defaults.providers,
       ollama: { host: 'gpu-box:11434' },
@@ -45,7 +51,6 @@ describe('settings', () => {
     });
     const expected = {
       ...defaults,
-      theme: 'dark',
       defaultModel: 'ollama/llama3.1:8b',
       providers,
       rules: [{ tool: 'bash', arg: 'command', pattern: 'ls *', action: 'allow' }],
@@ -55,7 +60,6 @@ describe('settings', () => {
     expect(saved).toEqual(expected);
     expect(loadSettings(home.paths)).toEqual(expected);
     expect(JSON.parse(readFileSync(`${home.paths.settings}.bak`, 'utf8'))).toEqual({
-      theme: 'dark',
       defaultModel: 'ollama/llama3.1:8b',
     });
   });

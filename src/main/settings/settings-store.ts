@@ -3,7 +3,7 @@
 // is refused until the file is fixed. Every rewrite keeps the previous file as settings.json.bak and
 // is atomic (temporary file, fsync, rename).
 import { copyFileSync, existsSync, readFileSync } from 'node:fs';
-import type { z } from 'zod';
+import { ZodObject, type z } from 'zod';
 import { AppError } from '../../shared/errors';
 import { settingsPatchSchema, settingsSchema, type Settings, type SettingsPatch } from '../../shared/settings';
 import type { HomePaths } from '../home';
@@ -14,7 +14,61 @@ export { settingsSchema, type Settings };
 const FIX_HINT = 'Fix the file, or move it away to start from the defaults.';
 
 function problemsOf(error: z.ZodError): string {
-  return error.issues.map((issue) => `${issue.path.join('.') || '(top level)'}: ${issue.message}`).join('; ');
+  return error.issues
+    .map((issue) => {
+      const where = issue.path.join('.');
+      if (issue.code !== 'unrecognized_keys') return `${where || '(top level)'}: ${issue.message}`;
+      const known = knownFields(issue.path);
+      return issue.keys
+        .map((key) => {
+          const near = closest(key, known);
+          const field = where === '' ? key : `${where}.${key}`;
+          return `${field}: unknown field${near === undefined ? '' : ` (did you mean ${near}?)`}; known: ${known.join(', ')}`;
+        })
+        .join('; ');
+    })
+    .join('; ');
+}
+
+/** The fields of the settings object at a path, for naming what a misspelt field may have meant. */
+function knownFields(path: readonly PropertyKey[]): string[] {
+  let schema: z.core.$ZodType = settingsSchema;
+  for (const key of path) {
+    schema = unwrap(schema);
+    const shape = schema instanceof ZodObject ? (schema.shape as Record<string, z.core.$ZodType>) : {};
+    const next = shape[String(key)];
+    if (next === undefined) return [];
+    schema = next;
+  }
+  schema = unwrap(schema);
+  return schema instanceof ZodObject ? Object.keys(schema.shape) : [];
+}
+
+function unwrap(schema: z.core.$ZodType): z.core.$ZodType {
+  const inner = (schema._zod.def as { innerType?: z.core.$ZodType }).innerType;
+  return inner === undefined ? schema : unwrap(inner);
+}
+
+/** The known name within two edits of `name` (a typo), if one is. */
+function closest(name: string, known: readonly string[]): string | undefined {
+  let best: { name: string; distance: number } | undefined;
+  for (const candidate of known) {
+    const distance = editDistance(name.toLowerCase(), candidate.toLowerCase());
+    if (distance <= 2 && (best === undefined || distance < best.distance)) best = { name: candidate, distance };
+  }
+  return best?.name;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length]!;
 }
 
 function readRaw(file: string): unknown {
@@ -39,8 +93,8 @@ export function loadSettings(paths: HomePaths): Settings {
 }
 
 /**
- * Applies a change (the sections given replace those sections) and saves it. Fields the file holds
- * that this version does not know are kept; a file that does not validate is left untouched.
+ * Applies a change (the sections given replace those sections) and saves it. A file that does not
+ * validate (a bad value, a field this version does not know) is left untouched.
  */
 export function updateSettings(paths: HomePaths, patch: SettingsPatch): Settings {
   const checked = settingsPatchSchema.safeParse(patch);

@@ -56,7 +56,7 @@ export function StatusBar({
         {tokenBudget !== undefined && <span className="muted"> / {formatCompact(tokenBudget)}</span>} tokens
       </span>
       <span className="status-fact" title="Cost of priced remote models">
-        <strong>{summary.cost > 0 ? formatCost(summary.cost) : '$0'}</strong>
+        <strong>{formatCost(summary.cost)}</strong>
         {costBudget !== undefined && <span className="muted"> / {formatCost(costBudget)}</span>}
       </span>
       <span className="status-fact" data-testid="status-elapsed" title={live ? 'Elapsed so far' : 'Elapsed'}>
