@@ -101,6 +101,6 @@ describe('looplab show', () => {
     });
     const malformed = await runCli(['show', '../etc/passwd', '--home', home.paths.root], { cwd });
     expect(malformed.code).toBe(2);
-    expect(malformed.stderr).toContain('Invalid run id: a run id looks like run_…');
+    expect(malformed.stderr).toContain('Invalid run id: "../etc/passwd" (a run id looks like run_…');
   });
 });

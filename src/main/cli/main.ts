@@ -51,18 +51,18 @@ async function withAppAsync<T>(command: Command, work: (app: App) => Promise<T>)
   }
 }
 
-/**
- * An option's value checked against its schema. `what` names the option with what it takes ("--max-time
- * (seconds ≥ 1)"), which says more than zod's words for a number ("expected int, received number"); a
- * choice among values keeps zod's list of them.
- */
+const numberIssues = new Set(['invalid_type', 'too_small', 'too_big', 'not_multiple_of']);
+
+/** An option's value checked against its schema; `what` names the option with what it takes ("--max-time (seconds ≥ 1)"). */
 function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
-  const choices = result.error.issues.filter((issue) => issue.code === 'invalid_value').map((issue) => issue.message);
+  // zod's words for a number ("expected int, received number") say less than `what`; its words for a
+  // choice, a format or a rule of ours (a run id "looks like run_…") say more.
+  const said = result.error.issues.filter((issue) => !numberIssues.has(issue.code)).map((issue) => issue.message);
   throw new AppError(
     'invalid_input',
-    `Invalid ${what}: ${JSON.stringify(value)}${choices.length > 0 ? ` (${choices.join('; ')})` : ''}.`,
+    `Invalid ${what}: ${JSON.stringify(value)}${said.length > 0 ? ` (${said.join('; ')})` : ''}.`,
   );
 }
 

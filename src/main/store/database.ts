@@ -53,7 +53,7 @@ export function openDatabase(file: string, options: OpenOptions = {}): SqliteDat
     writingTo(dirname(file), () => {
       // First, so that switching a new database to WAL and migrating wait for another process too.
       db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
-      db.pragma('journal_mode = WAL');
+      switchToWal(db);
       db.pragma('synchronous = FULL');
       db.pragma('foreign_keys = ON');
       migrate(db);
@@ -84,6 +84,24 @@ export function openDatabaseForReading(file: string, options: OpenOptions = {}):
   }
   db?.close();
   return undefined;
+}
+
+/**
+ * Switching a database to WAL takes an exclusive lock, and SQLite answers SQLITE_BUSY at once (its busy
+ * handler is not called for it) while another process opening the same new folder holds one: wait and
+ * try again, within the busy timeout.
+ */
+function switchToWal(db: SqliteDatabase): void {
+  const deadline = Date.now() + BUSY_TIMEOUT_MS;
+  for (;;) {
+    try {
+      if (db.pragma('journal_mode', { simple: true }) !== 'wal') db.pragma('journal_mode = WAL');
+      return;
+    } catch (error) {
+      if ((error as { code?: unknown }).code !== 'SQLITE_BUSY' || Date.now() > deadline) throw error;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
+    }
+  }
 }
 
 export function migrate(db: SqliteDatabase): void {

@@ -97,7 +97,7 @@ export class EventStore {
     private readonly options: EventStoreOptions = {},
   ) {
     this.folder = options.folder ?? dirname(db.name);
-    this.sources = new RunSources(db);
+    this.sources = new RunSources(db, this.folder);
     this.statements = prepareStatements(db);
     this.index = new SearchIndex(db, blobs);
     if (options.readOnly === undefined) this.index.schedule();

@@ -4,13 +4,18 @@
 // is never trusted without the person's word (see runs/run-trust.ts).
 import type { Statement } from 'better-sqlite3';
 import type { SqliteDatabase } from './database';
+import { writingTo } from './storage-errors';
 
 export type RunSource = 'here' | 'import';
 
 export class RunSources {
   private prepared: { get: Statement; set: Statement; remove: Statement } | undefined;
 
-  constructor(private readonly db: SqliteDatabase) {}
+  constructor(
+    private readonly db: SqliteDatabase,
+    /** The data folder, named when the source cannot be written (a full disk, a read-only folder). */
+    private readonly folder: string,
+  ) {}
 
   /** Prepared on first use: a folder opened read-only may predate the table, and then only reads fail. */
   private get statements() {
@@ -28,7 +33,7 @@ export class RunSources {
   }
 
   record(runId: string, source: RunSource, time = Date.now()): void {
-    this.statements.set.run(runId, source, time);
+    writingTo(this.folder, () => this.statements.set.run(runId, source, time));
   }
 
   /** Where the run was recorded, or undefined when that is not known. */
