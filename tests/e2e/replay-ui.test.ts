@@ -2,7 +2,7 @@
 // where, and once confirmed starts it (no model server) and opens it; picking the run and its replay in the list and pressing Compare shows the
 // two side by side with no step differing; Export downloads the run's file.
 import type { ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import type { Browser, Page } from 'playwright-core';
@@ -17,6 +17,8 @@ import { launchChromium, skipBrowser } from '../helpers/browser';
 import { spawnCli, waitForLine } from '../helpers/cli';
 import { ScriptedModel } from '../helpers/scripted-model';
 import { makeTempHome, type TempHome } from '../helpers/temp-home';
+
+const screenshots = join(import.meta.dirname, '..', '..', 'test-results');
 
 /** A finished run on this machine's runtime: its commands asked, and were approved. */
 async function recordHostRun(home: TempHome): Promise<string> {
@@ -145,6 +147,20 @@ describe.skipIf(skipBrowser)('replay, compare and export in the UI', () => {
       expect(await confirm.getByTestId('replay-plan').textContent()).toBe(
         'Commands run on this machine, as you (every command asks first).No network.No MCP servers.',
       );
+      // What a person sees before a run from elsewhere replays: light and dark, both window sizes.
+      mkdirSync(screenshots, { recursive: true });
+      for (const [width, height] of [
+        [1440, 900],
+        [1280, 720],
+      ] as const) {
+        await page.setViewportSize({ width, height });
+        for (const scheme of ['light', 'dark'] as const) {
+          await page.emulateMedia({ colorScheme: scheme });
+          await page.screenshot({ path: join(screenshots, `replay-confirm-${width}-${scheme}.png`) });
+        }
+      }
+      await page.emulateMedia({ colorScheme: 'light' });
+      await page.setViewportSize({ width: 1280, height: 800 });
       await confirm.getByTestId('replay-confirm-cancel').click();
       expect(await page.getByTestId('replay-confirm').count()).toBe(0);
       expect(await page.getByTestId('run-row').count()).toBe(runs);
