@@ -30,10 +30,25 @@ Environment: OLLAMA_HOST, DOCKER_HOST (checked as Ollama and Docker read them).`
 /** @param {string} line */
 const say = (line) => console.log(`looplab: ${line}`);
 
+/**
+ * The packages the app cannot start without, checked before anything else so that an install that
+ * failed or never ran is one clear line, not a stack trace about a module deep inside.
+ * @param {string} root
+ */
+function missingPackages(root) {
+  const needed = ['better-sqlite3', 'commander', 'esbuild', 'react', 'tsx', 'vite', 'zod'];
+  return needed.filter((name) => !existsSync(join(root, 'node_modules', name, 'package.json')));
+}
+
 async function main() {
   if (process.argv.includes('--help') || process.argv.includes('-h')) {
     console.log(HELP);
     return 0;
+  }
+  const missing = missingPackages(ROOT);
+  if (missing.length > 0) {
+    say(`node_modules is missing or incomplete (no ${missing.join(', ')}): run \`npm install\` in ${ROOT} first.`);
+    return 1;
   }
   for (const line of await runDoctor()) say(line);
 

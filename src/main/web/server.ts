@@ -189,7 +189,7 @@ function listen(server: Server, port: number): Promise<void> {
   return new Promise((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) => {
       const hint = error.code === 'EADDRINUSE' ? ` Port ${port} is taken: choose another with --port.` : '';
-      reject(new Error(`Cannot listen on 127.0.0.1:${port}: ${error.message}.${hint}`));
+      reject(new Error(`Cannot listen on 127.0.0.1:${port}: ${error.message}.${hint}`, { cause: error }));
     });
     server.listen(port, '127.0.0.1', () => resolve());
   });
