@@ -288,6 +288,28 @@ describe('agent loop', () => {
     expect(toolMessages(model, 1)[0]).toMatch(/cut off by the output limit before the arguments were complete/);
   });
 
+  it('asks a model that ends silently after tool results to go on, and finishes at a second silent turn', async () => {
+    const model = new ScriptedModel([
+      { calls: [{ name: 'write', args: { path: 'a.txt', content: 'a\n' } }] },
+      {},
+      { calls: [{ name: 'read', args: { path: 'a.txt' } }] },
+      {},
+      {},
+    ]);
+    const { outcome, runId } = await run({ model });
+    expect(outcome).toEqual({ status: 'finished', reason: null });
+    const nudges = opened.store
+      .loadEvents(runId)
+      .filter((event) => event.type === 'message.user' && event.payload.source === 'harness');
+    expect(nudges).toHaveLength(2);
+    expect(model.requests).toHaveLength(5);
+    expect(model.requests[2]!.messages.at(-1)).toEqual({
+      role: 'user',
+      content:
+        '[Looplab] You ended your turn without a word after the tool results. Go on with the task, or say that you are done and what you found.',
+    });
+  });
+
   it('retries transient provider errors with backoff and waits out rate limits', async () => {
     const fail =
       (error: ProviderError): Turn =>

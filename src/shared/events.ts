@@ -32,6 +32,9 @@ export const terminalStatuses: readonly RunStatus[] = ['finished', 'failed', 'st
 export const usageSchema = z.object({
   inputTokens: count,
   outputTokens: count,
+  /** Of the input tokens, those read from and written to a provider's prompt cache (priced apart). */
+  cacheReadTokens: count.optional(),
+  cacheWriteTokens: count.optional(),
   cost: z.number().nonnegative().default(0),
 });
 export type Usage = z.infer<typeof usageSchema>;

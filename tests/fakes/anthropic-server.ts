@@ -110,7 +110,12 @@ function events(model: string, turn: ReplyTurn): StreamEvent[] {
         content: [],
         stop_reason: null,
         stop_sequence: null,
-        usage: { input_tokens: input, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, output_tokens: 1 },
+        usage: {
+          input_tokens: input,
+          cache_creation_input_tokens: turn.usage?.cacheWrite ?? 0,
+          cache_read_input_tokens: turn.usage?.cacheRead ?? 0,
+          output_tokens: 1,
+        },
       },
     },
   ];

@@ -15,7 +15,7 @@ export interface ScriptedToolCall {
 export interface ReplyTurn {
   text?: readonly string[];
   toolCalls?: readonly ScriptedToolCall[];
-  usage?: { input: number; output: number };
+  usage?: { input: number; output: number; cacheRead?: number; cacheWrite?: number };
   /** How generation ended; tool calls make it a tool stop unless this says 'length'. */
   stop?: 'stop' | 'length';
   /** Delay before each streamed chunk. */

@@ -14,6 +14,7 @@ import {
   type ModelInfo,
   type ModelProvider,
   type ToolCallRequest,
+  type TokenUsage,
   type ToolSpec,
 } from './model';
 import type { ApprovalDecision, ApprovalGate, Clock, RunLog, WorkspaceSnapshotter } from './ports';
@@ -37,7 +38,7 @@ export interface LoopDeps {
   workspace: Workspace;
   gate: ApprovalGate;
   systemPrompt: string;
-  price(usage: { inputTokens: number; outputTokens: number }): number;
+  price(usage: TokenUsage): number;
   clock: Clock;
   /**
    * The run's recorder, shared with everything else that records for the run (the host subscribes to
@@ -103,6 +104,8 @@ class Stop extends Error {
 }
 
 const COMPACT_AT = 0.8;
+const SILENT_TURN_NUDGE =
+  'You ended your turn without a word after the tool results. Go on with the task, or say that you are done and what you found.';
 
 export class AgentLoop {
   private events: RunEvent[] = [];
@@ -211,11 +214,29 @@ export class AgentLoop {
         this.harness('Your reply was cut off by the output limit. Continue where you stopped, more briefly.');
         return;
       }
+      if (this.silentAfterTools(turn)) {
+        this.harness(SILENT_TURN_NUDGE);
+        return;
+      }
       throw new Stop({ status: 'finished', reason: null });
     }
     await this.runCalls(turn, signal);
     this.endIfChecked();
     this.checkGuard();
+  }
+
+  /**
+   * A turn with no words and no calls right after tool results (Claude may end a turn so): not an
+   * answer, so the model is asked to go on, once; a second silent turn in a row ends the run.
+   */
+  private silentAfterTools(turn: ModelTurn): boolean {
+    if (turn.text.trim() !== '') return false;
+    const current = this.events.findLastIndex((event) => event.type === 'model.finished');
+    const before = this.events
+      .slice(0, current)
+      .findLast((event) => event.type === 'model.finished' || event.type === 'message.user');
+    if (before?.type === 'message.user') return false;
+    return before?.type === 'model.finished' && before.payload.toolCalls.length > 0;
   }
 
   private applyVerdict(verdict: CheckVerdict | undefined): void {

@@ -3,7 +3,14 @@
 // worth retrying, and after how long.
 import type { EventDraft, ToolCall } from '../../shared/events';
 import type { LoopDeps } from './loop';
-import { ProviderError, type ChatMessage, type FinishReason, type ToolCallRequest, type ToolSpec } from './model';
+import {
+  ProviderError,
+  type ChatMessage,
+  type FinishReason,
+  type TokenUsage,
+  type ToolCallRequest,
+  type ToolSpec,
+} from './model';
 
 export interface ModelTurn {
   text: string;
@@ -36,7 +43,7 @@ export async function streamTurn(
 ): Promise<ModelTurn> {
   record([{ type: 'model.started', payload: { callId, model: deps.modelName } }]);
   const turn: ModelTurn = { text: '', calls: [], finish: 'stop' };
-  const usage = { inputTokens: 0, outputTokens: 0, cost: 0 };
+  const usage: TokenUsage & { cost: number } = { inputTokens: 0, outputTokens: 0, cost: 0 };
   const idleMs = deps.modelIdleMs ?? MODEL_IDLE_MS;
   const idle = new AbortController();
   let timer = setTimeout(() => idle.abort(), idleMs);
@@ -57,7 +64,12 @@ export async function streamTurn(
         if (turn.text.length > MAX_REPLY_CHARS) throw endless(deps.modelName);
       } else if (event.type === 'tool_call') turn.calls.push(event.call);
       else if (event.type === 'usage')
-        Object.assign(usage, { inputTokens: event.inputTokens, outputTokens: event.outputTokens });
+        Object.assign(usage, {
+          inputTokens: event.inputTokens,
+          outputTokens: event.outputTokens,
+          ...(event.cacheReadTokens !== undefined && { cacheReadTokens: event.cacheReadTokens }),
+          ...(event.cacheWriteTokens !== undefined && { cacheWriteTokens: event.cacheWriteTokens }),
+        });
       else turn.finish = event.reason;
     }
   } catch (thrown) {

@@ -39,8 +39,20 @@ export type FinishReason = 'stop' | 'tool_calls' | 'length';
 export type ModelEvent =
   | { type: 'text'; delta: string }
   | { type: 'tool_call'; call: ToolCallRequest }
-  | { type: 'usage'; inputTokens: number; outputTokens: number }
+  | ({ type: 'usage' } & TokenUsage)
   | { type: 'finish'; reason: FinishReason };
+
+/**
+ * Tokens of one model call. `inputTokens` counts every input token; of those, a provider with prompt
+ * caching (Anthropic) says how many were read from its cache and how many were written to it, which
+ * are priced apart.
+ */
+export interface TokenUsage {
+  inputTokens: number;
+  outputTokens: number;
+  cacheReadTokens?: number;
+  cacheWriteTokens?: number;
+}
 
 export interface ModelInfo {
   /** The model's real context window in tokens. */

@@ -1,6 +1,9 @@
 // The loop's messages in the Anthropic Messages shape: the system prompt travels beside the messages,
 // an assistant's tool calls are tool_use blocks with parsed input, and tool results go back as
-// tool_result blocks inside the next user message (consecutive ones joined, as the API requires).
+// tool_result blocks inside the next user message (consecutive ones joined, as the API requires). An
+// assistant turn that said nothing (Claude may end a turn with no content after tool results) is left
+// out: the API refuses `content: []`. Prompt caching marks the tools, the system prompt and the end of
+// the conversation, so each step reads the whole prefix from the cache instead of paying for it again.
 import type Anthropic from '@anthropic-ai/sdk';
 import { z } from 'zod';
 import type { ChatMessage, ToolSpec } from '../core/model';
@@ -9,9 +12,11 @@ type MessageParam = Anthropic.MessageParam;
 type ContentBlock = Anthropic.ContentBlockParam;
 
 export interface AnthropicConversation {
-  system: string | undefined;
+  system: Anthropic.TextBlockParam[] | undefined;
   messages: MessageParam[];
 }
+
+const CACHED = { cache_control: { type: 'ephemeral' as const } };
 
 export function toAnthropicConversation(messages: readonly ChatMessage[]): AnthropicConversation {
   const system: string[] = [];
@@ -30,6 +35,7 @@ export function toAnthropicConversation(messages: readonly ChatMessage[]): Anthr
         push('user', [{ type: 'text', text: message.content }]);
         break;
       case 'assistant':
+        if (message.content === '' && (message.toolCalls ?? []).length === 0) break;
         push('assistant', [
           ...(message.content === '' ? [] : [{ type: 'text' as const, text: message.content }]),
           ...(message.toolCalls ?? []).map((call) => ({
@@ -52,23 +58,28 @@ export function toAnthropicConversation(messages: readonly ChatMessage[]): Anthr
         break;
     }
   }
+  const last = turns.at(-1)?.blocks;
+  // The newest block marks how far the cache goes; the next step reads everything up to it.
+  if (last !== undefined && last.length > 0) last[last.length - 1] = { ...last.at(-1)!, ...CACHED } as ContentBlock;
   return {
-    system: system.length > 0 ? system.join('\n\n') : undefined,
+    system: system.length > 0 ? [{ type: 'text', text: system.join('\n\n'), ...CACHED }] : undefined,
     messages: turns.map(({ role, blocks }) => ({ role, content: simplify(blocks) })),
   };
 }
 
-/** A lone text block is sent as a plain string, the form most requests use. */
+/** A lone text block is sent as a plain string, the form most requests use (one marked for the cache stays a block). */
 function simplify(blocks: ContentBlock[]): string | ContentBlock[] {
   const [only] = blocks;
-  return blocks.length === 1 && only?.type === 'text' ? only.text : blocks;
+  return blocks.length === 1 && only?.type === 'text' && only.cache_control === undefined ? only.text : blocks;
 }
 
+/** The tools, the last one marked for the cache: the tool list is the start of every request's prefix. */
 export function toAnthropicTools(tools: readonly ToolSpec[]): Anthropic.Tool[] {
-  return tools.map((tool) => ({
+  return tools.map((tool, index) => ({
     name: tool.name,
     description: tool.description,
     input_schema: { type: 'object', ...tool.parameters },
+    ...(index === tools.length - 1 && CACHED),
   }));
 }
 

@@ -35,6 +35,9 @@ const listFiles: ToolSpec = {
   parameters: { type: 'object', properties: { glob: { type: 'string' } } },
 };
 
+/** The prompt-cache mark on the tools, the system prompt and the newest block of the conversation. */
+const cached = { cache_control: { type: 'ephemeral' } };
+
 const messageBodies = (fake: FakeServer) =>
   fake.requests.filter((one) => one.path.startsWith('/v1/messages')).map((one) => one.body);
 
@@ -65,8 +68,15 @@ describe('anthropic stream', () => {
       {
         model,
         max_tokens: 4096,
-        messages: [{ role: 'user', content: 'hello' }],
-        tools: [{ name: 'list_files', description: listFiles.description, input_schema: listFiles.parameters }],
+        messages: [{ role: 'user', content: [{ type: 'text', text: 'hello', ...cached }] }],
+        tools: [
+          {
+            name: 'list_files',
+            description: listFiles.description,
+            input_schema: listFiles.parameters,
+            ...cached,
+          },
+        ],
         stream: true,
       },
     ]);
@@ -99,8 +109,9 @@ describe('anthropic stream', () => {
     expect(messageBodies(server)).toEqual([
       {
         model,
-        max_tokens: 8192,
-        system: 'You are an ML engineer.',
+        // claude-sonnet-4-6 writes up to 64,000 tokens in one reply.
+        max_tokens: 64_000,
+        system: [{ type: 'text', text: 'You are an ML engineer.', ...cached }],
         messages: [
           { role: 'user', content: 'Read both.' },
           {
@@ -116,12 +127,38 @@ describe('anthropic stream', () => {
             content: [
               { type: 'tool_result', tool_use_id: 'toolu_1', content: 'x,y\n1,2' },
               { type: 'tool_result', tool_use_id: 'toolu_2', content: 'no such file: b.csv', is_error: true },
-              { type: 'text', text: 'Go on.' },
+              { type: 'text', text: 'Go on.', ...cached },
             ],
           },
         ],
         stream: true,
       },
+    ]);
+  });
+
+  it('leaves out an assistant turn that said nothing, which the API would refuse as content: []', async () => {
+    const { server, provider } = await start({ turns: [{ text: ['Done.'], usage: { input: 10, output: 2 } }] });
+    const messages: ChatMessage[] = [
+      { role: 'user', content: 'Check the file.' },
+      { role: 'assistant', content: '', toolCalls: [{ id: 'toolu_1', name: 'read_file', arguments: '{}' }] },
+      { role: 'tool', toolCallId: 'toolu_1', toolName: 'read_file', content: 'ok' },
+      { role: 'assistant', content: '' },
+      { role: 'user', content: 'Go on.' },
+    ];
+    await collect(streamOf(provider, { model, messages }));
+    const [body] = messageBodies(server) as { messages: { role: string; content: unknown }[] }[];
+    expect(body!.messages.map((message) => message.role)).toEqual(['user', 'assistant', 'user']);
+    expect(body!.messages.every((message) => !Array.isArray(message.content) || message.content.length > 0)).toBe(true);
+  });
+
+  it('reports the tokens read from and written to the prompt cache', async () => {
+    const { provider } = await start({
+      turns: [{ text: ['Ok.'], usage: { input: 100, output: 3, cacheRead: 9000, cacheWrite: 400 } }],
+    });
+    expect(await collect(streamOf(provider, { model }))).toEqual([
+      { type: 'text', delta: 'Ok.' },
+      { type: 'usage', inputTokens: 9500, outputTokens: 3, cacheReadTokens: 9000, cacheWriteTokens: 400 },
+      { type: 'finish', reason: 'stop' },
     ]);
   });
 

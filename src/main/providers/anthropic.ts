@@ -28,8 +28,20 @@ export interface AnthropicProviderOptions {
 
 /** Every current Claude model reads 200k tokens; the models API says so per model where it can. */
 const claudeContext = 200_000;
-/** The Messages API needs an output limit; this fits every current Claude model. */
-const defaultMaxOutput = 8192;
+/**
+ * The Messages API needs an output limit: the model's own, so that a large file written in one call is
+ * not cut off (older models, and models not known here, get 8,192, which every Claude model takes).
+ */
+const outputLimits: readonly [RegExp, number][] = [
+  [/^claude-3-haiku/, 4096],
+  [/^claude-3-5-(sonnet|haiku)/, 8192],
+  [/^claude-3-7-sonnet/, 64_000],
+  [/^claude-opus-4(-0|-1|-2025|$)/, 32_000],
+  [/^claude-(sonnet|opus|haiku)-4/, 64_000],
+];
+export function outputLimitOf(model: string): number {
+  return outputLimits.find(([pattern]) => pattern.test(model))?.[1] ?? 8192;
+}
 
 export function createAnthropicProvider(options: AnthropicProviderOptions = {}): ModelProvider {
   const baseURL = (options.baseURL ?? process.env.ANTHROPIC_BASE_URL ?? 'https://api.anthropic.com').replace(
@@ -70,13 +82,13 @@ export function createAnthropicProvider(options: AnthropicProviderOptions = {}):
     const failure = target(request.model);
     const { system, messages } = toAnthropicConversation(request.messages);
     const calls = new ToolCallBuffer();
-    const usage = { inputTokens: 0, outputTokens: 0 };
+    const usage = { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0 };
     let finish: FinishReason | undefined;
     try {
       const events = await clientFor(request.model).messages.create(
         {
           model: request.model,
-          max_tokens: request.maxOutputTokens ?? defaultMaxOutput,
+          max_tokens: request.maxOutputTokens ?? outputLimitOf(request.model),
           messages,
           ...(system !== undefined && { system }),
           ...(request.tools.length > 0 && { tools: toAnthropicTools(request.tools) }),
@@ -88,7 +100,9 @@ export function createAnthropicProvider(options: AnthropicProviderOptions = {}):
         switch (event.type) {
           case 'message_start': {
             const { input_tokens, cache_creation_input_tokens, cache_read_input_tokens } = event.message.usage;
-            usage.inputTokens = input_tokens + (cache_creation_input_tokens ?? 0) + (cache_read_input_tokens ?? 0);
+            usage.cacheWriteTokens = cache_creation_input_tokens ?? 0;
+            usage.cacheReadTokens = cache_read_input_tokens ?? 0;
+            usage.inputTokens = input_tokens + usage.cacheWriteTokens + usage.cacheReadTokens;
             usage.outputTokens = event.message.usage.output_tokens;
             break;
           }
@@ -123,7 +137,13 @@ export function createAnthropicProvider(options: AnthropicProviderOptions = {}):
     if (finish === undefined) {
       throw new ProviderError('transient', `${failure.server} ended the stream before the model finished`);
     }
-    yield { type: 'usage', ...usage };
+    const { cacheReadTokens, cacheWriteTokens, ...tokens } = usage;
+    yield {
+      type: 'usage',
+      ...tokens,
+      ...(cacheReadTokens > 0 && { cacheReadTokens }),
+      ...(cacheWriteTokens > 0 && { cacheWriteTokens }),
+    };
     yield { type: 'finish', reason: finish };
   }
 

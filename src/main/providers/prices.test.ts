@@ -20,6 +20,13 @@ describe('costOf', () => {
     ).toEqual([0.6, 0.6, 0.036, 0.096, 0.264, 0.75, 3.75, 1.25, 0.2, 0.48]);
   });
 
+  it('prices prompt-cache reads at a tenth of the input price and writes at 1.25 times', () => {
+    // 1M input tokens at $3/M: 200k fresh ($0.60), 100k written ($0.375), 700k read ($0.21).
+    const usage = { inputTokens: 1_000_000, outputTokens: 0, cacheWriteTokens: 100_000, cacheReadTokens: 700_000 };
+    expect(costOf('anthropic/claude-sonnet-4-6', usage)).toBeCloseTo(1.185, 9);
+    expect(costOf('anthropic/claude-sonnet-4-6', { inputTokens: 1_000_000, outputTokens: 0 })).toBeCloseTo(3, 9);
+  });
+
   it('costs nothing for local Ollama models and has no price for unknown remote ones', () => {
     const usage = { inputTokens: 1_000_000, outputTokens: 1_000_000 };
     expect(costOf('ollama/qwen2.5-coder:7b', usage)).toBe(0);

@@ -1,6 +1,7 @@
 // What a model call costs, so each node of a run shows its price and a loop can stop at its money
 // budget. The table is a default that goes stale: settings can override any entry (or add local
 // servers at 0), and an unknown remote model has no price rather than a made-up one.
+import type { TokenUsage } from '../core/model';
 
 export interface Price {
   /** USD per million input tokens. */
@@ -38,10 +39,11 @@ export const defaultPrices: PriceTable = {
 /** Providers that run on the person's own machine. */
 const localProviders = new Set(['ollama']);
 
-export interface TokenUsage {
-  inputTokens: number;
-  outputTokens: number;
-}
+export type { TokenUsage };
+
+/** Anthropic's prompt cache: a write costs 1.25 times the input price (5-minute cache), a read 0.1 times. */
+const CACHE_WRITE_FACTOR = 1.25;
+const CACHE_READ_FACTOR = 0.1;
 
 /**
  * The USD cost of one call to `provider/model` (or a bare model name), or undefined when its price is
@@ -50,7 +52,11 @@ export interface TokenUsage {
 export function costOf(modelName: string, usage: TokenUsage, overrides: PriceTable = {}): number | undefined {
   const price = priceOf(modelName, overrides);
   if (!price) return undefined;
-  return (usage.inputTokens * price.input + usage.outputTokens * price.output) / 1_000_000;
+  const read = usage.cacheReadTokens ?? 0;
+  const written = usage.cacheWriteTokens ?? 0;
+  const fresh = Math.max(0, usage.inputTokens - read - written);
+  const input = fresh + written * CACHE_WRITE_FACTOR + read * CACHE_READ_FACTOR;
+  return (input * price.input + usage.outputTokens * price.output) / 1_000_000;
 }
 
 export function priceOf(modelName: string, overrides: PriceTable = {}): Price | undefined {

@@ -2,7 +2,7 @@
 // its context window is known (capped, since Ollama reserves GPU memory for all of it).
 import { AppError } from '../../shared/errors';
 import { BUILTIN_DEFAULT_MODEL } from '../../shared/settings';
-import { ProviderError, type ModelInfo, type ModelProvider } from '../core/model';
+import { ProviderError, type ModelInfo, type ModelProvider, type TokenUsage } from '../core/model';
 import type { HomePaths } from '../home';
 import { costOf } from '../providers/prices';
 import { createProviders } from '../providers/registry';
@@ -20,7 +20,7 @@ export interface ModelResolver {
   resolve(name: string): { provider: ModelProvider; model: string };
   /** The readiness check: throws a ProviderError saying what to do when the model cannot be used. */
   readiness(name: string, signal?: AbortSignal): Promise<ModelInfo>;
-  price(name: string, usage: { inputTokens: number; outputTokens: number }): number;
+  price(name: string, usage: TokenUsage): number;
 }
 
 /**
