@@ -247,6 +247,11 @@ describe('looplab export / import', () => {
         'gen_ai.tool.name': 'bash',
         'gen_ai.tool.call.id': 'call_t1',
       });
+      // The tool's output is there, its secrets replaced: not merely absent.
+      const envSpan = spans.findIndex((_span, index) => attributes(index)['gen_ai.tool.call.id'] === 'call_env');
+      expect(attributes(envSpan)['gen_ai.tool.call.result']).toMatch(
+        /^OPENAI_API_KEY=\[redacted\]\nVAULT_TOKEN=\[redacted\]\nx{9000}\n\[redacted\]/,
+      );
       expect(spans.slice(1).every((span) => span.parentSpanId === (spans[0] as { spanId?: string }).spanId)).toBe(true);
     },
   );
