@@ -2,6 +2,7 @@
 // large text and a full-text index. An append is one transaction; listeners hear of events only
 // after they are committed (save, then publish).
 import { dirname } from 'node:path';
+import type { SearchHit } from '../../shared/contract';
 import { AppError } from '../../shared/errors';
 import type { BlobRef, EventDraft, EventPayload, RunEvent } from '../../shared/events';
 import { newId } from '../../shared/ids';
@@ -34,14 +35,6 @@ export interface ListOptions {
   limit?: number;
   offset?: number;
   status?: RunSummary['status'] | undefined;
-}
-
-export interface SearchHit {
-  runId: string;
-  seq: number;
-  type: RunEvent['type'];
-  goal: string;
-  snippet: string;
 }
 
 /**
