@@ -75,7 +75,7 @@ describe.skipIf(skipBrowser || skipDocker)('save a run as a loop spec and run it
   }
 
   it('saves the finished run as a spec, and runs it again with another parameter', async () => {
-    await page.getByTestId('run-row').filter({ hasText: firstId }).click();
+    await page.getByTestId('run-row').filter({ hasText: 'for Ada' }).click();
     await page.locator('[data-testid="status-bar"][data-state="finished"]').waitFor();
     await page.getByTestId('save-spec-run').waitFor();
     await shoot('run-again-buttons');

@@ -129,7 +129,12 @@ export function Workbench() {
   const runAgain = useCallback(
     (next: RunAgain) => {
       setAgain(next);
-      setDraft((current) => ({ ...current, goal: next.goal, model: next.model }));
+      // A spec's run again is in the launcher below; the goal form is left for a plain run.
+      setDraft((current) => ({
+        ...current,
+        goal: next.spec === undefined ? next.goal : current.goal,
+        model: next.model,
+      }));
       setSettingsOpen(false);
       setSelection(null);
     },
