@@ -10,8 +10,8 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FakeServer } from '../fakes/http-fake';
 import { startOllamaServer } from '../fakes/ollama-server';
-import { launchChromium, skipBrowser } from '../helpers/browser';
-import { runCli, spawnCli, waitForLine } from '../helpers/cli';
+import { launchChromium, openServe, skipBrowser } from '../helpers/browser';
+import { runCli } from '../helpers/cli';
 import { skipDocker } from '../helpers/docker';
 import { makeTempHome, type TempHome } from '../helpers/temp-home';
 
@@ -46,13 +46,11 @@ describe.skipIf(skipBrowser || skipDocker)('save a run as a loop spec and run it
     );
     expect(first.stderr).toContain('spec answer');
     firstId = (JSON.parse(first.stdout) as { runId: string }).runId;
-    serveProcess = spawnCli(['serve', '--port', '0', '--home', home.paths.root], { env: { OLLAMA_HOST: ollama.url } });
-    const openUrl = (await waitForLine(serveProcess, /Open (http:\/\/127\.0\.0\.1:\d+\/#token=[0-9a-f]+)/))[1]!;
     browser = await launchChromium();
     page = await browser.newPage({ viewport: sizes[0] });
     page.setDefaultTimeout(15_000);
     mkdirSync(screenshots, { recursive: true });
-    await page.goto(openUrl);
+    serveProcess = await openServe(page, home.paths.root, { OLLAMA_HOST: ollama.url });
   }, 240_000);
 
   afterAll(async () => {
