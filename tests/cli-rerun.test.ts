@@ -174,6 +174,33 @@ describe.skipIf(skipDocker)('looplab spec save, then run --spec', () => {
     );
     const resumed = await runCli(['resume', summary.runId], { env });
     expect(resumed.stderr).toContain('has finished; there is nothing to resume');
+
+    // Saved here, the spec keeps its evaluation with a copy of the held-out scorer beside it.
+    expect((await runCli(['spec', 'save', summary.runId, 'scored'], { env })).code).toBe(0);
+    const scored = parse(readFileSync(join(home.paths.root, 'specs', 'scored', 'loop.yaml'), 'utf8')) as {
+      evaluation: { heldOut: string[] };
+      checksums: Record<string, string>;
+    };
+    expect(scored.evaluation.heldOut).toEqual(['heldout/score.py']);
+    expect(Object.keys(scored.checksums)).toEqual(['heldout/score.py']);
+
+    // Imported elsewhere, it keeps only its own snapshot: no recorded path, no evaluation.
+    const archive = join(specDir, 'run.looplab.gz');
+    expect((await runCli(['export', summary.runId, '-o', archive], { env })).code).toBe(0);
+    const other = makeTempHome();
+    try {
+      const otherEnv = { ...env, LOOPLAB_HOME: other.paths.root };
+      expect((await runCli(['import', archive], { env: otherEnv })).code).toBe(0);
+      const elsewhere = await runCli(['spec', 'save', summary.runId, 'from-elsewhere'], { env: otherEnv });
+      expect(elsewhere.stderr).toBe('');
+      expect(elsewhere.code).toBe(0);
+      expect(elsewhere.stdout).toContain('The evaluation is left out: the run came from elsewhere');
+      const text = readFileSync(join(other.paths.root, 'specs', 'from-elsewhere', 'loop.yaml'), 'utf8');
+      expect(text).not.toContain(specDir);
+      expect(text).not.toContain('evaluation');
+    } finally {
+      other.remove();
+    }
   });
 
   it('--approve ask with no terminal tells the model there was no terminal to ask on', async () => {

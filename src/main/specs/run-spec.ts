@@ -115,7 +115,15 @@ async function startingData(
     return [];
   }
   const restored = join(staging, RESTORED);
-  await restoreWorkspace(app.snapshots.blobs, manifest, restored);
+  try {
+    await restoreWorkspace(app.snapshots.blobs, manifest, restored);
+  } catch (error) {
+    if (!(error instanceof AppError) || error.code !== 'not_found') throw error;
+    // An exported run carries its events, not its files.
+    rmSync(restored, { recursive: true, force: true });
+    notices.push(`The run's starting workspace is not in this data folder (${error.message}); the spec has no data.`);
+    return [];
+  }
   removeLinks(restored);
   const names = readdirSync(restored).sort();
   if (names.some((name) => RESERVED.has(name))) {
