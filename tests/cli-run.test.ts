@@ -112,7 +112,7 @@ describe.skipIf(skipDocker)('looplab run', () => {
     const { runId } = JSON.parse(result.stdout) as { runId: string };
     expect(existsSync(join(home.paths.workspaces, runId, 'baseline.py'))).toBe(false);
     expect(toolResults(1)).toEqual([
-      'The person rejected this call: Rejected by the headless policy (--approve deny; ask write).',
+      "The run's approval policy rejected this call: Rejected by the headless policy (--approve deny; ask write).",
     ]);
   });
 

@@ -142,6 +142,7 @@ export function createApp(options: AppOptions): App {
       localModels,
       desktop: options.desktop,
       lifecycle: opened.lifecycle,
+      snapshots,
     }),
     pushes,
     close,

@@ -13,6 +13,7 @@ export const requestChannels = [
   'blobs.get',
   'specs.list',
   'specs.run',
+  'specs.save',
   'models.list',
   'models.pull',
   'jobs.logs',

@@ -61,6 +61,8 @@ export const requestSchemas = {
       budget: budgetSchema.optional(),
       runtime: z.enum(['sandbox', 'host']).optional(),
       contextLength: z.number().int().min(512).max(2_000_000).optional(),
+      /** The run this one runs again ("Run again"): recorded as its parent, shown as its lineage. */
+      parent: runIdSchema.optional(),
     })
     .strict(),
   'runs.stop': z.object({ runId: runIdSchema }).strict(),
@@ -111,7 +113,13 @@ export const requestSchemas = {
       spec: z.string().min(1).max(128),
       params: z.record(z.string().max(128), z.string().max(4096)).default({}),
       model: z.string().min(3).max(300).optional(),
+      /** The run this one runs again ("Run again"): recorded as its parent. */
+      parent: runIdSchema.optional(),
     })
+    .strict(),
+  /** Saves a run as a loop spec (its data, parameters and constraints), as `looplab spec save` does. */
+  'specs.save': z
+    .object({ runId: runIdSchema, name: z.string().max(300), overwrite: z.boolean().default(false) })
     .strict(),
   'models.list': z.object({}).strict(),
   'models.pull': z
@@ -185,6 +193,13 @@ export interface SpecInfo {
   error?: string;
 }
 
+/** A run saved as a loop spec: its name, its loop.yaml, and what could not be kept. */
+export interface SavedSpecInfo {
+  name: string;
+  file: string;
+  notices: string[];
+}
+
 /** A model a local Ollama has installed. */
 export interface InstalledModel {
   id: string;
@@ -218,6 +233,7 @@ export interface ResponseTypes {
   'blobs.get': BlobText;
   'specs.list': SpecInfo[];
   'specs.run': RunSummary;
+  'specs.save': SavedSpecInfo;
   'models.list': ModelList;
   'models.pull': { started: true };
   'jobs.logs': JobLog;

@@ -149,7 +149,12 @@ export const loopConfigSchema = z.object({
   evaluation: evaluationSchema.optional(),
   /** The loop spec the run was started from, and the parameters it was given. */
   spec: z
-    .object({ name: z.string().min(1).max(128), params: z.record(z.string().max(128), z.string().max(4096)) })
+    .object({
+      name: z.string().min(1).max(128),
+      params: z.record(z.string().max(128), z.string().max(4096)),
+      /** The spec file on the machine that ran it (to save the run as a spec there; never used from elsewhere). */
+      file: z.string().max(4096).optional(),
+    })
     .optional(),
   /** MCP servers whose tools the run may call (named `mcp__<server>__<tool>`). */
   mcpServers: mcpServersSchema.optional(),

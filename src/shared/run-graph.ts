@@ -1,6 +1,7 @@
 // Turns a run's events into the graph the UI draws: one node per model call, tool call, approval,
 // job, evaluation, user message and compaction; edges for what followed what, and for a fork's parent.
 import { previewText, type RunEvent, type Usage } from './events';
+import { isRunAgain } from './run-summary';
 
 export type NodeKind =
   'start' | 'parent' | 'message' | 'model' | 'tool' | 'approval' | 'job' | 'evaluation' | 'compaction';
@@ -114,7 +115,11 @@ function apply(builder: Builder, event: RunEvent): void {
         if (event.payload.origin === 'fork') builder.inheritedUpTo = parent.seq;
         const id = `parent:${parent.runId}:${parent.seq}`;
         const label =
-          event.payload.origin === 'replay' ? `replay of ${parent.runId}` : `${parent.runId} @ ${parent.seq}`;
+          event.payload.origin === 'replay'
+            ? `replay of ${parent.runId}`
+            : isRunAgain(event.payload)
+              ? `run again of ${parent.runId}`
+              : `${parent.runId} @ ${parent.seq}`;
         const node = addNode(builder, event, id, 'parent', label);
         node.status = 'done';
         addEdge(builder, id, 'start', 'fork');

@@ -34,7 +34,13 @@ const GOAL_CHARS = 500;
 export function parentRelation(run: Pick<RunSummary, 'origin' | 'parentRunId' | 'parentSeq'>): string | null {
   if (run.parentRunId === null) return null;
   if (run.origin === 'replay') return `replay of ${run.parentRunId}`;
+  if (isRunAgain(run)) return `run again of ${run.parentRunId}`;
   return `fork of ${run.parentRunId} @ ${run.parentSeq ?? 0}`;
+}
+
+/** A new run (from a goal or a spec) started with "Run again" from another: its parent is that run. */
+export function isRunAgain(run: { origin: string }): boolean {
+  return run.origin === 'new' || run.origin === 'spec';
 }
 
 export function emptySummary(runId: string, time: number): RunSummary {

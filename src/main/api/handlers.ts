@@ -33,6 +33,8 @@ import { loadSettings } from '../settings/settings-store';
 import { storageUsage } from '../settings/storage-usage';
 import type { DataLifecycle } from '../store/data-lifecycle';
 import type { EventStore } from '../store/event-store';
+import type { WorkspaceSnapshots } from '../store/workspace-snapshots';
+import { saveRunAsSpec } from '../specs/run-spec';
 
 export type Handlers = {
   [C in RequestChannel]: (input: ParsedInput<C>) => RequestOutput<C> | Promise<RequestOutput<C>>;
@@ -58,6 +60,8 @@ export interface HandlerDeps {
   desktop?: DesktopShell | undefined;
   /** Deleting runs and collecting blobs. */
   lifecycle: DataLifecycle;
+  /** The runs' workspace snapshots (a run saved as a spec keeps the workspace it started with). */
+  snapshots: WorkspaceSnapshots;
 }
 
 export function createHandlers({
@@ -70,6 +74,7 @@ export function createHandlers({
   localModels,
   desktop,
   lifecycle,
+  snapshots,
 }: HandlerDeps): Handlers {
   const workspaces = paths.workspaces;
   const shell = (): DesktopShell => {
@@ -88,12 +93,13 @@ export function createHandlers({
       events: store.loadEvents(runId, { blobs: 'ref' }),
     }),
     'runs.search': ({ query, limit }) => store.search(query, limit),
-    'runs.start': ({ goal, model, maxSteps, rules, budget, runtime, contextLength }) => {
+    'runs.start': ({ goal, model, maxSteps, rules, budget, runtime, contextLength, parent }) => {
       const defaults = loadSettings(paths);
       return runs.start({
         goal,
         model: model ?? defaultModel(defaults),
         contextLength,
+        parent,
         config: configWithDefaults(defaults, { maxSteps, rules, budget, runtime }),
       });
     },
@@ -128,12 +134,15 @@ export function createHandlers({
     },
     'blobs.get': ({ hash }) => ({ hash, text: store.readBlob(hash) }),
     'specs.list': () => listSpecs(specDirs(info.home)).map(specInfo),
-    'specs.run': ({ spec, params, model }) => {
+    'specs.save': ({ runId, name, overwrite }) =>
+      saveRunAsSpec({ paths, store, snapshots }, runId, name, { overwrite }),
+    'specs.run': ({ spec, params, model, parent }) => {
       const defaults = loadSettings(paths);
       return runs.startSpec({
         spec,
         params,
         model,
+        parent,
         defaultModel: defaultModel(defaults),
         defaultRules: defaults.rules,
         defaultMcpServers: defaults.mcpServers,

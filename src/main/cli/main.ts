@@ -217,16 +217,24 @@ function buildProgram(write: (text: string) => void): Command {
     .command('export')
     .description('write a run to one file (secrets removed), to import elsewhere or read as OpenTelemetry spans')
     .argument('<run-id>', 'the run')
-    .option('-o, --output <file>', 'where to write (default: <run-id>.looplab.gz, or <run-id>.otel.json)')
+    .option(
+      '-o, --output <file>',
+      'where to write (default: <run-id>.looplab.gz, or <run-id>.otel.json, in the current directory)',
+    )
+    .option('--force', 'replace the file if it exists')
     .addOption(
       new Option('--format <format>', 'looplab: the run, to import; otel: OpenTelemetry GenAI spans as JSON')
         .choices(['looplab', 'otel'])
         .default('looplab'),
     )
-    .action((runIdArg: string, options: { output?: string; format: string }, command: Command) => {
+    .action((runIdArg: string, options: { output?: string; format: string; force?: boolean }, command: Command) => {
       const runId = parse(runIdSchema, runIdArg, 'run id');
       const format = parse(z.enum(['looplab', 'otel']), options.format, '--format');
-      withApp(command, ({ store }) => write(exportCommand(store, runId, format, options.output)), 'read');
+      withApp(
+        command,
+        ({ store }) => write(exportCommand(store, runId, format, options.output, options.force ?? false)),
+        'read',
+      );
     });
 
   program
@@ -397,7 +405,7 @@ function buildProgram(write: (text: string) => void): Command {
 
   for (const command of lifecycleCommands({ write, withApp })) program.addCommand(command);
   program.addCommand(sandboxCommand({ write }));
-  program.addCommand(specCommand({ write, withApp }));
+  program.addCommand(specCommand({ write, withApp, withAppAsync }));
   program.addCommand(
     modelsCommand({
       write,

@@ -6,14 +6,16 @@ import { resolve } from 'node:path';
 import { runIdSchema } from '../../shared/contract';
 import { AppError } from '../../shared/errors';
 import type { App } from '../app';
-import { listSpecs, readLoopSpec, saveSpec, specDirs, specFromRun } from '../specs/loop-spec';
+import { listSpecs, readLoopSpec, specDirs, specNameProblem } from '../specs/loop-spec';
+import { saveRunAsSpec } from '../specs/run-spec';
 
 export interface SpecCommandDeps {
   write(text: string): void;
   withApp<T>(command: Command, work: (app: App) => T): T;
+  withAppAsync<T>(command: Command, work: (app: App) => Promise<T>): Promise<T>;
 }
 
-export function specCommand({ write, withApp }: SpecCommandDeps): Command {
+export function specCommand({ write, withApp, withAppAsync }: SpecCommandDeps): Command {
   const spec = new Command('spec').description('loop specs: list, check and save them');
 
   spec
@@ -47,17 +49,19 @@ export function specCommand({ write, withApp }: SpecCommandDeps): Command {
 
   spec
     .command('save')
-    .description('save a past run as a spec, to run again on another model or other data')
+    .description('save a past run as a spec (its data, parameters, rules, budgets, model and evaluation), to run again')
     .argument('<run-id>', 'the run')
     .argument('<name>', "the spec's name")
     .option('--force', 'replace a saved spec of that name')
-    .action((runIdArg: string, name: string, options: { force?: boolean }, command: Command) => {
+    .action(async (runIdArg: string, name: string, options: { force?: boolean }, command: Command) => {
       const runId = runIdSchema.safeParse(runIdArg);
       if (!runId.success) throw new AppError('invalid_input', `Invalid run id ${runIdArg}.`);
-      withApp(command, ({ store, paths }) => {
-        store.requireRun(runId.data);
-        const file = saveSpec(specFromRun(store.loadEvents(runId.data), name), paths.root, options.force ?? false);
-        write(`Saved ${name} to ${file}. Run it with: looplab run --spec ${name}\n`);
+      const problem = specNameProblem(name);
+      if (problem !== undefined) throw new AppError('invalid_input', problem, 'Give another name.');
+      await withAppAsync(command, async (app) => {
+        const saved = await saveRunAsSpec(app, runId.data, name, { overwrite: options.force ?? false });
+        for (const notice of saved.notices) write(`${notice}\n`);
+        write(`Saved ${name} to ${saved.file}. Run it with: looplab run --spec ${name}\n`);
       });
     });
 

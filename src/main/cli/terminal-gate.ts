@@ -15,11 +15,16 @@ export function terminalGate(
     async decide(request: ApprovalRequest, signal: AbortSignal): Promise<ApprovalDecision> {
       if (mode === 'auto') return { decision: 'approved' };
       if (mode === 'deny')
-        return { decision: 'rejected', feedback: `Rejected by the headless policy (--approve deny; ${request.rule}).` };
+        return {
+          decision: 'rejected',
+          by: 'policy',
+          feedback: `Rejected by the headless policy (--approve deny; ${request.rule}).`,
+        };
       if (io.input.isTTY !== true) {
         return {
           decision: 'rejected',
-          feedback: 'No terminal to ask on; the run was started with --approve ask. Rerun with --approve auto or deny.',
+          by: 'no-terminal',
+          feedback: 'the run was started with --approve ask. Rerun with --approve auto or deny.',
         };
       }
       const answer = queue.then(() => ask(request, io, signal));

@@ -98,7 +98,7 @@ export function judge(evaluation: Evaluation, attempts: readonly Attempt[], maxA
     return {
       kind: 'stop',
       status: endStatus,
-      reason: `Attempt limit of ${maxAttempts} reached; ${bestText}. Resume for one more attempt, or fork to change course.`,
+      reason: `Attempt limit of ${maxAttempts} reached; ${bestText}. ${endStatus === 'stopped' ? 'Resume for one more attempt, or fork to change course.' : 'It has finished: run the spec again with a higher retry.maxAttempts, or fork to change course.'}`,
     };
   }
   if (current !== undefined && before !== undefined) {

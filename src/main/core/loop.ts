@@ -107,6 +107,13 @@ const COMPACT_AT = 0.8;
 const SILENT_TURN_NUDGE =
   'You ended your turn without a word after the tool results. Go on with the task, or say that you are done and what you found.';
 
+/** What the model reads when a call is rejected, by who or what rejected it. */
+const REJECTED_BY = {
+  person: 'The person rejected this call',
+  policy: "The run's approval policy rejected this call",
+  'no-terminal': 'This call was not run: there was no terminal to ask the person on',
+} as const;
+
 export class AgentLoop {
   private events: RunEvent[] = [];
   private summary: RunSummary;
@@ -445,7 +452,7 @@ export class AgentLoop {
         { type: 'approval.resolved', payload: { callId: call.id, decision: 'rejected', feedback } },
         {
           type: 'tool.finished',
-          payload: { callId: call.id, output: `The person rejected this call: ${feedback}`, isError: true },
+          payload: { callId: call.id, output: `${REJECTED_BY[decision.by ?? 'person']}: ${feedback}`, isError: true },
         },
       ]);
       return undefined;

@@ -20,7 +20,12 @@ export interface ApprovalRequest {
 
 export type ApprovalDecision =
   | { decision: 'approved'; editedInput?: unknown; /** Applies to this run from now on. */ addRule?: ApprovalRule }
-  | { decision: 'rejected'; feedback?: string };
+  | {
+      decision: 'rejected';
+      feedback?: string;
+      /** Who or what rejected it (the model is told): the person, unless a policy or a missing terminal did. */
+      by?: 'person' | 'policy' | 'no-terminal';
+    };
 
 export interface ApprovalGate {
   /** Resolves when a person (or the headless policy) decides; rejects when the signal aborts. */

@@ -34,6 +34,8 @@ export interface StartRun {
   model?: string | undefined;
   config?: unknown;
   contextLength?: number | undefined;
+  /** The run this one runs again. */
+  parent?: string | undefined;
 }
 
 export interface ForkRun {
@@ -75,6 +77,7 @@ export class RunManager {
       goal: recordableGoal(input.goal, this.app),
       model: model.name,
       origin: 'new',
+      ...this.parentOf(input.parent),
       config,
     }).runId;
     this.launch(runId, model, config, models);
@@ -91,7 +94,10 @@ export class RunManager {
     defaultRules?: readonly ApprovalRule[] | undefined;
     /** The person's MCP servers (settings.json); the spec's own come first. */
     defaultMcpServers?: readonly McpServer[] | undefined;
+    /** The run this one runs again. */
+    parent?: string | undefined;
   }): Promise<RunSummary> {
+    const parent = this.parentOf(input.parent);
     const file = findSpec(input.spec, specDirs(this.app.paths.root));
     const prepared = prepareSpec(readLoopSpec(file), file, input.params);
     const mcpServers = withDefaultMcpServers({ mcpServers: input.defaultMcpServers }, prepared.config.mcpServers);
@@ -107,11 +113,19 @@ export class RunManager {
       goal: recordableGoal(prepared.goal, this.app),
       model: model.name,
       origin: 'spec',
+      ...parent,
       config,
     }).runId;
     copyData(prepared.data, workspaceDir(this.app, runId));
     this.launch(runId, model, config, models);
     return this.app.store.requireRun(runId);
+  }
+
+  /** The run a new one runs again ("Run again"), at its last event; checked to be there. */
+  private parentOf(runId: string | undefined): { parent?: { runId: string; seq: number } } {
+    if (runId === undefined) return {};
+    const run = this.app.store.requireRun(runId);
+    return { parent: { runId: run.id, seq: run.lastSeq } };
   }
 
   /** Resumes a run; a new step limit or budget lets a run stopped by one go on. */

@@ -61,6 +61,7 @@ describe('loop spec files', () => {
     expect(prepared.config.spec).toEqual({
       name: 'tune-classifier',
       params: { data: 'train.csv', label: 'sentiment' },
+      file: join(dir, 'loop.yaml'),
     });
   });
 

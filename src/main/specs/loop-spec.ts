@@ -1,6 +1,7 @@
 // Loop specs: a YAML (or JSON) file that names a loop — its goal template and parameters, model, tools,
 // approval rules, budgets, the data it starts with and the evaluation gate — so it can be run again on
 // another model or other data. Every error names the file, the line and column, and the field.
+import { createHash } from 'node:crypto';
 import {
   cpSync,
   existsSync,
@@ -27,13 +28,20 @@ import {
   type LoopConfig,
 } from '../../shared/loop-config';
 import { sandboxResourceDir } from '../sandbox/sandbox-resources';
-import { fieldName, nodeAt, position, specError, type Located } from './spec-errors';
+import { fieldName, locate, nodeAt, position, specError, type Located } from './spec-errors';
 import { checkRunPath, pathProblems, PLACEHOLDER, shellQuote, type SpecPathField } from './spec-paths';
 
+const NAME_RULE = 'use letters, digits, ".", "_" or "-", starting with a letter or digit, at most 128 characters';
 const nameSchema = z
   .string()
-  .regex(/^[a-zA-Z0-9][a-zA-Z0-9._-]*$/, 'use letters, digits, ".", "_" or "-", starting with a letter or digit')
-  .max(128);
+  .regex(/^[a-zA-Z0-9][a-zA-Z0-9._-]*$/, NAME_RULE)
+  .max(128, NAME_RULE);
+
+/** Why a spec name cannot be used, in one line; undefined when it can. */
+export function specNameProblem(name: string): string | undefined {
+  if (nameSchema.safeParse(name).success) return undefined;
+  return `"${name}" cannot be a spec name: ${NAME_RULE}.`;
+}
 const paramNameSchema = z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, 'a parameter name is a word: letters, digits, _');
 const scalarSchema = z.union([z.string(), z.number(), z.boolean()]).transform(String);
 
@@ -65,6 +73,8 @@ export const loopSpecSchema = z
     evaluation: evaluationSchema.strict().optional(),
     /** MCP servers whose tools the run may call. */
     mcpServers: mcpServersSchema.optional(),
+    /** The sha256 of files in the spec's folder (relative paths), checked before each run. */
+    checksums: z.record(z.string().min(1).max(4096), z.string().regex(/^[0-9a-f]{64}$/)).optional(),
   })
   .strict();
 export type LoopSpec = z.infer<typeof loopSpecSchema>;
@@ -101,7 +111,15 @@ export function parseLoopSpec(text: string, file: string): LoopSpec {
   const parsed = loopSpecSchema.safeParse(value);
   if (parsed.success) {
     const defaults = Object.fromEntries(Object.entries(parsed.data.params).map(([key, param]) => [key, param.default]));
-    const outside = pathProblems(pathFields(parsed.data), defaults, file);
+    const outside = [
+      ...pathProblems(pathFields(parsed.data), defaults, file),
+      ...pathProblems(
+        Object.keys(parsed.data.checksums ?? {}).map((template) => ({ field: ['checksums', template], template })),
+        {},
+        file,
+      ),
+      ...ruleProblems(parsed.data, file),
+    ];
     if (outside.length > 0) throw specError(file, outside);
     return parsed.data;
   }
@@ -124,6 +142,17 @@ export function parseLoopSpec(text: string, file: string): LoopSpec {
     file,
     problems.map((problem) => `${label}:${problem.line}:${problem.col} ${problem.text}`),
   );
+}
+
+/**
+ * Rules between fields, for `spec check` and `run --spec` alike: an evaluation gate needs the sandbox
+ * (on this machine the agent could read the held-out files).
+ */
+function ruleProblems(spec: LoopSpec, file: string): string[] {
+  if (spec.runtime !== 'host' || spec.evaluation === undefined) return [];
+  return [
+    `${locate(file, ['runtime'])}: an evaluation gate needs the sandbox (on this machine the agent could read the held-out files); remove runtime: host`,
+  ];
 }
 
 function knownKeys(path: readonly PropertyKey[]): string[] {
@@ -245,6 +274,7 @@ export function prepareSpec(
     checkRunPath(field, filled, file, trusted);
     return filled;
   };
+  checkChecksums(spec, file);
   const fields = pathFields(spec);
   const data = fields.filter(({ field }) => field[0] === 'data').map((field) => path(field, 'data'));
   const evaluation =
@@ -263,10 +293,29 @@ export function prepareSpec(
     runtime: spec.runtime,
     network: spec.network,
     evaluation,
-    spec: { name: spec.name, params },
+    spec: { name: spec.name, params, file: resolve(file) },
     mcpServers: spec.mcpServers,
   });
   return { spec, file, goal: fill(spec.goal, params, 'goal', file), model: spec.model, config, data };
+}
+
+/** Refuses a spec whose files are not those it recorded (a saved run's data, changed since). */
+function checkChecksums(spec: LoopSpec, file: string): void {
+  const changed = Object.entries(spec.checksums ?? {}).flatMap(([path, sum]) => {
+    const absolute = resolve(dirname(file), path);
+    if (!existsSync(absolute)) return [`${path} is missing`];
+    return sha256Of(absolute) === sum ? [] : [`${path} has changed (its sha256 is not the one recorded)`];
+  });
+  if (changed.length === 0) return;
+  throw new AppError(
+    'invalid_input',
+    `The loop spec ${basename(file)} does not have the files it recorded: ${changed.join('; ')}.`,
+    'Put the files back as they were, or remove their lines under checksums: in the spec.',
+  );
+}
+
+export function sha256Of(path: string): string {
+  return createHash('sha256').update(readFileSync(path)).digest('hex');
 }
 
 /**
@@ -353,13 +402,15 @@ export function findSpec(nameOrFile: string, dirs: readonly string[]): string {
 
 /** A past run as a spec: its goal, model and recorded constraints, to run again. */
 export function specFromRun(events: readonly RunEvent[], name: string): LoopSpec {
+  const problem = specNameProblem(name);
+  if (problem !== undefined) throw new AppError('invalid_input', problem, 'Give another name.');
   const created = events.find((event) => event.type === 'run.created');
   if (created?.type !== 'run.created') throw new AppError('not_found', 'The run has no start event.');
   const goal = typeof created.payload.goal === 'string' ? created.payload.goal : created.payload.goal.preview;
   const config = created.payload.config;
   const { evaluation } = config ?? {};
   return loopSpecSchema.parse({
-    name: nameSchema.parse(name),
+    name,
     description: `Saved from run ${created.runId}.`,
     goal: goal.replace(/\{\{/g, '{ {'),
     model: created.payload.model,

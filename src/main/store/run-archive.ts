@@ -75,9 +75,13 @@ export async function importRunFile(store: EventStore, file: string, options: Im
   try {
     handle = await open(file, 'r');
   } catch (error) {
+    // A file that is not there is bad input, as a file that is not an export is.
+    const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
     throw new AppError(
-      'not_found',
-      `Cannot read ${file}: ${error instanceof Error ? error.message : String(error)}`,
+      missing ? 'invalid_input' : 'not_found',
+      missing
+        ? `There is no file ${file} to import.`
+        : `Cannot read ${file}: ${error instanceof Error ? error.message : String(error)}`,
       'Give the path of a file written by `looplab export`.',
     );
   }

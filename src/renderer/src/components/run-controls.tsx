@@ -1,9 +1,9 @@
 // Stop, Resume, Replay and Export for the open run. Stop shows while a loop drives the run; Resume once
 // it is interrupted, stopped or stuck, or waiting with no loop here to answer; Replay (a new run from
 // the recording, opened at once, after a confirmation of what it will run where) and Export (a file to
-// save) once it has ended. When a call cannot do
+// save) once it has ended; then too Run again (the start form, prefilled) and Save as loop spec. When a call cannot do
 // what it says, its error explains why, in place. A run a limit stopped resumes with that limit raised.
-import { useState } from 'react';
+import { useContext, useState } from 'react';
 import type { ReplayPlan } from '../../../shared/contract';
 import type { ErrorInfo } from '../../../shared/errors';
 import type { RunStatus } from '../../../shared/events';
@@ -16,6 +16,8 @@ import { resumePlan, type ResumeInput } from '../resume-limits';
 import { isLive } from '../run-activity';
 import { ErrorBox } from './error-box';
 import { ReplayConfirm } from './replay-confirm';
+import { RunAgainContext } from '../run-again';
+import { SaveSpecDialog } from './save-spec-dialog';
 
 const resumableStatuses: ReadonlySet<RunStatus> = new Set(['interrupted', 'stopped', 'stalled', 'failed']);
 
@@ -51,6 +53,8 @@ export function RunControls({ summary, config, detached, onDetached, onOpenRun }
   const replay = useAction(replayRun);
   const [replayPlan, setReplayPlan] = useState<ReplayPlan | undefined>(undefined);
   const save = useAction(exportRun);
+  const runAgain = useContext(RunAgainContext);
+  const [savingSpec, setSavingSpec] = useState(false);
   const { id, status } = summary;
   const canStop = isLive(status) && !detached;
   const canResume = resumableStatuses.has(status) || (status === 'waiting' && detached);
@@ -122,6 +126,29 @@ export function RunControls({ summary, config, detached, onDetached, onOpenRun }
           <button
             type="button"
             className="button"
+            data-testid="run-again"
+            title="Start a new run with this one's goal (or loop spec and parameters), changing the model or parameters first"
+            onClick={() => runAgain({ parent: id, goal: summary.goal, model: summary.model, spec: config?.spec })}
+          >
+            Run again
+          </button>
+        )}
+        {ended && (
+          <button
+            type="button"
+            className="button"
+            data-testid="save-spec-run"
+            title="Save this run as a loop spec: the data it started with, its parameters, rules, budgets and evaluation"
+            disabled={savingSpec}
+            onClick={() => setSavingSpec(true)}
+          >
+            Save as loop spec
+          </button>
+        )}
+        {ended && (
+          <button
+            type="button"
+            className="button"
             data-testid="export-run"
             title="Save this run as one file (secrets removed), to import with looplab import"
             disabled={save.busy}
@@ -131,6 +158,17 @@ export function RunControls({ summary, config, detached, onDetached, onOpenRun }
           </button>
         )}
       </span>
+      {savingSpec && (
+        <SaveSpecDialog
+          runId={id}
+          suggested={config?.spec?.name === undefined ? '' : `${config.spec.name}-again`}
+          onClose={() => setSavingSpec(false)}
+          onOpenLauncher={(saved) => {
+            setSavingSpec(false);
+            runAgain({ parent: id, goal: summary.goal, model: summary.model, spec: { name: saved.name, params: {} } });
+          }}
+        />
+      )}
       {replayPlan !== undefined && (
         <ReplayConfirm
           plan={replayPlan}

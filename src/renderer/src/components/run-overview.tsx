@@ -3,7 +3,7 @@
 import type { ReactNode } from 'react';
 import type { Content } from '../../../shared/events';
 import type { RunState } from '../../../shared/run-state';
-import type { RunSummary } from '../../../shared/run-summary';
+import { isRunAgain, type RunSummary } from '../../../shared/run-summary';
 import {
   formatCompact,
   formatCost,
@@ -83,11 +83,11 @@ export function RunOverview({ summary, goal, plan, onOpenRun }: RunOverviewProps
       </details>
       {summary.parentRunId !== null && (
         <p className="run-fork muted">
-          {summary.origin === 'replay' ? 'A replay of' : 'Forked from'}{' '}
+          {summary.origin === 'replay' ? 'A replay of' : isRunAgain(summary) ? 'Run again of' : 'Forked from'}{' '}
           <button type="button" className="link mono" onClick={() => onOpenRun(summary.parentRunId!)}>
             {summary.parentRunId}
           </button>
-          {summary.origin !== 'replay' && summary.parentSeq !== null && <> at event #{summary.parentSeq}</>}
+          {summary.origin === 'fork' && summary.parentSeq !== null && <> at event #{summary.parentSeq}</>}
         </p>
       )}
     </section>

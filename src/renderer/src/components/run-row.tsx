@@ -1,6 +1,6 @@
 // One run in the list: status and goal on the first line, its numbers on the second.
 import { memo, useEffect, useRef } from 'react';
-import type { RunSummary } from '../../../shared/run-summary';
+import { isRunAgain, type RunSummary } from '../../../shared/run-summary';
 import { formatCompact, formatCost, formatDuration, runDuration, totalTokens } from '../../../shared/format';
 import { RelativeTime } from './relative-time';
 import { RunDeleteAction } from './run-delete-action';
@@ -96,12 +96,14 @@ export const RunRow = memo(function RunRow({
           title={
             run.origin === 'replay'
               ? `A replay of ${run.parentRunId}`
-              : `Forked from ${run.parentRunId} at event #${run.parentSeq}`
+              : isRunAgain(run)
+                ? `Run again of ${run.parentRunId}`
+                : `Forked from ${run.parentRunId} at event #${run.parentSeq}`
           }
         >
-          {run.origin === 'replay' ? (
+          {run.origin === 'replay' || isRunAgain(run) ? (
             <>
-              replay of <span className="mono">{run.parentRunId}</span>
+              {run.origin === 'replay' ? 'replay' : 'run again'} of <span className="mono">{run.parentRunId}</span>
             </>
           ) : (
             <>

@@ -10,19 +10,38 @@ import { ErrorBox } from './error-box';
 interface SpecLauncherProps {
   model: string;
   onStarted: (run: RunSummary) => void;
+  /** "Run again": the spec chosen, its parameters filled in (over its defaults), and the run it comes from. */
+  preset?: { name: string; params: Record<string, string>; parent: string } | undefined;
 }
 
-const runSpec = (spec: string, params: Record<string, string>, model: string) =>
-  request('specs.run', { spec, params, ...(model.trim() === '' ? {} : { model: model.trim() }) });
+const runSpec = (spec: string, params: Record<string, string>, model: string, parent: string | undefined) =>
+  request('specs.run', {
+    spec,
+    params,
+    ...(model.trim() === '' ? {} : { model: model.trim() }),
+    ...(parent === undefined ? {} : { parent }),
+  });
 
-export function SpecLauncher({ model, onStarted }: SpecLauncherProps) {
+export function SpecLauncher({ model, onStarted, preset }: SpecLauncherProps) {
   const [specs, setSpecs] = useState<SpecInfo[] | undefined>(undefined);
   const [chosen, setChosen] = useState('');
   const [params, setParams] = useState<Record<string, string>>({});
   const start = useAction(runSpec);
 
+  // The preset (Run again) is applied once, when the list arrives; the workbench mounts a launcher per preset.
   useEffect(() => {
-    request('specs.list', {}).then(setSpecs, () => setSpecs([]));
+    request('specs.list', {}).then(
+      (list) => {
+        setSpecs(list);
+        const next = preset === undefined ? undefined : list.find((candidate) => candidate.name === preset.name);
+        if (preset === undefined || next === undefined) return;
+        setChosen(next.name);
+        const defaults = Object.fromEntries(next.params.map((param) => [param.name, param.default ?? '']));
+        setParams({ ...defaults, ...preset.params });
+      },
+      () => setSpecs([]),
+    );
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- the preset is read once, at mount
   }, []);
 
   if (specs === undefined || specs.length === 0) return null;
@@ -37,7 +56,7 @@ export function SpecLauncher({ model, onStarted }: SpecLauncherProps) {
 
   async function submit(): Promise<void> {
     if (spec === undefined || start.busy) return;
-    const run = await start.run(spec.name, params, model);
+    const run = await start.run(spec.name, params, model, preset?.name === spec.name ? preset.parent : undefined);
     if (run !== undefined) onStarted(run);
   }
 

@@ -33,9 +33,11 @@ interface StartRunFormProps {
   onChange: (values: StartFormValues) => void;
   models: string[];
   onStarted: (run: RunSummary) => void;
+  /** The run this one runs again ("Run again"), recorded as its parent. */
+  parent?: string | undefined;
 }
 
-export function StartRunForm({ values, onChange, models, onStarted }: StartRunFormProps) {
+export function StartRunForm({ values, onChange, models, onStarted, parent }: StartRunFormProps) {
   const start = useAction(startRun);
   const local = useLocalModels();
   const offered = [...new Set([...(local.list?.ollama.models.map((model) => model.id) ?? []), ...models])];
@@ -48,7 +50,7 @@ export function StartRunForm({ values, onChange, models, onStarted }: StartRunFo
     if (!checked.ok) return setInvalid({ code: 'invalid_input', message: checked.error });
     setInvalid(null);
     askNotificationPermission();
-    const run = await start.run(checked.input);
+    const run = await start.run(parent === undefined ? checked.input : { ...checked.input, parent });
     if (run !== undefined) onStarted(run);
   }
 

@@ -23,6 +23,7 @@ import { SearchResults } from './search-results';
 import { SpecLauncher } from './spec-launcher';
 import { SettingsView } from './settings-view';
 import { StartRunForm } from './start-run-form';
+import { RunAgainContext, type RunAgain } from '../run-again';
 
 const SEARCH_DELAY_MS = 200;
 
@@ -38,6 +39,7 @@ export function Workbench() {
   const [query, setQuery] = useState('');
   const [selection, setSelectionState] = useState<Selection | null>(null);
   const [draft, setDraft] = useState(initialStartValues);
+  const [again, setAgain] = useState<RunAgain | null>(null);
   const [settingsOpen, setSettingsOpen] = useState(false);
   // The start form's model follows the settings' default model until the person types another.
   const settingsModel = useRef(DEFAULT_MODEL);
@@ -119,70 +121,124 @@ export function Workbench() {
   const onStarted = useCallback(
     (run: RunSummary) => {
       setDraft((current) => ({ ...current, goal: '' }));
+      setAgain(null);
       setSelection({ runId: run.id });
     },
     [setSelection],
+  );
+  const runAgain = useCallback(
+    (next: RunAgain) => {
+      setAgain(next);
+      // A spec's run again is in the launcher below; the goal form is left for a plain run.
+      setDraft((current) => ({
+        ...current,
+        goal: next.spec === undefined ? next.goal : current.goal,
+        model: next.model,
+      }));
+      setSettingsOpen(false);
+      setSelection(null);
+    },
+    [setSelection],
+  );
+  const launcherPreset = useMemo(
+    () => (again?.spec === undefined ? undefined : { ...again.spec, parent: again.parent }),
+    [again],
   );
   useWaitingNotifications(runs, selection?.runId ?? null, openRun);
   const home = info.status === 'ready' ? info.value.home : undefined;
 
   return (
-    <div className="app">
-      <AppHeader info={info} onSettings={() => setSettingsOpen(true)}>
-        <SearchBox ref={searchRef} value={query} onChange={setQuery} />
-        <button
-          type="button"
-          className="button button-primary"
-          data-testid="new-run"
-          onClick={() => {
-            setSettingsOpen(false);
-            setSelection(null);
-          }}
-        >
-          New run
-        </button>
-      </AppHeader>
-      {settingsOpen ? (
-        <main className="settings-pane">
-          <SettingsView onClose={() => setSettingsOpen(false)} />
-        </main>
-      ) : (
-        <main className="panes">
-          <section className="pane pane-list" aria-label={searching ? 'Search results' : 'Runs'}>
-            {searching ? (
-              <SearchResults query={trimmed} hits={settled ? hits : null} selected={selection} onOpen={openHit} />
-            ) : (
-              <RunList
-                runs={runs}
-                home={home}
-                selectedRunId={selection?.runId ?? null}
-                onSelect={openRun}
-                onRetry={reload}
-                compareIds={compareIds}
-                onToggleCompare={toggleCompare}
-                onCompare={() => setComparing([compareIds[0]!, compareIds[1]!])}
-                onDeleted={(runId) => {
-                  if (selection?.runId === runId) setSelection(null);
-                  setCompareIds((ids) => ids.filter((id) => id !== runId));
-                  reload();
-                }}
-              />
-            )}
-          </section>
-          <section className="pane pane-detail" aria-label="Run detail">
-            {comparing !== null ? (
-              <CompareView a={comparing[0]} b={comparing[1]} onOpenRun={openRun} onClose={() => setComparing(null)} />
-            ) : selection === null ? (
-              <div className="start-column">
-                <StartRunForm values={draft} onChange={setDraft} models={models} onStarted={onStarted} />
-                <SpecLauncher model={draft.model} onStarted={onStarted} />
-              </div>
-            ) : (
-              <RunDetail key={selection.runId} runId={selection.runId} focusSeq={selection.seq} onOpenRun={openRun} />
-            )}
-          </section>
-        </main>
-      )}
-    </div>
+    <RunAgainContext.Provider value={runAgain}>
+      <div className="app">
+        <AppHeader info={info} onSettings={() => setSettingsOpen(true)}>
+          <SearchBox ref={searchRef} value={query} onChange={setQuery} />
+          <button
+            type="button"
+            className="button button-primary"
+            data-testid="new-run"
+            onClick={() => {
+              setSettingsOpen(false);
+              setAgain(null);
+              setSelection(null);
+            }}
+          >
+            New run
+          </button>
+        </AppHeader>
+        {settingsOpen ? (
+          <main className="settings-pane">
+            <SettingsView onClose={() => setSettingsOpen(false)} />
+          </main>
+        ) : (
+          <main className="panes">
+            <section className="pane pane-list" aria-label={searching ? 'Search results' : 'Runs'}>
+              {searching ? (
+                <SearchResults query={trimmed} hits={settled ? hits : null} selected={selection} onOpen={openHit} />
+              ) : (
+                <RunList
+                  runs={runs}
+                  home={home}
+                  selectedRunId={selection?.runId ?? null}
+                  onSelect={openRun}
+                  onRetry={reload}
+                  compareIds={compareIds}
+                  onToggleCompare={toggleCompare}
+                  onCompare={() => setComparing([compareIds[0]!, compareIds[1]!])}
+                  onDeleted={(runId) => {
+                    if (selection?.runId === runId) setSelection(null);
+                    setCompareIds((ids) => ids.filter((id) => id !== runId));
+                    reload();
+                  }}
+                />
+              )}
+            </section>
+            <section className="pane pane-detail" aria-label="Run detail">
+              {comparing !== null ? (
+                <CompareView a={comparing[0]} b={comparing[1]} onOpenRun={openRun} onClose={() => setComparing(null)} />
+              ) : selection === null ? (
+                <div className="start-column">
+                  {again !== null && (
+                    <p className="run-again-note" data-testid="run-again-note">
+                      Running again{' '}
+                      <button type="button" className="link mono" onClick={() => openRun(again.parent)}>
+                        {again.parent}
+                      </button>
+                      {again.spec === undefined
+                        ? ': change the goal, model or limits below, then start.'
+                        : `: loop spec ${again.spec.name} below, with its parameters; change them or the model, then run.`}{' '}
+                      <button
+                        type="button"
+                        className="link"
+                        data-testid="run-again-cancel"
+                        onClick={() => setAgain(null)}
+                      >
+                        Cancel
+                      </button>
+                    </p>
+                  )}
+                  <StartRunForm
+                    values={draft}
+                    onChange={setDraft}
+                    models={models}
+                    onStarted={onStarted}
+                    parent={again !== null && again.spec === undefined ? again.parent : undefined}
+                  />
+                  <SpecLauncher
+                    key={
+                      launcherPreset === undefined ? 'specs' : `again:${launcherPreset.parent}:${launcherPreset.name}`
+                    }
+                    model={draft.model}
+                    onStarted={onStarted}
+                    preset={launcherPreset}
+                  />
+                </div>
+              ) : (
+                <RunDetail key={selection.runId} runId={selection.runId} focusSeq={selection.seq} onOpenRun={openRun} />
+              )}
+            </section>
+          </main>
+        )}
+      </div>
+    </RunAgainContext.Provider>
   );
 }
