@@ -1,11 +1,12 @@
 // The sandbox's limits hold against hostile commands, and after each one the same run's sandbox still
 // answers: a fork bomb, a memory hog, the network, host files, writes outside /workspace, a command past
 // its timeout with a background child, and a command that kills the sandbox's own agent or its init.
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BASE_IMAGE } from '../src/main/sandbox/container-spec';
+import { BASE_IMAGE, containerName } from '../src/main/sandbox/container-spec';
 import type { DockerWorkspace } from '../src/main/sandbox/docker-workspace';
 import { SandboxManager } from '../src/main/sandbox/sandbox-manager';
 import { requireDocker, skipDocker } from './helpers/docker';
@@ -28,6 +29,19 @@ async function outcome(command: string, timeoutMs?: number): Promise<string> {
   } catch (error) {
     return `error: ${(error as Error).message}`;
   }
+}
+
+/** Waits until the run's container holds at least `count` processes (as Docker counts them). */
+async function untilPids(count: number): Promise<void> {
+  const name = containerName(manager.homeHash, 'run_limits');
+  for (let tries = 0; tries < 200; tries++) {
+    const pids = Number(
+      execFileSync('docker', ['stats', '--no-stream', '--format', '{{.PIDs}}', name], { encoding: 'utf8' }),
+    );
+    if (pids >= count) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`the container never held ${count} processes`);
 }
 
 async function stillWorks(): Promise<void> {
@@ -67,8 +81,11 @@ describe.skipIf(skipDocker)('sandbox limits', () => {
 
   it('recovers from a fork bomb that escaped its process group', async () => {
     const bomb = 'import os, time\nwhile True:\n  try: os.fork()\n  except OSError: time.sleep(0.01)';
+    // The second lets setsid take the bomb out of the command's group before the command ends.
     const result = await exec(`setsid python3 -c '${bomb}' > /dev/null 2>&1 & sleep 1; echo started`, 10_000);
     expect(result).toEqual({ exitCode: 0, output: 'started\n', timedOut: false });
+    // On the sandbox's own count, not the clock: the bomb has taken every process slot.
+    await untilPids(60);
     expect(await exec('echo ok')).toEqual({
       exitCode: 0,
       output:
