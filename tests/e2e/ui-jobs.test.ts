@@ -125,7 +125,8 @@ describe.skipIf(skipBrowser || skipDocker)('a training job in the UI, in the rea
     await jobNode.click();
 
     const panel = page.getByTestId('jobs-panel');
-    await panel.waitFor();
+    // The panel opens once the run's job list has loaded; a machine running the whole suite is slow.
+    await panel.waitFor({ timeout: 60_000 });
     const row = panel.getByTestId('job-row');
     expect(await row.getAttribute('data-state')).toBe('running');
     expect(await row.textContent()).toContain('python3 train.py');
@@ -158,34 +159,38 @@ describe.skipIf(skipBrowser || skipDocker)('a training job in the UI, in the rea
     await shoot('running');
   });
 
-  it('shows how the job ended, its last value and the file it wrote, which downloads', async () => {
-    const panel = page.getByTestId('jobs-panel');
-    const row = panel.getByTestId('job-row');
-    await expect.poll(() => row.getAttribute('data-state'), { timeout: 30_000 }).toBe('succeeded');
-    expect(await row.getByTestId('job-state').textContent()).toBe('succeeded · exit 0');
-    expect(await row.getByTestId('job-elapsed').textContent()).toMatch(/^\d+(\.\d)? s$/);
-    const finalLoss = LOSSES[STEPS - 1]!;
-    expect(await chart('loss').getByTestId('metric-last').textContent()).toBe(formatMetric(finalLoss));
-    expect(await chart('loss').textContent()).toContain(`at step ${STEPS - 1} · ${STEPS} points`);
-    await panel
-      .getByTestId('job-log')
-      .filter({ hasText: `finished: ${WORD}` })
-      .waitFor();
+  it(
+    'shows how the job ended, its last value and the file it wrote, which downloads',
+    { timeout: 90_000 },
+    async () => {
+      const panel = page.getByTestId('jobs-panel');
+      const row = panel.getByTestId('job-row');
+      await expect.poll(() => row.getAttribute('data-state'), { timeout: 60_000 }).toBe('succeeded');
+      expect(await row.getByTestId('job-state').textContent()).toBe('succeeded · exit 0');
+      expect(await row.getByTestId('job-elapsed').textContent()).toMatch(/^\d+(\.\d)? s$/);
+      const finalLoss = LOSSES[STEPS - 1]!;
+      expect(await chart('loss').getByTestId('metric-last').textContent()).toBe(formatMetric(finalLoss));
+      expect(await chart('loss').textContent()).toContain(`at step ${STEPS - 1} · ${STEPS} points`);
+      await panel
+        .getByTestId('job-log')
+        .filter({ hasText: `finished: ${WORD}` })
+        .waitFor();
 
-    const artifact = panel.locator('[data-testid="artifact"][data-path="outputs/summary.json"]');
-    await artifact.waitFor();
-    expect(await artifact.textContent()).toContain('1 KB');
-    const [download] = await Promise.all([
-      page.waitForEvent('download'),
-      artifact.getByTestId('artifact-download').click(),
-    ]);
-    expect(download.suggestedFilename()).toBe('summary.json');
-    const saved = await download.path();
-    expect(JSON.parse(readFileSync(saved, 'utf8'))).toEqual({ loss: finalLoss, steps: STEPS });
+      const artifact = panel.locator('[data-testid="artifact"][data-path="outputs/summary.json"]');
+      await artifact.waitFor();
+      expect(await artifact.textContent()).toContain('1 KB');
+      const [download] = await Promise.all([
+        page.waitForEvent('download'),
+        artifact.getByTestId('artifact-download').click(),
+      ]);
+      expect(download.suggestedFilename()).toBe('summary.json');
+      const saved = await download.path();
+      expect(JSON.parse(readFileSync(saved, 'utf8'))).toEqual({ loss: finalLoss, steps: STEPS });
 
-    await page.locator('[data-testid="status-bar"][data-state="finished"]').waitFor({ timeout: 30_000 });
-    await shoot('finished');
-  });
+      await page.locator('[data-testid="status-bar"][data-state="finished"]').waitFor({ timeout: 30_000 });
+      await shoot('finished');
+    },
+  );
 
   it('finds the run again by a word only the job printed', async () => {
     await page.getByTestId('new-run').click();
