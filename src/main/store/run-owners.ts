@@ -6,7 +6,8 @@ import { writeTransaction, type SqliteDatabase } from './database';
 import type { EventStore } from './event-store';
 import { DataFolderError, writingTo } from './storage-errors';
 
-function alive(pid: number): boolean {
+/** Whether a process with this id is running (one of another user's counts too). */
+export function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
