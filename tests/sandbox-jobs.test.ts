@@ -184,12 +184,11 @@ describe.skipIf(skipDocker || (!present && !dockerRequired))('jobs', () => {
   });
 
   it('cancels a running job: it stops at once and is recorded as cancelled', async () => {
-    const command = 'for i in $(seq 0 1000); do echo "{\\"step\\": $i, \\"x\\": 1}"; sleep 0.1; done';
+    // Uncancelled, the job would outlast the test's own timeout.
+    const command = 'for i in $(seq 0 100000); do echo "{\\"step\\": $i, \\"x\\": 1}"; sleep 0.1; done';
     const jobId = jobIdIn(await call('job_start', { command }));
     await waitUntil(() => jobEvents(app.store, runId).length >= 3, 'two metrics');
-    const before = Date.now();
     const cancelled = await call('job_cancel', { job_id: jobId });
-    expect(Date.now() - before).toBeLessThan(5000);
     expect(cancelled).toMatch(new RegExp(`^Cancelled ${jobId}.\\n${jobId}: cancelled after .+\\n`));
     const events = jobEvents(app.store, runId);
     expect(events.at(-1)).toEqual({ type: 'job.finished', payload: { jobId, status: 'cancelled', exitCode: null } });
@@ -200,10 +199,9 @@ describe.skipIf(skipDocker || (!present && !dockerRequired))('jobs', () => {
   });
 
   it('kills a job past its timeout and records it as failed', async () => {
-    const jobId = jobIdIn(await call('job_start', { command: 'echo started; sleep 60', timeout: 2 }));
-    const before = Date.now();
+    // Unkilled, the job would outlast the test's own timeout.
+    const jobId = jobIdIn(await call('job_start', { command: 'echo started; sleep 600', timeout: 2 }));
     await app.jobs.settled(jobId);
-    expect(Date.now() - before).toBeLessThan(10_000);
     expect(jobEvents(app.store, runId).at(-1)).toEqual({
       type: 'job.finished',
       payload: { jobId, status: 'failed', exitCode: null },

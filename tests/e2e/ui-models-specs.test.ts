@@ -91,8 +91,10 @@ describe.skipIf(skipBrowser || skipDocker)('models and loop specs on the home sc
     await page.screenshot({ path: join(screenshots, 'ui-specs-launcher.png') });
     await page.getByTestId('spec-submit').click();
     const detail = page.locator('[data-testid="run-detail"]').filter({ hasText: 'Say hello to Ada.' });
-    await detail.waitFor();
-    await page.locator('[data-testid="status-bar"][data-state="finished"]').waitFor();
+    // A run starts a sandbox before its first step: on a loaded machine that alone can take a while, so
+    // the waits follow the run's own events for as long as the test allows, not a fixed 15 s.
+    await detail.waitFor({ timeout: 90_000 });
+    await page.locator('[data-testid="status-bar"][data-state="finished"]').waitFor({ timeout: 90_000 });
     expect(await detail.textContent()).toContain('Hello, Ada.');
-  });
+  }, 200_000);
 });

@@ -27,6 +27,7 @@ import { SandboxManager, type SandboxManagerOptions } from '../../src/main/sandb
 import { openStore, type OpenedStore } from '../../src/main/store/open-store';
 import { WorkspaceSnapshots } from '../../src/main/store/workspace-snapshots';
 import { requireDocker, skipDocker } from '../helpers/docker';
+import { tmpfsRequired } from '../helpers/tmpfs';
 import { lastStoredResult, startDrivenRun, type DrivenRun, type ToolResult } from '../helpers/driven-run';
 
 const MiB = 1024 ** 2;
@@ -56,7 +57,8 @@ function host(limits: SandboxManagerOptions['limits'] = LIMITS, workspaces = pat
 
 /**
  * A disk of its own (a 1.5 GiB ext4 image on a loop device, where this process may mount one), so that
- * what other processes write meanwhile cannot move the disk case's margin; else the data folder's disk.
+ * what other processes write meanwhile cannot move the disk case's margin; else the data folder's disk,
+ * where only the message can be checked. LOOPLAB_REQUIRE_MOUNT=1 (CI) makes the own disk mandatory.
  * (Not a tmpfs: its pages would count against the sandbox's memory limit.)
  */
 function ownDisk(): { dir: string; release(): void } | undefined {
@@ -67,9 +69,11 @@ function ownDisk(): { dir: string; release(): void } | undefined {
     execFileSync('mkfs.ext4', ['-q', '-F', image], { stdio: 'pipe' });
     execFileSync('mount', ['-o', 'loop', image, dir], { stdio: 'pipe' });
     chmodSync(dir, 0o1777);
-  } catch {
+  } catch (error) {
     rmSync(dir, { recursive: true, force: true });
     rmSync(image, { force: true });
+    if (tmpfsRequired)
+      throw new Error('LOOPLAB_REQUIRE_MOUNT=1, but a loop disk cannot be mounted here', { cause: error });
     return undefined;
   }
   return {
@@ -380,16 +384,22 @@ describe.skipIf(skipDocker)('sandbox escape', () => {
     const disk = ownDisk();
     onTestFinished(() => disk?.release());
     const workspaces = disk?.dir ?? paths.workspaces;
-    const reserve = (await freeBytes(disk?.dir ?? base)) - 300 * MiB;
+    const room = 300 * MiB;
+    const reserve = (await freeBytes(disk?.dir ?? base)) - room;
     const diskRun = start(host({ ...LIMITS, diskReserveBytes: reserve }, workspaces));
     const folder = join(workspaces, diskRun.runId);
     const output = await read(bash('dd if=/dev/zero of=fill bs=1M status=none; echo "dd ended: $?"', 120, diskRun));
     expect(output).toMatch(
       /^error: The sandbox stopped while the command ran: it was stopped because the disk holding the workspace is almost full \([\d.]+ [KMG]i?B free; the sandbox keeps [\d.]+ GiB free for this machine\)\. Delete what is not needed in \/workspace \(rm works\), write less, or free space on this machine\. It restarts on the next call; files in \/workspace are kept\.$/,
     );
-    // It wrote into the room it had, and was stopped there (unstopped, it would have filled the disk).
+    // It wrote into the room it had, and was stopped there: on a disk of its own, unstopped, it would
+    // have filled the whole 1.5 GiB. The guard samples every 200 ms, so it may overshoot the room by what
+    // a fast disk takes in that time, but most of the reserve is left.
     expect(statSync(join(folder, 'fill')).size).toBeGreaterThan(100 * MiB);
-    expect(statSync(join(folder, 'fill')).size).toBeLessThan(2048 * MiB);
+    if (disk) {
+      expect(statSync(join(folder, 'fill')).size).toBeLessThan(room + 512 * MiB);
+      expect(await freeBytes(disk.dir)).toBeGreaterThan(reserve / 2);
+    }
     expect(await read(diskRun.call('write', { path: 'more.txt', content: 'x'.repeat(400 * 1024) }))).toMatch(
       /^error: Not written: the disk holding the workspace is almost full/,
     );
@@ -407,7 +417,7 @@ describe.skipIf(skipDocker)('sandbox escape', () => {
     expect(await read(diskRun.call('job_logs', { job_id: jobId }))).toMatch(
       /\[looplab\] killed: the disk holding the workspace is almost full \([\d.]+ [KMG]i?B free; the sandbox keeps [\d.]+ GiB free for this machine\)/,
     );
-    expect(statSync(join(folder, 'jobfill')).size).toBeLessThan(2048 * MiB);
+    if (disk) expect(await freeBytes(disk.dir)).toBeGreaterThan(reserve / 2);
     expect(await read(bash('rm jobfill && echo cleaned', 30, diskRun))).toBe('cleaned\n[exit code 0]');
   });
 });
