@@ -1,6 +1,6 @@
 // What `npm start` runs (README: `npm install && npm start`).
 //
-// Electron needs its own build of better-sqlite3 (ABI 143) while `npm test` keeps Node's (ABI 115) in
+// Electron needs its own build of better-sqlite3 (its own ABI) while `npm test` keeps Node's in
 // node_modules, so `electron .` alone is not enough: this prints what the machine offers (Docker, Ollama),
 // builds the Electron copy of better-sqlite3 once per Electron version, builds the app, and starts Electron
 // with LOOPLAB_SQLITE_BINDING pointing at that copy. When Electron's binary is missing (installs with
@@ -11,6 +11,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runDoctor } from './doctor.mjs';
+import { oldNode } from './node-version.mjs';
 import { ensureElectronSqlite, installedElectronVersion } from './electron-native.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -44,6 +45,11 @@ async function main() {
   if (process.argv.includes('--help') || process.argv.includes('-h')) {
     console.log(HELP);
     return 0;
+  }
+  const tooOld = oldNode(process.versions.node);
+  if (tooOld) {
+    say(tooOld);
+    return 1;
   }
   const missing = missingPackages(ROOT);
   if (missing.length > 0) {
