@@ -83,8 +83,8 @@ async function main() {
  */
 async function findElectronBinary() {
   const reason =
-    "Electron's binary is not installed (was ELECTRON_SKIP_BINARY_DOWNLOAD set?): run " +
-    '`node node_modules/electron/install.js` to fetch it.';
+    "Electron's binary is not installed (its download failed or was skipped): run " +
+    '`node scripts/fetch-electron.mjs` to fetch it.';
   try {
     const path = /** @type {unknown} */ ((await import('electron')).default);
     if (typeof path === 'string' && existsSync(path)) return { ok: true, path };
