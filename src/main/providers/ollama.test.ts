@@ -1,16 +1,9 @@
 // The Ollama provider through the real `ollama` client against a fake Ollama speaking /api/chat NDJSON.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ProviderError, type ChatMessage, type ToolSpec } from '../core/model';
-import {
-  closedPort,
-  collect,
-  collectFailure,
-  describeError,
-  failureOf,
-  request,
-  streamOf,
-} from '../../../tests/fakes/collect';
+import { closedPort, collect, collectFailure, describeError, failureOf, streamOf } from '../../../tests/fakes/collect';
 import type { FakeServer } from '../../../tests/fakes/http-fake';
+import { abortCases } from '../../../tests/fakes/provider-abort';
 import { startOllamaServer, type FakeOllamaOptions } from '../../../tests/fakes/ollama-server';
 import { createOllamaProvider, resolveOllamaHost } from './ollama';
 
@@ -135,36 +128,7 @@ describe('ollama stream', () => {
 });
 
 describe('ollama abort', () => {
-  it('stops mid-stream when the signal aborts, and closes the connection', async () => {
-    const { server, provider } = await start({ turns: [{ text: ['first', 'never'], stallAfter: 1 }] });
-    const controller = new AbortController();
-    const events: unknown[] = [];
-    const error = await failureOf(
-      (async () => {
-        for await (const event of provider.stream(request({ signal: controller.signal }))) {
-          events.push(event);
-          controller.abort();
-        }
-      })(),
-    );
-    expect(events).toEqual([{ type: 'text', delta: 'first' }]);
-    expect((error as Error).name).toBe('AbortError');
-    await vi.waitFor(() => expect(server.requests[0]?.closedEarly).toBe(true));
-  });
-
-  it('stops while the model is still loading, before any response', async () => {
-    const { server, provider } = await start({ turns: [{ text: ['late'], delayMs: 20_000 }] });
-    const controller = new AbortController();
-    // Abort once the server holds the request and is still silent: had the abort no effect, the stream
-    // would end with the late answer instead of an AbortError.
-    const collected = collectFailure(provider.stream(request({ signal: controller.signal })));
-    await vi.waitFor(() => expect(server.requests).toHaveLength(1));
-    controller.abort();
-    const { events, error } = await collected;
-    expect(events).toEqual([]);
-    expect((error as Error).name).toBe('AbortError');
-    await vi.waitFor(() => expect(server.requests[0]?.closedEarly).toBe(true));
-  });
+  abortCases({ start, chunksToFirstText: 1 });
 });
 
 describe('ollama errors', () => {

@@ -1,17 +1,10 @@
 // The OpenAI-compatible provider through the real `openai` client against a fake server speaking SSE.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ChatMessage, ToolSpec } from '../core/model';
-import {
-  closedPort,
-  collect,
-  collectFailure,
-  describeError,
-  failureOf,
-  request,
-  streamOf,
-} from '../../../tests/fakes/collect';
+import { closedPort, collect, collectFailure, describeError, failureOf, streamOf } from '../../../tests/fakes/collect';
 import type { FakeServer } from '../../../tests/fakes/http-fake';
 import type { FailureTurn } from '../../../tests/fakes/script';
+import { abortCases } from '../../../tests/fakes/provider-abort';
 import { startOpenAIServer, type FakeOpenAIOptions } from '../../../tests/fakes/openai-server';
 import { createOpenAIProvider } from './openai';
 import { errorDetailOf } from './openai-messages';
@@ -154,35 +147,7 @@ describe('openai stream', () => {
 });
 
 describe('openai abort', () => {
-  it('stops mid-stream when the signal aborts', async () => {
-    const { server, provider } = await start({ turns: [{ text: ['first', 'never'], stallAfter: 2 }] });
-    const controller = new AbortController();
-    const events: unknown[] = [];
-    const error = await failureOf(
-      (async () => {
-        for await (const event of provider.stream(request({ model, signal: controller.signal }))) {
-          events.push(event);
-          controller.abort();
-        }
-      })(),
-    );
-    expect(events).toEqual([{ type: 'text', delta: 'first' }]);
-    expect((error as Error).name).toBe('AbortError');
-    await vi.waitFor(() => expect(server.requests[0]?.closedEarly).toBe(true));
-  });
-
-  it('stops before the response starts', async () => {
-    const { server, provider } = await start({ turns: [{ text: ['late'], delayMs: 20_000 }] });
-    const controller = new AbortController();
-    // Abort once the server holds the request and is still silent: had the abort no effect, the stream
-    // would end with the late answer instead of an AbortError.
-    const collected = collectFailure(provider.stream(request({ model, signal: controller.signal })));
-    await vi.waitFor(() => expect(server.requests).toHaveLength(1));
-    controller.abort();
-    const { events, error } = await collected;
-    expect(events).toEqual([]);
-    expect((error as Error).name).toBe('AbortError');
-  });
+  abortCases({ start, model, chunksToFirstText: 2 });
 });
 
 interface Expected {
