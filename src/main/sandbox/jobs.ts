@@ -6,10 +6,8 @@
 import { rm } from 'node:fs/promises';
 import type Docker from 'dockerode';
 import { AppError } from '../../shared/errors';
-import type { EventPayload } from '../../shared/events';
 import { newId } from '../../shared/ids';
-import type { RunLog } from '../core/ports';
-import { BASE_IMAGE, DEFAULT_LIMITS, sandboxUser, type SandboxLimits, type SandboxNetwork } from './container-spec';
+import { BASE_IMAGE, DEFAULT_LIMITS, sandboxUser, type SandboxLimits } from './container-spec';
 import { dockerFailure, inspectImage } from './docker-status';
 import {
   createJobContainer,
@@ -23,75 +21,21 @@ import {
 import { appendNote, countLoggedLines, jobFiles, prepareJobFolders, snapshotOutputs, tailLines } from './jobs-files';
 import { commandOf, jobContainerName, jobContainerSpec, jobLogPath, LABEL_JOB, LABEL_JOB_CALL } from './jobs-spec';
 import { jobIdsOf, jobStatusOf, type JobStatus } from './jobs-status';
-import { JobWatch, type JobLogLine, type WatchedJob, type WatchResume } from './jobs-watch';
-import type { SandboxManager } from './sandbox-manager';
+import type { JobPlacement, JobRequest, JobServiceOptions, ReattachedJobs, StartedJob } from './jobs-types';
+import { JobWatch, type WatchedJob, type WatchResume } from './jobs-watch';
 
 export type { JobStatus } from './jobs-status';
 export type { JobLogLine } from './jobs-watch';
-
-/** Frees the GPU memory others hold (a local LLM) before a GPU job; the returned function gives it back. */
-export interface GpuMemoryGuard {
-  acquire(note: (text: string) => void): Promise<(note: (text: string) => void) => Promise<void>>;
-}
-
-/** Captures a run's workspace when one of its jobs ends: what the job wrote, recorded before job.finished. */
-export interface JobSnapshots {
-  capture(
-    runId: string,
-    folder: string,
-    origin: { jobId: string },
-  ): Promise<EventPayload<'workspace.snapshot'> | undefined>;
-}
-
-/** Which process watches a job, so two processes on one data folder never record its events twice. */
-export interface JobLeases {
-  claim(id: string): void;
-  release(id: string): void;
-  liveOwner(id: string): number | undefined;
-}
-
-export interface JobServiceOptions {
-  sandbox: SandboxManager;
-  /** The run store: job events are appended to the job's run. */
-  log: RunLog;
-  leases?: JobLeases;
-  gpuMemory?: GpuMemoryGuard;
-  /** The same as the run's sandbox: SandboxManager's defaults unless told otherwise. */
-  /** Overrides of the built-in limits; a function is asked each time a container is made. */
-  limits?: Partial<SandboxLimits> | (() => Partial<SandboxLimits>);
-  user?: string;
-  /** Each line of output as it comes, for a host that shows it live. */
-  onLog?: (line: JobLogLine) => void;
-  snapshots?: JobSnapshots;
-}
-
-/** Where a run's jobs run: its workspace folder and what its rules let the network reach. */
-export interface JobPlacement {
-  runId: string;
-  workspaceFolder: string;
-  network?: SandboxNetwork;
-}
-
-export interface JobRequest {
-  command: string;
-  gpu: boolean;
-  timeoutSeconds: number;
-  /** The tool call that starts the job. */
-  callId?: string;
-}
-
-export interface StartedJob {
-  jobId: string;
-  /** The log file, relative to the workspace. */
-  logPath: string;
-}
-
-export interface ReattachedJobs {
-  /** Still running: watched again from where the recorded events left off. */
-  running: string[];
-  /** Ended while the app was away: their remaining events are being recorded. */
-  ended: string[];
-}
+export type {
+  GpuMemoryGuard,
+  JobLeases,
+  JobPlacement,
+  JobRequest,
+  JobServiceOptions,
+  JobSnapshots,
+  ReattachedJobs,
+  StartedJob,
+} from './jobs-types';
 
 type GpuRelease = (note: (text: string) => void) => Promise<void>;
 
