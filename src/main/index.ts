@@ -13,6 +13,16 @@ if (process.env.LOOPLAB_HOME !== undefined && process.env.LOOPLAB_HOME !== '') {
   app.setPath('userData', process.env.LOOPLAB_HOME);
 }
 
+// One app per data folder (Electron keeps the lock in userData, set just above): a second start
+// focuses the window already open instead of opening the same store twice.
+if (!app.requestSingleInstanceLock()) app.exit(0);
+app.on('second-instance', () => {
+  const [window] = BrowserWindow.getAllWindows();
+  if (window === undefined) return;
+  if (window.isMinimized()) window.restore();
+  window.focus();
+});
+
 const paths: WindowPaths = {
   preload: join(import.meta.dirname, '../preload/index.cjs'),
   rendererIndex: join(import.meta.dirname, '../renderer/index.html'),
@@ -23,7 +33,7 @@ let looplab: App | undefined;
 let disposeIpc: (() => void) | undefined;
 
 function start(): void {
-  lockDownSession();
+  lockDownSession(paths);
   looplab = createApp({
     home: app.getPath('userData'),
     host: 'electron',

@@ -16,8 +16,18 @@ interface Recorded {
   openHandler?: (details: { url: string }) => { action: string };
   opened: string[];
   ipc: Map<string, (event: unknown, input: unknown) => unknown>;
-  permissionRequest?: (contents: unknown, permission: string, callback: (granted: boolean) => void) => void;
-  permissionCheck?: () => boolean;
+  permissionRequest?: (
+    contents: unknown,
+    permission: string,
+    callback: (granted: boolean) => void,
+    details: { requestingUrl?: string },
+  ) => void;
+  permissionCheck?: (
+    contents: { getURL(): string },
+    permission: string,
+    origin: string,
+    details: { requestingUrl?: string },
+  ) => boolean;
 }
 type Handler = (event: { preventDefault(): void }, url: string) => void;
 
@@ -135,13 +145,23 @@ describe('electron window', () => {
     expect(isTrustedUrl(dev, 'https://localhost:5173/')).toBe(false);
   });
 
-  it('grants the renderer no permission (camera, notifications, clipboard…)', () => {
-    lockDownSession();
-    const answers: boolean[] = [];
-    for (const permission of ['media', 'notifications', 'clipboard-read', 'geolocation', 'openExternal'])
-      recorded.permissionRequest!({}, permission, (granted) => answers.push(granted));
-    expect(answers).toEqual([false, false, false, false, false]);
-    expect(recorded.permissionCheck!()).toBe(false);
+  it('grants the app’s own pages notifications only, and other pages nothing', () => {
+    lockDownSession(paths);
+    const own = pathToFileURL(paths.rendererIndex).href;
+    const answers = (url: string) =>
+      ['notifications', 'media', 'clipboard-read', 'geolocation', 'openExternal'].map((permission) => {
+        let granted: boolean | undefined;
+        recorded.permissionRequest!({}, permission, (answer) => (granted = answer), { requestingUrl: url });
+        return [permission, granted, recorded.permissionCheck!({ getURL: () => url }, permission, 'file://', {})];
+      });
+    expect(answers(own)).toEqual([
+      ['notifications', true, true],
+      ['media', false, false],
+      ['clipboard-read', false, false],
+      ['geolocation', false, false],
+      ['openExternal', false, false],
+    ]);
+    expect(answers('https://evil.example/').every(([, granted, checked]) => !granted && !checked)).toBe(true);
   });
 
   it('carries a CSP that allows only the app’s own scripts', () => {

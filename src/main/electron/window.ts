@@ -1,5 +1,6 @@
 // The app window, locked down as Electron's security checklist asks: context isolation, a sandboxed
-// renderer without Node, no navigation away from the app, no new windows, no permissions.
+// renderer without Node, no navigation away from the app, no new windows, and no permission but
+// notifications (an approval waiting while the window is in the background) for the app's own pages.
 import { BrowserWindow, session, shell } from 'electron';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -28,9 +29,19 @@ export function isExternalLink(url: string): boolean {
   return URL.canParse(url) && new URL(url).protocol === 'https:';
 }
 
-export function lockDownSession(): void {
-  session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
-  session.defaultSession.setPermissionCheckHandler(() => false);
+/** The only permission the app's own pages get: notifications. Camera, clipboard, location… never. */
+export function grantsPermission(paths: WindowPaths, permission: string, url: string | undefined): boolean {
+  return permission === 'notifications' && url !== undefined && isTrustedUrl(paths, url);
+}
+
+export function lockDownSession(paths: WindowPaths): void {
+  session.defaultSession.setPermissionRequestHandler((_contents, permission, callback, details) =>
+    callback(grantsPermission(paths, permission, details.requestingUrl)),
+  );
+  // A file: page's origin is only "file://": the page's own URL says whether it is the app's.
+  session.defaultSession.setPermissionCheckHandler((contents, permission, _origin, details) =>
+    grantsPermission(paths, permission, details.requestingUrl ?? contents?.getURL()),
+  );
 }
 
 export function createWindow(paths: WindowPaths): BrowserWindow {
