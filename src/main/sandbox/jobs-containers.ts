@@ -6,7 +6,14 @@ import { z } from 'zod';
 import { AppError } from '../../shared/errors';
 import { WORKSPACE_PATH } from './container-spec';
 import { dockerFailure } from './docker-status';
-import { LABEL_JOB_GPU, LABEL_JOB_HOME, LABEL_JOB_RUN, LABEL_JOB_STARTED, LABEL_JOB_TIMEOUT } from './jobs-spec';
+import {
+  LABEL_JOB_GPU,
+  LABEL_JOB_HOME,
+  LABEL_JOB_RUN,
+  LABEL_JOB_STARTED,
+  LABEL_JOB_TIMEOUT,
+  LABEL_JOB_WORKSPACE,
+} from './jobs-spec';
 import type { WatchedJob } from './jobs-watch';
 
 export const jobInspectSchema = z.object({
@@ -92,14 +99,16 @@ export function watchedJob(info: JobContainerInfo, jobId: string): WatchedJob | 
   const runId = labels[LABEL_JOB_RUN];
   const startedAt = Number(labels[LABEL_JOB_STARTED]);
   const timeoutSeconds = Number(labels[LABEL_JOB_TIMEOUT]);
-  const workspace = info.Mounts.find((mount) => mount.Destination === WORKSPACE_PATH);
+  // The label names the folder as this machine does; a job started before it existed has only its mount.
+  const workspace =
+    labels[LABEL_JOB_WORKSPACE] ?? info.Mounts.find((mount) => mount.Destination === WORKSPACE_PATH)?.Source;
   if (runId === undefined || workspace === undefined || !Number.isFinite(startedAt) || !(timeoutSeconds > 0))
     return undefined;
   return {
     jobId,
     runId,
     containerName: info.Id,
-    workspaceFolder: workspace.Source,
+    workspaceFolder: workspace,
     gpu: labels[LABEL_JOB_GPU] === 'true',
     startedAt,
     timeoutSeconds,

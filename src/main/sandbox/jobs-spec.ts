@@ -4,6 +4,7 @@
 // Job containers carry their own label keys (dev.looplab.job.run, dev.looplab.job.home) rather than the
 // sandbox's dev.looplab.run / dev.looplab.home: SandboxManager removes every container with those when a
 // run is released or found orphaned at start-up, and a job must outlive both.
+import { resolve } from 'node:path';
 import type Docker from 'dockerode';
 import { appVersion } from '../version';
 import { containerSpec, LABEL_VERSION, type ContainerSpecInput } from './container-spec';
@@ -15,6 +16,8 @@ export const LABEL_JOB_CALL = 'dev.looplab.job.call';
 export const LABEL_JOB_GPU = 'dev.looplab.job.gpu';
 export const LABEL_JOB_STARTED = 'dev.looplab.job.started';
 export const LABEL_JOB_TIMEOUT = 'dev.looplab.job.timeout';
+/** The workspace as this machine names it: Docker Desktop reports a bind mount's source in its own VM's terms. */
+export const LABEL_JOB_WORKSPACE = 'dev.looplab.job.workspace';
 
 /** Where a job's log and its outputs snapshot live, relative to the workspace. */
 export const JOBS_FOLDER = '.looplab/jobs';
@@ -51,6 +54,7 @@ export function jobLabels(input: JobSpecInput): Record<string, string> {
     [LABEL_JOB_GPU]: String(input.gpu),
     [LABEL_JOB_STARTED]: String(input.startedAt),
     [LABEL_JOB_TIMEOUT]: String(input.timeoutSeconds),
+    [LABEL_JOB_WORKSPACE]: resolve(input.workspaceFolder),
     ...(input.callId === undefined ? {} : { [LABEL_JOB_CALL]: input.callId }),
   };
 }

@@ -72,4 +72,20 @@ describe('folder workspace', () => {
     const slow = await host.exec('sleep 5 & sleep 5; echo never', { timeoutMs: 200, signal });
     expect(slow).toMatchObject({ timedOut: true, output: '' });
   });
+
+  it('says so when this machine has no bash, instead of crashing the app', async () => {
+    const host = new FolderWorkspace(join(base, 'ws'), { hostExec: true });
+    const path = process.env.PATH;
+    process.env.PATH = join(base, 'no-such-bin');
+    try {
+      expect(await host.exec('echo hi', { timeoutMs: 5000, signal: new AbortController().signal })).toEqual({
+        exitCode: null,
+        output:
+          'This machine could not start bash (spawn bash ENOENT). Commands on this machine need bash on PATH; use the Docker sandbox instead, or install bash (Git Bash on Windows).\n',
+        timedOut: false,
+      });
+    } finally {
+      process.env.PATH = path;
+    }
+  });
 });

@@ -103,14 +103,24 @@ function runOnHost(
     let output = '';
     let timedOut = false;
     const killGroup = () => {
-      if (child.pid !== undefined) {
-        try {
-          process.kill(-child.pid, 'SIGKILL');
-        } catch {
-          // already gone
-        }
+      if (child.pid === undefined) return;
+      try {
+        // Windows has no process groups: taskkill /T ends the tree instead.
+        if (process.platform === 'win32')
+          spawn('taskkill', ['/pid', String(child.pid), '/T', '/F']).on('error', () => {});
+        else process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        // already gone
       }
     };
+    // No bash on this machine (Windows without Git Bash, a minimal container): say so instead of crashing.
+    child.on('error', (error) => {
+      resolvePromise({
+        exitCode: null,
+        output: `This machine could not start bash (${error.message}). Commands on this machine need bash on PATH; use the Docker sandbox instead, or install bash (Git Bash on Windows).\n`,
+        timedOut: false,
+      });
+    });
     const onData = (chunk: Buffer) => {
       const text = chunk.toString('utf8');
       if (output.length < OUTPUT_CAP_BYTES) output += text;
