@@ -9,7 +9,7 @@ import { gunzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createApp, type App } from '../../src/main/app';
 import { exportFile } from '../../src/main/runs/run-export';
-import { recordedConfig } from '../../src/main/runs/run-loop';
+import { recordedConfig } from '../../src/main/runs/run-config';
 import { loopConfigSchema, type McpServer } from '../../src/shared/loop-config';
 import { runWithServers } from '../helpers/mcp-run';
 import { makeTempHome, type TempHome } from '../helpers/temp-home';

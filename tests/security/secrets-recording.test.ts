@@ -11,7 +11,7 @@ import { gunzipSync } from 'node:zlib';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/main/app';
 import { createFork, forkPoint } from '../../src/main/runs/fork';
-import { recordableGoal } from '../../src/main/runs/run-loop';
+import { recordableGoal } from '../../src/main/runs/run-deps';
 import { headlessSecretStore } from '../../src/main/settings/secret-store';
 import type { FakeServer } from '../fakes/http-fake';
 import { startOllamaServer } from '../fakes/ollama-server';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RunEvent } from '../../shared/events';
 import { loopConfigSchema } from '../../shared/loop-config';
-import { recordedConfig } from './run-loop';
+import { recordedConfig } from './run-config';
 
 const at = (seq: number, event: Pick<RunEvent, 'type' | 'payload'>): RunEvent =>
   ({ runId: 'run_x', seq, time: seq, ...event }) as RunEvent;
