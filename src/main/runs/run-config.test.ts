@@ -1,3 +1,4 @@
+// A run's constraints as recorded are what resume, fork and replay run under: folded from its events.
 import { describe, expect, it } from 'vitest';
 import type { RunEvent } from '../../shared/events';
 import { loopConfigSchema } from '../../shared/loop-config';
@@ -19,5 +20,32 @@ describe('recorded config', () => {
     expect(
       recordedConfig([at(0, { type: 'run.created', payload: { goal: 'g', model: 'ollama/m', origin: 'new' } })]),
     ).toBeUndefined();
+  });
+
+  it('puts each rule the person added first, newest first, ahead of the rules the run started with', () => {
+    const config = loopConfigSchema.parse({ rules: [{ tool: 'bash', action: 'ask' }] });
+    const events = [
+      at(0, { type: 'run.created', payload: { goal: 'g', model: 'ollama/m', origin: 'new', config } }),
+      at(1, { type: 'run.rule', payload: { rule: { tool: 'write', action: 'allow' }, callId: 'call_1' } }),
+      at(2, { type: 'run.limits', payload: { maxSteps: 9 } }),
+      at(3, {
+        type: 'run.rule',
+        payload: { rule: { tool: 'bash', arg: 'command', pattern: 'pytest*', action: 'allow' } },
+      }),
+    ];
+    expect(recordedConfig(events)).toEqual({
+      ...config,
+      maxSteps: 9,
+      rules: [
+        { tool: 'bash', arg: 'command', pattern: 'pytest*', action: 'allow' },
+        { tool: 'write', action: 'allow' },
+        { tool: 'bash', action: 'ask' },
+      ],
+    });
+    // A resume that stopped before the second answer has only the first.
+    expect(recordedConfig(events.slice(0, 2))?.rules).toEqual([
+      { tool: 'write', action: 'allow' },
+      { tool: 'bash', action: 'ask' },
+    ]);
   });
 });
