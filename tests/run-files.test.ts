@@ -22,7 +22,7 @@ beforeEach(async () => {
   shellCalls.length = 0;
   app = createApp({
     home: home.paths.root,
-    host: 'electron',
+    ui: 'electron',
     desktop: {
       reveal: (path) => void shellCalls.push(`reveal ${path}`),
       open: (path) => {
@@ -102,7 +102,7 @@ describe('a run’s files', () => {
   });
 
   it('says that only the desktop app opens files', async () => {
-    const web = createApp({ home: home.paths.root, host: 'web' });
+    const web = createApp({ home: home.paths.root, ui: 'web' });
     try {
       expect(await dispatch(web.handlers, 'artifacts.open', { runId, path: 'outputs/metrics.json' })).toEqual({
         ok: false,

@@ -72,7 +72,7 @@ export async function withRunService(
   options: RunCommandOptions,
   command: (app: App, service: RunService) => Promise<number>,
 ): Promise<number> {
-  const app = createApp({ home: options.home, host: 'web' });
+  const app = createApp({ home: options.home, ui: 'web' });
   try {
     return await command(app, new RunService(app, () => options.models, options.progress));
   } finally {

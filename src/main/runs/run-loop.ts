@@ -118,8 +118,8 @@ function sandboxNetwork(config: LoopConfig): 'bridge' | 'none' {
 
 /**
  * The run's loop: the agent loop, behind the evaluation gate when the run's spec has one. With MCP
- * servers, the loop connects to them when it starts running (connecting is asynchronous, and every host
- * builds the loop synchronously and then runs it), and closes them when the run ends; a server that
+ * servers, the loop connects to them when it starts running (connecting is asynchronous, and every front
+ * end builds the loop synchronously and then runs it), and closes them when the run ends; a server that
  * cannot be reached fails the run, with the reason recorded.
  */
 export function createRunLoop(runOptions: RunLoopOptions): RunnableLoop {
