@@ -10,7 +10,8 @@ const nodeBuiltins = { group: ['node:*'], message: 'This layer runs outside Node
 const main = { group: ['**/main/**', '**/main'], message: 'Only the main process imports from src/main.' };
 const preload = { group: ['**/preload/**', '**/preload'], message: 'Nothing imports the preload.' };
 const renderer = { group: ['**/renderer/**'], message: 'Only the renderer imports from src/renderer.' };
-const hostOnly = (names) => names.map((name) => ({ name, message: `${name} belongs to the main process adapters.` }));
+const adapterOnly = (names) =>
+  names.map((name) => ({ name, message: `${name} belongs to the main process adapters.` }));
 const adapterPackages = [
   'electron',
   'better-sqlite3',
@@ -51,7 +52,7 @@ const why = {
   frontEnd: 'A front end wires the app to a window, a terminal or a port, with only what its entry names.',
 };
 
-export const mainLayers = {
+const mainLayers = {
   [core]: { may: [shared], packages: ['zod'], why: why.core },
   // Adapters, and the data folder's layout and the version every part may read.
   [version]: { may: [], why: why.adapter },
@@ -115,7 +116,7 @@ export const layerRules = [
       'no-restricted-imports': [
         'error',
         {
-          paths: [...hostOnly(adapterPackages), { name: 'react', message: 'shared holds no UI.' }],
+          paths: [...adapterOnly(adapterPackages), { name: 'react', message: 'shared holds no UI.' }],
           patterns: [main, preload, renderer, nodeBuiltins],
         },
       ],
@@ -124,7 +125,10 @@ export const layerRules = [
   {
     files: ['src/renderer/**/*.{ts,tsx}'],
     rules: {
-      'no-restricted-imports': ['error', { paths: hostOnly(adapterPackages), patterns: [main, preload, nodeBuiltins] }],
+      'no-restricted-imports': [
+        'error',
+        { paths: adapterOnly(adapterPackages), patterns: [main, preload, nodeBuiltins] },
+      ],
     },
   },
   {
@@ -133,7 +137,7 @@ export const layerRules = [
       'no-restricted-imports': [
         'error',
         {
-          paths: hostOnly(adapterPackages.filter((name) => name !== 'electron')),
+          paths: adapterOnly(adapterPackages.filter((name) => name !== 'electron')),
           patterns: [main, renderer, nodeBuiltins, { group: ['zod'], message: 'The preload stays tiny: no zod.' }],
         },
       ],
