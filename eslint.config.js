@@ -1,16 +1,17 @@
-// Lint rules, including the layer direction of docs/ARCHITECTURE.md:
-// shared ← main/core ← main adapters (store, web, api, ...) ← hosts (electron, cli); renderer and preload
-// see only shared.
+// Lint rules, including the layers of docs/ARCHITECTURE.md: shared ← core ← adapters ← application (runs,
+// api) ← composition root (app.ts) ← front ends (Electron, cli, web); renderer and preload see only shared.
 import js from '@eslint/js';
 import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
+import { layerRule } from './scripts/layer-rule.mjs';
 
 const nodeBuiltins = { group: ['node:*'], message: 'This layer runs outside Node: no node: modules.' };
 const main = { group: ['**/main/**', '**/main'], message: 'Only the main process imports from src/main.' };
 const preload = { group: ['**/preload/**', '**/preload'], message: 'Nothing imports the preload.' };
 const renderer = { group: ['**/renderer/**'], message: 'Only the renderer imports from src/renderer.' };
-const hostOnly = (names) => names.map((name) => ({ name, message: `${name} belongs to the main process adapters.` }));
+const adapterOnly = (names) =>
+  names.map((name) => ({ name, message: `${name} belongs to the main process adapters.` }));
 const adapterPackages = [
   'electron',
   'better-sqlite3',
@@ -21,6 +22,93 @@ const adapterPackages = [
   '@huggingface/hub',
 ];
 
+// The main process, part by part: what each may import (parts of src, then npm packages; node:* always).
+// A part left out here is an error, so a new folder says where it sits before it imports anything.
+const shared = 'src/shared';
+const inMain = (name) => `src/main/${name}`;
+const [core, fs, data, hub, providers, sandbox, tools, store, settings, mcp, specs] = [
+  'core',
+  'fs',
+  'data',
+  'hub',
+  'providers',
+  'sandbox',
+  'tools',
+  'store',
+  'settings',
+  'mcp',
+  'specs',
+].map(inMain);
+const [runs, api, web, electron, cli] = ['runs', 'api', 'web', 'electron', 'cli'].map(inMain);
+const [app, home, version] = ['app.ts', 'home.ts', 'version.ts'].map(inMain);
+
+const why = {
+  core: 'core depends on interfaces it declares, never on an adapter, the application or a front end.',
+  adapter:
+    'An adapter implements what core declares over real things; it imports shared, core and the adapters its entry in eslint.config.js names, never the application (runs, api), app.ts or a front end.',
+  application:
+    'The application (runs, api) uses core and the adapters; it never imports app.ts or a front end: what it needs of them it declares itself.',
+  root: 'app.ts composes the application and the adapters; front ends use it, never the other way.',
+  frontEnd: 'A front end wires the app to a window, a terminal or a port, with only what its entry names.',
+};
+
+const mainLayers = {
+  [core]: { may: [shared], packages: ['zod'], why: why.core },
+  // Adapters, and the data folder's layout and the version every part may read.
+  [version]: { may: [], why: why.adapter },
+  // An unwritable data folder is reported as the store reports it.
+  [home]: { may: [shared, `${store}/storage-errors.ts`], why: why.adapter },
+  [fs]: { may: [], why: why.adapter },
+  [data]: { may: [shared, fs], why: why.adapter },
+  [hub]: { may: [shared], packages: ['@huggingface/hub', 'zod'], why: why.adapter },
+  [providers]: { may: [shared, core], packages: ['@anthropic-ai/sdk', 'ollama', 'openai', 'zod'], why: why.adapter },
+  [sandbox]: { may: [shared, core, fs, version], packages: ['dockerode', 'zod'], why: why.adapter },
+  [tools]: { may: [shared, core, data, fs, hub, sandbox], packages: ['zod'], why: why.adapter },
+  [store]: { may: [shared, core, home, tools], packages: ['better-sqlite3', 'zod'], why: why.adapter },
+  [settings]: { may: [shared, home, sandbox], packages: ['zod'], why: why.adapter },
+  [mcp]: {
+    may: [shared, core, home, settings, store, version],
+    packages: ['@modelcontextprotocol/sdk', 'zod'],
+    why: why.adapter,
+  },
+  [specs]: { may: [shared, home, sandbox, store], packages: ['yaml', 'zod'], why: why.adapter },
+  // The application.
+  [runs]: {
+    may: [shared, core, fs, home, hub, mcp, providers, sandbox, settings, specs, store, tools, version],
+    why: why.application,
+  },
+  [api]: { may: [shared, home, runs, sandbox, settings, specs, store], packages: ['zod'], why: why.application },
+  // The composition root.
+  [app]: { may: [shared, core, api, home, providers, runs, sandbox, settings, store, version], why: why.root },
+  // Front ends: Electron (index.ts and its bridge), looplab, and the web bridge looplab serve puts on a port.
+  [web]: { may: [shared, api], why: why.frontEnd },
+  [electron]: { may: [shared, api, home, settings], packages: ['electron'], why: why.frontEnd },
+  [inMain('index.ts')]: { may: [shared, app, electron], packages: ['electron'], why: why.frontEnd },
+  [cli]: {
+    // `looplab serve` builds the renderer with the project's own vite config when it has no build.
+    may: [
+      shared,
+      core,
+      app,
+      home,
+      providers,
+      runs,
+      sandbox,
+      settings,
+      specs,
+      store,
+      version,
+      web,
+      'electron.vite.config.ts',
+    ],
+    packages: ['commander', 'dockerode', 'vite', 'zod'],
+    why: why.frontEnd,
+  },
+};
+
+// A part's tests beside it may also use vitest, the fakes and helpers of tests/, and the whole app.
+const mainTests = { may: ['tests', app], packages: ['vitest'] };
+
 export const layerRules = [
   {
     files: ['src/shared/**/*.{ts,tsx}'],
@@ -28,7 +116,7 @@ export const layerRules = [
       'no-restricted-imports': [
         'error',
         {
-          paths: [...hostOnly(adapterPackages), { name: 'react', message: 'shared holds no UI.' }],
+          paths: [...adapterOnly(adapterPackages), { name: 'react', message: 'shared holds no UI.' }],
           patterns: [main, preload, renderer, nodeBuiltins],
         },
       ],
@@ -37,7 +125,10 @@ export const layerRules = [
   {
     files: ['src/renderer/**/*.{ts,tsx}'],
     rules: {
-      'no-restricted-imports': ['error', { paths: hostOnly(adapterPackages), patterns: [main, preload, nodeBuiltins] }],
+      'no-restricted-imports': [
+        'error',
+        { paths: adapterOnly(adapterPackages), patterns: [main, preload, nodeBuiltins] },
+      ],
     },
   },
   {
@@ -46,49 +137,16 @@ export const layerRules = [
       'no-restricted-imports': [
         'error',
         {
-          paths: hostOnly(adapterPackages.filter((name) => name !== 'electron')),
+          paths: adapterOnly(adapterPackages.filter((name) => name !== 'electron')),
           patterns: [main, renderer, nodeBuiltins, { group: ['zod'], message: 'The preload stays tiny: no zod.' }],
         },
       ],
     },
   },
   {
-    files: ['src/main/core/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          paths: hostOnly(adapterPackages),
-          patterns: [
-            preload,
-            renderer,
-            {
-              group: ['**/store/**', '**/store', '**/web/**', '**/cli/**', '**/electron/**', '**/api/**'],
-              message: 'core depends on interfaces it declares, never on an adapter or a host.',
-            },
-            {
-              group: ['**/providers/**', '**/tools/**', '**/sandbox/**', '**/hub/**', '**/data/**', '**/main/fs/**'],
-              message: 'core depends on interfaces it declares, never on an adapter or a host.',
-            },
-          ],
-        },
-      ],
-    },
-  },
-  {
-    files: ['src/main/{store,api,web,providers,tools,sandbox,hub,data,settings,mcp,fs}/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            preload,
-            renderer,
-            { group: ['**/cli/**', '**/electron/**', '**/main/index'], message: 'Adapters never import a host.' },
-          ],
-        },
-      ],
-    },
+    files: ['src/main/**/*.ts'],
+    plugins: { looplab: { rules: { layers: layerRule } } },
+    rules: { 'looplab/layers': ['error', { scope: 'src/main/', layers: mainLayers, tests: mainTests }] },
   },
 ];
 

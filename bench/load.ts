@@ -249,12 +249,12 @@ export async function benchLoad(): Promise<void> {
       },
     );
 
-    const smallApp = createApp({ home: small.paths.root, host: 'web' });
+    const smallApp = createApp({ home: small.paths.root, ui: 'web' });
     const baseList = await latency(100, listRuns(smallApp));
     const baseSearch = await latency(60, search(smallApp));
     smallApp.close();
 
-    const app = createApp({ home: large.paths.root, host: 'web' });
+    const app = createApp({ home: large.paths.root, ui: 'web' });
     approveAll(app);
     const list = await latency(100, listRuns(app));
     const searched = await latency(60, search(app));

@@ -110,7 +110,7 @@ const turns: Turn[] = [
 async function main(): Promise<void> {
   process.env.LOOPLAB_SANDBOX_IMAGE = IMAGE;
   const root = mkdtempSync(join(tmpdir(), 'looplab-example-'));
-  const app = createApp({ home: root, host: 'web' });
+  const app = createApp({ home: root, ui: 'web' });
   try {
     // From a copy, so the recorded held-out paths name no checkout (a replay finds the starter's own).
     const starter = join(root, 'starters', 'text-classifier');

@@ -24,7 +24,7 @@ async function setUp(turns: Turn[]): Promise<void> {
   ollama = await startOllamaServer({ turns });
   process.env.OLLAMA_HOST = ollama.url;
   process.env.LOOPLAB_SANDBOX_IMAGE = TEST_SANDBOX_IMAGE;
-  app = createApp({ home: home.paths.root, host: 'web' });
+  app = createApp({ home: home.paths.root, ui: 'web' });
   app.pushes.subscribe((channel, payload) => pushed.push({ channel, payload }));
   web = await startWebServer({
     handlers: app.handlers,

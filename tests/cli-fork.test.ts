@@ -135,7 +135,7 @@ describe.skipIf(skipDocker)('looplab fork', () => {
 
   it('says clearly when the run or the step cannot be forked', async () => {
     // A run recorded without snapshots (as runs were before them): events #0–#2.
-    const app = createApp({ home: home.paths.root, host: 'web' });
+    const app = createApp({ home: home.paths.root, ui: 'web' });
     const runId = app.store.createRun({ goal: 'Do nothing', model: MODEL, origin: 'new' }).runId;
     app.store.append(runId, [
       { type: 'run.status', payload: { status: 'running' } },

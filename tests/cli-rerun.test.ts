@@ -74,7 +74,7 @@ describe('saving and checking specs, without a model', () => {
 
 describe('export and import say what they did', () => {
   function storedRun(): string {
-    const app = createApp({ home: home.paths.root, host: 'web' });
+    const app = createApp({ home: home.paths.root, ui: 'web' });
     try {
       return app.store.createRun({ goal: 'Do nothing', model: 'ollama/qwen2.5-coder:7b', origin: 'new' }).runId;
     } finally {

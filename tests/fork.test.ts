@@ -58,7 +58,7 @@ describe.skipIf(skipDocker)('forks', () => {
   beforeEach(() => {
     home = makeTempHome('looplab-fork-');
     process.env.LOOPLAB_SANDBOX_IMAGE = TEST_SANDBOX_IMAGE;
-    app = createApp({ home: home.paths.root, host: 'web' });
+    app = createApp({ home: home.paths.root, ui: 'web' });
   });
 
   afterEach(async () => {

@@ -30,7 +30,7 @@ let app: App;
 
 beforeEach(() => {
   home = makeTempHome('looplab-mcp-');
-  app = createApp({ home: home.paths.root, host: 'web' });
+  app = createApp({ home: home.paths.root, ui: 'web' });
 });
 
 afterEach(async () => {

@@ -24,7 +24,7 @@ let app: App;
 
 beforeEach(() => {
   home = makeTempHome();
-  app = createApp({ home: home.paths.root, host: 'web' });
+  app = createApp({ home: home.paths.root, ui: 'web' });
   process.env.LOOPLAB_REPLAY_PROBE = 'blue';
 });
 

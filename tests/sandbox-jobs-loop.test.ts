@@ -67,7 +67,7 @@ describe.skipIf(skipDocker || (!present && !dockerRequired))('jobs in the agent 
   beforeEach(() => {
     home = makeTempHome('looplab-jobs-loop-');
     process.env.LOOPLAB_SANDBOX_IMAGE = CI_IMAGE;
-    app = createApp({ home: home.paths.root, host: 'web' });
+    app = createApp({ home: home.paths.root, ui: 'web' });
   });
 
   afterEach(async () => {

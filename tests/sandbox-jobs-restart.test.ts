@@ -32,7 +32,7 @@ let runId: string;
 let folder: string;
 
 function openApp(): App {
-  const app = createApp({ home: home.paths.root, host: 'web' });
+  const app = createApp({ home: home.paths.root, ui: 'web' });
   apps.push(app);
   return app;
 }

@@ -83,7 +83,7 @@ describe.skipIf(skipDocker || (!present && !dockerRequired))('jobs', () => {
   beforeEach(() => {
     home = makeTempHome('looplab-jobs-');
     process.env.LOOPLAB_SANDBOX_IMAGE = CI_IMAGE;
-    app = createApp({ home: home.paths.root, host: 'web' });
+    app = createApp({ home: home.paths.root, ui: 'web' });
     runId = app.store.createRun({ goal: 'train a digit classifier', model: 'scripted/test', origin: 'new' }).runId;
     folder = workspaceDir(app, runId);
     copyTrainer(folder);

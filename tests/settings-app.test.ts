@@ -25,7 +25,7 @@ let web: WebServer;
 
 async function setUp(turns: Turn[]): Promise<void> {
   server = await startOpenAIServer({ turns, apiKey: KEY });
-  app = createApp({ home: home.paths.root, host: 'web' });
+  app = createApp({ home: home.paths.root, ui: 'web' });
   web = await startWebServer({
     handlers: app.handlers,
     pushes: app.pushes,

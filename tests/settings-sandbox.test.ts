@@ -25,7 +25,7 @@ describe.skipIf(skipDocker)('sandbox limits from settings', () => {
     requireDocker();
     home = makeTempHome();
     process.env.LOOPLAB_SANDBOX_IMAGE = TEST_SANDBOX_IMAGE;
-    app = createApp({ home: home.paths.root, host: 'web' });
+    app = createApp({ home: home.paths.root, ui: 'web' });
   });
 
   afterAll(async () => {

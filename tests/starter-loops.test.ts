@@ -69,7 +69,7 @@ describe.skipIf(skipDocker || (!present && !dockerRequired))('the starter loops'
   beforeEach(() => {
     home = makeTempHome('looplab-starter-');
     process.env.LOOPLAB_SANDBOX_IMAGE = CI_IMAGE;
-    app = createApp({ home: home.paths.root, host: 'web' });
+    app = createApp({ home: home.paths.root, ui: 'web' });
   });
 
   afterEach(async () => {

@@ -1,11 +1,12 @@
-// What every host (Electron, the CLI, the web server) builds first: the data folder, the store, the
-// request handlers and the push source over it.
+// The composition root, which every front end (Electron, the CLI, the web server) builds first: the data
+// folder, the store, the adapters, the run manager, the request handlers and the push source over it.
 import type { AppInfo } from '../shared/contract';
 import { createHandlers, type DesktopShell, type Handlers } from './api/handlers';
 import { createPushHub, type PushSource } from './api/push';
 import { ensureHome, type HomePaths } from './home';
 import { createOllamaGpuGuard } from './providers/ollama-gpu';
 import { createModelService } from './runs/model-service';
+import type { RunDeps } from './runs/run-deps';
 import { RunManager } from './runs/run-manager';
 import { currentRedactor, jobLog } from './runs/job-recording';
 import { JobService } from './sandbox/jobs';
@@ -22,7 +23,8 @@ import { appVersion } from './version';
 
 export interface AppOptions {
   home: string;
-  host: AppInfo['host'];
+  /** Where the UI these handlers answer is shown: Electron's window, or a browser (every other front end). */
+  ui: AppInfo['ui'];
   nativeBinding?: string | undefined;
   /** Publish events that other processes (a `looplab` command) commit, checking this often (ms). */
   watchExternalMs?: number;
@@ -60,7 +62,7 @@ export interface App {
 export function createApp(options: AppOptions): App {
   const paths = ensureHome(options.home);
   const opened = openStore(paths, { nativeBinding: options.nativeBinding, access: options.access ?? 'write' });
-  const info: AppInfo = { version: appVersion(), home: paths.root, host: options.host };
+  const info: AppInfo = { version: appVersion(), home: paths.root, ui: options.ui };
   const pushes = createPushHub(opened.store);
   // LOOPLAB_SANDBOX_IMAGE picks another image than the one `looplab sandbox build` makes.
   const image = process.env.LOOPLAB_SANDBOX_IMAGE === '' ? undefined : process.env.LOOPLAB_SANDBOX_IMAGE;
@@ -90,11 +92,11 @@ export function createApp(options: AppOptions): App {
       pushes.emit('run.output', { runId, source: jobId, text: `${redactor().text(line)}\n` }),
     snapshots,
   });
-  const host = {
+  // What runs need of the app (RunDeps): the run manager and every run service are given these.
+  const deps: RunDeps = {
     paths,
     store: opened.store,
     owners: opened.owners,
-    lifecycle: opened.lifecycle,
     sandbox,
     jobs,
     secrets,
@@ -102,7 +104,7 @@ export function createApp(options: AppOptions): App {
   };
   const models = () => modelResolver(paths, process.env, secrets);
   const runs = new RunManager(
-    host,
+    deps,
     models,
     (runId, progress) => {
       if (progress.type === 'text') pushes.emit('run.delta', { runId, text: progress.delta });
@@ -129,7 +131,9 @@ export function createApp(options: AppOptions): App {
     opened.close();
   };
   return {
-    ...host,
+    ...deps,
+    secrets,
+    lifecycle: opened.lifecycle,
     runs,
     settings,
     handlers: createHandlers({

@@ -36,7 +36,7 @@ function start(): void {
   lockDownSession(paths);
   looplab = createApp({
     home: app.getPath('userData'),
-    host: 'electron',
+    ui: 'electron',
     watchExternalMs: 500,
     // Set by `npm start`: better-sqlite3 built for Electron's ABI, kept apart from Node's build.
     nativeBinding: process.env.LOOPLAB_SQLITE_BINDING,

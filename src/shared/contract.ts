@@ -158,7 +158,8 @@ export const requestSchemas = {
 export interface AppInfo {
   version: string;
   home: string;
-  host: 'electron' | 'web';
+  /** Where the UI is shown: Electron's window, or a browser (`looplab serve`). */
+  ui: 'electron' | 'web';
 }
 
 export interface RunDetail {

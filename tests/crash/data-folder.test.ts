@@ -154,7 +154,7 @@ describe.skipIf(!mountable && !mountRequired)('a data folder that cannot be writ
   it('the app on a full disk: refuses a new run saying why, and shows a live run interrupted with the reason', async () => {
     await fakeOllama([smallWrite, hugeWrite]);
     process.env.OLLAMA_HOST = server!.url;
-    const app = createApp({ home: paths.root, host: 'web' });
+    const app = createApp({ home: paths.root, ui: 'web' });
     const pushed: { status: string; reason: string | null }[] = [];
     app.pushes.subscribe((channel, payload) => {
       if (channel === 'run.updated') pushed.push((payload as PushTypes['run.updated']).run);
@@ -288,9 +288,7 @@ describe.skipIf(!mountable && !mountRequired)('a data folder that cannot be writ
       stderr: expect.stringContaining(`The data folder ${paths.root} cannot be written`),
     });
     expect(result.stderr).toContain('Make the folder writable');
-    expect(() => createApp({ home: paths.root, host: 'web' })).toThrow(
-      `The data folder ${paths.root} cannot be written`,
-    );
+    expect(() => createApp({ home: paths.root, ui: 'web' })).toThrow(`The data folder ${paths.root} cannot be written`);
     // History stays readable: the reading commands open the database read-only.
     await expectHistoryReadable(env, runId, before);
     const exported = await runCli(['export', runId, '-o', join(tmpdir(), `${runId}.looplab.gz`)], { env });
@@ -304,7 +302,7 @@ describe.skipIf(!mountable && !mountRequired)('a data folder that cannot be writ
     });
     expect(deleted.stderr).not.toContain('resume');
     const elsewhere = join(disk, 'new-home');
-    expect(() => createApp({ home: elsewhere, host: 'web' })).toThrow(elsewhere);
+    expect(() => createApp({ home: elsewhere, ui: 'web' })).toThrow(elsewhere);
     expect(existsSync(elsewhere)).toBe(false);
 
     execFileSync('mount', ['-o', 'remount,rw', disk]);

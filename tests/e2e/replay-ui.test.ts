@@ -22,7 +22,7 @@ const screenshots = join(import.meta.dirname, '..', '..', 'test-results');
 
 /** A finished run on this machine's runtime: its commands asked, and were approved. */
 async function recordHostRun(home: TempHome): Promise<string> {
-  const app = createApp({ home: home.paths.root, host: 'web' });
+  const app = createApp({ home: home.paths.root, ui: 'web' });
   try {
     const config = loopConfigSchema.parse({ runtime: 'host' });
     const runId = app.store.createRun({ goal: 'Count the lines', model: 'scripted/test', origin: 'new', config }).runId;

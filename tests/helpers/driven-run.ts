@@ -1,11 +1,12 @@
 // A real run driven one tool call at a time: the model is a queue the test feeds, and everything else is
-// what a host builds (createRunLoop: the run's sandbox or folder, the built-in and job tools, the real
+// what a front end builds (createRunLoop: the run's sandbox or folder, the built-in and job tools, the real
 // store). `call` makes the model ask for one tool call and resolves with what the run recorded for it,
 // so a test reads each result as the model and the person would, and the run goes on to the next.
 import { loopConfigSchema } from '../../src/shared/loop-config';
 import type { LoopOutcome } from '../../src/main/core/loop';
 import type { ModelEvent, ModelInfo, ModelProvider, ModelRequest } from '../../src/main/core/model';
-import { createRunLoop, type RunHost } from '../../src/main/runs/run-loop';
+import type { RunDeps } from '../../src/main/runs/run-deps';
+import { createRunLoop } from '../../src/main/runs/run-loop';
 
 type Turn = { call: { name: string; arguments: string } } | { text: string };
 
@@ -60,13 +61,13 @@ export interface DrivenRun {
   outcome: Promise<LoopOutcome>;
 }
 
-export function startDrivenRun(host: RunHost, options: { runtime?: 'sandbox' | 'host' } = {}): DrivenRun {
+export function startDrivenRun(deps: RunDeps, options: { runtime?: 'sandbox' | 'host' } = {}): DrivenRun {
   const model = new DrivenModel();
   const config = loopConfigSchema.parse({ maxSteps: 10_000, runtime: options.runtime ?? 'sandbox' });
-  const runId = host.store.createRun({ goal: 'Driven run', model: 'driven/model', origin: 'new', config }).runId;
+  const runId = deps.store.createRun({ goal: 'Driven run', model: 'driven/model', origin: 'new', config }).runId;
   const finished = new Map<string, (result: ToolResult) => void>();
   const loop = createRunLoop({
-    app: host,
+    app: deps,
     runId,
     model: {
       name: 'driven/model',
@@ -104,10 +105,10 @@ export function startDrivenRun(host: RunHost, options: { runtime?: 'sandbox' | '
 }
 
 /** The output of the run's last finished tool call as the store gives it back (large text from its blob). */
-export function lastStoredResult(host: Pick<RunHost, 'store'>, runId: string): string {
-  const finished = host.store.loadEvents(runId).filter((event) => event.type === 'tool.finished');
+export function lastStoredResult(deps: Pick<RunDeps, 'store'>, runId: string): string {
+  const finished = deps.store.loadEvents(runId).filter((event) => event.type === 'tool.finished');
   const event = finished.at(-1);
   if (event?.type !== 'tool.finished') throw new Error(`${runId} has no finished tool call`);
   const { output } = event.payload;
-  return typeof output === 'string' ? output : host.store.readBlob(output.$blob);
+  return typeof output === 'string' ? output : deps.store.readBlob(output.$blob);
 }

@@ -139,7 +139,7 @@ describe('runs by size, and delete through the app', () => {
 
   it('runs.delete validates its input, refuses a live run, and deletes through the same path', async () => {
     const { a } = await twoRuns();
-    const app = createApp({ home: home.paths.root, host: 'web' });
+    const app = createApp({ home: home.paths.root, ui: 'web' });
     try {
       expect(await dispatch(app.handlers, 'runs.delete', { runIds: 'run_x' })).toMatchObject({
         ok: false,

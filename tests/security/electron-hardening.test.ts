@@ -189,7 +189,7 @@ describe('electron IPC', () => {
 
   beforeEach(() => {
     home = makeTempHome();
-    app = createApp({ home: home.paths.root, host: 'electron' });
+    app = createApp({ home: home.paths.root, ui: 'electron' });
     dispose = registerIpc(
       app.handlers,
       app.pushes,
@@ -238,7 +238,7 @@ describe('web bridge', () => {
 
   beforeEach(async () => {
     home = makeTempHome();
-    app = createApp({ home: home.paths.root, host: 'web' });
+    app = createApp({ home: home.paths.root, ui: 'web' });
     server = await startWebServer({ handlers: app.handlers, pushes: app.pushes, rendererDir: home.paths.root });
   });
 

@@ -9,7 +9,7 @@ import { gunzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createApp, type App } from '../../src/main/app';
 import { exportFile } from '../../src/main/runs/run-export';
-import { recordedConfig } from '../../src/main/runs/run-loop';
+import { recordedConfig } from '../../src/main/runs/run-config';
 import { loopConfigSchema, type McpServer } from '../../src/shared/loop-config';
 import { runWithServers } from '../helpers/mcp-run';
 import { makeTempHome, type TempHome } from '../helpers/temp-home';
@@ -23,7 +23,7 @@ let outside: string;
 
 beforeEach(() => {
   home = makeTempHome('looplab-mcp-env-');
-  app = createApp({ home: home.paths.root, host: 'web' });
+  app = createApp({ home: home.paths.root, ui: 'web' });
   outside = mkdtempSync(join(tmpdir(), 'looplab-mcp-echo-'));
 });
 
@@ -72,7 +72,7 @@ describe('MCP servers environment values', () => {
     app.close();
     const holding = filesUnder(home.paths.root).filter((file) => file.bytes.includes(VALUE));
     expect(holding.map((file) => file.path)).toEqual([]);
-    app = createApp({ home: home.paths.root, host: 'web' });
+    app = createApp({ home: home.paths.root, ui: 'web' });
     const archive = gunzipSync(exportFile(app.store, runId, 'looplab').bytes).toString('utf8');
     expect(archive).toContain('MCP_SECRET_TOKEN');
     expect(archive).not.toContain(VALUE);

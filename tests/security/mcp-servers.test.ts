@@ -21,7 +21,7 @@ let servers: ChildProcess[] = [];
 
 beforeEach(() => {
   home = makeTempHome('looplab-mcp-sec-');
-  app = createApp({ home: home.paths.root, host: 'web' });
+  app = createApp({ home: home.paths.root, ui: 'web' });
 });
 
 afterEach(async () => {

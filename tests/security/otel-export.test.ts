@@ -54,7 +54,7 @@ let app: App;
 
 beforeEach(() => {
   home = makeTempHome('looplab-otel-');
-  app = createApp({ home: home.paths.root, host: 'web' });
+  app = createApp({ home: home.paths.root, ui: 'web' });
 });
 
 afterEach(async () => {

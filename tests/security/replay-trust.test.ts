@@ -12,7 +12,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/main/app';
 import type { ApprovalGate } from '../../src/main/core/ports';
 import { forkPoint } from '../../src/main/runs/fork';
-import { createRunLoop, resumable } from '../../src/main/runs/run-loop';
+import { resumable } from '../../src/main/runs/run-config';
+import { createRunLoop } from '../../src/main/runs/run-loop';
 import { openStore } from '../../src/main/store/open-store';
 import { newId } from '../../src/shared/ids';
 import type { EventDraft } from '../../src/shared/events';
@@ -41,7 +42,7 @@ const approveAll: ApprovalGate = { decide: async () => ({ decision: 'approved' }
 
 /** Records, for real, a run that asked for and ran `command` with bash; returns its id. */
 async function recordRun(command: string, config: LoopConfig = loopConfigSchema.parse({ runtime: 'host' })) {
-  const app = createApp({ home: source.paths.root, host: 'web' });
+  const app = createApp({ home: source.paths.root, ui: 'web' });
   try {
     const runId = app.store.createRun({ goal: 'Say hi', model: 'scripted/test', origin: 'new', config }).runId;
     const model = new ScriptedModel([{ calls: [{ name: 'bash', args: { command } }] }, { text: 'Done.' }]);
@@ -243,7 +244,7 @@ describe('a fork or resume of a run from elsewhere', () => {
       if (event.type === 'run.created') event.payload.config = config;
     });
     expect((await runCli(['--home', target.paths.root, 'import', file, '--allow-mcp'])).code).toBe(0);
-    const app = createApp({ home: target.paths.root, host: 'web' });
+    const app = createApp({ home: target.paths.root, ui: 'web' });
     try {
       const confined = { ...config, runtime: 'sandbox', network: 'none' } as Record<string, unknown>;
       delete confined.mcpServers;

@@ -19,7 +19,7 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { ensureHome, type HomePaths } from '../../src/main/home';
-import type { RunHost } from '../../src/main/runs/run-loop';
+import type { RunDeps } from '../../src/main/runs/run-deps';
 import { BASE_IMAGE } from '../../src/main/sandbox/container-spec';
 import { freeBytes } from '../../src/main/sandbox/disk-guard';
 import { JobService } from '../../src/main/sandbox/jobs';
@@ -45,7 +45,7 @@ let run: DrivenRun;
 let other: DrivenRun;
 let checks = 0;
 
-function host(limits: SandboxManagerOptions['limits'] = LIMITS, workspaces = paths.workspaces): RunHost {
+function host(limits: SandboxManagerOptions['limits'] = LIMITS, workspaces = paths.workspaces): RunDeps {
   const sandbox = new SandboxManager({ home: paths.root, image: BASE_IMAGE, limits });
   managers.push(sandbox);
   const jobs = new JobService({ sandbox, log: opened.store, leases: opened.owners, limits });
@@ -86,7 +86,7 @@ function ownDisk(): { dir: string; release(): void } | undefined {
   };
 }
 
-function start(runHost: RunHost): DrivenRun {
+function start(runHost: RunDeps): DrivenRun {
   const started = startDrivenRun(runHost);
   runs.push(started);
   return started;

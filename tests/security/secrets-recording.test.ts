@@ -11,7 +11,7 @@ import { gunzipSync } from 'node:zlib';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/main/app';
 import { createFork, forkPoint } from '../../src/main/runs/fork';
-import { recordableGoal } from '../../src/main/runs/run-loop';
+import { recordableGoal } from '../../src/main/runs/run-deps';
 import { headlessSecretStore } from '../../src/main/settings/secret-store';
 import type { FakeServer } from '../fakes/http-fake';
 import { startOllamaServer } from '../fakes/ollama-server';
@@ -149,7 +149,7 @@ describe('secrets a person writes', () => {
 
   it('redacts the message that starts a fork, as it does a goal', async () => {
     process.env.MY_SERVICE_TOKEN = SERVICE_TOKEN;
-    const app = createApp({ home: home.paths.root, host: 'web' });
+    const app = createApp({ home: home.paths.root, ui: 'web' });
     try {
       const { runId } = app.store.createRun({ goal: 'Parent', model: 'driven/model', origin: 'new' });
       const folder = join(home.paths.workspaces, runId);
@@ -177,7 +177,7 @@ describe('secrets of the MCP servers in settings.json', () => {
         mcpServers: [{ name: 'db', transport: 'stdio', command: 'db-server', env: { DB_PASSWORD: password } }],
       }),
     );
-    const app = createApp({ home: home.paths.root, host: 'web' });
+    const app = createApp({ home: home.paths.root, ui: 'web' });
     try {
       expect(recordableGoal(`Connect with ${password}`, app)).toBe('Connect with [redacted]');
     } finally {
@@ -252,7 +252,7 @@ describe.skipIf(skipDocker)('secrets in what the app streams', () => {
       ]),
     );
     process.env.LOOPLAB_SANDBOX_IMAGE = TEST_SANDBOX_IMAGE;
-    const app = createApp({ home: home.paths.root, host: 'web' });
+    const app = createApp({ home: home.paths.root, ui: 'web' });
     const pushed: { channel: string; payload: unknown }[] = [];
     app.pushes.subscribe((channel, payload) => pushed.push({ channel, payload }));
     try {
@@ -282,7 +282,7 @@ describe.skipIf(skipDocker)('secrets in what a job records and streams', () => {
   it("redacts a job's command as recorded and its log lines as pushed", async () => {
     process.env.LOOPLAB_SANDBOX_IMAGE = TEST_SANDBOX_IMAGE;
     process.env.MY_SERVICE_TOKEN = SERVICE_TOKEN;
-    const app = createApp({ home: home.paths.root, host: 'web' });
+    const app = createApp({ home: home.paths.root, ui: 'web' });
     const pushed: { channel: string; payload: unknown }[] = [];
     app.pushes.subscribe((channel, payload) => pushed.push({ channel, payload }));
     try {

@@ -29,7 +29,7 @@ function filesHolding(text: string): string[] {
 beforeAll(() => {
   process.env.MY_SERVICE_TOKEN = TOKEN;
   home = makeTempHome();
-  app = createApp({ home: home.paths.root, host: 'web' });
+  app = createApp({ home: home.paths.root, ui: 'web' });
   // The run's files, outside the data folder, so that a grep of the data folder sees only what Looplab kept.
   workspace = mkdtempSync(join(tmpdir(), 'looplab-secret-ws-'));
   writeFileSync(join(workspace, 'train.py'), 'print("training")\n');

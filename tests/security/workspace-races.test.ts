@@ -56,7 +56,7 @@ beforeAll(async () => {
   writeFileSync(join(host, 'table.csv'), `text,label\n${MARKER},a\n`);
   mkdirSync(join(host, 'jobs'));
   writeFileSync(join(host, 'jobs', 'job_r1.log'), `${MARKER}\n`);
-  app = createApp({ home: home.paths.root, host: 'web' });
+  app = createApp({ home: home.paths.root, ui: 'web' });
   runId = app.store.createRun({ goal: 'race', model: 'ollama/qwen2.5-coder:7b', origin: 'new' }).runId;
   workspace = join(home.paths.workspaces, runId);
   mkdirSync(join(workspace, 'sub'), { recursive: true });

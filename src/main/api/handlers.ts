@@ -23,7 +23,7 @@ import type { HomePaths } from '../home';
 import { readyModel, type ModelResolver } from '../runs/readiness';
 import { exportFile } from '../runs/run-export';
 import { ensureExample } from '../runs/example';
-import { recordedConfig } from '../runs/run-loop';
+import { recordedConfig } from '../runs/run-config';
 import { replayPlan } from '../runs/run-trust';
 import { loopConfigSchema } from '../../shared/loop-config';
 import type { RunManager } from '../runs/run-manager';

@@ -32,7 +32,7 @@ interface GlobalOptions {
 
 export function withApp<T>(command: Command, work: (app: App) => T, access: 'write' | 'read' = 'write'): T {
   const options = command.optsWithGlobals<GlobalOptions>();
-  const app = createApp({ home: resolveHome({ flag: options.home }), host: 'web', access });
+  const app = createApp({ home: resolveHome({ flag: options.home }), ui: 'web', access });
   try {
     return work(app);
   } finally {
@@ -43,7 +43,7 @@ export function withApp<T>(command: Command, work: (app: App) => T, access: 'wri
 /** withApp for work that waits: the store closes when the work has settled. */
 async function withAppAsync<T>(command: Command, work: (app: App) => Promise<T>): Promise<T> {
   const options = command.optsWithGlobals<GlobalOptions>();
-  const app = createApp({ home: resolveHome({ flag: options.home }), host: 'web' });
+  const app = createApp({ home: resolveHome({ flag: options.home }), ui: 'web' });
   try {
     return await work(app);
   } finally {

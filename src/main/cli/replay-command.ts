@@ -29,7 +29,7 @@ export interface ReplayCommandOptions {
 }
 
 export async function replayRun(sourceRunId: string, options: ReplayCommandOptions): Promise<number> {
-  const app = createApp({ home: options.home, host: 'web' });
+  const app = createApp({ home: options.home, ui: 'web' });
   try {
     // Going on live after a divergence needs the model: checked before anything is recorded, as run does.
     const live = options.mode === 'continue' ? await liveModelFirst(app, sourceRunId, options) : undefined;

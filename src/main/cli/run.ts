@@ -1,21 +1,14 @@
 // `looplab run "<goal>"` and `looplab resume <run-id>`: a loop driven from the terminal, with the same
 // store, tools and rules as the app; progress on the terminal, a JSON summary with --json.
 import type { RunStatus } from '../../shared/events';
-import {
-  loopConfigSchema,
-  withLimits,
-  type ApprovalRule,
-  type Budget,
-  type LoopConfig,
-} from '../../shared/loop-config';
+import { loopConfigSchema, type ApprovalRule, type Budget, type LoopConfig } from '../../shared/loop-config';
+import type { Settings } from '../../shared/settings';
 import { createApp, tidySandboxes, type App } from '../app';
 import type { LoopOutcome } from '../core/loop';
-import type { ApprovalGate } from '../core/ports';
-import { readyModel, type ModelResolver, type ReadyModel } from '../runs/readiness';
-import { checkRuntime, createRunLoop, raiseLimits, recordableGoal, resumable, workspaceDir } from '../runs/run-loop';
-import { configWithDefaults, withDefaultMcpServers } from '../settings/run-defaults';
-import type { Settings } from '../../shared/settings';
-import { copyData, findSpec, prepareSpec, readLoopSpec, specDirs } from '../specs/loop-spec';
+import type { ModelResolver } from '../runs/readiness';
+import { workspaceDir } from '../runs/run-loop';
+import { RunService, type ReadyRun } from '../runs/run-service';
+import { configWithDefaults } from '../settings/run-defaults';
 import { progressPrinter } from './progress';
 import { terminalGate, type ApproveMode } from './terminal-gate';
 
@@ -74,27 +67,25 @@ function configOf(options: RunCommandOptions): LoopConfig {
   );
 }
 
-export async function runGoal(goal: string, options: RunCommandOptions): Promise<number> {
-  const model = await readyModel(
-    options.models,
-    options.model ?? options.settings.defaultModel,
-    options.contextLength,
-    options.progress,
-  );
-  const app = createApp({ home: options.home, host: 'web' });
+/** The app and the run service of a command: the terminal hears what the run gets other than asked. */
+export async function withRunService(
+  options: RunCommandOptions,
+  command: (app: App, service: RunService) => Promise<number>,
+): Promise<number> {
+  const app = createApp({ home: options.home, ui: 'web' });
   try {
-    const config = configOf(options);
-    await checkRuntime(app, config);
-    const runId = app.store.createRun({
-      goal: recordableGoal(goal, app),
-      model: model.name,
-      origin: 'new',
-      config,
-    }).runId;
-    return await drive(app, runId, model, config, options);
+    return await command(app, new RunService(app, () => options.models, options.progress));
   } finally {
     app.close();
   }
+}
+
+export async function runGoal(goal: string, options: RunCommandOptions): Promise<number> {
+  return withRunService(options, async (app, service) => {
+    const model = options.model ?? options.settings.defaultModel;
+    const run = await service.start({ goal, model, contextLength: options.contextLength, config: configOf(options) });
+    return drive(app, service, run, options);
+  });
 }
 
 export interface SpecRunOptions {
@@ -104,96 +95,59 @@ export interface SpecRunOptions {
 
 /** `looplab run --spec FILE`: the spec's goal, model and constraints, with the command line's limits on top. */
 export async function runSpec(specOptions: SpecRunOptions, options: RunCommandOptions): Promise<number> {
-  const file = findSpec(specOptions.spec, specDirs(options.home));
-  const prepared = prepareSpec(readLoopSpec(file), file, specOptions.params);
-  const model = await readyModel(
-    options.models,
-    options.model ?? prepared.model ?? options.settings.defaultModel,
-    options.contextLength,
-    options.progress,
-  );
-  const app = createApp({ home: options.home, host: 'web' });
-  try {
-    const config = withCommandLine(prepared.config, options);
-    await checkRuntime(app, config);
-    const runId = app.store.createRun({
-      goal: recordableGoal(prepared.goal, app),
-      model: model.name,
-      origin: 'spec',
-      config,
-    }).runId;
-    copyData(prepared.data, workspaceDir(app, runId));
-    options.progress(`spec ${prepared.spec.name} (${file})\n`);
-    return await drive(app, runId, model, config, options);
-  } finally {
-    app.close();
-  }
-}
-
-/** A spec's constraints with the limits, approvals and runtime flags given on the command line. */
-function withCommandLine(config: LoopConfig, options: RunCommandOptions): LoopConfig {
-  const limited = withLimits(config, { maxSteps: options.maxSteps, budget: budgetOf(options) });
-  const asked: ApprovalRule[] = options.requireApproval.map((tool) => ({ tool, action: 'ask' }));
-  const mcpServers = withDefaultMcpServers(options.settings, limited.mcpServers);
-  return {
-    ...limited,
-    ...(mcpServers === undefined ? {} : { mcpServers }),
-    // The person's default rules (settings.json) come after the spec's own.
-    rules: [...asked, ...limited.rules, ...options.settings.rules],
-    ...(options.hostExec ? { runtime: 'host' as const } : {}),
-    ...(options.network ? { network: 'full' as const } : {}),
-  };
+  return withRunService(options, async (app, service) => {
+    const run = await service.startSpec({
+      ...specOptions,
+      model: options.model,
+      contextLength: options.contextLength,
+      defaults: {
+        model: options.settings.defaultModel,
+        rules: options.settings.rules,
+        mcpServers: options.settings.mcpServers,
+      },
+      overrides: {
+        limits: limitsOf(options),
+        askFirst: options.requireApproval,
+        ...(options.hostExec ? { runtime: 'host' as const } : {}),
+        ...(options.network ? { network: 'full' as const } : {}),
+      },
+    });
+    options.progress(`spec ${run.spec.spec.name} (${run.spec.file})\n`);
+    return drive(app, service, run, options);
+  });
 }
 
 export async function resumeRun(runId: string, options: RunCommandOptions): Promise<number> {
-  const app = createApp({ home: options.home, host: 'web' });
-  try {
-    const { run, config } = resumable(app, runId);
-    const model = await readyModel(options.models, options.model ?? run.model, options.contextLength, options.progress);
-    const limits = { maxSteps: options.maxSteps, budget: budgetOf(options) };
-    const base = config ?? configOf(options);
-    await checkRuntime(app, base);
-    const resumed = raiseLimits(app, runId, base, limits);
-    return await drive(app, runId, model, resumed, options);
-  } finally {
-    app.close();
-  }
+  return withRunService(options, async (app, service) => {
+    const run = await service.resume(runId, {
+      model: options.model,
+      contextLength: options.contextLength,
+      limits: limitsOf(options),
+      config: configOf(options),
+    });
+    return drive(app, service, run, options);
+  });
 }
 
-/** Drives a run from the terminal until it ends; `wrapGate` can answer some approvals itself (a fork's). */
-export async function drive(
-  app: App,
-  runId: string,
-  model: ReadyModel,
-  config: LoopConfig,
-  options: RunCommandOptions,
-  wrapGate: (gate: ApprovalGate) => ApprovalGate = (gate) => gate,
-): Promise<number> {
-  options.progress(`${runId}  ${model.name}  workspace ${workspaceDir(app, runId)}\n`);
+export function limitsOf(options: RunCommandOptions): { maxSteps: number | undefined; budget: Budget } {
+  return { maxSteps: options.maxSteps, budget: budgetOf(options) };
+}
+
+/** Drives a run from the terminal until it ends: approvals asked there, progress printed, Ctrl-C stops it. */
+export async function drive(app: App, service: RunService, run: ReadyRun, options: RunCommandOptions): Promise<number> {
+  options.progress(`${run.runId}  ${run.model.name}  workspace ${workspaceDir(app, run.runId)}\n`);
   const controller = new AbortController();
   const interrupt = () => controller.abort(new Error('interrupted'));
   process.once('SIGINT', interrupt);
   await tidySandboxes(app);
-  app.owners.claim(runId);
   let outcome: LoopOutcome;
   try {
-    const gate = wrapGate(terminalGate(options.approve, { input: process.stdin, output: process.stderr }));
-    const loop = createRunLoop({
-      app,
-      runId,
-      model,
-      models: options.models,
-      config,
-      gate,
-      onProgress: progressPrinter(options.progress),
-    });
-    outcome = await loop.run(controller.signal);
+    const gate = terminalGate(options.approve, { input: process.stdin, output: process.stderr });
+    outcome = await service.drive(run, { gate, onProgress: progressPrinter(options.progress) }, controller.signal);
   } finally {
     process.off('SIGINT', interrupt);
-    app.owners.release(runId);
-    await app.sandbox.release(runId).catch(() => undefined);
   }
-  report(app, runId, outcome, options);
+  report(app, run.runId, outcome, options);
   return exitCodes[outcome.status];
 }
 

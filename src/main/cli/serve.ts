@@ -61,7 +61,7 @@ export async function serve(options: ServeOptions): Promise<void> {
     return;
   }
   const rendererDir = await ensureRendererBuilt((line) => options.write(`${line}\n`));
-  const app = createApp({ home: options.home, host: 'web', watchExternalMs: 500 });
+  const app = createApp({ home: options.home, ui: 'web', watchExternalMs: 500 });
   void tidySandboxes(app);
   let server: WebServer | undefined;
   try {

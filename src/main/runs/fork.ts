@@ -10,7 +10,9 @@ import type { LoopConfig } from '../../shared/loop-config';
 import { danglingCalls } from '../core/conversation';
 import type { ApprovalDecision, ApprovalGate } from '../core/ports';
 import type { SnapshotPayload } from '../store/workspace-snapshots';
-import { recordedConfig, runRecorder, workspaceDir, type RunHost } from './run-loop';
+import { recordedConfig } from './run-config';
+import { runRecorder, type RunDeps } from './run-deps';
+import { workspaceDir } from './run-loop';
 import { trustedConfig } from './run-trust';
 
 export interface ForkOptions {
@@ -36,7 +38,7 @@ export interface ForkPoint {
 }
 
 /** Checks that a run can be forked at `seq`, saying what is wrong when it cannot. */
-export function forkPoint(app: RunHost, runId: string, seq: number, options: ForkOptions = {}): ForkPoint {
+export function forkPoint(app: RunDeps, runId: string, seq: number, options: ForkOptions = {}): ForkPoint {
   const run = app.store.requireRun(runId);
   if (!Number.isInteger(seq) || seq < 0 || seq > run.lastSeq) {
     throw new AppError(
@@ -141,7 +143,7 @@ function pendingApprovals(events: readonly RunEvent[]): string[] {
  * not waiting for approval) are closed as not run, so the new message follows complete tool results.
  */
 export async function createFork(
-  app: RunHost,
+  app: RunDeps,
   point: ForkPoint,
   options: { model: string; message?: string | undefined },
 ): Promise<string> {

@@ -5,16 +5,16 @@
 import type { RunLog } from '../core/ports';
 import { RunRecorder } from '../core/recorder';
 import { createRedactor, type Redactor } from '../core/redact';
-import { knownSecrets, type RunHost } from './run-loop';
+import { knownSecrets, type SecretSources } from './run-deps';
 
 const FRESH_MS = 1000;
 
 /** The redactor of every secret known to the app, rebuilt when it is older than a second. */
-export function currentRedactor(app: Pick<RunHost, 'secrets' | 'paths'>, now = () => Date.now()): () => Redactor {
+export function currentRedactor(deps: SecretSources, now = () => Date.now()): () => Redactor {
   let made: { redactor: Redactor; at: number } | undefined;
   return () => {
     if (made === undefined || now() - made.at >= FRESH_MS)
-      made = { redactor: createRedactor(knownSecrets(app)), at: now() };
+      made = { redactor: createRedactor(knownSecrets(deps)), at: now() };
     return made.redactor;
   };
 }

@@ -1,13 +1,17 @@
-// Before a run is recorded: the model's server answers, the model exists and takes tool calls, and
-// its context window is known (capped, since Ollama reserves GPU memory for all of it).
+// Before a run is recorded: its runtime can run here (Docker answers, the sandbox image is there), the
+// model's server answers, the model exists and takes tool calls, and its context window is known (capped,
+// since Ollama reserves GPU memory for all of it).
 import { AppError } from '../../shared/errors';
+import type { LoopConfig } from '../../shared/loop-config';
 import { BUILTIN_DEFAULT_MODEL } from '../../shared/settings';
 import { ProviderError, type ModelInfo, type ModelProvider, type TokenUsage } from '../core/model';
 import type { HomePaths } from '../home';
 import { costOf } from '../providers/prices';
 import { createProviders } from '../providers/registry';
+import { checkHeldOut } from '../sandbox/evaluation';
 import type { SecretStore } from '../settings/secret-store';
 import { loadSettings } from '../settings/settings-store';
+import type { RunDeps } from './run-deps';
 
 export const DEFAULT_MODEL = BUILTIN_DEFAULT_MODEL;
 /**
@@ -74,4 +78,24 @@ export async function readyModel(
   }
   const cap = contextLength ?? DEFAULT_CONTEXT_CAP;
   return { name, provider, model, info: { ...info, contextLength: Math.min(info.contextLength, cap) } };
+}
+
+/** Says clearly, before a run starts, when its sandbox cannot work here (no Docker, no image). */
+export async function checkRuntime(deps: Pick<RunDeps, 'sandbox'>, config: LoopConfig): Promise<void> {
+  if (config.runtime === 'host' && config.evaluation !== undefined) {
+    throw new AppError(
+      'invalid_input',
+      'An evaluation gate needs the sandbox: on this machine the agent could read the held-out files.',
+      'Run the spec in the sandbox (remove runtime: host from the spec).',
+    );
+  }
+  if (config.runtime === 'host') return;
+  if (config.evaluation !== undefined) checkHeldOut(config.evaluation.heldOut);
+  try {
+    await deps.sandbox.check();
+  } catch (error) {
+    if (!(error instanceof AppError)) throw error;
+    const hint = `${error.hint ?? ''}${error.hint === undefined ? '' : ' '}Or run on this machine instead (--host-exec; every command then asks for approval).`;
+    throw new AppError(error.code, `The sandbox cannot run: ${error.message}`, hint);
+  }
 }

@@ -24,7 +24,9 @@ import {
 } from '../core/replay';
 import { copyData, findSpec, prepareSpec, readLoopSpec, specDirs, type PreparedSpec } from '../specs/loop-spec';
 import type { ModelResolver, ReadyModel } from './readiness';
-import { createRunLoop, recordedConfig, runRecorder, workspaceDir, type RunHost } from './run-loop';
+import { recordedConfig } from './run-config';
+import { runRecorder, type RunDeps } from './run-deps';
+import { createRunLoop, workspaceDir } from './run-loop';
 import { checkGrants, NO_GRANTS, recordingNeeds, type ReplayGrants } from './run-trust';
 
 export interface PreparedReplay {
@@ -44,7 +46,7 @@ export interface PreparedReplay {
  * Checks the source can be replayed, with what the person granted when it came from elsewhere, and
  * records the replay's `run.created`. Nothing is recorded when it cannot.
  */
-export function prepareReplay(app: RunHost, sourceRunId: string, grants: ReplayGrants = NO_GRANTS): PreparedReplay {
+export function prepareReplay(app: RunDeps, sourceRunId: string, grants: ReplayGrants = NO_GRANTS): PreparedReplay {
   const source = app.store.requireRun(sourceRunId);
   const events = app.store.loadEvents(sourceRunId);
   const recording = readRecording(events);
@@ -93,7 +95,7 @@ function elsewhereConfig(recorded: LoopConfig, spec: PreparedSpec | undefined): 
  * found. The parameters of a run from elsewhere are not the person's: its paths must stay in the spec's
  * folder. What is not used is said in `notices`.
  */
-function specOf(app: RunHost, config: LoopConfig, trusted: boolean, notices: string[]): PreparedSpec | undefined {
+function specOf(app: RunDeps, config: LoopConfig, trusted: boolean, notices: string[]): PreparedSpec | undefined {
   const unused = trusted ? undefined : describeRecorded(config);
   if (config.spec === undefined) {
     if (unused !== undefined) notices.push(`The recorded evaluation (${unused}) is not used: it came from elsewhere.`);
@@ -121,7 +123,7 @@ function describeRecorded(config: LoopConfig): string | undefined {
 }
 
 export interface DriveReplayOptions {
-  app: RunHost;
+  app: RunDeps;
   replay: PreparedReplay;
   mode: DivergenceMode;
   models: ModelResolver;

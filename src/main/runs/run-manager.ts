@@ -9,25 +9,15 @@ import {
   type LoopConfig,
   type McpServer,
 } from '../../shared/loop-config';
-import { withDefaultMcpServers } from '../settings/run-defaults';
 import type { RunSummary } from '../../shared/run-summary';
 import type { LoopOutcome, LoopProgress } from '../core/loop';
-import type { DivergenceMode } from '../core/replay';
-import { driveReplay, prepareReplay } from './replay';
-import { NO_GRANTS, type ReplayGrants } from './run-trust';
 import type { ApprovalDecision, ApprovalGate } from '../core/ports';
-import { DEFAULT_MODEL, readyModel, type ModelResolver, type ReadyModel } from './readiness';
-import { createFork, forkGate, forkPoint } from './fork';
-import { copyData, findSpec, prepareSpec, readLoopSpec, specDirs } from '../specs/loop-spec';
-import {
-  checkRuntime,
-  createRunLoop,
-  raiseLimits,
-  recordableGoal,
-  resumable,
-  workspaceDir,
-  type RunHost,
-} from './run-loop';
+import type { DivergenceMode } from '../core/replay';
+import { checkRuntime, DEFAULT_MODEL, readyModel, type ModelResolver } from './readiness';
+import { driveReplay, prepareReplay } from './replay';
+import type { RunDeps } from './run-deps';
+import { RunService, type ForkRun, type ReadyRun } from './run-service';
+import { NO_GRANTS, type ReplayGrants } from './run-trust';
 
 export interface StartRun {
   goal: string;
@@ -36,14 +26,6 @@ export interface StartRun {
   contextLength?: number | undefined;
   /** The run this one runs again. */
   parent?: string | undefined;
-}
-
-export interface ForkRun {
-  runId: string;
-  seq: number;
-  message?: string | undefined;
-  model?: string | undefined;
-  decision?: ApprovalDecision | undefined;
 }
 
 interface LiveRun {
@@ -58,30 +40,22 @@ export interface PendingApproval {
 export class RunManager {
   private readonly live = new Map<string, LiveRun>();
   private readonly pending = new Map<string, PendingApproval>();
+  private readonly service: RunService;
 
   constructor(
-    private readonly app: RunHost,
+    private readonly app: RunDeps,
     private readonly models: () => ModelResolver,
     /** The model's words and the tools' output as they come (events arrive through the store). */
     private readonly onProgress: (runId: string, progress: Exclude<LoopProgress, { type: 'event' }>) => void,
     /** A loop that could not go on and could not record why (its data folder failed): the UI is told. */
     private readonly onFailure: (runId: string, error: ErrorInfo) => void = () => undefined,
-  ) {}
+  ) {
+    this.service = new RunService(app, models);
+  }
 
   async start(input: StartRun): Promise<RunSummary> {
     const config = loopConfigSchema.parse(input.config ?? {});
-    await checkRuntime(this.app, config);
-    const models = this.models();
-    const model = await readyModel(models, input.model ?? DEFAULT_MODEL, input.contextLength);
-    const runId = this.app.store.createRun({
-      goal: recordableGoal(input.goal, this.app),
-      model: model.name,
-      origin: 'new',
-      ...this.parentOf(input.parent),
-      config,
-    }).runId;
-    this.launch(runId, model, config, models);
-    return this.app.store.requireRun(runId);
+    return this.launch(await this.service.start({ ...input, model: input.model ?? DEFAULT_MODEL, config }));
   }
 
   /** Starts a run of a saved or starter loop spec, its data copied into the new workspace. */
@@ -97,35 +71,12 @@ export class RunManager {
     /** The run this one runs again. */
     parent?: string | undefined;
   }): Promise<RunSummary> {
-    const parent = this.parentOf(input.parent);
-    const file = findSpec(input.spec, specDirs(this.app.paths.root));
-    const prepared = prepareSpec(readLoopSpec(file), file, input.params);
-    const mcpServers = withDefaultMcpServers({ mcpServers: input.defaultMcpServers }, prepared.config.mcpServers);
-    const config = {
-      ...prepared.config,
-      rules: [...prepared.config.rules, ...(input.defaultRules ?? [])],
-      ...(mcpServers === undefined ? {} : { mcpServers }),
+    const defaults = {
+      model: input.defaultModel,
+      ...(input.defaultRules === undefined ? {} : { rules: input.defaultRules }),
+      ...(input.defaultMcpServers === undefined ? {} : { mcpServers: input.defaultMcpServers }),
     };
-    await checkRuntime(this.app, config);
-    const models = this.models();
-    const model = await readyModel(models, input.model ?? prepared.model ?? input.defaultModel ?? DEFAULT_MODEL);
-    const runId = this.app.store.createRun({
-      goal: recordableGoal(prepared.goal, this.app),
-      model: model.name,
-      origin: 'spec',
-      ...parent,
-      config,
-    }).runId;
-    copyData(prepared.data, workspaceDir(this.app, runId));
-    this.launch(runId, model, config, models);
-    return this.app.store.requireRun(runId);
-  }
-
-  /** The run a new one runs again ("Run again"), at its last event; checked to be there. */
-  private parentOf(runId: string | undefined): { parent?: { runId: string; seq: number } } {
-    if (runId === undefined) return {};
-    const run = this.app.store.requireRun(runId);
-    return { parent: { runId: run.id, seq: run.lastSeq } };
+    return this.launch(await this.service.startSpec({ ...input, defaults }));
   }
 
   /** Resumes a run; a new step limit or budget lets a run stopped by one go on. */
@@ -134,25 +85,12 @@ export class RunManager {
     limits: { maxSteps?: number | undefined; budget?: Budget | undefined } = {},
   ): Promise<RunSummary> {
     if (this.live.has(runId)) throw new AppError('conflict', `${runId} is already running.`);
-    const { run, config } = resumable(this.app, runId);
-    const base = config ?? loopConfigSchema.parse({});
-    await checkRuntime(this.app, base);
-    const models = this.models();
-    const model = await readyModel(models, run.model);
-    this.launch(runId, model, raiseLimits(this.app, runId, base, limits), models);
-    return this.app.store.requireRun(runId);
+    return this.launch(await this.service.resume(runId, { limits }));
   }
 
   /** Forks a run at one of its events (conversation and workspace as they were there) and starts the fork. */
   async fork(input: ForkRun): Promise<RunSummary> {
-    const point = forkPoint(this.app, input.runId, input.seq, input);
-    const config = point.config ?? loopConfigSchema.parse({});
-    await checkRuntime(this.app, config);
-    const models = this.models();
-    const model = await readyModel(models, input.model ?? point.model);
-    const runId = await createFork(this.app, point, { model: model.name, message: input.message });
-    this.launch(runId, model, config, models, forkGate(this.gate(), point.pending, input.decision));
-    return this.app.store.requireRun(runId);
+    return this.launch(await this.service.fork(input));
   }
 
   /**
@@ -261,46 +199,32 @@ export class RunManager {
     return { status: 'interrupted', reason: info.hint === undefined ? info.message : `${info.message} ${info.hint}` };
   }
 
-  private releaseLease(runId: string): void {
-    try {
-      this.app.owners.release(runId);
-    } catch {
-      // Reported by failed(); the lease is released on the next open or resume.
-    }
+  /** Drives a ready run in the background; the summary as it is now. */
+  private launch(run: ReadyRun): RunSummary {
+    const frontEnd = { gate: this.gate(), onProgress: this.progressOf(run.runId) };
+    this.track(run.runId, (signal) => this.service.loop(run, frontEnd).run(signal));
+    return this.app.store.requireRun(run.runId);
   }
 
-  private launch(
-    runId: string,
-    model: ReadyModel,
-    config: LoopConfig,
-    models: ModelResolver,
-    gate: ApprovalGate = this.gate(),
-  ): void {
-    const loop = createRunLoop({
-      app: this.app,
-      runId,
-      model,
-      models,
-      config,
-      gate,
-      onProgress: this.progressOf(runId),
-    });
-    this.track(runId, (signal) => loop.run(signal));
-  }
-
-  /** Drives a run's work in the background, holding its lease and releasing its sandbox at the end. */
+  /**
+   * Drives a run's work in the background, holding its lease; it is no longer live as soon as its work
+   * ends, before its sandbox is released.
+   */
   private track(runId: string, work: (signal: AbortSignal) => Promise<LoopOutcome>): void {
     const controller = new AbortController();
-    this.app.owners.claim(runId);
-    const done = work(controller.signal)
-      .catch((error: unknown) => this.failed(runId, error))
-      .finally(async () => {
-        this.live.delete(runId);
-        // On a full disk the lease stays; resume sees it is this process's own and goes on.
-        this.releaseLease(runId);
-        this.app.snapshots.forget(runId);
-        await this.app.sandbox.release(runId).catch(() => undefined);
-      });
+    const done = this.service.hold(
+      runId,
+      async (signal) => {
+        try {
+          return await work(signal);
+        } catch (error) {
+          return this.failed(runId, error);
+        } finally {
+          this.live.delete(runId);
+        }
+      },
+      controller.signal,
+    );
     this.live.set(runId, { controller, done });
   }
 }

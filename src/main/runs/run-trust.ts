@@ -6,7 +6,7 @@
 import type { ReplayPlan } from '../../shared/contract';
 import { AppError } from '../../shared/errors';
 import type { LoopConfig, McpServer } from '../../shared/loop-config';
-import type { RunHost } from './run-loop';
+import type { RunDeps } from './run-deps';
 
 /** What the person allows a replay of a run from elsewhere: this machine's runtime, network, MCP. */
 export interface ReplayGrants {
@@ -33,11 +33,11 @@ export function describeServer(server: McpServer): string {
     : `${server.name} (${server.url})`;
 }
 
-export function fromElsewhere(app: Pick<RunHost, 'store'>, runId: string): boolean {
+export function fromElsewhere(app: Pick<RunDeps, 'store'>, runId: string): boolean {
   return app.store.sources.fromElsewhere(runId);
 }
 
-export function recordingNeeds(app: Pick<RunHost, 'store'>, runId: string, config: LoopConfig): RecordingNeeds {
+export function recordingNeeds(app: Pick<RunDeps, 'store'>, runId: string, config: LoopConfig): RecordingNeeds {
   return {
     fromElsewhere: fromElsewhere(app, runId),
     imported: app.store.sources.source(runId) === 'import',
@@ -83,7 +83,7 @@ export function confinedConfig(config: LoopConfig): LoopConfig {
 
 /** A run's recorded constraints to run again (resume, fork): confined when it came from elsewhere. */
 export function trustedConfig(
-  app: Pick<RunHost, 'store'>,
+  app: Pick<RunDeps, 'store'>,
   runId: string,
   config: LoopConfig | undefined,
 ): LoopConfig | undefined {
@@ -91,7 +91,7 @@ export function trustedConfig(
 }
 
 /** What a replay of a run would run where, and what the person must grant when it is from elsewhere. */
-export function replayPlan(app: Pick<RunHost, 'store'>, runId: string, config: LoopConfig): ReplayPlan {
+export function replayPlan(app: Pick<RunDeps, 'store'>, runId: string, config: LoopConfig): ReplayPlan {
   const needs = recordingNeeds(app, runId, config);
   return {
     runId,

@@ -10,8 +10,10 @@ import { stringify } from 'yaml';
 import { AppError } from '../../shared/errors';
 import type { RunEvent } from '../../shared/events';
 import type { LoopConfig } from '../../shared/loop-config';
-import type { App } from '../app';
+import type { HomePaths } from '../home';
+import type { EventStore } from '../store/event-store';
 import { restoreWorkspace } from '../store/workspace-snapshot';
+import type { WorkspaceSnapshots } from '../store/workspace-snapshots';
 import {
   findSpec,
   listSpecs,
@@ -26,7 +28,12 @@ import {
 } from './loop-spec';
 import { PLACEHOLDER, wholeParam } from './spec-paths';
 
-export type SpecHost = Pick<App, 'paths' | 'store' | 'snapshots'>;
+/** What saving a run as a spec needs of the app: the data folder, the store and the workspace snapshots. */
+export interface SpecDeps {
+  paths: HomePaths;
+  store: EventStore;
+  snapshots: WorkspaceSnapshots;
+}
 
 export interface SavedRunSpec {
   name: string;
@@ -44,7 +51,7 @@ const RESERVED = new Set(['loop.yaml', DATA, HELD_OUT, RESTORED]);
 
 /** Saves a run as the spec `name` (a folder in the data folder's specs); refuses a taken name unless `overwrite`. */
 export async function saveRunAsSpec(
-  app: SpecHost,
+  app: SpecDeps,
   runId: string,
   name: string,
   options: { overwrite?: boolean } = {},
@@ -101,7 +108,7 @@ function takenPaths(root: string, name: string): string[] {
  * loop.yaml (or under data/ when one of its names is taken there); the paths relative to the spec.
  */
 async function startingData(
-  app: SpecHost,
+  app: SpecDeps,
   events: readonly RunEvent[],
   staging: string,
   notices: string[],
@@ -158,7 +165,7 @@ function recordedGoal(events: readonly RunEvent[]): string | undefined {
  * the run's values as defaults, when filling it in gives the recorded goal; else the recorded goal as is.
  */
 function withParams(
-  app: SpecHost,
+  app: SpecDeps,
   base: LoopSpec,
   events: readonly RunEvent[],
   entries: readonly string[],
@@ -199,7 +206,7 @@ function runConfig(events: readonly RunEvent[]): LoopConfig | undefined {
 }
 
 /** The spec a run recorded here was started from: its file, else a saved or starter spec of its name. */
-function originalSpec(app: SpecHost, given: { name: string; file?: string | undefined }): LoopSpec | undefined {
+function originalSpec(app: SpecDeps, given: { name: string; file?: string | undefined }): LoopSpec | undefined {
   for (const file of [given.file, given.name]) {
     try {
       if (file !== undefined) return readLoopSpec(findSpec(file, specDirs(app.paths.root)));

@@ -14,7 +14,7 @@ let rendererDir: string;
 
 beforeEach(async () => {
   home = makeTempHome();
-  app = createApp({ home: home.paths.root, host: 'web' });
+  app = createApp({ home: home.paths.root, ui: 'web' });
   rendererDir = join(home.paths.root, 'renderer');
   mkdirSync(join(rendererDir, 'assets'), { recursive: true });
   writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>Looplab</title>');
@@ -49,7 +49,7 @@ describe('web bridge', () => {
       ),
     });
     const info = await (await call('app.info', {})).json();
-    expect(info).toEqual({ ok: true, value: { version: '0.1.0', home: home.paths.root, host: 'web' } });
+    expect(info).toEqual({ ok: true, value: { version: '0.1.0', home: home.paths.root, ui: 'web' } });
   });
 
   it('rejects bad input at the boundary with a message naming the field', async () => {

@@ -37,7 +37,7 @@ function HomeInfo({ info }: { info: Loadable<AppInfo> }) {
       </span>
     );
   }
-  const { home, version, host } = info.value;
+  const { home, version, ui } = info.value;
   return (
     <span className="home-info">
       <span className="home-path mono" data-testid="home-path" title={`Data folder: ${home}`}>
@@ -45,7 +45,7 @@ function HomeInfo({ info }: { info: Loadable<AppInfo> }) {
       </span>
       <span className="muted">
         v{version}
-        {host === 'web' ? ' · browser' : ''}
+        {ui === 'web' ? ' · browser' : ''}
       </span>
     </span>
   );

@@ -1,4 +1,4 @@
-// Loads what the header shows about this Looplab: its data folder, version and host.
+// Loads what the header shows about this Looplab: its data folder, version and where its UI is shown.
 import { useEffect, useState } from 'react';
 import type { AppInfo } from '../../../shared/contract';
 import { request } from '../bridge';

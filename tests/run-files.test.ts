@@ -3,11 +3,11 @@
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { makeTempHome, type TempHome } from '../../../tests/helpers/temp-home';
-import { createApp, type App } from '../app';
-import { startWebServer, type WebServer } from '../web/server';
-import { dispatch } from '../api/handlers';
-import { openRunFile } from './run-files';
+import { makeTempHome, type TempHome } from './helpers/temp-home';
+import { createApp, type App } from '../src/main/app';
+import { startWebServer, type WebServer } from '../src/main/web/server';
+import { dispatch } from '../src/main/api/handlers';
+import { openRunFile } from '../src/main/runs/run-files';
 
 let home: TempHome;
 let app: App;
@@ -22,7 +22,7 @@ beforeEach(async () => {
   shellCalls.length = 0;
   app = createApp({
     home: home.paths.root,
-    host: 'electron',
+    ui: 'electron',
     desktop: {
       reveal: (path) => void shellCalls.push(`reveal ${path}`),
       open: (path) => {
@@ -102,7 +102,7 @@ describe('a run’s files', () => {
   });
 
   it('says that only the desktop app opens files', async () => {
-    const web = createApp({ home: home.paths.root, host: 'web' });
+    const web = createApp({ home: home.paths.root, ui: 'web' });
     try {
       expect(await dispatch(web.handlers, 'artifacts.open', { runId, path: 'outputs/metrics.json' })).toEqual({
         ok: false,
