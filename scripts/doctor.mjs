@@ -2,6 +2,7 @@
 // an Ollama server answering (the default local model provider)? Neither is required to open the app, so each
 // check returns data instead of throwing, and each missing part becomes one line that says what still works
 // and how to get the rest. Only Node built-ins: this runs before anything is built.
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import { isIP } from 'node:net';
@@ -87,9 +88,11 @@ export async function checkOllama({ host = process.env.OLLAMA_HOST, timeoutMs = 
 /**
  * Where the Docker engine listens: DOCKER_HOST (unix://, tcp://, npipe://) or the platform's default socket.
  * @param {NodeJS.ProcessEnv} [env]
+ * @param {string} [home]
+ * @param {(path: string) => boolean} [exists]
  * @returns {DockerEndpoint}
  */
-export function dockerEndpoint(env = process.env) {
+export function dockerEndpoint(env = process.env, home = homedir(), exists = existsSync) {
   const dockerHost = env.DOCKER_HOST?.trim();
   if (dockerHost?.startsWith('unix://')) return { socketPath: dockerHost.slice('unix://'.length) };
   if (dockerHost?.startsWith('npipe://'))
@@ -99,10 +102,41 @@ export function dockerEndpoint(env = process.env) {
     return { host: address.hostname.replace(/^\[|\]$/g, ''), port: Number(address.port || 2375) };
   }
   if (process.platform === 'win32') return { socketPath: '\\\\.\\pipe\\docker_engine' };
-  // Docker Desktop on macOS may only create the per-user socket when the system one is not enabled.
-  const userSocket = join(homedir(), '.docker', 'run', 'docker.sock');
-  if (!existsSync('/var/run/docker.sock') && existsSync(userSocket)) return { socketPath: userSocket };
-  return { socketPath: '/var/run/docker.sock' };
+  return { socketPath: dockerSocket(env, home, exists) };
+}
+
+/**
+ * The engine's socket when DOCKER_HOST does not say: the current `docker context`'s, else the first that
+ * exists of the system one, rootless Docker's and the per-user ones of Docker Desktop, Colima, Rancher
+ * Desktop and OrbStack. The same order as src/main/sandbox/docker-socket.ts, which the app uses.
+ * @param {NodeJS.ProcessEnv} env
+ * @param {string} home
+ * @param {(path: string) => boolean} exists
+ */
+export function dockerSocket(env, home, exists) {
+  const configDir = env.DOCKER_CONFIG || join(home, '.docker');
+  try {
+    const name = env.DOCKER_CONTEXT || JSON.parse(readFileSync(join(configDir, 'config.json'), 'utf8')).currentContext;
+    if (typeof name === 'string' && name !== '' && name !== 'default') {
+      const id = createHash('sha256').update(name).digest('hex');
+      const meta = JSON.parse(readFileSync(join(configDir, 'contexts', 'meta', id, 'meta.json'), 'utf8'));
+      const host = meta?.Endpoints?.docker?.Host;
+      if (typeof host === 'string' && host.startsWith('unix://')) return host.slice('unix://'.length);
+    }
+  } catch {
+    // no docker config: the sockets below decide
+  }
+  const candidates = [
+    '/var/run/docker.sock',
+    ...(env.XDG_RUNTIME_DIR ? [join(env.XDG_RUNTIME_DIR, 'docker.sock')] : []),
+    join(home, '.docker', 'desktop', 'docker.sock'),
+    join(home, '.docker', 'run', 'docker.sock'),
+    join(home, '.colima', 'default', 'docker.sock'),
+    join(home, '.colima', 'docker.sock'),
+    join(home, '.rd', 'docker.sock'),
+    join(home, '.orbstack', 'run', 'docker.sock'),
+  ];
+  return candidates.find((path) => exists(path)) ?? '/var/run/docker.sock';
 }
 
 /**

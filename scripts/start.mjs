@@ -46,14 +46,14 @@ async function main() {
     console.log(HELP);
     return 0;
   }
-  const tooOld = oldNode(process.versions.node);
-  if (tooOld) {
-    say(tooOld);
-    return 1;
-  }
   const missing = missingPackages(ROOT);
   if (missing.length > 0) {
     say(`node_modules is missing or incomplete (no ${missing.join(', ')}): run \`npm install\` in ${ROOT} first.`);
+    return 1;
+  }
+  const tooOld = oldNode(process.versions.node);
+  if (tooOld) {
+    say(tooOld);
     return 1;
   }
   for (const line of await runDoctor()) say(line);

@@ -14,7 +14,7 @@ afterAll(() => rmSync(checkout, { recursive: true, force: true }));
 describe('npm start without node_modules', () => {
   it('says in one line that the install is missing and what to run', () => {
     mkdirSync(join(checkout, 'scripts'));
-    for (const file of ['start.mjs', 'doctor.mjs', 'electron-native.mjs'])
+    for (const file of ['start.mjs', 'doctor.mjs', 'electron-native.mjs', 'node-version.mjs'])
       copyFileSync(join(scripts, file), join(checkout, 'scripts', file));
     copyFileSync(join(scripts, '..', 'package.json'), join(checkout, 'package.json'));
     const result = spawnSync(process.execPath, [join(checkout, 'scripts', 'start.mjs')], { encoding: 'utf8' });

@@ -2,6 +2,7 @@
 // the terminal, and says whether the sandbox can work on this machine and, if not, how to fix it.
 import { Command } from 'commander';
 import Docker from 'dockerode';
+import { dockerConnection } from '../sandbox/docker-socket';
 import { z } from 'zod';
 import { AppError } from '../../shared/errors';
 import { BASE_IMAGE, LABEL_RUN } from '../sandbox/container-spec';
@@ -49,7 +50,7 @@ async function build(
   deps: SandboxCommandDeps,
   options: { offline?: boolean; cuda?: boolean; tag?: string; torch?: boolean },
 ): Promise<void> {
-  const docker = deps.docker ?? new Docker();
+  const docker = deps.docker ?? new Docker(dockerConnection());
   const recipe = recipeFor(options);
   const tag = options.tag ?? defaultTag(recipe);
   await checkDocker(docker);
@@ -78,7 +79,7 @@ const containerListSchema = z.array(
 );
 
 async function status(deps: SandboxCommandDeps, options: { image?: string }): Promise<void> {
-  const docker = deps.docker ?? new Docker();
+  const docker = deps.docker ?? new Docker(dockerConnection());
   const engine = await checkDocker(docker);
   deps.write(`Docker engine ${engine.engineVersion} (API ${engine.apiVersion}): running\n`);
   const tag = options.image ?? defaultTag('online');

@@ -2,6 +2,7 @@
 // containers a previous process left (by label) and keeps those of live runs while removing the rest, and
 // removes a run's container when the run ends, so nothing is left behind.
 import Docker from 'dockerode';
+import { dockerConnection } from './docker-socket';
 import { z } from 'zod';
 import { SandboxContainer } from './container';
 import {
@@ -56,7 +57,7 @@ export class SandboxManager {
   private readonly user: string;
 
   constructor(private readonly options: SandboxManagerOptions) {
-    this.docker = options.docker ?? new Docker();
+    this.docker = options.docker ?? new Docker(dockerConnection());
     this.homeHash = homeHash(options.home);
     this.image = options.image ?? defaultImage();
     this.user = options.user ?? sandboxUser();
