@@ -12,6 +12,7 @@ import { newId } from '../../shared/ids';
 import { BASE_IMAGE, containerSpec, DEFAULT_LIMITS, LABEL_HOME, sandboxUser, WORKSPACE_PATH } from './container-spec';
 import { dockerFailure, inspectImage } from './docker-status';
 import { parseMetricLine } from './jobs-metrics';
+import { stageHeldOut } from './held-out-staging';
 import type { SandboxManager } from './sandbox-manager';
 
 export const HELD_OUT_PATH = '/heldout';
@@ -68,7 +69,7 @@ export class SandboxEvaluator implements Evaluator {
   private readonly docker: Docker;
 
   constructor(
-    private readonly sandbox: Pick<SandboxManager, 'docker' | 'homeHash' | 'image' | 'check'>,
+    private readonly sandbox: Pick<SandboxManager, 'docker' | 'home' | 'homeHash' | 'image' | 'check'>,
     private readonly workspaceFolder: string,
     private readonly runId: string,
   ) {
@@ -107,11 +108,12 @@ export class SandboxEvaluator implements Evaluator {
       network: 'none',
       user: sandboxUser(),
     });
+    const staged = stageHeldOut(heldOut, this.sandbox.home, evalId);
     const mounts: Docker.MountSettings[] = [
       { Type: 'bind', Source: resolve(this.workspaceFolder), Target: WORKSPACE_PATH, ReadOnly: true },
-      ...heldOut.map((path): Docker.MountSettings => ({
+      ...staged.paths.map((path): Docker.MountSettings => ({
         Type: 'bind',
-        Source: resolve(path),
+        Source: path,
         Target: `${HELD_OUT_PATH}/${basename(path)}`,
         ReadOnly: true,
       })),
@@ -132,6 +134,7 @@ export class SandboxEvaluator implements Evaluator {
     try {
       container = await this.docker.createContainer(spec);
     } catch (error) {
+      staged.release();
       throw dockerFailure(error, this.docker, image);
     }
     const kill = () => void container.kill().catch(() => undefined);
@@ -151,6 +154,7 @@ export class SandboxEvaluator implements Evaluator {
     } finally {
       signal.removeEventListener('abort', kill);
       await container.remove({ force: true, v: true }).catch(() => undefined);
+      staged.release();
     }
   }
 }

@@ -51,6 +51,8 @@ export interface ReattachResult {
 
 export class SandboxManager {
   readonly docker: Docker;
+  /** The data folder: the one place the engine is known to reach (the workspaces live there). */
+  readonly home: string;
   readonly homeHash: string;
   readonly image: string;
   private readonly containers = new Map<string, SandboxContainer>();
@@ -58,6 +60,7 @@ export class SandboxManager {
 
   constructor(private readonly options: SandboxManagerOptions) {
     this.docker = options.docker ?? new Docker(dockerConnection());
+    this.home = options.home;
     this.homeHash = homeHash(options.home);
     this.image = options.image ?? defaultImage();
     this.user = options.user ?? sandboxUser();
