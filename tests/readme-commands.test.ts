@@ -1,4 +1,4 @@
-// The README's `looplab` command block is checked against the command itself: every command (and each
+// The `looplab` command block of docs/CLI.md is checked against the command itself: every command (and each
 // subcommand it lists, `spec list|check|save`) is run with --help, and the test fails on a command the
 // help does not know or an option (--flag, -o) it does not list, so the reference cannot drift.
 import { readFileSync } from 'node:fs';
@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from './helpers/cli';
 
-const README = join(import.meta.dirname, '..', 'README.md');
+const REFERENCE = join(import.meta.dirname, '..', 'docs', 'CLI.md');
 
 interface Documented {
   line: string;
@@ -15,7 +15,7 @@ interface Documented {
   options: string[];
 }
 
-/** The `npx looplab …` lines of the README's reference block, with their continuation lines. */
+/** The `npx looplab …` lines of the reference block, with their continuation lines. */
 function documentedCommands(text: string): Documented[] {
   // The reference block: the sh block with the most `npx looplab` lines.
   const blocks = [...text.matchAll(/```sh\n([\s\S]*?)```/g)].map((match) => match[1] ?? '');
@@ -60,8 +60,8 @@ function knows(help: string, option: string): boolean {
   return new RegExp(`(^|[\\s,])${option.replace(/-/g, '\\-')}([\\s,=<\\[]|$)`, 'm').test(help);
 }
 
-describe("README's command reference", () => {
-  const documented = documentedCommands(readFileSync(README, 'utf8'));
+describe("docs/CLI.md's command reference", () => {
+  const documented = documentedCommands(readFileSync(REFERENCE, 'utf8'));
 
   it('lists commands', () => {
     expect(documented.map((entry) => entry.command)).toEqual(expect.arrayContaining(['run', 'spec', 'export']));
@@ -72,7 +72,7 @@ describe("README's command reference", () => {
     expect(help.code).toBe(0);
     const listed = [...help.stdout.matchAll(/^ {2}([a-z]+)\b/gm)].map((match) => match[1]);
     const unknown = documented.map((entry) => entry.command).filter((command) => !listed.includes(command));
-    expect(unknown, 'commands of the README that looplab --help does not list').toEqual([]);
+    expect(unknown, 'commands of docs/CLI.md that looplab --help does not list').toEqual([]);
   });
 
   for (const entry of documented) {
