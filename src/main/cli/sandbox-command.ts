@@ -1,7 +1,7 @@
 // `looplab sandbox build | status`: builds the image agent commands run in, with the build's progress on
 // the terminal, and says whether the sandbox can work on this machine and, if not, how to fix it.
 import { Command } from 'commander';
-import Docker from 'dockerode';
+import type Docker from 'dockerode';
 import { z } from 'zod';
 import { AppError } from '../../shared/errors';
 import { BASE_IMAGE, LABEL_RUN } from '../sandbox/container-spec';
@@ -17,6 +17,13 @@ export interface SandboxCommandDeps {
 }
 
 const MB = 1e6;
+
+/** The given client, else one for the engine DOCKER_HOST names; dockerode is loaded only to make one. */
+async function dockerOf(deps: SandboxCommandDeps): Promise<Docker> {
+  if (deps.docker !== undefined) return deps.docker;
+  const { default: Dockerode } = await import('dockerode');
+  return new Dockerode();
+}
 
 export interface BuildDisplay {
   onEvent(event: BuildEvent): void;
@@ -49,7 +56,7 @@ async function build(
   deps: SandboxCommandDeps,
   options: { offline?: boolean; cuda?: boolean; tag?: string; torch?: boolean },
 ): Promise<void> {
-  const docker = deps.docker ?? new Docker();
+  const docker = await dockerOf(deps);
   const recipe = recipeFor(options);
   const tag = options.tag ?? defaultTag(recipe);
   await checkDocker(docker);
@@ -78,7 +85,7 @@ const containerListSchema = z.array(
 );
 
 async function status(deps: SandboxCommandDeps, options: { image?: string }): Promise<void> {
-  const docker = deps.docker ?? new Docker();
+  const docker = await dockerOf(deps);
   const engine = await checkDocker(docker);
   deps.write(`Docker engine ${engine.engineVersion} (API ${engine.apiVersion}): running\n`);
   const tag = options.image ?? defaultTag('online');
