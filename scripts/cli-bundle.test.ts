@@ -57,6 +57,22 @@ describe('the CLI bundle', () => {
     expect(sourceFingerprint(dir)).not.toBe(before);
   });
 
+  it('changes its fingerprint when a package built into it is installed or updated', () => {
+    const dir = project('x');
+    const before = sourceFingerprint(dir);
+    const zod = join(dir, 'node_modules', 'zod');
+    mkdirSync(zod, { recursive: true });
+    writeFileSync(join(zod, 'package.json'), JSON.stringify({ name: 'zod', version: '4.0.0' }));
+    const installed = sourceFingerprint(dir);
+    expect(installed).not.toBe(before);
+    // npm gives installed files one fixed modification time: the version is what tells an update.
+    const stamp = new Date('1985-10-26T08:15:00Z');
+    utimesSync(join(zod, 'package.json'), stamp, stamp);
+    writeFileSync(join(zod, 'package.json'), JSON.stringify({ name: 'zod', version: '4.0.1' }));
+    utimesSync(join(zod, 'package.json'), stamp, stamp);
+    expect(sourceFingerprint(dir)).not.toBe(installed);
+  });
+
   it('runs looplab from this checkout through its bundle', () => {
     // Inside the checkout, as the default out/cli is, so that the bundle finds node_modules.
     mkdirSync(join(root, 'out'), { recursive: true });
