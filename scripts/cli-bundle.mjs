@@ -12,6 +12,8 @@ import { dirname, join } from 'node:path';
 /** Bumped when the way the bundle is built changes, so bundles of the old recipe are not reused. */
 const RECIPE = 2;
 const SOURCE_DIRS = ['src/main', 'src/shared'];
+/** Files outside those folders that the bundle is made from (`looplab serve` builds the UI with the config). */
+const ROOT_FILES = ['package.json', 'electron.vite.config.ts'];
 const ENTRY = 'src/main/cli/main.ts';
 /**
  * Packages built into the bundle rather than loaded from node_modules: pure JavaScript that every command
@@ -49,12 +51,12 @@ function installedPackage(root, name) {
 }
 
 /**
- * A hash of what the bundle is made from: each source's path, size and modification time, the package
- * manifest (dependencies decide what stays external), and the inlined packages' versions.
+ * A hash of what the bundle is made from: each source's path, size and modification time (the package
+ * manifest among them: dependencies decide what stays external), and the inlined packages' versions.
  * @param {string} root
  */
 export function sourceFingerprint(root) {
-  const files = [join(root, 'package.json')];
+  const files = ROOT_FILES.map((file) => join(root, file)).filter((file) => existsSync(file));
   for (const dir of SOURCE_DIRS) walk(join(root, dir), files);
   const hash = createHash('sha256').update(`recipe ${RECIPE} node ${process.versions.node}\n`);
   for (const file of files.sort()) {

@@ -48,13 +48,17 @@ describe('the CLI bundle', () => {
     expect(await runBundle(second)).toBe('edited');
   });
 
-  it('changes its fingerprint with any source, but not with a test file', () => {
+  it('changes its fingerprint with any source, the UI build config included, but not with a test file', () => {
     const dir = project('x');
     const before = sourceFingerprint(dir);
     writeFileSync(join(dir, 'src', 'main', 'cli', 'main.test.ts'), 'export {};\n');
     expect(sourceFingerprint(dir)).toBe(before);
     writeFileSync(join(dir, 'src', 'main', 'extra.ts'), 'export {};\n');
-    expect(sourceFingerprint(dir)).not.toBe(before);
+    const added = sourceFingerprint(dir);
+    expect(added).not.toBe(before);
+    // The UI's build config is bundled too: `looplab serve` builds the UI with it.
+    writeFileSync(join(dir, 'electron.vite.config.ts'), 'export {};\n');
+    expect(sourceFingerprint(dir)).not.toBe(added);
   });
 
   it('changes its fingerprint when a package built into it is installed or updated', () => {
