@@ -4,6 +4,7 @@
 import { Command } from 'commander';
 import { formatSize } from '../../shared/format';
 import { ExitStatus } from './exit-status';
+import type { LocalModel, PullProgress } from '../providers/ollama-models';
 import type { ModelResolver } from '../runs/readiness';
 
 export interface ModelsCommandDeps {
@@ -15,6 +16,36 @@ export interface ModelsCommandDeps {
 }
 
 const stripProvider = (name: string) => name.replace(/^ollama\//, '');
+
+/** One line of `models list`: the name, then size, parameters, context, tools and where it is loaded. */
+function modelLine(model: LocalModel): string {
+  const facts = [
+    formatSize(model.sizeBytes),
+    model.parameterSize,
+    `${Math.round(model.contextLength / 1024)}k context`,
+    model.supportsTools ? 'tools' : 'no tools',
+    model.loadedVramBytes === undefined
+      ? undefined
+      : model.loadedVramBytes > 0
+        ? `loaded (${formatSize(model.loadedVramBytes)} GPU)`
+        : 'loaded (CPU)',
+  ].filter((fact) => fact !== undefined);
+  return `${model.id.padEnd(36)} ${facts.join(' · ')}\n`;
+}
+
+/** A pull's progress: one line redrawn in place on a terminal, else a line for each new status. */
+function pullProgress(write: (text: string) => void, interactive: boolean): (progress: PullProgress) => void {
+  let lastStatus = '';
+  return (progress) => {
+    const percent =
+      progress.total !== undefined && progress.total > 0 && progress.completed !== undefined
+        ? ` ${Math.floor((progress.completed / progress.total) * 100)}% of ${formatSize(progress.total)}`
+        : '';
+    if (interactive) write(`\r\x1b[K${progress.status}${percent}`);
+    else if (progress.status !== lastStatus) write(`${progress.status}${percent}\n`);
+    lastStatus = progress.status;
+  };
+}
 
 /** Ollama's client, loaded when a command talks to Ollama. */
 async function ollamaModels() {
@@ -40,20 +71,7 @@ export function modelsCommand({
       if (list.length === 0) {
         return write(`Ollama at ${ollama.host} has no models. Pull one: looplab models pull qwen2.5-coder:7b\n`);
       }
-      for (const model of list) {
-        const facts = [
-          formatSize(model.sizeBytes),
-          model.parameterSize,
-          `${Math.round(model.contextLength / 1024)}k context`,
-          model.supportsTools ? 'tools' : 'no tools',
-          model.loadedVramBytes === undefined
-            ? undefined
-            : model.loadedVramBytes > 0
-              ? `loaded (${formatSize(model.loadedVramBytes)} GPU)`
-              : 'loaded (CPU)',
-        ].filter((fact) => fact !== undefined);
-        write(`${model.id.padEnd(36)} ${facts.join(' · ')}\n`);
-      }
+      for (const model of list) write(modelLine(model));
     });
 
   command
@@ -62,18 +80,7 @@ export function modelsCommand({
     .argument('<name>', 'e.g. qwen2.5-coder:7b')
     .action(async (name: string) => {
       const model = stripProvider(name);
-      let lastStatus = '';
-      await (
-        await ollamaModels()
-      ).pull(model, (progress) => {
-        const percent =
-          progress.total !== undefined && progress.total > 0 && progress.completed !== undefined
-            ? ` ${Math.floor((progress.completed / progress.total) * 100)}% of ${formatSize(progress.total)}`
-            : '';
-        if (interactive) write(`\r\x1b[K${progress.status}${percent}`);
-        else if (progress.status !== lastStatus) write(`${progress.status}${percent}\n`);
-        lastStatus = progress.status;
-      });
+      await (await ollamaModels()).pull(model, pullProgress(write, interactive));
       write(`${interactive ? '\r\x1b[K' : ''}Pulled ${model}. Use it with --model ollama/${model}\n`);
     });
 
