@@ -1,6 +1,5 @@
 // `looplab delete <run-id>… [--yes]` and `looplab gc [--dry-run]`: keeping the data folder bounded.
 // Delete asks first on a terminal; elsewhere it wants --yes. Live runs are refused.
-import { createInterface } from 'node:readline/promises';
 import { Command } from 'commander';
 import { z } from 'zod';
 import { AppError } from '../../shared/errors';
@@ -46,6 +45,7 @@ export function formatGc(result: GcResult, dryRun: boolean): string {
 }
 
 async function confirm(runIds: readonly string[]): Promise<boolean> {
+  const { createInterface } = await import('node:readline/promises');
   const prompt = createInterface({ input: process.stdin, output: process.stderr });
   try {
     const what = runIds.length === 1 ? `run ${runIds[0]}` : `${runIds.length} runs (${runIds.join(', ')})`;

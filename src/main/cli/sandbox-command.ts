@@ -5,8 +5,7 @@ import type Docker from 'dockerode';
 import { z } from 'zod';
 import { AppError } from '../../shared/errors';
 import { BASE_IMAGE, LABEL_RUN } from '../sandbox/container-spec';
-import { checkDocker, dockerFailure, imageMissing, inspectImage } from '../sandbox/docker-status';
-import { buildSandboxImage, defaultTag, recipeFor, type BuildEvent } from '../sandbox/image';
+import type { BuildEvent } from '../sandbox/image';
 
 export interface SandboxCommandDeps {
   write(text: string): void;
@@ -17,6 +16,9 @@ export interface SandboxCommandDeps {
 }
 
 const MB = 1e6;
+
+/** What talks to Docker and builds images, loaded when a sandbox command runs. */
+const sandboxModules = () => Promise.all([import('../sandbox/docker-status'), import('../sandbox/image')]);
 
 /** The given client, else one for the engine DOCKER_HOST names; dockerode is loaded only to make one. */
 async function dockerOf(deps: SandboxCommandDeps): Promise<Docker> {
@@ -57,6 +59,7 @@ async function build(
   options: { offline?: boolean; cuda?: boolean; tag?: string; torch?: boolean },
 ): Promise<void> {
   const docker = await dockerOf(deps);
+  const [{ checkDocker, inspectImage }, { buildSandboxImage, defaultTag, recipeFor }] = await sandboxModules();
   const recipe = recipeFor(options);
   const tag = options.tag ?? defaultTag(recipe);
   await checkDocker(docker);
@@ -86,6 +89,7 @@ const containerListSchema = z.array(
 
 async function status(deps: SandboxCommandDeps, options: { image?: string }): Promise<void> {
   const docker = await dockerOf(deps);
+  const [{ checkDocker, dockerFailure, imageMissing, inspectImage }, { defaultTag }] = await sandboxModules();
   const engine = await checkDocker(docker);
   deps.write(`Docker engine ${engine.engineVersion} (API ${engine.apiVersion}): running\n`);
   const tag = options.image ?? defaultTag('online');
