@@ -1,4 +1,5 @@
 // `npm run bench`: every benchmark, each figure beside a baseline measured in the same run.
+import { benchCli } from './cli';
 import { benchData } from './data';
 import { benchLoad } from './load';
 import { benchLoop } from './loop';
@@ -21,6 +22,7 @@ await benchUi();
 await benchData();
 await benchLoad();
 benchRedact();
+benchCli();
 const missed = figures.filter((figure) => figure.met === false);
 if (missed.length > 0)
   console.log(`\n${missed.length} target(s) not met: ${missed.map((figure) => figure.name).join('; ')}`);

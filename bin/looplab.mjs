@@ -3,8 +3,12 @@
 // changes (scripts/cli-bundle.mjs), so `npx looplab` works right after `npm install` with no build step
 // to remember and starts in a fraction of the time tsx takes. LOOPLAB_CLI_SOURCES=1, or a bundle that
 // cannot be built, runs the sources through tsx instead.
+import module from 'node:module';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+
+// Where Node has it (22.1 and later), V8's compiled code of the modules is kept between starts.
+module.enableCompileCache?.();
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 

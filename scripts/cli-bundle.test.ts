@@ -48,13 +48,33 @@ describe('the CLI bundle', () => {
     expect(await runBundle(second)).toBe('edited');
   });
 
-  it('changes its fingerprint with any source, but not with a test file', () => {
+  it('changes its fingerprint with any source, the UI build config included, but not with a test file', () => {
     const dir = project('x');
     const before = sourceFingerprint(dir);
     writeFileSync(join(dir, 'src', 'main', 'cli', 'main.test.ts'), 'export {};\n');
     expect(sourceFingerprint(dir)).toBe(before);
     writeFileSync(join(dir, 'src', 'main', 'extra.ts'), 'export {};\n');
-    expect(sourceFingerprint(dir)).not.toBe(before);
+    const added = sourceFingerprint(dir);
+    expect(added).not.toBe(before);
+    // The UI's build config is bundled too: `looplab serve` builds the UI with it.
+    writeFileSync(join(dir, 'electron.vite.config.ts'), 'export {};\n');
+    expect(sourceFingerprint(dir)).not.toBe(added);
+  });
+
+  it('changes its fingerprint when a package built into it is installed or updated', () => {
+    const dir = project('x');
+    const before = sourceFingerprint(dir);
+    const zod = join(dir, 'node_modules', 'zod');
+    mkdirSync(zod, { recursive: true });
+    writeFileSync(join(zod, 'package.json'), JSON.stringify({ name: 'zod', version: '4.0.0' }));
+    const installed = sourceFingerprint(dir);
+    expect(installed).not.toBe(before);
+    // npm gives installed files one fixed modification time: the version is what tells an update.
+    const stamp = new Date('1985-10-26T08:15:00Z');
+    utimesSync(join(zod, 'package.json'), stamp, stamp);
+    writeFileSync(join(zod, 'package.json'), JSON.stringify({ name: 'zod', version: '4.0.1' }));
+    utimesSync(join(zod, 'package.json'), stamp, stamp);
+    expect(sourceFingerprint(dir)).not.toBe(installed);
   });
 
   it('runs looplab from this checkout through its bundle', () => {

@@ -1,18 +1,16 @@
 // `looplab delete <run-id>… [--yes]` and `looplab gc [--dry-run]`: keeping the data folder bounded.
 // Delete asks first on a terminal; elsewhere it wants --yes. Live runs are refused.
-import { createInterface } from 'node:readline/promises';
 import { Command } from 'commander';
 import { z } from 'zod';
 import { AppError } from '../../shared/errors';
 import { runIdSchema } from '../../shared/contract';
 import { formatBytes } from '../../shared/format';
-import type { App } from '../app';
 import type { GcResult } from '../store/blob-gc';
 import type { RunSummary } from '../../shared/run-summary';
+import { withStore, type DataFolder } from './data-folder';
 
 export interface LifecycleCommandDeps {
   write(text: string): void;
-  withApp<T>(command: Command, work: (app: App) => T): T;
 }
 
 export interface ListRunsOptions {
@@ -25,8 +23,8 @@ export interface ListRunsOptions {
 
 /** `looplab runs`: newest first, or largest first; with the size of each when asked or sorted by it. */
 export function listRuns(
-  store: App['store'],
-  lifecycle: App['lifecycle'],
+  store: DataFolder['store'],
+  lifecycle: DataFolder['lifecycle'],
   options: ListRunsOptions,
 ): (RunSummary & { sizeBytes?: number })[] {
   if (options.sort === 'time' && !options.sized)
@@ -47,6 +45,7 @@ export function formatGc(result: GcResult, dryRun: boolean): string {
 }
 
 async function confirm(runIds: readonly string[]): Promise<boolean> {
+  const { createInterface } = await import('node:readline/promises');
   const prompt = createInterface({ input: process.stdin, output: process.stderr });
   try {
     const what = runIds.length === 1 ? `run ${runIds[0]}` : `${runIds.length} runs (${runIds.join(', ')})`;
@@ -57,7 +56,7 @@ async function confirm(runIds: readonly string[]): Promise<boolean> {
   }
 }
 
-export function lifecycleCommands({ write, withApp }: LifecycleCommandDeps): Command[] {
+export function lifecycleCommands({ write }: LifecycleCommandDeps): Command[] {
   const remove = new Command('delete')
     .description('delete runs with their events, workspace, jobs’ files and snapshots; then collect unused blobs')
     .argument('<run-ids...>', 'the runs')
@@ -78,7 +77,7 @@ export function lifecycleCommands({ write, withApp }: LifecycleCommandDeps): Com
           );
         }
         // Checked before asking, so that a typo or a live run is said at once.
-        withApp(command, ({ store, owners }) =>
+        await withStore(command, ({ store, owners }) =>
           runIds.forEach((runId) => refuseLive(store.requireRun(runId).id, owners)),
         );
         if (!(await confirm(runIds))) {
@@ -86,7 +85,7 @@ export function lifecycleCommands({ write, withApp }: LifecycleCommandDeps): Com
           return;
         }
       }
-      withApp(command, ({ lifecycle }) => {
+      await withStore(command, ({ lifecycle }) => {
         const result = lifecycle.deleteRuns(runIds);
         write(result.deleted.map((runId) => `Deleted ${runId}\n`).join('') + formatGc(result.gc, false));
       });
@@ -95,14 +94,14 @@ export function lifecycleCommands({ write, withApp }: LifecycleCommandDeps): Com
   const gc = new Command('gc')
     .description('remove blobs that no run refers to any more, and workspace folders of deleted runs')
     .option('--dry-run', 'only say what would be freed')
-    .action((options: { dryRun?: boolean }, command: Command) => {
+    .action(async (options: { dryRun?: boolean }, command: Command) => {
       const dryRun = z.boolean().parse(options.dryRun ?? false);
-      withApp(command, ({ lifecycle }) => write(formatGc(lifecycle.collect({ dryRun }), dryRun)));
+      await withStore(command, ({ lifecycle }) => write(formatGc(lifecycle.collect({ dryRun }), dryRun)));
     });
   return [remove, gc];
 }
 
-function refuseLive(runId: string, owners: App['owners']): void {
+function refuseLive(runId: string, owners: DataFolder['owners']): void {
   const pid = owners.liveOwner(runId);
   if (pid === undefined) return;
   throw new AppError(

@@ -4,19 +4,54 @@
 import { Command } from 'commander';
 import { formatSize } from '../../shared/format';
 import { ExitStatus } from './exit-status';
-import { OllamaModels } from '../providers/ollama-models';
-import { probeModel } from '../runs/model-probe';
+import type { LocalModel, PullProgress } from '../providers/ollama-models';
 import type { ModelResolver } from '../runs/readiness';
 
 export interface ModelsCommandDeps {
   write(text: string): void;
   /** The resolver for the data folder the command was given. */
-  models(command: Command): ModelResolver;
+  models(command: Command): Promise<ModelResolver>;
   /** Redraw one progress line in place (a terminal) or print only milestones. */
   interactive?: boolean;
 }
 
 const stripProvider = (name: string) => name.replace(/^ollama\//, '');
+
+/** One line of `models list`: the name, then size, parameters, context, tools and where it is loaded. */
+function modelLine(model: LocalModel): string {
+  const facts = [
+    formatSize(model.sizeBytes),
+    model.parameterSize,
+    `${Math.round(model.contextLength / 1024)}k context`,
+    model.supportsTools ? 'tools' : 'no tools',
+    model.loadedVramBytes === undefined
+      ? undefined
+      : model.loadedVramBytes > 0
+        ? `loaded (${formatSize(model.loadedVramBytes)} GPU)`
+        : 'loaded (CPU)',
+  ].filter((fact) => fact !== undefined);
+  return `${model.id.padEnd(36)} ${facts.join(' · ')}\n`;
+}
+
+/** A pull's progress: one line redrawn in place on a terminal, else a line for each new status. */
+function pullProgress(write: (text: string) => void, interactive: boolean): (progress: PullProgress) => void {
+  let lastStatus = '';
+  return (progress) => {
+    const percent =
+      progress.total !== undefined && progress.total > 0 && progress.completed !== undefined
+        ? ` ${Math.floor((progress.completed / progress.total) * 100)}% of ${formatSize(progress.total)}`
+        : '';
+    if (interactive) write(`\r\x1b[K${progress.status}${percent}`);
+    else if (progress.status !== lastStatus) write(`${progress.status}${percent}\n`);
+    lastStatus = progress.status;
+  };
+}
+
+/** Ollama's client, loaded when a command talks to Ollama. */
+async function ollamaModels() {
+  const { OllamaModels } = await import('../providers/ollama-models');
+  return new OllamaModels();
+}
 
 export function modelsCommand({
   write,
@@ -30,26 +65,13 @@ export function modelsCommand({
     .description('the models Ollama has installed, with context window, tool support and what is loaded')
     .option('--json', 'print JSON')
     .action(async (options: { json?: boolean }) => {
-      const ollama = new OllamaModels();
+      const ollama = await ollamaModels();
       const list = await ollama.list();
       if (options.json) return write(`${JSON.stringify(list, null, 2)}\n`);
       if (list.length === 0) {
         return write(`Ollama at ${ollama.host} has no models. Pull one: looplab models pull qwen2.5-coder:7b\n`);
       }
-      for (const model of list) {
-        const facts = [
-          formatSize(model.sizeBytes),
-          model.parameterSize,
-          `${Math.round(model.contextLength / 1024)}k context`,
-          model.supportsTools ? 'tools' : 'no tools',
-          model.loadedVramBytes === undefined
-            ? undefined
-            : model.loadedVramBytes > 0
-              ? `loaded (${formatSize(model.loadedVramBytes)} GPU)`
-              : 'loaded (CPU)',
-        ].filter((fact) => fact !== undefined);
-        write(`${model.id.padEnd(36)} ${facts.join(' · ')}\n`);
-      }
+      for (const model of list) write(modelLine(model));
     });
 
   command
@@ -58,16 +80,7 @@ export function modelsCommand({
     .argument('<name>', 'e.g. qwen2.5-coder:7b')
     .action(async (name: string) => {
       const model = stripProvider(name);
-      let lastStatus = '';
-      await new OllamaModels().pull(model, (progress) => {
-        const percent =
-          progress.total !== undefined && progress.total > 0 && progress.completed !== undefined
-            ? ` ${Math.floor((progress.completed / progress.total) * 100)}% of ${formatSize(progress.total)}`
-            : '';
-        if (interactive) write(`\r\x1b[K${progress.status}${percent}`);
-        else if (progress.status !== lastStatus) write(`${progress.status}${percent}\n`);
-        lastStatus = progress.status;
-      });
+      await (await ollamaModels()).pull(model, pullProgress(write, interactive));
       write(`${interactive ? '\r\x1b[K' : ''}Pulled ${model}. Use it with --model ollama/${model}\n`);
     });
 
@@ -76,7 +89,7 @@ export function modelsCommand({
     .description('free the memory a loaded model holds (it loads again on its next use)')
     .argument('<name>', 'e.g. qwen2.5-coder:7b')
     .action(async (name: string) => {
-      await new OllamaModels().unload(stripProvider(name));
+      await (await ollamaModels()).unload(stripProvider(name));
       write(`Unloaded ${stripProvider(name)}.\n`);
     });
 
@@ -86,7 +99,8 @@ export function modelsCommand({
     .argument('<provider/model>', 'e.g. ollama/qwen2.5-coder:7b')
     .option('--json', 'print JSON')
     .action(async (name: string, options: { json?: boolean }, sub: Command) => {
-      const result = await probeModel(models(sub), name);
+      const { probeModel } = await import('../runs/model-probe');
+      const result = await probeModel(await models(sub), name);
       if (options.json) write(`${JSON.stringify(result, null, 2)}\n`);
       else write(`${name}: ${result.ok ? 'good' : 'not suitable'}: ${result.verdict} (${result.latencyMs} ms)\n`);
       if (!result.ok) throw new ExitStatus(1);

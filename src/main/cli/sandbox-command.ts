@@ -1,13 +1,11 @@
 // `looplab sandbox build | status`: builds the image agent commands run in, with the build's progress on
 // the terminal, and says whether the sandbox can work on this machine and, if not, how to fix it.
 import { Command } from 'commander';
-import Docker from 'dockerode';
-import { dockerConnection } from '../sandbox/docker-socket';
+import type Docker from 'dockerode';
 import { z } from 'zod';
 import { AppError } from '../../shared/errors';
 import { BASE_IMAGE, LABEL_RUN } from '../sandbox/container-spec';
-import { checkDocker, dockerFailure, imageMissing, inspectImage } from '../sandbox/docker-status';
-import { buildSandboxImage, defaultTag, recipeFor, type BuildEvent } from '../sandbox/image';
+import type { BuildEvent } from '../sandbox/image';
 
 export interface SandboxCommandDeps {
   write(text: string): void;
@@ -18,6 +16,19 @@ export interface SandboxCommandDeps {
 }
 
 const MB = 1e6;
+
+/** What talks to Docker and builds images, loaded when a sandbox command runs. */
+const sandboxModules = () => Promise.all([import('../sandbox/docker-status'), import('../sandbox/image')]);
+
+/** The given client, else one for the engine DOCKER_HOST names; dockerode is loaded only to make one. */
+async function dockerOf(deps: SandboxCommandDeps): Promise<Docker> {
+  if (deps.docker !== undefined) return deps.docker;
+  const [{ default: Dockerode }, { dockerConnection }] = await Promise.all([
+    import('dockerode'),
+    import('../sandbox/docker-socket'),
+  ]);
+  return new Dockerode(dockerConnection());
+}
 
 export interface BuildDisplay {
   onEvent(event: BuildEvent): void;
@@ -50,7 +61,8 @@ async function build(
   deps: SandboxCommandDeps,
   options: { offline?: boolean; cuda?: boolean; tag?: string; torch?: boolean },
 ): Promise<void> {
-  const docker = deps.docker ?? new Docker(dockerConnection());
+  const docker = await dockerOf(deps);
+  const [{ checkDocker, inspectImage }, { buildSandboxImage, defaultTag, recipeFor }] = await sandboxModules();
   const recipe = recipeFor(options);
   const tag = options.tag ?? defaultTag(recipe);
   await checkDocker(docker);
@@ -79,7 +91,8 @@ const containerListSchema = z.array(
 );
 
 async function status(deps: SandboxCommandDeps, options: { image?: string }): Promise<void> {
-  const docker = deps.docker ?? new Docker(dockerConnection());
+  const docker = await dockerOf(deps);
+  const [{ checkDocker, dockerFailure, imageMissing, inspectImage }, { defaultTag }] = await sandboxModules();
   const engine = await checkDocker(docker);
   deps.write(`Docker engine ${engine.engineVersion} (API ${engine.apiVersion}): running\n`);
   const tag = options.image ?? defaultTag('online');

@@ -5,25 +5,25 @@ import { Command } from 'commander';
 import { resolve } from 'node:path';
 import { runIdSchema } from '../../shared/contract';
 import { AppError } from '../../shared/errors';
-import type { App } from '../app';
-import { listSpecs, readLoopSpec, specDirs, specNameProblem } from '../specs/loop-spec';
-import { saveRunAsSpec } from '../specs/run-spec';
+import { withApp, withStore } from './data-folder';
 
 export interface SpecCommandDeps {
   write(text: string): void;
-  withApp<T>(command: Command, work: (app: App) => T): T;
-  withAppAsync<T>(command: Command, work: (app: App) => Promise<T>): Promise<T>;
 }
 
-export function specCommand({ write, withApp, withAppAsync }: SpecCommandDeps): Command {
+/** Loop specs are read with the YAML parser, which is loaded only by the commands that read one. */
+const loopSpecs = () => import('../specs/loop-spec');
+
+export function specCommand({ write }: SpecCommandDeps): Command {
   const spec = new Command('spec').description('loop specs: list, check and save them');
 
   spec
     .command('list')
     .description('the saved specs and the starters, by name')
     .option('--json', 'print JSON')
-    .action((options: { json?: boolean }, command: Command) => {
-      withApp(command, ({ paths }) => {
+    .action(async (options: { json?: boolean }, command: Command) => {
+      const { listSpecs, specDirs } = await loopSpecs();
+      await withStore(command, ({ paths }) => {
         const specs = listSpecs(specDirs(paths.root));
         if (options.json) return write(`${JSON.stringify(specs, null, 2)}\n`);
         if (specs.length === 0) return write('No loop specs yet. Save one with `looplab spec save <run-id> <name>`.\n');
@@ -39,7 +39,8 @@ export function specCommand({ write, withApp, withAppAsync }: SpecCommandDeps): 
     .command('check')
     .description('validate a spec file; every error is printed with its line')
     .argument('<file>', 'the .yaml or .json spec')
-    .action((file: string) => {
+    .action(async (file: string) => {
+      const { readLoopSpec } = await loopSpecs();
       const parsed = readLoopSpec(resolve(file));
       const params = Object.keys(parsed.params);
       write(
@@ -56,9 +57,10 @@ export function specCommand({ write, withApp, withAppAsync }: SpecCommandDeps): 
     .action(async (runIdArg: string, name: string, options: { force?: boolean }, command: Command) => {
       const runId = runIdSchema.safeParse(runIdArg);
       if (!runId.success) throw new AppError('invalid_input', `Invalid run id ${runIdArg}.`);
+      const [{ specNameProblem }, { saveRunAsSpec }] = await Promise.all([loopSpecs(), import('../specs/run-spec')]);
       const problem = specNameProblem(name);
       if (problem !== undefined) throw new AppError('invalid_input', problem, 'Give another name.');
-      await withAppAsync(command, async (app) => {
+      await withApp(command, async (app) => {
         const saved = await saveRunAsSpec(app, runId.data, name, { overwrite: options.force ?? false });
         for (const notice of saved.notices) write(`${notice}\n`);
         write(`Saved ${name} to ${saved.file}. Run it with: looplab run --spec ${name}\n`);

@@ -1,14 +1,12 @@
-// Where a model name like `ollama/qwen2.5-coder:7b` finds its provider, configured from the
-// environment, else settings.json and the saved secrets, and the readiness check a run makes before
-// its first model call: the server answers, the model is there, its context length is known, and it
-// can call tools.
+// Where a model name like `ollama/qwen2.5-coder:7b` finds its provider: its row of the provider table
+// (provider-table.ts), made into a provider by one factory with the address and key of the environment,
+// else settings.json and the saved secrets; and the readiness check a run makes before its first model
+// call: the server answers, the model is there, its context length is known, and it can call tools.
 import { AppError } from '../../shared/errors';
-import { ANTHROPIC_SECRET, HF_SECRET, type ProviderSettings } from '../../shared/settings';
+import type { ProviderSettings } from '../../shared/settings';
 import { ProviderError, splitModelName, type ModelInfo, type ModelProvider } from '../core/model';
-import { createAnthropicProvider } from './anthropic';
-import { createOllamaProvider } from './ollama';
 import { resolveOllamaHost } from './ollama-host';
-import { createOpenAIProvider } from './openai';
+import { providerTable, type ProviderEntry, type WireFormat } from './provider-table';
 
 export interface ResolvedModel {
   provider: ModelProvider;
@@ -34,55 +32,69 @@ export interface ProviderSources {
   secret?: (name: string) => string | undefined;
 }
 
-const huggingFaceRouter = 'https://router.huggingface.co/v1';
+/** Where a provider is reached and with what key, as the environment, settings and secrets say now. */
+export interface Connection {
+  entry: ProviderEntry;
+  baseUrl: string;
+  /** Undefined when neither its variable nor its secret holds one. */
+  apiKey: string | undefined;
+}
 
-function factories(env: Env, sources: ProviderSources): Record<string, () => ModelProvider> {
-  const settings = sources.settings;
-  const secret = (name: string | undefined) => (name === undefined ? undefined : sources.secret?.(name));
-  const openaiEndpoint = settings?.endpoints.find((endpoint) => endpoint.name === 'openai');
-  const endpoints = Object.fromEntries(
-    (settings?.endpoints ?? [])
-      .filter((endpoint) => endpoint.name !== 'openai')
-      .map((endpoint) => [
-        endpoint.name,
-        () =>
-          createOpenAIProvider({
-            id: endpoint.name,
-            baseURL: endpoint.baseUrl,
-            apiKey: secret(endpoint.keySecret) || 'not-needed',
-            label: `${endpoint.name} (OpenAI-compatible)`,
-            apiKeyEnv: `the key of ${endpoint.name} in Settings`,
-          }),
-      ]),
-  );
+/**
+ * Each wire format's adapter, imported on the first call to a model of it: the SDKs take a noticeable
+ * time to load, and most commands never call a model.
+ */
+const adapters: Record<WireFormat, (connection: Connection) => Promise<ModelProvider>> = {
+  ollama: async ({ baseUrl }) => (await import('./ollama')).createOllamaProvider({ host: baseUrl }),
+  // Local servers that need no key get a placeholder.
+  'openai-chat': async ({ entry, baseUrl, apiKey }) => {
+    const keyPlace = entry.keyPlace ?? entry.keyEnv;
+    return (await import('./openai')).createOpenAIProvider({
+      id: entry.id,
+      baseURL: baseUrl,
+      apiKey: apiKey ?? 'not-needed',
+      ...(entry.label !== undefined && { label: entry.label }),
+      ...(keyPlace !== undefined && { apiKeyEnv: keyPlace }),
+    });
+  },
+  // An empty key means none: the provider then says to set one instead of reading process.env.
+  'anthropic-messages': async ({ baseUrl, apiKey }) =>
+    (await import('./anthropic')).createAnthropicProvider({ apiKey: apiKey ?? '', baseURL: baseUrl }),
+};
+
+/** A provider whose adapter is loaded on its first call. */
+function lazyProvider(id: string, load: () => Promise<ModelProvider>): ModelProvider {
+  let loading: Promise<ModelProvider> | undefined;
+  const adapter = () => (loading ??= load());
   return {
-    ollama: () => createOllamaProvider({ host: resolveOllamaHost(env.OLLAMA_HOST || settings?.ollama.host) }),
-    openai: () =>
-      createOpenAIProvider({
-        baseURL: env.OPENAI_BASE_URL || openaiEndpoint?.baseUrl || 'https://api.openai.com/v1',
-        apiKey: env.OPENAI_API_KEY || secret(openaiEndpoint?.keySecret) || 'not-needed',
-      }),
-    // An empty key means none: the provider then says to set one instead of reading process.env.
-    anthropic: () =>
-      createAnthropicProvider({
-        apiKey: env.ANTHROPIC_API_KEY || secret(ANTHROPIC_SECRET) || '',
-        baseURL: env.ANTHROPIC_BASE_URL || settings?.anthropic.baseUrl || undefined,
-      }),
-    hf: () =>
-      createOpenAIProvider({
-        id: 'hf',
-        baseURL: huggingFaceRouter,
-        apiKey: env.HF_TOKEN || secret(HF_SECRET) || 'not-needed',
-        label: 'the Hugging Face router',
-        apiKeyEnv: 'HF_TOKEN',
-      }),
-    ...endpoints,
+    id,
+    check: async (model, signal) => (await adapter()).check(model, signal),
+    async *stream(request) {
+      yield* (await adapter()).stream(request);
+    },
   };
 }
 
+/** A row's address and key: its variables when set, else what settings.json and the saved secrets say. */
+export function connect(entry: ProviderEntry, env: Env, sources: ProviderSources = {}): Connection {
+  const fromEnv = (name: string | undefined) => (name === undefined ? undefined : env[name]) || undefined;
+  const address = fromEnv(entry.baseUrlEnv) || entry.baseUrl;
+  const saved = entry.secret === undefined ? undefined : sources.secret?.(entry.secret);
+  return {
+    entry,
+    baseUrl: entry.wire === 'ollama' ? resolveOllamaHost(address) : address,
+    apiKey: fromEnv(entry.keyEnv) || saved || undefined,
+  };
+}
+
+/** The one factory of providers, built-in or the user's: its wire format's adapter, loaded on first call. */
+export function makeProvider(connection: Connection): ModelProvider {
+  return lazyProvider(connection.entry.id, () => adapters[connection.entry.wire](connection));
+}
+
 export function createProviders(env: Env = process.env, sources: ProviderSources = {}): ProviderRegistry {
-  const make = factories(env, sources);
-  const names = Object.keys(make);
+  const table = new Map(providerTable(sources.settings).map((entry) => [entry.id, entry]));
+  const names = [...table.keys()];
   const made = new Map<string, ModelProvider>();
   const expected = `Write the model as provider/model, e.g. ollama/qwen2.5-coder:7b; providers: ${names.join(', ')}.`;
 
@@ -90,10 +102,10 @@ export function createProviders(env: Env = process.env, sources: ProviderSources
     const parts = splitModelName(name);
     if (!parts)
       throw new AppError('invalid_input', `'${name}' is not a model name of the form provider/model`, expected);
-    const factory = make[parts.provider];
-    if (!factory)
+    const entry = table.get(parts.provider);
+    if (!entry)
       throw new AppError('invalid_input', `Unknown model provider '${parts.provider}' in '${name}'`, expected);
-    const provider = made.get(parts.provider) ?? factory();
+    const provider = made.get(parts.provider) ?? makeProvider(connect(entry, env, sources));
     made.set(parts.provider, provider);
     return { provider, model: parts.model };
   }
@@ -103,10 +115,7 @@ export function createProviders(env: Env = process.env, sources: ProviderSources
     const info = await provider.check(model, signal);
     if (info.supportsTools) return info;
     throw new ProviderError('bad_request', `${name} cannot call tools, and Looplab's agent works through tools`, {
-      hint:
-        provider.id === 'ollama'
-          ? `pick a model whose \`ollama show <model>\` lists the tools capability, e.g. qwen2.5-coder:7b or llama3.1:8b`
-          : 'pick a model that this provider serves with tool calling',
+      hint: table.get(provider.id)?.toolsHint ?? 'pick a model that this provider serves with tool calling',
     });
   }
 
