@@ -3,7 +3,8 @@
 import { useState } from 'react';
 import { approvalActions, type ApprovalAction, type ApprovalRule } from '../../../../shared/loop-config';
 import { textField } from '../../settings-form';
-import { Field, SaveRow, Section, useSectionSave, type SectionProps } from './settings-view';
+import { Field } from '../common/field';
+import { SaveRow, Section, useSectionSave, type SectionProps } from './settings-section';
 
 interface RuleDraft {
   tool: string;

@@ -2,7 +2,8 @@
 // step limit and budgets; and the sandbox every run's commands get: CPUs, memory, processes, network.
 import { useState } from 'react';
 import { numberField, numberText } from '../../settings-form';
-import { Field, SaveRow, Section, useSectionSave, type SectionProps } from './settings-view';
+import { Field } from '../common/field';
+import { SaveRow, Section, useSectionSave, type SectionProps } from './settings-section';
 
 export function RunDefaultsSection({ view, save }: SectionProps) {
   const { settings, overrides } = view;
