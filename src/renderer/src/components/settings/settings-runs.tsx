@@ -1,8 +1,10 @@
 // What a new run starts with when the start form (or the command line) does not say: the model, the
 // step limit and budgets; and the sandbox every run's commands get: CPUs, memory, processes, network.
 import { useState } from 'react';
-import { numberField, numberText } from '../../settings-form';
+import { costRule, cpusRule, maxStepsRule, memoryMbRule, pidsRule, tokensRule } from '../../number-rules';
+import { numberText, readNumbers } from '../../number-text';
 import { Field } from '../common/field';
+import { NumberField } from '../common/number-field';
 import { SaveRow, Section, useSectionSave, type SectionProps } from './settings-section';
 
 export function RunDefaultsSection({ view, save }: SectionProps) {
@@ -14,11 +16,13 @@ export function RunDefaultsSection({ view, save }: SectionProps) {
   const section = useSectionSave(save);
 
   function onSave(): void {
-    const budget = { maxSteps: numberField(maxSteps), tokens: numberField(tokens), costUsd: numberField(cost) };
-    void section.run({
-      defaultModel: model.trim(),
-      budget: Object.fromEntries(Object.entries(budget).filter(([, value]) => value !== undefined)),
+    const budget = readNumbers({
+      maxSteps: { text: maxSteps, rule: maxStepsRule },
+      tokens: { text: tokens, rule: tokensRule },
+      costUsd: { text: cost, rule: costRule },
     });
+    if (!budget.ok) return section.reject(budget.errors, 'budget');
+    void section.run({ defaultModel: model.trim(), budget: budget.values });
   }
 
   return (
@@ -41,36 +45,34 @@ export function RunDefaultsSection({ view, save }: SectionProps) {
         </Field>
       </div>
       <div className="form-row">
-        <Field label="Max steps" className="narrow" error={section.errors['budget.maxSteps']}>
-          <input
-            className="text-input"
-            data-testid="default-max-steps"
-            inputMode="numeric"
-            placeholder="50"
-            value={maxSteps}
-            onChange={(event) => setMaxSteps(event.target.value)}
-          />
-        </Field>
-        <Field label="Token budget" className="narrow" error={section.errors['budget.tokens']}>
-          <input
-            className="text-input"
-            data-testid="default-tokens"
-            inputMode="numeric"
-            placeholder="no limit"
-            value={tokens}
-            onChange={(event) => setTokens(event.target.value)}
-          />
-        </Field>
-        <Field label="Cost budget (USD)" className="narrow" error={section.errors['budget.costUsd']}>
-          <input
-            className="text-input"
-            data-testid="default-cost"
-            inputMode="decimal"
-            placeholder="no limit"
-            value={cost}
-            onChange={(event) => setCost(event.target.value)}
-          />
-        </Field>
+        <NumberField
+          label="Max steps"
+          testId="default-max-steps"
+          rule={maxStepsRule}
+          placeholder="50"
+          value={maxSteps}
+          onChange={setMaxSteps}
+          error={section.errors['budget.maxSteps']}
+        />
+        <NumberField
+          label="Token budget"
+          testId="default-tokens"
+          rule={tokensRule}
+          placeholder="no limit"
+          value={tokens}
+          onChange={setTokens}
+          error={section.errors['budget.tokens']}
+        />
+        <NumberField
+          label="Cost budget"
+          testId="default-cost"
+          rule={costRule}
+          unit="USD"
+          placeholder="no limit"
+          value={cost}
+          onChange={setCost}
+          error={section.errors['budget.costUsd']}
+        />
       </div>
       <SaveRow busy={section.busy} saved={section.saved} error={section.error} onSave={onSave} />
     </Section>
@@ -86,45 +88,46 @@ export function SandboxSection({ view, save }: SectionProps) {
   const section = useSectionSave(save);
 
   function onSave(): void {
-    const limits = { cpus: numberField(cpus), memoryMb: numberField(memory), pids: numberField(pids) };
-    void section.run({
-      sandbox: { ...Object.fromEntries(Object.entries(limits).filter(([, value]) => value !== undefined)), network },
+    const limits = readNumbers({
+      cpus: { text: cpus, rule: cpusRule },
+      memoryMb: { text: memory, rule: memoryMbRule },
+      pids: { text: pids, rule: pidsRule },
     });
+    if (!limits.ok) return section.reject(limits.errors, 'sandbox');
+    void section.run({ sandbox: { ...limits.values, network } });
   }
 
   return (
     <Section title="Sandbox" testId="settings-sandbox">
       <div className="form-row">
-        <Field label="CPUs" className="narrow" error={section.errors['sandbox.cpus']}>
-          <input
-            className="text-input"
-            data-testid="sandbox-cpus"
-            inputMode="decimal"
-            placeholder="2"
-            value={cpus}
-            onChange={(event) => setCpus(event.target.value)}
-          />
-        </Field>
-        <Field label="Memory (MB)" className="narrow" error={section.errors['sandbox.memoryMb']}>
-          <input
-            className="text-input"
-            data-testid="sandbox-memory"
-            inputMode="numeric"
-            placeholder="4096"
-            value={memory}
-            onChange={(event) => setMemory(event.target.value)}
-          />
-        </Field>
-        <Field label="Processes" className="narrow" error={section.errors['sandbox.pids']}>
-          <input
-            className="text-input"
-            data-testid="sandbox-pids"
-            inputMode="numeric"
-            placeholder="256"
-            value={pids}
-            onChange={(event) => setPids(event.target.value)}
-          />
-        </Field>
+        <NumberField
+          label="CPUs"
+          testId="sandbox-cpus"
+          rule={cpusRule}
+          placeholder="2"
+          value={cpus}
+          onChange={setCpus}
+          error={section.errors['sandbox.cpus']}
+        />
+        <NumberField
+          label="Memory"
+          testId="sandbox-memory"
+          rule={memoryMbRule}
+          unit="MB"
+          placeholder="4096"
+          value={memory}
+          onChange={setMemory}
+          error={section.errors['sandbox.memoryMb']}
+        />
+        <NumberField
+          label="Processes"
+          testId="sandbox-pids"
+          rule={pidsRule}
+          placeholder="256"
+          value={pids}
+          onChange={setPids}
+          error={section.errors['sandbox.pids']}
+        />
       </div>
       <fieldset className="form-checks">
         <legend className="field-label">Network for new runs</legend>

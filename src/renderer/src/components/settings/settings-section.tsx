@@ -79,5 +79,13 @@ export function useSectionSave(save: SectionProps['save']) {
     setSaved(result.ok);
     return result.ok;
   };
-  return { busy, saved, errors, error, run };
+  /** Refuses a save before anything is sent: each wrong field's words, by its key under `prefix`. */
+  const reject = (found: Partial<Record<string, string>>, prefix: string): void => {
+    const next: FieldErrors = {};
+    for (const [key, message] of Object.entries(found)) if (message !== undefined) next[`${prefix}.${key}`] = message;
+    setSaved(false);
+    setError(undefined);
+    setErrors(next);
+  };
+  return { busy, saved, errors, error, run, reject };
 }

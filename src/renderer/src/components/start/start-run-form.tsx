@@ -17,7 +17,9 @@ import {
   type StartInput,
 } from '../../start-input';
 import { useLocalModels } from '../../hooks/use-local-models';
+import { maxStepsRule, tokensRule } from '../../number-rules';
 import { ErrorBox } from '../common/error-box';
+import { NumberField } from '../common/number-field';
 import { ModelStatus } from './model-status';
 
 const askLabels: Record<AskTool, string> = {
@@ -107,27 +109,22 @@ export function StartRunForm({ values, onChange, models, onStarted, parent }: St
             onPull={(name) => void local.pull(name)}
           />
         </label>
-        <label className="form-field narrow">
-          <span className="field-label">Max steps</span>
-          <input
-            className="text-input"
-            data-testid="start-max-steps"
-            inputMode="numeric"
-            placeholder={String(DEFAULT_MAX_STEPS)}
-            value={values.maxSteps}
-            onChange={(event) => set({ maxSteps: event.target.value })}
-          />
-        </label>
-        <label className="form-field narrow">
-          <span className="field-label">Token budget</span>
-          <input
-            className="text-input"
-            data-testid="start-budget"
-            placeholder="no limit"
-            value={values.tokenBudget}
-            onChange={(event) => set({ tokenBudget: event.target.value })}
-          />
-        </label>
+        <NumberField
+          label="Max steps"
+          testId="start-max-steps"
+          rule={maxStepsRule}
+          placeholder={String(DEFAULT_MAX_STEPS)}
+          value={values.maxSteps}
+          onChange={(maxSteps) => set({ maxSteps })}
+        />
+        <NumberField
+          label="Token budget"
+          testId="start-budget"
+          rule={tokensRule}
+          placeholder="no limit"
+          value={values.tokenBudget}
+          onChange={(tokenBudget) => set({ tokenBudget })}
+        />
       </div>
       <fieldset className="form-checks">
         <legend className="field-label">Ask me before</legend>
