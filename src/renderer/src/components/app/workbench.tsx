@@ -1,7 +1,8 @@
 // The app once it can reach the main process: header with search and "New run", runs (or hits) on
 // the left, the selected run on the right (or, with none selected, the form that starts one), the keys
-// that move between them, and a notification when a run starts waiting for a person.
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+// that move between them, and a notification when a run starts waiting for a person. The run view,
+// the comparison and the settings load when first opened: the home screen does not wait for them.
+import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { SearchHit } from '../../../../shared/contract';
 import type { RunSummary } from '../../../../shared/run-summary';
 import { getBridge, request } from '../../bridge';
@@ -15,17 +16,22 @@ import { connectLiveOutput } from '../../live-output-store';
 import { connectLiveText } from '../../live-text-store';
 import { DEFAULT_MODEL, initialStartValues, knownModels } from '../../start-input';
 import { AppHeader } from './app-header';
-import { CompareView } from '../compare/compare-view';
-import { RunDetail } from '../run/run-detail';
 import { RunList } from '../run-list/run-list';
 import { SearchBox } from '../search/search-box';
 import { SearchResults } from '../search/search-results';
 import { SpecLauncher } from '../start/spec-launcher';
-import { SettingsView } from '../settings/settings-view';
 import { StartRunForm } from '../start/start-run-form';
 import { RunAgainContext, type RunAgain } from '../../run-again';
 
+import { LoadingLine } from '../common/loading-line';
+
 const SEARCH_DELAY_MS = 200;
+
+const RunDetail = lazy(() => import('../run/run-detail').then((module) => ({ default: module.RunDetail })));
+const CompareView = lazy(() => import('../compare/compare-view').then((module) => ({ default: module.CompareView })));
+const SettingsView = lazy(() =>
+  import('../settings/settings-view').then((module) => ({ default: module.SettingsView })),
+);
 
 /** The selected run, and the event to bring into view when it was opened from a search hit. */
 export interface Selection {
@@ -167,7 +173,9 @@ export function Workbench() {
         </AppHeader>
         {settingsOpen ? (
           <main className="settings-pane">
-            <SettingsView onClose={() => setSettingsOpen(false)} />
+            <Suspense fallback={<LoadingLine label="Opening settings…" />}>
+              <SettingsView onClose={() => setSettingsOpen(false)} />
+            </Suspense>
           </main>
         ) : (
           <main className="panes">
@@ -194,7 +202,14 @@ export function Workbench() {
             </section>
             <section className="pane pane-detail" aria-label="Run detail">
               {comparing !== null ? (
-                <CompareView a={comparing[0]} b={comparing[1]} onOpenRun={openRun} onClose={() => setComparing(null)} />
+                <Suspense fallback={<LoadingLine label="Comparing…" />}>
+                  <CompareView
+                    a={comparing[0]}
+                    b={comparing[1]}
+                    onOpenRun={openRun}
+                    onClose={() => setComparing(null)}
+                  />
+                </Suspense>
               ) : selection === null ? (
                 <div className="start-column">
                   {again !== null && (
@@ -233,7 +248,14 @@ export function Workbench() {
                   />
                 </div>
               ) : (
-                <RunDetail key={selection.runId} runId={selection.runId} focusSeq={selection.seq} onOpenRun={openRun} />
+                <Suspense fallback={<LoadingLine label="Loading run…" />}>
+                  <RunDetail
+                    key={selection.runId}
+                    runId={selection.runId}
+                    focusSeq={selection.seq}
+                    onOpenRun={openRun}
+                  />
+                </Suspense>
               )}
             </section>
           </main>

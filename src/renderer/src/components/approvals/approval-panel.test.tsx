@@ -10,6 +10,7 @@ import type { ApiResult, LooplabBridge } from '../../../../shared/contract';
 import type { EventDraft, RunEvent } from '../../../../shared/events';
 import { reduceRun } from '../../../../shared/run-state';
 import { ApprovalPanel } from './approval-panel';
+import { whenLoaded } from '../common/when-loaded';
 
 const RUN_ID = 'run_test';
 const BLOB_HASH = 'a'.repeat(64);
@@ -389,7 +390,7 @@ function diffRows(element: HTMLElement): string[] {
 }
 
 describe('ApprovalPanel file changes', () => {
-  it('shows an edit as removed and added lines numbered as in the file written earlier', () => {
+  it('shows an edit as removed and added lines numbered as in the file written earlier', async () => {
     renderPanel(
       changeOfWrittenFile('edit', {
         path: 'train.py',
@@ -415,10 +416,11 @@ describe('ApprovalPanel file changes', () => {
     ]);
     const removed = edit.querySelector('tr[data-kind="removed"]')!;
     expect(removed.className).toContain('diff-removed');
+    await whenLoaded();
     expect([...removed.querySelectorAll('.hljs-number')].map((node) => node.textContent)).toEqual(['0.1']);
   });
 
-  it('shows a write over a file written earlier as its diff, and a write to a new path as a new file', () => {
+  it('shows a write over a file written earlier as its diff, and a write to a new path as a new file', async () => {
     renderPanel(
       changeOfWrittenFile('write', {
         path: 'train.py',
@@ -437,6 +439,7 @@ describe('ApprovalPanel file changes', () => {
     expect(within(write).getByText('new file')).toBeTruthy();
     const code = write.querySelector('code.language-python')!;
     expect(code.textContent).toBe('def score():\n    return 1\n');
+    await whenLoaded();
     expect([...code.querySelectorAll('.hljs-keyword')].map((node) => node.textContent)).toEqual(['def', 'return']);
   });
 

@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { RunEvent } from '../../../../shared/events';
 import { EventRow } from '../run/event-row';
 import { isPlainParagraph } from './markdown-text';
+import { whenLoaded } from './when-loaded';
 
 afterEach(() => cleanup());
 
@@ -27,19 +28,20 @@ function modelReply(text: string): RunEvent {
   };
 }
 
-/** The reply's text as the opened row shows it. */
-function renderReply(text: string): HTMLElement {
+/** The reply's text as the opened row shows it, once the markdown renderer has loaded. */
+async function renderReply(text: string): Promise<HTMLElement> {
   render(
     <ol>
       <EventRow event={modelReply(text)} focused={false} highlighted />
     </ol>,
   );
+  await whenLoaded();
   return screen.getByTestId('markdown');
 }
 
 describe('model text in the timeline', () => {
-  it('renders a markdown table as a table, and lists as lists', () => {
-    const shown = renderReply(
+  it('renders a markdown table as a table, and lists as lists', async () => {
+    const shown = await renderReply(
       [
         'Results:',
         '',
@@ -64,8 +66,8 @@ describe('model text in the timeline', () => {
     ).toEqual(['one', 'two']);
   });
 
-  it('shows raw HTML as text and creates no script or image', () => {
-    const shown = renderReply(
+  it('shows raw HTML as text and creates no script or image', async () => {
+    const shown = await renderReply(
       'Done. <script>window.pwned = 1</script>\n\n<img src="x" onerror="window.pwned = 2">\n\n**bold** <b onclick="x()">b</b>',
     );
     expect(shown.querySelector('script, img, b')).toBeNull();
@@ -75,8 +77,8 @@ describe('model text in the timeline', () => {
     expect((window as unknown as { pwned?: number }).pwned).toBeUndefined();
   });
 
-  it('drops script and data links, and opens web links outside the app', () => {
-    const shown = renderReply(
+  it('drops script and data links, and opens web links outside the app', async () => {
+    const shown = await renderReply(
       '[click me](javascript:alert(1)) [data](data:text/html,hi) [docs](https://example.com/a) ![chart](https://evil.example/p.png)',
     );
     const links = within(shown).getAllByRole('link');
@@ -89,8 +91,8 @@ describe('model text in the timeline', () => {
     expect(shown.innerHTML).not.toContain('javascript:');
   });
 
-  it('highlights a python code fence by its tokens', () => {
-    const shown = renderReply('Run this:\n\n```python\ndef train(x):\n    return "ok"  # done\n```\n');
+  it('highlights a python code fence by its tokens', async () => {
+    const shown = await renderReply('Run this:\n\n```python\ndef train(x):\n    return "ok"  # done\n```\n');
     const block = shown.querySelector('pre code.language-python');
     expect(block).not.toBeNull();
     expect(block!.textContent).toBe('def train(x):\n    return "ok"  # done');
@@ -100,7 +102,7 @@ describe('model text in the timeline', () => {
     expect(tokens('comment')).toEqual(['# done']);
   });
 
-  it('shows the arguments of tool calls as highlighted JSON', () => {
+  it('shows the arguments of tool calls as highlighted JSON', async () => {
     render(
       <ol>
         <EventRow
@@ -116,6 +118,7 @@ describe('model text in the timeline', () => {
         />
       </ol>,
     );
+    await whenLoaded();
     const args = document.querySelector('code.language-json')!;
     expect(args.textContent).toBe('{\n  "command": "ls <dir>"\n}');
     expect([...args.querySelectorAll('.hljs-attr')].map((node) => node.textContent)).toEqual(['"command"']);
@@ -123,7 +126,7 @@ describe('model text in the timeline', () => {
 });
 
 describe('isPlainParagraph', () => {
-  it('renders a plain line as the parser would, and leaves anything with markup to the parser', () => {
+  it('renders a plain line as the parser would, and leaves anything with markup to the parser', async () => {
     const plain = ['Step 3: running 2 scripts.', 'Done, the loss went from 0.9 to 0.4 (good).'];
     const parsed = [
       'a *b*',
@@ -141,7 +144,7 @@ describe('isPlainParagraph', () => {
     expect(plain.filter(isPlainParagraph)).toEqual(plain);
     expect(parsed.filter(isPlainParagraph)).toEqual([]);
     for (const text of plain) {
-      const fast = renderReply(text).innerHTML;
+      const fast = (await renderReply(text)).innerHTML;
       cleanup();
       const { container } = render(<Markdown remarkPlugins={[remarkGfm]}>{text}</Markdown>);
       expect(fast).toBe(container.innerHTML);

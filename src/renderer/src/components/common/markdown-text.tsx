@@ -1,72 +1,12 @@
 // What a model (or a person) wrote, as GitHub-flavoured markdown: tables, lists, highlighted code
-// fences. Model text is hostile: raw HTML shows as text, links go only to http(s) and mailto and open
-// outside the app, and images stay links (loading one would tell a server what the run was doing).
-import { memo } from 'react';
-import Markdown, { type Components, type ExtraProps } from 'react-markdown';
-import remarkGfm from 'remark-gfm';
-import { languageForFence } from '../../highlight';
-import { CodeBlock } from './code-block';
+// fences. A plain line renders at once; anything with markup waits for the markdown renderer
+// (markdown-body.tsx, its own chunk), showing the text as written meanwhile.
+import { lazy, memo, Suspense } from 'react';
 
 /** Longer text is shown as it is: parsing it would hold up the window. */
 export const MARKDOWN_MAX_CHARS = 200_000;
 
-const remarkPlugins = [remarkGfm];
-
-/** Keeps web and mail links, drops every other scheme (javascript:, data:, file:…) and relative URLs. */
-export function safeUrl(url: string): string | undefined {
-  try {
-    const { protocol } = new URL(url);
-    return protocol === 'http:' || protocol === 'https:' || protocol === 'mailto:' ? url : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-type HastNode = NonNullable<ExtraProps['node']>;
-
-function textOf(node: HastNode | HastNode['children'][number]): string {
-  if (node.type === 'text') return node.value;
-  if (node.type === 'element') return node.children.map(textOf).join('');
-  return '';
-}
-
-function fenceLanguage(code: HastNode['children'][number] | undefined): string | undefined {
-  if (code?.type !== 'element') return undefined;
-  const classes = code.properties.className;
-  const name = Array.isArray(classes) ? classes.map(String).find((item) => item.startsWith('language-')) : undefined;
-  return name === undefined ? undefined : languageForFence(name.slice('language-'.length));
-}
-
-const components: Components = {
-  a: ({ href, children }) =>
-    href === undefined || href === '' ? (
-      <span className="md-link-dropped">{children}</span>
-    ) : (
-      <a href={href} target="_blank" rel="noreferrer noopener" title={href}>
-        {children}
-      </a>
-    ),
-  img: ({ src, alt }) => {
-    const url = typeof src === 'string' ? src : '';
-    return <span className="md-image">{`[image: ${alt ?? ''}${url === '' ? '' : ` ${url}`}]`}</span>;
-  },
-  pre: ({ node }) => {
-    const code = node?.children[0];
-    const text = code === undefined ? '' : textOf(code);
-    return (
-      <CodeBlock
-        code={text.endsWith('\n') ? text.slice(0, -1) : text}
-        language={fenceLanguage(code)}
-        className="md-code"
-      />
-    );
-  },
-  table: ({ children }) => (
-    <div className="md-table-scroll">
-      <table>{children}</table>
-    </div>
-  ),
-};
+const MarkdownBody = lazy(() => import('./markdown-body'));
 
 /**
  * Text with nothing markdown would change: one line without markup characters, list or heading starts,
@@ -79,9 +19,6 @@ export function isPlainParagraph(text: string): boolean {
     !/[\\`*_[\]#|<>~!&=@\n]|^(?: {4}|\t)|^\s*(?:[-+]|\d+[.)])(?:\s|$)|www\.|[a-z]+:\/\/|mailto:|xmpp:/i.test(text)
   );
 }
-
-/** One line of markdown inside running text (a plan item): its paragraph adds no block. */
-const inlineComponents: Components = { ...components, p: ({ children }) => <>{children}</> };
 
 interface MarkdownTextProps {
   text: string;
@@ -105,13 +42,15 @@ export const MarkdownText = memo(function MarkdownText({
   }
   return (
     <Wrapper className={`${className} markdown`} data-testid="markdown">
-      <Markdown
-        remarkPlugins={remarkPlugins}
-        components={inline === true ? inlineComponents : components}
-        urlTransform={(url) => safeUrl(url) ?? ''}
+      <Suspense
+        fallback={
+          <span className="markdown-pending" aria-busy="true">
+            {text}
+          </span>
+        }
       >
-        {text}
-      </Markdown>
+        <MarkdownBody text={text} inline={inline === true} />
+      </Suspense>
     </Wrapper>
   );
 });

@@ -9,6 +9,7 @@ import type { EventDraft, RunEvent } from '../../../../shared/events';
 import { reduceRun } from '../../../../shared/run-state';
 import { NodeInspector } from './node-inspector';
 import { RunTranscript } from './run-transcript';
+import { whenLoaded } from '../common/when-loaded';
 
 afterEach(() => cleanup());
 
@@ -51,8 +52,9 @@ function entries(kind: string): HTMLElement[] {
 }
 
 describe('RunTranscript', () => {
-  it('reads the run in order: goal, words as markdown, calls, plan and the end', () => {
+  it('reads the run in order: goal, words as markdown, calls, plan and the end', async () => {
     render(<RunTranscript events={runEvents()} />);
+    await whenLoaded();
     expect(screen.getAllByTestId('transcript-entry').map((entry) => entry.dataset.kind)).toEqual([
       'goal',
       'model',
@@ -115,7 +117,7 @@ describe('RunTranscript', () => {
     expect(rejected.querySelector('code.language-bash')!.textContent).toBe('rm -rf data/');
   });
 
-  it('reads plan items as markdown inside their line', () => {
+  it('reads plan items as markdown inside their line', async () => {
     render(
       <RunTranscript
         events={toEvents([
@@ -132,6 +134,7 @@ describe('RunTranscript', () => {
         ])}
       />,
     );
+    await whenLoaded();
     const [plan] = entries('plan');
     const items = within(plan!).getAllByRole('listitem');
     expect(items.map((item) => item.textContent)).toEqual(['● Load tickets.csv', '◐ Tune C <b>now</b>']);
