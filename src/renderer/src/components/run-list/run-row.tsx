@@ -1,6 +1,7 @@
 // One run in the list: status and goal on the first line, its numbers on the second.
 import { memo, useEffect, useRef } from 'react';
-import { isRunAgain, type RunSummary } from '../../../../shared/run-summary';
+import { isRunAgain } from '../../../../shared/run-origin';
+import type { RunSummary } from '../../../../shared/run-summary';
 import { formatCompact, formatCost, formatDuration, runDuration, totalTokens } from '../../../../shared/format';
 import { RelativeTime } from '../common/relative-time';
 import { RunDeleteAction } from './run-delete-action';
