@@ -7,7 +7,7 @@ import type { Browser, Page } from 'playwright-core';
 import { rendererDir } from '../src/main/cli/renderer-build';
 import { report } from './report';
 
-const ROUNDS = 5;
+const ROUNDS = 7;
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -72,10 +72,14 @@ export async function benchHome(browser: Browser, openUrl: string): Promise<void
     value: median(blanks.map((blank) => blank.ms)),
   });
   const sizes = bundleSizes();
-  report('JavaScript the home screen loads', median(homes.map((home) => home.scriptBytes)) / 1024, 'KB', {
-    label: "all the renderer's chunks",
-    value: sizes.total / 1024,
-  });
+  // The run view, settings, markdown, highlighting and charts load when first shown, not before.
+  report(
+    'JavaScript the home screen loads',
+    median(homes.map((home) => home.scriptBytes)) / 1024,
+    'KB',
+    { label: "all the renderer's chunks", value: sizes.total / 1024 },
+    { target: '≤ 300 KB', met: (value) => value <= 300 },
+  );
   report('renderer entry chunk', sizes.entry / 1024, 'KB', {
     label: "all the renderer's chunks",
     value: sizes.total / 1024,
