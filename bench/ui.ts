@@ -1,4 +1,5 @@
-// The UI in Debian Chromium against `looplab serve`: how long a 2,000-node run takes to open (its newest
+// The UI in Debian Chromium against `looplab serve`: the home screen's time to interactive and bundle
+// (bench/ui-home.ts); how long a 2,000-node run takes to open (its newest
 // steps drawn), a node to select and its transcript to show, beside a 20-node run; and how smooth the
 // window stays while a model streams 200 tokens a second, beside the same window idle.
 import type { ChildProcess } from 'node:child_process';
@@ -12,6 +13,7 @@ import { chromiumPath, launchChromium } from '../tests/helpers/browser';
 import { spawnCli, waitForLine } from '../tests/helpers/cli';
 import { makeTempHome } from '../tests/helpers/temp-home';
 import { report, skip } from './report';
+import { benchHome } from './ui-home';
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -94,6 +96,7 @@ export async function benchUi(): Promise<void> {
       env: { OLLAMA_HOST: ollama.url },
     });
     const openUrl = (await waitForLine(serve, /Open (http:\/\/127\.0\.0\.1:\d+\/#token=[0-9a-f]+)/))[1]!;
+    await benchHome(browser, openUrl);
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     await openAndSelect(page, openUrl, large, `model:model_${TURNS - 1}`); // warm-up
     const largeRuns = [];

@@ -1,6 +1,9 @@
 // A run's summary folded from its events. The store keeps it in the `runs` table incrementally and can
 // rebuild the table from `events` with the same function, so the two can never disagree.
 import { previewText, terminalStatuses, type RunEvent, type RunStatus } from './events';
+import { isRunAgain } from './run-origin';
+
+export { isRunAgain };
 
 export interface RunSummary {
   id: string;
@@ -36,11 +39,6 @@ export function parentRelation(run: Pick<RunSummary, 'origin' | 'parentRunId' | 
   if (run.origin === 'replay') return `replay of ${run.parentRunId}`;
   if (isRunAgain(run)) return `run again of ${run.parentRunId}`;
   return `fork of ${run.parentRunId} @ ${run.parentSeq ?? 0}`;
-}
-
-/** A new run (from a goal or a spec) started with "Run again" from another: its parent is that run. */
-export function isRunAgain(run: { origin: string }): boolean {
-  return run.origin === 'new' || run.origin === 'spec';
 }
 
 export function emptySummary(runId: string, time: number): RunSummary {

@@ -1,27 +1,25 @@
 // Syntax highlighting for code a run shows (fences, commands, written files, JSON arguments), as a
 // tree of scoped tokens that components turn into React elements, never into HTML. highlight.js's
-// core carries only the languages registered here, not its full bundle.
-import hljs from 'highlight.js/lib/core';
-import bash from 'highlight.js/lib/languages/bash';
-import diff from 'highlight.js/lib/languages/diff';
-import json from 'highlight.js/lib/languages/json';
-import markdown from 'highlight.js/lib/languages/markdown';
-import python from 'highlight.js/lib/languages/python';
-import typescript from 'highlight.js/lib/languages/typescript';
-import yaml from 'highlight.js/lib/languages/yaml';
-
-hljs.registerLanguage('python', python);
-hljs.registerLanguage('bash', bash);
-hljs.registerLanguage('json', json);
-hljs.registerLanguage('yaml', yaml);
-hljs.registerLanguage('typescript', typescript);
-hljs.registerLanguage('diff', diff);
-hljs.registerLanguage('markdown', markdown);
+// core and each language load only when code in that language is first shown; until then (and for
+// any other language) the code shows plain.
+import type { HLJSApi, LanguageFn } from 'highlight.js';
 
 /** Longer code is shown plain: highlighting it would hold up the window for text nobody reads whole. */
 export const HIGHLIGHT_MAX_CHARS = 100_000;
 
 export type HighlightNode = string | { scope: string; children: HighlightNode[] };
+
+type Loader = () => Promise<{ default: LanguageFn }>;
+
+const languages: Record<string, Loader> = {
+  python: () => import('highlight.js/lib/languages/python'),
+  bash: () => import('highlight.js/lib/languages/bash'),
+  json: () => import('highlight.js/lib/languages/json'),
+  yaml: () => import('highlight.js/lib/languages/yaml'),
+  typescript: () => import('highlight.js/lib/languages/typescript'),
+  diff: () => import('highlight.js/lib/languages/diff'),
+  markdown: () => import('highlight.js/lib/languages/markdown'),
+};
 
 const extensions: Record<string, string> = {
   py: 'python',
@@ -42,29 +40,72 @@ const extensions: Record<string, string> = {
   md: 'markdown',
 };
 
-/** The registered language a file's extension names, or undefined for anything else. */
+/** What a fence may say besides a language's own name or a file extension (highlight.js's aliases). */
+const fenceAliases: Record<string, string> = {
+  ...extensions,
+  gyp: 'python',
+  ipython: 'python',
+  shell: 'bash',
+  zsh: 'bash',
+  jsonc: 'json',
+  json5: 'json',
+  cjs: 'typescript',
+  mts: 'typescript',
+  cts: 'typescript',
+  mkdown: 'markdown',
+  mkd: 'markdown',
+};
+
+/** The known language a file's extension names, or undefined for anything else. */
 export function languageForPath(path: string): string | undefined {
   const name = path.split('/').at(-1) ?? '';
   const dot = name.lastIndexOf('.');
   return dot <= 0 ? undefined : extensions[name.slice(dot + 1).toLowerCase()];
 }
 
-/** The registered language a fence's info string names (`py`, `shell`, `ts`…), if any. */
+/** The known language a fence's info string names (`py`, `shell`, `ts`…), if any. */
 export function languageForFence(info: string): string | undefined {
   const name = info.trim().toLowerCase();
   if (name === '') return undefined;
-  return hljs.getLanguage(name) === undefined ? extensions[name] : name;
+  return Object.hasOwn(languages, name) ? name : fenceAliases[name];
+}
+
+let core: Promise<HLJSApi> | undefined;
+const loading = new Map<string, Promise<void>>();
+let loaded: HLJSApi | undefined;
+
+/** Loads highlight.js's core and one language; resolves once code in it can be highlighted. */
+export function loadLanguage(language: string): Promise<void> {
+  const loader = languages[language];
+  if (loader === undefined) return Promise.resolve();
+  let done = loading.get(language);
+  if (done === undefined) {
+    core ??= import('highlight.js/lib/core').then((module) => module.default);
+    done = Promise.all([core, loader()]).then(([hljs, definition]) => {
+      hljs.registerLanguage(language, definition.default);
+      loaded = hljs;
+    });
+    // A chunk that failed to load (a stale build) may be tried again by the next code shown.
+    done.catch(() => loading.delete(language));
+    loading.set(language, done);
+  }
+  return done;
+}
+
+/** Whether code in `language` would be highlighted now, or needs `loadLanguage` first. */
+export function needsLoading(language: string | undefined): boolean {
+  return language !== undefined && Object.hasOwn(languages, language) && loaded?.getLanguage(language) === undefined;
 }
 
 /**
  * Code split into tokens with their highlight.js scopes (`keyword`, `string`…); plain text when the
- * language is unknown or the code too long.
+ * language is unknown or not loaded yet, or the code too long.
  */
 export function highlightCode(code: string, language: string | undefined): HighlightNode[] {
-  if (language === undefined || code.length > HIGHLIGHT_MAX_CHARS || hljs.getLanguage(language) === undefined) {
+  if (language === undefined || code.length > HIGHLIGHT_MAX_CHARS || loaded?.getLanguage(language) === undefined) {
     return [code];
   }
-  return parseHighlighted(hljs.highlight(code, { language, ignoreIllegals: true }).value);
+  return parseHighlighted(loaded.highlight(code, { language, ignoreIllegals: true }).value);
 }
 
 const entities: Record<string, string> = { '&amp;': '&', '&lt;': '<', '&gt;': '>', '&quot;': '"', '&#x27;': "'" };

@@ -20,19 +20,9 @@ export function checkPatch(patch: SettingsPatch): PatchCheck {
   return { ok: false, errors };
 }
 
-/** An optional number field: empty is "not set"; text that is not a number is NaN, which the check rejects. */
-export function numberField(text: string): number | undefined {
-  const trimmed = text.trim().replace(/[_,\s]/g, '');
-  return trimmed === '' ? undefined : Number(trimmed);
-}
-
 export function textField(text: string): string | undefined {
   const trimmed = text.trim();
   return trimmed === '' ? undefined : trimmed;
-}
-
-export function numberText(value: number | undefined): string {
-  return value === undefined ? '' : String(value);
 }
 
 function stringArg(input: unknown, name: string): string | undefined {

@@ -1,0 +1,138 @@
+// One call waiting for a person: what it will do in full, and the three answers: approve, edit then
+// approve, or reject with feedback the model reads.
+import { useState, type KeyboardEvent, type Ref } from 'react';
+import type { PendingApproval } from '../../../../shared/run-state';
+import type { FileBefore } from '../../file-changes';
+import type { Decision, DecisionState } from '../../hooks/use-approval-decisions';
+import { ApprovalEditor } from './approval-editor';
+import { AlwaysAllowDialog } from './always-allow-dialog';
+import { ApprovalSummary } from './approval-summary';
+import { ErrorBox } from '../common/error-box';
+
+interface ApprovalCardProps {
+  approval: PendingApproval;
+  input: unknown;
+  /** The file a write or edit changes, as the run's events know it. */
+  before?: FileBefore;
+  state: DecisionState | undefined;
+  onDecide: (callId: string, decision: Decision) => void;
+  /** The first card takes the keyboard: `a` approves it, `r` lands in its feedback. */
+  first: boolean;
+  feedbackRef?: Ref<HTMLTextAreaElement>;
+}
+
+export function ApprovalCard(props: ApprovalCardProps) {
+  const { approval, input, before, state, onDecide, first, feedbackRef } = props;
+  const [editing, setEditing] = useState(false);
+  const [feedback, setFeedback] = useState('');
+  const [allowing, setAllowing] = useState(false);
+  const { callId, tool } = approval;
+  const busy = state?.status === 'sending' || state?.status === 'sent';
+
+  function reject(): void {
+    const text = feedback.trim();
+    onDecide(callId, text === '' ? { decision: 'rejected' } : { decision: 'rejected', feedback: text });
+  }
+
+  function onFeedbackKey(event: KeyboardEvent<HTMLTextAreaElement>): void {
+    if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
+      event.preventDefault();
+      if (!busy) reject();
+    }
+    if (event.key === 'Escape') event.currentTarget.blur();
+  }
+
+  return (
+    <li className="approval" data-testid="approval" data-call-id={callId} data-state={state?.status ?? 'pending'}>
+      <div className="approval-head">
+        <span className="approval-tool mono">{tool}</span>
+        <span className="muted mono approval-call">{callId}</span>
+        {first && !editing && (
+          <span className="approval-keys muted">
+            <kbd>a</kbd> approve · <kbd>r</kbd> reject
+          </span>
+        )}
+      </div>
+      <ApprovalSummary tool={tool} summary={approval.summary} input={input} before={before} />
+      {editing ? (
+        <ApprovalEditor
+          tool={tool}
+          input={input}
+          busy={busy}
+          onApprove={(edited) => onDecide(callId, { decision: 'approved', editedInput: edited })}
+          onCancel={() => setEditing(false)}
+        />
+      ) : (
+        <div className="approval-actions">
+          <button
+            type="button"
+            className="button button-primary"
+            data-testid="approve"
+            disabled={busy}
+            onClick={() => onDecide(callId, { decision: 'approved' })}
+          >
+            Approve
+          </button>
+          <button
+            type="button"
+            className="button"
+            data-testid="always-allow"
+            disabled={busy}
+            onClick={() => setAllowing(true)}
+          >
+            Always allow…
+          </button>
+          <button
+            type="button"
+            className="button"
+            data-testid="edit-approve"
+            disabled={busy || input === undefined}
+            title={input === undefined ? 'The call’s input is not in this run’s events.' : undefined}
+            onClick={() => setEditing(true)}
+          >
+            Edit, then approve
+          </button>
+          <span className="approval-reject">
+            <textarea
+              ref={feedbackRef}
+              className="text-input"
+              data-testid="reject-feedback"
+              rows={1}
+              placeholder="Why not? The model reads this and tries another way."
+              aria-label={`Feedback for rejecting ${tool}`}
+              value={feedback}
+              disabled={busy}
+              onChange={(event) => setFeedback(event.target.value)}
+              onKeyDown={onFeedbackKey}
+            />
+            <button
+              type="button"
+              className="button button-danger"
+              data-testid="reject"
+              disabled={busy}
+              onClick={reject}
+            >
+              Reject
+            </button>
+          </span>
+        </div>
+      )}
+      {allowing && !editing && (
+        <AlwaysAllowDialog
+          tool={tool}
+          input={input}
+          busy={busy}
+          onConfirm={(rule) => onDecide(callId, { decision: 'approved', addRule: rule })}
+          onCancel={() => setAllowing(false)}
+        />
+      )}
+      {state?.status === 'sending' && <p className="approval-note muted">Sending…</p>}
+      {state?.status === 'sent' && (
+        <p className="approval-note muted">
+          {state.decision === 'approved' ? 'Approved' : 'Rejected'}; the run goes on…
+        </p>
+      )}
+      {state?.status === 'error' && <ErrorBox error={state.error} testId="approval-error" />}
+    </li>
+  );
+}

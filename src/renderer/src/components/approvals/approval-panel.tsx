@@ -1,0 +1,80 @@
+// The calls a run is waiting on, at the top of its detail: each with its answers, "Approve all" when
+// there are several, and the keys `a` (approve the first) and `r` (reject it, with feedback).
+import { useMemo, useRef } from 'react';
+import type { RunEvent } from '../../../../shared/events';
+import type { PendingApproval } from '../../../../shared/run-state';
+import { originalInput } from '../../approval-input';
+import { filesBefore } from '../../file-changes';
+import { useApprovalDecisions, type DecisionState } from '../../hooks/use-approval-decisions';
+import { useApprovalKeys } from '../../hooks/use-approval-keys';
+import { ApprovalCard } from './approval-card';
+
+interface ApprovalPanelProps {
+  runId: string;
+  approvals: PendingApproval[];
+  events: readonly RunEvent[];
+  onDetached: () => void;
+}
+
+function answered(state: DecisionState | undefined): boolean {
+  return state?.status === 'sending' || state?.status === 'sent';
+}
+
+export function ApprovalPanel({ runId, approvals, events, onDetached }: ApprovalPanelProps) {
+  const { states, decide } = useApprovalDecisions(runId, onDetached);
+  const feedbackRef = useRef<HTMLTextAreaElement>(null);
+  const inputs = useMemo(
+    () => new Map(approvals.map((approval) => [approval.callId, originalInput(events, approval.callId)])),
+    [approvals, events],
+  );
+  const befores = useMemo(() => filesBefore(events), [events]);
+  const open = approvals.filter((approval) => !answered(states.get(approval.callId)));
+
+  useApprovalKeys({
+    approveFirst: () => {
+      const first = open[0];
+      if (first !== undefined) void decide(first.callId, { decision: 'approved' });
+    },
+    focusReject: () => feedbackRef.current?.focus(),
+  });
+
+  async function approveAll(): Promise<void> {
+    for (const approval of open) {
+      if (!(await decide(approval.callId, { decision: 'approved' }))) return;
+    }
+  }
+
+  const count = approvals.length;
+  return (
+    <section className="approval-panel" aria-label="Waiting for your approval">
+      <div className="approval-panel-head">
+        <strong>{count === 1 ? 'A call waits for your approval' : `${count} calls wait for your approval`}</strong>
+        {count > 1 && (
+          <button
+            type="button"
+            className="button button-primary"
+            data-testid="approve-all"
+            disabled={open.length === 0}
+            onClick={() => void approveAll()}
+          >
+            Approve all
+          </button>
+        )}
+      </div>
+      <ul className="approval-list">
+        {approvals.map((approval) => (
+          <ApprovalCard
+            key={approval.callId}
+            approval={approval}
+            input={inputs.get(approval.callId)}
+            before={befores.get(approval.callId)}
+            state={states.get(approval.callId)}
+            onDecide={(callId, decision) => void decide(callId, decision)}
+            first={approval === open[0]}
+            feedbackRef={approval === open[0] ? feedbackRef : undefined}
+          />
+        ))}
+      </ul>
+    </section>
+  );
+}

@@ -1,0 +1,118 @@
+// One run in the list: status and goal on the first line, its numbers on the second.
+import { memo, useEffect, useRef } from 'react';
+import { isRunAgain } from '../../../../shared/run-origin';
+import type { RunSummary } from '../../../../shared/run-summary';
+import { formatCompact, formatCost, formatDuration, runDuration, totalTokens } from '../../../../shared/format';
+import { RelativeTime } from '../common/relative-time';
+import { RunDeleteAction } from './run-delete-action';
+import { RuntimeBadges } from '../common/runtime-badges';
+import { StatusBadge } from '../common/status-badge';
+
+interface RunRowProps {
+  run: RunSummary;
+  selected: boolean;
+  now: number;
+  onSelect: (runId: string) => void;
+  /** Whether the run is picked for comparison, and how to pick it. */
+  compared: boolean;
+  onToggleCompare: (runId: string) => void;
+  /** After the run was deleted (from its Delete action). */
+  onDeleted: (runId: string) => void;
+}
+
+export function runOptionId(runId: string): string {
+  return `run-option-${runId}`;
+}
+
+export const RunRow = memo(function RunRow({
+  run,
+  selected,
+  now,
+  onSelect,
+  compared,
+  onToggleCompare,
+  onDeleted,
+}: RunRowProps) {
+  const ref = useRef<HTMLLIElement>(null);
+  useEffect(() => {
+    if (selected) ref.current?.scrollIntoView({ block: 'nearest' });
+  }, [selected]);
+
+  const tokens = totalTokens(run);
+  return (
+    <li
+      ref={ref}
+      id={runOptionId(run.id)}
+      role="option"
+      aria-selected={selected}
+      className={selected ? 'run-row selected' : 'run-row'}
+      data-testid="run-row"
+      data-run-id={run.id}
+      onClick={() => onSelect(run.id)}
+    >
+      <div className="run-row-head">
+        <input
+          type="checkbox"
+          className="compare-pick"
+          data-testid="compare-pick"
+          aria-label={`Compare ${run.id}`}
+          title="Pick two runs to compare"
+          checked={compared}
+          onClick={(event) => event.stopPropagation()}
+          onChange={() => onToggleCompare(run.id)}
+        />
+        <StatusBadge status={run.status} testId="run-status" />
+        <RuntimeBadges run={run} />
+        <span className="run-goal" data-testid="run-goal" title={run.goal}>
+          {run.goal}
+        </span>
+      </div>
+      <div className="run-row-meta">
+        <span className="run-model" title={run.model}>
+          {run.model}
+        </span>
+        <span className="num">
+          {run.steps} {run.steps === 1 ? 'step' : 'steps'}
+        </span>
+        <span className="num" title={`${run.inputTokens} in / ${run.outputTokens} out`}>
+          {formatCompact(tokens)} tok
+        </span>
+        <span className="num">{run.cost > 0 ? formatCost(run.cost) : ''}</span>
+        <span className="num">
+          <RelativeTime time={run.createdAt} now={now} />
+        </span>
+        <span className="num" title={run.endedAt === null ? 'so far' : 'total'}>
+          {formatDuration(runDuration(run))}
+        </span>
+      </div>
+      {selected && (
+        <div className="run-row-actions">
+          <RunDeleteAction run={run} onDeleted={onDeleted} />
+        </div>
+      )}
+      {run.parentRunId !== null && (
+        <div
+          className="run-row-fork muted"
+          data-testid="run-fork"
+          title={
+            run.origin === 'replay'
+              ? `A replay of ${run.parentRunId}`
+              : isRunAgain(run)
+                ? `Run again of ${run.parentRunId}`
+                : `Forked from ${run.parentRunId} at event #${run.parentSeq}`
+          }
+        >
+          {run.origin === 'replay' || isRunAgain(run) ? (
+            <>
+              {run.origin === 'replay' ? 'replay' : 'run again'} of <span className="mono">{run.parentRunId}</span>
+            </>
+          ) : (
+            <>
+              fork of <span className="mono">{run.parentRunId}</span> @ {run.parentSeq}
+            </>
+          )}
+        </div>
+      )}
+    </li>
+  );
+});

@@ -1,0 +1,103 @@
+// One event in a run's timeline: seq, time, type and a one-line description; blob-stored text shows
+// its preview and can load in full; a click expands the event's text and arguments. Rows of the
+// selected graph node are marked and open until the person closes them. What a model or person wrote
+// reads as markdown, commands and arguments as highlighted code.
+import { memo, useEffect, useRef, useState } from 'react';
+import { isBlobRef, type RunEvent } from '../../../../shared/events';
+import { argBlobs, contentFields, describeEvent, eventArgs, withBlobPreviews } from '../../../../shared/describe-event';
+import { formatClock } from '../../../../shared/format';
+import { BlobContent, type ContentFormat } from '../common/blob-content';
+import { CodeBlock } from '../common/code-block';
+
+interface EventRowProps {
+  event: RunEvent;
+  focused: boolean;
+  highlighted?: boolean;
+}
+
+export const EventRow = memo(function EventRow({ event, focused, highlighted = false }: EventRowProps) {
+  const ref = useRef<HTMLLIElement>(null);
+  const [toggled, setToggled] = useState<boolean | null>(null);
+  const expanded = toggled ?? highlighted;
+  useEffect(() => {
+    if (focused) ref.current?.scrollIntoView({ block: 'center' });
+  }, [focused]);
+
+  const description = describeEvent(event);
+  const fields = contentFields(event);
+  const args = eventArgs(event);
+  const blobs = [...fields.filter((field) => isBlobRef(field.content)), ...argBlobs(event)];
+  const inline = fields.filter((field) => !isBlobRef(field.content));
+  const expandable = inline.length > 0 || args !== undefined;
+  const category = event.type.split('.')[0];
+
+  return (
+    <li
+      ref={ref}
+      className={`event-row tone-${description.tone}${focused ? ' focused' : ''}${highlighted ? ' highlighted' : ''}`}
+      data-testid="event-row"
+      data-seq={event.seq}
+    >
+      <button
+        type="button"
+        className="event-line"
+        aria-expanded={expandable ? expanded : undefined}
+        disabled={!expandable}
+        onClick={() => setToggled(!expanded)}
+      >
+        <span className="event-seq mono">{event.seq}</span>
+        <span className="event-time mono">{formatClock(event.time)}</span>
+        <span className={`event-type mono type-${category}`}>{event.type}</span>
+        <span className="event-text" title={description.text}>
+          {description.text}
+        </span>
+      </button>
+      {blobs.length > 0 && (
+        <div className="event-blobs">
+          {blobs.map((blob) => (
+            <BlobContent
+              key={blob.label}
+              label={blob.label}
+              content={blob.content}
+              format={fieldFormat(event, blob.label)}
+            />
+          ))}
+        </div>
+      )}
+      {expanded && expandable && (
+        <div className="event-details">
+          {inline.map((field) => (
+            <BlobContent
+              key={field.label}
+              label={field.label}
+              content={field.content}
+              format={fieldFormat(event, field.label)}
+            />
+          ))}
+          {args !== undefined && (
+            <div className="content-field">
+              <div className="content-label">args</div>
+              <CodeBlock code={JSON.stringify(withBlobPreviews(args), null, 2) ?? ''} language="json" />
+            </div>
+          )}
+        </div>
+      )}
+    </li>
+  );
+});
+
+/** Free text the model or a person wrote reads as markdown; a job's command as bash. */
+export function fieldFormat(event: RunEvent, label: string): ContentFormat {
+  switch (event.type) {
+    case 'run.created':
+    case 'message.user':
+    case 'context.compacted':
+      return 'markdown';
+    case 'model.finished':
+      return label === 'text' ? 'markdown' : 'text';
+    case 'job.started':
+      return { language: 'bash' };
+    default:
+      return 'text';
+  }
+}

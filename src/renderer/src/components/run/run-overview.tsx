@@ -1,0 +1,104 @@
+// The head of a run's detail: its status, its goal in full, why it ended, the agent's plan, and
+// (folded away, since the status bar carries the live numbers) every fact the summary keeps.
+import type { ReactNode } from 'react';
+import type { Content } from '../../../../shared/events';
+import type { RunState } from '../../../../shared/run-state';
+import { isRunAgain, type RunSummary } from '../../../../shared/run-summary';
+import {
+  formatCompact,
+  formatCost,
+  formatDateTime,
+  formatDuration,
+  runDuration,
+  totalTokens,
+} from '../../../../shared/format';
+import { useNow } from '../../hooks/use-now';
+import { BlobContent } from '../common/blob-content';
+import { PlanList } from './plan-list';
+import { RelativeTime } from '../common/relative-time';
+import { RuntimeBadges } from '../common/runtime-badges';
+import { StatusBadge } from '../common/status-badge';
+
+/** Older than this, the relative time would only repeat the date. */
+const RECENT_MS = 7 * 24 * 3600_000;
+
+interface RunOverviewProps {
+  summary: RunSummary;
+  /** The goal as recorded, which may be longer than the summary's copy. */
+  goal: Content | undefined;
+  plan: RunState['plan'];
+  onOpenRun: (runId: string) => void;
+}
+
+export function RunOverview({ summary, goal, plan, onOpenRun }: RunOverviewProps) {
+  const now = useNow();
+  return (
+    <section className="run-overview" aria-label="Run summary">
+      <div className="run-overview-head">
+        <StatusBadge status={summary.status} />
+        <RuntimeBadges run={summary} />
+        <span className="mono muted run-id">{summary.id}</span>
+        <span className="muted run-created">
+          {now - summary.createdAt < RECENT_MS ? (
+            <RelativeTime time={summary.createdAt} now={now} />
+          ) : (
+            formatDateTime(summary.createdAt)
+          )}
+        </span>
+      </div>
+      <div className="run-goal-full">
+        {goal === undefined || typeof goal === 'string' ? (
+          <p>{typeof goal === 'string' ? goal : summary.goal}</p>
+        ) : (
+          <BlobContent content={goal} />
+        )}
+      </div>
+      {summary.reason !== null && <p className={`run-reason status-text-${summary.status}`}>{summary.reason}</p>}
+      <PlanList plan={plan} />
+      <details className="run-facts">
+        <summary>Details</summary>
+        <dl className="facts">
+          <Fact label="Model">
+            <span className="mono">{summary.model}</span>
+          </Fact>
+          <Fact label="Steps">
+            {summary.steps} model calls · {summary.toolCalls} tool calls · {summary.eventCount} events
+          </Fact>
+          <Fact label="Tokens">
+            {formatCompact(totalTokens(summary))}{' '}
+            <span className="muted">
+              ({formatCompact(summary.inputTokens)} in / {formatCompact(summary.outputTokens)} out)
+            </span>
+          </Fact>
+          {summary.cost > 0 && <Fact label="Cost">{formatCost(summary.cost)}</Fact>}
+          <Fact label="Created">{formatDateTime(summary.createdAt)}</Fact>
+          <Fact label={summary.endedAt === null ? 'Updated' : 'Ended'}>
+            {formatDateTime(summary.endedAt ?? summary.updatedAt)}
+          </Fact>
+          <Fact label="Duration">
+            {formatDuration(runDuration(summary))}
+            {summary.endedAt === null && <span className="muted"> so far</span>}
+          </Fact>
+        </dl>
+      </details>
+      {summary.parentRunId !== null && (
+        <p className="run-fork muted">
+          {summary.origin === 'replay' ? 'A replay of' : isRunAgain(summary) ? 'Run again of' : 'Forked from'}{' '}
+          <button type="button" className="link mono" onClick={() => onOpenRun(summary.parentRunId!)}>
+            {summary.parentRunId}
+          </button>
+          {summary.origin === 'fork' && summary.parentSeq !== null && <> at event #{summary.parentSeq}</>}
+        </p>
+      )}
+    </section>
+  );
+}
+
+function Fact({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <>
+      <dt>{label}</dt>
+      <dd>{children}</dd>
+    </>
+  );
+}

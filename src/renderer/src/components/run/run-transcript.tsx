@@ -1,0 +1,221 @@
+// The run as a transcript beside the graph: the goal, the person's and the model's words as markdown,
+// each call with its input highlighted (a write or edit as its diff), its approval and decision, and
+// its output folded until asked for. A long run shows its newest entries and earlier ones on request.
+import { memo, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import type { Content, RunEvent } from '../../../../shared/events';
+import { filesBefore, type FileBefore } from '../../file-changes';
+import { timelineStart } from '../../timeline-window';
+import { buildTranscript, entryHas, type TranscriptCall, type TranscriptEntry } from '../../transcript';
+import { BlobContent } from '../common/blob-content';
+import { MarkdownText } from '../common/markdown-text';
+import { ToolCallView } from '../common/tool-call-view';
+
+interface RunTranscriptProps {
+  events: readonly RunEvent[];
+  highlight?: ReadonlySet<number>;
+}
+
+const none: ReadonlySet<number> = new Set();
+/** Entries carry markdown and highlighted code, so fewer are drawn at first than timeline rows. */
+const TRANSCRIPT_TAIL = 100;
+const MORE = 200;
+
+export function RunTranscript({ events, highlight = none }: RunTranscriptProps) {
+  const entries = useMemo(() => buildTranscript(events), [events]);
+  const befores = useMemo(() => filesBefore(events), [events]);
+  const [extra, setExtra] = useState(0);
+  const focusIndex = highlight.size === 0 ? undefined : entries.findIndex((entry) => entryHas(entry, highlight));
+  const start = timelineStart(entries.length, extra, focusIndex, TRANSCRIPT_TAIL);
+
+  return (
+    <section className="transcript" aria-label="Transcript" data-testid="transcript">
+      {start > 0 && (
+        <div className="timeline-more">
+          <span className="muted">{start} earlier entries</span>
+          <button type="button" className="button" onClick={() => setExtra(extra + MORE)}>
+            Show {Math.min(MORE, start)} more
+          </button>
+          <button type="button" className="link" onClick={() => setExtra(entries.length)}>
+            Show all
+          </button>
+        </div>
+      )}
+      <ol className="transcript-list">
+        {entries.slice(start).map((entry, index) => (
+          <TranscriptItem
+            key={entry.kind === 'call' ? entry.callId : entry.seq}
+            entry={entry}
+            before={entry.kind === 'call' ? befores.get(entry.callId) : undefined}
+            marked={entryHas(entry, highlight)}
+            focused={start + index === focusIndex}
+          />
+        ))}
+      </ol>
+    </section>
+  );
+}
+
+interface TranscriptItemProps {
+  entry: TranscriptEntry;
+  before: FileBefore | undefined;
+  marked: boolean;
+  focused: boolean;
+}
+
+const TranscriptItem = memo(function TranscriptItem({ entry, before, marked, focused }: TranscriptItemProps) {
+  const ref = useRef<HTMLLIElement>(null);
+  useEffect(() => {
+    if (focused) ref.current?.scrollIntoView({ block: 'nearest' });
+  }, [focused]);
+  return (
+    <li
+      ref={ref}
+      className={`transcript-entry entry-${entry.kind}${marked ? ' highlighted' : ''}`}
+      data-testid="transcript-entry"
+      data-kind={entry.kind}
+      data-seq={entry.seq}
+    >
+      <EntryBody entry={entry} before={before} />
+    </li>
+  );
+});
+
+function Speaker({ children }: { children: ReactNode }) {
+  return <div className="transcript-speaker">{children}</div>;
+}
+
+function EntryBody({ entry, before }: { entry: TranscriptEntry; before: FileBefore | undefined }) {
+  switch (entry.kind) {
+    case 'goal':
+      return (
+        <>
+          <Speaker>Goal</Speaker>
+          <BlobContent content={entry.text} format="markdown" />
+        </>
+      );
+    case 'user':
+      return (
+        <>
+          <Speaker>{entry.source === 'harness' ? 'Looplab' : 'You'}</Speaker>
+          <BlobContent content={entry.text} format="markdown" />
+        </>
+      );
+    case 'model':
+      return (
+        <>
+          <Speaker>Model</Speaker>
+          {entry.text !== '' && <BlobContent content={entry.text} format="markdown" />}
+          {entry.error !== undefined && <BlobContent label="error" content={entry.error} />}
+        </>
+      );
+    case 'call':
+      return <CallBody call={entry} before={before} />;
+    case 'plan':
+      return (
+        <>
+          <Speaker>Plan</Speaker>
+          <ul className="transcript-plan">
+            {entry.items.map((item, index) => (
+              <li key={index} className={`plan-${item.status}`}>
+                <span className="plan-mark">{planMarks[item.status]}</span>{' '}
+                <MarkdownText text={item.text} className="plan-text" inline />
+              </li>
+            ))}
+          </ul>
+        </>
+      );
+    case 'compaction':
+      return (
+        <>
+          <Speaker>Earlier conversation, summarized</Speaker>
+          <Folded label="summary">
+            <BlobContent content={entry.summary} format="markdown" />
+          </Folded>
+        </>
+      );
+    case 'note':
+      return (
+        <p className={`transcript-note tone-${entry.tone}`}>
+          <span className="mono muted">{entry.type}</span> {entry.text}
+        </p>
+      );
+  }
+}
+
+const planMarks = { pending: '○', in_progress: '◐', done: '●' } as const;
+
+function CallBody({ call, before }: { call: TranscriptCall; before: FileBefore | undefined }) {
+  return (
+    <>
+      <Speaker>
+        <span className="mono transcript-tool">{call.tool}</span> <span className="mono muted">{call.callId}</span>
+      </Speaker>
+      {call.args !== undefined && <ToolCallView tool={call.tool} args={call.args} before={before} loadBlobs={false} />}
+      {call.approval !== undefined && <Decision approval={call.approval} />}
+      {call.output !== undefined && (
+        <Folded label={call.output.isError ? 'output (error)' : 'output'} error={call.output.isError}>
+          <BlobContent content={call.output.content} />
+        </Folded>
+      )}
+    </>
+  );
+}
+
+function Decision({ approval }: { approval: NonNullable<TranscriptCall['approval']> }) {
+  const words = { waiting: 'Waiting for approval', approved: 'Approved', rejected: 'Rejected' } as const;
+  return (
+    <div className={`transcript-decision decision-${approval.decision}`} data-testid="transcript-decision">
+      <span>{words[approval.decision]}</span>
+      {approval.feedback !== undefined && <Feedback feedback={approval.feedback} />}
+    </div>
+  );
+}
+
+function Feedback({ feedback }: { feedback: Content }) {
+  return typeof feedback === 'string' ? <q>{feedback}</q> : <BlobContent label="feedback" content={feedback} />;
+}
+
+/** A part shown only when asked for, so a long run does not lay out every output it printed. */
+function Folded({ label, error = false, children }: { label: string; error?: boolean; children: ReactNode }) {
+  const [open, setOpen] = useState(false);
+  return (
+    <div className="transcript-folded">
+      <button
+        type="button"
+        className={`link transcript-fold${error ? ' fold-error' : ''}`}
+        aria-expanded={open}
+        onClick={() => setOpen(!open)}
+      >
+        {open ? '▾' : '▸'} {label}
+      </button>
+      {open && children}
+    </div>
+  );
+}
+
+export type EventsView = 'events' | 'transcript';
+
+/** Chooses how the run's events read: one row each, or as a transcript. */
+export function EventsViewSwitch({ view, onChange }: { view: EventsView; onChange: (view: EventsView) => void }) {
+  const views: [EventsView, string][] = [
+    ['events', 'Events'],
+    ['transcript', 'Transcript'],
+  ];
+  return (
+    <div className="events-view-switch" role="tablist" aria-label="How the run reads">
+      {views.map(([value, label]) => (
+        <button
+          key={value}
+          type="button"
+          role="tab"
+          className={`events-view-tab${view === value ? ' active' : ''}`}
+          aria-selected={view === value}
+          data-testid={`view-${value}`}
+          onClick={() => onChange(value)}
+        >
+          {label}
+        </button>
+      ))}
+    </div>
+  );
+}
