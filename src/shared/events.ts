@@ -70,7 +70,17 @@ export const eventPayloadSchemas = {
   }),
   'tool.started': z.object({ callId: ref, tool: name, args: z.unknown() }),
   'tool.finished': z.object({ callId: ref, output: contentSchema, isError: z.boolean() }),
-  'approval.requested': z.object({ callId: ref, tool: name, summary: contentSchema, rule: name.optional() }),
+  /**
+   * A question for the person: may a tool call run (`call`, also when absent: recorded before kinds
+   * existed), or may a run that repeats itself go on (`stall`; `tool` is the repeated one)?
+   */
+  'approval.requested': z.object({
+    callId: ref,
+    tool: name,
+    summary: contentSchema,
+    rule: name.optional(),
+    kind: z.enum(['call', 'stall']).optional(),
+  }),
   'approval.resolved': z.object({
     callId: ref,
     decision: z.enum(['approved', 'rejected']),

@@ -1,6 +1,7 @@
 // A run's summary folded from its events. The store keeps it in the `runs` table incrementally and can
 // rebuild the table from `events` with the same function, so the two can never disagree.
 import { previewText, terminalStatuses, type RunEvent, type RunStatus } from './events';
+import { unreachable } from './exhaustive';
 
 export interface RunSummary {
   id: string;
@@ -105,8 +106,25 @@ export function summarizeInto(next: RunSummary, event: RunEvent): RunSummary {
     case 'tool.started':
       next.toolCalls += 1;
       return next;
-    default:
+    case 'run.limits':
+    case 'run.rule':
+    case 'message.user':
+    case 'tool.finished':
+    case 'approval.requested':
+    case 'approval.resolved':
+    case 'job.started':
+    case 'job.metric':
+    case 'job.finished':
+    case 'artifact.recorded':
+    case 'evaluation.recorded':
+    case 'evaluation.failed':
+    case 'context.compacted':
+    case 'plan.updated':
+    case 'workspace.snapshot':
+    case 'replay.diverged':
       return next;
+    default:
+      return unreachable(event);
   }
 }
 

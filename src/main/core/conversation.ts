@@ -2,6 +2,7 @@
 // tool result (cut for the model), messages from the person or the harness, and after a compaction its
 // summary in place of the older middle. Pure, so resume, replay and fork see the same conversation.
 import { previewText, type Content, type RunEvent } from '../../shared/events';
+import { unreachable } from '../../shared/exhaustive';
 import type { ChatMessage, ToolCallRequest } from './model';
 import { truncateForModel } from './tool-router';
 
@@ -61,8 +62,28 @@ export function buildConversation(events: readonly RunEvent[]): ChatMessage[] {
           isError: event.payload.isError,
         });
         break;
-      default:
+      // The goal and a compaction's summary come first (above); the rest the model never reads.
+      case 'run.created':
+      case 'run.status':
+      case 'run.limits':
+      case 'run.rule':
+      case 'model.started':
+      case 'tool.started':
+      case 'approval.requested':
+      case 'approval.resolved':
+      case 'job.started':
+      case 'job.metric':
+      case 'job.finished':
+      case 'artifact.recorded':
+      case 'evaluation.recorded':
+      case 'evaluation.failed':
+      case 'context.compacted':
+      case 'plan.updated':
+      case 'workspace.snapshot':
+      case 'replay.diverged':
         break;
+      default:
+        unreachable(event);
     }
   }
   return inCallOrder(messages);

@@ -3,6 +3,7 @@
 // the run log before anything else hears of it; a run can be resumed from its events alone.
 import type { EventDraft, RunEvent, RunStatus } from '../../shared/events';
 import type { ApprovalRule, LoopConfig } from '../../shared/loop-config';
+import { pendingApprovals } from '../../shared/pending-approvals';
 import { emptySummary, summarizeInto, type RunSummary } from '../../shared/run-summary';
 import { decideApproval } from './approvals';
 import { compactionPlan, summarizeForCompaction } from './compaction';
@@ -420,7 +421,7 @@ export class AgentLoop {
     if (asks.length === 0) return [];
     const requests = asks.map((ask) => ({ ...ask, summary: ask.tool.summarize(ask.input) }));
     // After a restart the request is already in the record; it is asked again, not recorded again.
-    const pending = this.pendingApprovals();
+    const pending = new Set(pendingApprovals(this.events).map((approval) => approval.callId));
     this.record([
       ...requests
         .filter(({ call }) => !pending.has(call.id))
@@ -566,7 +567,7 @@ export class AgentLoop {
     }
     const dangling = danglingCalls(this.events);
     if (dangling.length === 0) return;
-    const pending = this.pendingApprovals();
+    const pending = new Set(pendingApprovals(this.events).map((approval) => approval.callId));
     const reply = this.events.findLast((event) => event.type === 'model.finished');
     const requests = reply?.type === 'model.finished' ? reply.payload.toolCalls : [];
     const asks: Ask[] = [];
@@ -591,16 +592,6 @@ export class AgentLoop {
       if (parsed.ok) asks.push({ call, tool: parsed.tool, input: parsed.input, rule: 'asked again after a restart' });
     }
     await this.execute(await this.askPeople(asks, signal), signal);
-  }
-
-  /** Call ids with an approval requested and not yet answered. */
-  private pendingApprovals(): Set<string> {
-    const pending = new Set<string>();
-    for (const event of this.events) {
-      if (event.type === 'approval.requested') pending.add(event.payload.callId);
-      if (event.type === 'approval.resolved') pending.delete(event.payload.callId);
-    }
-    return pending;
   }
 
   private outcomeOf(error: unknown, signal: AbortSignal): LoopOutcome {

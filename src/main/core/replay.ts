@@ -8,6 +8,7 @@
 // summary and the input the call ran with. A difference is never run; the replay stops as diverged.
 import { canonicalJson } from '../../shared/canonical-json';
 import type { Content, EventDraft, RunEvent, ToolCall, Usage } from '../../shared/events';
+import { unreachable } from '../../shared/exhaustive';
 import { normalizeResult, sameResult } from '../../shared/replay-normalize';
 import { argumentsText } from './conversation';
 import type { CheckVerdict, LoopCheck, ToolResult } from './loop';
@@ -97,8 +98,26 @@ export function readRecording(events: readonly RunEvent[]): Recording {
         if (approval?.decision.decision === 'approved') approval.ran = event.payload.args;
         break;
       }
-      default:
+      // What the harness, the jobs or the person added: made again by the replay itself.
+      case 'run.created':
+      case 'run.status':
+      case 'run.limits':
+      case 'run.rule':
+      case 'message.user':
+      case 'model.started':
+      case 'job.started':
+      case 'job.metric':
+      case 'job.finished':
+      case 'artifact.recorded':
+      case 'evaluation.recorded':
+      case 'evaluation.failed':
+      case 'context.compacted':
+      case 'plan.updated':
+      case 'workspace.snapshot':
+      case 'replay.diverged':
         break;
+      default:
+        unreachable(event);
     }
   }
   return recording;
