@@ -94,6 +94,8 @@ export const requestSchemas = {
         editedInput: z.unknown().optional(),
         /** "Always allow this": an allow rule saved to the default rules and applied to this run from now on. */
         addRule: approvalRuleSchema.refine((rule) => rule.action === 'allow', 'an added rule allows').optional(),
+        /** A note the model reads (letting a run that repeats itself go on: what to do differently). */
+        feedback: z.string().max(10_000).optional(),
       })
       .strict(),
     z

@@ -108,12 +108,16 @@ export const eventPayloadSchemas = {
   }),
   /** The harness's evaluation of an attempt gave no metric: the command failed, timed out or printed none. */
   'evaluation.failed': z.object({ evalId: ref, metric: name, attempt: count, reason: name, output: contentSchema }),
-  /** Everything before `keepFromSeq` (but the goal) is replaced by `summary` in what the model sees. */
+  /**
+   * Everything before `keepFromSeq` (but the goal) is replaced by `summary` in what the model sees;
+   * `usage` is the model call that wrote the summary (absent in runs recorded before it was kept).
+   */
   'context.compacted': z.object({
     tokensBefore: count,
     tokensAfter: count,
     summary: contentSchema,
     keepFromSeq: count,
+    usage: usageSchema.optional(),
   }),
   'plan.updated': z.object({
     items: z.array(z.object({ text: name, status: z.enum(['pending', 'in_progress', 'done']) })),

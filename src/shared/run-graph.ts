@@ -205,7 +205,9 @@ function apply(builder: Builder, event: RunEvent): void {
     case 'context.compacted': {
       const { tokensBefore, tokensAfter } = event.payload;
       const label = `${tokensBefore} → ${tokensAfter} tokens`;
-      addMainNode(builder, event, `compaction:${event.seq}`, 'compaction', label).status = 'done';
+      const node = addMainNode(builder, event, `compaction:${event.seq}`, 'compaction', label);
+      node.status = 'done';
+      node.usage = event.payload.usage ?? null;
       return;
     }
     case 'artifact.recorded': {

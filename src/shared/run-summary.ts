@@ -106,6 +106,15 @@ export function summarizeInto(next: RunSummary, event: RunEvent): RunSummary {
     case 'tool.started':
       next.toolCalls += 1;
       return next;
+    case 'context.compacted': {
+      // The model call that wrote the summary is not a step, but its tokens and cost count.
+      const usage = event.payload.usage;
+      if (usage === undefined) return next;
+      next.inputTokens += usage.inputTokens;
+      next.outputTokens += usage.outputTokens;
+      next.cost += usage.cost;
+      return next;
+    }
     case 'run.limits':
     case 'run.rule':
     case 'message.user':
@@ -118,7 +127,6 @@ export function summarizeInto(next: RunSummary, event: RunEvent): RunSummary {
     case 'artifact.recorded':
     case 'evaluation.recorded':
     case 'evaluation.failed':
-    case 'context.compacted':
     case 'plan.updated':
     case 'workspace.snapshot':
     case 'replay.diverged':
