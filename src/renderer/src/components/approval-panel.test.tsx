@@ -447,4 +447,26 @@ describe('ApprovalPanel file changes', () => {
     expect(within(edit).getByText(/where in the file is not known/)).toBeTruthy();
     expect(diffRows(edit)).toEqual(['. . removed a = 1', '. . added a = 2']);
   });
+
+  it('asks whether a run that repeats itself goes on, and sends the note the agent reads', async () => {
+    const stall =
+      'The agent repeated the same read call 4 times with identical results. Go on (with a note for the agent), or stop the run?';
+    renderPanel(
+      toEvents([
+        { type: 'run.created', payload: sampleCreated() },
+        { type: 'approval.requested', payload: { callId: 'stall_c4', tool: 'read', summary: stall, kind: 'stall' } },
+      ]),
+    );
+    const question = card('stall_c4');
+    expect(within(question).getByText(stall)).toBeTruthy();
+    expect(within(question).queryByRole('button', { name: 'Edit, then approve' })).toBeNull();
+    fireEvent.change(within(question).getByRole('textbox', { name: 'Note for the agent' }), {
+      target: { value: 'Wait for epoch 2.' },
+    });
+    fireEvent.click(within(question).getByRole('button', { name: 'Go on' }));
+    expect(decideCalls()).toEqual([
+      { runId: RUN_ID, callId: 'stall_c4', decision: 'approved', feedback: 'Wait for epoch 2.' },
+    ]);
+    expect(await within(question).findByText('Going on…')).toBeTruthy();
+  });
 });
