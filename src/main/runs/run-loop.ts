@@ -7,7 +7,7 @@ import type { RunEvent } from '../../shared/events';
 import { withLimits, type Budget, type LoopConfig, type McpServer } from '../../shared/loop-config';
 import type { RunSummary } from '../../shared/run-summary';
 import type { App } from '../app';
-import { EvaluatedLoop, type RunnableLoop } from '../core/attempts';
+import { EvaluationGate, type RunnableLoop } from '../core/evaluation-gate';
 import { AgentLoop, type LoopCheck, type LoopProgress } from '../core/loop';
 import { systemClock, type ApprovalGate } from '../core/ports';
 import { RunRecorder, type Recorder } from '../core/recorder';
@@ -234,7 +234,7 @@ function gatedLoop(options: LoopOptions): RunnableLoop {
   const { evaluation } = options.config;
   if (evaluation === undefined || options.config.runtime === 'host') return agentLoop(options);
   const { app, runId } = options;
-  return new EvaluatedLoop(
+  return new EvaluationGate(
     {
       log: app.store,
       evaluation,
