@@ -145,7 +145,7 @@ describe('compaction', () => {
       if (writes < 6) return { calls: [{ name: 'write', args: { path: `n${writes++}.txt`, content: long } }] };
       return { text: 'All done.' };
     };
-    return new ScriptedModel(Array.from({ length: 14 }, () => turn));
+    return new ScriptedModel(Array.from({ length: 30 }, () => turn));
   }
 
   it('is retried like a turn, and its tokens and cost count towards the run', async () => {
@@ -166,6 +166,16 @@ describe('compaction', () => {
     const run = setup.store.getRun(runId)!;
     expect(run.inputTokens).toBe(turns.reduce((sum, tokens) => sum + tokens, 0) + 2_000);
     expect(run.steps).toBe(turns.length);
+  });
+
+  it('calls the model after a compaction that could not shorten the conversation, once a step', async () => {
+    const model = filling(() => ({ text: 'y'.repeat(40_000) }));
+    const { outcome, runId } = await setup.run({ model, contextLength: 8_000 });
+    expect(outcome).toEqual({ status: 'finished', reason: null });
+    const types = setup.store.loadEvents(runId).map((event) => event.type);
+    const steps = types.filter((type) => type === 'model.started').length;
+    expect(types.filter((type) => type === 'context.compacted').length).toBeLessThanOrEqual(steps);
+    expect(types.join(' ')).not.toContain('context.compacted context.compacted');
   });
 
   it('fails the run naming the compaction and what to do, when the model cannot summarize', async () => {

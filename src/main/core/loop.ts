@@ -41,8 +41,8 @@ export class AgentLoop implements LoopContext, CallsHost {
   private summary: RunSummary;
   private readonly guard = new GuardState();
   private compactRequested = false;
-  /** The event count at which there was nothing to compact: not tried again until the run grows. */
-  private uncompactableAt = -1;
+  /** The event count after the last compaction (or finding nothing to compact): one per step at most. */
+  private compactedAt = -1;
   /** Set when the model refused the conversation as too long and it was compacted for that. */
   private compactedForOverflow = false;
   /** Set by a check: how the run ends once the current step is done. */
@@ -107,7 +107,8 @@ export class AgentLoop implements LoopContext, CallsHost {
       if (next.kind === 'compact') {
         const compacted = await compact(this, estimateTokens(this.messages()), signal);
         if (typeof compacted === 'object') return compacted;
-        if (!compacted) this.uncompactableAt = this.events.length;
+        // The model is called next even when the summary left the conversation as long as it was.
+        this.compactedAt = this.events.length;
       }
     }
   }
@@ -230,7 +231,7 @@ export class AgentLoop implements LoopContext, CallsHost {
   }
 
   private compactionDue(): boolean {
-    if (this.uncompactableAt === this.events.length) return false;
+    if (this.compactedAt === this.events.length) return false;
     const due =
       this.compactRequested || estimateTokens(this.messages()) >= this.deps.modelInfo.contextLength * COMPACT_AT;
     this.compactRequested = false;
