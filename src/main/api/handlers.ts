@@ -127,6 +127,7 @@ export function createHandlers({
               decision: 'approved',
               ...(input.editedInput === undefined ? {} : { editedInput: input.editedInput }),
               ...(input.addRule === undefined ? {} : { addRule: input.addRule }),
+              ...(input.feedback === undefined ? {} : { feedback: input.feedback }),
             }
           : { decision: 'rejected', feedback: input.feedback },
       );
