@@ -25,7 +25,7 @@ export function rowToEvent(row: EventRow): RunEvent {
 
 const eventColumns = 'e.id, k.id AS run_id, e.seq, e.type, e.payload, e.time';
 
-/** Queries that only read. */
+/** Queries that only read: run on the store's own connection, or on a worker thread's (store-thread.ts). */
 export const readQueries = {
   listRuns: 'SELECT * FROM runs ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?',
   listRunsByStatus: 'SELECT * FROM runs WHERE status = ? ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?',

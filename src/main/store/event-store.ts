@@ -1,6 +1,7 @@
 // The run store: an append-only event log in SQLite, the `runs` table derived from it, blobs for
 // large text and a full-text index. An append is one transaction; listeners hear of events only
-// after they are committed (save, then publish).
+// after they are committed (save, then publish). The reads that grow with the log (search, the list of
+// runs) have asynchronous forms that run on a worker thread of their own (store-thread.ts).
 import { dirname } from 'node:path';
 import type { SearchHit } from '../../shared/contract';
 import { AppError } from '../../shared/errors';
@@ -15,6 +16,7 @@ import { appendBatch, type AppendedBatch, type AppendGuard } from './event-appen
 import { prepareStatements, rowToEvent, type EventRow, type EventStatements } from './event-rows';
 import { searchHits, searchPlan, type SearchRow } from './event-search';
 import { ExternalEvents } from './external-events';
+import type { StoreThread } from './store-thread';
 import { rowToSummary, summaryToRow, type RunRow } from './run-rows';
 import { RunSources } from './run-sources';
 import { SearchIndex } from './search-index';
@@ -41,6 +43,8 @@ export interface EventStoreOptions {
   folder?: string;
   /** Opened only to read (a full or read-only disk): appends fail at once, naming the folder. */
   readOnly?: { problem: DataFolderError['problem']; reason: string };
+  /** Where the asynchronous reads and checkpoints run; without one, on this connection. */
+  thread?: StoreThread;
 }
 
 export class EventStore {
@@ -95,6 +99,7 @@ export class EventStore {
     }
     if (done === undefined) return [];
     this.index.schedule();
+    this.options.thread?.appended(done.batch.events.length);
     this.external.published(done.firstId, done.lastId);
     this.publish(done.batch);
     return done.batch.events;
@@ -143,6 +148,18 @@ export class EventStore {
         ? this.statements.listRuns.all(limit, offset)
         : this.statements.listRunsByStatus.all(status, limit, offset);
     return (rows as RunRow[]).map(rowToSummary);
+  }
+
+  /** `listRuns` on the worker thread, leaving this one free meanwhile. */
+  async listRunsInBackground(options: ListOptions = {}): Promise<RunSummary[]> {
+    const thread = this.options.thread;
+    if (thread === undefined) return this.listRuns(options);
+    const { limit = 200, offset = 0, status } = options;
+    const rows =
+      status === undefined
+        ? await thread.all<RunRow>('listRuns', [limit, offset])
+        : await thread.all<RunRow>('listRunsByStatus', [status, limit, offset]);
+    return rows.map(rowToSummary);
   }
 
   loadEvents(runId: string, options: LoadOptions = {}): RunEvent[] {
@@ -203,6 +220,21 @@ export class EventStore {
     if (!this.readOnly) this.index.catchUp();
     let rows = this.statements.search.all(...plan.whole) as SearchRow[];
     if (rows.length < limit) rows = this.statements.search.all(...plan.prefix) as SearchRow[];
+    return searchHits(rows, query, this.resolvedForSearch);
+  }
+
+  /**
+   * `search` on the worker thread, leaving this one free meanwhile. The index is first brought up to
+   * every event committed before the call, a slice per turn of the event loop.
+   */
+  async searchInBackground(query: string, limit = 50): Promise<SearchHit[]> {
+    const thread = this.options.thread;
+    if (thread === undefined) return this.search(query, limit);
+    const plan = searchPlan(query, limit);
+    if (plan === undefined) return [];
+    await this.index.caughtUp();
+    let rows = await thread.all<SearchRow>('search', plan.whole);
+    if (rows.length < limit) rows = await thread.all<SearchRow>('search', plan.prefix);
     return searchHits(rows, query, this.resolvedForSearch);
   }
 
