@@ -25,19 +25,13 @@ export function rowToEvent(row: EventRow): RunEvent {
 
 const eventColumns = 'e.id, k.id AS run_id, e.seq, e.type, e.payload, e.time';
 
-/** Queries that only read: run on the store's own connection, or on a worker thread's (store-thread.ts). */
-export const readQueries = {
-  listRuns: 'SELECT * FROM runs ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?',
-  listRunsByStatus: 'SELECT * FROM runs WHERE status = ? ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?',
-  // Ranking every match of a common word costs time in proportion to the whole log; ranking only the
-  // newest matches (a window, see event-search.ts) keeps a search on a million events as quick as on a thousand.
-  search: `SELECT ${eventColumns}, r.goal
-      FROM (SELECT rowid, rank FROM event_text WHERE event_text MATCH ? ORDER BY rowid DESC LIMIT ?) t
-      JOIN events e ON e.id = t.rowid JOIN run_keys k ON k.key = e.run_key
-      JOIN runs r ON r.id = k.id ORDER BY t.rank LIMIT ?`,
-} as const;
-
-export type ReadQuery = keyof typeof readQueries;
+// Ranking every match of a common word costs time in proportion to the whole log; ranking only the
+// newest matches (a window, see event-search.ts) keeps a search on a million events as quick as on a
+// thousand. Run on the store's connection, or on its worker thread's (store-thread.ts).
+export const searchQuery = `SELECT ${eventColumns}, r.goal
+  FROM (SELECT rowid, rank FROM event_text WHERE event_text MATCH ? ORDER BY rowid DESC LIMIT ?) t
+  JOIN events e ON e.id = t.rowid JOIN run_keys k ON k.key = e.run_key
+  JOIN runs r ON r.id = k.id ORDER BY t.rank LIMIT ?`;
 
 export function prepareStatements(db: SqliteDatabase) {
   return {
@@ -53,11 +47,13 @@ export function prepareStatements(db: SqliteDatabase) {
     getRun: db.prepare('SELECT * FROM runs WHERE id = ?'),
     upsertRun: db.prepare(`INSERT OR REPLACE INTO runs (${runColumns.join(', ')})
       VALUES (${runColumns.map((column) => `@${column}`).join(', ')})`),
-    listRuns: db.prepare(readQueries.listRuns),
-    listRunsByStatus: db.prepare(readQueries.listRunsByStatus),
+    listRuns: db.prepare('SELECT * FROM runs ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?'),
+    listRunsByStatus: db.prepare(
+      'SELECT * FROM runs WHERE status = ? ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?',
+    ),
     loadEvents: db.prepare(`SELECT ${eventColumns} FROM events e
       JOIN run_keys k ON k.key = e.run_key WHERE e.run_key = ? AND e.seq >= ? ORDER BY e.seq`),
-    search: db.prepare(readQueries.search),
+    search: db.prepare(searchQuery),
     deleteText: db.prepare(
       'DELETE FROM event_text WHERE rowid IN (SELECT id FROM events WHERE run_key = ? AND id <= ?)',
     ),

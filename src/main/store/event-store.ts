@@ -1,7 +1,7 @@
 // The run store: an append-only event log in SQLite, the `runs` table derived from it, blobs for
 // large text and a full-text index. An append is one transaction; listeners hear of events only
-// after they are committed (save, then publish). The reads that grow with the log (search, the list of
-// runs) have asynchronous forms that run on a worker thread of their own (store-thread.ts).
+// after they are committed (save, then publish). Search, which grows with the log, has an asynchronous
+// form that runs on a worker thread of its own (store-thread.ts).
 import { dirname } from 'node:path';
 import type { SearchHit } from '../../shared/contract';
 import { AppError } from '../../shared/errors';
@@ -150,18 +150,6 @@ export class EventStore {
     return (rows as RunRow[]).map(rowToSummary);
   }
 
-  /** `listRuns` on the worker thread, leaving this one free meanwhile. */
-  async listRunsInBackground(options: ListOptions = {}): Promise<RunSummary[]> {
-    const thread = this.options.thread;
-    if (thread === undefined) return this.listRuns(options);
-    const { limit = 200, offset = 0, status } = options;
-    const rows =
-      status === undefined
-        ? await thread.all<RunRow>('listRuns', [limit, offset])
-        : await thread.all<RunRow>('listRunsByStatus', [status, limit, offset]);
-    return rows.map(rowToSummary);
-  }
-
   loadEvents(runId: string, options: LoadOptions = {}): RunEvent[] {
     const key = this.runKey(runId);
     if (key === undefined) return [];
@@ -233,9 +221,7 @@ export class EventStore {
     const plan = searchPlan(query, limit);
     if (plan === undefined) return [];
     await this.index.caughtUp();
-    let rows = await thread.all<SearchRow>('search', plan.whole);
-    if (rows.length < limit) rows = await thread.all<SearchRow>('search', plan.prefix);
-    return searchHits(rows, query, this.resolvedForSearch);
+    return searchHits(await thread.search<SearchRow>(plan), query, this.resolvedForSearch);
   }
 
   /** Deletes a run with its events and search entries. Blobs it alone used are left for a later sweep. */

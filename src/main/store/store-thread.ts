@@ -1,5 +1,5 @@
 // A worker thread beside the main one, with its own connection to the run database, for the work that
-// grows with the log: the reads that scan it (a search, the list of runs) and checkpoints (copying the
+// grows with the log: the reads that scan it (a search) and checkpoints (copying the
 // WAL back into the database file, which syncs it). On the main thread these would hold up everything
 // else the main process does (answering the UI, recording live runs) for as long as they take. WAL
 // lets this connection read while the main one writes, and each read sees every commit made before it
@@ -10,7 +10,8 @@ import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import { AppError } from '../../shared/errors';
 import { BUSY_TIMEOUT_MS, type SqliteDatabase } from './database';
-import { readQueries, type ReadQuery } from './event-rows';
+import { searchQuery } from './event-rows';
+import type { SearchPlan } from './event-search';
 
 const workerSource = `
 const { parentPort, workerData } = require('node:worker_threads');
@@ -18,11 +19,15 @@ const Database = require(workerData.driver);
 const db = new Database(workerData.file, { fileMustExist: true, ...workerData.options });
 db.pragma('busy_timeout = ' + workerData.busyTimeoutMs);
 db.pragma('query_only = ON');
-const statements = {};
-for (const [name, sql] of Object.entries(workerData.queries)) statements[name] = db.prepare(sql);
-parentPort.on('message', ({ id, query, params }) => {
+const statement = db.prepare(workerData.searchQuery);
+// A search matches the last word whole, and widens it to a prefix only when that finds fewer than its limit.
+const search = ([whole, prefix]) => {
+  const rows = statement.all(...whole);
+  return rows.length < whole[2] ? statement.all(...prefix) : rows;
+};
+parentPort.on('message', ({ id, kind, params }) => {
   try {
-    const rows = query === 'checkpoint' ? db.pragma('wal_checkpoint(PASSIVE)') : statements[query].all(...params);
+    const rows = kind === 'search' ? search(params) : db.pragma('wal_checkpoint(PASSIVE)');
     parentPort.postMessage({ id, rows });
   } catch (error) {
     parentPort.postMessage({ id, error: error instanceof Error ? error.message : String(error) });
@@ -70,9 +75,9 @@ export class StoreThread {
     db.pragma('wal_autocheckpoint = 0');
   }
 
-  /** The rows of one of the read queries. */
-  all<Row>(query: ReadQuery, params: readonly unknown[]): Promise<Row[]> {
-    return this.ask(query, params) as Promise<Row[]>;
+  /** A search's rows: its whole-word query, or its prefix query when that finds fewer than its limit. */
+  search<Row>(plan: SearchPlan): Promise<Row[]> {
+    return this.ask('search', [plan.whole, plan.prefix]) as Promise<Row[]>;
   }
 
   /**
@@ -103,7 +108,7 @@ export class StoreThread {
     void worker?.terminate();
   }
 
-  private ask(query: ReadQuery | 'checkpoint', params: readonly unknown[]): Promise<unknown[]> {
+  private ask(kind: 'search' | 'checkpoint', params: readonly unknown[]): Promise<unknown[]> {
     if (this.closed) return Promise.reject(new AppError('unavailable', 'The run store is closed.'));
     const worker = this.worker ?? this.start();
     const id = ++this.lastId;
@@ -111,7 +116,7 @@ export class StoreThread {
       // The thread keeps the process alive only while it has a question to answer.
       if (this.waiting.size === 0) worker.ref();
       this.waiting.set(id, { resolve, reject });
-      worker.postMessage({ id, query, params });
+      worker.postMessage({ id, kind, params });
     });
   }
 
@@ -123,7 +128,7 @@ export class StoreThread {
         file: this.db.name,
         options: this.nativeBinding === undefined ? {} : { nativeBinding: this.nativeBinding },
         busyTimeoutMs: BUSY_TIMEOUT_MS,
-        queries: readQueries,
+        searchQuery,
       },
     });
     worker.unref();
