@@ -6,7 +6,8 @@ import { makeTempHome, type TempHome } from '../../../tests/helpers/temp-home';
 import { LARGE_OUTPUT_MARKER, largeOutput, recordSampleRun, sampleRunDrafts } from '../../../tests/fixtures/sample-run';
 import { BLOB_THRESHOLD_BYTES, isBlobRef, type EventDraft, type RunEvent } from '../../shared/events';
 import { summarizeAll } from '../../shared/run-summary';
-import { SEARCH_WINDOW } from './event-store';
+import { BlobStore } from './blob-store';
+import { EventStore, SEARCH_WINDOW } from './event-store';
 import { openStore, type OpenedStore } from './open-store';
 import { StoreThread } from './store-thread';
 
@@ -190,6 +191,16 @@ describe('event store', () => {
     opened.close();
     await expect(store.searchInBackground('logistic')).rejects.toThrow('The run store is closed.');
     opened = openStore(home.paths);
+  });
+
+  it('answers a search on its own thread when the worker thread cannot start', async () => {
+    recordSampleRun(opened.store);
+    // A worker given a driver binary that does not exist fails as one would where it cannot load.
+    const broken = new StoreThread(opened.db, join(home.paths.root, 'missing', 'better_sqlite3.node'));
+    const store = new EventStore(opened.db, new BlobStore(home.paths.blobs), { thread: broken });
+    expect(await store.searchInBackground('logistic')).toEqual(opened.store.search('logistic'));
+    expect(await store.searchInBackground('logistic')).toHaveLength(1);
+    broken.close();
   });
 
   it('checkpoints the log on its worker thread, leaving every event readable', async () => {

@@ -221,7 +221,15 @@ export class EventStore {
     const plan = searchPlan(query, limit);
     if (plan === undefined) return [];
     await this.index.caughtUp();
-    return searchHits(await thread.search<SearchRow>(plan), query, this.resolvedForSearch);
+    let rows: SearchRow[];
+    try {
+      rows = await thread.search<SearchRow>(plan);
+    } catch (error) {
+      // A worker that cannot start (or died) must not take search with it: answer on this thread.
+      if (!this.db.open) throw error;
+      return this.search(query, limit);
+    }
+    return searchHits(rows, query, this.resolvedForSearch);
   }
 
   /** Deletes a run with its events and search entries. Blobs it alone used are left for a later sweep. */
