@@ -2,7 +2,7 @@
 // folder, the store, the adapters, the run manager, the request handlers and the push source over it.
 import type { AppInfo } from '../shared/contract';
 import { createHandlers, type DesktopShell, type Handlers } from './api/handlers';
-import { createPushHub, type PushSource } from './api/push';
+import { createPushHub, type PushHub, type PushSource } from './api/push';
 import { ensureHome, type HomePaths } from './home';
 import { createOllamaGpuGuard } from './providers/ollama-gpu';
 import { createModelService } from './runs/model-service';
@@ -11,7 +11,7 @@ import { RunManager } from './runs/run-manager';
 import { currentRedactor, jobLog } from './runs/job-recording';
 import { JobService } from './sandbox/jobs';
 import { SandboxManager } from './sandbox/sandbox-manager';
-import { modelResolver } from './runs/readiness';
+import { modelResolver, type ModelResolver } from './runs/readiness';
 import { sandboxLimits } from './settings/run-defaults';
 import { headlessSecretStore, type SecretStore } from './settings/secret-store';
 import { createSettingsService, type SettingsService } from './settings/settings-service';
@@ -62,12 +62,63 @@ export interface App {
 export function createApp(options: AppOptions): App {
   const paths = ensureHome(options.home);
   const opened = openStore(paths, { nativeBinding: options.nativeBinding, access: options.access ?? 'write' });
-  const info: AppInfo = { version: appVersion(), home: paths.root, ui: options.ui };
   const pushes = createPushHub(opened.store);
-  // LOOPLAB_SANDBOX_IMAGE picks another image than the one `looplab sandbox build` makes.
-  const image = process.env.LOOPLAB_SANDBOX_IMAGE === '' ? undefined : process.env.LOOPLAB_SANDBOX_IMAGE;
   const secrets = (options.secrets ?? headlessSecretStore)(paths);
   const settings = createSettingsService(paths, secrets);
+  const deps = runDeps(paths, opened, secrets, pushes);
+  const models = () => modelResolver(paths, process.env, secrets);
+  const runs = runManager(deps, models, pushes);
+  const localModels = createModelService((progress) => pushes.emit('models.progress', progress));
+  const watcher =
+    options.watchExternalMs === undefined
+      ? undefined
+      : setInterval(() => opened.store.pollExternal(), options.watchExternalMs);
+  watcher?.unref();
+  const close = () => {
+    clearInterval(watcher);
+    // Running jobs go on in their containers; the next start watches them again.
+    deps.jobs.disconnect();
+    opened.close();
+  };
+  const info: AppInfo = { version: appVersion(), home: paths.root, ui: options.ui };
+  return {
+    ...deps,
+    secrets,
+    lifecycle: opened.lifecycle,
+    runs,
+    settings,
+    handlers: createHandlers({
+      store: opened.store,
+      runs,
+      info,
+      paths,
+      settings,
+      models,
+      localModels,
+      desktop: options.desktop,
+      lifecycle: opened.lifecycle,
+      snapshots: deps.snapshots,
+    }),
+    pushes,
+    close,
+    shutdown: async () => {
+      localModels.close();
+      await runs.close();
+      deps.sandbox.disconnect();
+      close();
+    },
+  };
+}
+
+/** What runs need of the app (RunDeps): the store, the sandbox and its jobs, secrets and snapshots. */
+function runDeps(
+  paths: HomePaths,
+  opened: OpenedStore,
+  secrets: SecretStore,
+  pushes: PushHub,
+): RunDeps & { sandbox: SandboxManager; jobs: JobService; snapshots: WorkspaceSnapshots } {
+  // LOOPLAB_SANDBOX_IMAGE picks another image than the one `looplab sandbox build` makes.
+  const image = process.env.LOOPLAB_SANDBOX_IMAGE === '' ? undefined : process.env.LOOPLAB_SANDBOX_IMAGE;
   // The sandbox limits of settings.json, read when each container is made.
   const limits = () => sandboxLimits(loadSettings(paths));
   const sandbox = new SandboxManager({ home: paths.root, limits, ...(image === undefined ? {} : { image }) });
@@ -92,18 +143,12 @@ export function createApp(options: AppOptions): App {
       pushes.emit('run.output', { runId, source: jobId, text: `${redactor().text(line)}\n` }),
     snapshots,
   });
-  // What runs need of the app (RunDeps): the run manager and every run service are given these.
-  const deps: RunDeps = {
-    paths,
-    store: opened.store,
-    owners: opened.owners,
-    sandbox,
-    jobs,
-    secrets,
-    snapshots,
-  };
-  const models = () => modelResolver(paths, process.env, secrets);
-  const runs = new RunManager(
+  return { paths, store: opened.store, owners: opened.owners, sandbox, jobs, secrets, snapshots };
+}
+
+/** The app's runs, their streamed words and output pushed to the UI as they come. */
+function runManager(deps: RunDeps, models: () => ModelResolver, pushes: PushHub): RunManager {
+  return new RunManager(
     deps,
     models,
     (runId, progress) => {
@@ -113,50 +158,11 @@ export function createApp(options: AppOptions): App {
     },
     (runId, error) => {
       // Nothing could be recorded, so the UI hears it directly: the run as saved, interrupted, and why.
-      const run = opened.store.getRun(runId);
+      const run = deps.store.getRun(runId);
       const reason = error.hint === undefined ? error.message : `${error.message} ${error.hint}`;
       if (run !== undefined) pushes.emit('run.updated', { run: { ...run, status: 'interrupted', reason }, events: [] });
     },
   );
-  const localModels = createModelService((progress) => pushes.emit('models.progress', progress));
-  const watcher =
-    options.watchExternalMs === undefined
-      ? undefined
-      : setInterval(() => opened.store.pollExternal(), options.watchExternalMs);
-  watcher?.unref();
-  const close = () => {
-    clearInterval(watcher);
-    // Running jobs go on in their containers; the next start watches them again.
-    jobs.disconnect();
-    opened.close();
-  };
-  return {
-    ...deps,
-    secrets,
-    lifecycle: opened.lifecycle,
-    runs,
-    settings,
-    handlers: createHandlers({
-      store: opened.store,
-      runs,
-      info,
-      paths,
-      settings,
-      models,
-      localModels,
-      desktop: options.desktop,
-      lifecycle: opened.lifecycle,
-      snapshots,
-    }),
-    pushes,
-    close,
-    shutdown: async () => {
-      localModels.close();
-      await runs.close();
-      sandbox.disconnect();
-      close();
-    },
-  };
 }
 
 /**
