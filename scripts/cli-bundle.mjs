@@ -172,13 +172,13 @@ function removeOthers(cache, keep) {
   }
 }
 
-// `node scripts/cli-bundle.mjs --dist`: the packaged app's CLI, made by `npm run build`.
+// `node scripts/cli-bundle.mjs --dist [outdir]`: the packaged app's CLI, made by `npm run build`.
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
   if (process.argv[2] !== '--dist') {
-    console.error('usage: node scripts/cli-bundle.mjs --dist');
+    console.error('usage: node scripts/cli-bundle.mjs --dist [outdir]');
     process.exit(2);
   }
   const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-  const entry = await buildDistBundle(root);
+  const entry = await buildDistBundle(root, process.argv[3] === undefined ? undefined : resolve(process.argv[3]));
   console.log(`Built the CLI for the packaged app: ${entry}`);
 }

@@ -23,7 +23,6 @@ import { dirname, join, relative, sep } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { buildDistBundle } from '../scripts/cli-bundle.mjs';
 
 const run = promisify(execFile);
 const root = new URL('..', import.meta.url).pathname.replace(/\/$/, '');
@@ -91,7 +90,8 @@ beforeAll(async () => {
     [join(root, 'node_modules/electron-vite/bin/electron-vite.js'), 'build', '--outDir', join(project, 'out')],
     { cwd: root, env: { ...process.env, ELECTRON_SKIP_BINARY_DOWNLOAD: '1' } },
   );
-  await buildDistBundle(root, join(project, 'out', 'cli-dist'));
+  // As `npm run build` makes it.
+  await run(process.execPath, [join(root, 'scripts/cli-bundle.mjs'), '--dist', join(project, 'out', 'cli-dist')]);
   // A checkout's cached CLI bundle (bin/looplab.mjs), which must not ship beside the dist one.
   mkdirSync(join(project, 'out', 'cli', 'cli-cached'), { recursive: true });
   writeFileSync(join(project, 'out', 'cli', 'cli-cached', 'main.mjs'), '');

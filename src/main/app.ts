@@ -6,6 +6,7 @@ import { createPushHub, type PushSource } from './api/push';
 import { ensureHome, type HomePaths } from './home';
 import { createOllamaGpuGuard } from './providers/ollama-gpu';
 import { createModelService } from './runs/model-service';
+import { createImageBuilds } from './sandbox/image-builds';
 import type { RunDeps } from './runs/run-deps';
 import { RunManager } from './runs/run-manager';
 import { currentRedactor, jobLog } from './runs/job-recording';
@@ -119,6 +120,11 @@ export function createApp(options: AppOptions): App {
     },
   );
   const localModels = createModelService((progress) => pushes.emit('models.progress', progress));
+  const images = createImageBuilds({
+    docker: sandbox.docker,
+    image: sandbox.image,
+    emit: (progress) => pushes.emit('sandbox.progress', progress),
+  });
   const watcher =
     options.watchExternalMs === undefined
       ? undefined
@@ -147,11 +153,13 @@ export function createApp(options: AppOptions): App {
       desktop: options.desktop,
       lifecycle: opened.lifecycle,
       snapshots,
+      images,
     }),
     pushes,
     close,
     shutdown: async () => {
       localModels.close();
+      images.close();
       await runs.close();
       sandbox.disconnect();
       close();

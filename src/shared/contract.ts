@@ -8,6 +8,7 @@ import type { ErrorInfo } from './errors';
 import { runStatusSchema, type RunEvent } from './events';
 import { approvalRuleSchema, budgetSchema } from './loop-config';
 import type { RunSummary } from './run-summary';
+import { imageRecipes, type ImageBuildProgress, type SandboxImageStatus } from './sandbox-image';
 import { secretNameSchema, settingsPatchSchema, type SettingsView, type StorageUsage } from './settings';
 
 export const runIdSchema = z.string().regex(/^run_[0-9a-z]{1,64}$/, 'a run id looks like run_…');
@@ -153,6 +154,9 @@ export const requestSchemas = {
   'runs.export': z.object({ runId: runIdSchema, format: z.enum(['looplab', 'otel']).default('looplab') }).strict(),
   'examples.replay': z.object({}).strict(),
   'runs.delete': z.object({ runIds: z.array(runIdSchema).min(1).max(500) }).strict(),
+  'sandbox.status': z.object({}).strict(),
+  /** Builds the image runs use from one of resources/sandbox's recipes; progress comes as `sandbox.progress`. */
+  'sandbox.build': z.object({ recipe: z.enum(imageRecipes) }).strict(),
 } satisfies Record<RequestChannel, z.ZodType>;
 
 export interface AppInfo {
@@ -256,6 +260,9 @@ export interface ResponseTypes {
   'examples.replay': RunSummary;
   /** Deletes runs that are not live, with their events, workspaces and snapshots; then collects blobs. */
   'runs.delete': DeletedRuns;
+  /** Whether Docker answers and the image runs use is built, and the app's image build, if any. */
+  'sandbox.status': SandboxImageStatus;
+  'sandbox.build': { started: true; tag: string };
 }
 
 export interface DeletedRuns {
@@ -292,6 +299,8 @@ export interface PushTypes {
     done: boolean;
     error?: ErrorInfo | undefined;
   };
+  /** The app's sandbox image build as it goes; `done` once it ended, with `error` when it failed. */
+  'sandbox.progress': ImageBuildProgress;
 }
 
 export type RequestInput<C extends RequestChannel> = z.input<(typeof requestSchemas)[C]>;
