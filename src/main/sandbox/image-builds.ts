@@ -3,10 +3,10 @@
 // step and the last output lines) is pushed to every window as the build goes, and its end with the
 // image ready or a clear error.
 import type Docker from 'dockerode';
-import { AppError } from '../../shared/errors';
+import { AppError, type ErrorInfo } from '../../shared/errors';
 import type { ImageBuildProgress, ImageRecipe, SandboxImageStatus } from '../../shared/sandbox-image';
 import { checkDocker, inspectImage } from './docker-status';
-import { buildSandboxImage, type BuildEvent } from './image';
+import { buildSandboxImage, LAST_LINES, type BuildEvent } from './image';
 
 /** Output lines a progress push carries. */
 const SHOWN_LINES = 12;
@@ -32,6 +32,13 @@ export interface ImageBuilds {
 function errorInfo(error: unknown): AppError {
   if (error instanceof AppError) return error;
   return new AppError('internal', error instanceof Error ? error.message : String(error));
+}
+
+/** A failed build's error for the UI, which shows the output lines on their own: the hint without them. */
+function failureInfo(error: unknown): ErrorInfo {
+  const info = errorInfo(error).toInfo();
+  const hint = info.hint?.split(LAST_LINES)[0]?.trim();
+  return hint === undefined || hint === '' ? { code: info.code, message: info.message } : { ...info, hint };
 }
 
 /** Folds the builder's events into progress pushes. */
@@ -72,9 +79,9 @@ export function createImageBuilds(options: ImageBuildsOptions): ImageBuilds {
       const controller = new AbortController();
       current = { progress, controller };
       options.emit({ ...progress });
-      const finish = (error?: AppError) => {
+      const finish = (error?: unknown) => {
         const ended: ImageBuildProgress = { ...progress, lines: [...progress.lines], done: true };
-        if (error !== undefined) ended.error = error.toInfo();
+        if (error !== undefined) ended.error = failureInfo(error);
         last = ended;
         current = undefined;
         options.emit(ended);
@@ -91,7 +98,7 @@ export function createImageBuilds(options: ImageBuildsOptions): ImageBuilds {
         )
         .then(
           () => finish(),
-          (error: unknown) => finish(errorInfo(error)),
+          (error: unknown) => finish(error ?? new Error('the build failed')),
         );
       return { started: true, tag: options.image };
     },
