@@ -7,7 +7,8 @@
 // is a chunk of its own, loaded when that command runs, so a command loads only what it uses.
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 /** Bumped when the way the bundle is built changes, so bundles of the old recipe are not reused. */
 const RECIPE = 2;
@@ -79,6 +80,48 @@ const externalPackages = {
   },
 };
 
+/**
+ * Builds the CLI's chunks from `entries` into `outdir`: ES modules, each command's module a chunk of its
+ * own, the packages of INLINE built in and the others imported from node_modules.
+ * @param {string} root @param {Record<string, string>} entries @param {string} outdir
+ * @param {{ target: string; sourcemap: boolean | 'linked' }} options
+ */
+async function bundle(root, entries, outdir, { target, sourcemap }) {
+  const { build } = await import('esbuild');
+  await build({
+    absWorkingDir: root,
+    entryPoints: entries,
+    outdir,
+    outExtension: { '.js': '.mjs' },
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target,
+    plugins: [externalPackages],
+    banner: { js: BANNER },
+    sourcemap,
+    logLevel: 'silent',
+  });
+}
+
+/** Where `npm run build` puts the CLI the packaged app carries (electron-builder.yml ships out/). */
+export const DIST_DIR = 'out/cli-dist';
+/** Electron's Node runs the packaged CLI (ELECTRON_RUN_AS_NODE); Electron 40 carries Node 24. */
+const DIST_TARGET = 'node22';
+
+/**
+ * The CLI for the packaged app: out/cli-dist/main.mjs runs `looplab` with the process's arguments. Made
+ * once at build time (no esbuild or tsx in the app), its packages imported from the app's node_modules.
+ * @param {string} root @param {string} [outdir] default: out/cli-dist of root
+ * @returns {Promise<string>} the entry's path
+ */
+export async function buildDistBundle(root, outdir = join(root, DIST_DIR)) {
+  rmSync(outdir, { recursive: true, force: true });
+  await bundle(root, { main: 'bin/packaged.mjs' }, outdir, { target: DIST_TARGET, sourcemap: false });
+  return join(outdir, 'main.mjs');
+}
+
 /** @param {string} root */
 export function bundleCache(root) {
   return process.env.LOOPLAB_CLI_CACHE || join(root, 'out', 'cli');
@@ -95,24 +138,12 @@ export async function freshBundle(root) {
   const name = `cli-${sourceFingerprint(root)}`;
   const entry = join(cache, name, 'main.mjs');
   if (existsSync(entry)) return entry;
-  const { build } = await import('esbuild');
   const temp = join(cache, `.${name}.${process.pid}.${randomBytes(4).toString('hex')}`);
   mkdirSync(temp, { recursive: true });
   try {
-    await build({
-      absWorkingDir: root,
-      entryPoints: { main: ENTRY },
-      outdir: temp,
-      outExtension: { '.js': '.mjs' },
-      bundle: true,
-      splitting: true,
-      format: 'esm',
-      platform: 'node',
+    await bundle(root, { main: ENTRY }, temp, {
       target: `node${process.versions.node.split('.')[0]}`,
-      plugins: [externalPackages],
-      banner: { js: BANNER },
       sourcemap: 'linked',
-      logLevel: 'silent',
     });
     try {
       renameSync(temp, join(cache, name));
@@ -139,4 +170,15 @@ function removeOthers(cache, keep) {
     const path = join(cache, entry);
     if (statSync(path).mtimeMs < hourAgo) rmSync(path, { recursive: true, force: true });
   }
+}
+
+// `node scripts/cli-bundle.mjs --dist [outdir]`: the packaged app's CLI, made by `npm run build`.
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  if (process.argv[2] !== '--dist') {
+    console.error('usage: node scripts/cli-bundle.mjs --dist [outdir]');
+    process.exit(2);
+  }
+  const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+  const entry = await buildDistBundle(root, process.argv[3] === undefined ? undefined : resolve(process.argv[3]));
+  console.log(`Built the CLI for the packaged app: ${entry}`);
 }

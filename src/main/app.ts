@@ -6,6 +6,7 @@ import { createPushHub, type PushHub, type PushSource } from './api/push';
 import { ensureHome, type HomePaths } from './home';
 import { createOllamaGpuGuard } from './providers/ollama-gpu';
 import { createModelService } from './runs/model-service';
+import { createImageBuilds } from './sandbox/image-builds';
 import type { RunDeps } from './runs/run-deps';
 import { RunManager } from './runs/run-manager';
 import { currentRedactor, jobLog } from './runs/job-recording';
@@ -69,6 +70,11 @@ export function createApp(options: AppOptions): App {
   const models = () => modelResolver(paths, process.env, secrets);
   const runs = runManager(deps, models, pushes);
   const localModels = createModelService((progress) => pushes.emit('models.progress', progress));
+  const images = createImageBuilds({
+    docker: deps.sandbox.docker,
+    image: deps.sandbox.image,
+    emit: (progress) => pushes.emit('sandbox.progress', progress),
+  });
   const watcher =
     options.watchExternalMs === undefined
       ? undefined
@@ -98,11 +104,13 @@ export function createApp(options: AppOptions): App {
       desktop: options.desktop,
       lifecycle: opened.lifecycle,
       snapshots: deps.snapshots,
+      images,
     }),
     pushes,
     close,
     shutdown: async () => {
       localModels.close();
+      images.close();
       await runs.close();
       deps.sandbox.disconnect();
       close();

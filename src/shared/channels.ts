@@ -31,9 +31,11 @@ export const requestChannels = [
   'examples.replay',
   'replays.plan',
   'runs.delete',
+  'sandbox.status',
+  'sandbox.build',
 ] as const;
 
-export const pushChannels = ['run.updated', 'run.delta', 'run.output', 'models.progress'] as const;
+export const pushChannels = ['run.updated', 'run.delta', 'run.output', 'models.progress', 'sandbox.progress'] as const;
 
 export type RequestChannel = (typeof requestChannels)[number];
 export type PushChannel = (typeof pushChannels)[number];

@@ -5,6 +5,7 @@ import type { RequestChannel } from './channels';
 import { runStatusSchema } from './events';
 import { approvalRuleSchema, budgetSchema } from './loop-config';
 import { secretNameSchema, settingsPatchSchema } from './settings';
+import { imageRecipes } from './sandbox-image';
 
 export const runIdSchema = z.string().regex(/^run_[0-9a-z]{1,64}$/, 'a run id looks like run_…');
 export const jobIdSchema = z.string().regex(/^job_[0-9a-z]{1,64}$/, 'a job id looks like job_…');
@@ -136,4 +137,7 @@ export const requestSchemas = {
   'runs.export': z.object({ runId: runIdSchema, format: z.enum(['looplab', 'otel']).default('looplab') }).strict(),
   'examples.replay': z.object({}).strict(),
   'runs.delete': z.object({ runIds: z.array(runIdSchema).min(1).max(500) }).strict(),
+  'sandbox.status': z.object({}).strict(),
+  /** Builds the image runs use from one of resources/sandbox's recipes; progress comes as `sandbox.progress`. */
+  'sandbox.build': z.object({ recipe: z.enum(imageRecipes) }).strict(),
 } satisfies Record<RequestChannel, z.ZodType>;

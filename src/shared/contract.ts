@@ -8,6 +8,7 @@ import type { requestSchemas } from './contract-requests';
 import type { ErrorInfo } from './errors';
 import type { RunEvent } from './events';
 import type { RunSummary } from './run-summary';
+import type { ImageBuildProgress, SandboxImageStatus } from './sandbox-image';
 import type { SettingsView, StorageUsage } from './settings';
 
 export {
@@ -136,6 +137,9 @@ export interface ResponseTypes {
   'examples.replay': RunSummary;
   /** Deletes runs that are not live, with their events, workspaces and snapshots; then collects blobs. */
   'runs.delete': DeletedRuns;
+  /** Whether Docker answers and the image runs use is built, and the app's image build, if any. */
+  'sandbox.status': SandboxImageStatus;
+  'sandbox.build': { started: true; tag: string };
 }
 
 export interface DeletedRuns {
@@ -172,6 +176,8 @@ export interface PushTypes {
     done: boolean;
     error?: ErrorInfo | undefined;
   };
+  /** The app's sandbox image build as it goes; `done` once it ended, with `error` when it failed. */
+  'sandbox.progress': ImageBuildProgress;
 }
 
 export type RequestInput<C extends RequestChannel> = z.input<(typeof requestSchemas)[C]>;

@@ -34,6 +34,7 @@ import { storageUsage } from '../settings/storage-usage';
 import type { DataLifecycle } from '../store/data-lifecycle';
 import type { EventStore } from '../store/event-store';
 import type { WorkspaceSnapshots } from '../store/workspace-snapshots';
+import type { ImageBuilds } from '../sandbox/image-builds';
 import { saveRunAsSpec } from '../specs/run-spec';
 
 export type Handlers = {
@@ -62,6 +63,8 @@ export interface HandlerDeps {
   lifecycle: DataLifecycle;
   /** The runs' workspace snapshots (a run saved as a spec keeps the workspace it started with). */
   snapshots: WorkspaceSnapshots;
+  /** The sandbox image: its state, and builds made from the app. */
+  images: ImageBuilds;
 }
 
 export function createHandlers({
@@ -75,6 +78,7 @@ export function createHandlers({
   desktop,
   lifecycle,
   snapshots,
+  images,
 }: HandlerDeps): Handlers {
   const workspaces = paths.workspaces;
   const shell = (): DesktopShell => {
@@ -214,6 +218,8 @@ export function createHandlers({
       const { deleted, gc } = lifecycle.deleteRuns(runIds);
       return { deleted, freedBlobs: gc.blobs, freedBytes: gc.bytes };
     },
+    'sandbox.status': () => images.status(),
+    'sandbox.build': ({ recipe }) => images.build(recipe),
   } satisfies Handlers;
 }
 

@@ -145,6 +145,9 @@ export async function buildSandboxImage(docker: Docker, request: BuildRequest): 
   return { tag, imageId: follower.imageId };
 }
 
+/** Begins the part of a failed build's hint that quotes its output. */
+export const LAST_LINES = "The build's last lines:";
+
 const UNREACHABLE = /dial tcp|no such host|lookup .* on |i\/o timeout|TLS handshake|pull access denied/i;
 
 function buildFailure(tag: string, recipe: Recipe, follower: BuildFollower): AppError {
@@ -154,7 +157,7 @@ function buildFailure(tag: string, recipe: Recipe, follower: BuildFollower): App
     hints.push(
       'The registry or PyPI cannot be reached: without internet, build with `looplab sandbox build --offline`.',
     );
-  if (follower.lastLines() !== '') hints.push(`The build's last lines:\n${follower.lastLines()}`);
+  if (follower.lastLines() !== '') hints.push(`${LAST_LINES}\n${follower.lastLines()}`);
   return new AppError(
     'unavailable',
     `Building ${tag} failed: ${error}`,

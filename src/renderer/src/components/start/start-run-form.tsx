@@ -21,6 +21,8 @@ import { maxStepsRule, tokensRule } from '../../number-rules';
 import { ErrorBox } from '../common/error-box';
 import { NumberField } from '../common/number-field';
 import { ModelStatus } from './model-status';
+import { SandboxImagePanel } from './sandbox-image-panel';
+import { useSandboxImage } from './use-sandbox-image';
 
 const askLabels: Record<AskTool, string> = {
   write: 'writing a file',
@@ -42,6 +44,7 @@ interface StartRunFormProps {
 export function StartRunForm({ values, onChange, models, onStarted, parent }: StartRunFormProps) {
   const start = useAction(startRun);
   const local = useLocalModels();
+  const sandbox = useSandboxImage();
   const offered = [...new Set([...(local.list?.ollama.models.map((model) => model.id) ?? []), ...models])];
   const [invalid, setInvalid] = useState<ErrorInfo | null>(null);
   const set = (patch: Partial<StartFormValues>) => onChange({ ...values, ...patch });
@@ -54,6 +57,8 @@ export function StartRunForm({ values, onChange, models, onStarted, parent }: St
     askNotificationPermission();
     const run = await start.run(parent === undefined ? checked.input : { ...checked.input, parent });
     if (run !== undefined) onStarted(run);
+    // A run that could not start may have found the sandbox image missing: the panel offers to build it.
+    else sandbox.refresh();
   }
 
   function onGoalKey(event: KeyboardEvent<HTMLTextAreaElement>): void {
@@ -73,6 +78,7 @@ export function StartRunForm({ values, onChange, models, onStarted, parent }: St
       }}
     >
       <h2 className="start-title">Start a run</h2>
+      {!values.hostRuntime && <SandboxImagePanel image={sandbox} />}
       <label className="form-field">
         <span className="field-label">Goal</span>
         <textarea
