@@ -62,6 +62,7 @@ describe('metric result', () => {
     expect(metricText(f1(0.8929))).toBe('macro_f1 0.8929 ✓ ≥ 0.85');
     expect(metricText({ ...f1(0.31), name: 'loss', better: 'lower', target: 0.2 })).toBe('loss 0.31 ✗ ≤ 0.2');
     expect(metricText({ ...f1(0.91), target: null })).toBe('macro_f1 0.91');
+    expect(metricText(f1(0.79), 'short')).toBe('macro_f1 0.79 ✗');
   });
 
   it('tells an attempt in a sentence', () => {

@@ -70,12 +70,14 @@ export function metricPassed(metric: RunMetric): boolean | null {
   return metric.better === 'lower' ? metric.value <= metric.target : metric.value >= metric.target;
 }
 
-/** `macro_f1 0.8929 ✓ ≥ 0.85`, `loss 0.31 ✗ ≤ 0.2`, or `accuracy 0.91` without a target. */
-export function metricText(metric: RunMetric): string {
+/** `macro_f1 0.8929 ✓ ≥ 0.85`, `loss 0.31 ✗ ≤ 0.2`, or `accuracy 0.91` without a target; short: no target. */
+export function metricText(metric: RunMetric, form: 'full' | 'short' = 'full'): string {
   const value = `${metric.name} ${formatMetric(metric.value)}`;
   const passed = metricPassed(metric);
   if (passed === null || metric.target === null) return value;
-  return `${value} ${passed ? '✓' : '✗'} ${metric.better === 'lower' ? '≤' : '≥'} ${formatMetric(metric.target)}`;
+  const mark = `${value} ${passed ? '✓' : '✗'}`;
+  if (form === 'short') return mark;
+  return `${mark} ${metric.better === 'lower' ? '≤' : '≥'} ${formatMetric(metric.target)}`;
 }
 
 /** One evaluation in a sentence: "Attempt 1 scored 0.79 — below the 0.85 target". */

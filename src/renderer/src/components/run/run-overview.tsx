@@ -1,9 +1,11 @@
-// The head of a run's detail: its status, its goal in full, why it ended, the agent's plan, and
-// (folded away, since the status bar carries the live numbers) every fact the summary keeps.
-import type { ReactNode } from 'react';
+// The head of a run's detail: its status and short title, its result (the metric against its target,
+// why it ended, what it took), the goal in full one click away, the agent's plan, and (folded away,
+// since the status bar carries the live numbers) every fact the summary keeps.
+import { useState, type ReactNode } from 'react';
 import type { Content } from '../../../../shared/events';
 import type { RunState } from '../../../../shared/run-state';
 import { isRunAgain, type RunSummary } from '../../../../shared/run-summary';
+import { runTitle } from '../../../../shared/run-title';
 import {
   formatCompact,
   formatCost,
@@ -15,6 +17,8 @@ import {
 import { useNow } from '../../hooks/use-now';
 import { BlobContent } from '../common/blob-content';
 import { PlanList } from './plan-list';
+import { ResultChip } from './result-chip';
+import './run-overview.css';
 import { RelativeTime } from '../common/relative-time';
 import { RuntimeBadges } from '../common/runtime-badges';
 import { StatusBadge } from '../common/status-badge';
@@ -32,11 +36,16 @@ interface RunOverviewProps {
 
 export function RunOverview({ summary, goal, plan, onOpenRun }: RunOverviewProps) {
   const now = useNow();
+  const [goalOpen, setGoalOpen] = useState(false);
+  const title = runTitle(summary);
   return (
     <section className="run-overview" aria-label="Run summary">
       <div className="run-overview-head">
         <StatusBadge status={summary.status} />
         <RuntimeBadges run={summary} />
+        <h2 className="run-title" data-testid="run-title" title={title}>
+          {title}
+        </h2>
         <span className="mono muted run-id">{summary.id}</span>
         <span className="muted run-created">
           {now - summary.createdAt < RECENT_MS ? (
@@ -46,14 +55,32 @@ export function RunOverview({ summary, goal, plan, onOpenRun }: RunOverviewProps
           )}
         </span>
       </div>
-      <div className="run-goal-full">
-        {goal === undefined || typeof goal === 'string' ? (
-          <p>{typeof goal === 'string' ? goal : summary.goal}</p>
-        ) : (
-          <BlobContent content={goal} />
+      <ResultChip summary={summary} />
+      <div className="run-goal-toggle">
+        <button
+          type="button"
+          className="link"
+          aria-expanded={goalOpen}
+          data-testid="toggle-goal"
+          onClick={() => setGoalOpen(!goalOpen)}
+        >
+          {goalOpen ? '▾ Goal' : '▸ Goal'}
+        </button>
+        {!goalOpen && (
+          <span className="run-goal-preview muted" onClick={() => setGoalOpen(true)}>
+            {summary.goal}
+          </span>
         )}
       </div>
-      {summary.reason !== null && <p className={`run-reason status-text-${summary.status}`}>{summary.reason}</p>}
+      {goalOpen && (
+        <div className="run-goal-full" data-testid="run-goal-full">
+          {goal === undefined || typeof goal === 'string' ? (
+            <p>{typeof goal === 'string' ? goal : summary.goal}</p>
+          ) : (
+            <BlobContent content={goal} />
+          )}
+        </div>
+      )}
       <PlanList plan={plan} />
       <details className="run-facts">
         <summary>Details</summary>

@@ -65,7 +65,7 @@ describe('RunTranscript', () => {
       'call',
       'note',
       'note',
-      'note',
+      'evaluation',
       'model',
       'model',
       'call',
@@ -84,8 +84,28 @@ describe('RunTranscript', () => {
     expect(entries('note').map((note) => note.textContent)).toEqual([
       'job.started job_1 · python3 train.py',
       'job.finished job_1 · succeeded · exit 0',
-      'evaluation.recorded macro_f1 = 0.81 · attempt 1',
       'run.status finished',
+    ]);
+    // An evaluation reads as a sentence; with no target it says only what the attempt scored.
+    expect(entries('evaluation').map((card) => card.textContent)).toEqual(['•Attempt 1 scored macro_f1 0.81']);
+  });
+
+  it('tells an attempt below its target that the loop tries again, and one that reaches it', () => {
+    const base = runEvents();
+    const at = base.findIndex((event) => event.type === 'evaluation.recorded');
+    const evaluation = (seq: number, value: number, attempt: number): RunEvent =>
+      ({
+        ...base[at]!,
+        seq,
+        type: 'evaluation.recorded',
+        payload: { evalId: `eval_${attempt}`, metric: 'macro_f1', value, target: 0.85, attempt },
+      }) as RunEvent;
+    const events = [...base.slice(0, at), evaluation(at, 0.79, 1), ...base.slice(at + 1)];
+    events.splice(events.length - 1, 0, evaluation(1000, 0.8929, 2));
+    render(<RunTranscript events={events} />);
+    expect(entries('evaluation').map((card) => card.textContent)).toEqual([
+      '✗Attempt 1 scored macro_f1 0.79 — below the 0.85 target, trying again',
+      '✓Attempt 2 scored macro_f1 0.8929 — reaches the 0.85 target',
     ]);
   });
 
