@@ -68,6 +68,7 @@ export function buildTranscript(events: readonly RunEvent[]): TranscriptEntry[] 
     return call;
   };
 
+  const lastStatus = events.findLast((event) => event.type === 'run.status')?.seq;
   for (const event of events) {
     switch (event.type) {
       case 'run.created':
@@ -138,7 +139,7 @@ export function buildTranscript(events: readonly RunEvent[]): TranscriptEntry[] 
       case 'job.started':
       case 'job.finished':
       case 'artifact.recorded': {
-        if (event.type === 'run.status' && ['running', 'waiting'].includes(event.payload.status)) break;
+        if (event.type === 'run.status' && !statusWorthTelling(event.payload.status, event.seq, lastStatus)) break;
         const { text, tone } = describeEvent(event);
         entries.push({ kind: 'note', seq: event.seq, type: event.type, text, tone });
         break;
@@ -149,6 +150,15 @@ export function buildTranscript(events: readonly RunEvent[]): TranscriptEntry[] 
   }
   markContinued(entries);
   return entries;
+}
+
+/**
+ * Whether a status change belongs in the transcript: not the loop going on (running, waiting), and not
+ * a "finished" the harness took back to evaluate the attempt; a stop, a failure or the run's last word is.
+ */
+function statusWorthTelling(status: string, seq: number, lastStatus: number | undefined): boolean {
+  if (status === 'running' || status === 'waiting') return false;
+  return status !== 'finished' || seq === lastStatus;
 }
 
 /** Marks each evaluation the model went on from: a model reply or call follows it. */

@@ -1,6 +1,6 @@
 // Help in the header: the example run to replay (reachable whatever the data folder holds) and the
 // keyboard shortcuts, which `?` opens from anywhere but a text field.
-import { useEffect, useEffectEvent, useRef, useState } from 'react';
+import { useCallback, useEffect, useEffectEvent, useRef, useState, type ReactNode } from 'react';
 import { ExampleOffer } from '../run-list/example-offer';
 import './help.css';
 
@@ -33,8 +33,9 @@ export function HelpMenu({ onOpenRun }: { onOpenRun: (runId: string) => void }) 
     return () => window.removeEventListener('keydown', listener);
   }, []);
 
+  const close = useCallback(() => setOpen(null), []);
   return (
-    <div className="help-menu">
+    <OutsideClick className="help-menu" onOutside={close}>
       <button
         type="button"
         className="button"
@@ -45,36 +46,46 @@ export function HelpMenu({ onOpenRun }: { onOpenRun: (runId: string) => void }) 
         Help
       </button>
       {open === 'menu' && (
-        <Popover onClose={() => setOpen(null)}>
-          <div className="help-popover" role="dialog" aria-label="Help" data-testid="help-menu">
-            <ExampleOffer
-              onOpen={(runId) => {
-                setOpen(null);
-                onOpenRun(runId);
-              }}
-            />
-            <button type="button" className="link" data-testid="show-shortcuts" onClick={() => setOpen('shortcuts')}>
-              Keyboard shortcuts <kbd>?</kbd>
-            </button>
-          </div>
-        </Popover>
+        <div className="help-popover" role="dialog" aria-label="Help" data-testid="help-menu">
+          <ExampleOffer
+            onOpen={(runId) => {
+              setOpen(null);
+              onOpenRun(runId);
+            }}
+          />
+          <button type="button" className="link" data-testid="show-shortcuts" onClick={() => setOpen('shortcuts')}>
+            Keyboard shortcuts <kbd>?</kbd>
+          </button>
+        </div>
       )}
-      {open === 'shortcuts' && <ShortcutsDialog onClose={() => setOpen(null)} />}
-    </div>
+      {open === 'shortcuts' && <ShortcutsDialog onClose={close} />}
+    </OutsideClick>
   );
 }
 
-/** Closes its content on a click outside it. */
-function Popover({ onClose, children }: { onClose: () => void; children: React.ReactNode }) {
+/** A box that hears of a press outside it (to close the menu it holds). */
+function OutsideClick({
+  className,
+  onOutside,
+  children,
+}: {
+  className: string;
+  onOutside: () => void;
+  children: ReactNode;
+}) {
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const listener = (event: MouseEvent) => {
-      if (ref.current !== null && !ref.current.contains(event.target as Node)) onClose();
+      if (ref.current !== null && !ref.current.contains(event.target as Node)) onOutside();
     };
     window.addEventListener('mousedown', listener);
     return () => window.removeEventListener('mousedown', listener);
-  }, [onClose]);
-  return <div ref={ref}>{children}</div>;
+  }, [onOutside]);
+  return (
+    <div ref={ref} className={className}>
+      {children}
+    </div>
+  );
 }
 
 function ShortcutsDialog({ onClose }: { onClose: () => void }) {

@@ -36,7 +36,7 @@ interface RunOverviewProps {
 
 export function RunOverview({ summary, goal, plan, onOpenRun }: RunOverviewProps) {
   const now = useNow();
-  const [goalOpen, setGoalOpen] = useState(false);
+  const [open, setOpen] = useState(false);
   const title = runTitle(summary);
   return (
     <section className="run-overview" aria-label="Run summary">
@@ -46,8 +46,7 @@ export function RunOverview({ summary, goal, plan, onOpenRun }: RunOverviewProps
         <h2 className="run-title" data-testid="run-title" title={title}>
           {title}
         </h2>
-        <span className="mono muted run-id">{summary.id}</span>
-        <span className="muted run-created">
+        <span className="muted run-created" title={summary.id}>
           {now - summary.createdAt < RECENT_MS ? (
             <RelativeTime time={summary.createdAt} now={now} />
           ) : (
@@ -60,64 +59,73 @@ export function RunOverview({ summary, goal, plan, onOpenRun }: RunOverviewProps
         <button
           type="button"
           className="link"
-          aria-expanded={goalOpen}
+          aria-expanded={open}
           data-testid="toggle-goal"
-          onClick={() => setGoalOpen(!goalOpen)}
+          onClick={() => setOpen(!open)}
         >
-          {goalOpen ? '▾ Goal' : '▸ Goal'}
+          {open ? '▾ Goal and details' : '▸ Goal and details'}
         </button>
-        {!goalOpen && (
-          <span className="run-goal-preview muted" onClick={() => setGoalOpen(true)}>
-            {summary.goal}
-          </span>
-        )}
+        <span className="run-goal-preview muted" onClick={() => setOpen(!open)}>
+          {open ? '' : summary.goal}
+        </span>
+        <Lineage summary={summary} onOpenRun={onOpenRun} />
       </div>
-      {goalOpen && (
+      {open && (
         <div className="run-goal-full" data-testid="run-goal-full">
           {goal === undefined || typeof goal === 'string' ? (
             <p>{typeof goal === 'string' ? goal : summary.goal}</p>
           ) : (
             <BlobContent content={goal} />
           )}
+          <Facts summary={summary} />
         </div>
       )}
       <PlanList plan={plan} />
-      <details className="run-facts">
-        <summary>Details</summary>
-        <dl className="facts">
-          <Fact label="Model">
-            <span className="mono">{summary.model}</span>
-          </Fact>
-          <Fact label="Steps">
-            {summary.steps} model calls · {summary.toolCalls} tool calls · {summary.eventCount} events
-          </Fact>
-          <Fact label="Tokens">
-            {formatCompact(totalTokens(summary))}{' '}
-            <span className="muted">
-              ({formatCompact(summary.inputTokens)} in / {formatCompact(summary.outputTokens)} out)
-            </span>
-          </Fact>
-          {summary.cost > 0 && <Fact label="Cost">{formatCost(summary.cost)}</Fact>}
-          <Fact label="Created">{formatDateTime(summary.createdAt)}</Fact>
-          <Fact label={summary.endedAt === null ? 'Updated' : 'Ended'}>
-            {formatDateTime(summary.endedAt ?? summary.updatedAt)}
-          </Fact>
-          <Fact label="Duration">
-            {formatDuration(runDuration(summary))}
-            {summary.endedAt === null && <span className="muted"> so far</span>}
-          </Fact>
-        </dl>
-      </details>
-      {summary.parentRunId !== null && (
-        <p className="run-fork muted">
-          {summary.origin === 'replay' ? 'A replay of' : isRunAgain(summary) ? 'Run again of' : 'Forked from'}{' '}
-          <button type="button" className="link mono" onClick={() => onOpenRun(summary.parentRunId!)}>
-            {summary.parentRunId}
-          </button>
-          {summary.origin === 'fork' && summary.parentSeq !== null && <> at event #{summary.parentSeq}</>}
-        </p>
-      )}
     </section>
+  );
+}
+
+function Lineage({ summary, onOpenRun }: { summary: RunSummary; onOpenRun: (runId: string) => void }) {
+  if (summary.parentRunId === null) return null;
+  return (
+    <span className="run-fork muted">
+      {summary.origin === 'replay' ? 'A replay of' : isRunAgain(summary) ? 'Run again of' : 'Forked from'}{' '}
+      <button type="button" className="link mono" onClick={() => onOpenRun(summary.parentRunId!)}>
+        {summary.parentRunId}
+      </button>
+      {summary.origin === 'fork' && summary.parentSeq !== null && <> at event #{summary.parentSeq}</>}
+    </span>
+  );
+}
+
+function Facts({ summary }: { summary: RunSummary }) {
+  return (
+    <dl className="facts">
+      <Fact label="Run">
+        <span className="mono run-id">{summary.id}</span>
+      </Fact>
+      <Fact label="Model">
+        <span className="mono">{summary.model}</span>
+      </Fact>
+      <Fact label="Steps">
+        {summary.steps} model calls · {summary.toolCalls} tool calls · {summary.eventCount} events
+      </Fact>
+      <Fact label="Tokens">
+        {formatCompact(totalTokens(summary))}{' '}
+        <span className="muted">
+          ({formatCompact(summary.inputTokens)} in / {formatCompact(summary.outputTokens)} out)
+        </span>
+      </Fact>
+      <Fact label="Cost">{formatCost(summary.cost)}</Fact>
+      <Fact label="Created">{formatDateTime(summary.createdAt)}</Fact>
+      <Fact label={summary.endedAt === null ? 'Updated' : 'Ended'}>
+        {formatDateTime(summary.endedAt ?? summary.updatedAt)}
+      </Fact>
+      <Fact label="Duration">
+        {formatDuration(runDuration(summary))}
+        {summary.endedAt === null && <span className="muted"> so far</span>}
+      </Fact>
+    </dl>
   );
 }
 

@@ -100,13 +100,18 @@ describe('RunTranscript', () => {
         type: 'evaluation.recorded',
         payload: { evalId: `eval_${attempt}`, metric: 'macro_f1', value, target: 0.85, attempt },
       }) as RunEvent;
-    const events = [...base.slice(0, at), evaluation(at, 0.79, 1), ...base.slice(at + 1)];
+    const status = (seq: number, value: 'finished' | 'running'): RunEvent =>
+      ({ ...base[at]!, seq, type: 'run.status', payload: { status: value } }) as RunEvent;
+    // The loop says it is done, the harness takes it back to evaluate: no "finished" in the middle.
+    const flap = [status(900, 'finished'), status(901, 'running')];
+    const events = [...base.slice(0, at), ...flap, evaluation(at, 0.79, 1), ...base.slice(at + 1)];
     events.splice(events.length - 1, 0, evaluation(1000, 0.8929, 2));
     render(<RunTranscript events={events} />);
     expect(entries('evaluation').map((card) => card.textContent)).toEqual([
       '✗Attempt 1 scored macro_f1 0.79 — below the 0.85 target, trying again',
       '✓Attempt 2 scored macro_f1 0.8929 — reaches the 0.85 target',
     ]);
+    expect(entries('note').filter((note) => note.textContent?.startsWith('run.status'))).toHaveLength(1);
   });
 
   it('shows a command highlighted, with its output folded until opened', () => {
