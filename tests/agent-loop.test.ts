@@ -1,94 +1,17 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { gateOf, toolMessages, useLoopSetup } from './helpers/loop-setup';
 import { ScriptedModel, type Turn } from './helpers/scripted-model';
-import { makeTempHome, type TempHome } from './helpers/temp-home';
-import { loopConfigSchema, type LoopConfig } from '../src/shared/loop-config';
-import { openStore, type OpenedStore } from '../src/main/store/open-store';
 import { builtinTools } from '../src/main/tools';
-import { FolderWorkspace } from '../src/main/tools/folder-workspace';
-import { AgentLoop, type LoopOutcome } from '../src/main/core/loop';
 import { ProviderError } from '../src/main/core/model';
-import type { ApprovalDecision, ApprovalGate, ApprovalRequest, Clock } from '../src/main/core/ports';
+import type { ApprovalGate } from '../src/main/core/ports';
 import { SYSTEM_PROMPT } from '../src/main/core/system-prompt';
 import { defineTool } from '../src/main/core/tool';
 import { z } from 'zod';
 
-let home: TempHome;
-let opened: OpenedStore;
-let workspace: string;
-const sleeps: number[] = [];
-const clock: Clock = {
-  now: () => Date.now(),
-  sleep: async (ms) => {
-    sleeps.push(ms);
-  },
-};
-
-beforeEach(() => {
-  home = makeTempHome();
-  opened = openStore(home.paths);
-  workspace = join(home.paths.workspaces, 'w');
-  mkdirSync(workspace);
-  sleeps.length = 0;
-});
-
-afterEach(() => {
-  opened.close();
-  home.remove();
-});
-
-const allow: ApprovalGate = { decide: async () => ({ decision: 'approved' }) };
-
-function gateOf(decide: (request: ApprovalRequest) => ApprovalDecision): ApprovalGate & { asked: ApprovalRequest[] } {
-  const asked: ApprovalRequest[] = [];
-  return { asked, decide: async (request) => (asked.push(request), decide(request)) };
-}
-
-interface Setup {
-  model: ScriptedModel;
-  gate?: ApprovalGate;
-  config?: Partial<LoopConfig>;
-  tools?: ReturnType<typeof defineTool>[];
-  contextLength?: number;
-}
-
-function makeLoop(
-  { model, gate = allow, config = {}, tools = [...builtinTools], contextLength = 32_768 }: Setup,
-  runId?: string,
-) {
-  const id =
-    runId ??
-    opened.store.createRun({ goal: 'Train a classifier on data.csv', model: 'scripted/test', origin: 'new' }).runId;
-  const loop = new AgentLoop(
-    {
-      log: opened.store,
-      provider: model,
-      modelName: 'scripted/test',
-      model: 'test',
-      modelInfo: { contextLength, supportsTools: true },
-      tools,
-      workspace: new FolderWorkspace(workspace),
-      gate,
-      systemPrompt: SYSTEM_PROMPT,
-      price: (usage) => (usage.inputTokens + usage.outputTokens) / 1_000_000,
-      clock,
-    },
-    id,
-    loopConfigSchema.parse(config),
-  );
-  return { loop, runId: id };
-}
-
-async function run(setup: Setup): Promise<{ outcome: LoopOutcome; runId: string; types: string[] }> {
-  const { loop, runId } = makeLoop(setup);
-  const outcome = await loop.run(new AbortController().signal);
-  return { outcome, runId, types: opened.store.loadEvents(runId).map((event) => event.type) };
-}
-
-function toolMessages(model: ScriptedModel, request: number): string[] {
-  return model.requests[request]!.messages.flatMap((message) => (message.role === 'tool' ? [message.content] : []));
-}
+const setup = useLoopSetup();
+const { sleeps, makeLoop, run } = setup;
 
 describe('agent loop', () => {
   it('runs tools and sends their results to the model in the next request', async () => {
@@ -114,7 +37,7 @@ describe('agent loop', () => {
       'model.finished',
       'run.status',
     ]);
-    expect(readFileSync(join(workspace, 'train.py'), 'utf8')).toBe('print("hi")\n');
+    expect(readFileSync(join(setup.workspace, 'train.py'), 'utf8')).toBe('print("hi")\n');
     expect(toolMessages(model, 1)).toEqual(['Wrote train.py (12 bytes, 2 lines).']);
     expect(toolMessages(model, 2)[1]).toBe('     1  print("hi")\n     2  ');
     expect(model.requests[0]!.messages.slice(0, 2)).toEqual([
@@ -122,7 +45,7 @@ describe('agent loop', () => {
       { role: 'user', content: 'Train a classifier on data.csv' },
     ]);
     expect(model.requests[0]!.tools.map((tool) => tool.name)).toEqual(['plan', 'read', 'write', 'edit', 'bash']);
-    expect(opened.store.getRun(runId)).toMatchObject({
+    expect(setup.store.getRun(runId)).toMatchObject({
       status: 'finished',
       steps: 3,
       toolCalls: 2,
@@ -131,30 +54,10 @@ describe('agent loop', () => {
     });
   });
 
-  it('stops a model that repeats the same call with the same result, after a corrective message', async () => {
-    writeFileSync(join(workspace, 'log.txt'), 'epoch 1\n');
-    const model = new ScriptedModel(
-      Array.from({ length: 10 }, () => ({ calls: [{ name: 'read', args: { path: 'log.txt' } }] })),
-    );
-    const { outcome, runId } = await run({ model });
-    expect(outcome).toEqual({
-      status: 'stalled',
-      reason: 'Stopped: the same read call repeated 4 times with identical results.',
-    });
-    const events = opened.store.loadEvents(runId);
-    expect(events.filter((event) => event.type === 'tool.started')).toHaveLength(4);
-    const corrections = events.filter((event) => event.type === 'message.user' && event.payload.source === 'harness');
-    expect(corrections).toHaveLength(1);
-    expect(model.requests[3]!.messages.at(-1)).toEqual({
-      role: 'user',
-      content: expect.stringMatching(/^\[Looplab\] You have made the same read call 3 times in a row/),
-    });
-  });
-
   it('does not flag polling whose results change', async () => {
     let epoch = 0;
     const poll: Turn = () => {
-      writeFileSync(join(workspace, 'log.txt'), `epoch ${++epoch}\n`);
+      writeFileSync(join(setup.workspace, 'log.txt'), `epoch ${++epoch}\n`);
       return { calls: [{ name: 'read', args: { path: 'log.txt' } }] };
     };
     const model = new ScriptedModel([poll, poll, poll, poll, poll, poll, { text: 'Training finished at epoch 6.' }]);
@@ -171,7 +74,7 @@ describe('agent loop', () => {
     ]);
     const { outcome, types } = await run({ model, gate, config: { rules: [{ tool: 'write', action: 'ask' }] } });
     expect(outcome.status).toBe('finished');
-    expect(existsSync(join(workspace, 'data.csv'))).toBe(false);
+    expect(existsSync(join(setup.workspace, 'data.csv'))).toBe(false);
     expect(gate.asked.map((request) => [request.tool, request.summary, request.rule])).toEqual([
       ['write', 'write data.csv (1 bytes)\nx', 'ask write'],
     ]);
@@ -208,7 +111,7 @@ describe('agent loop', () => {
     ]);
     const { runId } = await run({ model, gate, config: { rules: [{ tool: 'write', action: 'ask' }] } });
     expect(asked).toEqual(['tc_1', 'tc_2']);
-    const events = opened.store.loadEvents(runId);
+    const events = setup.store.loadEvents(runId);
     const sequence = events
       .slice(4)
       .map((event) => (event.type === 'run.status' ? `status:${event.payload.status}` : event.type));
@@ -240,8 +143,8 @@ describe('agent loop', () => {
       { text: 'ok' },
     ]);
     await run({ model, gate, config: { rules: [{ tool: 'write', arg: 'path', pattern: '*.csv', action: 'ask' }] } });
-    expect(existsSync(join(workspace, 'data.csv'))).toBe(false);
-    expect(readFileSync(join(workspace, 'safe.txt'), 'utf8')).toBe('x');
+    expect(existsSync(join(setup.workspace, 'data.csv'))).toBe(false);
+    expect(readFileSync(join(setup.workspace, 'safe.txt'), 'utf8')).toBe('x');
   });
 
   it('denies by rule without asking', async () => {
@@ -298,7 +201,7 @@ describe('agent loop', () => {
     ]);
     const { outcome, runId } = await run({ model });
     expect(outcome).toEqual({ status: 'finished', reason: null });
-    const nudges = opened.store
+    const nudges = setup.store
       .loadEvents(runId)
       .filter((event) => event.type === 'message.user' && event.payload.source === 'harness');
     expect(nudges).toHaveLength(2);
@@ -377,7 +280,7 @@ describe('agent loop', () => {
     ]);
     const { loop, runId } = makeLoop({ model, tools: [...builtinTools, wait] });
     expect(await loop.run(controller.signal)).toEqual({ status: 'interrupted', reason: 'Interrupted by the person.' });
-    expect(opened.store.getRun(runId)!.status).toBe('interrupted');
+    expect(setup.store.getRun(runId)!.status).toBe('interrupted');
 
     const resumed = new ScriptedModel([{ text: 'Picking up where I left off.' }]);
     const { loop: again } = makeLoop({ model: resumed, tools: [...builtinTools, wait] }, runId);
@@ -396,7 +299,7 @@ describe('agent loop', () => {
     const model = new ScriptedModel(Array.from({ length: 12 }, () => turn));
     const { outcome, runId } = await run({ model, contextLength: 8_000 });
     expect(outcome.status).toBe('finished');
-    const compaction = opened.store.loadEvents(runId).find((event) => event.type === 'context.compacted');
+    const compaction = setup.store.loadEvents(runId).find((event) => event.type === 'context.compacted');
     expect(compaction?.payload).toMatchObject({ summary: 'Key facts: wrote n0-n5.' });
     const last = model.requests.at(-1)!;
     expect(last.messages[2]).toEqual({

@@ -1,6 +1,7 @@
 // One-line descriptions of run events for the timeline, and the content fields a row can expand to.
 // Pure, so the same wording can be checked in tests and reused by later views.
 import { isBlobRef, type BlobRef, type Content, type RunEvent, type RunStatus } from './events';
+import { unreachable } from './exhaustive';
 import { formatCompact, formatCost, formatMetric, formatSize, oneLine } from './format';
 
 export type EventTone = 'error' | 'warning' | 'success' | 'neutral';
@@ -214,8 +215,19 @@ function rawFields(event: RunEvent): [string, Content | undefined][] {
         ['expected', event.payload.expected],
         ['got', event.payload.got],
       ];
-    default:
+    // No free text: structured arguments are shown apart (eventArgs).
+    case 'run.limits':
+    case 'run.rule':
+    case 'model.started':
+    case 'tool.started':
+    case 'job.metric':
+    case 'job.finished':
+    case 'artifact.recorded':
+    case 'plan.updated':
+    case 'workspace.snapshot':
       return [];
+    default:
+      return unreachable(event);
   }
 }
 

@@ -70,7 +70,17 @@ export const eventPayloadSchemas = {
   }),
   'tool.started': z.object({ callId: ref, tool: name, args: z.unknown() }),
   'tool.finished': z.object({ callId: ref, output: contentSchema, isError: z.boolean() }),
-  'approval.requested': z.object({ callId: ref, tool: name, summary: contentSchema, rule: name.optional() }),
+  /**
+   * A question for the person: may a tool call run (`call`, also when absent: recorded before kinds
+   * existed), or may a run that repeats itself go on (`stall`; `tool` is the repeated one)?
+   */
+  'approval.requested': z.object({
+    callId: ref,
+    tool: name,
+    summary: contentSchema,
+    rule: name.optional(),
+    kind: z.enum(['call', 'stall']).optional(),
+  }),
   'approval.resolved': z.object({
     callId: ref,
     decision: z.enum(['approved', 'rejected']),
@@ -98,12 +108,16 @@ export const eventPayloadSchemas = {
   }),
   /** The harness's evaluation of an attempt gave no metric: the command failed, timed out or printed none. */
   'evaluation.failed': z.object({ evalId: ref, metric: name, attempt: count, reason: name, output: contentSchema }),
-  /** Everything before `keepFromSeq` (but the goal) is replaced by `summary` in what the model sees. */
+  /**
+   * Everything before `keepFromSeq` (but the goal) is replaced by `summary` in what the model sees;
+   * `usage` is the model call that wrote the summary (absent in runs recorded before it was kept).
+   */
   'context.compacted': z.object({
     tokensBefore: count,
     tokensAfter: count,
     summary: contentSchema,
     keepFromSeq: count,
+    usage: usageSchema.optional(),
   }),
   'plan.updated': z.object({
     items: z.array(z.object({ text: name, status: z.enum(['pending', 'in_progress', 'done']) })),

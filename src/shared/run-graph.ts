@@ -1,6 +1,7 @@
 // Turns a run's events into the graph the UI draws: one node per model call, tool call, approval,
 // job, evaluation, user message and compaction; edges for what followed what, and for a fork's parent.
 import { previewText, type RunEvent, type Usage } from './events';
+import { unreachable } from './exhaustive';
 import { isRunAgain } from './run-summary';
 
 export type NodeKind =
@@ -141,8 +142,12 @@ function apply(builder: Builder, event: RunEvent): void {
       return;
     }
     case 'approval.requested': {
-      const { callId, tool } = event.payload;
-      const node = addBranchNode(builder, event, `approval:${callId}`, 'approval', tool, builder.callOwner.get(callId));
+      const { callId, tool, kind } = event.payload;
+      // Whether a run that repeats itself goes on is a step of the run, not of one call.
+      const node =
+        kind === 'stall'
+          ? addMainNode(builder, event, `approval:${callId}`, 'approval', `${tool} repeated`)
+          : addBranchNode(builder, event, `approval:${callId}`, 'approval', tool, builder.callOwner.get(callId));
       node.status = 'waiting';
       return;
     }
@@ -200,7 +205,9 @@ function apply(builder: Builder, event: RunEvent): void {
     case 'context.compacted': {
       const { tokensBefore, tokensAfter } = event.payload;
       const label = `${tokensBefore} → ${tokensAfter} tokens`;
-      addMainNode(builder, event, `compaction:${event.seq}`, 'compaction', label).status = 'done';
+      const node = addMainNode(builder, event, `compaction:${event.seq}`, 'compaction', label);
+      node.status = 'done';
+      node.usage = event.payload.usage ?? null;
       return;
     }
     case 'artifact.recorded': {
@@ -222,6 +229,8 @@ function apply(builder: Builder, event: RunEvent): void {
     case 'run.rule':
     case 'plan.updated':
       return;
+    default:
+      unreachable(event);
   }
 }
 

@@ -76,7 +76,9 @@ describe('reduceRun', () => {
     const state = reduceRun(events)!;
     expect(state.summary.status).toBe('waiting');
     expect(state.summary.parentRunId).toBe('run_parent');
-    expect(state.pendingApprovals).toEqual([{ seq: 5, callId: 't2', tool: 'write', summary: 'write a.py' }]);
+    expect(state.pendingApprovals).toEqual([
+      { seq: 5, callId: 't2', tool: 'write', summary: 'write a.py', kind: 'call' },
+    ]);
     expect(state.graph.nodes.map((node) => [node.id, node.status])).toEqual([
       ['start', 'done'],
       ['parent:run_parent:7', 'done'],

@@ -1,6 +1,7 @@
 // A run's summary folded from its events. The store keeps it in the `runs` table incrementally and can
 // rebuild the table from `events` with the same function, so the two can never disagree.
 import { previewText, terminalStatuses, type RunEvent, type RunStatus } from './events';
+import { unreachable } from './exhaustive';
 import { isRunAgain } from './run-origin';
 
 export { isRunAgain };
@@ -130,8 +131,32 @@ export function summarizeInto(next: RunSummary, event: RunEvent): RunSummary {
       };
       return next;
     }
-    default:
+    case 'context.compacted': {
+      // The model call that wrote the summary is not a step, but its tokens and cost count.
+      const usage = event.payload.usage;
+      if (usage === undefined) return next;
+      next.inputTokens += usage.inputTokens;
+      next.outputTokens += usage.outputTokens;
+      next.cost += usage.cost;
       return next;
+    }
+    case 'run.limits':
+    case 'run.rule':
+    case 'message.user':
+    case 'tool.finished':
+    case 'approval.requested':
+    case 'approval.resolved':
+    case 'job.started':
+    case 'job.metric':
+    case 'job.finished':
+    case 'artifact.recorded':
+    case 'evaluation.failed':
+    case 'plan.updated':
+    case 'workspace.snapshot':
+    case 'replay.diverged':
+      return next;
+    default:
+      return unreachable(event);
   }
 }
 

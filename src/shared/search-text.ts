@@ -1,6 +1,7 @@
 // What of an event is worth finding by full-text search: the words a person or a model wrote and
 // what the tools printed. Taken from the draft, before large text is moved out to blobs.
 import type { Content, EventDraft } from './events';
+import { unreachable } from './exhaustive';
 
 function text(content: Content | undefined): string {
   if (content === undefined) return '';
@@ -35,7 +36,23 @@ function extract(draft: EventDraft): string {
       return text(draft.payload.summary);
     case 'run.status':
       return text(draft.payload.reason);
-    default:
+    // Names, numbers, ids, and text found in another event (an approval's summary is its call's).
+    case 'approval.requested':
+    case 'evaluation.recorded':
+    case 'evaluation.failed':
+    case 'run.limits':
+    case 'run.rule':
+    case 'model.started':
+    case 'tool.started':
+    case 'job.started':
+    case 'job.metric':
+    case 'job.finished':
+    case 'artifact.recorded':
+    case 'plan.updated':
+    case 'workspace.snapshot':
+    case 'replay.diverged':
       return '';
+    default:
+      return unreachable(draft);
   }
 }

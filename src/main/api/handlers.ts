@@ -87,12 +87,14 @@ export function createHandlers({
   };
   return {
     'app.info': () => info,
+    // Listing is an indexed read of one page (a few milliseconds on a million events); a search over a
+    // big log runs on the store's worker thread, so the UI's other requests and live runs go on meanwhile.
     'runs.list': (input) => store.listRuns(input),
     'runs.get': ({ runId }) => ({
       summary: store.requireRun(runId),
       events: store.loadEvents(runId, { blobs: 'ref' }),
     }),
-    'runs.search': ({ query, limit }) => store.search(query, limit),
+    'runs.search': ({ query, limit }) => store.searchInBackground(query, limit),
     'runs.start': ({ goal, model, maxSteps, rules, budget, runtime, contextLength, parent }) => {
       const defaults = loadSettings(paths);
       return runs.start({
@@ -127,6 +129,7 @@ export function createHandlers({
               decision: 'approved',
               ...(input.editedInput === undefined ? {} : { editedInput: input.editedInput }),
               ...(input.addRule === undefined ? {} : { addRule: input.addRule }),
+              ...(input.feedback === undefined ? {} : { feedback: input.feedback }),
             }
           : { decision: 'rejected', feedback: input.feedback },
       );

@@ -13,6 +13,9 @@ export function terminalGate(
   let queue: Promise<unknown> = Promise.resolve();
   return {
     async decide(request: ApprovalRequest, signal: AbortSignal): Promise<ApprovalDecision> {
+      // Headless, a run that repeats itself stops as stalled: going on unasked would repeat it again.
+      if (request.kind === 'stall' && mode !== 'ask')
+        return { decision: 'rejected', by: 'policy', feedback: `Stopped by the headless policy (--approve ${mode}).` };
       if (mode === 'auto') return { decision: 'approved' };
       if (mode === 'deny')
         return {
@@ -21,6 +24,12 @@ export function terminalGate(
           feedback: `Rejected by the headless policy (--approve deny; ${request.rule}).`,
         };
       if (io.input.isTTY !== true) {
+        if (request.kind === 'stall')
+          return {
+            decision: 'rejected',
+            by: 'no-terminal',
+            feedback: 'There was no terminal to ask whether to go on.',
+          };
         return {
           decision: 'rejected',
           by: 'no-terminal',
@@ -41,6 +50,7 @@ async function ask(
 ): Promise<ApprovalDecision> {
   const prompt = createInterface({ input: io.input, output: io.output });
   try {
+    if (request.kind === 'stall') return await askToGoOn(request, prompt, io.output, signal);
     io.output.write(`\nApproval needed (${request.rule}): ${request.tool}\n${indent(request.summary)}\n`);
     const answer = (await prompt.question('Approve? [y]es / [n]o: ', { signal })).trim().toLowerCase();
     if (answer === 'y' || answer === 'yes') return { decision: 'approved' };
@@ -49,6 +59,19 @@ async function ask(
   } finally {
     prompt.close();
   }
+}
+
+async function askToGoOn(
+  request: ApprovalRequest,
+  prompt: ReturnType<typeof createInterface>,
+  output: NodeJS.WritableStream,
+  signal: AbortSignal,
+): Promise<ApprovalDecision> {
+  output.write(`\n${request.summary}\n`);
+  const answer = (await prompt.question('Go on? [y]es / [n]o, stop: ', { signal })).trim().toLowerCase();
+  if (answer !== 'y' && answer !== 'yes') return { decision: 'rejected' };
+  const note = (await prompt.question('A note for the agent (optional): ', { signal })).trim();
+  return note === '' ? { decision: 'approved' } : { decision: 'approved', feedback: note };
 }
 
 function indent(text: string): string {

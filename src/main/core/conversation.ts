@@ -1,7 +1,8 @@
 // Rebuilds what the model sees from the run's events: the goal, each reply with its tool calls, each
 // tool result (cut for the model), messages from the person or the harness, and after a compaction its
 // summary in place of the older middle. Pure, so resume, replay and fork see the same conversation.
-import { previewText, type Content, type RunEvent } from '../../shared/events';
+import { previewText, type Content, type EventDraft, type RunEvent } from '../../shared/events';
+import { unreachable } from '../../shared/exhaustive';
 import type { ChatMessage, ToolCallRequest } from './model';
 import { truncateForModel } from './tool-router';
 
@@ -61,8 +62,28 @@ export function buildConversation(events: readonly RunEvent[]): ChatMessage[] {
           isError: event.payload.isError,
         });
         break;
-      default:
+      // The goal and a compaction's summary come first (above); the rest the model never reads.
+      case 'run.created':
+      case 'run.status':
+      case 'run.limits':
+      case 'run.rule':
+      case 'model.started':
+      case 'tool.started':
+      case 'approval.requested':
+      case 'approval.resolved':
+      case 'job.started':
+      case 'job.metric':
+      case 'job.finished':
+      case 'artifact.recorded':
+      case 'evaluation.recorded':
+      case 'evaluation.failed':
+      case 'context.compacted':
+      case 'plan.updated':
+      case 'workspace.snapshot':
+      case 'replay.diverged':
         break;
+      default:
+        unreachable(event);
     }
   }
   return inCallOrder(messages);
@@ -95,6 +116,20 @@ export function danglingCalls(events: readonly RunEvent[]): { callId: string; to
   return lastReply.payload.toolCalls
     .filter((call) => !finished.has(call.id))
     .map((call) => ({ callId: call.id, tool: call.name }));
+}
+
+/** After a crash: the end of a reply that was cut off (recorded as interrupted), or undefined. */
+export function closeCutReply(events: readonly RunEvent[]): EventDraft | undefined {
+  const started = events.findLast((event) => event.type === 'model.started');
+  if (started?.type !== 'model.started') return undefined;
+  const { callId } = started.payload;
+  if (events.some((event) => event.type === 'model.finished' && event.payload.callId === callId)) return undefined;
+  const usage = { inputTokens: 0, outputTokens: 0, cost: 0 };
+  const error = 'The run stopped before this reply was complete.';
+  return {
+    type: 'model.finished',
+    payload: { callId, text: '', toolCalls: [], finishReason: 'interrupted', usage, error },
+  };
 }
 
 /** A rough token count (4 characters a token), for deciding when to compact. */

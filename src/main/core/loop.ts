@@ -2,137 +2,60 @@
 // results back, repeat until it answers without tools or a stop rule fires. Every step is an event in
 // the run log before anything else hears of it; a run can be resumed from its events alone.
 import type { EventDraft, RunEvent, RunStatus } from '../../shared/events';
-import type { ApprovalRule, LoopConfig } from '../../shared/loop-config';
+import type { LoopConfig } from '../../shared/loop-config';
+import { pendingApprovals } from '../../shared/pending-approvals';
 import { emptySummary, summarizeInto, type RunSummary } from '../../shared/run-summary';
-import { decideApproval } from './approvals';
-import { compactionPlan, summarizeForCompaction } from './compaction';
-import { buildConversation, danglingCalls, estimateTokens } from './conversation';
-import { judge, type CallRecord } from './loop-guard';
+import { compact } from './compaction';
+import { buildConversation, closeCutReply, estimateTokens } from './conversation';
+import { limitReached } from './limits';
+import { GuardState } from './loop-guard';
 import {
-  ProviderError,
-  type ChatMessage,
-  type ModelInfo,
-  type ModelProvider,
-  type ToolCallRequest,
-  type TokenUsage,
-  type ToolSpec,
-} from './model';
-import type { ApprovalDecision, ApprovalGate, Clock, RunLog, WorkspaceSnapshotter } from './ports';
-import { createRedactor, type Redactor } from './redact';
-import { RunRecorder, type LoopProgress, type Recorder } from './recorder';
-import { isMutating, riskOf, WorkspaceError, type ToolDefinition, type ToolOutput, type Workspace } from './tool';
-import { parseCall, toolSpecs, validateInput, type ParsedCall } from './tool-router';
-import { providerReason, retryDelay, streamTurn, type ModelTurn } from './model-turn';
+  CONTINUE,
+  stop,
+  type CheckVerdict,
+  type LoopContext,
+  type LoopDeps,
+  type LoopOutcome,
+  type Next,
+} from './loop-types';
+import type { ChatMessage, ToolSpec } from './model';
+import { providerReason, retrying, type ModelTurn } from './model-reply';
+import { streamTurn } from './model-turn';
+import { createRedactor } from './redact';
+import { RunRecorder, type Recorder, type StreamedProgress } from './recorder';
+import { askToGoOn, recordedStallQuestion, stallQuestion } from './stall-question';
+import type { ToolDefinition } from './tool';
+import { ToolCalls, type CallsHost } from './tool-calls';
+import { toolSpecs } from './tool-router';
 
 export type { LoopProgress } from './recorder';
-
-export interface LoopDeps {
-  log: RunLog;
-  provider: ModelProvider;
-  /** The full model name, `provider/model`, as recorded. */
-  modelName: string;
-  /** The model's name within its provider. */
-  model: string;
-  modelInfo: ModelInfo;
-  tools: readonly ToolDefinition[];
-  workspace: Workspace;
-  gate: ApprovalGate;
-  systemPrompt: string;
-  price(usage: TokenUsage): number;
-  clock: Clock;
-  /**
-   * The run's recorder, shared with everything else that records for the run (the host subscribes to
-   * it). Without one the loop makes its own over `log`, with `redact` and `onProgress`.
-   */
-  recorder?: Recorder;
-  onProgress?: (progress: LoopProgress) => void;
-  /** Removes secrets from everything recorded, and so from what the model is sent back. */
-  redact?: Redactor;
-  /** Captures the workspace at the start and after each call that may change it (for forks). */
-  snapshots?: WorkspaceSnapshotter;
-  /** Judges the run as it goes (a replay compares each tool result with its recording). */
-  check?: LoopCheck;
-  /** How long a model call may go without a word from the server before it is given up (default 30 min). */
-  modelIdleMs?: number;
-}
-
-/** A tool call as it finished, for a LoopCheck. */
-export interface ToolResult {
-  callId: string;
-  tool: string;
-  input: unknown;
-  output: string;
-  isError: boolean;
-}
-
-/**
- * What a check makes of a moment of the run: events to record, and maybe the end of the run once the
- * current step is done. `handover` ends this loop without recording a status, so that another loop
- * (a live model after a replay) goes on with the same run.
- */
-export interface CheckVerdict {
-  record: EventDraft[];
-  end?: LoopOutcome | 'handover';
-}
-
-export interface LoopCheck {
-  beforeModel?(): CheckVerdict | undefined;
-  afterTool?(result: ToolResult): CheckVerdict | undefined;
-}
-
-export interface LoopOutcome {
-  status: RunStatus;
-  reason: string | null;
-}
-
-/** A call cleared to run, with the input it runs with (the person may have edited it). */
-interface ReadyCall {
-  call: ToolCallRequest;
-  tool: ToolDefinition;
-  input: unknown;
-}
-
-/** A call a rule says to ask a person about. */
-interface Ask extends ReadyCall {
-  rule: string;
-}
-
-class Stop extends Error {
-  constructor(readonly outcome: LoopOutcome) {
-    super(outcome.reason ?? outcome.status);
-  }
-}
+export type { CheckVerdict, LoopCheck, LoopDeps, LoopOutcome, ToolResult } from './loop-types';
 
 const COMPACT_AT = 0.8;
 const SILENT_TURN_NUDGE =
   'You ended your turn without a word after the tool results. Go on with the task, or say that you are done and what you found.';
+const CUT_OFF_NUDGE = 'Your reply was cut off by the output limit. Continue where you stopped, more briefly.';
 
-/** What the model reads when a call is rejected, by who or what rejected it. */
-const REJECTED_BY = {
-  person: 'The person rejected this call',
-  policy: "The run's approval policy rejected this call",
-  'no-terminal': 'This call was not run: there was no terminal to ask the person on',
-} as const;
-
-export class AgentLoop {
-  private events: RunEvent[] = [];
+export class AgentLoop implements LoopContext, CallsHost {
+  events: RunEvent[] = [];
   private summary: RunSummary;
-  private readonly calls: CallRecord[] = [];
-  private warned = false;
-  private malformedStreak = 0;
+  private readonly guard = new GuardState();
   private compactRequested = false;
-  /** Rules the person added while the run went on ("always allow this"), newest first. */
-  private readonly addedRules: ApprovalRule[] = [];
+  /** The event count after the last compaction (or finding nothing to compact): one per step at most. */
+  private compactedAt = -1;
+  /** Set when the model refused the conversation as too long and it was compacted for that. */
+  private compactedForOverflow = false;
   /** Set by a check: how the run ends once the current step is done. */
   private ending: LoopOutcome | 'handover' | undefined;
   /** Set when the log refused an append (a full disk, a read-only folder): nothing more can be recorded. */
   private logFailure: { error: unknown } | undefined;
   private readonly recorder: Recorder;
+  private readonly calls = new ToolCalls(this);
 
   constructor(
-    private readonly deps: LoopDeps,
+    readonly deps: LoopDeps,
     readonly runId: string,
-    private readonly config: LoopConfig,
+    readonly config: LoopConfig,
   ) {
     this.summary = emptySummary(runId, deps.clock.now());
     this.recorder = deps.recorder ?? ownRecorder(deps, runId);
@@ -144,54 +67,62 @@ export class AgentLoop {
   }
 
   async run(signal: AbortSignal): Promise<LoopOutcome> {
-    this.load();
+    for (const event of this.deps.log.loadEvents(this.runId)) this.observe(event);
     // Whoever records for the run (this loop, a tool, the evaluation gate), the loop's state follows.
     const unwatch = this.recorder.watch((progress) => {
-      if (progress.type !== 'event') return;
-      this.events.push(progress.event);
-      summarizeInto(this.summary, progress.event);
+      if (progress.type === 'event') this.observe(progress.event);
     });
     try {
-      return await this.drive(signal);
+      const outcome = await this.drive(signal);
+      // A handover leaves the run running for the loop that takes it over.
+      if (outcome.status !== 'running') this.setStatus(outcome.status, outcome.reason ?? undefined);
+      return outcome;
+    } catch (error) {
+      // Recording that the run failed would fail the same way; the caller says why, and the run can
+      // be resumed from what was saved once the log takes appends again.
+      if (this.logFailure !== undefined) throw this.logFailure.error;
+      const outcome = outcomeOf(error, signal);
+      this.setStatus(outcome.status, outcome.reason ?? undefined);
+      return outcome;
     } finally {
       unwatch();
     }
   }
 
-  private async drive(signal: AbortSignal): Promise<LoopOutcome> {
-    try {
-      this.setStatus('running');
-      const snapshot = await this.deps.snapshots?.capture({});
-      if (snapshot !== undefined) this.record([{ type: 'workspace.snapshot', payload: snapshot }]);
-      await this.settleDangling(signal);
-      for (;;) await this.step(signal);
-    } catch (error) {
-      // Recording that the run failed would fail the same way; the caller says why, and the run can
-      // be resumed from what was saved once the log takes appends again.
-      if (this.logFailure !== undefined) throw this.logFailure.error;
-      const outcome = this.outcomeOf(error, signal);
-      // A handover leaves the run running for the loop that takes it over.
-      if (outcome.status !== 'running') this.setStatus(outcome.status, outcome.reason ?? undefined);
-      return outcome;
-    }
+  private observe(event: RunEvent): void {
+    this.events.push(event);
+    summarizeInto(this.summary, event);
+    this.guard.observe(event);
   }
 
-  private load(): void {
-    this.events = this.deps.log.loadEvents(this.runId);
-    for (const event of this.events) summarizeInto(this.summary, event);
-    const names = new Map<string, { tool: string; args: unknown }>();
-    for (const event of this.events) {
-      if (event.type === 'tool.started')
-        names.set(event.payload.callId, { tool: event.payload.tool, args: event.payload.args });
-      if (event.type === 'tool.finished' && !event.payload.isError) {
-        const call = names.get(event.payload.callId);
-        const output = typeof event.payload.output === 'string' ? event.payload.output : event.payload.output.preview;
-        if (call !== undefined) this.calls.push({ ...call, output });
+  private async drive(signal: AbortSignal): Promise<LoopOutcome> {
+    this.setStatus('running');
+    const snapshot = await this.deps.snapshots?.capture({});
+    if (snapshot !== undefined) this.record([{ type: 'workspace.snapshot', payload: snapshot }]);
+    const settled = await this.settle(signal);
+    if (settled !== undefined) return settled;
+    for (;;) {
+      const next = await this.step(signal);
+      if (next.kind === 'stop') return next.outcome;
+      if (next.kind === 'compact') {
+        const compacted = await compact(this, estimateTokens(this.messages()), signal);
+        if (typeof compacted === 'object') return compacted;
+        // The model is called next even when the summary left the conversation as long as it was.
+        this.compactedAt = this.events.length;
       }
     }
   }
 
-  private record(drafts: EventDraft[]): RunEvent[] {
+  /** After a crash or an interrupt: close a reply cut off, settle its calls, ask an open stall question again. */
+  private async settle(signal: AbortSignal): Promise<LoopOutcome | undefined> {
+    const cut = closeCutReply(this.events);
+    if (cut !== undefined) this.record([cut]);
+    await this.calls.settleDangling(signal);
+    const question = recordedStallQuestion(pendingApprovals(this.events));
+    return question && (await askToGoOn(this, question, signal, { recorded: true }));
+  }
+
+  record(drafts: EventDraft[]): RunEvent[] {
     try {
       return this.recorder.record(drafts);
     } catch (error) {
@@ -200,36 +131,60 @@ export class AgentLoop {
     }
   }
 
+  stream(progress: StreamedProgress): void {
+    this.recorder.stream(progress);
+  }
+
   private setStatus(status: RunStatus, reason?: string): void {
     if (this.summary.status === status && reason === undefined && this.summary.eventCount > 1) return;
     this.record([{ type: 'run.status', payload: reason === undefined ? { status } : { status, reason } }]);
   }
 
-  private harness(text: string): void {
+  harness(text: string): void {
     this.record([{ type: 'message.user', payload: { text, source: 'harness' } }]);
   }
 
-  private async step(signal: AbortSignal): Promise<void> {
-    this.endIfChecked();
-    this.checkLimits(signal);
-    await this.maybeCompact(signal);
+  /** One step: the limits, a compaction when due, one model call and its tools, then the loop guard. */
+  private async step(signal: AbortSignal): Promise<Next> {
+    if (signal.aborted) throw signal.reason;
+    const limit = this.checked() ?? limitReached(this.summary, this.config, this.deps.clock.now());
+    if (limit !== undefined) return stop(limit);
+    if (this.compactionDue()) return { kind: 'compact', overflow: false };
     this.applyVerdict(this.deps.check?.beforeModel?.());
-    this.endIfChecked();
+    const checked = this.checked();
+    if (checked !== undefined) return stop(checked);
     const turn = await this.callModel(signal);
-    if (turn.calls.length === 0) {
-      if (turn.finish === 'length') {
-        this.harness('Your reply was cut off by the output limit. Continue where you stopped, more briefly.');
-        return;
-      }
-      if (this.silentAfterTools(turn)) {
-        this.harness(SILENT_TURN_NUDGE);
-        return;
-      }
-      throw new Stop({ status: 'finished', reason: null });
+    if ('kind' in turn) return turn;
+    if (turn.calls.length === 0) return this.afterAnswer(turn);
+    await this.calls.run(turn, signal);
+    const ended = this.checked();
+    if (ended !== undefined) return stop(ended);
+    return this.afterGuard(signal);
+  }
+
+  /** A turn without calls: the end of the run, unless it was cut off or silent after tool results. */
+  private afterAnswer(turn: ModelTurn): Next {
+    if (turn.finish === 'length') {
+      this.harness(CUT_OFF_NUDGE);
+      return CONTINUE;
     }
-    await this.runCalls(turn, signal);
-    this.endIfChecked();
-    this.checkGuard();
+    if (this.silentAfterTools(turn)) {
+      this.harness(SILENT_TURN_NUDGE);
+      return CONTINUE;
+    }
+    return stop({ status: 'finished', reason: null });
+  }
+
+  /** The loop guard after a turn's calls: a warning to the model, or a question to the person. */
+  private async afterGuard(signal: AbortSignal): Promise<Next> {
+    const verdict = this.guard.verdict();
+    if (verdict.kind === 'warn') this.harness(verdict.message);
+    if (verdict.kind !== 'stall') return CONTINUE;
+    const last = this.events.findLast((event) => event.type === 'tool.started');
+    const tool = last?.type === 'tool.started' ? last.payload.tool : 'tool';
+    const question = stallQuestion(verdict.message, this.guard.lastCallId ?? 'call', tool);
+    const ended = await askToGoOn(this, question, signal, { recorded: false });
+    return ended === undefined ? CONTINUE : stop(ended);
   }
 
   /**
@@ -252,28 +207,14 @@ export class AgentLoop {
     this.ending ??= verdict.end;
   }
 
-  private endIfChecked(): void {
-    if (this.ending === 'handover') throw new Stop({ status: 'running', reason: null });
-    if (this.ending !== undefined) throw new Stop(this.ending);
+  afterTool(result: Parameters<CallsHost['afterTool']>[0]): void {
+    this.applyVerdict(this.deps.check?.afterTool?.(result));
   }
 
-  private checkLimits(signal: AbortSignal): void {
-    if (signal.aborted) throw signal.reason;
-    const { maxSteps, budget } = this.config;
-    const used = this.summary.inputTokens + this.summary.outputTokens;
-    if (this.summary.steps >= maxSteps)
-      throw new Stop({ status: 'stopped', reason: `Step limit of ${maxSteps} reached.` });
-    if (budget.tokens !== undefined && used >= budget.tokens) {
-      throw new Stop({ status: 'stopped', reason: `Token budget of ${budget.tokens} reached (${used} used).` });
-    }
-    if (budget.costUsd !== undefined && this.summary.cost >= budget.costUsd) {
-      const spent = this.summary.cost.toFixed(4);
-      throw new Stop({ status: 'stopped', reason: `Cost budget of $${budget.costUsd} reached ($${spent} spent).` });
-    }
-    const elapsed = this.deps.clock.now() - this.summary.createdAt;
-    if (budget.wallMs !== undefined && elapsed >= budget.wallMs) {
-      throw new Stop({ status: 'stopped', reason: `Time budget of ${Math.round(budget.wallMs / 1000)} s reached.` });
-    }
+  /** How a check ended the run (a handover as a `running` outcome), or undefined. */
+  private checked(): LoopOutcome | undefined {
+    if (this.ending === 'handover') return { status: 'running', reason: null };
+    return this.ending;
   }
 
   /** What the model is sent, rebuilt only when events were added (events are only ever appended). */
@@ -289,47 +230,26 @@ export class AgentLoop {
     return this.conversation.messages;
   }
 
-  private async maybeCompact(signal: AbortSignal, force = false): Promise<boolean> {
-    const tokens = estimateTokens(this.messages());
-    const limit = this.deps.modelInfo.contextLength * COMPACT_AT;
-    if (!force && !this.compactRequested && tokens < limit) return false;
+  private compactionDue(): boolean {
+    if (this.compactedAt === this.events.length) return false;
+    const due =
+      this.compactRequested || estimateTokens(this.messages()) >= this.deps.modelInfo.contextLength * COMPACT_AT;
     this.compactRequested = false;
-    const plan = compactionPlan(this.events, this.deps.modelInfo.contextLength);
-    if (plan === undefined) return false;
-    const summary = await summarizeForCompaction(this.deps, plan.middle, signal);
-    const payload = { tokensBefore: tokens, tokensAfter: 0, summary, keepFromSeq: plan.keepFromSeq };
-    // The event as it will be stored (the next seq), to measure what the model will be sent after it.
-    const next: RunEvent = {
-      type: 'context.compacted',
-      payload,
-      runId: this.runId,
-      seq: this.summary.lastSeq + 1,
-      time: 0,
-    };
-    payload.tokensAfter = estimateTokens([
-      { role: 'system', content: this.deps.systemPrompt },
-      ...buildConversation([...this.events, next]),
-    ]);
-    this.record([{ type: 'context.compacted', payload }]);
-    return true;
+    return due;
   }
 
-  private async callModel(signal: AbortSignal): Promise<ModelTurn> {
-    let compacted = false;
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return await this.streamOnce(signal);
-      } catch (error) {
-        if (signal.aborted || !(error instanceof ProviderError)) throw error;
-        const wait = retryDelay(error, attempt);
-        if (error.kind === 'context_overflow' && !compacted) {
-          compacted = await this.maybeCompact(signal, true);
-          if (compacted) continue;
-        }
-        if (wait === undefined) throw new Stop({ status: 'failed', reason: providerReason(error) });
-        await this.deps.clock.sleep(wait, signal);
-      }
+  /** One model call, retried as its failure allows; a conversation too long for the model is compacted once. */
+  private async callModel(signal: AbortSignal): Promise<ModelTurn | Next> {
+    const result = await retrying(() => this.streamOnce(signal), this.deps.clock, signal);
+    if (result.ok) {
+      this.compactedForOverflow = false;
+      return result.value;
     }
+    if (result.error.kind === 'context_overflow' && !this.compactedForOverflow) {
+      this.compactedForOverflow = true;
+      return { kind: 'compact', overflow: true };
+    }
+    return stop({ status: 'failed', reason: providerReason(result.error) });
   }
 
   private streamOnce(signal: AbortSignal): Promise<ModelTurn> {
@@ -339,7 +259,7 @@ export class AgentLoop {
     return streamTurn({ deps: this.deps, callId, record: (drafts) => this.record(drafts), stream }, request);
   }
 
-  private availableTools(): readonly ToolDefinition[] {
+  availableTools(): readonly ToolDefinition[] {
     const allowed = this.config.tools;
     return allowed === undefined ? this.deps.tools : this.deps.tools.filter((tool) => allowed.includes(tool.name));
   }
@@ -350,265 +270,12 @@ export class AgentLoop {
     this.specs ??= toolSpecs(this.availableTools());
     return this.specs;
   }
+}
 
-  private async runCalls(turn: ModelTurn, signal: AbortSignal): Promise<void> {
-    const parsed = turn.calls.map((call) => ({
-      call,
-      parsed: parseCall(call, this.availableTools(), turn.finish === 'length'),
-    }));
-    const malformed = parsed.filter(({ parsed: result }) => !result.ok).length;
-    this.malformedStreak = malformed > 0 ? this.malformedStreak + 1 : 0;
-    const ready: ReadyCall[] = [];
-    const asks: Ask[] = [];
-    for (const { call, parsed: result } of parsed) {
-      const screened = this.screen(call, result);
-      if (screened?.kind === 'run') ready.push(screened);
-      if (screened?.kind === 'ask') asks.push(screened);
-    }
-    const answered = await this.askPeople(asks, signal);
-    // Run in the order the model made the calls, however the approvals came back.
-    const order = new Map(turn.calls.map((call, index) => [call.id, index]));
-    const approved = [...ready, ...answered].sort((a, b) => order.get(a.call.id)! - order.get(b.call.id)!);
-    await this.execute(approved, signal);
-    if (this.malformedStreak >= 2) {
-      this.malformedStreak = 0;
-      this.harness(
-        'Several tool calls in a row could not be used. Call one tool at a time with a single JSON object that matches its schema, and read the error messages above before retrying.',
-      );
-    }
-  }
-
-  /** Decides a call by rule: run it, ask a person, or record why it will not run (undefined). */
-  private screen(
-    call: ToolCallRequest,
-    parsed: ParsedCall,
-  ): (ReadyCall & { kind: 'run' }) | (Ask & { kind: 'ask' }) | undefined {
-    if (!parsed.ok) {
-      this.record([
-        {
-          type: 'tool.started',
-          payload: { callId: call.id, tool: call.name.slice(0, 512) || '(none)', args: parsed.args },
-        },
-        { type: 'tool.finished', payload: { callId: call.id, output: parsed.error, isError: true } },
-      ]);
-      return undefined;
-    }
-    const { tool, input } = parsed;
-    const rules = [...this.addedRules, ...this.config.rules];
-    const verdict = decideApproval(rules, tool.name, riskOf(tool, input), input);
-    if (verdict.action === 'allow') return { kind: 'run', call, tool, input };
-    if (verdict.action === 'ask') return { kind: 'ask', call, tool, input, rule: verdict.rule };
-    this.record([
-      { type: 'tool.started', payload: { callId: call.id, tool: tool.name, args: parsed.args } },
-      {
-        type: 'tool.finished',
-        payload: {
-          callId: call.id,
-          output: `Not run: denied by the rule "${verdict.rule}". Do something else or finish.`,
-          isError: true,
-        },
-      },
-    ]);
-    return undefined;
-  }
-
-  /**
-   * Asks a person about every call that needs it at once (they may answer them together), records
-   * each answer as it comes, and returns the approved calls with the input to run.
-   */
-  private async askPeople(asks: readonly Ask[], signal: AbortSignal): Promise<ReadyCall[]> {
-    if (asks.length === 0) return [];
-    const requests = asks.map((ask) => ({ ...ask, summary: ask.tool.summarize(ask.input) }));
-    // After a restart the request is already in the record; it is asked again, not recorded again.
-    const pending = this.pendingApprovals();
-    this.record([
-      ...requests
-        .filter(({ call }) => !pending.has(call.id))
-        .map(({ call, tool, summary, rule }): EventDraft => ({
-          type: 'approval.requested',
-          payload: { callId: call.id, tool: tool.name, summary, rule },
-        })),
-      { type: 'run.status', payload: { status: 'waiting' } },
-    ]);
-    const answered = await Promise.all(
-      requests.map(async (request) => {
-        const { call, tool, input, summary, rule } = request;
-        const decision = await this.deps.gate.decide(
-          { runId: this.runId, callId: call.id, tool: tool.name, input, summary, rule },
-          signal,
-        );
-        return this.recordDecision(request, decision);
-      }),
-    );
-    this.record([{ type: 'run.status', payload: { status: 'running' } }]);
-    return answered.filter((ready): ready is ReadyCall => ready !== undefined);
-  }
-
-  private recordDecision(ask: Ask, decision: ApprovalDecision): ReadyCall | undefined {
-    const { call, tool, input } = ask;
-    if (decision.decision === 'rejected') {
-      const feedback = decision.feedback?.trim() || 'no reason given';
-      this.record([
-        { type: 'approval.resolved', payload: { callId: call.id, decision: 'rejected', feedback } },
-        {
-          type: 'tool.finished',
-          payload: { callId: call.id, output: `${REJECTED_BY[decision.by ?? 'person']}: ${feedback}`, isError: true },
-        },
-      ]);
-      return undefined;
-    }
-    if (decision.addRule !== undefined) {
-      this.addedRules.unshift(decision.addRule);
-      this.record([{ type: 'run.rule', payload: { rule: decision.addRule, callId: call.id } }]);
-    }
-    this.record([{ type: 'approval.resolved', payload: { callId: call.id, decision: 'approved' } }]);
-    if (decision.editedInput === undefined) return { call, tool, input };
-    const edited = validateInput(tool, decision.editedInput);
-    if (edited.ok) return { call, tool, input: edited.input };
-    this.record([{ type: 'tool.finished', payload: { callId: call.id, output: edited.error, isError: true } }]);
-    return undefined;
-  }
-
-  /** Read-only calls next to each other run together; anything that changes state runs alone, in order. */
-  private async execute(calls: readonly ReadyCall[], signal: AbortSignal): Promise<void> {
-    let index = 0;
-    while (index < calls.length) {
-      let end = index + 1;
-      if (!isMutating(calls[index]!.tool)) while (end < calls.length && !isMutating(calls[end]!.tool)) end++;
-      await Promise.all(calls.slice(index, end).map((item) => this.runTool(item.call, item.tool, item.input, signal)));
-      index = end;
-    }
-  }
-
-  private async runTool(
-    call: ToolCallRequest,
-    tool: ToolDefinition,
-    input: unknown,
-    signal: AbortSignal,
-  ): Promise<void> {
-    this.record([{ type: 'tool.started', payload: { callId: call.id, tool: tool.name, args: input } }]);
-    let result: ToolOutput;
-    try {
-      result = await tool.run(input, {
-        runId: this.runId,
-        callId: call.id,
-        signal,
-        workspace: this.deps.workspace,
-        progress: (chunk) => this.recorder.stream({ type: 'tool-output', callId: call.id, chunk }),
-        record: (drafts) => this.record([...drafts]),
-        setPlan: (items) => this.record([{ type: 'plan.updated', payload: { items } }]),
-      });
-    } catch (error) {
-      if (signal.aborted) {
-        this.record([
-          {
-            type: 'tool.finished',
-            payload: { callId: call.id, output: 'Interrupted before it finished.', isError: true },
-          },
-        ]);
-        throw signal.reason;
-      }
-      const message =
-        error instanceof WorkspaceError
-          ? error.message
-          : `${tool.name} failed: ${error instanceof Error ? error.message : String(error)}`;
-      result = { output: message, isError: true };
-    }
-    // Recorded just before the result: the latest snapshot at or before a seq is the workspace at that seq.
-    const snapshot = isMutating(tool) ? await this.deps.snapshots?.capture({ callId: call.id }) : undefined;
-    const isError = result.isError ?? false;
-    const finished = this.record([
-      ...(snapshot === undefined ? [] : [{ type: 'workspace.snapshot' as const, payload: snapshot }]),
-      { type: 'tool.finished', payload: { callId: call.id, output: result.output, isError } },
-    ]).at(-1);
-    this.calls.push({ tool: tool.name, args: input, output: result.output });
-    // What was recorded (secrets removed) is what a check compares.
-    const output = finished?.type === 'tool.finished' ? finished.payload.output : result.output;
-    const recorded = typeof output === 'string' ? output : result.output;
-    this.applyVerdict(
-      this.deps.check?.afterTool?.({ callId: call.id, tool: tool.name, input, output: recorded, isError }),
-    );
-  }
-
-  private checkGuard(): void {
-    const verdict = judge(this.calls, this.warned);
-    if (verdict.kind === 'ok') {
-      this.warned = false;
-      return;
-    }
-    if (verdict.kind === 'stall') throw new Stop({ status: 'stalled', reason: verdict.message });
-    this.warned = true;
-    this.harness(verdict.message);
-  }
-
-  /** After a crash or an interrupt: re-ask pending approvals, close calls that were cut off. */
-  private async settleDangling(signal: AbortSignal): Promise<void> {
-    const started = this.events.findLast((event) => event.type === 'model.started');
-    if (
-      started?.type === 'model.started' &&
-      !this.events.some((event) => event.type === 'model.finished' && event.payload.callId === started.payload.callId)
-    ) {
-      const usage = { inputTokens: 0, outputTokens: 0, cost: 0 };
-      const error = 'The run stopped before this reply was complete.';
-      this.record([
-        {
-          type: 'model.finished',
-          payload: {
-            callId: started.payload.callId,
-            text: '',
-            toolCalls: [],
-            finishReason: 'interrupted',
-            usage,
-            error,
-          },
-        },
-      ]);
-    }
-    const dangling = danglingCalls(this.events);
-    if (dangling.length === 0) return;
-    const pending = this.pendingApprovals();
-    const reply = this.events.findLast((event) => event.type === 'model.finished');
-    const requests = reply?.type === 'model.finished' ? reply.payload.toolCalls : [];
-    const asks: Ask[] = [];
-    for (const { callId, tool } of dangling) {
-      const request = requests.find((call) => call.id === callId)!;
-      const call: ToolCallRequest = { id: callId, name: tool, arguments: JSON.stringify(request.args ?? {}) };
-      if (!pending.has(callId)) {
-        this.record([
-          {
-            type: 'tool.finished',
-            payload: {
-              callId,
-              output:
-                'Interrupted: this call did not finish before the run stopped. Run it again if it is still needed.',
-              isError: true,
-            },
-          },
-        ]);
-        continue;
-      }
-      const parsed = parseCall(call, this.availableTools(), false);
-      if (parsed.ok) asks.push({ call, tool: parsed.tool, input: parsed.input, rule: 'asked again after a restart' });
-    }
-    await this.execute(await this.askPeople(asks, signal), signal);
-  }
-
-  /** Call ids with an approval requested and not yet answered. */
-  private pendingApprovals(): Set<string> {
-    const pending = new Set<string>();
-    for (const event of this.events) {
-      if (event.type === 'approval.requested') pending.add(event.payload.callId);
-      if (event.type === 'approval.resolved') pending.delete(event.payload.callId);
-    }
-    return pending;
-  }
-
-  private outcomeOf(error: unknown, signal: AbortSignal): LoopOutcome {
-    if (error instanceof Stop) return error.outcome;
-    if (signal.aborted) return { status: 'interrupted', reason: 'Interrupted by the person.' };
-    const message = error instanceof Error ? error.message : String(error);
-    return { status: 'failed', reason: `Looplab failed: ${message}` };
-  }
+function outcomeOf(error: unknown, signal: AbortSignal): LoopOutcome {
+  if (signal.aborted) return { status: 'interrupted', reason: 'Interrupted by the person.' };
+  const message = error instanceof Error ? error.message : String(error);
+  return { status: 'failed', reason: `Looplab failed: ${message}` };
 }
 
 /** The recorder of a loop that was given none: over its log, with its redactor (token shapes at least). */

@@ -2,6 +2,7 @@
 // run log (the event store), a gate where a person approves calls, and a clock.
 import type { EventDraft, EventPayload, RunEvent } from '../../shared/events';
 import type { ApprovalRule } from '../../shared/loop-config';
+import type { ApprovalKind } from '../../shared/pending-approvals';
 
 export interface RunLog {
   append(runId: string, drafts: readonly EventDraft[]): RunEvent[];
@@ -10,7 +11,10 @@ export interface RunLog {
 }
 
 export interface ApprovalRequest {
+  /** `call`: may this tool call run? `stall`: the run repeats `tool`; may it go on (approved) or stop? */
+  kind: ApprovalKind;
   runId: string;
+  /** The tool call's id; for a stall, the question's own id. */
   callId: string;
   tool: string;
   input: unknown;
@@ -19,7 +23,14 @@ export interface ApprovalRequest {
 }
 
 export type ApprovalDecision =
-  | { decision: 'approved'; editedInput?: unknown; /** Applies to this run from now on. */ addRule?: ApprovalRule }
+  | {
+      decision: 'approved';
+      editedInput?: unknown;
+      /** Applies to this run from now on. */
+      addRule?: ApprovalRule;
+      /** A note the model reads (letting a stalled run go on: what to do differently). */
+      feedback?: string;
+    }
   | {
       decision: 'rejected';
       feedback?: string;

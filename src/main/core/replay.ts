@@ -8,6 +8,7 @@
 // summary and the input the call ran with. A difference is never run; the replay stops as diverged.
 import { canonicalJson } from '../../shared/canonical-json';
 import type { Content, EventDraft, RunEvent, ToolCall, Usage } from '../../shared/events';
+import { unreachable } from '../../shared/exhaustive';
 import { normalizeResult, sameResult } from '../../shared/replay-normalize';
 import { argumentsText } from './conversation';
 import type { CheckVerdict, LoopCheck, ToolResult } from './loop';
@@ -86,8 +87,15 @@ export function readRecording(events: readonly RunEvent[]): Recording {
         break;
       case 'approval.resolved': {
         const { callId, decision, feedback } = event.payload;
+        const note = text(feedback) || undefined;
         recording.approvals.set(callId, {
-          decision: decision === 'approved' ? { decision } : { decision, feedback: text(feedback) || undefined },
+          // An approved call has no feedback; a stall question let go on may have a note.
+          decision:
+            decision === 'approved'
+              ? note === undefined
+                ? { decision }
+                : { decision, feedback: note }
+              : { decision, feedback: note },
           summary: summaries.get(callId),
         });
         break;
@@ -97,8 +105,26 @@ export function readRecording(events: readonly RunEvent[]): Recording {
         if (approval?.decision.decision === 'approved') approval.ran = event.payload.args;
         break;
       }
-      default:
+      // What the harness, the jobs or the person added: made again by the replay itself.
+      case 'run.created':
+      case 'run.status':
+      case 'run.limits':
+      case 'run.rule':
+      case 'message.user':
+      case 'model.started':
+      case 'job.started':
+      case 'job.metric':
+      case 'job.finished':
+      case 'artifact.recorded':
+      case 'evaluation.recorded':
+      case 'evaluation.failed':
+      case 'context.compacted':
+      case 'plan.updated':
+      case 'workspace.snapshot':
+      case 'replay.diverged':
         break;
+      default:
+        unreachable(event);
     }
   }
   return recording;
@@ -242,6 +268,8 @@ export function replayGate(
   return {
     decide: async (request, signal) => {
       const recorded = recording.approvals.get(request.callId);
+      // A recording made before stalls were questions ended the run where the replay now asks.
+      if (recorded === undefined && request.kind === 'stall') return STOPPED_AS_RECORDED;
       if (recorded === undefined) return fallback.decide(request, signal);
       if (state.approvalDivergence !== undefined)
         return { decision: 'rejected', feedback: 'Not run: the replay has diverged from its recording.' };
@@ -272,6 +300,12 @@ export function replayGate(
     },
   };
 }
+
+const STOPPED_AS_RECORDED: ApprovalDecision = {
+  decision: 'rejected',
+  by: 'policy',
+  feedback: 'The recording has no answer to go on with, so the replay stops here.',
+};
 
 /** How what was approved differs from what would run now, as expected (recorded) and got (now). */
 function approvalDifference(

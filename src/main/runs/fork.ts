@@ -7,6 +7,7 @@ import { rm } from 'node:fs/promises';
 import { AppError } from '../../shared/errors';
 import type { Content, EventDraft, RunEvent } from '../../shared/events';
 import type { LoopConfig } from '../../shared/loop-config';
+import { pendingApprovals } from '../../shared/pending-approvals';
 import { danglingCalls } from '../core/conversation';
 import type { ApprovalDecision, ApprovalGate } from '../core/ports';
 import type { SnapshotPayload } from '../store/workspace-snapshots';
@@ -67,7 +68,7 @@ export function forkPoint(app: RunDeps, runId: string, seq: number, options: For
       'Fork from an earlier step, where it was captured.',
     );
   }
-  const pending = pendingApprovals(events);
+  const pending = pendingApprovals(events).map((approval) => approval.callId);
   checkOptions(runId, seq, pending, options);
   checkDecisionChanges(runId, seq, all, pending, options.decision);
   const started = events.findLast((event) => event.type === 'model.started');
@@ -127,15 +128,6 @@ function checkDecisionChanges(
       ? 'Give --decision reject instead, or leave the decision out.'
       : 'Give --decision approve, or other feedback with --feedback.',
   );
-}
-
-function pendingApprovals(events: readonly RunEvent[]): string[] {
-  const pending = new Set<string>();
-  for (const event of events) {
-    if (event.type === 'approval.requested') pending.add(event.payload.callId);
-    if (event.type === 'approval.resolved') pending.delete(event.payload.callId);
-  }
-  return [...pending];
 }
 
 /**

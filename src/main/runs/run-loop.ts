@@ -5,7 +5,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppError } from '../../shared/errors';
 import type { LoopConfig } from '../../shared/loop-config';
-import { EvaluatedLoop, type RunnableLoop } from '../core/attempts';
+import { EvaluationGate, type RunnableLoop } from '../core/evaluation-gate';
 import { AgentLoop, type LoopCheck, type LoopProgress } from '../core/loop';
 import { systemClock, type ApprovalGate } from '../core/ports';
 import type { Recorder } from '../core/recorder';
@@ -163,7 +163,7 @@ function gatedLoop(options: LoopOptions): RunnableLoop {
   const { evaluation } = options.config;
   if (evaluation === undefined || options.config.runtime === 'host') return agentLoop(options);
   const { app, runId } = options;
-  return new EvaluatedLoop(
+  return new EvaluationGate(
     {
       log: app.store,
       evaluation,

@@ -9,7 +9,7 @@ import {
   type LoopConfig,
   type McpServer,
 } from '../../shared/loop-config';
-import type { RunnableLoop } from '../core/attempts';
+import type { RunnableLoop } from '../core/evaluation-gate';
 import type { LoopOutcome, LoopProgress } from '../core/loop';
 import type { ApprovalDecision, ApprovalGate } from '../core/ports';
 import { withDefaultMcpServers } from '../settings/run-defaults';

@@ -7,7 +7,7 @@ import { statSync } from 'node:fs';
 import type Docker from 'dockerode';
 import { AppError } from '../../shared/errors';
 import type { Evaluation } from '../../shared/loop-config';
-import type { EvaluationResult, Evaluator } from '../core/attempts';
+import type { EvaluationResult, Evaluator } from '../core/evaluation-gate';
 import { newId } from '../../shared/ids';
 import { BASE_IMAGE, containerSpec, DEFAULT_LIMITS, LABEL_HOME, sandboxUser, WORKSPACE_PATH } from './container-spec';
 import { dockerFailure, inspectImage } from './docker-status';

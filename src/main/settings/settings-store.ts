@@ -4,6 +4,7 @@
 // is atomic (temporary file, fsync, rename).
 import { copyFileSync, existsSync, readFileSync } from 'node:fs';
 import { ZodObject, type z } from 'zod';
+import { closestName } from '../../shared/closest-name';
 import { AppError } from '../../shared/errors';
 import { settingsPatchSchema, settingsSchema, type Settings, type SettingsPatch } from '../../shared/settings';
 import type { HomePaths } from '../home';
@@ -21,7 +22,7 @@ function problemsOf(error: z.ZodError): string {
       const known = knownFields(issue.path);
       return issue.keys
         .map((key) => {
-          const near = closest(key, known);
+          const near = closestName(key, known);
           const field = where === '' ? key : `${where}.${key}`;
           return `${field}: unknown field${near === undefined ? '' : ` (did you mean ${near}?)`}; known: ${known.join(', ')}`;
         })
@@ -47,28 +48,6 @@ function knownFields(path: readonly PropertyKey[]): string[] {
 function unwrap(schema: z.core.$ZodType): z.core.$ZodType {
   const inner = (schema._zod.def as { innerType?: z.core.$ZodType }).innerType;
   return inner === undefined ? schema : unwrap(inner);
-}
-
-/** The known name within two edits of `name` (a typo), if one is. */
-function closest(name: string, known: readonly string[]): string | undefined {
-  let best: { name: string; distance: number } | undefined;
-  for (const candidate of known) {
-    const distance = editDistance(name.toLowerCase(), candidate.toLowerCase());
-    if (distance <= 2 && (best === undefined || distance < best.distance)) best = { name: candidate, distance };
-  }
-  return best?.name;
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    previous = current;
-  }
-  return previous[b.length]!;
 }
 
 function readRaw(file: string): unknown {

@@ -1,10 +1,9 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AppError } from '../../shared/errors';
-import type { RunEvent } from '../../shared/events';
-import { listSpecs, parseLoopSpec, prepareSpec, readLoopSpec, saveSpec, specFromRun } from './loop-spec';
+import { listSpecs, parseLoopSpec, prepareSpec, readLoopSpec } from './loop-spec';
 
 let dir: string;
 beforeEach(() => {
@@ -76,7 +75,14 @@ describe('loop spec files', () => {
     expect(error.message.split('\n').slice(1)).toEqual([
       '  loop.yaml:8:11 maxSteps: Invalid input: expected number, received string',
       '  loop.yaml:10:27 rules[0].action: Invalid option: expected one of "allow"|"ask"|"deny"',
-      '  loop.yaml:16:3 evaluation.metrik: unknown field (known: command, metric, better, target, heldOut, timeoutSeconds, retry)',
+      '  loop.yaml:16:3 evaluation.metrik: unknown field (did you mean metric?) (known: command, metric, better, target, heldOut, timeoutSeconds, retry)',
+    ]);
+  });
+
+  it('names a field of the budget it does not know, instead of dropping it', () => {
+    const error = errorOf(() => parseLoopSpec('name: a\ngoal: Go\nbudget:\n  tokens: 1000\n  costUSD: 2\n', 'a.yaml'));
+    expect(error.message.split('\n').slice(1)).toEqual([
+      '  a.yaml:5:3 budget.costUSD: unknown field (did you mean costUsd?) (known: tokens, costUsd, wallMs)',
     ]);
   });
 
@@ -108,29 +114,9 @@ describe('loop spec files', () => {
     );
   });
 
-  it('saves a past run as a spec that reads back, and lists saved specs with broken ones marked', () => {
-    const created = {
-      runId: 'run_1',
-      seq: 0,
-      time: 0,
-      type: 'run.created',
-      payload: {
-        goal: 'Tune the {{thing}}',
-        model: 'ollama/qwen2.5-coder:7b',
-        origin: 'new',
-        config: { maxSteps: 7, rules: [], budget: { tokens: 1000 }, runtime: 'sandbox', network: 'none' },
-      },
-    } as RunEvent;
-    const file = saveSpec(specFromRun([created], 'again'), dir);
-    const back = readLoopSpec(file);
-    expect(back).toMatchObject({
-      name: 'again',
-      model: 'ollama/qwen2.5-coder:7b',
-      maxSteps: 7,
-      budget: { tokens: 1000 },
-    });
-    expect(back.goal).toBe('Tune the { {thing}}');
-    expect(errorOf(() => saveSpec(back, dir)).code).toBe('conflict');
+  it('lists saved specs by name, with broken ones marked', () => {
+    mkdirSync(join(dir, 'specs'), { recursive: true });
+    writeFileSync(join(dir, 'specs', 'again.yaml'), 'name: again\ngoal: Tune it\n');
     mkdirSync(join(dir, 'specs', 'starter'), { recursive: true });
     writeFileSync(join(dir, 'specs', 'starter', 'loop.yaml'), 'name: starter\ngoal: Go\n');
     writeFileSync(join(dir, 'specs', 'zz-broken.yaml'), 'name: [\n');
@@ -140,6 +126,5 @@ describe('loop spec files', () => {
       ['starter', true],
       ['zz-broken.yaml', false],
     ]);
-    expect(readFileSync(file, 'utf8')).toContain('name: again');
   });
 });

@@ -17,7 +17,7 @@ import {
   rmSync,
   writeSync,
 } from 'node:fs';
-import { open, rename, rm } from 'node:fs/promises';
+import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { AppError } from '../../shared/errors';
@@ -85,9 +85,9 @@ export class BlobStore {
     const target = this.pathOf(digest);
     const stored = regularSize(target) !== size;
     try {
-      mkdirSync(join(target, '..'), { recursive: true });
+      await mkdir(join(target, '..'), { recursive: true });
       await rename(temp, target);
-      syncFolder(join(target, '..'));
+      await syncFolderAsync(join(target, '..'));
     } catch (error) {
       await rm(temp, { force: true });
       throw error;
@@ -193,6 +193,19 @@ function syncFolder(folder: string): void {
     // Some platforms and filesystems cannot sync a folder; the file itself is synced.
   } finally {
     closeSync(fd);
+  }
+}
+
+/** `syncFolder` on libuv's threads, so a slow disk holds up no other work of this one. */
+async function syncFolderAsync(folder: string): Promise<void> {
+  const handle = await open(folder, constants.O_RDONLY).catch(() => undefined);
+  if (handle === undefined) return;
+  try {
+    await handle.sync();
+  } catch {
+    // As in syncFolder: the file itself is synced.
+  } finally {
+    await handle.close();
   }
 }
 

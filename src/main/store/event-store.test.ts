@@ -7,8 +7,10 @@ import { LARGE_OUTPUT_MARKER, largeOutput, recordSampleRun, sampleRunDrafts } fr
 import { BLOB_THRESHOLD_BYTES, isBlobRef, type EventDraft, type RunEvent } from '../../shared/events';
 import { summarizeAll } from '../../shared/run-summary';
 import { loopConfigSchema } from '../../shared/loop-config';
-import { SEARCH_WINDOW } from './event-store';
+import { BlobStore } from './blob-store';
+import { EventStore, SEARCH_WINDOW } from './event-store';
 import { openStore, type OpenedStore } from './open-store';
+import { StoreThread } from './store-thread';
 
 let home: TempHome;
 let opened: OpenedStore;
@@ -185,6 +187,54 @@ describe('event store', () => {
     const hits = opened.store.search('gradient', 20);
     expect(hits).toHaveLength(20);
     expect(Math.min(...hits.map((hit) => hit.seq))).toBeGreaterThan(10);
+  });
+
+  it('searches on its worker thread as on the main one, every event committed before included', async () => {
+    const runId = recordSampleRun(opened.store);
+    recordSampleRun(opened.store, 'an unrelated goal');
+    // More than the index takes in one slice, the searched word in the very last event, just committed.
+    const backlog: EventDraft[] = Array.from({ length: 600 }, (_, index) => ({
+      type: 'message.user',
+      payload: { text: index === 599 ? 'the zeppelin landed' : `note ${index}` },
+    }));
+    opened.store.append(runId, backlog);
+    const found = await opened.store.searchInBackground('zeppelin');
+    expect(found.map((hit) => [hit.runId, hit.seq, hit.snippet])).toEqual([[runId, 622, 'the zeppelin landed']]);
+    expect(await opened.store.searchInBackground(LARGE_OUTPUT_MARKER)).toEqual(
+      opened.store.search(LARGE_OUTPUT_MARKER),
+    );
+    expect(await opened.store.searchInBackground('logistic regr')).toEqual(opened.store.search('logistic regr'));
+    expect(await opened.store.searchInBackground('   ')).toEqual([]);
+  });
+
+  it('refuses reads on its worker thread once closed', async () => {
+    recordSampleRun(opened.store);
+    expect(await opened.store.searchInBackground('logistic')).toHaveLength(1);
+    const { store } = opened;
+    opened.close();
+    await expect(store.searchInBackground('logistic')).rejects.toThrow('The run store is closed.');
+    opened = openStore(home.paths);
+  });
+
+  it('answers a search on its own thread when the worker thread cannot start', async () => {
+    recordSampleRun(opened.store);
+    // A worker given a driver binary that does not exist fails as one would where it cannot load.
+    const broken = new StoreThread(opened.db, join(home.paths.root, 'missing', 'better_sqlite3.node'));
+    const store = new EventStore(opened.db, new BlobStore(home.paths.blobs), { thread: broken });
+    expect(await store.searchInBackground('logistic')).toEqual(opened.store.search('logistic'));
+    expect(await store.searchInBackground('logistic')).toHaveLength(1);
+    broken.close();
+  });
+
+  it('checkpoints the log on its worker thread, leaving every event readable', async () => {
+    const runId = recordSampleRun(opened.store);
+    expect(opened.db.pragma('wal_autocheckpoint', { simple: true })).toBe(0);
+    const thread = new StoreThread(opened.db);
+    const [done] = await thread.checkpoint();
+    expect(done!.log).toBeGreaterThan(0);
+    expect(done!.checkpointed).toBe(done!.log);
+    thread.close();
+    expect(opened.store.loadEvents(runId)).toHaveLength(sampleRunDrafts().length + 1);
   });
 
   it('deletes a run with its search entries', () => {

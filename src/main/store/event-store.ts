@@ -1,28 +1,29 @@
 // The run store: an append-only event log in SQLite, the `runs` table derived from it, blobs for
 // large text and a full-text index. An append is one transaction; listeners hear of events only
-// after they are committed (save, then publish).
+// after they are committed (save, then publish). Search, which grows with the log, has an asynchronous
+// form that runs on a worker thread of its own (store-thread.ts).
 import { dirname } from 'node:path';
 import type { SearchHit } from '../../shared/contract';
 import { AppError } from '../../shared/errors';
-import type { BlobRef, EventDraft, EventPayload, RunEvent } from '../../shared/events';
+import type { EventDraft, EventPayload, RunEvent } from '../../shared/events';
 import { newId } from '../../shared/ids';
 import { recordableConfig } from '../../shared/loop-config';
-import { searchText } from '../../shared/search-text';
-import { insertRows } from './multi-insert';
-import { SearchIndex } from './search-index';
-import { emptySummary, summarizeAll, summarizeInto, type RunSummary } from '../../shared/run-summary';
+import { summarizeAll, type RunSummary } from '../../shared/run-summary';
 import type { BlobStore } from './blob-store';
-import { externalize, resolveBlobs } from './blob-store';
+import { resolveBlobs } from './blob-store';
 import { writeTransaction, type SqliteDatabase } from './database';
-import { rowToSummary, runColumns, summaryToRow, type RunRow } from './run-rows';
+import { appendBatch, type AppendedBatch, type AppendGuard } from './event-append';
+import { prepareStatements, rowToEvent, type EventRow, type EventStatements } from './event-rows';
+import { searchHits, searchPlan, type SearchRow } from './event-search';
+import { ExternalEvents } from './external-events';
+import type { StoreThread } from './store-thread';
+import { rowToSummary, summaryToRow, type RunRow } from './run-rows';
 import { RunSources } from './run-sources';
-import { ftsQuery, snippetAround } from './search-query';
+import { SearchIndex } from './search-index';
 import { DataFolderError, writingTo } from './storage-errors';
 
-export interface AppendedBatch {
-  run: RunSummary;
-  events: RunEvent[];
-}
+export type { AppendedBatch, AppendGuard } from './event-append';
+export { SEARCH_WINDOW } from './event-search';
 export type AppendListener = (batch: AppendedBatch) => void;
 
 export interface LoadOptions {
@@ -37,48 +38,20 @@ export interface ListOptions {
   status?: RunSummary['status'] | undefined;
 }
 
-/**
- * A search ranks the newest this many matches (or `limit`, when more) and returns the best of them:
- * ranking costs a lookup per match, so ranking them all would grow with the log.
- */
-export const SEARCH_WINDOW = 250;
-
-interface EventRow {
-  id: number;
-  run_id: string;
-  seq: number;
-  type: RunEvent['type'];
-  payload: string;
-  time: number;
-}
-
-interface Prepared {
-  draft: EventDraft;
-  /** The payload with large strings replaced by blob references, and its JSON. */
-  payload: unknown;
-  json: string;
-  blobs: BlobRef[];
-}
-
 export interface EventStoreOptions {
   /** The data folder, named when it cannot be written (default: the database's folder). */
   folder?: string;
   /** Opened only to read (a full or read-only disk): appends fail at once, naming the folder. */
   readOnly?: { problem: DataFolderError['problem']; reason: string };
+  /** Where the asynchronous reads and checkpoints run; without one, on this connection. */
+  thread?: StoreThread;
 }
-
-/** Decides, under the write lock, whether an append still applies; false appends nothing. */
-export type AppendGuard = () => boolean;
 
 export class EventStore {
   private readonly listeners = new Set<AppendListener>();
-  private readonly statements: ReturnType<typeof prepareStatements>;
+  private readonly statements: EventStatements;
   private readonly index: SearchIndex;
-  /** Events with ids up to here have been published (or were there when the store opened). */
-  private publishedUpTo: number;
-  /** Id ranges this process appended beyond publishedUpTo: published already, skipped by pollExternal. */
-  private ownRanges: [number, number][] = [];
-  private dataVersion: number;
+  private readonly external: ExternalEvents;
   /** The data folder, named when it cannot be written. */
   readonly folder: string;
   /** Where each run was recorded: here, or elsewhere (imported). */
@@ -94,8 +67,7 @@ export class EventStore {
     this.statements = prepareStatements(db);
     this.index = new SearchIndex(db, blobs);
     if (options.readOnly === undefined) this.index.schedule();
-    this.publishedUpTo = this.statements.lastId.get() as number;
-    this.dataVersion = this.statements.dataVersion.get() as number;
+    this.external = new ExternalEvents(this.statements);
   }
 
   /** Starts a run: generates its id and records `run.created` as event 0. */
@@ -117,42 +89,20 @@ export class EventStore {
     if (drafts.length === 0) return [];
     const readOnly = this.options.readOnly;
     if (readOnly !== undefined) throw new DataFolderError(readOnly.problem, this.folder, readOnly.reason, runId);
+    const log = { db: this.db, blobs: this.blobs, statements: this.statements };
     let done;
     try {
-      done = writingTo(this.folder, () => {
-        for (let attempt = 1; ; attempt++) {
-          try {
-            return this.appendOnce(runId, drafts, guard);
-          } catch (error) {
-            if (!(error instanceof BlobCollected) || attempt === 3) throw error;
-          }
-        }
-      });
+      done = writingTo(this.folder, () => appendBatch(log, runId, drafts, guard));
     } catch (error) {
       if (error instanceof DataFolderError && this.isRecorded(runId)) throw error.forRun(runId);
       throw error;
     }
     if (done === undefined) return [];
-    const { batch, firstId, lastId } = done;
     this.index.schedule();
-    if (firstId === this.publishedUpTo + 1) this.publishedUpTo = lastId;
-    else this.ownRanges.push([firstId, lastId]);
-    this.publish(batch);
-    return batch.events;
-  }
-
-  private appendOnce(runId: string, drafts: readonly EventDraft[], guard: AppendGuard | undefined) {
-    // Blob files are written (and synced) before the transaction that refers to them commits.
-    const prepared = drafts.map((draft) => this.prepare(draft));
-    return writeTransaction(this.db, () => {
-      if (guard !== undefined && !guard()) return undefined;
-      // A collection (blob-gc.ts) removes unreferenced files under this lock: one this batch found on
-      // disk and reused may have gone since. Then the batch is prepared again, writing it anew.
-      for (const item of prepared) {
-        for (const blob of item.blobs) if (!this.blobs.has(blob.$blob)) throw new BlobCollected();
-      }
-      return this.insert(runId, prepared);
-    });
+    this.options.thread?.appended(done.batch.events.length);
+    this.external.published(done.firstId, done.lastId);
+    this.publish(done.batch);
+    return done.batch.events;
   }
 
   /**
@@ -160,21 +110,13 @@ export class EventStore {
    * last look. Cheap when nothing changed: one PRAGMA. Returns how many events it published.
    */
   pollExternal(limit = 10_000): number {
-    const version = this.statements.dataVersion.get() as number;
-    if (version === this.dataVersion && this.ownRanges.length === 0) return 0;
-    this.dataVersion = version;
-    const rows = this.statements.eventsAfter.all(this.publishedUpTo, limit) as EventRow[];
-    if (rows.length === 0) return 0;
-    const foreign = rows.filter((row) => !this.ownRanges.some(([from, to]) => row.id >= from && row.id <= to));
-    this.publishedUpTo = rows.at(-1)!.id;
-    this.ownRanges = this.ownRanges.filter(([, to]) => to > this.publishedUpTo);
-    const byRun = new Map<string, EventRow[]>();
-    for (const row of foreign) byRun.set(row.run_id, [...(byRun.get(row.run_id) ?? []), row]);
-    for (const [runId, runRows] of byRun) {
+    const found = this.external.poll(limit);
+    if (found === undefined) return 0;
+    for (const [runId, events] of found.byRun) {
       const run = this.getRun(runId);
-      if (run !== undefined) this.publish({ run, events: runRows.map(rowToEvent) });
+      if (run !== undefined) this.publish({ run, events });
     }
-    return foreign.length + (rows.length === limit ? this.pollExternal(limit) : 0);
+    return found.count + (found.more ? this.pollExternal(limit) : 0);
   }
 
   private publish(batch: AppendedBatch): void {
@@ -200,12 +142,11 @@ export class EventStore {
   }
 
   listRuns(options: ListOptions = {}): RunSummary[] {
-    const limit = options.limit ?? 200;
-    const offset = options.offset ?? 0;
+    const { limit = 200, offset = 0, status } = options;
     const rows =
-      options.status === undefined
+      status === undefined
         ? this.statements.listRuns.all(limit, offset)
-        : this.statements.listRunsByStatus.all(options.status, limit, offset);
+        : this.statements.listRunsByStatus.all(status, limit, offset);
     return (rows as RunRow[]).map(rowToSummary);
   }
 
@@ -245,13 +186,13 @@ export class EventStore {
   }
 
   /** For a snippet: the event with its text, or as stored when a reference in it is not the store's. */
-  private resolvedForSearch(event: RunEvent): EventDraft {
+  private resolvedForSearch = (event: RunEvent): EventDraft => {
     try {
       return this.resolved(event);
     } catch {
       return event;
     }
-  }
+  };
 
   readBlob(hash: string): string {
     if (this.statements.hasBlob.get(hash) === undefined) {
@@ -262,22 +203,33 @@ export class EventStore {
 
   /** Full-text search over messages and tool output: the best of the newest SEARCH_WINDOW matches first. */
   search(query: string, limit = 50): SearchHit[] {
-    const whole = ftsQuery(query, { prefix: false });
-    if (whole === undefined) return [];
+    const plan = searchPlan(query, limit);
+    if (plan === undefined) return [];
     if (!this.readOnly) this.index.catchUp();
-    const window = Math.max(SEARCH_WINDOW, limit);
-    let rows = this.statements.search.all(whole, window, limit) as (EventRow & { goal: string })[];
-    if (rows.length < limit) rows = this.statements.search.all(ftsQuery(query), window, limit) as typeof rows;
-    return rows.map((row) => {
-      const resolved = this.resolvedForSearch(rowToEvent(row));
-      return {
-        runId: row.run_id,
-        seq: row.seq,
-        type: row.type,
-        goal: row.goal,
-        snippet: snippetAround(searchText(resolved), query),
-      };
-    });
+    let rows = this.statements.search.all(...plan.whole) as SearchRow[];
+    if (rows.length < limit) rows = this.statements.search.all(...plan.prefix) as SearchRow[];
+    return searchHits(rows, query, this.resolvedForSearch);
+  }
+
+  /**
+   * `search` on the worker thread, leaving this one free meanwhile. The index is first brought up to
+   * every event committed before the call, a slice per turn of the event loop.
+   */
+  async searchInBackground(query: string, limit = 50): Promise<SearchHit[]> {
+    const thread = this.options.thread;
+    if (thread === undefined) return this.search(query, limit);
+    const plan = searchPlan(query, limit);
+    if (plan === undefined) return [];
+    await this.index.caughtUp();
+    let rows: SearchRow[];
+    try {
+      rows = await thread.search<SearchRow>(plan);
+    } catch (error) {
+      // A worker that cannot start (or died) must not take search with it: answer on this thread.
+      if (!this.db.open) throw error;
+      return this.search(query, limit);
+    }
+    return searchHits(rows, query, this.resolvedForSearch);
   }
 
   /** Deletes a run with its events and search entries. Blobs it alone used are left for a later sweep. */
@@ -305,103 +257,4 @@ export class EventStore {
       return keys.length;
     });
   }
-
-  private prepare(draft: EventDraft): Prepared {
-    const blobs: BlobRef[] = [];
-    const payload = externalize(draft.payload, this.blobs, blobs);
-    return { draft, payload, json: JSON.stringify(payload), blobs };
-  }
-
-  private insert(
-    runId: string,
-    prepared: readonly Prepared[],
-  ): { batch: AppendedBatch; firstId: number; lastId: number } {
-    const { lastSeq, lastId, getRun, upsertRun, insertRunKey } = this.statements;
-    let key = this.runKey(runId);
-    const created = key === undefined;
-    if (key === undefined) {
-      if (prepared[0]!.draft.type !== 'run.created') {
-        throw new AppError('not_found', `No run ${runId} to append to: a run starts with run.created.`);
-      }
-      key = Number(insertRunKey.run(runId).lastInsertRowid);
-    }
-    let seq = (lastSeq.get(key) as number | null) ?? -1;
-    const row = getRun.get(runId) as RunRow | undefined;
-    const summary = row === undefined ? emptySummary(runId, prepared[0]!.draft.time ?? Date.now()) : rowToSummary(row);
-    // Ids are given here, under the write lock, so that rows can be inserted many per statement.
-    let id = lastId.get() as number;
-    const firstId = id + 1;
-    const now = Date.now();
-    const events: RunEvent[] = [];
-    const eventRows: unknown[] = [];
-    const blobRows: unknown[] = [];
-    for (const item of prepared) {
-      seq += 1;
-      id += 1;
-      const time = item.draft.time ?? now;
-      eventRows.push(id, key, seq, item.draft.type, item.json, time);
-      for (const blob of item.blobs) blobRows.push(blob.$blob, blob.size, time);
-      const event = { runId, seq, time, type: item.draft.type, payload: item.payload } as RunEvent;
-      summarizeInto(summary, event);
-      events.push(event);
-    }
-    insertRows(this.db, 'events', ['id', 'run_key', 'seq', 'type', 'payload', 'time'], eventRows);
-    insertRows(this.db, 'blobs', ['hash', 'size', 'created_at'], blobRows, 'OR IGNORE');
-    upsertRun.run(summaryToRow(summary));
-    // A new live run is leased to this process in the same commit, so that another process opening the
-    // folder before the run's loop claims it does not take it for a run left behind by a crash.
-    if (created && (summary.status === 'running' || summary.status === 'waiting')) {
-      this.statements.claimRun.run(runId, process.pid, now);
-    }
-    return { batch: { run: summary, events }, firstId, lastId: id };
-  }
-}
-
-/** A blob file an append was about to refer to was collected meanwhile. */
-class BlobCollected extends Error {}
-
-function rowToEvent(row: EventRow): RunEvent {
-  return {
-    runId: row.run_id,
-    seq: row.seq,
-    time: row.time,
-    type: row.type,
-    payload: JSON.parse(row.payload),
-  } as RunEvent;
-}
-
-function prepareStatements(db: SqliteDatabase) {
-  return {
-    runKey: db.prepare('SELECT key FROM run_keys WHERE id = ?').pluck(),
-    insertRunKey: db.prepare('INSERT INTO run_keys (id) VALUES (?)'),
-    runKeys: db.prepare('SELECT key FROM run_keys').pluck(),
-    lastSeq: db.prepare('SELECT max(seq) FROM events WHERE run_key = ?').pluck(),
-    lastId: db.prepare('SELECT coalesce(max(id), 0) FROM events').pluck(),
-    dataVersion: db.prepare('PRAGMA data_version').pluck(),
-    eventsAfter: db.prepare(`SELECT e.id, k.id AS run_id, e.seq, e.type, e.payload, e.time FROM events e
-      JOIN run_keys k ON k.key = e.run_key WHERE e.id > ? ORDER BY e.id LIMIT ?`),
-    hasBlob: db.prepare('SELECT 1 FROM blobs WHERE hash = ?'),
-    getRun: db.prepare('SELECT * FROM runs WHERE id = ?'),
-    upsertRun: db.prepare(`INSERT OR REPLACE INTO runs (${runColumns.join(', ')})
-      VALUES (${runColumns.map((column) => `@${column}`).join(', ')})`),
-    listRuns: db.prepare('SELECT * FROM runs ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?'),
-    listRunsByStatus: db.prepare(
-      'SELECT * FROM runs WHERE status = ? ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?',
-    ),
-    loadEvents: db.prepare(`SELECT e.id, k.id AS run_id, e.seq, e.type, e.payload, e.time FROM events e
-      JOIN run_keys k ON k.key = e.run_key WHERE e.run_key = ? AND e.seq >= ? ORDER BY e.seq`),
-    // Ranking every match of a common word costs time in proportion to the whole log; ranking only the
-    // newest SEARCH_WINDOW matches keeps a search on a million events as quick as on a thousand.
-    search: db.prepare(`SELECT e.id, k.id AS run_id, e.seq, e.type, e.payload, e.time, r.goal
-      FROM (SELECT rowid, rank FROM event_text WHERE event_text MATCH ? ORDER BY rowid DESC LIMIT ?) t
-      JOIN events e ON e.id = t.rowid JOIN run_keys k ON k.key = e.run_key
-      JOIN runs r ON r.id = k.id ORDER BY t.rank LIMIT ?`),
-    deleteText: db.prepare(
-      'DELETE FROM event_text WHERE rowid IN (SELECT id FROM events WHERE run_key = ? AND id <= ?)',
-    ),
-    deleteEvents: db.prepare('DELETE FROM events WHERE run_key = ?'),
-    deleteRunKey: db.prepare('DELETE FROM run_keys WHERE key = ?'),
-    deleteRun: db.prepare('DELETE FROM runs WHERE id = ?'),
-    claimRun: db.prepare('INSERT OR REPLACE INTO run_owners (run_id, pid, started_at) VALUES (?, ?, ?)'),
-  };
 }

@@ -10,6 +10,7 @@ import { BlobStore } from './blob-store';
 import { openDatabase, openDatabaseForReading, type OpenOptions, type SqliteDatabase } from './database';
 import { DataLifecycle } from './data-lifecycle';
 import { EventStore } from './event-store';
+import { StoreThread } from './store-thread';
 import { RunOwners } from './run-owners';
 import { DataFolderError } from './storage-errors';
 
@@ -34,10 +35,16 @@ export function openStore(paths: HomePaths, options: StoreOpenOptions = {}): Ope
     if (options.access !== 'read' || !(error instanceof DataFolderError)) throw error;
     return openForReading(paths, options, error);
   }
-  const store = new EventStore(db, new BlobStore(paths.blobs));
+  // Searching and listing a big log, and checkpoints, run on a thread of their own (store-thread.ts).
+  const thread = new StoreThread(db, options.nativeBinding);
+  const store = new EventStore(db, new BlobStore(paths.blobs), { thread });
   const owners = new RunOwners(db, store);
   owners.recoverInterrupted();
-  return { store, owners, lifecycle: new DataLifecycle(db, store, owners, paths), db, close: () => db.close() };
+  const close = () => {
+    thread.close();
+    db.close();
+  };
+  return { store, owners, lifecycle: new DataLifecycle(db, store, owners, paths), db, close };
 }
 
 function openForReading(paths: HomePaths, options: OpenOptions, failure: DataFolderError): OpenedStore {

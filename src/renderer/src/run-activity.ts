@@ -4,6 +4,7 @@ import type { RunEvent, RunStatus } from '../../shared/events';
 import type { LoopConfig } from '../../shared/loop-config';
 import { runDuration } from '../../shared/format';
 import type { RunSummary } from '../../shared/run-summary';
+import { unreachable } from '../../shared/exhaustive';
 
 export type ActivityKind =
   | 'starting'
@@ -66,8 +67,23 @@ function openWork(events: readonly RunEvent[]): OpenWork {
           work.tools.clear();
         }
         break;
-      default:
+      case 'run.created':
+      case 'run.limits':
+      case 'run.rule':
+      case 'message.user':
+      case 'approval.requested':
+      case 'approval.resolved':
+      case 'job.metric':
+      case 'artifact.recorded':
+      case 'evaluation.recorded':
+      case 'evaluation.failed':
+      case 'context.compacted':
+      case 'plan.updated':
+      case 'workspace.snapshot':
+      case 'replay.diverged':
         break;
+      default:
+        unreachable(event);
     }
   }
   return work;

@@ -3,6 +3,7 @@
 // that only a graph or a chart needs (model starts, metrics) are left out.
 import { describeEvent } from '../../shared/describe-event';
 import type { Content, RunEvent } from '../../shared/events';
+import { unreachable } from '../../shared/exhaustive';
 import type { RunMetric } from '../../shared/run-summary';
 
 export interface TranscriptCall {
@@ -144,8 +145,15 @@ export function buildTranscript(events: readonly RunEvent[]): TranscriptEntry[] 
         entries.push({ kind: 'note', seq: event.seq, type: event.type, text, tone });
         break;
       }
-      default:
+      case 'run.limits':
+      case 'run.rule':
+      case 'model.started':
+      case 'job.metric':
+      case 'workspace.snapshot':
+      case 'replay.diverged':
         break;
+      default:
+        unreachable(event);
     }
   }
   markContinued(entries);

@@ -7,7 +7,8 @@ import { request } from '../bridge';
 import { toErrorInfo } from '../error-info';
 
 export type Decision =
-  { decision: 'approved'; editedInput?: unknown; addRule?: ApprovalRule } | { decision: 'rejected'; feedback?: string };
+  | { decision: 'approved'; editedInput?: unknown; addRule?: ApprovalRule; feedback?: string }
+  | { decision: 'rejected'; feedback?: string };
 
 export type DecisionState =
   { status: 'sending' } | { status: 'sent'; decision: Decision['decision'] } | { status: 'error'; error: ErrorInfo };

@@ -8,6 +8,7 @@ import { ApprovalEditor } from './approval-editor';
 import { AlwaysAllowDialog } from './always-allow-dialog';
 import { ApprovalSummary } from './approval-summary';
 import { ErrorBox } from '../common/error-box';
+import { StallCard } from './stall-card';
 
 interface ApprovalCardProps {
   approval: PendingApproval;
@@ -28,6 +29,8 @@ export function ApprovalCard(props: ApprovalCardProps) {
   const [allowing, setAllowing] = useState(false);
   const { callId, tool } = approval;
   const busy = state?.status === 'sending' || state?.status === 'sent';
+  if (approval.kind === 'stall')
+    return <StallCard approval={approval} state={state} onDecide={onDecide} noteRef={feedbackRef} />;
 
   function reject(): void {
     const text = feedback.trim();

@@ -6,7 +6,8 @@ import { act, cleanup, fireEvent, screen, waitFor, within } from '@testing-libra
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { RequestChannel } from '../../../../shared/channels';
 import type { ApiResult, LooplabBridge } from '../../../../shared/contract';
-import { card, onePending, renderPanel, RUN_ID, twoPending } from './approval-test-kit';
+import { sampleCreated } from '../../../../../tests/fixtures/sample-run';
+import { card, onePending, renderPanel, RUN_ID, toEvents, twoPending } from './approval-test-kit';
 
 const BLOB_HASH = 'a'.repeat(64);
 const BLOB_TEXT = 'print("the full script, loaded from its blob")\n';
@@ -285,5 +286,27 @@ describe('ApprovalPanel', () => {
       },
     ]);
     await screen.findByText('Approved; the run goes on…');
+  });
+
+  it('asks whether a run that repeats itself goes on, and sends the note the agent reads', async () => {
+    const stall =
+      'The agent repeated the same read call 4 times with identical results. Go on (with a note for the agent), or stop the run?';
+    renderPanel(
+      toEvents([
+        { type: 'run.created', payload: sampleCreated() },
+        { type: 'approval.requested', payload: { callId: 'stall_c4', tool: 'read', summary: stall, kind: 'stall' } },
+      ]),
+    );
+    const question = card('stall_c4');
+    expect(within(question).getByText(stall)).toBeTruthy();
+    expect(within(question).queryByRole('button', { name: 'Edit, then approve' })).toBeNull();
+    fireEvent.change(within(question).getByRole('textbox', { name: 'Note for the agent' }), {
+      target: { value: 'Wait for epoch 2.' },
+    });
+    fireEvent.click(within(question).getByRole('button', { name: 'Go on' }));
+    expect(decideCalls()).toEqual([
+      { runId: RUN_ID, callId: 'stall_c4', decision: 'approved', feedback: 'Wait for epoch 2.' },
+    ]);
+    expect(await within(question).findByText('Going on…')).toBeTruthy();
   });
 });

@@ -8,6 +8,7 @@ import { argBlobs, contentFields, describeEvent, eventArgs, withBlobPreviews } f
 import { formatClock } from '../../../../shared/format';
 import { BlobContent, type ContentFormat } from '../common/blob-content';
 import { CodeBlock } from '../common/code-block';
+import { unreachable } from '../../../../shared/exhaustive';
 
 interface EventRowProps {
   event: RunEvent;
@@ -97,7 +98,24 @@ export function fieldFormat(event: RunEvent, label: string): ContentFormat {
       return label === 'text' ? 'markdown' : 'text';
     case 'job.started':
       return { language: 'bash' };
-    default:
+    case 'run.status':
+    case 'run.limits':
+    case 'run.rule':
+    case 'model.started':
+    case 'tool.started':
+    case 'tool.finished':
+    case 'approval.requested':
+    case 'approval.resolved':
+    case 'job.metric':
+    case 'job.finished':
+    case 'artifact.recorded':
+    case 'evaluation.recorded':
+    case 'evaluation.failed':
+    case 'plan.updated':
+    case 'workspace.snapshot':
+    case 'replay.diverged':
       return 'text';
+    default:
+      return unreachable(event);
   }
 }

@@ -75,7 +75,7 @@ function targetText(evaluation: Evaluation): string {
  * What the retry rule says after the last of `attempts`, given at most `maxAttempts` in all: stop at the
  * target, stop when the metric stopped improving by `minImprovement`, stop at the attempt limit, else retry.
  */
-export function judge(evaluation: Evaluation, attempts: readonly Attempt[], maxAttempts: number): Verdict {
+export function retryVerdict(evaluation: Evaluation, attempts: readonly Attempt[], maxAttempts: number): Verdict {
   const { metric } = evaluation;
   const attempt = attempts.length;
   const current = attempts[attempt - 1]?.value;
@@ -122,7 +122,7 @@ export function judge(evaluation: Evaluation, attempts: readonly Attempt[], maxA
   };
 }
 
-export interface EvaluatedLoopDeps {
+export interface EvaluationGateDeps {
   /** Where the attempts so far are read. */
   log: Pick<RunLog, 'loadEvents'>;
   /** The run's recorder, which the loops of each attempt share. */
@@ -133,10 +133,10 @@ export interface EvaluatedLoopDeps {
   newLoop(): RunnableLoop;
 }
 
-/** A loop with an evaluation gate; it runs the same way a plain loop does, so every host can drive it. */
-export class EvaluatedLoop implements RunnableLoop {
+/** The evaluation gate around a loop; it runs the same way a plain loop does, so every host can drive it. */
+export class EvaluationGate implements RunnableLoop {
   constructor(
-    private readonly deps: EvaluatedLoopDeps,
+    private readonly deps: EvaluationGateDeps,
     readonly runId: string,
   ) {}
 
@@ -159,7 +159,7 @@ export class EvaluatedLoop implements RunnableLoop {
       }
       this.record([this.resultEvent(result, attempt)]);
       attempts.push({ value: result.value });
-      const verdict = judge(evaluation, attempts, maxAttempts);
+      const verdict = retryVerdict(evaluation, attempts, maxAttempts);
       if (verdict.kind === 'stop') return this.end({ status: verdict.status, reason: verdict.reason });
       this.record([{ type: 'message.user', payload: { text: verdict.message, source: 'harness' } }]);
     }

@@ -1,0 +1,27 @@
+// What a run waits on: the approvals requested and not yet answered, derived from its events. The
+// loop (to ask again after a restart), a fork (to give the new answer) and the UI read the same list.
+import type { EventPayload, RunEvent } from './events';
+
+/** What an approval asks: whether a tool call may run, or whether a run that repeats itself goes on. */
+export type ApprovalKind = NonNullable<EventPayload<'approval.requested'>['kind']>;
+
+export interface PendingApproval {
+  seq: number;
+  callId: string;
+  tool: string;
+  summary: EventPayload<'approval.requested'>['summary'];
+  kind: ApprovalKind;
+}
+
+/** The approvals requested and not yet answered, in the order they were asked. */
+export function pendingApprovals(events: readonly RunEvent[]): PendingApproval[] {
+  const pending = new Map<string, PendingApproval>();
+  for (const event of events) {
+    if (event.type === 'approval.requested') {
+      const { callId, tool, summary, kind } = event.payload;
+      pending.set(callId, { seq: event.seq, callId, tool, summary, kind: kind ?? 'call' });
+    }
+    if (event.type === 'approval.resolved') pending.delete(event.payload.callId);
+  }
+  return [...pending.values()];
+}
