@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openStore } from '../src/main/store/open-store';
 import { isBlobRef } from '../src/shared/events';
-import { largeOutput, recordSampleRun } from './fixtures/sample-run';
+import { largeOutput, recordSampleRun, SAMPLE_GOAL } from './fixtures/sample-run';
 import { runCli } from './helpers/cli';
 import { makeTempHome, type TempHome } from './helpers/temp-home';
 
@@ -45,13 +45,18 @@ describe('looplab runs', () => {
     });
     expect(table.code).toBe(0);
     expect(table.stdout.split('\n')[0]).toMatch(
-      /^ID\s+STATUS\s+MODEL\s+STEPS\s+TOKENS\s+COST\s+TIME\s+CREATED\s+GOAL$/,
+      /^ID\s+STATUS\s+METRIC\s+MODEL\s+STEPS\s+TOKENS\s+COST\s+TIME\s+CREATED\s+TITLE$/,
     );
-    expect(table.stdout).toContain(`${runId}  finished  ollama/qwen2.5-coder:7b  3      4.5k`);
+    expect(table.stdout).toContain(`${runId}  finished  macro_f1 0.81  ollama/qwen2.5-coder:7b  3      4.5k`);
     const json = await runCli(['runs', '--json'], { cwd, env: { LOOPLAB_HOME: home.paths.root } });
     expect(JSON.parse(json.stdout).map((run: { id: string; status: string }) => [run.id, run.status])).toEqual([
       [runId, 'finished'],
     ]);
+    expect(JSON.parse(json.stdout)[0]).toMatchObject({
+      goal: SAMPLE_GOAL,
+      spec: null,
+      metric: { name: 'macro_f1', value: 0.81, target: null, better: 'higher', attempt: 1 },
+    });
     expect(readdirSync(cwd)).toEqual([]);
   });
 });

@@ -30,6 +30,19 @@ export interface RunSummary {
   runtime: 'sandbox' | 'host';
   /** Whether its sandbox may reach the network. */
   network: 'none' | 'full';
+  /** The loop spec it ran and the parameters it was given; null for a run from a goal alone. */
+  spec: { name: string; params: Record<string, string> } | null;
+  /** The harness's latest evaluation of an attempt (the run's result), null before the first. */
+  metric: RunMetric | null;
+}
+
+/** A metric as the evaluation gate recorded it: its value, the target it had to reach and which way is better. */
+export interface RunMetric {
+  name: string;
+  value: number;
+  target: number | null;
+  better: 'higher' | 'lower';
+  attempt: number | null;
 }
 
 const GOAL_CHARS = 500;
@@ -64,6 +77,8 @@ export function emptySummary(runId: string, time: number): RunSummary {
     origin: 'new',
     runtime: 'sandbox',
     network: 'none',
+    spec: null,
+    metric: null,
   };
 }
 
@@ -86,6 +101,7 @@ export function summarizeInto(next: RunSummary, event: RunEvent): RunSummary {
       next.origin = event.payload.origin;
       next.runtime = event.payload.config?.runtime ?? 'sandbox';
       next.network = event.payload.config?.network ?? 'none';
+      next.spec = specOf(event.payload.config?.spec);
       return next;
     case 'run.status':
       next.status = event.payload.status;
@@ -104,6 +120,17 @@ export function summarizeInto(next: RunSummary, event: RunEvent): RunSummary {
     case 'tool.started':
       next.toolCalls += 1;
       return next;
+    case 'evaluation.recorded': {
+      const { metric, value, target, better, attempt } = event.payload;
+      next.metric = {
+        name: metric,
+        value,
+        target: target ?? null,
+        better: better ?? 'higher',
+        attempt: attempt ?? null,
+      };
+      return next;
+    }
     case 'context.compacted': {
       // The model call that wrote the summary is not a step, but its tokens and cost count.
       const usage = event.payload.usage;
@@ -123,7 +150,6 @@ export function summarizeInto(next: RunSummary, event: RunEvent): RunSummary {
     case 'job.metric':
     case 'job.finished':
     case 'artifact.recorded':
-    case 'evaluation.recorded':
     case 'evaluation.failed':
     case 'plan.updated':
     case 'workspace.snapshot':
@@ -132,6 +158,10 @@ export function summarizeInto(next: RunSummary, event: RunEvent): RunSummary {
     default:
       return unreachable(event);
   }
+}
+
+function specOf(spec: { name: string; params: Record<string, string> } | undefined): RunSummary['spec'] {
+  return spec === undefined ? null : { name: spec.name, params: spec.params };
 }
 
 export function summarizeAll(events: readonly RunEvent[]): RunSummary | undefined {

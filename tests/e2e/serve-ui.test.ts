@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/main/store/open-store';
+import { runTitle } from '../../src/shared/run-title';
 import { LARGE_OUTPUT_MARKER, recordSampleRun, SAMPLE_GOAL } from '../fixtures/sample-run';
 import { launchChromium, skipBrowser } from '../helpers/browser';
 import { spawnCli, waitForLine } from '../helpers/cli';
@@ -45,8 +46,9 @@ describe.skipIf(skipBrowser)('looplab serve in Chromium', () => {
     await page.goto(openUrl);
     const rows = page.getByTestId('run-row');
     await rows.first().waitFor();
+    // Each run by its title: the goal's first clause when the goal is long.
     expect(await rows.getByTestId('run-goal').allTextContents()).toEqual([
-      SAMPLE_GOAL,
+      runTitle({ goal: SAMPLE_GOAL, spec: null }),
       'Fine-tune a LoRA adapter on support.jsonl',
     ]);
     expect(await rows.getByTestId('run-status').allTextContents()).toEqual(['finished', 'finished']);
@@ -60,6 +62,8 @@ describe.skipIf(skipBrowser)('looplab serve in Chromium', () => {
     await page.getByTestId('run-row').first().click();
     const detail = page.getByTestId('run-detail');
     await detail.waitFor();
+    // The transcript comes first; the raw events are the other tab.
+    await page.getByTestId('view-events').click();
     const seqs = await detail
       .getByTestId('event-row')
       .evaluateAll((rows) => rows.map((row) => row.getAttribute('data-seq')));

@@ -203,6 +203,7 @@ describe.skipIf(skipBrowser)('driving runs from the UI in Chromium', () => {
     const inspector = page.getByTestId('node-inspector');
     await inspector.waitFor();
     expect(await inspector.textContent()).toContain('write renamed.py');
+    await page.getByTestId('view-events').click();
     const rows = page.locator('[data-testid="event-row"].highlighted');
     // The call, the workspace snapshot it made, and its result.
     expect(await rows.count()).toBe(3);
@@ -214,7 +215,7 @@ describe.skipIf(skipBrowser)('driving runs from the UI in Chromium', () => {
     expect(await inspector.getByTestId('file-change').getAttribute('data-kind')).toBe('new');
     await shoot('node');
 
-    // The same run read as a transcript: the goal, each write with its decision, the feedback given.
+    // The same run read as a transcript (the first tab): the goal, each write with its decision, the feedback.
     await page.getByTestId('view-transcript').click();
     const transcript = page.getByTestId('transcript');
     await transcript.waitFor();

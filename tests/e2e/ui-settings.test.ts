@@ -129,6 +129,7 @@ describe.skipIf(skipBrowser)('settings in Chromium', () => {
     const chats = server.requests.filter((request) => request.path === '/v1/chat/completions');
     expect(chats).toHaveLength(3);
     expect(await page.getByTestId('approval').count()).toBe(0);
+    await page.getByTestId('view-events').click();
     await page
       .getByTestId('event-row')
       .filter({ hasText: 'rule added: allow write where path matches "notes/*"' })

@@ -9,11 +9,11 @@ import {
   formatCost,
   formatDateTime,
   formatDuration,
-  oneLine,
   runDuration,
   totalTokens,
 } from '../../shared/format';
 import { parentRelation, type RunSummary } from '../../shared/run-summary';
+import { metricText, runTitle } from '../../shared/run-title';
 
 function table(rows: string[][]): string {
   const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
@@ -33,6 +33,7 @@ export function formatRunList(runs: readonly (RunSummary & { sizeBytes?: number 
   const header = [
     'ID',
     'STATUS',
+    'METRIC',
     'MODEL',
     'STEPS',
     'TOKENS',
@@ -40,11 +41,12 @@ export function formatRunList(runs: readonly (RunSummary & { sizeBytes?: number 
     'TIME',
     'CREATED',
     ...(sized ? ['SIZE'] : []),
-    'GOAL',
+    'TITLE',
   ];
   const rows = runs.map((run) => [
     run.id,
     run.status,
+    run.metric === null ? '-' : metricText(run.metric),
     run.model,
     String(run.steps),
     formatCompact(totalTokens(run)),
@@ -52,7 +54,7 @@ export function formatRunList(runs: readonly (RunSummary & { sizeBytes?: number 
     formatDuration(runDuration(run)),
     formatDateTime(run.createdAt).slice(0, 16),
     ...(sized ? [formatBytes(run.sizeBytes ?? 0)] : []),
-    run.parentRunId === null ? oneLine(run.goal, 60) : `${oneLine(run.goal, 60)}  (${parentRelation(run)})`,
+    run.parentRunId === null ? runTitle(run, 60) : `${runTitle(run, 60)}  (${parentRelation(run)})`,
   ]);
   return `${table([header, ...rows])}\n`;
 }
@@ -61,7 +63,9 @@ export function formatRunShow(run: RunSummary, events: readonly RunEvent[]): str
   const tokens = `${formatCompact(run.inputTokens)} in / ${formatCompact(run.outputTokens)} out`;
   const lines = [
     `${run.id}  ${run.status}${run.reason === null ? '' : ` (${run.reason})`}`,
+    `title:  ${runTitle(run)}`,
     `goal:   ${run.goal}`,
+    ...(run.metric === null ? [] : [`metric: ${metricText(run.metric)}`]),
     `model:  ${run.model}`,
     `steps:  ${run.steps}  tool calls: ${run.toolCalls}  tokens: ${tokens}  cost: ${formatCost(run.cost)}  time: ${formatDuration(runDuration(run))}`,
   ];

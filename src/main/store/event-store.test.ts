@@ -6,6 +6,7 @@ import { makeTempHome, type TempHome } from '../../../tests/helpers/temp-home';
 import { LARGE_OUTPUT_MARKER, largeOutput, recordSampleRun, sampleRunDrafts } from '../../../tests/fixtures/sample-run';
 import { BLOB_THRESHOLD_BYTES, isBlobRef, type EventDraft, type RunEvent } from '../../shared/events';
 import { summarizeAll } from '../../shared/run-summary';
+import { loopConfigSchema } from '../../shared/loop-config';
 import { BlobStore } from './blob-store';
 import { EventStore, SEARCH_WINDOW } from './event-store';
 import { openStore, type OpenedStore } from './open-store';
@@ -57,17 +58,20 @@ describe('event store', () => {
       origin: 'new',
       runtime: 'sandbox',
       network: 'none',
+      spec: null,
+      metric: { name: 'macro_f1', value: 0.81, target: null, better: 'higher', attempt: 1 },
     });
   });
 
   it('migrates a database made before the runtime was recorded, keeping its runs', () => {
     const runId = recordSampleRun(opened.store);
     opened.db.exec(
-      'ALTER TABLE runs DROP COLUMN runtime; ALTER TABLE runs DROP COLUMN network; ALTER TABLE runs DROP COLUMN origin; PRAGMA user_version = 2;',
+      'ALTER TABLE runs DROP COLUMN spec; ALTER TABLE runs DROP COLUMN metric; ' +
+        'ALTER TABLE runs DROP COLUMN runtime; ALTER TABLE runs DROP COLUMN network; ALTER TABLE runs DROP COLUMN origin; PRAGMA user_version = 2;',
     );
     opened.close();
     opened = openStore(home.paths);
-    expect(opened.db.pragma('user_version', { simple: true })).toBe(5);
+    expect(opened.db.pragma('user_version', { simple: true })).toBe(6);
     expect(opened.store.getRun(runId)).toMatchObject({
       id: runId,
       status: 'finished',
@@ -84,11 +88,30 @@ describe('event store', () => {
       origin: 'replay',
       parent: { runId: first, seq: 22 },
     }).runId;
-    opened.db.exec('ALTER TABLE runs DROP COLUMN origin; PRAGMA user_version = 3;');
+    opened.db.exec(
+      'ALTER TABLE runs DROP COLUMN spec; ALTER TABLE runs DROP COLUMN metric; ALTER TABLE runs DROP COLUMN origin; PRAGMA user_version = 3;',
+    );
     opened.close();
     opened = openStore(home.paths);
-    expect(opened.db.pragma('user_version', { simple: true })).toBe(5);
+    expect(opened.db.pragma('user_version', { simple: true })).toBe(6);
     expect([opened.store.getRun(first)?.origin, opened.store.getRun(replay)?.origin]).toEqual(['new', 'replay']);
+  });
+
+  it('migrates a database made before the spec and metric were kept, reading them from the events', () => {
+    const plain = recordSampleRun(opened.store);
+    const spec = opened.store.createRun({
+      goal: 'classify',
+      model: 'ollama/llama3.2',
+      origin: 'spec',
+      config: loopConfigSchema.parse({ spec: { name: 'classifier', params: { data: 'a.csv' }, file: '/s.yaml' } }),
+    }).runId;
+    const folded = [opened.store.getRun(plain), opened.store.getRun(spec)];
+    expect(folded[0]?.metric).toEqual({ name: 'macro_f1', value: 0.81, target: null, better: 'higher', attempt: 1 });
+    expect(folded[1]).toMatchObject({ spec: { name: 'classifier', params: { data: 'a.csv' } }, metric: null });
+    opened.db.exec('ALTER TABLE runs DROP COLUMN spec; ALTER TABLE runs DROP COLUMN metric; PRAGMA user_version = 5;');
+    opened.close();
+    opened = openStore(home.paths);
+    expect([opened.store.getRun(plain), opened.store.getRun(spec)]).toEqual(folded);
   });
 
   it('keeps large text as a blob, stored once however often it is referenced', () => {

@@ -95,4 +95,22 @@ export const migrations: readonly string[] = [
   ) WITHOUT ROWID;
   INSERT OR IGNORE INTO run_sources (run_id, source, recorded_at) SELECT id, 'here', created_at FROM runs;
   `,
+  `
+  -- The loop spec a run ran (from run.created) and its latest evaluation (the run's result), as JSON;
+  -- runs recorded before are filled in from their events.
+  ALTER TABLE runs ADD COLUMN spec TEXT;
+  ALTER TABLE runs ADD COLUMN metric TEXT;
+  UPDATE runs SET spec = (
+    SELECT json_object('name', json_extract(e.payload, '$.config.spec.name'),
+      'params', json(COALESCE(json_extract(e.payload, '$.config.spec.params'), '{}')))
+    FROM events e JOIN run_keys k ON k.key = e.run_key
+    WHERE k.id = runs.id AND e.seq = 0 AND json_extract(e.payload, '$.config.spec.name') IS NOT NULL);
+  UPDATE runs SET metric = (
+    SELECT json_object('name', json_extract(e.payload, '$.metric'), 'value', json_extract(e.payload, '$.value'),
+      'target', json_extract(e.payload, '$.target'),
+      'better', COALESCE(json_extract(e.payload, '$.better'), 'higher'),
+      'attempt', json_extract(e.payload, '$.attempt'))
+    FROM events e JOIN run_keys k ON k.key = e.run_key
+    WHERE k.id = runs.id AND e.type = 'evaluation.recorded' ORDER BY e.seq DESC LIMIT 1);
+  `,
 ];

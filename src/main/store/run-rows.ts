@@ -22,6 +22,9 @@ export interface RunRow {
   origin: RunSummary['origin'];
   runtime: RunSummary['runtime'];
   network: RunSummary['network'];
+  /** JSON of RunSummary's `spec` and `metric`, or null. */
+  spec: string | null;
+  metric: string | null;
 }
 
 export function summaryToRow(summary: RunSummary): RunRow {
@@ -46,6 +49,8 @@ export function summaryToRow(summary: RunSummary): RunRow {
     origin: summary.origin,
     runtime: summary.runtime,
     network: summary.network,
+    spec: summary.spec === null ? null : JSON.stringify(summary.spec),
+    metric: summary.metric === null ? null : JSON.stringify(summary.metric),
   };
 }
 
@@ -71,6 +76,8 @@ export function rowToSummary(row: RunRow): RunSummary {
     origin: row.origin,
     runtime: row.runtime,
     network: row.network,
+    spec: row.spec === null ? null : (JSON.parse(row.spec) as RunSummary['spec']),
+    metric: row.metric === null ? null : (JSON.parse(row.metric) as RunSummary['metric']),
   };
 }
 
@@ -96,4 +103,6 @@ export const runColumns: readonly (keyof RunRow)[] = [
   'origin',
   'runtime',
   'network',
+  'spec',
+  'metric',
 ];

@@ -19,15 +19,26 @@ export class ApiError extends Error {
 
 const TOKEN_KEY = 'looplab.token';
 
-/** The web bridge's session token: taken from the URL fragment once, then kept for the tab's life. */
+/**
+ * The web bridge's session token: taken from the URL fragment (alone, or after a route as `&token=`),
+ * which keeps the route; then kept for this server's origin, so a second tab or a link copied from the
+ * address bar opens without it.
+ */
 export function sessionToken(): string | null {
-  const match = /(?:^#|&)token=([0-9a-f]+)/.exec(window.location.hash);
+  const hash = window.location.hash;
+  const match = /(?:^#|&)token=([0-9a-f]+)/.exec(hash);
   if (match?.[1] !== undefined) {
+    const rest = hash.slice(0, match.index) + hash.slice(match.index + match[0].length);
     window.sessionStorage.setItem(TOKEN_KEY, match[1]);
-    window.history.replaceState(null, '', window.location.pathname + window.location.search);
+    window.localStorage.setItem(TOKEN_KEY, match[1]);
+    window.history.replaceState(
+      null,
+      '',
+      window.location.pathname + window.location.search + (rest === '#' ? '' : rest),
+    );
     return match[1];
   }
-  return window.sessionStorage.getItem(TOKEN_KEY);
+  return window.sessionStorage.getItem(TOKEN_KEY) ?? window.localStorage.getItem(TOKEN_KEY);
 }
 
 export function createWebBridge(origin: string, token: string): LooplabBridge {

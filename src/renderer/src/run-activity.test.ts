@@ -38,12 +38,12 @@ function activity(drafts: EventDraft[], status: Parameters<typeof runActivity>[1
 
 describe('run activity', () => {
   it('follows a live run from starting to thinking, writing, running a tool and back', () => {
-    expect(activity([created, running], 'running')).toBe('starting');
-    expect(activity([created, running, modelStarted], 'running')).toBe('thinking');
-    expect(activity([created, running, modelStarted], 'running', 0, true)).toBe('writing');
+    expect(activity([created, running], 'running')).toBe('running · starting');
+    expect(activity([created, running, modelStarted], 'running')).toBe('running · thinking');
+    expect(activity([created, running, modelStarted], 'running', 0, true)).toBe('running · writing');
     expect(activity([created, running, modelStarted, modelFinished, toolStarted], 'running')).toBe('running bash');
     expect(activity([created, running, modelStarted, modelFinished, toolStarted, toolFinished], 'running')).toBe(
-      'working',
+      'running',
     );
   });
 
@@ -56,7 +56,7 @@ describe('run activity', () => {
 
   it('does not count a call cut off by an interruption as still open after a resume', () => {
     const interrupted: EventDraft = { type: 'run.status', payload: { status: 'interrupted' } };
-    expect(activity([created, running, modelStarted, interrupted, running], 'running')).toBe('working');
+    expect(activity([created, running, modelStarted, interrupted, running], 'running')).toBe('running');
   });
 
   it('reads the recorded config and times a live run up to now', () => {

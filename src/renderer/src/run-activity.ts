@@ -104,12 +104,15 @@ export function runActivity(
   if (status !== 'running') return { kind: status, label: status };
   const work = openWork(events);
   if (work.tools.size > 0) return { kind: 'tool', label: `running ${[...new Set(work.tools.values())].join(', ')}` };
+  // Every label of a running run begins with the word its status badge shows.
   if (work.modelOpen)
-    return streaming ? { kind: 'writing', label: 'writing' } : { kind: 'thinking', label: 'thinking' };
+    return streaming
+      ? { kind: 'writing', label: 'running · writing' }
+      : { kind: 'thinking', label: 'running · thinking' };
   if (work.jobs.size > 0)
-    return { kind: 'job', label: work.jobs.size === 1 ? 'job running' : `${work.jobs.size} jobs running` };
-  if (!work.modelStarted) return { kind: 'starting', label: 'starting' };
-  return { kind: 'working', label: 'working' };
+    return { kind: 'job', label: work.jobs.size === 1 ? 'running · 1 job' : `running · ${work.jobs.size} jobs` };
+  if (!work.modelStarted) return { kind: 'starting', label: 'running · starting' };
+  return { kind: 'working', label: 'running' };
 }
 
 /** The constraints the run was started with, as recorded. */

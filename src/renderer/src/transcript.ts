@@ -4,6 +4,7 @@
 import { describeEvent } from '../../shared/describe-event';
 import type { Content, RunEvent } from '../../shared/events';
 import { unreachable } from '../../shared/exhaustive';
+import type { RunMetric } from '../../shared/run-summary';
 
 export interface TranscriptCall {
   kind: 'call';
@@ -25,7 +26,18 @@ export type TranscriptEntry =
   | TranscriptCall
   | { kind: 'plan'; seq: number; items: { text: string; status: 'pending' | 'in_progress' | 'done' }[] }
   | { kind: 'compaction'; seq: number; summary: Content }
+  | TranscriptEvaluation
   | { kind: 'note'; seq: number; type: string; text: string; tone: string };
+
+/** The harness's judgement of an attempt, and whether the loop went on after it. */
+export interface TranscriptEvaluation {
+  kind: 'evaluation';
+  seq: number;
+  /** The metric it scored, or why it gave none. */
+  result: { metric: RunMetric } | { failed: { metric: string; attempt: number; reason: string } };
+  /** Whether the model took more steps after it (a retry). */
+  continued: boolean;
+}
 
 /** Whether an entry is made of one of these events (a selected graph node's). */
 export function entryHas(entry: TranscriptEntry, seqs: ReadonlySet<number>): boolean {
@@ -57,6 +69,7 @@ export function buildTranscript(events: readonly RunEvent[]): TranscriptEntry[] 
     return call;
   };
 
+  const lastStatus = events.findLast((event) => event.type === 'run.status')?.seq;
   for (const event of events) {
     switch (event.type) {
       case 'run.created':
@@ -105,12 +118,29 @@ export function buildTranscript(events: readonly RunEvent[]): TranscriptEntry[] 
       case 'context.compacted':
         entries.push({ kind: 'compaction', seq: event.seq, summary: event.payload.summary });
         break;
+      case 'evaluation.recorded': {
+        const { metric, value, target, better, attempt } = event.payload;
+        const result = {
+          metric: { name: metric, value, target: target ?? null, better: better ?? 'higher', attempt: attempt ?? null },
+        };
+        entries.push({ kind: 'evaluation', seq: event.seq, result, continued: false });
+        break;
+      }
+      case 'evaluation.failed': {
+        const { metric, attempt, reason } = event.payload;
+        entries.push({
+          kind: 'evaluation',
+          seq: event.seq,
+          result: { failed: { metric, attempt, reason } },
+          continued: false,
+        });
+        break;
+      }
       case 'run.status':
       case 'job.started':
       case 'job.finished':
-      case 'artifact.recorded':
-      case 'evaluation.recorded': {
-        if (event.type === 'run.status' && ['running', 'waiting'].includes(event.payload.status)) break;
+      case 'artifact.recorded': {
+        if (event.type === 'run.status' && !statusWorthTelling(event.payload.status, event.seq, lastStatus)) break;
         const { text, tone } = describeEvent(event);
         entries.push({ kind: 'note', seq: event.seq, type: event.type, text, tone });
         break;
@@ -119,7 +149,6 @@ export function buildTranscript(events: readonly RunEvent[]): TranscriptEntry[] 
       case 'run.rule':
       case 'model.started':
       case 'job.metric':
-      case 'evaluation.failed':
       case 'workspace.snapshot':
       case 'replay.diverged':
         break;
@@ -127,5 +156,25 @@ export function buildTranscript(events: readonly RunEvent[]): TranscriptEntry[] 
         unreachable(event);
     }
   }
+  markContinued(entries);
   return entries;
+}
+
+/**
+ * Whether a status change belongs in the transcript: not the loop going on (running, waiting), and not
+ * a "finished" the harness took back to evaluate the attempt; a stop, a failure or the run's last word is.
+ */
+function statusWorthTelling(status: string, seq: number, lastStatus: number | undefined): boolean {
+  if (status === 'running' || status === 'waiting') return false;
+  return status !== 'finished' || seq === lastStatus;
+}
+
+/** Marks each evaluation the model went on from: a model reply or call follows it. */
+function markContinued(entries: TranscriptEntry[]): void {
+  let modelAfter = false;
+  for (let index = entries.length - 1; index >= 0; index--) {
+    const entry = entries[index]!;
+    if (entry.kind === 'model' || entry.kind === 'call') modelAfter = true;
+    if (entry.kind === 'evaluation') entry.continued = modelAfter;
+  }
 }

@@ -16,9 +16,11 @@ import { connectLiveOutput } from '../../live-output-store';
 import { connectLiveText } from '../../live-text-store';
 import { DEFAULT_MODEL, initialStartValues, knownModels } from '../../start-input';
 import { AppHeader } from './app-header';
+import { useRoute, type Selection } from './route';
 import { RunList } from '../run-list/run-list';
 import { SearchBox } from '../search/search-box';
 import { SearchResults } from '../search/search-results';
+import { HelpMenu } from './help-menu';
 import { SpecLauncher } from '../start/spec-launcher';
 import { StartRunForm } from '../start/start-run-form';
 import { RunAgainContext, type RunAgain } from '../../run-again';
@@ -33,17 +35,13 @@ const SettingsView = lazy(() =>
   import('../settings/settings-view').then((module) => ({ default: module.SettingsView })),
 );
 
-/** The selected run, and the event to bring into view when it was opened from a search hit. */
-export interface Selection {
-  runId: string;
-  seq?: number;
-}
+export type { Selection } from './route';
 
 export function Workbench() {
   const info = useAppInfo();
   const { runs, reload } = useRuns();
   const [query, setQuery] = useState('');
-  const [selection, setSelectionState] = useState<Selection | null>(null);
+  const [selection, navigate] = useRoute();
   const [draft, setDraft] = useState(initialStartValues);
   const [again, setAgain] = useState<RunAgain | null>(null);
   const [settingsOpen, setSettingsOpen] = useState(false);
@@ -66,10 +64,18 @@ export function Workbench() {
   const [compareIds, setCompareIds] = useState<string[]>([]);
   const [comparing, setComparing] = useState<[string, string] | null>(null);
   // Opening a run (from the list, a search hit, a link or the keys) or a new run leaves the comparison.
-  const setSelection = useCallback((next: Selection | null) => {
-    setComparing(null);
-    setSelectionState(next);
-  }, []);
+  const setSelection = useCallback(
+    (next: Selection | null) => {
+      setComparing(null);
+      navigate(next);
+    },
+    [navigate],
+  );
+  // A step selected in the run's graph names itself in the address without a history entry of its own.
+  const onStep = useCallback(
+    (runId: string, seq: number | undefined) => navigate(seq === undefined ? { runId } : { runId, seq }, 'replace'),
+    [navigate],
+  );
   // Picking a third run drops the oldest pick: two are compared.
   const toggleCompare = useCallback(
     (runId: string) =>
@@ -88,6 +94,10 @@ export function Workbench() {
   }, []);
   const searchRef = useRef<HTMLInputElement>(null);
   const models = useMemo(() => knownModels(runs.status === 'ready' ? runs.value : []), [runs]);
+  const runsById = useMemo(
+    () => new Map(runs.status === 'ready' ? runs.value.map((run) => [run.id, run] as const) : []),
+    [runs],
+  );
 
   const trimmed = query.trim();
   const searchQuery = useDebouncedValue(trimmed, SEARCH_DELAY_MS);
@@ -170,6 +180,7 @@ export function Workbench() {
           >
             New run
           </button>
+          <HelpMenu onOpenRun={openRun} />
         </AppHeader>
         {settingsOpen ? (
           <main className="settings-pane">
@@ -181,7 +192,13 @@ export function Workbench() {
           <main className="panes">
             <section className="pane pane-list" aria-label={searching ? 'Search results' : 'Runs'}>
               {searching ? (
-                <SearchResults query={trimmed} hits={settled ? hits : null} selected={selection} onOpen={openHit} />
+                <SearchResults
+                  query={trimmed}
+                  hits={settled ? hits : null}
+                  selected={selection}
+                  runs={runsById}
+                  onOpen={openHit}
+                />
               ) : (
                 <RunList
                   runs={runs}
@@ -254,6 +271,7 @@ export function Workbench() {
                     runId={selection.runId}
                     focusSeq={selection.seq}
                     onOpenRun={openRun}
+                    onStep={onStep}
                   />
                 </Suspense>
               )}

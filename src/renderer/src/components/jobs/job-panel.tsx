@@ -1,6 +1,6 @@
 // The run's sandbox jobs beside its graph: a row per job (state, command, time taken, exit), and for
 // the chosen one its metric charts, the tail of its log in colour and the files it wrote.
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, type ReactNode } from 'react';
 import { formatDuration } from '../../../../shared/format';
 import type { RunJob } from '../../../../shared/run-jobs';
 import { useJobLog } from '../../hooks/use-job-log';
@@ -18,15 +18,18 @@ interface JobPanelProps {
   jobId: string | null;
   onSelectJob: (jobId: string) => void;
   onClose: () => void;
+  /** More buttons in the head, before the close button. */
+  headExtra?: ReactNode;
 }
 
-export function JobPanel({ runId, jobs, jobId, onSelectJob, onClose }: JobPanelProps) {
+export function JobPanel({ runId, jobs, jobId, onSelectJob, onClose, headExtra }: JobPanelProps) {
   const job = jobs.find((candidate) => candidate.jobId === jobId) ?? jobs.at(-1);
   return (
     <section className="jobs-panel" data-testid="jobs-panel" aria-label="Jobs">
       <div className="jobs-panel-head">
         <span className="jobs-panel-title">Jobs</span>
         <span className="muted">{jobs.length}</span>
+        {headExtra}
         <button type="button" className="link jobs-panel-close" onClick={onClose} aria-label="Close the jobs panel">
           ✕
         </button>

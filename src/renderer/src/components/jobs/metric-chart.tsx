@@ -29,9 +29,12 @@ export const MetricChart = memo(function MetricChart({ series, colorIndex }: Met
           {where} · {series.y.length} point{series.y.length === 1 ? '' : 's'}
         </span>
       </figcaption>
-      <Suspense fallback={<div className="metric-canvas" />}>
-        <MetricPlot series={series} colorIndex={colorIndex} />
-      </Suspense>
+      {/* One point is a number, not a line: no chart until there is a second. */}
+      {series.y.length > 1 && (
+        <Suspense fallback={<div className="metric-canvas" />}>
+          <MetricPlot series={series} colorIndex={colorIndex} />
+        </Suspense>
+      )}
     </figure>
   );
 });

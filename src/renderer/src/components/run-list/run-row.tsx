@@ -2,11 +2,13 @@
 import { memo, useEffect, useRef } from 'react';
 import { isRunAgain } from '../../../../shared/run-origin';
 import type { RunSummary } from '../../../../shared/run-summary';
+import { metricPassed, metricText, runTitle } from '../../../../shared/run-title';
 import { formatCompact, formatCost, formatDuration, runDuration, totalTokens } from '../../../../shared/format';
 import { RelativeTime } from '../common/relative-time';
 import { RunDeleteAction } from './run-delete-action';
 import { RuntimeBadges } from '../common/runtime-badges';
 import { StatusBadge } from '../common/status-badge';
+import './run-list.css';
 
 interface RunRowProps {
   run: RunSummary;
@@ -22,6 +24,21 @@ interface RunRowProps {
 
 export function runOptionId(runId: string): string {
   return `run-option-${runId}`;
+}
+
+/** The run's final metric, as the harness scored it, with ✓ or ✗ against its target. */
+function RunMetric({ run }: { run: RunSummary }) {
+  if (run.metric === null) return <span className="run-metric muted" data-testid="run-metric" />;
+  const passed = metricPassed(run.metric);
+  return (
+    <span
+      className={`run-metric mono${passed === null ? '' : passed ? ' result-pass' : ' result-fail'}`}
+      data-testid="run-metric"
+      title={metricText(run.metric)}
+    >
+      {metricText(run.metric, 'short')}
+    </span>
+  );
 }
 
 export const RunRow = memo(function RunRow({
@@ -64,8 +81,9 @@ export const RunRow = memo(function RunRow({
         <StatusBadge status={run.status} testId="run-status" />
         <RuntimeBadges run={run} />
         <span className="run-goal" data-testid="run-goal" title={run.goal}>
-          {run.goal}
+          {runTitle(run)}
         </span>
+        <RunMetric run={run} />
       </div>
       <div className="run-row-meta">
         <span className="run-model" title={run.model}>

@@ -26,12 +26,12 @@ export function NodeInspector({ node, caption, events, onClose, actions }: NodeI
   const last = node.seqs.at(-1);
   const facts = [
     `started ${formatClock(node.startedAt)}`,
-    node.endedAt === null ? 'not finished' : `took ${formatDuration(node.endedAt - node.startedAt)}`,
+    duration(node),
     node.usage !== null &&
       `${formatCompact(node.usage.inputTokens)} in / ${formatCompact(node.usage.outputTokens)} out tokens`,
     node.usage !== null && node.usage.cost > 0 && formatCost(node.usage.cost),
     first !== undefined && (first === last ? `event #${first}` : `events #${first}–#${last}`),
-  ].filter((fact): fact is string => typeof fact === 'string');
+  ].filter((fact): fact is string => typeof fact === 'string' && fact !== '');
 
   return (
     <section className={`node-inspector kind-${node.kind}`} data-testid="node-inspector" aria-label="Selected step">
@@ -61,6 +61,12 @@ export function NodeInspector({ node, caption, events, onClose, actions }: NodeI
       {actions}
     </section>
   );
+}
+
+/** How long the step took; a step that happened at one moment (an evaluation, a message) has no duration. */
+function duration(node: GraphNode): string | undefined {
+  if (node.endedAt !== null) return `took ${formatDuration(node.endedAt - node.startedAt)}`;
+  return node.status === 'running' || node.status === 'waiting' ? 'not finished' : undefined;
 }
 
 interface NodeCall {

@@ -1,7 +1,8 @@
-// The right pane: one run, kept live. Its summary and status bar with Stop / Resume, the calls
-// waiting for approval, then the graph above the timeline (or the transcript): selecting a node opens
-// its events below, and the model's words stream under the timeline until its reply is recorded. A run
-// with jobs has a jobs panel beside them (opened from the graph, or by selecting a job node).
+// The right pane: one run, kept live. Its title, result and status bar with Stop / Resume, the calls
+// waiting for approval, then the graph above the details: the selected step, and the run read as a
+// transcript (or as its raw events), with the model's words streaming below until its reply is
+// recorded. A run with jobs has a jobs panel beside them. The panes resize and maximise; the selected
+// step is named in the address, so a link or a reload opens the run at it.
 import { useCallback, useMemo, useState } from 'react';
 import type { Content, RunEvent } from '../../../../shared/events';
 import type { GraphNode } from '../../../../shared/run-graph';
@@ -22,16 +23,20 @@ import { LoadingLine } from '../common/loading-line';
 import { NodeInspector } from './node-inspector';
 import { RunGraphView } from '../graph/run-graph-view';
 import { RunOverview } from './run-overview';
+import { MaximizeButton, RunPanes, usePaneLayout } from './run-panes';
 import { EventsViewSwitch, RunTranscript, type EventsView } from './run-transcript';
 import { StatusBar } from './status-bar';
 
 interface RunDetailProps {
   runId: string;
+  /** An event of the step to select and bring into view (from the address, a search hit or Back). */
   focusSeq: number | undefined;
   onOpenRun: (runId: string) => void;
+  /** The person selected a step (its first event), or cleared the selection. */
+  onStep?: (runId: string, seq: number | undefined) => void;
 }
 
-export function RunDetail({ runId, focusSeq, onOpenRun }: RunDetailProps) {
+export function RunDetail({ runId, focusSeq, onOpenRun, onStep }: RunDetailProps) {
   const { detail, reload } = useRunDetail(runId);
   const events = detail.status === 'ready' ? detail.value.events : undefined;
   const state = useMemo(() => (events === undefined ? undefined : reduceRun(events)), [events]);
@@ -50,7 +55,16 @@ export function RunDetail({ runId, focusSeq, onOpenRun }: RunDetailProps) {
       </div>
     );
   }
-  return <LoadedRun runId={runId} data={detail.value} state={state} focusSeq={focusSeq} onOpenRun={onOpenRun} />;
+  return (
+    <LoadedRun
+      runId={runId}
+      data={detail.value}
+      state={state}
+      focusSeq={focusSeq}
+      onOpenRun={onOpenRun}
+      onStep={onStep}
+    />
+  );
 }
 
 interface LoadedRunProps {
@@ -59,32 +73,56 @@ interface LoadedRunProps {
   state: RunState | undefined;
   focusSeq: number | undefined;
   onOpenRun: (runId: string) => void;
+  onStep: ((runId: string, seq: number | undefined) => void) | undefined;
 }
 
-function LoadedRun({ runId, data, state, focusSeq, onOpenRun }: LoadedRunProps) {
+function LoadedRun({ runId, data, state, focusSeq, onOpenRun, onStep }: LoadedRunProps) {
   const { summary, events } = data;
-  const [selectedId, setSelectedId] = useState<string | null>(null);
+  const nodes = state?.graph.nodes;
+  const [selectedId, setSelectedId] = useState<string | null>(() => nodeAt(nodes, focusSeq, null)?.id ?? null);
   const [streaming, setStreaming] = useState(false);
   const [detached, setDetached] = useState(false);
-  const [view, setView] = useState<EventsView>('events');
+  const [view, setView] = useState<EventsView>('transcript');
+  const layout = usePaneLayout();
   const onDetached = useCallback(() => setDetached(true), []);
   const goal = useMemo(() => recordedGoal(events), [events]);
-  const selected = state?.graph.nodes.find((node) => node.id === selectedId);
+  const selected = nodes?.find((node) => node.id === selectedId);
   const highlight = useMemo(() => new Set(selected?.seqs ?? []), [selected]);
   const pending = state?.pendingApprovals ?? [];
   const live = isLive(summary.status);
   const jobs = useMemo(() => reduceJobs(events), [events]);
-  const [jobsOpen, setJobsOpen] = useState(false);
-  const [jobId, setJobId] = useState<string | null>(null);
-  const onSelect = useCallback((nodeId: string | null) => {
+  const [jobsOpen, setJobsOpen] = useState(() => jobIdOfNode(selectedId) !== undefined);
+  const [jobId, setJobId] = useState<string | null>(() => jobIdOfNode(selectedId) ?? null);
+  const show = useCallback((nodeId: string | null) => {
     setSelectedId(nodeId);
     const job = jobIdOfNode(nodeId);
     if (job === undefined) return;
     setJobId(job);
     setJobsOpen(true);
   }, []);
+  const onSelect = useCallback(
+    (nodeId: string | null) => {
+      show(nodeId);
+      onStep?.(runId, nodeId === null ? undefined : nodes?.find((node) => node.id === nodeId)?.seqs[0]);
+    },
+    [show, onStep, runId, nodes],
+  );
+  // The address (a link, Back, a search hit) names a step: select the one that holds that event.
+  const [addressed, setAddressed] = useState(focusSeq);
+  if (focusSeq !== addressed) {
+    setAddressed(focusSeq);
+    const node = nodeAt(nodes, focusSeq, selectedId);
+    if (focusSeq === undefined) setSelectedId(null);
+    else if (node !== undefined) show(node.id);
+  }
   const showJobs = jobsOpen && jobs.length > 0;
 
+  const graphToolbar = (
+    <>
+      {jobs.length > 0 && <JobsToggle jobs={jobs} open={showJobs} onToggle={setJobsOpen} />}
+      <MaximizeButton layout={layout} pane="graph" label="graph" />
+    </>
+  );
   // The test id marks a loaded run only, so whoever waits for it finds the events already there.
   return (
     <div className="run-detail" data-testid="run-detail" data-run-id={runId}>
@@ -101,43 +139,68 @@ function LoadedRun({ runId, data, state, focusSeq, onOpenRun }: LoadedRunProps) 
       {pending.length > 0 && (
         <ApprovalPanel runId={runId} approvals={pending} events={events} onDetached={onDetached} />
       )}
-      <div className={showJobs ? 'run-views with-jobs' : 'run-views'}>
-        {state !== undefined && (
-          <RunGraphView
-            graph={state.graph}
-            events={events}
-            selectedId={selectedId}
-            onSelect={onSelect}
-            toolbar={jobs.length > 0 && <JobsToggle jobs={jobs} open={showJobs} onToggle={setJobsOpen} />}
-          />
-        )}
-        <section className="run-events" aria-label="Events">
-          {selected !== undefined && (
-            <NodeInspector
-              node={selected}
-              caption={nodeCaption(selected, events)}
+      <RunPanes
+        layout={layout}
+        graph={
+          state !== undefined && (
+            <RunGraphView
+              graph={state.graph}
               events={events}
-              onClose={() => setSelectedId(null)}
-              actions={<ForkForm key={selected.id} runId={runId} node={selected} onForked={onOpenRun} />}
+              selectedId={selectedId}
+              onSelect={onSelect}
+              toolbar={graphToolbar}
             />
-          )}
-          <EventsViewSwitch view={view} onChange={setView} />
-          <div className="timeline-scroll">
-            {view === 'events' ? (
-              <EventTimeline events={events} focusSeq={firstSeq(selected) ?? focusSeq} highlight={highlight} />
-            ) : (
-              <RunTranscript events={events} highlight={highlight} />
+          )
+        }
+        details={
+          <section className="run-events" aria-label="Events">
+            {selected !== undefined && (
+              <NodeInspector
+                node={selected}
+                caption={nodeCaption(selected, events)}
+                events={events}
+                onClose={() => onSelect(null)}
+                actions={<ForkForm key={selected.id} runId={runId} node={selected} onForked={onOpenRun} />}
+              />
             )}
-            <LiveOutput runId={runId} events={events} />
-            <LiveText runId={runId} live={live} onStreamingChange={setStreaming} />
-          </div>
-        </section>
-        {showJobs && (
-          <JobPanel runId={runId} jobs={jobs} jobId={jobId} onSelectJob={setJobId} onClose={() => setJobsOpen(false)} />
-        )}
-      </div>
+            <EventsViewSwitch
+              view={view}
+              onChange={setView}
+              extra={<MaximizeButton layout={layout} pane="details" label="details" />}
+            />
+            <div className="timeline-scroll">
+              {view === 'events' ? (
+                <EventTimeline events={events} focusSeq={firstSeq(selected) ?? focusSeq} highlight={highlight} />
+              ) : (
+                <RunTranscript events={events} highlight={highlight} />
+              )}
+              <LiveOutput runId={runId} events={events} />
+              <LiveText runId={runId} live={live} onStreamingChange={setStreaming} />
+            </div>
+          </section>
+        }
+        side={
+          showJobs ? (
+            <JobPanel
+              runId={runId}
+              jobs={jobs}
+              jobId={jobId}
+              onSelectJob={setJobId}
+              onClose={() => setJobsOpen(false)}
+              headExtra={<MaximizeButton layout={layout} pane="side" label="jobs panel" />}
+            />
+          ) : null
+        }
+      />
     </div>
   );
+}
+
+/** The node that holds event `seq`: the one already selected if it does, else the first. */
+function nodeAt(nodes: readonly GraphNode[] | undefined, seq: number | undefined, current: string | null) {
+  if (nodes === undefined || seq === undefined) return undefined;
+  const holding = nodes.filter((node) => node.seqs.includes(seq));
+  return holding.find((node) => node.id === current) ?? holding[0];
 }
 
 function firstSeq(node: GraphNode | undefined): number | undefined {

@@ -1,9 +1,11 @@
-// The head of a run's detail: its status, its goal in full, why it ended, the agent's plan, and
-// (folded away, since the status bar carries the live numbers) every fact the summary keeps.
-import type { ReactNode } from 'react';
+// The head of a run's detail: its status and short title, its result (the metric against its target,
+// why it ended, what it took), the goal in full one click away, the agent's plan, and (folded away,
+// since the status bar carries the live numbers) every fact the summary keeps.
+import { useState, type ReactNode } from 'react';
 import type { Content } from '../../../../shared/events';
 import type { RunState } from '../../../../shared/run-state';
 import { isRunAgain, type RunSummary } from '../../../../shared/run-summary';
+import { runTitle } from '../../../../shared/run-title';
 import {
   formatCompact,
   formatCost,
@@ -15,6 +17,8 @@ import {
 import { useNow } from '../../hooks/use-now';
 import { BlobContent } from '../common/blob-content';
 import { PlanList } from './plan-list';
+import { ResultChip } from './result-chip';
+import './run-overview.css';
 import { RelativeTime } from '../common/relative-time';
 import { RuntimeBadges } from '../common/runtime-badges';
 import { StatusBadge } from '../common/status-badge';
@@ -32,13 +36,17 @@ interface RunOverviewProps {
 
 export function RunOverview({ summary, goal, plan, onOpenRun }: RunOverviewProps) {
   const now = useNow();
+  const [open, setOpen] = useState(false);
+  const title = runTitle(summary);
   return (
     <section className="run-overview" aria-label="Run summary">
       <div className="run-overview-head">
         <StatusBadge status={summary.status} />
         <RuntimeBadges run={summary} />
-        <span className="mono muted run-id">{summary.id}</span>
-        <span className="muted run-created">
+        <h2 className="run-title" data-testid="run-title" title={title}>
+          {title}
+        </h2>
+        <span className="muted run-created" title={summary.id}>
           {now - summary.createdAt < RECENT_MS ? (
             <RelativeTime time={summary.createdAt} now={now} />
           ) : (
@@ -46,51 +54,78 @@ export function RunOverview({ summary, goal, plan, onOpenRun }: RunOverviewProps
           )}
         </span>
       </div>
-      <div className="run-goal-full">
-        {goal === undefined || typeof goal === 'string' ? (
-          <p>{typeof goal === 'string' ? goal : summary.goal}</p>
-        ) : (
-          <BlobContent content={goal} />
-        )}
+      <ResultChip summary={summary} />
+      <div className="run-goal-toggle">
+        <button
+          type="button"
+          className="link"
+          aria-expanded={open}
+          data-testid="toggle-goal"
+          onClick={() => setOpen(!open)}
+        >
+          {open ? '▾ Goal and details' : '▸ Goal and details'}
+        </button>
+        <span className="run-goal-preview muted" onClick={() => setOpen(!open)}>
+          {open ? '' : summary.goal}
+        </span>
+        <Lineage summary={summary} onOpenRun={onOpenRun} />
       </div>
-      {summary.reason !== null && <p className={`run-reason status-text-${summary.status}`}>{summary.reason}</p>}
-      <PlanList plan={plan} />
-      <details className="run-facts">
-        <summary>Details</summary>
-        <dl className="facts">
-          <Fact label="Model">
-            <span className="mono">{summary.model}</span>
-          </Fact>
-          <Fact label="Steps">
-            {summary.steps} model calls · {summary.toolCalls} tool calls · {summary.eventCount} events
-          </Fact>
-          <Fact label="Tokens">
-            {formatCompact(totalTokens(summary))}{' '}
-            <span className="muted">
-              ({formatCompact(summary.inputTokens)} in / {formatCompact(summary.outputTokens)} out)
-            </span>
-          </Fact>
-          {summary.cost > 0 && <Fact label="Cost">{formatCost(summary.cost)}</Fact>}
-          <Fact label="Created">{formatDateTime(summary.createdAt)}</Fact>
-          <Fact label={summary.endedAt === null ? 'Updated' : 'Ended'}>
-            {formatDateTime(summary.endedAt ?? summary.updatedAt)}
-          </Fact>
-          <Fact label="Duration">
-            {formatDuration(runDuration(summary))}
-            {summary.endedAt === null && <span className="muted"> so far</span>}
-          </Fact>
-        </dl>
-      </details>
-      {summary.parentRunId !== null && (
-        <p className="run-fork muted">
-          {summary.origin === 'replay' ? 'A replay of' : isRunAgain(summary) ? 'Run again of' : 'Forked from'}{' '}
-          <button type="button" className="link mono" onClick={() => onOpenRun(summary.parentRunId!)}>
-            {summary.parentRunId}
-          </button>
-          {summary.origin === 'fork' && summary.parentSeq !== null && <> at event #{summary.parentSeq}</>}
-        </p>
+      {open && (
+        <div className="run-goal-full" data-testid="run-goal-full">
+          {goal === undefined || typeof goal === 'string' ? (
+            <p>{typeof goal === 'string' ? goal : summary.goal}</p>
+          ) : (
+            <BlobContent content={goal} />
+          )}
+          <Facts summary={summary} />
+        </div>
       )}
+      <PlanList plan={plan} />
     </section>
+  );
+}
+
+function Lineage({ summary, onOpenRun }: { summary: RunSummary; onOpenRun: (runId: string) => void }) {
+  if (summary.parentRunId === null) return null;
+  return (
+    <span className="run-fork muted">
+      {summary.origin === 'replay' ? 'A replay of' : isRunAgain(summary) ? 'Run again of' : 'Forked from'}{' '}
+      <button type="button" className="link mono" onClick={() => onOpenRun(summary.parentRunId!)}>
+        {summary.parentRunId}
+      </button>
+      {summary.origin === 'fork' && summary.parentSeq !== null && <> at event #{summary.parentSeq}</>}
+    </span>
+  );
+}
+
+function Facts({ summary }: { summary: RunSummary }) {
+  return (
+    <dl className="facts">
+      <Fact label="Run">
+        <span className="mono run-id">{summary.id}</span>
+      </Fact>
+      <Fact label="Model">
+        <span className="mono">{summary.model}</span>
+      </Fact>
+      <Fact label="Steps">
+        {summary.steps} model calls · {summary.toolCalls} tool calls · {summary.eventCount} events
+      </Fact>
+      <Fact label="Tokens">
+        {formatCompact(totalTokens(summary))}{' '}
+        <span className="muted">
+          ({formatCompact(summary.inputTokens)} in / {formatCompact(summary.outputTokens)} out)
+        </span>
+      </Fact>
+      <Fact label="Cost">{formatCost(summary.cost)}</Fact>
+      <Fact label="Created">{formatDateTime(summary.createdAt)}</Fact>
+      <Fact label={summary.endedAt === null ? 'Updated' : 'Ended'}>
+        {formatDateTime(summary.endedAt ?? summary.updatedAt)}
+      </Fact>
+      <Fact label="Duration">
+        {formatDuration(runDuration(summary))}
+        {summary.endedAt === null && <span className="muted"> so far</span>}
+      </Fact>
+    </dl>
   );
 }
 

@@ -65,7 +65,7 @@ describe('RunTranscript', () => {
       'call',
       'note',
       'note',
-      'note',
+      'evaluation',
       'model',
       'model',
       'call',
@@ -84,9 +84,34 @@ describe('RunTranscript', () => {
     expect(entries('note').map((note) => note.textContent)).toEqual([
       'job.started job_1 · python3 train.py',
       'job.finished job_1 · succeeded · exit 0',
-      'evaluation.recorded macro_f1 = 0.81 · attempt 1',
       'run.status finished',
     ]);
+    // An evaluation reads as a sentence; with no target it says only what the attempt scored.
+    expect(entries('evaluation').map((card) => card.textContent)).toEqual(['•Attempt 1 scored macro_f1 0.81']);
+  });
+
+  it('tells an attempt below its target that the loop tries again, and one that reaches it', () => {
+    const base = runEvents();
+    const at = base.findIndex((event) => event.type === 'evaluation.recorded');
+    const evaluation = (seq: number, value: number, attempt: number): RunEvent =>
+      ({
+        ...base[at]!,
+        seq,
+        type: 'evaluation.recorded',
+        payload: { evalId: `eval_${attempt}`, metric: 'macro_f1', value, target: 0.85, attempt },
+      }) as RunEvent;
+    const status = (seq: number, value: 'finished' | 'running'): RunEvent =>
+      ({ ...base[at]!, seq, type: 'run.status', payload: { status: value } }) as RunEvent;
+    // The loop says it is done, the harness takes it back to evaluate: no "finished" in the middle.
+    const flap = [status(900, 'finished'), status(901, 'running')];
+    const events = [...base.slice(0, at), ...flap, evaluation(at, 0.79, 1), ...base.slice(at + 1)];
+    events.splice(events.length - 1, 0, evaluation(1000, 0.8929, 2));
+    render(<RunTranscript events={events} />);
+    expect(entries('evaluation').map((card) => card.textContent)).toEqual([
+      '✗Attempt 1 scored macro_f1 0.79 — below the 0.85 target, trying again',
+      '✓Attempt 2 scored macro_f1 0.8929 — reaches the 0.85 target',
+    ]);
+    expect(entries('note').filter((note) => note.textContent?.startsWith('run.status'))).toHaveLength(1);
   });
 
   it('shows a command highlighted, with its output folded until opened', () => {

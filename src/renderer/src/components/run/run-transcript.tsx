@@ -9,6 +9,7 @@ import { buildTranscript, entryHas, type TranscriptCall, type TranscriptEntry } 
 import { BlobContent } from '../common/blob-content';
 import { MarkdownText } from '../common/markdown-text';
 import { ToolCallView } from '../common/tool-call-view';
+import { EvaluationCard } from './evaluation-card';
 
 interface RunTranscriptProps {
   events: readonly RunEvent[];
@@ -133,6 +134,8 @@ function EntryBody({ entry, before }: { entry: TranscriptEntry; before: FileBefo
           </Folded>
         </>
       );
+    case 'evaluation':
+      return <EvaluationCard entry={entry} />;
     case 'note':
       return (
         <p className={`transcript-note tone-${entry.tone}`}>
@@ -195,11 +198,18 @@ function Folded({ label, error = false, children }: { label: string; error?: boo
 
 export type EventsView = 'events' | 'transcript';
 
-/** Chooses how the run's events read: one row each, or as a transcript. */
-export function EventsViewSwitch({ view, onChange }: { view: EventsView; onChange: (view: EventsView) => void }) {
+interface EventsViewSwitchProps {
+  view: EventsView;
+  onChange: (view: EventsView) => void;
+  /** Buttons at the end of the tab bar (maximising the pane). */
+  extra?: ReactNode;
+}
+
+/** Chooses how the run reads: as a transcript (the default), or as its raw events, one row each. */
+export function EventsViewSwitch({ view, onChange, extra }: EventsViewSwitchProps) {
   const views: [EventsView, string][] = [
-    ['events', 'Events'],
     ['transcript', 'Transcript'],
+    ['events', 'Events'],
   ];
   return (
     <div className="events-view-switch" role="tablist" aria-label="How the run reads">
@@ -216,6 +226,7 @@ export function EventsViewSwitch({ view, onChange }: { view: EventsView; onChang
           {label}
         </button>
       ))}
+      {extra !== undefined && <span className="events-view-extra">{extra}</span>}
     </div>
   );
 }

@@ -1,16 +1,21 @@
 // One search hit: which run, which event, and the text around the match.
 import { useEffect, useRef } from 'react';
 import type { SearchHit } from '../../../../shared/contract';
+import { formatDateTime } from '../../../../shared/format';
+import type { RunSummary } from '../../../../shared/run-summary';
+import { runTitle } from '../../../../shared/run-title';
 import { searchWords } from '../../../../shared/search-words';
 
 interface SearchHitItemProps {
   hit: SearchHit;
   query: string;
   selected: boolean;
+  /** The hit's run, when the list of runs has it: its title and date head the hit. */
+  run: RunSummary | undefined;
   onOpen: (hit: SearchHit) => void;
 }
 
-export function SearchHitItem({ hit, query, selected, onOpen }: SearchHitItemProps) {
+export function SearchHitItem({ hit, query, selected, run, onOpen }: SearchHitItemProps) {
   const ref = useRef<HTMLLIElement>(null);
   useEffect(() => {
     if (selected) ref.current?.scrollIntoView({ block: 'nearest' });
@@ -28,9 +33,14 @@ export function SearchHitItem({ hit, query, selected, onOpen }: SearchHitItemPro
       onClick={() => onOpen(hit)}
     >
       <div className="search-hit-head">
-        <span className="search-hit-goal" title={hit.goal}>
-          {hit.goal}
+        <span className="search-hit-goal" title={hit.goal} data-testid="search-hit-title">
+          {runTitle(run ?? { goal: hit.goal, spec: null })}
         </span>
+        {run !== undefined && (
+          <span className="muted search-hit-date" data-testid="search-hit-date">
+            {formatDateTime(run.createdAt).slice(0, 16)}
+          </span>
+        )}
         <span className="event-type mono">{hit.type}</span>
         <span className="mono muted">#{hit.seq}</span>
       </div>

@@ -1,5 +1,6 @@
 // Search hits in place of the runs list while the search box has text.
 import type { SearchHit } from '../../../../shared/contract';
+import type { RunSummary } from '../../../../shared/run-summary';
 import type { Loadable } from '../../hooks/loadable';
 import { ErrorBox } from '../common/error-box';
 import { LoadingLine } from '../common/loading-line';
@@ -9,10 +10,12 @@ interface SearchResultsProps {
   query: string;
   hits: Loadable<SearchHit[]> | null;
   selected: { runId: string; seq?: number } | null;
+  /** The runs known to the list, by id: each hit is headed by its run's title and date. */
+  runs: ReadonlyMap<string, RunSummary>;
   onOpen: (hit: SearchHit) => void;
 }
 
-export function SearchResults({ query, hits, selected, onOpen }: SearchResultsProps) {
+export function SearchResults({ query, hits, selected, runs, onOpen }: SearchResultsProps) {
   if (hits === null || hits.status === 'loading') return <LoadingLine label="Searching…" />;
   if (hits.status === 'error') return <ErrorBox error={hits.error} />;
   if (hits.value.length === 0) {
@@ -38,6 +41,7 @@ export function SearchResults({ query, hits, selected, onOpen }: SearchResultsPr
             hit={hit}
             query={query}
             selected={hit.runId === selected?.runId && hit.seq === selected.seq}
+            run={runs.get(hit.runId)}
             onOpen={onOpen}
           />
         ))}
