@@ -31,6 +31,9 @@ export const requestChannels = [
   'examples.replay',
   'replays.plan',
   'runs.delete',
+  'workspace.files',
+  'workspace.file',
+  'workspace.diff',
 ] as const;
 
 export const pushChannels = ['run.updated', 'run.delta', 'run.output', 'models.progress'] as const;

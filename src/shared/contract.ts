@@ -9,6 +9,14 @@ import { runStatusSchema, type RunEvent } from './events';
 import { approvalRuleSchema, budgetSchema } from './loop-config';
 import type { RunSummary } from './run-summary';
 import { secretNameSchema, settingsPatchSchema, type SettingsView, type StorageUsage } from './settings';
+import {
+  workspaceDiffInput,
+  workspaceFileInput,
+  workspaceFilesInput,
+  type WorkspaceDiff,
+  type WorkspaceFile,
+  type WorkspaceListing,
+} from './workspace-files';
 
 export const runIdSchema = z.string().regex(/^run_[0-9a-z]{1,64}$/, 'a run id looks like run_…');
 export const jobIdSchema = z.string().regex(/^job_[0-9a-z]{1,64}$/, 'a job id looks like job_…');
@@ -153,6 +161,10 @@ export const requestSchemas = {
   'runs.export': z.object({ runId: runIdSchema, format: z.enum(['looplab', 'otel']).default('looplab') }).strict(),
   'examples.replay': z.object({}).strict(),
   'runs.delete': z.object({ runIds: z.array(runIdSchema).min(1).max(500) }).strict(),
+  /** A run's files as its snapshot at (or before) `seq` recorded them; its latest without `seq`. */
+  'workspace.files': workspaceFilesInput,
+  'workspace.file': workspaceFileInput,
+  'workspace.diff': workspaceDiffInput,
 } satisfies Record<RequestChannel, z.ZodType>;
 
 export interface AppInfo {
@@ -256,6 +268,11 @@ export interface ResponseTypes {
   'examples.replay': RunSummary;
   /** Deletes runs that are not live, with their events, workspaces and snapshots; then collects blobs. */
   'runs.delete': DeletedRuns;
+  'workspace.files': WorkspaceListing;
+  /** One file's content to preview (text up to a size, images as base64), or why it is not shown. */
+  'workspace.file': WorkspaceFile;
+  /** Files added, removed or changed between two steps' snapshots. */
+  'workspace.diff': WorkspaceDiff;
 }
 
 export interface DeletedRuns {

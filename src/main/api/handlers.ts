@@ -35,6 +35,7 @@ import type { DataLifecycle } from '../store/data-lifecycle';
 import type { EventStore } from '../store/event-store';
 import type { WorkspaceSnapshots } from '../store/workspace-snapshots';
 import { saveRunAsSpec } from '../specs/run-spec';
+import { diffWorkspace, listWorkspace, readWorkspaceFile } from '../runs/workspace-files';
 
 export type Handlers = {
   [C in RequestChannel]: (input: ParsedInput<C>) => RequestOutput<C> | Promise<RequestOutput<C>>;
@@ -211,6 +212,18 @@ export function createHandlers({
       const { deleted, gc } = lifecycle.deleteRuns(runIds);
       return { deleted, freedBlobs: gc.blobs, freedBytes: gc.bytes };
     },
+    'workspace.files': ({ runId, seq }) =>
+      listWorkspace(snapshots.blobs, store.requireRun(runId).id, store.loadEvents(runId, { blobs: 'ref' }), seq),
+    'workspace.file': ({ runId, path, seq }) =>
+      readWorkspaceFile(
+        snapshots.blobs,
+        store.requireRun(runId).id,
+        store.loadEvents(runId, { blobs: 'ref' }),
+        path,
+        seq,
+      ),
+    'workspace.diff': ({ runId, from, to }) =>
+      diffWorkspace(snapshots.blobs, store.requireRun(runId).id, store.loadEvents(runId, { blobs: 'ref' }), from, to),
   } satisfies Handlers;
 }
 

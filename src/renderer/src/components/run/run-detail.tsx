@@ -2,7 +2,7 @@
 // waiting for approval, then the graph above the timeline (or the transcript): selecting a node opens
 // its events below, and the model's words stream under the timeline until its reply is recorded. A run
 // with jobs has a jobs panel beside them (opened from the graph, or by selecting a job node).
-import { useCallback, useMemo, useState } from 'react';
+import { lazy, Suspense, useCallback, useMemo, useState } from 'react';
 import type { Content, RunEvent } from '../../../../shared/events';
 import type { GraphNode } from '../../../../shared/run-graph';
 import { jobIdOfNode, reduceJobs } from '../../../../shared/run-jobs';
@@ -24,6 +24,11 @@ import { RunGraphView } from '../graph/run-graph-view';
 import { RunOverview } from './run-overview';
 import { EventsViewSwitch, RunTranscript, type EventsView } from './run-transcript';
 import { StatusBar } from './status-bar';
+import { FilesLinkContext } from '../workspace/files-link';
+
+const WorkspaceBrowser = lazy(() =>
+  import('../workspace/workspace-browser').then((module) => ({ default: module.WorkspaceBrowser })),
+);
 
 interface RunDetailProps {
   runId: string;
@@ -84,6 +89,11 @@ function LoadedRun({ runId, data, state, focusSeq, onOpenRun }: LoadedRunProps) 
     setJobsOpen(true);
   }, []);
   const showJobs = jobsOpen && jobs.length > 0;
+  const [filesPath, setFilesPath] = useState<string | undefined>(undefined);
+  const openFiles = useCallback((path?: string) => {
+    setFilesPath(path);
+    setView('files');
+  }, []);
 
   // The test id marks a loaded run only, so whoever waits for it finds the events already there.
   return (
@@ -118,22 +128,42 @@ function LoadedRun({ runId, data, state, focusSeq, onOpenRun }: LoadedRunProps) 
               caption={nodeCaption(selected, events)}
               events={events}
               onClose={() => setSelectedId(null)}
-              actions={<ForkForm key={selected.id} runId={runId} node={selected} onForked={onOpenRun} />}
+              actions={
+                <ForkForm
+                  key={selected.id}
+                  runId={runId}
+                  node={selected}
+                  onForked={onOpenRun}
+                  parentModel={summary.model}
+                />
+              }
             />
           )}
           <EventsViewSwitch view={view} onChange={setView} />
           <div className="timeline-scroll">
-            {view === 'events' ? (
-              <EventTimeline events={events} focusSeq={firstSeq(selected) ?? focusSeq} highlight={highlight} />
-            ) : (
-              <RunTranscript events={events} highlight={highlight} />
+            {view === 'files' && (
+              <Suspense fallback={<LoadingLine label="Opening the files…" />}>
+                <WorkspaceBrowser key={filesPath} runId={runId} events={events} initialPath={filesPath} />
+              </Suspense>
             )}
+            {view === 'events' && (
+              <EventTimeline events={events} focusSeq={firstSeq(selected) ?? focusSeq} highlight={highlight} />
+            )}
+            {view === 'transcript' && <RunTranscript events={events} highlight={highlight} />}
             <LiveOutput runId={runId} events={events} />
             <LiveText runId={runId} live={live} onStreamingChange={setStreaming} />
           </div>
         </section>
         {showJobs && (
-          <JobPanel runId={runId} jobs={jobs} jobId={jobId} onSelectJob={setJobId} onClose={() => setJobsOpen(false)} />
+          <FilesLinkContext.Provider value={openFiles}>
+            <JobPanel
+              runId={runId}
+              jobs={jobs}
+              jobId={jobId}
+              onSelectJob={setJobId}
+              onClose={() => setJobsOpen(false)}
+            />
+          </FilesLinkContext.Provider>
         )}
       </div>
     </div>

@@ -193,13 +193,14 @@ function Folded({ label, error = false, children }: { label: string; error?: boo
   );
 }
 
-export type EventsView = 'events' | 'transcript';
+export type EventsView = 'events' | 'transcript' | 'files';
 
 /** Chooses how the run's events read: one row each, or as a transcript. */
 export function EventsViewSwitch({ view, onChange }: { view: EventsView; onChange: (view: EventsView) => void }) {
   const views: [EventsView, string][] = [
     ['events', 'Events'],
     ['transcript', 'Transcript'],
+    ['files', 'Files'],
   ];
   return (
     <div className="events-view-switch" role="tablist" aria-label="How the run reads">
