@@ -120,6 +120,23 @@ export function WorkspaceBrowser({ runId, events, initialPath }: WorkspaceBrowse
   );
 }
 
+/**
+ * Paths in tree order, part by part, with hidden names (`.looplab/`, Looplab's job logs) after the
+ * others, so the files a run wrote come first.
+ */
+export function comparePaths(a: string, b: string): number {
+  const left = a.split('/');
+  const right = b.split('/');
+  for (let index = 0; index < Math.min(left.length, right.length); index++) {
+    const x = left[index]!;
+    const y = right[index]!;
+    if (x === y) continue;
+    const hidden = Number(x.startsWith('.')) - Number(y.startsWith('.'));
+    return hidden !== 0 ? hidden : x.localeCompare(y);
+  }
+  return left.length - right.length;
+}
+
 export function snapshotLabel(snapshot: WorkspaceSnapshotInfo): string {
   const what =
     snapshot.skipped === undefined ? `${snapshot.files} files · ${formatSize(snapshot.bytes)}` : 'not captured';
@@ -135,7 +152,7 @@ function FileList({
   selected: string | undefined;
   onSelect: (path: string) => void;
 }) {
-  const sorted = useMemo(() => [...entries].sort((a, b) => a.path.localeCompare(b.path)), [entries]);
+  const sorted = useMemo(() => [...entries].sort((a, b) => comparePaths(a.path, b.path)), [entries]);
   if (sorted.length === 0) return <ul className="ws-files" />;
   return (
     <ul className="ws-files" data-testid="workspace-files" aria-label="Files">
