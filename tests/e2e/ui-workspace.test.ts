@@ -100,6 +100,11 @@ describe.skipIf(skipBrowser || skipDocker || (!present && !dockerRequired))(
       await page.locator('[data-testid="workspace-preview"][data-path="train.py"] code.language-python').waitFor();
       expect(await page.getByTestId('workspace-preview').textContent()).toContain('predictions.csv');
       await shoot('workspace-code');
+      // The code stays inside the window at the smaller size.
+      await page.setViewportSize(sizes[1]);
+      const code = (await page.locator('[data-testid="workspace-preview"] pre').boundingBox())!;
+      expect(code.x + code.width).toBeLessThanOrEqual(sizes[1].width);
+      await page.setViewportSize(sizes[0]);
 
       await page.getByTestId('workspace-mode-changes').click();
       const changes = page.getByTestId('workspace-change');

@@ -6,6 +6,7 @@ import { formatClock, formatSize } from '../../../../shared/format';
 import type { WorkspaceEntry, WorkspaceSnapshotInfo } from '../../../../shared/workspace-files';
 import { ErrorBox } from '../common/error-box';
 import { LoadingLine } from '../common/loading-line';
+import { comparePaths } from './paths';
 import { useRequest } from './use-request';
 import { WorkspaceChanges } from './workspace-changes';
 import { WorkspacePreview } from './workspace-preview';
@@ -118,23 +119,6 @@ export function WorkspaceBrowser({ runId, events, initialPath }: WorkspaceBrowse
       )}
     </div>
   );
-}
-
-/**
- * Paths in tree order, part by part, with hidden names (`.looplab/`, Looplab's job logs) after the
- * others, so the files a run wrote come first.
- */
-export function comparePaths(a: string, b: string): number {
-  const left = a.split('/');
-  const right = b.split('/');
-  for (let index = 0; index < Math.min(left.length, right.length); index++) {
-    const x = left[index]!;
-    const y = right[index]!;
-    if (x === y) continue;
-    const hidden = Number(x.startsWith('.')) - Number(y.startsWith('.'));
-    return hidden !== 0 ? hidden : x.localeCompare(y);
-  }
-  return left.length - right.length;
 }
 
 export function snapshotLabel(snapshot: WorkspaceSnapshotInfo): string {

@@ -7,6 +7,7 @@ import { diffChange, type FileChange } from '../../file-changes';
 import { ErrorBox } from '../common/error-box';
 import { FileChangeView } from '../common/file-change-view';
 import { LoadingLine } from '../common/loading-line';
+import { comparePaths } from './paths';
 import { useRequest } from './use-request';
 
 interface WorkspaceChangesProps {
@@ -22,7 +23,7 @@ export function WorkspaceChanges({ runId, from, to }: WorkspaceChangesProps) {
   const [picked, setPicked] = useState<WorkspaceChange | undefined>(undefined);
   if (value.status === 'loading') return <LoadingLine label="Comparing the snapshots…" />;
   if (value.status === 'error') return <ErrorBox error={value.error} onRetry={retry} />;
-  const { changes } = value.value;
+  const changes = [...value.value.changes].sort((a, b) => comparePaths(a.path, b.path));
   return (
     <div className="ws-body" data-testid="workspace-changes">
       <ul className="ws-files" aria-label="Changed files">

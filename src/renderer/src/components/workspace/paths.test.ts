@@ -1,6 +1,6 @@
 // The Files tab's order: a tree, folder contents under their folder, hidden names last.
 import { describe, expect, it } from 'vitest';
-import { comparePaths } from './workspace-browser';
+import { comparePaths } from './paths';
 
 describe('comparePaths', () => {
   it('keeps each folder’s contents under it and puts hidden names after the others', () => {
