@@ -33,6 +33,9 @@ export const requestChannels = [
   'runs.delete',
   'sandbox.status',
   'sandbox.build',
+  'workspace.files',
+  'workspace.file',
+  'workspace.diff',
 ] as const;
 
 export const pushChannels = ['run.updated', 'run.delta', 'run.output', 'models.progress', 'sandbox.progress'] as const;

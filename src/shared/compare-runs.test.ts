@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { sampleCreated, sampleRunDrafts } from '../../tests/fixtures/sample-run';
+import { deltaText } from './compare-metrics';
 import { compareRuns, runSteps } from './compare-runs';
 import type { EventDraft, RunEvent } from './events';
 
@@ -74,4 +75,75 @@ describe('compare runs', () => {
       evaluations: { macro_f1: 0.64 },
     });
   });
+
+  it('finds no divergence between a replay and its source whose jobs got other ids, times and durations', () => {
+    const a = stored('run_0mxb791230wkadg02', jobTurn('job_0mxb792k1rjurjfc3', '2026-12-06T02:05:36Z', '1.9 s'));
+    const b = stored(
+      'run_0mwya6yn6uv2lax3p',
+      jobTurn('job_0mwya6z53ckcr4k6a', '2026-11-27T10:00:01Z', '2.4 s'),
+      1_800_000_000_000,
+    );
+    const comparison = compareRuns(a, b);
+    expect(comparison.steps.map((step) => [step.a?.label, step.match])).toEqual([
+      ['model → job_status', 'same'],
+      ['job_status {"job_id":"job_0mxb792k1rjurjfc3","wait":240}', 'same'],
+    ]);
+    expect(comparison.firstDivergence).toBeNull();
+    expect(comparison.deltas).toEqual([
+      { name: 'cv_accuracy', source: 'metric', a: 0.9, b: 0.9, better: 'higher', delta: 0, winner: 'same' },
+    ]);
+  });
+
+  it('still finds a call that names another job, or the same job with other arguments', () => {
+    const a = stored('run_a', jobTurn('job_0mxb792k1rjurjfc3', '', ''));
+    const b = stored('run_b', jobTurn('job_0mxb792k1rjurjfc3', '', '', 60));
+    expect(compareRuns(a, b).firstDivergence).toBe(0);
+  });
+
+  it('says which side is better on each metric: by the gate’s direction, else lower for loss-like names', () => {
+    const a = stored('run_a', sampleRunDrafts());
+    const b = stored('run_b', changedDrafts());
+    const { deltas } = compareRuns(a, b);
+    expect(deltas).toEqual([
+      { name: 'loss', source: 'metric', a: 0.4, b: 0.7, better: 'lower', delta: expect.closeTo(0.3), winner: 'a' },
+      {
+        name: 'macro_f1',
+        source: 'evaluation',
+        a: 0.81,
+        b: 0.64,
+        better: 'higher',
+        delta: expect.closeTo(-0.17),
+        winner: 'a',
+      },
+    ]);
+    expect(deltas.map(deltaText)).toEqual(['+0.3 · A better (lower is better)', '−0.17 · A better (higher is better)']);
+    const lowerGate = changedDrafts().map((draft): EventDraft =>
+      draft.type === 'evaluation.recorded' ? { ...draft, payload: { ...draft.payload, better: 'lower' } } : draft,
+    );
+    expect(compareRuns(a, stored('run_b', lowerGate)).deltas[1]).toMatchObject({ better: 'lower', winner: 'b' });
+  });
 });
+
+/** A model turn that waits on a job, the call, and the job's metric: what differs by nature is given. */
+function jobTurn(jobId: string, time: string, took: string, wait = 240): EventDraft[] {
+  const args = { job_id: jobId, wait };
+  return [
+    { type: 'model.started', payload: { callId: 'call_m1', model: 'scripted/example-agent' } },
+    {
+      type: 'model.finished',
+      payload: {
+        callId: 'call_m1',
+        text: '',
+        toolCalls: [{ id: 'call_t1', name: 'job_status', args }],
+        finishReason: 'tool_calls',
+        usage: { inputTokens: 100, outputTokens: 10 },
+      },
+    },
+    { type: 'tool.started', payload: { callId: 'call_t1', tool: 'job_status', args } },
+    { type: 'job.metric', payload: { jobId, step: 1, values: { cv_accuracy: 0.9 } } },
+    {
+      type: 'tool.finished',
+      payload: { callId: 'call_t1', output: `${jobId} succeeded at ${time} after ${took}, exit 0`, isError: false },
+    },
+  ] as EventDraft[];
+}

@@ -1,10 +1,16 @@
 // Two runs side by side: their steps (model turns and tool calls, in order) aligned one to one and
 // marked where they differ, and what each cost and achieved (tokens, cost, elapsed time, the last
-// value of each job metric, evaluations). Pure, so the CLI and the UI show the same comparison.
+// value of each job metric, evaluations, and which side each metric favours). What differs between runs
+// by nature (ids Looplab makes, container ids, times, durations) is judged as replay judges it
+// (replay-normalize.ts), so a faithful replay compares equal to its source. Pure, so the CLI and the
+// UI show the same comparison.
 import { previewText, type Content, type RunEvent, type RunStatus } from './events';
 import { normalizeResult } from './replay-normalize';
 import { runDuration } from './format';
 import { summarizeAll } from './run-summary';
+import { directions, metricDeltas, type MetricDelta } from './compare-metrics';
+
+export type { MetricDelta } from './compare-metrics';
 
 export interface RunStep {
   kind: 'model' | 'tool';
@@ -47,6 +53,8 @@ export interface RunSide {
 export interface RunComparison {
   a: RunSide;
   b: RunSide;
+  /** Each job metric and evaluation of either run, with which side is better. */
+  deltas: MetricDelta[];
   steps: AlignedStep[];
   /** The index in `steps` of the first step that is not the same in both, or null when none. */
   firstDivergence: number | null;
@@ -61,6 +69,11 @@ function text(content: Content | undefined): string {
 
 function argsText(args: unknown): string {
   return typeof args === 'string' ? args : (JSON.stringify(args) ?? '');
+}
+
+/** A call as two runs must share it to be the same: its arguments with made ids and times normalised. */
+function callKey(tool: string, args: unknown): string {
+  return `${tool} ${normalizeResult(argsText(args))}`;
 }
 
 /** A run's steps in order: each model reply that reached the conversation, and each tool call with its result. */
@@ -79,9 +92,7 @@ export function runSteps(events: readonly RunEvent[]): RunStep[] {
         detail: previewText(reply, DETAIL_CHARS),
         isError: false,
         seq: event.seq,
-        key: ['model', normalizeResult(reply), ...toolCalls.map((call) => `${call.name} ${argsText(call.args)}`)].join(
-          '\n',
-        ),
+        key: ['model', normalizeResult(reply), ...toolCalls.map((call) => callKey(call.name, call.args))].join('\n'),
       });
     } else if (event.type === 'tool.started') {
       const { tool, args } = event.payload;
@@ -91,7 +102,7 @@ export function runSteps(events: readonly RunEvent[]): RunStep[] {
         detail: '',
         isError: false,
         seq: event.seq,
-        key: `tool ${tool} ${argsText(args)}`,
+        key: `tool ${callKey(tool, args)}`,
       };
       tools.set(event.payload.callId, step);
       steps.push(step);
@@ -147,5 +158,13 @@ export function compareRuns(a: readonly RunEvent[], b: readonly RunEvent[]): Run
     steps.push({ index, a: left, b: right, match });
   }
   const first = steps.findIndex((step) => step.match !== 'same');
-  return { a: side(a), b: side(b), steps, firstDivergence: first < 0 ? null : first };
+  const left = side(a);
+  const right = side(b);
+  return {
+    a: left,
+    b: right,
+    deltas: metricDeltas(left, right, { ...directions(a), ...directions(b) }),
+    steps,
+    firstDivergence: first < 0 ? null : first,
+  };
 }

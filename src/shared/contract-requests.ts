@@ -6,6 +6,7 @@ import { runStatusSchema } from './events';
 import { approvalRuleSchema, budgetSchema } from './loop-config';
 import { secretNameSchema, settingsPatchSchema } from './settings';
 import { imageRecipes } from './sandbox-image';
+import { workspaceDiffInput, workspaceFileInput, workspaceFilesInput } from './workspace-files';
 
 export const runIdSchema = z.string().regex(/^run_[0-9a-z]{1,64}$/, 'a run id looks like run_…');
 export const jobIdSchema = z.string().regex(/^job_[0-9a-z]{1,64}$/, 'a job id looks like job_…');
@@ -140,4 +141,8 @@ export const requestSchemas = {
   'sandbox.status': z.object({}).strict(),
   /** Builds the image runs use from one of resources/sandbox's recipes; progress comes as `sandbox.progress`. */
   'sandbox.build': z.object({ recipe: z.enum(imageRecipes) }).strict(),
+  /** A run's files as its snapshot at (or before) `seq` recorded them; its latest without `seq`. */
+  'workspace.files': workspaceFilesInput,
+  'workspace.file': workspaceFileInput,
+  'workspace.diff': workspaceDiffInput,
 } satisfies Record<RequestChannel, z.ZodType>;

@@ -10,6 +10,7 @@ import type { RunEvent } from './events';
 import type { RunSummary } from './run-summary';
 import type { ImageBuildProgress, SandboxImageStatus } from './sandbox-image';
 import type { SettingsView, StorageUsage } from './settings';
+import type { WorkspaceDiff, WorkspaceFile, WorkspaceListing } from './workspace-files';
 
 export {
   blobHashSchema,
@@ -140,6 +141,11 @@ export interface ResponseTypes {
   /** Whether Docker answers and the image runs use is built, and the app's image build, if any. */
   'sandbox.status': SandboxImageStatus;
   'sandbox.build': { started: true; tag: string };
+  'workspace.files': WorkspaceListing;
+  /** One file's content to preview (text up to a size, images as base64), or why it is not shown. */
+  'workspace.file': WorkspaceFile;
+  /** Files added, removed or changed between two steps' snapshots. */
+  'workspace.diff': WorkspaceDiff;
 }
 
 export interface DeletedRuns {

@@ -36,6 +36,7 @@ import type { EventStore } from '../store/event-store';
 import type { WorkspaceSnapshots } from '../store/workspace-snapshots';
 import type { ImageBuilds } from '../sandbox/image-builds';
 import { saveRunAsSpec } from '../specs/run-spec';
+import { diffWorkspace, listWorkspace, readWorkspaceFile } from '../runs/workspace-files';
 
 export type Handlers = {
   [C in RequestChannel]: (input: ParsedInput<C>) => RequestOutput<C> | Promise<RequestOutput<C>>;
@@ -220,6 +221,18 @@ export function createHandlers({
     },
     'sandbox.status': () => images.status(),
     'sandbox.build': ({ recipe }) => images.build(recipe),
+    'workspace.files': ({ runId, seq }) =>
+      listWorkspace(snapshots.blobs, store.requireRun(runId).id, store.loadEvents(runId, { blobs: 'ref' }), seq),
+    'workspace.file': ({ runId, path, seq }) =>
+      readWorkspaceFile(
+        snapshots.blobs,
+        store.requireRun(runId).id,
+        store.loadEvents(runId, { blobs: 'ref' }),
+        path,
+        seq,
+      ),
+    'workspace.diff': ({ runId, from, to }) =>
+      diffWorkspace(snapshots.blobs, store.requireRun(runId).id, store.loadEvents(runId, { blobs: 'ref' }), from, to),
   } satisfies Handlers;
 }
 

@@ -1,11 +1,13 @@
 // `looplab compare` in words: the two runs' figures side by side, then their steps aligned, marking
-// where they differ (= same, ≠ different, < only in the first, > only in the second).
-import type { RunComparison, RunSide, StepMatch } from '../../shared/compare-runs';
+// where they differ (= same, ≠ different, < only in the first, > only in the second). Each metric says
+// which run did better.
+import { deltaText, type MetricDelta } from '../../shared/compare-metrics';
+import type { RunComparison, RunSide, RunStep, StepMatch } from '../../shared/compare-runs';
 import { formatCompact, formatCost, formatDuration, formatMetric, oneLine } from '../../shared/format';
 
 const marks: Record<StepMatch, string> = { same: '=', different: '≠', 'only-a': '<', 'only-b': '>' };
 
-function figureRows(a: RunSide, b: RunSide): string[][] {
+function figureRows(a: RunSide, b: RunSide, deltas: readonly MetricDelta[]): string[][] {
   const rows: string[][] = [
     ['', a.runId, b.runId],
     ['status', a.status, b.status],
@@ -18,21 +20,24 @@ function figureRows(a: RunSide, b: RunSide): string[][] {
     ['cost', formatCost(a.cost), formatCost(b.cost)],
     ['elapsed', formatDuration(a.elapsedMs), formatDuration(b.elapsedMs)],
   ];
-  const value = (values: Record<string, number>, name: string) =>
-    values[name] === undefined ? '—' : formatMetric(values[name]);
-  for (const name of [...new Set([...Object.keys(a.metrics), ...Object.keys(b.metrics)])].sort())
-    rows.push([`metric ${name}`, value(a.metrics, name), value(b.metrics, name)]);
-  for (const name of [...new Set([...Object.keys(a.evaluations), ...Object.keys(b.evaluations)])].sort())
-    rows.push([`evaluation ${name}`, value(a.evaluations, name), value(b.evaluations, name)]);
+  const value = (side: number | null) => (side === null ? '—' : formatMetric(side));
+  for (const metric of deltas)
+    rows.push([`${metric.source} ${metric.name}`, value(metric.a), value(metric.b), deltaText(metric)]);
   return rows;
 }
 
+/** What a step did, for the line under the first difference: its reply or output, else its call. */
+function stepText(step: RunStep | null): string {
+  if (step === null) return '(no such step)';
+  return oneLine(step.detail.trim() === '' ? step.label : step.detail, 120);
+}
+
 export function formatComparison(comparison: RunComparison): string {
-  const rows = figureRows(comparison.a, comparison.b);
+  const rows = figureRows(comparison.a, comparison.b, comparison.deltas);
   const widths = [0, 1, 2].map((column) => Math.max(...rows.map((row) => row[column]!.length)));
   const lines = rows.map((row) =>
     row
-      .map((cell, column) => cell.padEnd(widths[column]!))
+      .map((cell, column) => cell.padEnd(widths[column] ?? 0))
       .join('  ')
       .trimEnd(),
   );
@@ -50,7 +55,7 @@ export function formatComparison(comparison: RunComparison): string {
     const first = step.index === firstDivergence ? '  ← first difference' : '';
     lines.push(`${String(step.index + 1).padStart(4)} ${marks[step.match]} ${label}${first}`);
     if (step.index === firstDivergence && step.match === 'different') {
-      lines.push(`       a: ${oneLine(step.a!.detail, 120)}`, `       b: ${oneLine(step.b!.detail, 120)}`);
+      lines.push(`       a: ${stepText(step.a)}`, `       b: ${stepText(step.b)}`);
     }
   }
   return `${lines.join('\n')}\n`;

@@ -15,6 +15,7 @@ import type { ApprovalDecision, ApprovalGate } from '../core/ports';
 import { withDefaultMcpServers } from '../settings/run-defaults';
 import { copyData, findSpec, prepareSpec, readLoopSpec, specDirs, type PreparedSpec } from '../specs/loop-spec';
 import { createFork, forkGate, forkPoint } from './fork';
+import { liveForkModel } from './fork-model';
 import { checkRuntime, DEFAULT_MODEL, readyModel, type ModelResolver, type ReadyModel } from './readiness';
 import { raiseLimits, resumable, type Limits } from './run-config';
 import { recordableGoal, type RunDeps } from './run-deps';
@@ -139,7 +140,7 @@ export class RunService {
     const point = forkPoint(this.deps, input.runId, input.seq, input);
     const base = point.config ?? defaultConfig();
     const { model, models } = await this.ready(base, {
-      model: input.model ?? point.model,
+      model: liveForkModel(input.model, point.model),
       contextLength: input.contextLength,
     });
     const runId = await createFork(this.deps, point, { model: model.name, message: input.message });

@@ -151,7 +151,7 @@ function withNewline(text: string): string {
   return text.endsWith('\n') ? text : `${text}\n`;
 }
 
-function diffChange(path: string, before: string, after: string, numbered: boolean): FileChange | undefined {
+export function diffChange(path: string, before: string, after: string, numbered: boolean): FileChange | undefined {
   const patch = structuredPatch(path, path, before, after, undefined, undefined, {
     context: numbered ? 3 : Number.MAX_SAFE_INTEGER,
     timeout: DIFF_TIMEOUT_MS,

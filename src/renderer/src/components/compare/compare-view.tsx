@@ -1,13 +1,16 @@
 // Two runs side by side: their figures (status, tokens, cost, time, last metrics and evaluations), then
-// their steps aligned, each marked same or different, with the first difference called out.
+// their steps aligned, each marked same or different, with the first difference called out. Each metric
+// says which side did better. Ids, times and durations are judged as replay judges them.
 import { useEffect, useState } from 'react';
-import type { AlignedStep, RunComparison, RunSide } from '../../../../shared/compare-runs';
+import { deltaText, type MetricDelta } from '../../../../shared/compare-metrics';
+import type { AlignedStep, RunComparison } from '../../../../shared/compare-runs';
 import { formatCompact, formatCost, formatDuration, formatMetric } from '../../../../shared/format';
 import { request } from '../../bridge';
 import { toErrorInfo } from '../../error-info';
 import { loading, type Loadable } from '../../hooks/loadable';
 import { ErrorBox } from '../common/error-box';
 import { LoadingLine } from '../common/loading-line';
+import './compare-view.css';
 
 interface CompareViewProps {
   a: string;
@@ -57,16 +60,25 @@ export function CompareView({ a, b, onOpenRun, onClose }: CompareViewProps) {
 }
 
 function Comparison({ comparison, onOpenRun }: { comparison: RunComparison; onOpenRun: (runId: string) => void }) {
-  const { a, b, steps, firstDivergence } = comparison;
+  const { steps, firstDivergence } = comparison;
   return (
     <>
-      <FiguresTable a={a} b={b} onOpenRun={onOpenRun} />
-      <p data-testid="compare-verdict">
+      <FiguresTable comparison={comparison} onOpenRun={onOpenRun} />
+      <p className="compare-verdict" data-testid="compare-verdict">
         {firstDivergence === null
           ? `The runs take the same ${steps.length} steps.`
           : `The runs diverge at step ${firstDivergence + 1} of ${steps.length}.`}
       </p>
+      <p className="compare-note muted">
+        Ids Looplab makes, container ids, times and durations are not counted as differences, as in a replay.
+      </p>
       <table className="compare-steps" data-testid="compare-steps">
+        <colgroup>
+          <col className="compare-num-col" />
+          <col className="compare-mark-col" />
+          <col />
+          <col />
+        </colgroup>
         <thead>
           <tr>
             <th>#</th>
@@ -95,7 +107,11 @@ function Comparison({ comparison, onOpenRun }: { comparison: RunComparison; onOp
   );
 }
 
-function FiguresTable({ a, b, onOpenRun }: { a: RunSide; b: RunSide; onOpenRun: (runId: string) => void }) {
+/** Rows that differ between any two runs by nature (a replay's origin, the time taken): not marked. */
+const natural = new Set(['origin', 'elapsed']);
+
+function FiguresTable({ comparison, onOpenRun }: { comparison: RunComparison; onOpenRun: (runId: string) => void }) {
+  const { a, b, deltas } = comparison;
   const rows: [string, string, string][] = [
     ['status', a.status, b.status],
     ['model', a.model, b.model],
@@ -106,35 +122,60 @@ function FiguresTable({ a, b, onOpenRun }: { a: RunSide; b: RunSide; onOpenRun: 
     ['cost', formatCost(a.cost), formatCost(b.cost)],
     ['elapsed', formatDuration(a.elapsedMs), formatDuration(b.elapsedMs)],
   ];
-  const value = (values: Record<string, number>, name: string) =>
-    values[name] === undefined ? '—' : formatMetric(values[name]);
-  for (const name of [...new Set([...Object.keys(a.metrics), ...Object.keys(b.metrics)])].sort())
-    rows.push([name, value(a.metrics, name), value(b.metrics, name)]);
-  for (const name of [...new Set([...Object.keys(a.evaluations), ...Object.keys(b.evaluations)])].sort())
-    rows.push([`${name} (evaluation)`, value(a.evaluations, name), value(b.evaluations, name)]);
   return (
     <table className="compare-figures" data-testid="compare-figures">
+      <colgroup>
+        <col className="compare-label-col" />
+        <col />
+        <col />
+        <col className="compare-delta-col" />
+      </colgroup>
       <thead>
         <tr>
           <th />
-          {[a, b].map((side) => (
-            <th key={side.runId}>
+          {[a, b].map((side, index) => (
+            <th key={`${index}-${side.runId}`}>
+              <span className="compare-side">{index === 0 ? 'A' : 'B'}</span>
               <button type="button" className="link mono" onClick={() => onOpenRun(side.runId)}>
                 {side.runId}
               </button>
             </th>
           ))}
+          <th>B − A</th>
         </tr>
       </thead>
       <tbody>
         {rows.map(([label, left, right]) => (
-          <tr key={label} className={left === right ? undefined : 'compare-different'}>
+          <tr key={label} className={left === right || natural.has(label) ? undefined : 'compare-different'}>
             <th scope="row">{label}</th>
-            <td>{left}</td>
-            <td>{right}</td>
+            <td title={left}>{left}</td>
+            <td title={right}>{right}</td>
+            <td />
           </tr>
+        ))}
+        {deltas.map((metric) => (
+          <MetricRow key={`${metric.source} ${metric.name}`} metric={metric} />
         ))}
       </tbody>
     </table>
+  );
+}
+
+function MetricRow({ metric }: { metric: MetricDelta }) {
+  const value = (side: number | null) => (side === null ? '—' : formatMetric(side));
+  const mark = (side: 'a' | 'b') => (metric.winner === side ? 'compare-better' : undefined);
+  return (
+    <tr data-testid="compare-metric" data-metric={metric.name} data-winner={metric.winner ?? ''}>
+      <th scope="row" title={`${metric.better} is better`}>
+        {metric.name}
+        {metric.source === 'evaluation' && <span className="muted"> (evaluation)</span>}
+        <span className="muted compare-direction"> {metric.better === 'higher' ? '↑' : '↓'}</span>
+      </th>
+      <td className={mark('a')}>{value(metric.a)}</td>
+      <td className={mark('b')}>{value(metric.b)}</td>
+      <td className="compare-delta" data-testid="compare-delta">
+        {deltaText(metric)}
+      </td>
+    </tr>
   );
 }

@@ -1,5 +1,6 @@
 // The files a job wrote under outputs/, with their sizes: in the desktop app each opens in its
-// program or shows in its folder; in a browser each downloads. The main side checks every path.
+// program or shows in its folder; in a browser each downloads. The main side checks every path. Files a
+// job writes elsewhere in the workspace are in the run's Files tab, which the list links to.
 import { useState } from 'react';
 import type { ErrorInfo } from '../../../../shared/errors';
 import { formatSize } from '../../../../shared/format';
@@ -7,15 +8,39 @@ import type { JobArtifact } from '../../../../shared/run-jobs';
 import { fileDownloadUrl, request } from '../../bridge';
 import { toErrorInfo } from '../../error-info';
 import { ErrorBox } from '../common/error-box';
+import { useOpenFiles } from '../workspace/files-link';
 
 interface ArtifactListProps {
   runId: string;
   artifacts: readonly JobArtifact[];
+  /** Whether the job still runs (and may yet write its outputs). */
+  running?: boolean;
 }
 
-export function ArtifactList({ runId, artifacts }: ArtifactListProps) {
+/** Where the rest of the run's files are, with a link to the Files tab when the page has one. */
+function AllFiles({ empty, running }: { empty: boolean; running: boolean }) {
+  const openFiles = useOpenFiles();
+  const where = empty
+    ? running
+      ? 'No files under outputs/ yet.'
+      : 'This job saved nothing under outputs/.'
+    : 'Files under outputs/.';
+  return (
+    <p className="muted job-empty" data-testid="artifacts-where">
+      {where} The run’s other files (scripts, predictions, data) are in its workspace
+      {openFiles === null ? '.' : ': '}
+      {openFiles !== null && (
+        <button type="button" className="link" data-testid="open-files-tab" onClick={() => openFiles()}>
+          open the Files tab
+        </button>
+      )}
+    </p>
+  );
+}
+
+export function ArtifactList({ runId, artifacts, running = false }: ArtifactListProps) {
   const [error, setError] = useState<ErrorInfo | null>(null);
-  if (artifacts.length === 0) return <p className="muted job-empty">No files under outputs/ yet.</p>;
+  if (artifacts.length === 0) return <AllFiles empty running={running} />;
 
   const act = (channel: 'artifacts.open' | 'artifacts.reveal', path: string) => {
     setError(null);
@@ -51,6 +76,7 @@ export function ArtifactList({ runId, artifacts }: ArtifactListProps) {
           );
         })}
       </ul>
+      <AllFiles empty={false} running={running} />
       {error !== null && <ErrorBox error={error} />}
     </>
   );

@@ -127,7 +127,7 @@ function JobDetail({ runId, job }: { runId: string; job: RunJob }) {
       <h3 className="job-section">Log</h3>
       <JobLog runId={runId} jobId={job.jobId} running={job.state === 'running'} />
       <h3 className="job-section">Artifacts</h3>
-      <ArtifactList runId={runId} artifacts={job.artifacts} />
+      <ArtifactList runId={runId} artifacts={job.artifacts} running={job.state === 'running'} />
     </div>
   );
 }

@@ -1,12 +1,14 @@
 // "Fork from here" for the selected step: a new run with the conversation and the workspace files as
 // they were at that step, going on with a new message or another model; at an approval, with the
-// other answer. Opens the new run once it has started.
+// other answer. Opens the new run once it has started. The model is the default one in Settings unless the
+// person picks another (fork-model-field.tsx).
 import { useState, type FormEvent } from 'react';
 import type { RequestInput } from '../../../../shared/contract';
 import type { GraphNode } from '../../../../shared/run-graph';
 import { request } from '../../bridge';
 import { useAction } from '../../hooks/use-action';
 import { ErrorBox } from '../common/error-box';
+import { ForkModelField, useForkModelChoices } from './fork-model-field';
 
 type ForkInput = RequestInput<'runs.fork'>;
 
@@ -16,6 +18,8 @@ interface ForkFormProps {
   runId: string;
   node: GraphNode;
   onForked: (runId: string) => void;
+  /** The model the run was recorded with (a recording's scripted model cannot go on live). */
+  parentModel?: string | undefined;
 }
 
 /** The event a fork of this node starts from, and the decision it changes (for an approval). */
@@ -30,10 +34,39 @@ export function forkTarget(node: GraphNode): { seq: number; decision?: 'approved
   return seq === undefined ? undefined : { seq };
 }
 
-export function ForkForm({ runId, node, onForked }: ForkFormProps) {
+export function ForkForm({ runId, node, onForked, parentModel }: ForkFormProps) {
   const [open, setOpen] = useState(false);
+  if (!open) {
+    if (forkTarget(node) === undefined) return null;
+    return (
+      <div className="fork-form">
+        <button type="button" className="button" data-testid="fork-open" onClick={() => setOpen(true)}>
+          Fork from here
+        </button>
+      </div>
+    );
+  }
+  return (
+    <OpenForkForm
+      runId={runId}
+      node={node}
+      onForked={onForked}
+      parentModel={parentModel}
+      onCancel={() => setOpen(false)}
+    />
+  );
+}
+
+/** The model a fork is started with: the one given, else the Settings model; none (the parent's) when empty. */
+export function forkModel(typed: string | undefined, settingsModel: string): string | undefined {
+  const model = (typed ?? settingsModel).trim();
+  return model === '' ? undefined : model;
+}
+
+function OpenForkForm({ runId, node, onForked, parentModel, onCancel }: ForkFormProps & { onCancel: () => void }) {
   const [message, setMessage] = useState('');
-  const [model, setModel] = useState('');
+  const [model, setModel] = useState<string | undefined>(undefined);
+  const choices = useForkModelChoices(parentModel);
   const [feedback, setFeedback] = useState('');
   const fork = useAction(forkRun);
   const target = forkTarget(node);
@@ -48,21 +81,13 @@ export function ForkForm({ runId, node, onForked }: ForkFormProps) {
       ...(target.decision === undefined ? {} : { decision: target.decision }),
       ...(target.decision === 'rejected' && feedback.trim() !== '' ? { feedback: feedback.trim() } : {}),
       ...(target.decision === undefined && message.trim() !== '' ? { message: message.trim() } : {}),
-      ...(model.trim() === '' ? {} : { model: model.trim() }),
     };
+    const chosen = forkModel(model, choices.initial);
+    if (chosen !== undefined) input.model = chosen;
     const forked = await fork.run(input);
     if (forked !== undefined) onForked(forked.id);
   }
 
-  if (!open) {
-    return (
-      <div className="fork-form">
-        <button type="button" className="button" data-testid="fork-open" onClick={() => setOpen(true)}>
-          Fork from here
-        </button>
-      </div>
-    );
-  }
   return (
     <form className="fork-form" data-testid="fork-form" onSubmit={(event) => void onSubmit(event)}>
       <p className="muted">
@@ -87,15 +112,12 @@ export function ForkForm({ runId, node, onForked }: ForkFormProps) {
           </label>
         )
       )}
-      <label>
-        Model (optional, provider/model)
-        <input data-testid="fork-model" value={model} onChange={(event) => setModel(event.target.value)} />
-      </label>
+      <ForkModelField value={model} onChange={setModel} parentModel={parentModel} choices={choices} />
       <div className="fork-form-buttons">
         <button type="submit" className="button button-primary" data-testid="fork-submit" disabled={fork.busy}>
           {fork.busy ? 'Forking…' : target.decision === undefined ? 'Start the fork' : `Fork: ${target.decision}`}
         </button>
-        <button type="button" className="button" onClick={() => setOpen(false)} disabled={fork.busy}>
+        <button type="button" className="button" onClick={onCancel} disabled={fork.busy}>
           Cancel
         </button>
       </div>

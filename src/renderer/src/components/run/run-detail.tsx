@@ -3,7 +3,7 @@
 // transcript (or as its raw events), with the model's words streaming below until its reply is
 // recorded. A run with jobs has a jobs panel beside them. The panes resize and maximise; the selected
 // step is named in the address, so a link or a reload opens the run at it.
-import { useCallback, useMemo, useState } from 'react';
+import { lazy, Suspense, useCallback, useMemo, useState } from 'react';
 import type { Content, RunEvent } from '../../../../shared/events';
 import type { GraphNode } from '../../../../shared/run-graph';
 import { jobIdOfNode, reduceJobs } from '../../../../shared/run-jobs';
@@ -26,6 +26,11 @@ import { RunOverview } from './run-overview';
 import { MaximizeButton, RunPanes, usePaneLayout } from './run-panes';
 import { EventsViewSwitch, RunTranscript, type EventsView } from './run-transcript';
 import { StatusBar } from './status-bar';
+import { FilesLinkContext } from '../workspace/files-link';
+
+const WorkspaceBrowser = lazy(() =>
+  import('../workspace/workspace-browser').then((module) => ({ default: module.WorkspaceBrowser })),
+);
 
 interface RunDetailProps {
   runId: string;
@@ -116,6 +121,11 @@ function LoadedRun({ runId, data, state, focusSeq, onOpenRun, onStep }: LoadedRu
     else if (node !== undefined) show(node.id);
   }
   const showJobs = jobsOpen && jobs.length > 0;
+  const [filesPath, setFilesPath] = useState<string | undefined>(undefined);
+  const openFiles = useCallback((path?: string) => {
+    setFilesPath(path);
+    setView('files');
+  }, []);
 
   const graphToolbar = (
     <>
@@ -160,7 +170,15 @@ function LoadedRun({ runId, data, state, focusSeq, onOpenRun, onStep }: LoadedRu
                 caption={nodeCaption(selected, events)}
                 events={events}
                 onClose={() => onSelect(null)}
-                actions={<ForkForm key={selected.id} runId={runId} node={selected} onForked={onOpenRun} />}
+                actions={
+                  <ForkForm
+                    key={selected.id}
+                    runId={runId}
+                    node={selected}
+                    onForked={onOpenRun}
+                    parentModel={summary.model}
+                  />
+                }
               />
             )}
             <EventsViewSwitch
@@ -169,11 +187,15 @@ function LoadedRun({ runId, data, state, focusSeq, onOpenRun, onStep }: LoadedRu
               extra={<MaximizeButton layout={layout} pane="details" label="details" />}
             />
             <div className="timeline-scroll">
-              {view === 'events' ? (
-                <EventTimeline events={events} focusSeq={firstSeq(selected) ?? focusSeq} highlight={highlight} />
-              ) : (
-                <RunTranscript events={events} highlight={highlight} />
+              {view === 'files' && (
+                <Suspense fallback={<LoadingLine label="Opening the files…" />}>
+                  <WorkspaceBrowser key={filesPath} runId={runId} events={events} initialPath={filesPath} />
+                </Suspense>
               )}
+              {view === 'events' && (
+                <EventTimeline events={events} focusSeq={firstSeq(selected) ?? focusSeq} highlight={highlight} />
+              )}
+              {view === 'transcript' && <RunTranscript events={events} highlight={highlight} />}
               <LiveOutput runId={runId} events={events} />
               <LiveText runId={runId} live={live} onStreamingChange={setStreaming} />
             </div>
@@ -181,14 +203,16 @@ function LoadedRun({ runId, data, state, focusSeq, onOpenRun, onStep }: LoadedRu
         }
         side={
           showJobs ? (
-            <JobPanel
-              runId={runId}
-              jobs={jobs}
-              jobId={jobId}
-              onSelectJob={setJobId}
-              onClose={() => setJobsOpen(false)}
-              headExtra={<MaximizeButton layout={layout} pane="side" label="jobs panel" />}
-            />
+            <FilesLinkContext.Provider value={openFiles}>
+              <JobPanel
+                runId={runId}
+                jobs={jobs}
+                jobId={jobId}
+                onSelectJob={setJobId}
+                onClose={() => setJobsOpen(false)}
+                headExtra={<MaximizeButton layout={layout} pane="side" label="jobs panel" />}
+              />
+            </FilesLinkContext.Provider>
           ) : null
         }
       />

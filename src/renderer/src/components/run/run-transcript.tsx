@@ -196,7 +196,7 @@ function Folded({ label, error = false, children }: { label: string; error?: boo
   );
 }
 
-export type EventsView = 'events' | 'transcript';
+export type EventsView = 'events' | 'transcript' | 'files';
 
 interface EventsViewSwitchProps {
   view: EventsView;
@@ -210,6 +210,7 @@ export function EventsViewSwitch({ view, onChange, extra }: EventsViewSwitchProp
   const views: [EventsView, string][] = [
     ['transcript', 'Transcript'],
     ['events', 'Events'],
+    ['files', 'Files'],
   ];
   return (
     <div className="events-view-switch" role="tablist" aria-label="How the run reads">
