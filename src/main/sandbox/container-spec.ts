@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import { resolve } from 'node:path';
 import type Docker from 'dockerode';
 import { appVersion } from '../version';
+import { bindMounts, engineUser, PLAIN_ENGINE, type EngineProfile } from './engine-profile';
 
 export const LABEL_RUN = 'dev.looplab.run';
 export const LABEL_HOME = 'dev.looplab.home';
@@ -48,6 +49,8 @@ export interface ContainerSpecInput {
   limits: SandboxLimits;
   network: SandboxNetwork;
   user: string;
+  /** What kind of engine makes it (rootless, SELinux); a plain rootful one unless told. */
+  engine?: EngineProfile;
 }
 
 /** A short stable hash of the data folder, so two Looplab homes on one machine never touch each other's containers. */
@@ -71,19 +74,20 @@ export function runLabels(homeHashValue: string, runId: string): Record<string, 
 
 export function containerSpec(input: ContainerSpecInput): Docker.ContainerCreateOptions {
   const { limits } = input;
+  const engine = input.engine ?? PLAIN_ENGINE;
   return {
     name: containerName(input.homeHash, input.runId),
     Image: input.image,
     // docker-init as PID 1 reaps orphaned processes, so zombies never eat the PIDs limit; the agent is
     // started beside it with `docker exec`.
     Cmd: ['sleep', 'infinity'],
-    User: input.user,
+    User: engineUser(input.user, engine),
     WorkingDir: WORKSPACE_PATH,
     Env: ['HOME=/tmp', 'PYTHONUNBUFFERED=1', 'LANG=C.UTF-8', 'MPLBACKEND=Agg'],
     Labels: runLabels(input.homeHash, input.runId),
     HostConfig: {
       Init: true,
-      Mounts: [{ Type: 'bind', Source: resolve(input.workspaceFolder), Target: WORKSPACE_PATH, ReadOnly: false }],
+      ...bindMounts([{ source: resolve(input.workspaceFolder), target: WORKSPACE_PATH, readOnly: false }], engine),
       CapDrop: ['ALL'],
       SecurityOpt: ['no-new-privileges'],
       ReadonlyRootfs: true,

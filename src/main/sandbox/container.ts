@@ -12,6 +12,7 @@ import { containerName, containerSpec, LABEL_HOME, LABEL_RUN, type ContainerSpec
 import { DiskGuard, freeBytes } from './disk-guard';
 import { dockerFailure } from './docker-status';
 import { diskReserveMessage } from './workspace-messages';
+import { engineProfile } from './engine-profile';
 
 const inspectSchema = z.object({
   Id: z.string(),
@@ -105,7 +106,8 @@ export class SandboxContainer {
     const image = await this.chooseImage();
     await prepareWorkspaceFolder(this.spec.workspaceFolder, this.spec.user);
     try {
-      const container = await this.docker.createContainer(containerSpec({ ...this.spec, image }));
+      const engine = await engineProfile(this.docker);
+      const container = await this.docker.createContainer(containerSpec({ ...this.spec, image, engine }));
       await container.start();
       return container;
     } catch (error) {

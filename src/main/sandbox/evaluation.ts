@@ -12,6 +12,7 @@ import { newId } from '../../shared/ids';
 import { BASE_IMAGE, containerSpec, DEFAULT_LIMITS, LABEL_HOME, sandboxUser, WORKSPACE_PATH } from './container-spec';
 import { dockerFailure, inspectImage } from './docker-status';
 import { parseMetricLine } from './jobs-metrics';
+import { bindMounts, engineProfile } from './engine-profile';
 import { stageHeldOut } from './held-out-staging';
 import type { SandboxManager } from './sandbox-manager';
 
@@ -99,6 +100,7 @@ export class SandboxEvaluator implements Evaluator {
     await this.sandbox.check();
     const image = (await inspectImage(this.docker, this.sandbox.image)) === undefined ? BASE_IMAGE : this.sandbox.image;
     const evalId = newId('eval');
+    const engine = await engineProfile(this.docker);
     const base = containerSpec({
       runId: this.runId,
       homeHash: this.sandbox.homeHash,
@@ -107,17 +109,16 @@ export class SandboxEvaluator implements Evaluator {
       limits: DEFAULT_LIMITS,
       network: 'none',
       user: sandboxUser(),
+      engine,
     });
     const staged = stageHeldOut(heldOut, this.sandbox.home, evalId);
-    const mounts: Docker.MountSettings[] = [
-      { Type: 'bind', Source: resolve(this.workspaceFolder), Target: WORKSPACE_PATH, ReadOnly: true },
-      ...staged.paths.map((path): Docker.MountSettings => ({
-        Type: 'bind',
-        Source: path,
-        Target: `${HELD_OUT_PATH}/${basename(path)}`,
-        ReadOnly: true,
-      })),
-    ];
+    const mounts = bindMounts(
+      [
+        { source: resolve(this.workspaceFolder), target: WORKSPACE_PATH, readOnly: true },
+        ...staged.paths.map((path) => ({ source: path, target: `${HELD_OUT_PATH}/${basename(path)}`, readOnly: true })),
+      ],
+      engine,
+    );
     const spec: Docker.ContainerCreateOptions = {
       ...base,
       name: `looplab-eval-${this.sandbox.homeHash.slice(0, 8)}-${evalId}`,
@@ -125,7 +126,7 @@ export class SandboxEvaluator implements Evaluator {
       Labels: { [LABEL_EVAL]: this.runId, [LABEL_HOME]: this.sandbox.homeHash },
       HostConfig: {
         ...base.HostConfig,
-        Mounts: mounts,
+        ...mounts,
         NetworkMode: 'none',
         LogConfig: { Type: 'json-file', Config: { 'max-size': '16m', 'max-file': '1' } },
       },

@@ -23,6 +23,7 @@ import { commandOf, jobContainerName, jobContainerSpec, jobLogPath, LABEL_JOB, L
 import { jobIdsOf, jobStatusOf, type JobStatus } from './jobs-status';
 import type { JobPlacement, JobRequest, JobServiceOptions, ReattachedJobs, StartedJob } from './jobs-types';
 import { JobWatch, type WatchedJob, type WatchResume } from './jobs-watch';
+import { engineProfile } from './engine-profile';
 
 export type { JobStatus } from './jobs-status';
 export type { JobLogLine } from './jobs-watch';
@@ -102,6 +103,7 @@ export class JobService {
       limits: this.limits,
       network: placement.network ?? 'none',
       user: this.user,
+      engine: await engineProfile(this.docker),
     });
     try {
       await createJobContainer(this.docker, spec, image, request.gpu);
