@@ -34,7 +34,7 @@ export function groupAttempts(main: LoopNode[]): AttemptGroup[] {
     const evaluation = item.node?.evaluation ?? null;
     open.gate = item.id;
     open.evaluation = evaluation;
-    if (evaluation?.attempt != null && evaluation.attempt !== open.attempt) {
+    if (evaluation !== null && evaluation.attempt !== null && evaluation.attempt !== open.attempt) {
       open.attempt = evaluation.attempt;
       open.id = `attempt:${evaluation.attempt}`;
     }
