@@ -108,6 +108,8 @@ function LoadedRun({ runId, data, state, focusSeq, onOpenRun }: LoadedRunProps) 
             events={events}
             selectedId={selectedId}
             onSelect={onSelect}
+            live={live}
+            onOpenRun={onOpenRun}
             toolbar={jobs.length > 0 && <JobsToggle jobs={jobs} open={showJobs} onToggle={setJobsOpen} />}
           />
         )}
