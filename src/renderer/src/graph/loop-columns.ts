@@ -1,9 +1,10 @@
 // How many nodes a line of the loop holds. A finished run of modest size gets the count whose layout
-// fits the pane at the largest zoom, so its overview reads best; a live run (and a long one) gets as
-// many as fit the pane's width at a readable zoom, so nodes keep their places while it grows.
+// fits the pane at the largest zoom, so its overview reads best; a live run, a long one and one that
+// cannot be read whole get as many as fit the pane's width at a readable zoom (so nodes keep their
+// places while a run grows, and the beginning of a big loop shows whole lines).
 import type { LoopGraph } from '../../../shared/loop-graph';
 import { columnsFor, layoutLoop } from './loop-layout';
-import { fitZoom, type Size } from './viewport';
+import { fitZoom, OVERVIEW_ZOOM, type Size } from './viewport';
 
 /** The zoom a line of the loop is laid out to fit the pane's width at. */
 const LAYOUT_ZOOM = 0.7;
@@ -20,5 +21,6 @@ export function chooseColumns(loop: LoopGraph, size: Size, live: boolean, expand
     const zoom = fitZoom(layoutLoop(loop, columns, expanded).bounds, size);
     if (zoom > best.zoom + 0.01) best = { columns, zoom };
   }
-  return best.columns;
+  // A loop that cannot be read whole opens on its beginning: then lines as wide as the pane read best.
+  return best.zoom >= OVERVIEW_ZOOM ? best.columns : byWidth;
 }

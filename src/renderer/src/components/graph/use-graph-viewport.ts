@@ -45,9 +45,9 @@ export function useGraphViewport({ loop, layout, live, selectedId, size }: Viewp
   const moved = useRef(false);
 
   const go = useCallback(
-    (target: Viewport | undefined) => {
+    (target: Viewport | undefined, animate = true) => {
       if (target === undefined) return;
-      const duration = moved.current ? MOVE_MS : 0;
+      const duration = animate && moved.current ? MOVE_MS : 0;
       moved.current = true;
       void flow.setViewport(target, { duration });
     },
@@ -63,7 +63,8 @@ export function useGraphViewport({ loop, layout, live, selectedId, size }: Viewp
   const place = useEffectEvent(() => {
     const newest = newestId === undefined ? undefined : layout.boxes.get(newestId);
     if (following) go(follow(layout.bounds, newest, size, flow.getZoom()));
-    else if (!touched.current) go(overview(layout.bounds, size));
+    // The overview is placed at once: it answers a new layout or pane size, not a step of the run.
+    else if (!touched.current) go(overview(layout.bounds, size), false);
     else if (selectedId !== null) showSelected();
   });
   useEffect(() => {
