@@ -22,6 +22,25 @@ export interface GraphNode {
   metrics: Record<string, number[]> | null;
   /** In a fork: the node is the parent run's, copied up to the fork point (set only then). */
   inherited?: true;
+  /** An evaluation's score against its target (set on evaluation nodes only). */
+  evaluation?: EvaluationFacts;
+}
+
+/** What the harness's evaluation of one attempt found. */
+export interface EvaluationFacts {
+  metric: string;
+  /** Null when the evaluation gave no value (it failed). */
+  value: number | null;
+  target: number | null;
+  attempt: number | null;
+  better: 'higher' | 'lower';
+  /** Whether the value reached the target; null without a target or a value. */
+  passed: boolean | null;
+}
+
+function reached(value: number, target: number | undefined, better: 'higher' | 'lower'): boolean | null {
+  if (target === undefined) return null;
+  return better === 'lower' ? value <= target : value >= target;
 }
 
 export interface GraphEdge {
@@ -193,13 +212,21 @@ function apply(builder: Builder, event: RunEvent): void {
       return;
     }
     case 'evaluation.recorded': {
-      const { evalId, metric, value } = event.payload;
-      addMainNode(builder, event, `evaluation:${evalId}`, 'evaluation', `${metric} = ${value}`).status = 'done';
+      const { evalId, metric, value, target, attempt } = event.payload;
+      const better = event.payload.better ?? 'higher';
+      const node = addMainNode(builder, event, `evaluation:${evalId}`, 'evaluation', `${metric} = ${value}`);
+      node.status = 'done';
+      node.endedAt = event.time;
+      const passed = reached(value, target, better);
+      node.evaluation = { metric, value, target: target ?? null, attempt: attempt ?? null, better, passed };
       return;
     }
     case 'evaluation.failed': {
-      const { evalId, metric } = event.payload;
-      addMainNode(builder, event, `evaluation:${evalId}`, 'evaluation', `${metric}: no value`).status = 'error';
+      const { evalId, metric, attempt } = event.payload;
+      const node = addMainNode(builder, event, `evaluation:${evalId}`, 'evaluation', `${metric}: no value`);
+      node.status = 'error';
+      node.endedAt = event.time;
+      node.evaluation = { metric, value: null, target: null, attempt, better: 'higher', passed: null };
       return;
     }
     case 'context.compacted': {

@@ -76,30 +76,15 @@ describe.skipIf(skipBrowser || skipDocker || (!present && !dockerRequired))(
         const row = page.locator(`[data-testid="run-row"][data-run-id="${replayId}"]`);
         expect(await row.getByTestId('run-fork').textContent()).toBe(`replay of ${exampleId}`);
         // The harness scores twice; the run is finished for good once the second score is in.
-        const counts = page.getByTestId('node-counts');
-        await counts
-          .locator('[data-kind="evaluation"] .legend-count')
-          .filter({ hasText: /^2$/ })
-          .waitFor({ timeout: 90_000 });
+        const attempts = page.getByTestId('graph-attempt');
+        await attempts.filter({ hasText: 'Attempt 2 · macro_f1 0.893 ✓' }).waitFor({ timeout: 90_000 });
         await page.locator('[data-testid="status-bar"][data-state="finished"]').waitFor();
-        expect(
-          await counts
-            .locator('li')
-            .evaluateAll((items) =>
-              items.map((item) => [item.dataset.kind, item.querySelector('.legend-count')?.textContent]),
-            ),
-        ).toEqual([
-          ['message', '1'],
-          ['model', '8'],
-          ['tool', '6'],
-          ['job', '2'],
-          ['evaluation', '2'],
-          ['parent', '1'],
-        ]);
-        // The graph follows the newest node: the harness's final score.
-        const scored = page.locator('[data-testid="graph-node"][data-kind="evaluation"][data-status="done"]').last();
+        expect(await page.getByTestId('node-counts').textContent()).toBe('8 steps6 calls2 jobs2 attempts');
+        // Finished, it opens on the whole loop: both attempts and the harness's final score.
+        expect(await attempts.count()).toBe(2);
+        const scored = page.locator('[data-testid="graph-node"][data-kind="gate"][data-status="done"]').last();
         await scored.waitFor();
-        expect(await scored.locator('.graph-node-label').textContent()).toBe('macro_f1 = 0.8929');
+        expect(await scored.locator('.loop-gate-score').textContent()).toBe('macro_f1 0.8929✓target ≥ 0.85');
         for (const id of [exampleId, replayId!])
           await page.locator(`[data-testid="run-row"][data-run-id="${id}"]`).waitFor();
         await page.screenshot({ path: join(screenshots, 'ui-example-replay.png') });

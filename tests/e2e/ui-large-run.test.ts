@@ -44,25 +44,31 @@ describe.skipIf(skipBrowser)('a 2,000-node run in Chromium', () => {
     home?.remove();
   });
 
-  it('opens with its newest steps drawn, selects a node at once, and pans away from following', async () => {
+  it('opens on its beginning with the minimap for the rest, selects a node at once, and follows on demand', async () => {
     await page.getByTestId('run-row').first().click();
+    // Too long to read whole: the overview shows where the loop begins, at a readable zoom.
+    const first = page.locator('[data-testid="graph-node"][data-node-id="model:model_0"]');
+    await first.waitFor();
     const last = page.locator(`[data-testid="graph-node"][data-node-id="model:model_${TURNS - 1}"]`);
-    await last.waitFor();
+    expect(await last.count()).toBe(0);
+    await page.getByRole('img', { name: 'Minimap of the run graph' }).waitFor();
 
+    // Only what is in view is drawn: one step node per model turn, its calls inside.
     const drawn = await page.getByTestId('graph-node').count();
     expect(drawn).toBeGreaterThan(3);
     expect(drawn).toBeLessThan(60);
-    expect(await page.getByTestId('node-counts').textContent()).toBe(`${TURNS} model1333 tool`);
+    expect(await page.getByTestId('node-counts').textContent()).toBe(`${TURNS} steps1333 calls`);
+    expect(await first.getByTestId('graph-call').count()).toBe(1);
 
-    await last.click();
-    await page
-      .getByTestId('node-inspector')
-      .filter({ hasText: `Step ${TURNS - 1}: running` })
-      .waitFor();
+    await first.click();
+    await page.getByTestId('node-inspector').filter({ hasText: 'Step 0: running' }).waitFor();
     await page.screenshot({ path: join(screenshots, 'ui-large-run.png') });
 
-    // Panning the graph stops it following the newest step; Follow brings that step back.
-    const follow = page.getByRole('button', { name: 'Follow' });
+    // Follow brings the newest step into view; panning away stops following.
+    const follow = page.getByTestId('run-graph').getByRole('button', { name: 'Follow' });
+    expect(await follow.getAttribute('aria-pressed')).toBe('false');
+    await follow.click();
+    await last.waitFor();
     expect(await follow.getAttribute('aria-pressed')).toBe('true');
     const box = (await page.getByTestId('run-graph').boundingBox())!;
     await page.mouse.move(box.x + 60, box.y + box.height / 2);

@@ -82,17 +82,27 @@ describe.skipIf(skipBrowser)('driving runs from the UI in Chromium', () => {
     return card;
   }
 
-  /** The graph's nodes as a person reads them (top to bottom, then left to right), all in view. */
+  /**
+   * The graph's nodes as a person reads them (top to bottom, then left to right), all in view: each as
+   * its kind, status and words, a step followed by its calls (named `tool` or `approval` by what they are).
+   */
   async function graphNodes(): Promise<string[][]> {
-    await page.locator('.react-flow__controls-fitview').click();
+    await page.getByTestId('run-graph').getByRole('button', { name: 'Overview' }).click();
     return page.getByTestId('graph-node').evaluateAll((nodes) =>
       nodes
         .map((node) => ({ node, box: node.getBoundingClientRect() }))
         .sort((a, b) => Math.round(a.box.y) - Math.round(b.box.y) || a.box.x - b.box.x)
-        .map(({ node }) => [
-          node.getAttribute('data-kind') ?? '',
-          node.getAttribute('data-status') ?? '',
-          node.querySelector('.graph-node-label')?.textContent ?? '',
+        .flatMap(({ node }) => [
+          [
+            node.getAttribute('data-kind') ?? '',
+            node.getAttribute('data-status') ?? '',
+            node.querySelector('.graph-node-label')?.textContent ?? '',
+          ],
+          ...[...node.querySelectorAll('[data-testid="graph-call"]')].map((call) => [
+            (call.getAttribute('data-node-id') ?? '').split(':')[0]!,
+            call.getAttribute('data-status') ?? '',
+            call.querySelector('.loop-call-text')?.textContent ?? '',
+          ]),
         ]),
     );
   }
@@ -123,13 +133,13 @@ describe.skipIf(skipBrowser)('driving runs from the UI in Chromium', () => {
 
     // The graph grows as the events arrive: the goal, the model call (its words streaming below the
     // timeline until the reply is recorded), then the three calls it made, all waiting for the person.
-    await page.locator('[data-testid="graph-node"][data-kind="model"][data-status="running"]').waitFor();
+    await page.locator('[data-testid="graph-node"][data-kind="step"][data-status="running"]').waitFor();
     await page.getByTestId('live-text').filter({ hasText: 'I will write three files.' }).waitFor();
     const first = await approvalFor('write a.py');
     expect(await page.getByTestId('live-text').count()).toBe(0);
     await expect.poll(graphNodes, { timeout: 5000 }).toEqual([
-      ['start', 'done', 'Write three small scripts'],
-      ['model', 'done', 'I will write three files.'],
+      ['goal', 'done', 'Write three small scripts'],
+      ['step', 'waiting', 'I will write three files.'],
       ['approval', 'waiting', 'write a.py (11 bytes)'],
       ['approval', 'waiting', 'write b.py (11 bytes)'],
       ['approval', 'waiting', 'write c.py (11 bytes)'],
@@ -160,14 +170,12 @@ describe.skipIf(skipBrowser)('driving runs from the UI in Chromium', () => {
     await statusBar('finished').waitFor({ timeout: 15_000 });
     expect(await page.getByTestId('approval').count()).toBe(0);
     await expect.poll(graphNodes, { timeout: 5000 }).toEqual([
-      ['start', 'done', 'Write three small scripts'],
-      ['model', 'done', 'I will write three files.'],
-      ['approval', 'done', 'write a.py (11 bytes)'],
-      ['approval', 'done', 'write b.py (11 bytes)'],
-      ['approval', 'rejected', 'write c.py (11 bytes)'],
+      ['goal', 'done', 'Write three small scripts'],
+      ['step', 'done', 'I will write three files.'],
       ['tool', 'done', 'write a.py'],
       ['tool', 'done', 'write renamed.py'],
-      ['model', 'done', 'Two files written; c.py left out as asked.'],
+      ['approval', 'rejected', 'write c.py (11 bytes)'],
+      ['step', 'done', 'Two files written; c.py left out as asked.'],
     ]);
     const bar = await page.getByTestId('status-bar').textContent();
     expect(bar).toContain('2 / 50 steps');
@@ -191,14 +199,8 @@ describe.skipIf(skipBrowser)('driving runs from the UI in Chromium', () => {
   });
 
   it('opens a node to show its events, arguments and output', async () => {
-    const [, second] = await page
-      .locator('[data-testid="graph-node"][data-kind="tool"]')
-      .evaluateAll((nodes) =>
-        nodes
-          .sort((a, b) => a.getBoundingClientRect().x - b.getBoundingClientRect().x)
-          .map((node) => node.getAttribute('data-node-id')),
-      );
-    const tool = page.locator(`[data-testid="graph-node"][data-node-id="${second}"]`);
+    // The step's second call: the write renamed when it was approved.
+    const tool = page.locator('[data-testid="graph-call"][data-node-id^="tool:"]').nth(1);
     await tool.click();
     const inspector = page.getByTestId('node-inspector');
     await inspector.waitFor();
@@ -248,7 +250,7 @@ describe.skipIf(skipBrowser)('driving runs from the UI in Chromium', () => {
     await statusBar('interrupted').waitFor();
     expect(await page.getByTestId('stop-run').count()).toBe(0);
     expect(await page.getByTestId('live-text').count()).toBe(0);
-    const running = page.locator('[data-testid="graph-node"][data-kind="model"]');
+    const running = page.locator('[data-testid="graph-node"][data-kind="step"]');
     expect(await running.getAttribute('data-status')).toBe('error');
     await shoot('interrupted');
     await page.getByTestId('resume-run').click();
@@ -259,9 +261,9 @@ describe.skipIf(skipBrowser)('driving runs from the UI in Chromium', () => {
     const row = page.locator('[data-testid="run-row"]').filter({ hasText: 'Think it over' });
     expect(await row.getByTestId('run-status').textContent()).toBe('finished');
     await expect.poll(graphNodes, { timeout: 5000 }).toEqual([
-      ['start', 'done', 'Think it over'],
-      ['model', 'error', 'stopped by the person'],
-      ['model', 'done', 'Done after the resume.'],
+      ['goal', 'done', 'Think it over'],
+      ['step', 'error', 'stopped by the person'],
+      ['step', 'done', 'Done after the resume.'],
     ]);
   });
 
@@ -287,7 +289,7 @@ describe.skipIf(skipBrowser)('driving runs from the UI in Chromium', () => {
 
   it('forks that run from its write, with a message, and opens the fork', async () => {
     const parentId = (await page.getByTestId('run-detail').getAttribute('data-run-id'))!;
-    await page.locator('[data-testid="graph-node"][data-kind="tool"]').click();
+    await page.locator('[data-testid="graph-call"][data-node-id^="tool:"]').click();
     await page.getByTestId('fork-open').click();
     await page.getByTestId('fork-message').fill('Keep the notes as they are.');
     await shoot('fork-form');
@@ -301,11 +303,10 @@ describe.skipIf(skipBrowser)('driving runs from the UI in Chromium', () => {
     // The parent's steps up to the fork point, dimmed, then the fork's own.
     await expect
       .poll(async () => (await graphNodes()).map(([kind, status]) => `${kind} ${status}`).sort(), { timeout: 5000 })
-      .toEqual(['message done', 'model done', 'model done', 'parent done', 'start done', 'tool done']);
+      .toEqual(['goal done', 'message done', 'parent done', 'step done', 'step done', 'tool done']);
     const inherited = page.locator('[data-testid="graph-node"][data-inherited="true"]');
     expect(await inherited.evaluateAll((nodes) => nodes.map((node) => node.getAttribute('data-kind')))).toEqual([
-      'model',
-      'tool',
+      'step',
     ]);
     const row = page.locator(`[data-testid="run-row"][data-run-id="${forkId}"]`);
     expect(await row.getByTestId('run-fork').textContent()).toMatch(new RegExp(`fork of ${parentId} @ \\d+`));

@@ -1,61 +1,54 @@
+// The React Flow elements of the loop graph are reused while what they show is unchanged, so a live
+// run's update redraws only the nodes an event touched.
 import { describe, expect, it } from 'vitest';
-import type { GraphNode, RunGraph } from '../../../shared/run-graph';
-import { FlowElementCache } from './flow-elements';
+import { sampleCreated, sampleRunDrafts } from '../../../../tests/fixtures/sample-run';
+import type { EventDraft, RunEvent } from '../../../shared/events';
+import { buildLoopGraph } from '../../../shared/loop-graph';
+import { buildGraph } from '../../../shared/run-graph';
+import { FlowElementCache, type Captions, type LoopFlowNode } from './flow-elements';
+import { layoutLoop } from './loop-layout';
 
-function node(id: string, status: GraphNode['status'] = 'done'): GraphNode {
-  return { id, kind: 'tool', label: id, status, seqs: [1], startedAt: 0, endedAt: null, usage: null, metrics: null };
+const events = [{ type: 'run.created', payload: sampleCreated() }, ...sampleRunDrafts()].map(
+  (draft, seq) => ({ runId: 'run_test', seq, time: seq, ...draft }) as RunEvent,
+);
+const captions: Captions = { caption: (item) => item.node?.label ?? '', calls: () => ({}) };
+
+function elementsThrough(count: number, cache: FlowElementCache, selectedId: string | null = null) {
+  const loop = buildLoopGraph(buildGraph(events.slice(0, count)));
+  const layout = layoutLoop(loop, 4);
+  const nodes = cache.toNodes(loop, layout, selectedId, new Set(), captions, true);
+  return { nodes: new Map(nodes.map((node) => [node.id, node])), edges: cache.toEdges(loop, layout) };
 }
 
-function graph(nodes: GraphNode[], fork = false): RunGraph {
-  const edges: RunGraph['edges'] = nodes.slice(1).map((target, index) => {
-    const source = nodes[index]!.id;
-    return { id: `${source}->${target.id}`, source, target: target.id, kind: 'next' };
-  });
-  if (fork) edges.push({ id: 'p->a', source: 'p', target: 'a', kind: 'fork' });
-  return { nodes, edges };
-}
-
-const positions = new Map([
-  ['a', { x: 0, y: 0 }],
-  ['b', { x: 0, y: 100 }],
-  ['c', { x: 0, y: 200 }],
-]);
+const index = (type: EventDraft['type']) => events.findIndex((event) => event.type === type);
 
 describe('flow elements', () => {
   it('keeps unchanged nodes and edges as the same objects and replaces what changed', () => {
     const cache = new FlowElementCache();
-    const first = cache.toNodes(graph([node('a'), node('b', 'running')]), positions, null);
-    const firstEdges = cache.toEdges(graph([node('a'), node('b', 'running')]));
-    expect(first.map((item) => [item.id, item.position, item.selected, item.data.node.status])).toEqual([
-      ['a', { x: 0, y: 0 }, false, 'done'],
-      ['b', { x: 0, y: 100 }, false, 'running'],
-    ]);
-    expect(firstEdges.map((edge) => [edge.id, edge.className])).toEqual([['a->b', 'graph-edge edge-next edge-live']]);
-
-    const grown = graph([node('a'), node('b'), node('c', 'running')]);
-    const second = cache.toNodes(grown, positions, 'a');
-    const secondEdges = cache.toEdges(grown);
-    expect(second[0]).not.toBe(first[0]);
-    expect(second[0]!.selected).toBe(true);
-    expect(second[1]).not.toBe(first[1]);
-    expect(secondEdges[0]).not.toBe(firstEdges[0]);
-    expect(secondEdges.map((edge) => [edge.id, edge.className])).toEqual([
-      ['a->b', 'graph-edge edge-next'],
-      ['b->c', 'graph-edge edge-next edge-live'],
-    ]);
-
-    const third = cache.toNodes(grown, positions, 'a');
-    expect(third.every((item, index) => item === second[index])).toBe(true);
-    expect(cache.toEdges(grown).every((edge, index) => edge === secondEdges[index])).toBe(true);
+    const before = elementsThrough(index('job.started'), cache);
+    const after = elementsThrough(index('job.started') + 1, cache);
+    // The job appears; the goal and the first step are the same objects; the second step changed.
+    expect(after.nodes.get('job:job_1')).toBeDefined();
+    expect(after.nodes.get('start')).toBe(before.nodes.get('start'));
+    expect(after.nodes.get('model:call_m1')).toBe(before.nodes.get('model:call_m1'));
+    expect(after.edges.find((edge) => edge.id === 'start->model:call_m1')).toBe(
+      before.edges.find((edge) => edge.id === 'start->model:call_m1'),
+    );
+    const selected = elementsThrough(index('job.started') + 1, cache, 'tool:call_t1');
+    const step = selected.nodes.get('model:call_m1') as LoopFlowNode;
+    expect(step).not.toBe(after.nodes.get('model:call_m1'));
+    expect([step.selected, step.data.selectedCall]).toEqual([true, 'tool:call_t1']);
   });
 
-  it('draws fork edges apart from the rest and drops repeated edges', () => {
-    const cache = new FlowElementCache();
-    const withFork = graph([node('a'), node('b')], true);
-    withFork.edges.push({ ...withFork.edges[0]! });
-    expect(cache.toEdges(withFork).map((edge) => [edge.id, edge.className])).toEqual([
-      ['a->b', 'graph-edge edge-next'],
-      ['p->a', 'graph-edge edge-fork'],
-    ]);
+  it('gives each node its laid-out place and size, and each edge its route and kind', () => {
+    const { nodes, edges } = elementsThrough(events.length, new FlowElementCache());
+    const job = nodes.get('job:job_1')!;
+    const step = nodes.get('model:call_m2')!;
+    expect(job.position.y).toBeGreaterThan(step.position.y + step.height!);
+    expect(edges.find((edge) => edge.target === 'job:job_1')).toMatchObject({
+      type: 'route',
+      className: 'graph-edge edge-branch',
+    });
+    expect(nodes.get('attempt:1')).toMatchObject({ type: 'attempt', zIndex: -1, selectable: false });
   });
 });

@@ -1,30 +1,43 @@
-// The run as a graph (React Flow, laid out top to bottom): live as events arrive, following the
-// newest step until the person pans or zooms, with a click on a node selecting it.
+// The run as a graph of its loop (React Flow): steps left to right in lines, attempts boxed under their
+// score, jobs and child runs hanging below the step they came from. A finished run opens on an
+// overview, a live one follows its newest step until the person pans or zooms; a click on a node or
+// one of a step's calls selects it, and the arrow keys step through the nodes (Enter opens details).
 import {
   Background,
-  Controls,
+  MiniMap,
   Panel,
   ReactFlow,
   ReactFlowProvider,
-  useReactFlow,
+  useStore,
+  type EdgeTypes,
   type NodeMouseHandler,
   type NodeTypes,
   type OnMove,
 } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
-import { useCallback, useEffect, useEffectEvent, useMemo, useRef, useState, type ReactNode } from 'react';
+import { useCallback, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { RunEvent } from '../../../../shared/events';
-import type { GraphNode, RunGraph } from '../../../../shared/run-graph';
+import { buildLoopGraph, type ChildRun } from '../../../../shared/loop-graph';
+import type { RunGraph } from '../../../../shared/run-graph';
 import { FlowElementCache } from '../../graph/flow-elements';
-import { layoutGraph } from '../../graph/graph-layout';
-import { nodeCaption } from '../../graph/node-caption';
-import { followMove } from '../../graph/viewport';
+import { chooseColumns } from '../../graph/loop-columns';
+import { layoutLoop } from '../../graph/loop-layout';
+import { loopCaptions } from '../../graph/loop-captions';
+import { COMPACT_ZOOM } from '../../graph/viewport';
+import { AttemptBox } from './attempt-box';
+import { GraphActionsContext, type GraphActions } from './graph-actions';
 import { GraphLegend } from './graph-legend';
-import { GraphNodeCard } from './graph-node-card';
+import { ZoomButtons } from './zoom-buttons';
+import { LoopNodeCard } from './loop-node-card';
+import { RouteEdge } from './route-edge';
+import { useChildRuns } from './use-child-runs';
+import { useGraphKeys } from './use-graph-keys';
+import { useGraphViewport, useSize } from './use-graph-viewport';
+import './run-graph.css';
 
-const nodeTypes: NodeTypes = { run: GraphNodeCard };
-const MOVE_MS = 250;
-const fitOptions = { padding: 0.1, maxZoom: 1 };
+const nodeTypes: NodeTypes = { loop: LoopNodeCard, attempt: AttemptBox };
+const edgeTypes: EdgeTypes = { route: RouteEdge };
+const minimapSize = { width: 132, height: 80 };
 
 interface RunGraphViewProps {
   graph: RunGraph;
@@ -33,6 +46,12 @@ interface RunGraphViewProps {
   onSelect: (nodeId: string | null) => void;
   /** More buttons beside Follow (the jobs panel's). */
   toolbar?: ReactNode;
+  /** Whether the run is under way (followed) or over (opened on an overview); read from the graph when absent. */
+  live?: boolean;
+  /** Opens another run: the parent, or a fork or replay made from this one. */
+  onOpenRun?: (runId: string) => void;
+  /** The runs made from this one; fetched from the runs list when absent. */
+  childRuns?: readonly ChildRun[];
 }
 
 export function RunGraphView(props: RunGraphViewProps) {
@@ -43,91 +62,133 @@ export function RunGraphView(props: RunGraphViewProps) {
   );
 }
 
-function GraphCanvas({ graph, events, selectedId, onSelect, toolbar }: RunGraphViewProps) {
-  const [cache] = useState(() => new FlowElementCache());
-  const layout = useMemo(() => layoutGraph(graph), [graph]);
-  const nodes = useMemo(
-    () => cache.toNodes(graph, layout.positions, selectedId, (node: GraphNode) => nodeCaption(node, events)),
-    [cache, graph, layout, selectedId, events],
-  );
-  const edges = useMemo(() => cache.toEdges(graph), [cache, graph]);
-  const [follow, setFollow] = useState(true);
-  const [ready, setReady] = useState(false);
-  const moved = useRef(false);
-  const container = useRef<HTMLDivElement>(null);
-  const flow = useReactFlow();
-  const newest = graph.nodes.at(-1)?.id;
+function minimapClass(node: { type?: string; data: Record<string, unknown> }): string {
+  if (node.type === 'attempt') return 'minimap-attempt';
+  const item = node.data.item as { kind: string; status: string } | undefined;
+  return item === undefined ? '' : `minimap-${item.kind} minimap-${item.status}`;
+}
 
-  const applyFollow = useEffectEvent(() => {
-    const box = container.current;
-    if (box === null || newest === undefined) return;
-    const size = { width: box.clientWidth, height: box.clientHeight };
-    const move = followMove(layout.bounds, layout.positions.get(newest), size, flow.getZoom());
-    if (move === undefined) return;
-    const duration = moved.current ? MOVE_MS : 0;
-    moved.current = true;
-    if (move.kind === 'fit') void flow.fitView({ ...fitOptions, duration });
-    else void flow.setCenter(move.x, move.y, { zoom: move.zoom, duration });
+function looksLive(graph: RunGraph): boolean {
+  return graph.nodes.some((node) => node.status === 'running' || node.status === 'waiting');
+}
+
+function GraphCanvas(props: RunGraphViewProps) {
+  const { graph, events, selectedId, onSelect, toolbar, onOpenRun } = props;
+  const live = props.live ?? looksLive(graph);
+  const fetched = useChildRuns(events[0]?.runId, props.childRuns !== undefined);
+  const children = props.childRuns ?? fetched;
+  const loop = useMemo(() => buildLoopGraph(graph, children), [graph, children]);
+  const [expanded, setExpanded] = useState<ReadonlySet<string>>(() => new Set());
+  const container = useRef<HTMLDivElement>(null);
+  const size = useSize(container);
+  const columns = useMemo(() => chooseColumns(loop, size, live, expanded), [loop, size, live, expanded]);
+  const layout = useMemo(() => layoutLoop(loop, columns, expanded), [loop, columns, expanded]);
+  const [cache] = useState(() => new FlowElementCache());
+  const captions = useMemo(() => loopCaptions(events), [events]);
+  const nodes = useMemo(
+    () => cache.toNodes(loop, layout, selectedId, expanded, captions, live),
+    [cache, loop, layout, selectedId, expanded, captions, live],
+  );
+  const edges = useMemo(() => cache.toEdges(loop, layout), [cache, loop, layout]);
+  const compact = useStore((state) => state.transform[2] < COMPACT_ZOOM);
+
+  const toggleCalls = useCallback((id: string) => {
+    setExpanded((current) => {
+      const next = new Set(current);
+      if (!next.delete(id)) next.add(id);
+      return next;
+    });
+  }, []);
+  const actions: GraphActions = useMemo(
+    () => ({ select: onSelect, toggleCalls, openRun: onOpenRun }),
+    [onSelect, toggleCalls, onOpenRun],
+  );
+  const viewport = useGraphViewport({ loop, layout, live, selectedId, size });
+  const onKeyDown = useGraphKeys({
+    loop,
+    layout,
+    selectedId,
+    onSelect,
+    toggleCalls,
+    onOpenRun,
+    onStep: viewport.stopFollowing,
   });
 
-  useEffect(() => {
-    if (ready && follow) applyFollow();
-  }, [ready, follow, newest, graph.nodes.length]);
-
-  useEffect(() => {
-    const box = container.current;
-    if (box === null || !ready || !follow) return;
-    const observer = new ResizeObserver(() => applyFollow());
-    observer.observe(box);
-    return () => observer.disconnect();
-  }, [ready, follow]);
-
-  // Only a person's pan or zoom carries an input event; the moves made here to follow do not. A click
-  // that does not move the view (selecting a node) keeps following.
-  const onMove: OnMove = useCallback((event) => {
-    if (event !== null) setFollow(false);
-  }, []);
-  const onNodeClick: NodeMouseHandler = useCallback((_, node) => onSelect(node.id), [onSelect]);
+  // Only a person's pan or zoom carries an input event; the moves made here do not.
+  const onMove: OnMove = useCallback(
+    (event) => {
+      if (event !== null) viewport.stopFollowing();
+    },
+    [viewport],
+  );
+  const onNodeClick: NodeMouseHandler = useCallback(
+    (_, node) => {
+      if (node.type === 'loop') onSelect(node.id);
+    },
+    [onSelect],
+  );
   const onPaneClick = useCallback(() => onSelect(null), [onSelect]);
+  const firstWaiting = loop.waiting[0];
 
   return (
-    <div className="run-graph" data-testid="run-graph" ref={container}>
-      <ReactFlow
-        nodes={nodes}
-        edges={edges}
-        nodeTypes={nodeTypes}
-        onInit={() => setReady(true)}
-        onNodeClick={onNodeClick}
-        onPaneClick={onPaneClick}
-        onMove={onMove}
-        nodesDraggable={false}
-        nodesConnectable={false}
-        elementsSelectable={false}
-        edgesFocusable={false}
-        onlyRenderVisibleElements
-        minZoom={0.1}
-        maxZoom={1.75}
-        colorMode="system"
-        zoomOnDoubleClick={false}
-      >
-        <Background gap={20} size={1} />
-        <Panel position="top-left" className="graph-panel">
-          <GraphLegend graph={graph} />
-        </Panel>
-        <Panel position="top-right" className="graph-panel">
-          {toolbar}
-          <button
-            type="button"
-            className={follow ? 'button follow-button active' : 'button follow-button'}
-            aria-pressed={follow}
-            title="Keep the newest step in view"
-            onClick={() => setFollow((value) => !value)}
-          >
-            Follow
-          </button>
-        </Panel>
-        <Controls position="bottom-right" showInteractive={false} fitViewOptions={fitOptions} />
-      </ReactFlow>
+    <div
+      className={compact ? 'run-graph loop-graph loop-compact' : 'run-graph loop-graph'}
+      data-testid="run-graph"
+      ref={container}
+      tabIndex={0}
+      aria-label="Run graph: arrow keys step through the loop, Enter opens details"
+      onKeyDown={onKeyDown}
+    >
+      <GraphActionsContext value={actions}>
+        <ReactFlow
+          nodes={nodes}
+          edges={edges}
+          nodeTypes={nodeTypes}
+          edgeTypes={edgeTypes}
+          onInit={viewport.onInit}
+          onNodeClick={onNodeClick}
+          onPaneClick={onPaneClick}
+          onMove={onMove}
+          nodesDraggable={false}
+          nodesConnectable={false}
+          elementsSelectable={false}
+          edgesFocusable={false}
+          nodesFocusable={false}
+          disableKeyboardA11y
+          onlyRenderVisibleElements
+          minZoom={0.1}
+          maxZoom={1.75}
+          colorMode="system"
+          zoomOnDoubleClick={false}
+        >
+          <Background gap={20} size={1} />
+          <Panel position="top-left" className="graph-panel">
+            <GraphLegend loop={loop} onSelect={onSelect} waiting={firstWaiting} />
+          </Panel>
+          <Panel position="top-right" className="graph-panel graph-toolbar">
+            {toolbar}
+            <ZoomButtons onOverview={viewport.showOverview} />
+            <button
+              type="button"
+              className={viewport.following ? 'button follow-button active' : 'button follow-button'}
+              aria-pressed={viewport.following}
+              title="Keep the newest step in view"
+              onClick={viewport.toggleFollow}
+            >
+              Follow
+            </button>
+          </Panel>
+          <MiniMap
+            className="graph-minimap"
+            style={minimapSize}
+            position="bottom-right"
+            pannable
+            zoomable
+            ariaLabel="Minimap of the run graph"
+            nodeClassName={minimapClass}
+          />
+        </ReactFlow>
+      </GraphActionsContext>
     </div>
   );
 }

@@ -158,6 +158,8 @@ function LoadedRun({ runId, data, state, focusSeq, onOpenRun, onStep }: LoadedRu
               events={events}
               selectedId={selectedId}
               onSelect={onSelect}
+              live={live}
+              onOpenRun={onOpenRun}
               toolbar={graphToolbar}
             />
           )
