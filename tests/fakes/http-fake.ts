@@ -103,7 +103,12 @@ export async function writeFrames(response: ServerResponse, frames: readonly str
       return;
     }
     if (options.repeat?.after === index) {
-      while (!gone) await new Promise<void>((resolve) => response.write(options.repeat!.frame, () => resolve()));
+      // A write to a socket the client closed calls back at once, before 'close' is emitted: check the
+      // response itself, and give the event loop a turn per frame so the hang-up is seen.
+      while (!gone && !response.destroyed) {
+        await new Promise<void>((resolve) => response.write(options.repeat!.frame, () => resolve()));
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
       return;
     }
     if (options.delayMs) await sleepUnless(options.delayMs, () => gone, response);
