@@ -140,7 +140,7 @@ describe.skipIf(skipBrowser || skipDocker || (!present && !dockerRequired))(
     it('forks the example with the Settings model and says why not its scripted one', { timeout: 60_000 }, async () => {
       await page.locator(`[data-testid="run-row"][data-run-id="${replayId}"]`).click();
       await page.locator(`[data-testid="run-detail"][data-run-id="${replayId}"]`).waitFor();
-      await page.locator('[data-testid="graph-node"][data-kind="model"]').last().click();
+      await page.locator('[data-testid="graph-node"][data-kind="step"]').first().click();
       await page.getByTestId('fork-open').click();
       const model = page.getByTestId('fork-model');
       await page.getByTestId('fork-model-hint').filter({ hasText: 'The default model in Settings.' }).waitFor();

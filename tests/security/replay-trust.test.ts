@@ -263,7 +263,10 @@ describe('a run recorded here', () => {
   it('stays local when its data folder is upgraded to know where runs come from', () => {
     let opened = openStore(source.paths);
     const { runId } = opened.store.createRun({ goal: 'Old run', model: 'scripted/test', origin: 'new' });
-    opened.db.exec('DROP TABLE run_sources; PRAGMA user_version = 4;');
+    // Back to schema 4: before run_sources, and before the runs table kept each run's spec and metric.
+    opened.db.exec(
+      'DROP TABLE run_sources; ALTER TABLE runs DROP COLUMN spec; ALTER TABLE runs DROP COLUMN metric; PRAGMA user_version = 4;',
+    );
     opened.close();
     opened = openStore(source.paths);
     try {

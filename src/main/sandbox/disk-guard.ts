@@ -5,7 +5,7 @@
 // that left their command's group). Deleting files is never stopped: it frees space.
 import { statfs } from 'node:fs/promises';
 
-const POLL_MS = 200;
+const POLL_MS = 50;
 /** A drop smaller than this between two samples is noise (logs, other programs), not a writer. */
 const FALLING_BYTES = 1024 * 1024;
 

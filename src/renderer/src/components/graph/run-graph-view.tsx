@@ -38,6 +38,9 @@ import './run-graph.css';
 const nodeTypes: NodeTypes = { loop: LoopNodeCard, attempt: AttemptBox };
 const edgeTypes: EdgeTypes = { route: RouteEdge };
 const minimapSize = { width: 132, height: 80 };
+const smallMinimapSize = { width: 88, height: 52 };
+const MINIMAP_SMALL_BELOW = 340;
+const MINIMAP_HIDDEN_BELOW = 180;
 
 interface RunGraphViewProps {
   graph: RunGraph;
@@ -91,6 +94,10 @@ function GraphCanvas(props: RunGraphViewProps) {
   );
   const edges = useMemo(() => cache.toEdges(loop, layout), [cache, loop, layout]);
   const compact = useStore((state) => state.transform[2] < COMPACT_ZOOM);
+  // In a short graph pane (a small window) a full-size minimap would sit on the nodes themselves: it
+  // shrinks, and in a very short one it goes.
+  const paneHeight = useStore((state) => state.height);
+  const roomForMinimap = paneHeight >= MINIMAP_HIDDEN_BELOW;
 
   const toggleCalls = useCallback((id: string) => {
     setExpanded((current) => {
@@ -162,31 +169,34 @@ function GraphCanvas(props: RunGraphViewProps) {
           zoomOnDoubleClick={false}
         >
           <Background gap={20} size={1} />
-          <Panel position="top-left" className="graph-panel">
+          {/* One bar across the top: the legend wraps before it reaches the buttons, whatever they are. */}
+          <Panel position="top-left" className="graph-panel graph-topbar">
             <GraphLegend loop={loop} onSelect={onSelect} waiting={firstWaiting} />
+            <div className="graph-toolbar">
+              {toolbar}
+              <ZoomButtons onOverview={viewport.showOverview} />
+              <button
+                type="button"
+                className={viewport.following ? 'button follow-button active' : 'button follow-button'}
+                aria-pressed={viewport.following}
+                title="Keep the newest step in view"
+                onClick={viewport.toggleFollow}
+              >
+                Follow
+              </button>
+            </div>
           </Panel>
-          <Panel position="top-right" className="graph-panel graph-toolbar">
-            {toolbar}
-            <ZoomButtons onOverview={viewport.showOverview} />
-            <button
-              type="button"
-              className={viewport.following ? 'button follow-button active' : 'button follow-button'}
-              aria-pressed={viewport.following}
-              title="Keep the newest step in view"
-              onClick={viewport.toggleFollow}
-            >
-              Follow
-            </button>
-          </Panel>
-          <MiniMap
-            className="graph-minimap"
-            style={minimapSize}
-            position="bottom-right"
-            pannable
-            zoomable
-            ariaLabel="Minimap of the run graph"
-            nodeClassName={minimapClass}
-          />
+          {roomForMinimap && (
+            <MiniMap
+              className="graph-minimap"
+              style={paneHeight >= MINIMAP_SMALL_BELOW ? minimapSize : smallMinimapSize}
+              position="bottom-right"
+              pannable
+              zoomable
+              ariaLabel="Minimap of the run graph"
+              nodeClassName={minimapClass}
+            />
+          )}
         </ReactFlow>
       </GraphActionsContext>
     </div>
