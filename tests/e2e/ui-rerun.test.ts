@@ -73,7 +73,7 @@ describe.skipIf(skipBrowser || skipDocker)('save a run as a loop spec and run it
   }
 
   it('saves the finished run as a spec, and runs it again with another parameter', async () => {
-    await page.getByTestId('run-row').filter({ hasText: 'for Ada' }).click();
+    await page.getByTestId('run-row').filter({ hasText: 'who=Ada' }).click();
     await page.locator('[data-testid="status-bar"][data-state="finished"]').waitFor();
     await page.getByTestId('save-spec-run').waitFor();
     await shoot('run-again-buttons');
@@ -104,7 +104,7 @@ describe.skipIf(skipBrowser || skipDocker)('save a run as a loop spec and run it
     await detail.waitFor();
     await page.locator('[data-testid="status-bar"][data-state="finished"]').waitFor();
     expect(await page.locator('.run-fork').textContent()).toBe(`Run again of ${firstId}`);
-    const row = page.getByTestId('run-row').filter({ hasText: 'for Grace' });
+    const row = page.getByTestId('run-row').filter({ hasText: 'who=Grace' });
     expect(await row.getByTestId('run-fork').textContent()).toBe(`run again of ${firstId}`);
   });
 });
