@@ -11,8 +11,7 @@ import { exampleFile } from '../../src/main/runs/example';
 import { readArchive } from '../../src/main/store/run-archive';
 import { closedPort } from '../fakes/collect';
 import { CI_IMAGE, ciImagePresent, missingImageMessage } from '../fixtures/train-jobs';
-import { launchChromium, skipBrowser } from '../helpers/browser';
-import { spawnCli, waitForLine } from '../helpers/cli';
+import { launchChromium, openServe, skipBrowser } from '../helpers/browser';
 import { dockerRequired, requireDocker, skipDocker } from '../helpers/docker';
 import { makeTempHome, type TempHome } from '../helpers/temp-home';
 
@@ -50,15 +49,14 @@ describe.skipIf(skipBrowser || skipDocker || (!present && !dockerRequired))(
       if (!present) throw new Error(missingImageMessage);
       home = makeTempHome();
       writeFileSync(home.paths.settings, JSON.stringify({ defaultModel: SETTINGS_MODEL }));
-      serveProcess = spawnCli(['serve', '--port', '0', '--home', home.paths.root], {
-        env: { OLLAMA_HOST: `http://127.0.0.1:${await closedPort()}`, LOOPLAB_SANDBOX_IMAGE: CI_IMAGE },
-      });
-      const openUrl = (await waitForLine(serveProcess, /Open (http:\/\/127\.0\.0\.1:\d+\/#token=[0-9a-f]+)/))[1]!;
       browser = await launchChromium();
       page = await browser.newPage({ viewport: sizes[0] });
       page.setDefaultTimeout(15_000);
       mkdirSync(screenshots, { recursive: true });
-      await page.goto(openUrl);
+      serveProcess = await openServe(page, home.paths.root, {
+        OLLAMA_HOST: `http://127.0.0.1:${await closedPort()}`,
+        LOOPLAB_SANDBOX_IMAGE: CI_IMAGE,
+      });
 
       exampleId = readArchive(readFileSync(exampleFile())).runId;
       await page.getByTestId('replay-example').click();
