@@ -5,6 +5,7 @@ import { useState } from 'react';
 import type { RunEvent } from '../../../../shared/events';
 import { timelineStart } from '../../timeline-window';
 import { EventRow } from './event-row';
+import { ShowEarlier } from './show-earlier';
 
 interface EventTimelineProps {
   events: readonly RunEvent[];
@@ -31,17 +32,13 @@ export function EventTimeline({ events, focusSeq, highlight = none }: EventTimel
           {events.length} {events.length === 1 ? 'event' : 'events'}
         </span>
       </div>
-      {start > 0 && (
-        <div className="timeline-more">
-          <span className="muted">{start} earlier events</span>
-          <button type="button" className="button" onClick={() => setExtra(extra + MORE)}>
-            Show {Math.min(MORE, start)} more
-          </button>
-          <button type="button" className="link" onClick={() => setExtra(events.length)}>
-            Show all
-          </button>
-        </div>
-      )}
+      <ShowEarlier
+        hidden={start}
+        noun="events"
+        batch={MORE}
+        onMore={() => setExtra(extra + MORE)}
+        onAll={() => setExtra(events.length)}
+      />
       <ol className="event-list">
         {shown.map((event) => (
           <EventRow

@@ -10,6 +10,7 @@ import { BlobContent } from '../common/blob-content';
 import { MarkdownText } from '../common/markdown-text';
 import { ToolCallView } from '../common/tool-call-view';
 import { EvaluationCard } from './evaluation-card';
+import { ShowEarlier } from './show-earlier';
 
 interface RunTranscriptProps {
   events: readonly RunEvent[];
@@ -30,17 +31,13 @@ export function RunTranscript({ events, highlight = none }: RunTranscriptProps) 
 
   return (
     <section className="transcript" aria-label="Transcript" data-testid="transcript">
-      {start > 0 && (
-        <div className="timeline-more">
-          <span className="muted">{start} earlier entries</span>
-          <button type="button" className="button" onClick={() => setExtra(extra + MORE)}>
-            Show {Math.min(MORE, start)} more
-          </button>
-          <button type="button" className="link" onClick={() => setExtra(entries.length)}>
-            Show all
-          </button>
-        </div>
-      )}
+      <ShowEarlier
+        hidden={start}
+        noun="entries"
+        batch={MORE}
+        onMore={() => setExtra(extra + MORE)}
+        onAll={() => setExtra(entries.length)}
+      />
       <ol className="transcript-list">
         {entries.slice(start).map((entry, index) => (
           <TranscriptItem
