@@ -119,12 +119,7 @@ export function createApp(options: AppOptions): App {
 }
 
 /** What runs need of the app (RunDeps): the store, the sandbox and its jobs, secrets and snapshots. */
-function runDeps(
-  paths: HomePaths,
-  opened: OpenedStore,
-  secrets: SecretStore,
-  pushes: PushHub,
-): RunDeps & { sandbox: SandboxManager; jobs: JobService; snapshots: WorkspaceSnapshots } {
+function runDeps(paths: HomePaths, opened: OpenedStore, secrets: SecretStore, pushes: PushHub): RunDeps {
   // LOOPLAB_SANDBOX_IMAGE picks another image than the one `looplab sandbox build` makes.
   const image = process.env.LOOPLAB_SANDBOX_IMAGE === '' ? undefined : process.env.LOOPLAB_SANDBOX_IMAGE;
   // The sandbox limits of settings.json, read when each container is made.
