@@ -2,8 +2,7 @@
 // a scripted model starts a real training job, waits for it with job_status and answers with its result,
 // against the real sandbox; and a GPU job asks the person first, by default.
 import Docker from 'dockerode';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createApp, type App } from '../src/main/app';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { ModelRequest } from '../src/main/core/model';
 import type { ApprovalGate, ApprovalRequest } from '../src/main/core/ports';
 import { createRunLoop, workspaceDir } from '../src/main/runs/run-loop';
@@ -12,22 +11,19 @@ import { formatMetric } from '../src/shared/format';
 import { loopConfigSchema } from '../src/shared/loop-config';
 import { buildGraph } from '../src/shared/run-graph';
 import {
-  CI_IMAGE,
   ciImagePresent,
   copyTrainer,
   expectedTraining,
   jobContainers,
   missingImageMessage,
-  removeJobContainers,
 } from './fixtures/train-jobs';
 import { dockerRequired, requireDocker, skipDocker } from './helpers/docker';
 import { ScriptedModel, type Turn, unusedModels } from './helpers/scripted-model';
-import { makeTempHome, type TempHome } from './helpers/temp-home';
+import { sandboxAppPerTest } from './helpers/sandbox-app';
 
 const docker = new Docker();
 const present = ciImagePresent();
-let home: TempHome;
-let app: App;
+const sandbox = sandboxAppPerTest('looplab-jobs-loop-');
 
 const models = unusedModels;
 
@@ -38,16 +34,16 @@ function lastToolOutput(request: ModelRequest): string {
 
 async function runScript(turns: Turn[], gate: ApprovalGate) {
   const config = loopConfigSchema.parse({ maxSteps: 10 });
-  const runId = app.store.createRun({
+  const runId = sandbox.app.store.createRun({
     goal: 'train a digit classifier',
     model: 'scripted/test',
     origin: 'new',
     config,
   }).runId;
-  copyTrainer(workspaceDir(app, runId));
+  copyTrainer(workspaceDir(sandbox.app, runId));
   const model = new ScriptedModel(turns);
   const loop = createRunLoop({
-    app,
+    app: sandbox.app,
     runId,
     model: { name: 'scripted/test', provider: model, model: 'test', info: await model.check() },
     models,
@@ -62,19 +58,6 @@ describe.skipIf(skipDocker || (!present && !dockerRequired))('jobs in the agent 
   beforeAll(() => {
     requireDocker();
     if (!present) throw new Error(missingImageMessage);
-  });
-
-  beforeEach(() => {
-    home = makeTempHome('looplab-jobs-loop-');
-    process.env.LOOPLAB_SANDBOX_IMAGE = CI_IMAGE;
-    app = createApp({ home: home.paths.root, ui: 'web' });
-  });
-
-  afterEach(async () => {
-    await removeJobContainers(docker, app.sandbox.homeHash);
-    await app.shutdown();
-    delete process.env.LOOPLAB_SANDBOX_IMAGE;
-    home.remove();
   });
 
   it('starts a training job, waits for it and reports its result', async () => {
@@ -96,8 +79,8 @@ describe.skipIf(skipDocker || (!present && !dockerRequired))('jobs in the agent 
     );
     expect(outcome).toEqual({ status: 'finished', reason: null });
 
-    const events = app.store.loadEvents(runId);
-    const { history, metrics } = expectedTraining(workspaceDir(app, runId), jobId);
+    const events = sandbox.app.store.loadEvents(runId);
+    const { history, metrics } = expectedTraining(workspaceDir(sandbox.app, runId), jobId);
     expect(
       events.map((event) => (event.type === 'tool.started' ? `${event.type} ${event.payload.tool}` : event.type)),
     ).toEqual([
@@ -155,7 +138,7 @@ describe.skipIf(skipDocker || (!present && !dockerRequired))('jobs in the agent 
       target: `job:${jobId}`,
       kind: 'next',
     });
-    expect(await jobContainers(docker, { [LABEL_JOB_HOME]: app.sandbox.homeHash })).toEqual([]);
+    expect(await jobContainers(docker, { [LABEL_JOB_HOME]: sandbox.app.sandbox.homeHash })).toEqual([]);
   });
 
   it('asks the person before a GPU job, and starts nothing when they reject it', async () => {
@@ -180,7 +163,7 @@ describe.skipIf(skipDocker || (!present && !dockerRequired))('jobs in the agent 
         rule: 'default for gpu tools',
       }),
     ]);
-    const events = app.store.loadEvents(runId);
+    const events = sandbox.app.store.loadEvents(runId);
     expect(events.filter((event) => event.type.startsWith('job.'))).toEqual([]);
     expect(events.at(-2)).toMatchObject({
       payload: { text: 'Understood: The person rejected this call: the GPU is busy' },

@@ -2,21 +2,17 @@
 // agent inspects the data, trains a classifier as a job, and the harness scores its predictions on labels
 // the agent never sees; the retry rule takes it from a weak first attempt to the target.
 import { join } from 'node:path';
-import Docker from 'dockerode';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { ModelRequest } from '../src/main/core/model';
-import { createApp, type App } from '../src/main/app';
 import { createRunLoop, workspaceDir } from '../src/main/runs/run-loop';
 import { copyData, prepareSpec, readLoopSpec, starterSpecsDir } from '../src/main/specs/loop-spec';
-import { CI_IMAGE, ciImagePresent, missingImageMessage, removeJobContainers } from './fixtures/train-jobs';
+import { ciImagePresent, missingImageMessage } from './fixtures/train-jobs';
 import { dockerRequired, requireDocker, skipDocker } from './helpers/docker';
 import { ScriptedModel, type Turn, unusedModels } from './helpers/scripted-model';
-import { makeTempHome, type TempHome } from './helpers/temp-home';
+import { sandboxAppPerTest } from './helpers/sandbox-app';
 
-const docker = new Docker();
 const present = ciImagePresent();
-let home: TempHome;
-let app: App;
+const sandbox = sandboxAppPerTest('looplab-starter-');
 
 const models = unusedModels;
 
@@ -66,29 +62,16 @@ describe.skipIf(skipDocker || (!present && !dockerRequired))('the starter loops'
     if (!present) throw new Error(missingImageMessage);
   });
 
-  beforeEach(() => {
-    home = makeTempHome('looplab-starter-');
-    process.env.LOOPLAB_SANDBOX_IMAGE = CI_IMAGE;
-    app = createApp({ home: home.paths.root, ui: 'web' });
-  });
-
-  afterEach(async () => {
-    await removeJobContainers(docker, app.sandbox.homeHash);
-    await app.shutdown();
-    delete process.env.LOOPLAB_SANDBOX_IMAGE;
-    home.remove();
-  });
-
   it('text-classifier: inspects the data, trains as a job, and is scored by the harness until the target', async () => {
     const file = join(starterSpecsDir(), 'text-classifier', 'loop.yaml');
     const prepared = prepareSpec(readLoopSpec(file), file, {});
-    const runId = app.store.createRun({
+    const runId = sandbox.app.store.createRun({
       goal: prepared.goal,
       model: 'scripted/test',
       origin: 'spec',
       config: prepared.config,
     }).runId;
-    copyData(prepared.data, workspaceDir(app, runId));
+    copyData(prepared.data, workspaceDir(sandbox.app, runId));
 
     const inspected: string[] = [];
     const jobOutputs: string[] = [];
@@ -124,7 +107,7 @@ describe.skipIf(skipDocker || (!present && !dockerRequired))('the starter loops'
       ...trainAttempt('word 1 3 10', jobOutputs),
     ]);
     const loop = createRunLoop({
-      app,
+      app: sandbox.app,
       runId,
       model: { name: 'scripted/test', provider: model, model: 'test', info: await model.check() },
       models,
@@ -145,7 +128,7 @@ describe.skipIf(skipDocker || (!present && !dockerRequired))('the starter loops'
       status: 'finished',
       reason: 'Target reached: macro_f1 = 0.8929 (target ≥ 0.85) on attempt 2.',
     });
-    const events = app.store.loadEvents(runId);
+    const events = sandbox.app.store.loadEvents(runId);
     const scores = events.flatMap((event) =>
       event.type === 'evaluation.recorded' ? [[event.payload.metric, event.payload.attempt, event.payload.value]] : [],
     );

@@ -31,6 +31,7 @@ import json
 import os
 import select
 import signal
+import socket
 import stat
 import subprocess
 import sys
@@ -446,8 +447,23 @@ class Agent:
             raise Refusal("bad_request", "unknown op %r" % (op,))
 
 
+def wait_for_relay(seconds=2.0):
+    """With a network allow-list, commands start once the relay to the egress proxy listens."""
+    port = os.environ.get("LOOPLAB_PROXY_PORT")
+    if port is None:
+        return
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", int(port)), timeout=0.2).close()
+            return
+        except OSError:
+            time.sleep(0.02)
+
+
 if __name__ == "__main__":
     try:
+        wait_for_relay()
         Agent().run()
     except BrokenPipeError:
         sys.exit(0)

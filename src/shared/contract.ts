@@ -7,6 +7,7 @@ import type { RunComparison } from './compare-runs';
 import type { requestSchemas } from './contract-requests';
 import type { ErrorInfo } from './errors';
 import type { RunEvent } from './events';
+import type { Network } from './network-policy';
 import type { RunSummary } from './run-summary';
 import type { ImageBuildProgress, SandboxImageStatus } from './sandbox-image';
 import type { SettingsView, StorageUsage } from './settings';
@@ -30,7 +31,8 @@ export interface ReplayPlan {
   imported: boolean;
   /** Where its commands run: the Docker sandbox, or this machine. */
   runtime: 'sandbox' | 'host';
-  network: 'none' | 'full';
+  /** What its sandbox may reach: none, an allow-list or the full network. */
+  network: Network;
   /** MCP servers it starts on this machine, each as `name (command or URL)`. */
   mcpServers: string[];
   /** What the person must grant for a run from elsewhere (all of it is listed above). */

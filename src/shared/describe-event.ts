@@ -2,7 +2,7 @@
 // Pure, so the same wording can be checked in tests and reused by later views.
 import { isBlobRef, type BlobRef, type Content, type RunEvent, type RunStatus } from './events';
 import { unreachable } from './exhaustive';
-import { formatCompact, formatCost, formatMetric, formatSize, oneLine } from './format';
+import { formatCompact, formatCost, formatDuration, formatMetric, formatSize, oneLine } from './format';
 
 export type EventTone = 'error' | 'warning' | 'success' | 'neutral';
 
@@ -166,6 +166,13 @@ export function describeEvent(event: RunEvent): EventDescription {
       const next = then === 'stop' ? 'replay stopped' : 'continued live';
       return { text: join(`diverged at step ${step}`, `${tool} ${callId}`, next), tone: 'warning' };
     }
+    case 'network.request': {
+      const { host, port, allowed, bytesIn, bytesOut, durationMs, reason } = event.payload;
+      const where = `${host}:${port}`;
+      if (!allowed) return { text: join(`refused ${where}`, reason), tone: 'error' };
+      const traffic = `${formatSize(bytesIn)} in / ${formatSize(bytesOut)} out`;
+      return { text: join(where, traffic, formatDuration(durationMs)), tone: 'neutral' };
+    }
   }
 }
 
@@ -225,6 +232,7 @@ function rawFields(event: RunEvent): [string, Content | undefined][] {
     case 'artifact.recorded':
     case 'plan.updated':
     case 'workspace.snapshot':
+    case 'network.request':
       return [];
     default:
       return unreachable(event);

@@ -72,14 +72,16 @@ export const eventPayloadSchemas = {
   'tool.finished': z.object({ callId: ref, output: contentSchema, isError: z.boolean() }),
   /**
    * A question for the person: may a tool call run (`call`, also when absent: recorded before kinds
-   * existed), or may a run that repeats itself go on (`stall`; `tool` is the repeated one)?
+   * existed), may a run that repeats itself go on (`stall`; `tool` is the repeated one), or may the
+   * sandbox reach a host its allow-list does not name (`network`; `host` is `name:port`)?
    */
   'approval.requested': z.object({
     callId: ref,
     tool: name,
     summary: contentSchema,
     rule: name.optional(),
-    kind: z.enum(['call', 'stall']).optional(),
+    kind: z.enum(['call', 'stall', 'network']).optional(),
+    host: z.string().min(1).max(300).optional(),
   }),
   'approval.resolved': z.object({
     callId: ref,
@@ -92,6 +94,19 @@ export const eventPayloadSchemas = {
     jobId: ref,
     status: z.enum(['succeeded', 'failed', 'cancelled']),
     exitCode: z.number().int().nullable(),
+  }),
+  /**
+   * A connection from the run's sandbox (a command or a job) through its egress proxy, once closed:
+   * where to, whether the allow-list (or the person) let it through, the bytes each way and how long.
+   */
+  'network.request': z.object({
+    host: z.string().min(1).max(300),
+    port: z.number().int().min(0).max(65535),
+    allowed: z.boolean(),
+    bytesOut: count,
+    bytesIn: count,
+    durationMs: count,
+    reason: name.optional(),
   }),
   /** A file a run produced (a job's outputs under /workspace/outputs), by its workspace path. */
   'artifact.recorded': z.object({ path: name, bytes: count, jobId: ref.optional() }),

@@ -1,6 +1,7 @@
 // How a run is constrained: which tools it may use, the approval rules a person can read, its budgets
 // and step limit. Recorded in `run.created`, so a resumed or rerun loop keeps the same constraints.
 import { z } from 'zod';
+import { networkSchema } from './network-policy';
 
 export const approvalActions = ['allow', 'ask', 'deny'] as const;
 export type ApprovalAction = (typeof approvalActions)[number];
@@ -143,8 +144,8 @@ export const loopConfigSchema = z.object({
   budget: budgetSchema.default({}),
   /** Where commands run: the Docker sandbox, or (switched on explicitly) this machine. */
   runtime: z.enum(['sandbox', 'host']).default('sandbox'),
-  /** What the sandbox may reach: nothing, unless the person grants the full network for this run. */
-  network: z.enum(['none', 'full']).default('none'),
+  /** What the sandbox may reach: nothing, unless the person grants an allow-list or the full network. */
+  network: networkSchema.default('none'),
   /** The evaluation gate of a loop spec: judged by the harness after each attempt. */
   evaluation: evaluationSchema.optional(),
   /** The loop spec the run was started from, and the parameters it was given. */

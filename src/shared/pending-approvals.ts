@@ -2,7 +2,7 @@
 // loop (to ask again after a restart), a fork (to give the new answer) and the UI read the same list.
 import type { EventPayload, RunEvent } from './events';
 
-/** What an approval asks: whether a tool call may run, or whether a run that repeats itself goes on. */
+/** What an approval asks: whether a tool call may run, a run that repeats itself goes on, or the sandbox reaches a host. */
 export type ApprovalKind = NonNullable<EventPayload<'approval.requested'>['kind']>;
 
 export interface PendingApproval {
@@ -11,6 +11,8 @@ export interface PendingApproval {
   tool: string;
   summary: EventPayload<'approval.requested'>['summary'];
   kind: ApprovalKind;
+  /** For a `network` question: the host and port the sandbox wants to reach. */
+  host?: string;
 }
 
 /** The approvals requested and not yet answered, in the order they were asked. */
@@ -18,8 +20,8 @@ export function pendingApprovals(events: readonly RunEvent[]): PendingApproval[]
   const pending = new Map<string, PendingApproval>();
   for (const event of events) {
     if (event.type === 'approval.requested') {
-      const { callId, tool, summary, kind } = event.payload;
-      pending.set(callId, { seq: event.seq, callId, tool, summary, kind: kind ?? 'call' });
+      const { callId, tool, summary, kind, host } = event.payload;
+      pending.set(callId, { seq: event.seq, callId, tool, summary, kind: kind ?? 'call', ...(host ? { host } : {}) });
     }
     if (event.type === 'approval.resolved') pending.delete(event.payload.callId);
   }

@@ -2,6 +2,7 @@
 // job, evaluation, user message and compaction; edges for what followed what, and for a fork's parent.
 import { previewText, type RunEvent, type Usage } from './events';
 import { unreachable } from './exhaustive';
+import { countConnection, type NetworkFacts } from './network-facts';
 import { isRunAgain } from './run-summary';
 
 export type NodeKind =
@@ -24,6 +25,8 @@ export interface GraphNode {
   inherited?: true;
   /** An evaluation's score against its target (set on evaluation nodes only). */
   evaluation?: EvaluationFacts;
+  /** Connections through the egress proxy while this node ran (a command or a job); set when there were some. */
+  network?: NetworkFacts;
 }
 
 /** What the harness's evaluation of one attempt found. */
@@ -163,10 +166,12 @@ function apply(builder: Builder, event: RunEvent): void {
     case 'approval.requested': {
       const { callId, tool, kind } = event.payload;
       // Whether a run that repeats itself goes on is a step of the run, not of one call.
+      const parent = kind === 'network' ? runningNode(builder) : builder.callOwner.get(callId);
+      const label = kind === 'network' ? `reach ${event.payload.host ?? tool}?` : tool;
       const node =
         kind === 'stall'
           ? addMainNode(builder, event, `approval:${callId}`, 'approval', `${tool} repeated`)
-          : addBranchNode(builder, event, `approval:${callId}`, 'approval', tool, builder.callOwner.get(callId));
+          : addBranchNode(builder, event, `approval:${callId}`, 'approval', label, parent);
       node.status = 'waiting';
       return;
     }
@@ -251,6 +256,13 @@ function apply(builder: Builder, event: RunEvent): void {
     case 'replay.diverged':
       builder.nodes.get(`tool:${event.payload.callId}`)?.seqs.push(event.seq);
       return;
+    case 'network.request': {
+      const owner = builder.nodes.get(runningNode(builder) ?? builder.anchor ?? '');
+      if (owner === undefined) return;
+      owner.network = countConnection(owner.network, event.payload);
+      owner.seqs.push(event.seq);
+      return;
+    }
     case 'run.status':
     case 'run.limits':
     case 'run.rule':
@@ -259,6 +271,16 @@ function apply(builder: Builder, event: RunEvent): void {
     default:
       unreachable(event);
   }
+}
+
+/** The command or job running now (the newest), whose connections these are as far as the log can tell. */
+function runningNode(builder: Builder): string | undefined {
+  const nodes = [...builder.nodes.values()];
+  for (let index = nodes.length - 1; index >= 0; index--) {
+    const node = nodes[index]!;
+    if (node.status === 'running' && (node.kind === 'tool' || node.kind === 'job')) return node.id;
+  }
+  return undefined;
 }
 
 export function buildGraph(events: readonly RunEvent[]): RunGraph {

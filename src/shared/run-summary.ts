@@ -2,6 +2,7 @@
 // rebuild the table from `events` with the same function, so the two can never disagree.
 import { previewText, terminalStatuses, type RunEvent, type RunStatus } from './events';
 import { unreachable } from './exhaustive';
+import { networkMode, type NetworkMode } from './network-policy';
 import { isRunAgain } from './run-origin';
 
 export { isRunAgain };
@@ -28,8 +29,8 @@ export interface RunSummary {
   origin: 'new' | 'fork' | 'replay' | 'spec';
   /** Where its commands run: the sandbox, or this machine (switched on for this run). */
   runtime: 'sandbox' | 'host';
-  /** Whether its sandbox may reach the network. */
-  network: 'none' | 'full';
+  /** What its sandbox may reach: nothing, the hosts of an allow-list, or the full network. */
+  network: NetworkMode;
   /** The loop spec it ran and the parameters it was given; null for a run from a goal alone. */
   spec: { name: string; params: Record<string, string> } | null;
   /** The harness's latest evaluation of an attempt (the run's result), null before the first. */
@@ -100,7 +101,7 @@ export function summarizeInto(next: RunSummary, event: RunEvent): RunSummary {
       next.parentSeq = event.payload.parent?.seq ?? null;
       next.origin = event.payload.origin;
       next.runtime = event.payload.config?.runtime ?? 'sandbox';
-      next.network = event.payload.config?.network ?? 'none';
+      next.network = networkMode(event.payload.config?.network ?? 'none');
       next.spec = specOf(event.payload.config?.spec);
       return next;
     case 'run.status':
@@ -154,6 +155,7 @@ export function summarizeInto(next: RunSummary, event: RunEvent): RunSummary {
     case 'plan.updated':
     case 'workspace.snapshot':
     case 'replay.diverged':
+    case 'network.request':
       return next;
     default:
       return unreachable(event);

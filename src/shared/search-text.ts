@@ -36,6 +36,9 @@ function extract(draft: EventDraft): string {
       return text(draft.payload.summary);
     case 'run.status':
       return text(draft.payload.reason);
+    // A host the sandbox reached or was refused: finds the runs that downloaded from it.
+    case 'network.request':
+      return draft.payload.host;
     // Names, numbers, ids, and text found in another event (an approval's summary is its call's).
     case 'approval.requested':
     case 'evaluation.recorded':

@@ -4,6 +4,7 @@
 // in the secret store.
 import { z } from 'zod';
 import { approvalRuleSchema, mcpServersSchema } from './loop-config';
+import { networkSchema } from './network-policy';
 
 /** The model a run uses when neither the person, LOOPLAB_MODEL nor settings.json names one. */
 export const BUILTIN_DEFAULT_MODEL = 'ollama/qwen2.5-coder:7b';
@@ -79,7 +80,7 @@ export const sandboxSettingsSchema = z.strictObject({
   memoryMb: z.number().int().min(64).max(4_194_304).optional(),
   pids: z.number().int().min(16).max(1_000_000).optional(),
   /** What a new run's sandbox may reach. */
-  network: z.enum(['none', 'full']).default('none'),
+  network: networkSchema.default('none'),
 });
 
 export const settingsSchema = z

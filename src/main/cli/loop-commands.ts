@@ -4,6 +4,7 @@ import { Command, Option } from 'commander';
 import { z } from 'zod';
 import { runIdSchema } from '../../shared/contract';
 import { AppError } from '../../shared/errors';
+import { NETWORK_PRESETS, parseNetworkText, type Network } from '../../shared/network-policy';
 import { homePaths } from '../home';
 import { DEFAULT_CONTEXT_CAP, DEFAULT_MODEL, modelResolver } from '../runs/readiness';
 import { headlessSecretStore } from '../settings/secret-store';
@@ -24,7 +25,8 @@ interface RawLoopOptions {
   maxCost?: string;
   maxTime?: string;
   hostExec?: boolean;
-  network?: boolean;
+  /** `--network` alone is `true` (the full network). */
+  network?: boolean | string;
   contextLength?: string;
   json?: boolean;
 }
@@ -72,7 +74,7 @@ function loopSettings(raw: RawLoopOptions, command: Command, write: Write): RunC
     maxCost: optional(z.coerce.number().positive(), raw.maxCost, '--max-cost (dollars, above 0)'),
     maxTimeSeconds: optional(positiveInt, raw.maxTime, '--max-time (seconds ≥ 1)'),
     hostExec: raw.hostExec ?? false,
-    network: raw.network ?? false,
+    network: networkFlag(raw.network),
     contextLength: optional(positiveInt, raw.contextLength, '--context-length (tokens ≥ 1)'),
     json: raw.json ?? false,
     models: modelResolver(paths, process.env, headlessSecretStore(paths)),
@@ -80,6 +82,17 @@ function loopSettings(raw: RawLoopOptions, command: Command, write: Write): RunC
     write,
     progress: raw.json ? (text) => void process.stderr.write(text) : write,
   };
+}
+
+/** The `--network` flag: absent (the settings' default), alone (full), or a mode. */
+function networkFlag(value: boolean | string | undefined): Network | undefined {
+  if (value === undefined || value === false) return undefined;
+  if (value === true) return 'full';
+  try {
+    return parseNetworkText(value);
+  } catch (error) {
+    throw new AppError('invalid_input', (error as Error).message);
+  }
 }
 
 function withLoopOptions(command: Command): Command {
@@ -99,7 +112,10 @@ function withLoopOptions(command: Command): Command {
     .option('--max-cost <usd>', 'money budget for priced remote models, in US dollars')
     .option('--max-time <seconds>', 'wall-time budget for the run')
     .option('--host-exec', 'run commands on this machine instead of the sandbox (each asks for approval)')
-    .option('--network', 'let the sandbox reach the network for this run (none by default)')
+    .option(
+      '--network [mode]',
+      `what the sandbox may reach: none (default), full, or allow:HOST,… with presets ${Object.keys(NETWORK_PRESETS).join(', ')} (e.g. allow:pypi,huggingface); alone, full`,
+    )
     .option(
       '--context-length <tokens>',
       `most context to use (default: the model's window, at most ${DEFAULT_CONTEXT_CAP})`,

@@ -39,6 +39,8 @@ const LINES: LineOf = {
   'plan.updated': none,
   'workspace.snapshot': none,
   'replay.diverged': none,
+  // A refused connection is news (the command that made it will likely fail); allowed ones are not.
+  'network.request': (event) => (event.payload.allowed ? undefined : `! ${describeEvent(event).text}`),
 };
 
 function lineOf<T extends EventType>(event: EventOf<T>): string | undefined {

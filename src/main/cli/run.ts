@@ -3,6 +3,7 @@
 import type { RunStatus } from '../../shared/events';
 import { loopConfigSchema, type ApprovalRule, type Budget, type LoopConfig } from '../../shared/loop-config';
 import type { Settings } from '../../shared/settings';
+import type { Network } from '../../shared/network-policy';
 import { createApp, tidySandboxes, type App } from '../app';
 import type { LoopOutcome } from '../core/loop';
 import type { ModelResolver } from '../runs/readiness';
@@ -32,8 +33,8 @@ export interface RunCommandOptions {
   maxCost?: number | undefined;
   maxTimeSeconds?: number | undefined;
   hostExec: boolean;
-  /** Grant the sandbox the full network for this run. */
-  network: boolean;
+  /** What the sandbox may reach in this run; the settings' default when absent. */
+  network: Network | undefined;
   /** The most context to ask of the model (Ollama's num_ctx); the model's own window when smaller. */
   contextLength?: number | undefined;
   json: boolean;
@@ -62,7 +63,7 @@ function configOf(options: RunCommandOptions): LoopConfig {
       rules,
       budget: budgetOf(options),
       runtime: options.hostExec ? 'host' : 'sandbox',
-      network: options.network ? 'full' : undefined,
+      network: options.network,
     }),
   );
 }
@@ -109,7 +110,7 @@ export async function runSpec(specOptions: SpecRunOptions, options: RunCommandOp
         limits: limitsOf(options),
         askFirst: options.requireApproval,
         ...(options.hostExec ? { runtime: 'host' as const } : {}),
-        ...(options.network ? { network: 'full' as const } : {}),
+        ...(options.network === undefined ? {} : { network: options.network }),
       },
     });
     options.progress(`spec ${run.spec.spec.name} (${run.spec.file})\n`);

@@ -81,6 +81,7 @@ export function buildConversation(events: readonly RunEvent[]): ChatMessage[] {
       case 'plan.updated':
       case 'workspace.snapshot':
       case 'replay.diverged':
+      case 'network.request':
         break;
       default:
         unreachable(event);

@@ -122,6 +122,7 @@ export function readRecording(events: readonly RunEvent[]): Recording {
       case 'plan.updated':
       case 'workspace.snapshot':
       case 'replay.diverged':
+      case 'network.request':
         break;
       default:
         unreachable(event);

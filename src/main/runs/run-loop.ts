@@ -27,6 +27,7 @@ import { createJobTools } from '../tools/job-tools';
 import type { ModelResolver, ReadyModel } from './readiness';
 import { effectiveConfig } from './run-config';
 import { runRecorder, type RunDeps } from './run-deps';
+import { RunNetwork } from './run-network';
 
 export interface RunLoopOptions {
   app: RunDeps;
@@ -45,7 +46,7 @@ export interface RunLoopOptions {
 }
 
 /** The options of one loop: the run's recorder, and the tools of its MCP servers once they are connected. */
-type LoopOptions = RunLoopOptions & { recorder: Recorder; mcpTools?: readonly ToolDefinition[] };
+type LoopOptions = RunLoopOptions & { recorder: Recorder; network: RunNetwork; mcpTools?: readonly ToolDefinition[] };
 
 export function workspaceDir(app: RunDeps, runId: string): string {
   const dir = join(app.paths.workspaces, runId);
@@ -54,10 +55,10 @@ export function workspaceDir(app: RunDeps, runId: string): string {
 }
 
 /** Commands and files go through the run's sandbox container, or this machine's folder for host runs. */
-function runWorkspace(app: RunDeps, runId: string, config: LoopConfig): Workspace {
+function runWorkspace(app: RunDeps, runId: string, config: LoopConfig, network: RunNetwork): Workspace {
   const workspaceFolder = workspaceDir(app, runId);
   if (config.runtime === 'host') return new FolderWorkspace(workspaceFolder, { hostExec: true });
-  return app.sandbox.workspace(runId, { workspaceFolder, network: sandboxNetwork(config) });
+  return network.noting(app.sandbox.workspace(runId, { workspaceFolder, network: network.sandbox }));
 }
 
 /**
@@ -83,9 +84,10 @@ function runTools(
   runId: string,
   config: LoopConfig,
   hubUrl: string | undefined,
+  network: RunNetwork,
   mcpTools: readonly ToolDefinition[] = [],
 ): readonly ToolDefinition[] {
-  return [...harnessTools(app, runId, config, hubUrl), ...mcpTools];
+  return [...harnessTools(app, runId, config, hubUrl, network), ...mcpTools];
 }
 
 /** The run's tools that Looplab itself provides (every tool but its MCP servers'). */
@@ -94,6 +96,7 @@ function harnessTools(
   runId: string,
   config: LoopConfig,
   hubUrl: string | undefined,
+  network: RunNetwork,
 ): readonly ToolDefinition[] {
   const workspaceFolder = workspaceDir(app, runId);
   const endpoint = hubEndpoint(hubUrl ?? settingsHubUrl(app), process.env, app.secrets?.get('hf'));
@@ -103,17 +106,13 @@ function harnessTools(
     dataInspectTool(workspaceFolder),
   ];
   if (config.runtime === 'host') return [...builtinTools, ...research];
-  const target = { runId, workspaceFolder, network: sandboxNetwork(config) };
+  const target = { runId, workspaceFolder, network: network.sandbox };
   const evaluate = evaluateTool({
     runner: new SandboxEvaluator(app.sandbox, workspaceFolder, runId),
     script: metricsSource,
     heldOut: config.evaluation?.heldOut ?? [],
   });
   return [...builtinTools, ...research, ...createJobTools(app.jobs, target), evaluate];
-}
-
-function sandboxNetwork(config: LoopConfig): 'bridge' | 'none' {
-  return config.network === 'full' ? 'bridge' : 'none';
 }
 
 /**
@@ -125,15 +124,39 @@ function sandboxNetwork(config: LoopConfig): 'bridge' | 'none' {
 export function createRunLoop(runOptions: RunLoopOptions): RunnableLoop {
   const recorder = runRecorder(runOptions.app, runOptions.runId, runOptions.config);
   if (runOptions.onProgress !== undefined) recorder.watch(runOptions.onProgress);
-  const options: LoopOptions = { ...runOptions, recorder };
+  const network = new RunNetwork({ ...runOptions, recorder, user: runOptions.app.sandbox.user });
+  const options: LoopOptions = { ...runOptions, recorder, network };
   const loop = mcpLoop(options);
   return {
     // The outcome is printed and shown as well as recorded: its reason is redacted like the record.
     run: async (signal) => {
-      const outcome = await loop.run(signal);
-      return outcome.reason === null ? outcome : { ...outcome, reason: recorder.redactor.text(outcome.reason) };
+      const refused = await openNetwork(network, recorder, signal);
+      if (refused !== undefined) return refused;
+      try {
+        const outcome = await loop.run(signal);
+        return outcome.reason === null ? outcome : { ...outcome, reason: recorder.redactor.text(outcome.reason) };
+      } finally {
+        await network.close();
+      }
     },
   };
+}
+
+/** Opens the run's network; an allow-list this engine cannot give fails the run, saying what to use instead. */
+async function openNetwork(network: RunNetwork, recorder: Recorder, signal: AbortSignal) {
+  try {
+    await network.open(signal);
+    return undefined;
+  } catch (error) {
+    if (!(error instanceof AppError)) throw error;
+    return failRun(recorder, error);
+  }
+}
+
+function failRun(recorder: Recorder, error: AppError): { status: 'failed'; reason: string } {
+  const reason = error.hint === undefined ? error.message : `${error.message} ${error.hint}`;
+  recorder.record([{ type: 'run.status', payload: { status: 'failed', reason } }]);
+  return { status: 'failed', reason };
 }
 
 function mcpLoop(options: LoopOptions): RunnableLoop {
@@ -146,9 +169,7 @@ function mcpLoop(options: LoopOptions): RunnableLoop {
         mcp = await connectMcpServers(servers, mcpRunOptions(options.app, options.runId, options.config));
       } catch (error) {
         if (!(error instanceof AppError)) throw error;
-        const reason = error.hint === undefined ? error.message : `${error.message} ${error.hint}`;
-        options.recorder.record([{ type: 'run.status', payload: { status: 'failed', reason } }]);
-        return { status: 'failed', reason };
+        return failRun(options.recorder, error);
       }
       try {
         return await gatedLoop({ ...options, mcpTools: mcp.tools }).run(signal);
@@ -184,8 +205,8 @@ function agentLoop(options: LoopOptions): AgentLoop {
       modelName: model.name,
       model: model.model,
       modelInfo: model.info,
-      tools: runTools(app, runId, options.config, options.hubUrl, options.mcpTools),
-      workspace: runWorkspace(app, runId, options.config),
+      tools: runTools(app, runId, options.config, options.hubUrl, options.network, options.mcpTools),
+      workspace: runWorkspace(app, runId, options.config, options.network),
       gate: options.gate,
       systemPrompt: SYSTEM_PROMPT,
       price: options.price ?? ((usage) => options.models.price(model.name, usage)),

@@ -9,6 +9,7 @@ import {
   type LoopConfig,
   type McpServer,
 } from '../../shared/loop-config';
+import type { Network } from '../../shared/network-policy';
 import type { RunnableLoop } from '../core/evaluation-gate';
 import type { LoopOutcome, LoopProgress } from '../core/loop';
 import type { ApprovalDecision, ApprovalGate } from '../core/ports';
@@ -66,7 +67,7 @@ export interface SpecOverrides {
   /** Tools that ask first, before the spec's rules. */
   askFirst?: readonly string[];
   runtime?: 'host';
-  network?: 'full';
+  network?: Network;
 }
 
 export interface ResumeRun extends ModelChoice {

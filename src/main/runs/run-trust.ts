@@ -6,6 +6,7 @@
 import type { ReplayPlan } from '../../shared/contract';
 import { AppError } from '../../shared/errors';
 import type { LoopConfig, McpServer } from '../../shared/loop-config';
+import { networkText, type Network } from '../../shared/network-policy';
 import type { RunDeps } from './run-deps';
 
 /** What the person allows a replay of a run from elsewhere: this machine's runtime, network, MCP. */
@@ -23,7 +24,7 @@ export interface RecordingNeeds {
   /** Whether it came in through `looplab import` (else its origin is unknown), when from elsewhere. */
   imported: boolean;
   runtime: 'sandbox' | 'host';
-  network: 'none' | 'full';
+  network: Network;
   mcpServers: string[];
 }
 
@@ -56,8 +57,14 @@ export function checkGrants(runId: string, needs: RecordingNeeds, grants: Replay
       would: 'run its commands on this machine (it was recorded with runtime host)',
       flag: '--allow-host to run its commands on this machine',
     });
-  if (needs.network === 'full' && !grants.network)
-    missing.push({ would: 'give its sandbox the full network', flag: '--network to give its sandbox the network' });
+  if (needs.network !== 'none' && !grants.network)
+    missing.push({
+      would:
+        needs.network === 'full'
+          ? 'give its sandbox the full network'
+          : `let its sandbox reach the hosts of its allow-list (${networkText(needs.network)}), which may name this machine's own services`,
+      flag: '--network to give its sandbox the network',
+    });
   if (needs.mcpServers.length > 0 && !grants.mcp)
     missing.push({
       would: `start its MCP servers on this machine: ${needs.mcpServers.join(', ')}`,
@@ -98,7 +105,7 @@ export function replayPlan(app: Pick<RunDeps, 'store'>, runId: string, config: L
     ...needs,
     needs: {
       host: needs.fromElsewhere && needs.runtime === 'host',
-      network: needs.fromElsewhere && needs.network === 'full',
+      network: needs.fromElsewhere && needs.network !== 'none',
       mcp: needs.fromElsewhere && needs.mcpServers.length > 0,
     },
   };

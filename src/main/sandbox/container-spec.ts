@@ -4,7 +4,8 @@ import { createHash } from 'node:crypto';
 import { resolve } from 'node:path';
 import type Docker from 'dockerode';
 import { appVersion } from '../version';
-import { bindMounts, engineUser, PLAIN_ENGINE, type EngineProfile } from './engine-profile';
+import { bindMounts, engineUser, PLAIN_ENGINE, type BindMount, type EngineProfile } from './engine-profile';
+import { relaySource } from './sandbox-resources';
 
 export const LABEL_RUN = 'dev.looplab.run';
 export const LABEL_HOME = 'dev.looplab.home';
@@ -19,10 +20,17 @@ export function defaultImage(version = appVersion()): string {
 }
 
 /**
- * What a command in the sandbox may reach. `bridge` is Docker's default network (full access, granted by
- * the run's rules); an allow-list through a proxy (PyPI, the Hugging Face Hub) is a later step.
+ * What a command in the sandbox may reach. `none`: nothing. `bridge`: Docker's default network (the full
+ * network, granted for the run). `egress`: no network either, but the folder holding the run's egress
+ * proxy socket is mounted and a relay inside forwards 127.0.0.1:3128 (HTTP_PROXY) to it: the proxy lets
+ * through only the hosts of the run's allow-list (see egress-proxy.ts).
  */
-export type SandboxNetwork = 'none' | 'bridge';
+export type SandboxNetwork = 'none' | 'bridge' | { egress: string };
+
+/** Where the egress socket's folder is mounted in the container, and the relay's port. */
+export const EGRESS_MOUNT = '/run/looplab-net';
+export const EGRESS_SOCKET = 'proxy.sock';
+export const RELAY_PORT = 3128;
 
 export interface SandboxLimits {
   memoryBytes: number;
@@ -80,14 +88,15 @@ export function containerSpec(input: ContainerSpecInput): Docker.ContainerCreate
     Image: input.image,
     // docker-init as PID 1 reaps orphaned processes, so zombies never eat the PIDs limit; the agent is
     // started beside it with `docker exec`.
-    Cmd: ['sleep', 'infinity'],
+    // With an allow-list, the relay to the egress proxy is the container's main process instead.
+    Cmd: typeof input.network === 'object' ? ['python3', '-c', relaySource()] : ['sleep', 'infinity'],
     User: engineUser(input.user, engine),
     WorkingDir: WORKSPACE_PATH,
-    Env: ['HOME=/tmp', 'PYTHONUNBUFFERED=1', 'LANG=C.UTF-8', 'MPLBACKEND=Agg'],
+    Env: ['HOME=/tmp', 'PYTHONUNBUFFERED=1', 'LANG=C.UTF-8', 'MPLBACKEND=Agg', ...proxyEnv(input.network)],
     Labels: runLabels(input.homeHash, input.runId),
     HostConfig: {
       Init: true,
-      ...bindMounts([{ source: resolve(input.workspaceFolder), target: WORKSPACE_PATH, readOnly: false }], engine),
+      ...bindMounts(containerMounts(input), engine),
       CapDrop: ['ALL'],
       SecurityOpt: ['no-new-privileges'],
       ReadonlyRootfs: true,
@@ -96,10 +105,32 @@ export function containerSpec(input: ContainerSpecInput): Docker.ContainerCreate
       MemorySwap: limits.memoryBytes,
       NanoCpus: Math.round(limits.cpus * 1e9),
       PidsLimit: limits.pids,
-      NetworkMode: input.network,
+      NetworkMode: typeof input.network === 'object' ? 'none' : input.network,
       IpcMode: 'private',
       RestartPolicy: { Name: 'no' },
       LogConfig: { Type: 'none', Config: {} },
     },
   };
+}
+
+function containerMounts(input: ContainerSpecInput): BindMount[] {
+  const workspace = { source: resolve(input.workspaceFolder), target: WORKSPACE_PATH, readOnly: false };
+  if (typeof input.network !== 'object') return [workspace];
+  return [workspace, { source: resolve(input.network.egress), target: EGRESS_MOUNT, readOnly: true }];
+}
+
+/**
+ * The proxy variables that pip, huggingface_hub, git, curl and requests read (some only in lower case).
+ * Loopback stays direct: it is the container's own.
+ */
+export function proxyEnv(network: SandboxNetwork): string[] {
+  if (typeof network !== 'object') return [];
+  const url = `http://127.0.0.1:${RELAY_PORT}`;
+  return [
+    ...['HTTP_PROXY', 'HTTPS_PROXY', 'http_proxy', 'https_proxy'].map((name) => `${name}=${url}`),
+    'NO_PROXY=localhost,127.0.0.1',
+    'no_proxy=localhost,127.0.0.1',
+    `LOOPLAB_PROXY_SOCKET=${EGRESS_MOUNT}/${EGRESS_SOCKET}`,
+    `LOOPLAB_PROXY_PORT=${RELAY_PORT}`,
+  ];
 }

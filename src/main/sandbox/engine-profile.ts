@@ -64,3 +64,18 @@ export function bindMounts(
 export function engineUser(user: string, engine: EngineProfile): string {
   return engine.rootless ? '0:0' : user;
 }
+
+const osSchema = z.object({ OperatingSystem: z.string().catch('') });
+
+/**
+ * Whether the engine runs its containers in a VM of its own (Docker Desktop; on macOS and Windows every
+ * engine does), where a Unix socket of this machine cannot be mounted into a container.
+ */
+export async function engineInVm(docker: Pick<Docker, 'info'>, platform = process.platform): Promise<boolean> {
+  if (platform !== 'linux') return true;
+  try {
+    return /docker desktop/i.test(osSchema.parse(await docker.info()).OperatingSystem);
+  } catch {
+    return false;
+  }
+}

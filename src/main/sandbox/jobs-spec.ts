@@ -8,6 +8,7 @@ import { resolve } from 'node:path';
 import type Docker from 'dockerode';
 import { appVersion } from '../version';
 import { containerSpec, LABEL_VERSION, type ContainerSpecInput } from './container-spec';
+import { relaySource } from './sandbox-resources';
 
 export const LABEL_JOB = 'dev.looplab.job';
 export const LABEL_JOB_RUN = 'dev.looplab.job.run';
@@ -67,7 +68,15 @@ export function jobContainerSpec(input: JobSpecInput): Docker.ContainerCreateOpt
   return {
     ...base,
     name: jobContainerName(input.homeHash, input.jobId),
-    Cmd: ['timeout', '--signal=KILL', `${input.timeoutSeconds + BACKSTOP_SECONDS}s`, 'bash', '-c', input.command],
+    Cmd: [
+      ...relayFirst(input),
+      'timeout',
+      '--signal=KILL',
+      `${input.timeoutSeconds + BACKSTOP_SECONDS}s`,
+      'bash',
+      '-c',
+      input.command,
+    ],
     Labels: jobLabels(input),
     HostConfig: {
       ...base.HostConfig,
@@ -77,6 +86,21 @@ export function jobContainerSpec(input: JobSpecInput): Docker.ContainerCreateOpt
       ...(input.gpu ? { DeviceRequests: [GPU_REQUEST] } : {}),
     },
   };
+}
+
+/**
+ * With an allow-list, the job starts the relay to the egress proxy in the background and then becomes its
+ * own command (`exec`), which stays last in Cmd.
+ */
+function relayFirst(input: JobSpecInput): string[] {
+  if (typeof input.network !== 'object') return [];
+  // The command starts once the relay listens (at most a second), so its first connection never misses it.
+  const script = [
+    'python3 -c "$1" 2>/dev/null &',
+    'for _ in $(seq 50); do (exec 3<>/dev/tcp/127.0.0.1/$LOOPLAB_PROXY_PORT) 2>/dev/null && break; sleep 0.02; done',
+    'shift; exec "$@"',
+  ].join('\n');
+  return ['bash', '-c', script, 'looplab-job', relaySource()];
 }
 
 /** The command a job container runs, as the person and the model wrote it. */

@@ -56,7 +56,8 @@ export class SandboxManager {
   readonly homeHash: string;
   readonly image: string;
   private readonly containers = new Map<string, SandboxContainer>();
-  private readonly user: string;
+  /** uid:gid inside the containers. */
+  readonly user: string;
 
   constructor(private readonly options: SandboxManagerOptions) {
     this.docker = options.docker ?? new Docker(dockerConnection());

@@ -50,3 +50,11 @@ export function metricsSource(): string {
   cachedMetrics ??= readFileSync(join(sandboxResourceDir(), 'metrics.py'), 'utf8');
   return cachedMetrics;
 }
+
+let cachedRelay: string | undefined;
+
+/** The relay to the egress proxy (resources/sandbox/relay.py), run with `python3 -c` in containers with an allow-list. */
+export function relaySource(): string {
+  cachedRelay ??= readFileSync(join(sandboxResourceDir(), 'relay.py'), 'utf8');
+  return cachedRelay;
+}

@@ -5,13 +5,14 @@
 import type { ApprovalRule, Budget, McpServer } from '../../shared/loop-config';
 import type { Settings } from '../../shared/settings';
 import type { SandboxLimits } from '../sandbox/container-spec';
+import type { Network } from '../../shared/network-policy';
 
 export interface GivenConfig {
   maxSteps?: number | undefined;
   rules?: readonly ApprovalRule[] | undefined;
   budget?: Budget | undefined;
   runtime?: 'sandbox' | 'host' | undefined;
-  network?: 'none' | 'full' | undefined;
+  network?: Network | undefined;
 }
 
 export function defaultModel(settings: Settings, env: NodeJS.ProcessEnv = process.env): string {

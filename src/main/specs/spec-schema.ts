@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { approvalRuleSchema, budgetSchema, evaluationSchema, mcpServersSchema } from '../../shared/loop-config';
 import type { SpecPathField } from './spec-paths';
+import { networkSchema } from '../../shared/network-policy';
 
 const NAME_RULE = 'use letters, digits, ".", "_" or "-", starting with a letter or digit, at most 128 characters';
 const nameSchema = z
@@ -39,7 +40,7 @@ export const loopSpecSchema = z
     maxSteps: z.number().int().positive().max(10_000).optional(),
     budget: budgetSchema.strict().default({}),
     runtime: z.enum(['sandbox', 'host']).default('sandbox'),
-    network: z.enum(['none', 'full']).default('none'),
+    network: networkSchema.default('none'),
     /** Files or folders (relative to the spec) copied into the run's workspace before it starts. */
     data: z.array(z.string().min(1).max(4096)).default([]),
     /** Held-out paths here are relative to the spec; `command` may use `{{param}}` placeholders. */

@@ -81,6 +81,7 @@ function openWork(events: readonly RunEvent[]): OpenWork {
       case 'plan.updated':
       case 'workspace.snapshot':
       case 'replay.diverged':
+      case 'network.request':
         break;
       default:
         unreachable(event);

@@ -145,6 +145,13 @@ export function buildTranscript(events: readonly RunEvent[]): TranscriptEntry[] 
         entries.push({ kind: 'note', seq: event.seq, type: event.type, text, tone });
         break;
       }
+      // A refused connection explains the failure that follows; the allowed ones are in the timeline.
+      case 'network.request':
+        if (!event.payload.allowed) {
+          const { text, tone } = describeEvent(event);
+          entries.push({ kind: 'note', seq: event.seq, type: event.type, text, tone });
+        }
+        break;
       case 'run.limits':
       case 'run.rule':
       case 'model.started':

@@ -1,13 +1,15 @@
 // One call waiting for a person: what it will do in full, and the three answers: approve, edit then
 // approve, or reject with feedback the model reads.
-import { useState, type KeyboardEvent, type Ref } from 'react';
+import { useState, type Ref } from 'react';
 import type { PendingApproval } from '../../../../shared/run-state';
 import type { FileBefore } from '../../file-changes';
 import type { Decision, DecisionState } from '../../hooks/use-approval-decisions';
 import { ApprovalEditor } from './approval-editor';
+import { ApprovalItem, RejectField } from './approval-parts';
 import { AlwaysAllowDialog } from './always-allow-dialog';
 import { ApprovalSummary } from './approval-summary';
 import { ErrorBox } from '../common/error-box';
+import { NetworkCard } from './network-card';
 import { StallCard } from './stall-card';
 
 interface ApprovalCardProps {
@@ -25,28 +27,16 @@ interface ApprovalCardProps {
 export function ApprovalCard(props: ApprovalCardProps) {
   const { approval, input, before, state, onDecide, first, feedbackRef } = props;
   const [editing, setEditing] = useState(false);
-  const [feedback, setFeedback] = useState('');
   const [allowing, setAllowing] = useState(false);
   const { callId, tool } = approval;
   const busy = state?.status === 'sending' || state?.status === 'sent';
   if (approval.kind === 'stall')
     return <StallCard approval={approval} state={state} onDecide={onDecide} noteRef={feedbackRef} />;
-
-  function reject(): void {
-    const text = feedback.trim();
-    onDecide(callId, text === '' ? { decision: 'rejected' } : { decision: 'rejected', feedback: text });
-  }
-
-  function onFeedbackKey(event: KeyboardEvent<HTMLTextAreaElement>): void {
-    if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
-      event.preventDefault();
-      if (!busy) reject();
-    }
-    if (event.key === 'Escape') event.currentTarget.blur();
-  }
+  if (approval.kind === 'network')
+    return <NetworkCard approval={approval} state={state} onDecide={onDecide} feedbackRef={feedbackRef} />;
 
   return (
-    <li className="approval" data-testid="approval" data-call-id={callId} data-state={state?.status ?? 'pending'}>
+    <ApprovalItem callId={callId} state={state}>
       <div className="approval-head">
         <span className="approval-tool mono">{tool}</span>
         <span className="muted mono approval-call">{callId}</span>
@@ -95,29 +85,15 @@ export function ApprovalCard(props: ApprovalCardProps) {
           >
             Edit, then approve
           </button>
-          <span className="approval-reject">
-            <textarea
-              ref={feedbackRef}
-              className="text-input"
-              data-testid="reject-feedback"
-              rows={1}
-              placeholder="Why not? The model reads this and tries another way."
-              aria-label={`Feedback for rejecting ${tool}`}
-              value={feedback}
-              disabled={busy}
-              onChange={(event) => setFeedback(event.target.value)}
-              onKeyDown={onFeedbackKey}
-            />
-            <button
-              type="button"
-              className="button button-danger"
-              data-testid="reject"
-              disabled={busy}
-              onClick={reject}
-            >
-              Reject
-            </button>
-          </span>
+          <RejectField
+            what={`rejecting ${tool}`}
+            placeholder="Why not? The model reads this and tries another way."
+            button="Reject"
+            busy={busy}
+            feedbackRef={feedbackRef}
+            callId={callId}
+            onDecide={onDecide}
+          />
         </div>
       )}
       {allowing && !editing && (
@@ -136,6 +112,6 @@ export function ApprovalCard(props: ApprovalCardProps) {
         </p>
       )}
       {state?.status === 'error' && <ErrorBox error={state.error} testId="approval-error" />}
-    </li>
+    </ApprovalItem>
   );
 }

@@ -4,6 +4,7 @@ import { previewText } from '../../../../shared/events';
 import type { PendingApproval } from '../../../../shared/run-state';
 import type { Decision, DecisionState } from '../../hooks/use-approval-decisions';
 import { ErrorBox } from '../common/error-box';
+import { ApprovalItem } from './approval-parts';
 
 interface StallCardProps {
   approval: PendingApproval;
@@ -18,13 +19,7 @@ export function StallCard({ approval, state, onDecide, noteRef }: StallCardProps
   const busy = state?.status === 'sending' || state?.status === 'sent';
   const text = note.trim();
   return (
-    <li
-      className="approval"
-      data-testid="approval"
-      data-kind="stall"
-      data-call-id={callId}
-      data-state={state?.status ?? 'pending'}
-    >
+    <ApprovalItem callId={callId} kind="stall" state={state}>
       <div className="approval-head">
         <span className="approval-tool mono">{approval.tool} repeated</span>
       </div>
@@ -66,6 +61,6 @@ export function StallCard({ approval, state, onDecide, noteRef }: StallCardProps
         <p className="approval-note muted">{state.decision === 'approved' ? 'Going on…' : 'Stopping…'}</p>
       )}
       {state?.status === 'error' && <ErrorBox error={state.error} testId="approval-error" />}
-    </li>
+    </ApprovalItem>
   );
 }

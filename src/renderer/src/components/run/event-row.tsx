@@ -114,6 +114,7 @@ export function fieldFormat(event: RunEvent, label: string): ContentFormat {
     case 'plan.updated':
     case 'workspace.snapshot':
     case 'replay.diverged':
+    case 'network.request':
       return 'text';
     default:
       return unreachable(event);
