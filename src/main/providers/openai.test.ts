@@ -7,7 +7,6 @@ import { abortCases } from '../../../tests/fakes/provider-abort';
 import { failureCases } from '../../../tests/fakes/provider-failures';
 import { startOpenAIServer, type FakeOpenAIOptions } from '../../../tests/fakes/openai-server';
 import { createOpenAIProvider } from './openai';
-import { errorDetailOf } from './openai-messages';
 
 let server: FakeServer | undefined;
 
@@ -221,24 +220,6 @@ describe('openai errors', () => {
       hint: `use a model that GET ${server.url}/v1/models lists`,
       retryAfterMs: undefined,
     });
-  });
-
-  it('reads the error text of servers that do not use OpenAI’s error shape', () => {
-    expect(
-      [
-        '{"object":"error","message":"This model\'s maximum context length is 4096 tokens.","type":"BadRequestError","code":400}',
-        '{"error":"Model not supported by provider"}',
-        '{"detail":"Not Found"}',
-        '{"error":{"code":400,"message":"the request exceeds the available context size","type":"exceed_context_size_error"}}',
-        'Bad Gateway',
-      ].map(errorDetailOf),
-    ).toEqual([
-      "This model's maximum context length is 4096 tokens.",
-      'Model not supported by provider',
-      'Not Found',
-      'the request exceeds the available context size',
-      'Bad Gateway',
-    ]);
   });
 });
 
