@@ -6,44 +6,23 @@
 // learnt from each matching result, and the recorded calls that name the old id are given the new one.
 // What a person approved in the recording is compared with what the replay would run: the approval's
 // summary and the input the call ran with. A difference is never run; the replay stops as diverged.
+// The recording itself is read from the run's events by replay-recording.ts.
 import { canonicalJson } from '../../shared/canonical-json';
-import type { Content, EventDraft, RunEvent, ToolCall, Usage } from '../../shared/events';
-import { unreachable } from '../../shared/exhaustive';
+import type { EventDraft } from '../../shared/events';
 import { normalizeResult, sameResult } from '../../shared/replay-normalize';
 import { argumentsText } from './conversation';
 import type { CheckVerdict, LoopCheck, ToolResult } from './loop';
-import { ProviderError, type FinishReason, type ModelEvent, type ModelInfo, type ModelProvider } from './model';
+import { ProviderError, type ModelEvent, type ModelInfo, type ModelProvider } from './model';
 import type { ApprovalDecision, ApprovalGate, ApprovalRequest } from './ports';
+import type { RecordedApproval, Recording } from './replay-recording';
 
-export interface RecordedTurn {
-  text: string;
-  toolCalls: ToolCall[];
-  finish: FinishReason;
-  usage: Usage;
-}
-
-export interface RecordedResult {
-  output: string;
-  isError: boolean;
-  /** The model turn (from 1) whose call gave it. */
-  step: number;
-}
-
-export interface RecordedApproval {
-  decision: ApprovalDecision;
-  /** What the person was shown when asked. */
-  summary: string | undefined;
-  /** The input the approved call then ran with (a person here may have edited it). */
-  ran?: unknown;
-}
-
-export interface Recording {
-  /** Replies that reached the conversation, in order (failed and interrupted attempts left out). */
-  turns: RecordedTurn[];
-  results: Map<string, RecordedResult>;
-  /** How each call a person was asked about was answered, what they were shown and what then ran. */
-  approvals: Map<string, RecordedApproval>;
-}
+export {
+  readRecording,
+  type RecordedApproval,
+  type RecordedResult,
+  type RecordedTurn,
+  type Recording,
+} from './replay-recording';
 
 /** What the gate and the check of one replay share: a divergence found at an approval, to record. */
 export interface ReplayState {
@@ -57,79 +36,6 @@ const MADE_ID = /\bjob_[0-9a-z]{9,}\b/g;
 
 /** A replay never compacts on its own: the recorded turns were chosen for the recorded conversation. */
 export const REPLAY_MODEL_INFO: ModelInfo = { contextLength: 1_000_000_000, supportsTools: true };
-
-function text(content: Content | undefined): string {
-  if (content === undefined) return '';
-  return typeof content === 'string' ? content : content.preview;
-}
-
-/** The recording of a run, from its events with large text inline. */
-export function readRecording(events: readonly RunEvent[]): Recording {
-  const recording: Recording = { turns: [], results: new Map(), approvals: new Map() };
-  const stepOf = new Map<string, number>();
-  const summaries = new Map<string, string>();
-  for (const event of events) {
-    switch (event.type) {
-      case 'model.finished': {
-        const { finishReason, toolCalls, usage } = event.payload;
-        if (finishReason === 'error' || finishReason === 'interrupted') break;
-        recording.turns.push({ text: text(event.payload.text), toolCalls, finish: finishReason, usage });
-        for (const call of toolCalls) stepOf.set(call.id, recording.turns.length);
-        break;
-      }
-      case 'tool.finished': {
-        const { callId, output, isError } = event.payload;
-        recording.results.set(callId, { output: text(output), isError, step: stepOf.get(callId) ?? 0 });
-        break;
-      }
-      case 'approval.requested':
-        summaries.set(event.payload.callId, text(event.payload.summary));
-        break;
-      case 'approval.resolved': {
-        const { callId, decision, feedback } = event.payload;
-        const note = text(feedback) || undefined;
-        recording.approvals.set(callId, {
-          // An approved call has no feedback; a stall question let go on may have a note.
-          decision:
-            decision === 'approved'
-              ? note === undefined
-                ? { decision }
-                : { decision, feedback: note }
-              : { decision, feedback: note },
-          summary: summaries.get(callId),
-        });
-        break;
-      }
-      case 'tool.started': {
-        const approval = recording.approvals.get(event.payload.callId);
-        if (approval?.decision.decision === 'approved') approval.ran = event.payload.args;
-        break;
-      }
-      // What the harness, the jobs or the person added: made again by the replay itself.
-      case 'run.created':
-      case 'run.status':
-      case 'run.limits':
-      case 'run.rule':
-      case 'message.user':
-      case 'model.started':
-      case 'job.started':
-      case 'job.metric':
-      case 'job.finished':
-      case 'artifact.recorded':
-      case 'evaluation.recorded':
-      case 'evaluation.failed':
-      case 'context.compacted':
-      case 'plan.updated':
-      case 'workspace.snapshot':
-      case 'replay.diverged':
-      case 'network.request':
-        break;
-      default:
-        unreachable(event);
-    }
-  }
-  return recording;
-}
 
 /** A model that answers with the recorded turns, in order, without calling any server. */
 export class ReplayModel implements ModelProvider {
@@ -205,19 +111,7 @@ export function replayCheck(
     beforeModel: () => {
       if (state.approvalDivergence !== undefined && !diverged) {
         diverged = true;
-        const found = state.approvalDivergence;
-        const where =
-          found.type === 'replay.diverged'
-            ? `step ${found.payload.step}: ${found.payload.tool} (${found.payload.callId})`
-            : '';
-        // Never handed to a live model: what was approved is no longer what would run.
-        return {
-          record: [found],
-          end: {
-            status: 'stopped',
-            reason: `Replay diverged at ${where}: what runs differs from what was approved in the recording.`,
-          },
-        };
+        return approvalDiverged(state.approvalDivergence);
       }
       if (diverged || model.remaining() > 0) return undefined;
       return { record: [], end: end(`The recording ends after step ${model.step}; there is nothing more to replay.`) };
@@ -250,6 +144,21 @@ export function replayCheck(
         ],
         end: end(reason),
       };
+    },
+  };
+}
+
+/** Stops at a divergence the gate found: never handed to a live model, as what was approved is no longer what would run. */
+function approvalDiverged(found: EventDraft): CheckVerdict {
+  const where =
+    found.type === 'replay.diverged'
+      ? `step ${found.payload.step}: ${found.payload.tool} (${found.payload.callId})`
+      : '';
+  return {
+    record: [found],
+    end: {
+      status: 'stopped',
+      reason: `Replay diverged at ${where}: what runs differs from what was approved in the recording.`,
     },
   };
 }

@@ -3,12 +3,8 @@
 // no keyring), it is no better than a file key, so the app uses the encrypted file as the command line does.
 import { safeStorage } from 'electron';
 import type { HomePaths } from '../home';
-import {
-  headlessSecretStore,
-  keychainSecretStore,
-  type SecretCipher,
-  type SecretStore,
-} from '../settings/secret-store';
+import type { SecretCipher } from '../settings/secret-cipher';
+import { headlessSecretStore, keychainSecretStore, type SecretStore } from '../settings/secret-store';
 
 const safeStorageCipher: SecretCipher = {
   id: 'electron-safe-storage',

@@ -51,11 +51,9 @@ function reasonOf(error: unknown): string {
   return code === undefined ? cause.message : (NETWORK_REASONS[code] ?? code);
 }
 
-export function classifyHubError(
-  error: unknown,
-  subject: HubSubject,
-  context: { hubUrl: string; hasToken: boolean; notes: ResponseNotes; library: HubLibrary | undefined },
-): HubFailure {
+type HubContext = { hubUrl: string; hasToken: boolean; notes: ResponseNotes; library: HubLibrary | undefined };
+
+export function classifyHubError(error: unknown, subject: HubSubject, context: HubContext): HubFailure {
   const library = context.library;
   if (error instanceof AppError) return { error, unreachable: false };
   if (
@@ -67,19 +65,26 @@ export function classifyHubError(
       error instanceof ZodError
         ? ` (${error.issues[0]?.path.join('.') || 'the answer'}: ${error.issues[0]?.message})`
         : '';
-    const message = `The Hub at ${context.hubUrl} answered ${subject.what} in a shape Looplab does not read${where}.`;
-    const hint =
-      'If HF_ENDPOINT points at a mirror, check that it serves the Hub API; questions asked before are answered from the cache.';
-    return { error: new AppError('unavailable', message, hint), unreachable: true };
+    return failure(
+      true,
+      `The Hub at ${context.hubUrl} answered ${subject.what} in a shape Looplab does not read${where}.`,
+      'If HF_ENDPOINT points at a mirror, check that it serves the Hub API; questions asked before are answered from the cache.',
+    );
   }
   if (library === undefined || !(error instanceof library.HubApiError)) {
-    const message = `The Hub at ${context.hubUrl} cannot be reached (${reasonOf(error)}).`;
-    const hint =
-      'Check the network connection, or HF_ENDPOINT if the Hub is a mirror; questions asked before are answered from the cache.';
-    return { error: new AppError('unavailable', message, hint), unreachable: true };
+    return failure(
+      true,
+      `The Hub at ${context.hubUrl} cannot be reached (${reasonOf(error)}).`,
+      'Check the network connection, or HF_ENDPOINT if the Hub is a mirror; questions asked before are answered from the cache.',
+    );
   }
+  return statusFailure(error.statusCode, error.message, subject, context);
+}
+
+/** What an HTTP status from the Hub means for this subject, and what to do about it. */
+function statusFailure(status: number, detail: string, subject: HubSubject, context: HubContext): HubFailure {
   const page = subject.page === undefined ? 'its page on the Hub' : subject.page;
-  switch (error.statusCode) {
+  switch (status) {
     case 404:
       return {
         error: new AppError(
@@ -90,50 +95,40 @@ export function classifyHubError(
         unreachable: false,
       };
     case 401:
-      return {
-        error: new AppError(
-          'unavailable',
-          `${capitalize(subject.what)} needs a Hugging Face login: the repo is gated or private${context.hasToken ? ', and the token in HF_TOKEN was refused' : ''}.`,
-          context.hasToken
-            ? `Check that HF_TOKEN is a valid token (https://huggingface.co/settings/tokens); if the repo is gated, accept its conditions on ${page}.`
-            : `Set HF_TOKEN to a read token from https://huggingface.co/settings/tokens, and if the repo is gated, accept its conditions on ${page}.`,
-        ),
-        unreachable: false,
-      };
+      return failure(
+        false,
+        `${capitalize(subject.what)} needs a Hugging Face login: the repo is gated or private${context.hasToken ? ', and the token in HF_TOKEN was refused' : ''}.`,
+        context.hasToken
+          ? `Check that HF_TOKEN is a valid token (https://huggingface.co/settings/tokens); if the repo is gated, accept its conditions on ${page}.`
+          : `Set HF_TOKEN to a read token from https://huggingface.co/settings/tokens, and if the repo is gated, accept its conditions on ${page}.`,
+      );
     case 403:
-      return {
-        error: new AppError(
-          'unavailable',
-          `Access to ${subject.what} is restricted: the account of HF_TOKEN has not been granted access.`,
-          `Accept the repo's conditions on ${page} with that account (a gated repo may also wait for the authors' approval), then ask again.`,
-        ),
-        unreachable: false,
-      };
+      return failure(
+        false,
+        `Access to ${subject.what} is restricted: the account of HF_TOKEN has not been granted access.`,
+        `Accept the repo's conditions on ${page} with that account (a gated repo may also wait for the authors' approval), then ask again.`,
+      );
     case 429:
-      return {
-        error: new AppError(
-          'unavailable',
-          `The Hub is rate limiting requests: try again ${retryAfterText(context.notes.retryAfter)}.`,
-          'Wait before asking again, and ask fewer, more precise questions; requests with HF_TOKEN set get a higher limit.',
-        ),
-        unreachable: true,
-      };
+      return failure(
+        true,
+        `The Hub is rate limiting requests: try again ${retryAfterText(context.notes.retryAfter)}.`,
+        'Wait before asking again, and ask fewer, more precise questions; requests with HF_TOKEN set get a higher limit.',
+      );
     default:
-      if (error.statusCode >= 500) {
-        return {
-          error: new AppError(
-            'unavailable',
-            `The Hub at ${context.hubUrl} failed to answer (HTTP ${error.statusCode}).`,
-            'Try again later; questions asked before are answered from the cache.',
-          ),
-          unreachable: true,
-        };
+      if (status >= 500) {
+        return failure(
+          true,
+          `The Hub at ${context.hubUrl} failed to answer (HTTP ${status}).`,
+          'Try again later; questions asked before are answered from the cache.',
+        );
       }
-      return {
-        error: new AppError('unavailable', `The Hub refused the request for ${subject.what}: ${error.message}`),
-        unreachable: false,
-      };
+      return failure(false, `The Hub refused the request for ${subject.what}: ${detail}`);
   }
+}
+
+/** A failure whose error is `unavailable`; `unreachable` says whether a cached answer may stand in. */
+function failure(unreachable: boolean, message: string, hint?: string): HubFailure {
+  return { error: new AppError('unavailable', message, hint), unreachable };
 }
 
 function capitalize(text: string): string {

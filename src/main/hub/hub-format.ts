@@ -31,16 +31,18 @@ function joined(parts: readonly (string | undefined)[]): string {
   return parts.filter((part): part is string => part !== undefined && part !== '').join(' · ');
 }
 
+/** How much a repo is used, how fresh it is, and whether it is gated, as a search hit shows them. */
+function standing(repo: ModelDetails | DatasetDetails): (string | undefined)[] {
+  return [
+    counted(repo.downloads, 'download'),
+    counted(repo.likes, 'like'),
+    day(repo.updatedAt) === undefined ? undefined : `updated ${day(repo.updatedAt)}`,
+    repo.gated !== undefined && repo.gated !== false ? 'gated' : undefined,
+  ];
+}
+
 export function modelHit(index: number, model: ModelDetails): string {
-  return `${index}. ${joined([
-    model.name,
-    model.task,
-    model.library_name,
-    counted(model.downloads, 'download'),
-    counted(model.likes, 'like'),
-    day(model.updatedAt) === undefined ? undefined : `updated ${day(model.updatedAt)}`,
-    model.gated !== undefined && model.gated !== false ? 'gated' : undefined,
-  ])}`;
+  return `${index}. ${joined([model.name, model.task, model.library_name, ...standing(model)])}`;
 }
 
 export function datasetHit(index: number, dataset: DatasetDetails): string {
@@ -48,13 +50,7 @@ export function datasetHit(index: number, dataset: DatasetDetails): string {
     .filter((tag) => /^(task_categories|size_categories|modality|language):/.test(tag))
     .slice(0, 6)
     .map((tag) => tag.replace(/^[a-z_]+:/, ''));
-  const line = `${index}. ${joined([
-    dataset.name,
-    counted(dataset.downloads, 'download'),
-    counted(dataset.likes, 'like'),
-    day(dataset.updatedAt) === undefined ? undefined : `updated ${day(dataset.updatedAt)}`,
-    dataset.gated !== undefined && dataset.gated !== false ? 'gated' : undefined,
-  ])}`;
+  const line = `${index}. ${joined([dataset.name, ...standing(dataset)])}`;
   return tags.length === 0 ? line : `${line}\n   ${tags.join(', ')}`;
 }
 

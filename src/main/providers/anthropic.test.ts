@@ -2,10 +2,10 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ChatMessage, ToolSpec } from '../core/model';
 import { abortCases } from '../../../tests/fakes/provider-abort';
+import { failureCases } from '../../../tests/fakes/provider-failures';
 import { startAnthropicServer, type FakeAnthropicOptions } from '../../../tests/fakes/anthropic-server';
 import { closedPort, collect, collectFailure, describeError, failureOf, streamOf } from '../../../tests/fakes/collect';
 import type { FakeServer } from '../../../tests/fakes/http-fake';
-import type { FailureTurn } from '../../../tests/fakes/script';
 import { createAnthropicProvider } from './anthropic';
 
 let server: FakeServer | undefined;
@@ -173,58 +173,49 @@ describe('anthropic abort', () => {
   abortCases({ start, model, chunksToFirstText: 4 });
 });
 
-interface Expected {
-  kind: string;
-  said: string;
-  hint?: string;
-  retryAfterMs?: number;
-}
-
 describe('anthropic errors', () => {
-  it.each<[string, FailureTurn, Expected]>([
+  failureCases(
+    {
+      start,
+      model,
+      at: (fake) => `Anthropic at ${fake.url}`,
+      calls: messageBodies,
+      cutAfter: 5,
+      errorAfter: { chunks: 4, message: 'Overloaded' },
+    },
     [
-      'a 429 with retry-after',
-      { status: 429, message: 'Number of request tokens has exceeded your per-minute rate limit', retryAfter: '12' },
-      {
-        kind: 'rate_limited',
-        said: '429: Number of request tokens has exceeded your per-minute rate limit',
-        hint: 'wait 12 s and retry',
-        retryAfterMs: 12_000,
-      },
+      [
+        'a 429 with retry-after',
+        { status: 429, message: 'Number of request tokens has exceeded your per-minute rate limit', retryAfter: '12' },
+        {
+          kind: 'rate_limited',
+          said: '429: Number of request tokens has exceeded your per-minute rate limit',
+          hint: 'wait 12 s and retry',
+          retryAfterMs: 12_000,
+        },
+      ],
+      ['a 529 overloaded', { status: 529, message: 'Overloaded' }, { kind: 'transient', said: '529: Overloaded' }],
+      [
+        'a 500',
+        { status: 500, message: 'Internal server error' },
+        { kind: 'transient', said: '500: Internal server error' },
+      ],
+      [
+        'a 400 prompt too long',
+        { status: 400, message: 'prompt is too long: 208511 tokens > 200000 maximum' },
+        {
+          kind: 'context_overflow',
+          said: '400: prompt is too long: 208511 tokens > 200000 maximum',
+          hint: 'the conversation no longer fits the context window: compact it or use a larger context',
+        },
+      ],
+      [
+        'another 400',
+        { status: 400, message: 'messages: roles must alternate between "user" and "assistant"' },
+        { kind: 'bad_request', said: '400: messages: roles must alternate between "user" and "assistant"' },
+      ],
     ],
-    ['a 529 overloaded', { status: 529, message: 'Overloaded' }, { kind: 'transient', said: '529: Overloaded' }],
-    [
-      'a 500',
-      { status: 500, message: 'Internal server error' },
-      { kind: 'transient', said: '500: Internal server error' },
-    ],
-    [
-      'a 400 prompt too long',
-      { status: 400, message: 'prompt is too long: 208511 tokens > 200000 maximum' },
-      {
-        kind: 'context_overflow',
-        said: '400: prompt is too long: 208511 tokens > 200000 maximum',
-        hint: 'the conversation no longer fits the context window: compact it or use a larger context',
-      },
-    ],
-    [
-      'another 400',
-      { status: 400, message: 'messages: roles must alternate between "user" and "assistant"' },
-      { kind: 'bad_request', said: '400: messages: roles must alternate between "user" and "assistant"' },
-    ],
-  ])('classifies %s, without retrying it', async (_label, turn, expected) => {
-    const { server, provider } = await start({ turns: [turn, { text: ['a retry would get this'] }] });
-    const { events, error } = await collectFailure(streamOf(provider, { model }));
-    expect(events).toEqual([]);
-    expect(describeError(error)).toEqual({
-      name: 'ProviderError',
-      kind: expected.kind,
-      message: `Anthropic at ${server.url} answered ${expected.said}`,
-      hint: expected.hint,
-      retryAfterMs: expected.retryAfterMs,
-    });
-    expect(messageBodies(server)).toHaveLength(1);
-  });
+  );
 
   it('classifies a wrong key as auth, naming ANTHROPIC_API_KEY', async () => {
     const { server } = await start();
@@ -235,31 +226,6 @@ describe('anthropic errors', () => {
       kind: 'auth',
       message: `Anthropic at ${server.url} answered 401: invalid x-api-key`,
       hint: 'set ANTHROPIC_API_KEY to a valid key (console.anthropic.com, API keys)',
-      retryAfterMs: undefined,
-    });
-  });
-
-  it('classifies a stream cut mid-way as transient', async () => {
-    const { provider } = await start({ turns: [{ text: ['one', 'two', 'three'], cutAfter: 5 }] });
-    const { events, error } = await collectFailure(streamOf(provider, { model }));
-    expect(events).toEqual([
-      { type: 'text', delta: 'one' },
-      { type: 'text', delta: 'two' },
-    ]);
-    expect(describeError(error)).toMatchObject({ kind: 'transient', message: expect.stringContaining('mid-stream') });
-  });
-
-  it('classifies an error event mid-stream as transient, with the server’s words', async () => {
-    const { server, provider } = await start({
-      turns: [{ text: ['one', 'two'], errorAfter: { chunks: 4, message: 'Overloaded' } }],
-    });
-    const { events, error } = await collectFailure(streamOf(provider, { model }));
-    expect(events).toEqual([{ type: 'text', delta: 'one' }]);
-    expect(describeError(error)).toEqual({
-      name: 'ProviderError',
-      kind: 'transient',
-      message: `Anthropic at ${server.url} failed mid-stream: Overloaded`,
-      hint: undefined,
       retryAfterMs: undefined,
     });
   });

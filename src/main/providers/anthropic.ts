@@ -1,10 +1,10 @@
-// Claude through the real `@anthropic-ai/sdk` Messages API, streamed: text deltas as they come, each
-// tool_use block whole once its input_json_delta pieces end, usage from message_start and
-// message_delta. The SDK's own retries are off; the loop retries with the run's budget in mind.
+// Claude through the real `@anthropic-ai/sdk` Messages API, streamed (read by anthropic-stream.ts). The
+// SDK's own retries are off; the loop retries with the run's budget in mind.
 import Anthropic from '@anthropic-ai/sdk';
-import type { FinishReason, ModelEvent, ModelInfo, ModelProvider, ModelRequest } from '../core/model';
+import type { ModelEvent, ModelInfo, ModelProvider, ModelRequest } from '../core/model';
 import { ProviderError } from '../core/model';
 import { toAnthropicConversation, toAnthropicTools } from './anthropic-messages';
+import { MessageStreamReader } from './anthropic-stream';
 import { knownContextWindow } from './context-windows';
 import {
   abortError,
@@ -14,7 +14,6 @@ import {
   unavailable,
   type FailureTarget,
 } from './provider-errors';
-import { ToolCallBuffer } from './tool-calls';
 
 type Fetch = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
 
@@ -43,6 +42,12 @@ export function outputLimitOf(model: string): number {
   return outputLimits.find(([pattern]) => pattern.test(model))?.[1] ?? 8192;
 }
 
+/** Where Claude is reached, with what key, and what a failure there says to do. */
+interface Connection {
+  client(model: string): Anthropic;
+  target(model: string): FailureTarget;
+}
+
 export function createAnthropicProvider(options: AnthropicProviderOptions = {}): ModelProvider {
   const baseURL = (options.baseURL ?? process.env.ANTHROPIC_BASE_URL ?? 'https://api.anthropic.com').replace(
     /\/+$/,
@@ -59,107 +64,57 @@ export function createAnthropicProvider(options: AnthropicProviderOptions = {}):
     },
   });
   let client: Anthropic | undefined;
-  const clientFor = (model: string): Anthropic => {
-    // Without a key the SDK would go looking for profiles and config files; say plainly what is missing.
-    if (!apiKey) throw new ProviderError('auth', 'No Anthropic API key is set', { hint: target(model).hints.auth });
-    client ??= new Anthropic({ apiKey, baseURL, maxRetries: 0, ...(options.fetch && { fetch: options.fetch }) });
-    return client;
+  const connection: Connection = {
+    target,
+    client(model) {
+      // Without a key the SDK would go looking for profiles and config files; say plainly what is missing.
+      if (!apiKey) throw new ProviderError('auth', 'No Anthropic API key is set', { hint: target(model).hints.auth });
+      client ??= new Anthropic({ apiKey, baseURL, maxRetries: 0, ...(options.fetch && { fetch: options.fetch }) });
+      return client;
+    },
   };
-
-  async function check(model: string, signal?: AbortSignal): Promise<ModelInfo> {
-    try {
-      const info = await clientFor(model).models.retrieve(model, {}, { signal });
-      return {
-        contextLength: info.max_input_tokens ?? knownContextWindow(model) ?? claudeContext,
-        supportsTools: true,
-      };
-    } catch (error) {
-      throw classify(error, target(model), signal);
-    }
-  }
-
-  async function* stream(request: ModelRequest): AsyncGenerator<ModelEvent> {
-    const failure = target(request.model);
-    const { system, messages } = toAnthropicConversation(request.messages);
-    const calls = new ToolCallBuffer();
-    const usage = { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0 };
-    let finish: FinishReason | undefined;
-    try {
-      const events = await clientFor(request.model).messages.create(
-        {
-          model: request.model,
-          max_tokens: request.maxOutputTokens ?? outputLimitOf(request.model),
-          messages,
-          ...(system !== undefined && { system }),
-          ...(request.tools.length > 0 && { tools: toAnthropicTools(request.tools) }),
-          stream: true,
-        },
-        { signal: request.signal },
-      );
-      for await (const event of events) {
-        switch (event.type) {
-          case 'message_start': {
-            const { input_tokens, cache_creation_input_tokens, cache_read_input_tokens } = event.message.usage;
-            usage.cacheWriteTokens = cache_creation_input_tokens ?? 0;
-            usage.cacheReadTokens = cache_read_input_tokens ?? 0;
-            usage.inputTokens = input_tokens + usage.cacheWriteTokens + usage.cacheReadTokens;
-            usage.outputTokens = event.message.usage.output_tokens;
-            break;
-          }
-          case 'content_block_start':
-            if (event.content_block.type === 'tool_use') {
-              calls.add(event.index, { id: event.content_block.id, name: event.content_block.name });
-            }
-            break;
-          case 'content_block_delta':
-            if (event.delta.type === 'text_delta') yield { type: 'text', delta: event.delta.text };
-            if (event.delta.type === 'input_json_delta')
-              calls.add(event.index, { arguments: event.delta.partial_json });
-            break;
-          case 'content_block_stop': {
-            const call = calls.take(event.index);
-            if (call) yield { type: 'tool_call', call };
-            break;
-          }
-          case 'message_delta':
-            usage.outputTokens = event.usage.output_tokens;
-            finish = finishReason(event.delta.stop_reason);
-            break;
-          case 'message_stop':
-            break;
-        }
-      }
-    } catch (error) {
-      throw classify(error, failure, request.signal);
-    }
-    // The SDK ends a stream quietly when its signal aborts.
-    if (request.signal.aborted) throw abortError(request.signal);
-    if (finish === undefined) {
-      throw new ProviderError('transient', `${failure.server} ended the stream before the model finished`);
-    }
-    const { cacheReadTokens, cacheWriteTokens, ...tokens } = usage;
-    yield {
-      type: 'usage',
-      ...tokens,
-      ...(cacheReadTokens > 0 && { cacheReadTokens }),
-      ...(cacheWriteTokens > 0 && { cacheWriteTokens }),
-    };
-    yield { type: 'finish', reason: finish };
-  }
-
-  return { id: 'anthropic', stream, check };
+  return {
+    id: 'anthropic',
+    stream: (request) => stream(connection, request),
+    check: (model, signal) => check(connection, model, signal),
+  };
 }
 
-function finishReason(stopReason: Anthropic.StopReason | null): FinishReason {
-  switch (stopReason) {
-    case 'tool_use':
-      return 'tool_calls';
-    case 'max_tokens':
-    case 'model_context_window_exceeded':
-      return 'length';
-    default:
-      return 'stop';
+async function check(connection: Connection, model: string, signal?: AbortSignal): Promise<ModelInfo> {
+  try {
+    const info = await connection.client(model).models.retrieve(model, {}, { signal });
+    return {
+      contextLength: info.max_input_tokens ?? knownContextWindow(model) ?? claudeContext,
+      supportsTools: true,
+    };
+  } catch (error) {
+    throw classify(error, connection.target(model), signal);
   }
+}
+
+async function* stream(connection: Connection, request: ModelRequest): AsyncGenerator<ModelEvent> {
+  const failure = connection.target(request.model);
+  const { system, messages } = toAnthropicConversation(request.messages);
+  const reader = new MessageStreamReader();
+  try {
+    const events = await connection.client(request.model).messages.create(
+      {
+        model: request.model,
+        max_tokens: request.maxOutputTokens ?? outputLimitOf(request.model),
+        messages,
+        ...(system !== undefined && { system }),
+        ...(request.tools.length > 0 && { tools: toAnthropicTools(request.tools) }),
+        stream: true,
+      },
+      { signal: request.signal },
+    );
+    for await (const event of events) yield* reader.read(event);
+  } catch (error) {
+    throw classify(error, failure, request.signal);
+  }
+  // The SDK ends a stream quietly when its signal aborts.
+  if (request.signal.aborted) throw abortError(request.signal);
+  yield* reader.end(failure.server);
 }
 
 function classify(error: unknown, target: FailureTarget, signal: AbortSignal | undefined) {

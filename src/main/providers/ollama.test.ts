@@ -1,9 +1,10 @@
 // The Ollama provider through the real `ollama` client against a fake Ollama speaking /api/chat NDJSON.
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ProviderError, type ChatMessage, type ToolSpec } from '../core/model';
+import type { ChatMessage, ToolSpec } from '../core/model';
 import { closedPort, collect, collectFailure, describeError, failureOf, streamOf } from '../../../tests/fakes/collect';
 import type { FakeServer } from '../../../tests/fakes/http-fake';
 import { abortCases } from '../../../tests/fakes/provider-abort';
+import { failureCases } from '../../../tests/fakes/provider-failures';
 import { startOllamaServer, type FakeOllamaOptions } from '../../../tests/fakes/ollama-server';
 import { createOllamaProvider, resolveOllamaHost } from './ollama';
 
@@ -132,99 +133,61 @@ describe('ollama abort', () => {
 });
 
 describe('ollama errors', () => {
-  it.each([
+  failureCases(
+    {
+      start,
+      at: (fake) => `Ollama at ${fake.url}`,
+      calls: (fake) => fake.requests.filter((one) => one.path === '/api/chat'),
+      cutAfter: 2,
+      errorAfter: { chunks: 1, message: 'an error was encountered while running the model: unexpected EOF' },
+    },
     [
-      'a 429 with retry-after',
-      { status: 429, message: 'too many concurrent requests', retryAfter: '3' },
-      {
-        kind: 'rate_limited',
-        message: 'Ollama at URL answered 429: too many concurrent requests',
-        hint: 'wait 3 s and retry',
-        retryAfterMs: 3000,
-      },
-    ],
-    [
-      'a 500',
-      { status: 500, message: 'llama runner process has terminated: signal: killed' },
-      {
-        kind: 'transient',
-        message: 'Ollama at URL answered 500: llama runner process has terminated: signal: killed',
-        hint: undefined,
-        retryAfterMs: undefined,
-      },
-    ],
-    [
-      'a 401 from a proxy',
-      { status: 401, message: 'unauthorized' },
-      {
-        kind: 'auth',
-        message: 'Ollama at URL answered 401: unauthorized',
-        hint: 'check the credentials of the proxy in front of Ollama',
-        retryAfterMs: undefined,
-      },
-    ],
-    [
-      'a context overflow',
-      { status: 400, message: 'the input length exceeds the context length' },
-      {
-        kind: 'context_overflow',
-        message: 'Ollama at URL answered 400: the input length exceeds the context length',
-        hint: 'the conversation no longer fits the context window: compact it or use a larger context',
-        retryAfterMs: undefined,
-      },
-    ],
-    [
-      'a malformed request',
-      { status: 400, message: 'invalid message role: robot' },
-      {
-        kind: 'bad_request',
-        message: 'Ollama at URL answered 400: invalid message role: robot',
-        hint: undefined,
-        retryAfterMs: undefined,
-      },
-    ],
-  ])('classifies %s', async (_label, turn, expected) => {
-    const { server, provider } = await start({ turns: [turn] });
-    const { events, error } = await collectFailure(streamOf(provider));
-    expect(events).toEqual([]);
-    expect(describeError(error)).toEqual({
-      name: 'ProviderError',
-      ...expected,
-      message: expected.message.replace('URL', server.url),
-    });
-  });
-
-  it('classifies a stream cut mid-way as transient, after the chunks that arrived', async () => {
-    const { provider } = await start({ turns: [{ text: ['one', 'two', 'three'], cutAfter: 2 }] });
-    const { events, error } = await collectFailure(streamOf(provider));
-    expect(events).toEqual([
-      { type: 'text', delta: 'one' },
-      { type: 'text', delta: 'two' },
-    ]);
-    expect(error).toBeInstanceOf(ProviderError);
-    expect((error as ProviderError).kind).toBe('transient');
-    expect((error as ProviderError).message).toMatch(/^Ollama at http:\/\/127\.0\.0\.1:\d+ failed mid-stream: /);
-  });
-
-  it('classifies an {"error"} line mid-stream as transient, with the server’s words', async () => {
-    const { server, provider } = await start({
-      turns: [
+      [
+        'a 429 with retry-after',
+        { status: 429, message: 'too many concurrent requests', retryAfter: '3' },
         {
-          text: ['one', 'two'],
-          errorAfter: { chunks: 1, message: 'an error was encountered while running the model: unexpected EOF' },
+          kind: 'rate_limited',
+          said: '429: too many concurrent requests',
+          hint: 'wait 3 s and retry',
+          retryAfterMs: 3000,
         },
       ],
-    });
-    const { events, error } = await collectFailure(streamOf(provider));
-    expect(events).toEqual([{ type: 'text', delta: 'one' }]);
-    expect(describeError(error)).toEqual({
-      name: 'ProviderError',
-      kind: 'transient',
-      message: `Ollama at ${server.url} failed mid-stream: an error was encountered while running the model: unexpected EOF`,
-      hint: undefined,
-      retryAfterMs: undefined,
-    });
-  });
+      [
+        'a 500',
+        { status: 500, message: 'llama runner process has terminated: signal: killed' },
+        {
+          kind: 'transient',
+          said: '500: llama runner process has terminated: signal: killed',
+        },
+      ],
+      [
+        'a 401 from a proxy',
+        { status: 401, message: 'unauthorized' },
+        {
+          kind: 'auth',
+          said: '401: unauthorized',
+          hint: 'check the credentials of the proxy in front of Ollama',
+        },
+      ],
+      [
+        'a context overflow',
+        { status: 400, message: 'the input length exceeds the context length' },
+        {
+          kind: 'context_overflow',
+          said: '400: the input length exceeds the context length',
+          hint: 'the conversation no longer fits the context window: compact it or use a larger context',
+        },
+      ],
+      [
+        'a malformed request',
+        { status: 400, message: 'invalid message role: robot' },
+        {
+          kind: 'bad_request',
+          said: '400: invalid message role: robot',
+        },
+      ],
+    ],
+  );
 
   it('classifies chatting with a model that is not pulled as model_missing', async () => {
     const { server, provider } = await start();

@@ -34,86 +34,99 @@ export interface OllamaProviderOptions {
 /** Ollama's own default when a model says nothing about its context (`num_ctx`). */
 const ollamaDefaultContext = 4096;
 
+/** Where Ollama is reached, and what a failure there says to do. */
+interface Connection {
+  host: string;
+  baseFetch: Fetch;
+  target(model: string): FailureTarget;
+}
+
 export function createOllamaProvider(options: OllamaProviderOptions = {}): ModelProvider {
   const host = resolveOllamaHost(options.host ?? process.env.OLLAMA_HOST);
-  const baseFetch: Fetch = options.fetch ?? ((input, init) => fetch(input, init));
-  const target = (model: string): FailureTarget => ({
-    server: `Ollama at ${host}`,
-    model,
-    hints: {
-      unavailable: 'start it with `ollama serve`, or set OLLAMA_HOST',
-      auth: 'check the credentials of the proxy in front of Ollama',
-      modelMissing: `ollama pull ${model}`,
-    },
-  });
+  const connection: Connection = {
+    host,
+    baseFetch: options.fetch ?? ((input, init) => fetch(input, init)),
+    target: (model) => ({
+      server: `Ollama at ${host}`,
+      model,
+      hints: {
+        unavailable: 'start it with `ollama serve`, or set OLLAMA_HOST',
+        auth: 'check the credentials of the proxy in front of Ollama',
+        modelMissing: `ollama pull ${model}`,
+      },
+    }),
+  };
+  return {
+    id: 'ollama',
+    stream: (request) => stream(connection, request),
+    check: (model, signal) => check(connection, model, signal),
+  };
+}
 
-  async function check(model: string, signal?: AbortSignal): Promise<ModelInfo> {
-    const call = callContext(baseFetch, signal);
-    const client = new Ollama({ host, fetch: call.fetch });
-    try {
-      const show = showSchema.parse(await client.show({ model }));
-      const capabilities = show.capabilities ?? [];
-      return {
-        contextLength: contextLengthOf(show.model_info ?? {}),
-        // Servers before capabilities existed: a template that renders tools takes them.
-        supportsTools: capabilities.length > 0 ? capabilities.includes('tools') : /\.Tools\b/.test(show.template ?? ''),
-      };
-    } catch (error) {
-      throw classify(error, target(model), call, signal);
-    }
+async function check(connection: Connection, model: string, signal?: AbortSignal): Promise<ModelInfo> {
+  const call = callContext(connection.baseFetch, signal);
+  const client = new Ollama({ host: connection.host, fetch: call.fetch });
+  try {
+    const show = showSchema.parse(await client.show({ model }));
+    const capabilities = show.capabilities ?? [];
+    return {
+      contextLength: contextLengthOf(show.model_info ?? {}),
+      // Servers before capabilities existed: a template that renders tools takes them.
+      supportsTools: capabilities.length > 0 ? capabilities.includes('tools') : /\.Tools\b/.test(show.template ?? ''),
+    };
+  } catch (error) {
+    throw classify(error, connection.target(model), call, signal);
   }
+}
 
-  async function* stream(request: ModelRequest): AsyncGenerator<ModelEvent> {
-    const call = callContext(baseFetch, request.signal);
-    const client = new Ollama({ host, fetch: call.fetch });
-    const failure = target(request.model);
-    let iterator: AbortableAsyncIterator<ChatResponse>;
-    try {
-      iterator = await client.chat({
-        model: request.model,
-        messages: toOllamaMessages(request.messages),
-        tools: toOllamaTools(request.tools),
-        stream: true,
-        options: {
-          ...(request.contextLength !== undefined && { num_ctx: request.contextLength }),
-          ...(request.maxOutputTokens !== undefined && { num_predict: request.maxOutputTokens }),
-          ...(request.temperature !== undefined && { temperature: request.temperature }),
-        },
-      });
-    } catch (error) {
-      throw classify(error, failure, call, request.signal);
-    }
-    const stop = () => iterator.abort();
-    request.signal.addEventListener('abort', stop, { once: true });
-    let finished = false;
-    try {
-      let calledTools = false;
-      for await (const raw of iterator) {
-        const parsed = chatChunkSchema.safeParse(raw);
-        if (!parsed.success) throw notOllama(failure, raw);
-        const chunk = parsed.data;
-        if (chunk.message?.content) yield { type: 'text', delta: chunk.message.content };
-        for (const toolCall of chunk.message?.tool_calls ?? []) {
-          calledTools = true;
-          const { name, arguments: args } = toolCall.function;
-          yield { type: 'tool_call', call: { id: toolCall.id ?? newCallId(), name, arguments: JSON.stringify(args) } };
-        }
-        if (!chunk.done) continue;
-        finished = true;
-        yield { type: 'usage', inputTokens: chunk.prompt_eval_count ?? 0, outputTokens: chunk.eval_count ?? 0 };
-        yield { type: 'finish', reason: finishReason(chunk.done_reason, calledTools) };
-        return;
+async function* stream(connection: Connection, request: ModelRequest): AsyncGenerator<ModelEvent> {
+  const call = callContext(connection.baseFetch, request.signal);
+  const client = new Ollama({ host: connection.host, fetch: call.fetch });
+  const failure = connection.target(request.model);
+  let iterator: AbortableAsyncIterator<ChatResponse>;
+  try {
+    iterator = await client.chat({
+      model: request.model,
+      messages: toOllamaMessages(request.messages),
+      tools: toOllamaTools(request.tools),
+      stream: true,
+      options: {
+        ...(request.contextLength !== undefined && { num_ctx: request.contextLength }),
+        ...(request.maxOutputTokens !== undefined && { num_predict: request.maxOutputTokens }),
+        ...(request.temperature !== undefined && { temperature: request.temperature }),
+      },
+    });
+  } catch (error) {
+    throw classify(error, failure, call, request.signal);
+  }
+  const stop = () => iterator.abort();
+  request.signal.addEventListener('abort', stop, { once: true });
+  let finished = false;
+  try {
+    let calledTools = false;
+    for await (const raw of iterator) {
+      const parsed = chatChunkSchema.safeParse(raw);
+      if (!parsed.success) throw notOllama(failure, raw);
+      const chunk = parsed.data;
+      if (chunk.message?.content) yield { type: 'text', delta: chunk.message.content };
+      for (const toolCall of chunk.message?.tool_calls ?? []) {
+        calledTools = true;
+        const { name, arguments: args } = toolCall.function;
+        yield { type: 'tool_call', call: { id: toolCall.id ?? newCallId(), name, arguments: JSON.stringify(args) } };
       }
-    } catch (error) {
-      throw classify(error, failure, call, request.signal);
-    } finally {
-      request.signal.removeEventListener('abort', stop);
-      // A consumer that stops early must not leave the connection streaming.
-      if (!finished) iterator.abort();
+      if (!chunk.done) continue;
+      finished = true;
+      yield { type: 'usage', inputTokens: chunk.prompt_eval_count ?? 0, outputTokens: chunk.eval_count ?? 0 };
+      yield { type: 'finish', reason: finishReason(chunk.done_reason, calledTools) };
+      return;
     }
+  } catch (error) {
+    throw classify(error, failure, call, request.signal);
+  } finally {
+    request.signal.removeEventListener('abort', stop);
+    // A consumer that stops early must not leave the connection streaming.
+    if (!finished) iterator.abort();
   }
-
-  return { id: 'ollama', stream, check };
 }
 
 /** A reply that is not Ollama's: another server answers at that address. Retrying will not help. */

@@ -3,11 +3,10 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ChatMessage, ToolSpec } from '../core/model';
 import { closedPort, collect, collectFailure, describeError, failureOf, streamOf } from '../../../tests/fakes/collect';
 import type { FakeServer } from '../../../tests/fakes/http-fake';
-import type { FailureTurn } from '../../../tests/fakes/script';
 import { abortCases } from '../../../tests/fakes/provider-abort';
+import { failureCases } from '../../../tests/fakes/provider-failures';
 import { startOpenAIServer, type FakeOpenAIOptions } from '../../../tests/fakes/openai-server';
 import { createOpenAIProvider } from './openai';
-import { errorDetailOf } from './openai-messages';
 
 let server: FakeServer | undefined;
 
@@ -150,96 +149,66 @@ describe('openai abort', () => {
   abortCases({ start, model, chunksToFirstText: 2 });
 });
 
-interface Expected {
-  kind: string;
-  said: string;
-  hint?: string;
-  retryAfterMs?: number;
-}
-
 describe('openai errors', () => {
-  it.each<[string, FailureTurn, Expected]>([
+  failureCases(
+    {
+      start,
+      model,
+      at,
+      calls: chatBodies,
+      cutAfter: 3,
+      errorAfter: { chunks: 2, message: 'upstream connection reset' },
+    },
     [
-      'a 429 with retry-after',
-      { status: 429, message: 'Rate limit reached for requests', retryAfter: '2' },
-      {
-        kind: 'rate_limited',
-        said: '429: Rate limit reached for requests',
-        hint: 'wait 2 s and retry',
-        retryAfterMs: 2000,
-      },
+      [
+        'a 429 with retry-after',
+        { status: 429, message: 'Rate limit reached for requests', retryAfter: '2' },
+        {
+          kind: 'rate_limited',
+          said: '429: Rate limit reached for requests',
+          hint: 'wait 2 s and retry',
+          retryAfterMs: 2000,
+        },
+      ],
+      [
+        'a 429 with retry-after-ms',
+        { status: 429, message: 'slow down', retryAfterMs: '1500' },
+        { kind: 'rate_limited', said: '429: slow down', hint: 'wait 2 s and retry', retryAfterMs: 1500 },
+      ],
+      [
+        'a 500',
+        { status: 500, message: 'The server had an error while processing your request.' },
+        { kind: 'transient', said: '500: The server had an error while processing your request.' },
+      ],
+      [
+        'a 503',
+        { status: 503, message: 'Service Unavailable' },
+        { kind: 'transient', said: '503: Service Unavailable' },
+      ],
+      [
+        'a 401',
+        { status: 401, message: 'Incorrect API key provided.' },
+        { kind: 'auth', said: '401: Incorrect API key provided.', hint: 'set OPENAI_API_KEY to a valid key' },
+      ],
+      [
+        'a 400 about the context length',
+        {
+          status: 400,
+          message: "This model's maximum context length is 32768 tokens. However, you requested 40211 tokens.",
+        },
+        {
+          kind: 'context_overflow',
+          said: "400: This model's maximum context length is 32768 tokens. However, you requested 40211 tokens.",
+          hint: 'the conversation no longer fits the context window: compact it or use a larger context',
+        },
+      ],
+      [
+        'another 400',
+        { status: 400, message: "Invalid value for 'tool_choice'" },
+        { kind: 'bad_request', said: "400: Invalid value for 'tool_choice'" },
+      ],
     ],
-    [
-      'a 429 with retry-after-ms',
-      { status: 429, message: 'slow down', retryAfterMs: '1500' },
-      { kind: 'rate_limited', said: '429: slow down', hint: 'wait 2 s and retry', retryAfterMs: 1500 },
-    ],
-    [
-      'a 500',
-      { status: 500, message: 'The server had an error while processing your request.' },
-      { kind: 'transient', said: '500: The server had an error while processing your request.' },
-    ],
-    ['a 503', { status: 503, message: 'Service Unavailable' }, { kind: 'transient', said: '503: Service Unavailable' }],
-    [
-      'a 401',
-      { status: 401, message: 'Incorrect API key provided.' },
-      { kind: 'auth', said: '401: Incorrect API key provided.', hint: 'set OPENAI_API_KEY to a valid key' },
-    ],
-    [
-      'a 400 about the context length',
-      {
-        status: 400,
-        message: "This model's maximum context length is 32768 tokens. However, you requested 40211 tokens.",
-      },
-      {
-        kind: 'context_overflow',
-        said: "400: This model's maximum context length is 32768 tokens. However, you requested 40211 tokens.",
-        hint: 'the conversation no longer fits the context window: compact it or use a larger context',
-      },
-    ],
-    [
-      'another 400',
-      { status: 400, message: "Invalid value for 'tool_choice'" },
-      { kind: 'bad_request', said: "400: Invalid value for 'tool_choice'" },
-    ],
-  ])('classifies %s, without retrying it', async (_label, turn, expected) => {
-    const { server, provider } = await start({ turns: [turn, { text: ['a retry would get this'] }] });
-    const { events, error } = await collectFailure(streamOf(provider, { model }));
-    expect(events).toEqual([]);
-    expect(describeError(error)).toEqual({
-      name: 'ProviderError',
-      kind: expected.kind,
-      message: `${at(server)} answered ${expected.said}`,
-      hint: expected.hint,
-      retryAfterMs: expected.retryAfterMs,
-    });
-    expect(chatBodies(server)).toHaveLength(1);
-  });
-
-  it('classifies a stream cut mid-way as transient', async () => {
-    const { provider } = await start({ turns: [{ text: ['one', 'two', 'three'], cutAfter: 3 }] });
-    const { events, error } = await collectFailure(streamOf(provider, { model }));
-    expect(events).toEqual([
-      { type: 'text', delta: 'one' },
-      { type: 'text', delta: 'two' },
-    ]);
-    expect(describeError(error)).toMatchObject({ kind: 'transient', message: expect.stringContaining('mid-stream') });
-  });
-
-  it('classifies an error event mid-stream as transient, with the server’s words', async () => {
-    const { server, provider } = await start({
-      turns: [{ text: ['one', 'two'], errorAfter: { chunks: 2, message: 'upstream connection reset' } }],
-    });
-    const { events, error } = await collectFailure(streamOf(provider, { model }));
-    expect(events).toEqual([{ type: 'text', delta: 'one' }]);
-    expect(describeError(error)).toEqual({
-      name: 'ProviderError',
-      kind: 'transient',
-      message: `${at(server)} failed mid-stream: upstream connection reset`,
-      hint: undefined,
-      retryAfterMs: undefined,
-    });
-  });
+  );
 
   it('classifies a chat with a model the server does not have as model_missing', async () => {
     const { server, provider } = await start();
@@ -251,24 +220,6 @@ describe('openai errors', () => {
       hint: `use a model that GET ${server.url}/v1/models lists`,
       retryAfterMs: undefined,
     });
-  });
-
-  it('reads the error text of servers that do not use OpenAI’s error shape', () => {
-    expect(
-      [
-        '{"object":"error","message":"This model\'s maximum context length is 4096 tokens.","type":"BadRequestError","code":400}',
-        '{"error":"Model not supported by provider"}',
-        '{"detail":"Not Found"}',
-        '{"error":{"code":400,"message":"the request exceeds the available context size","type":"exceed_context_size_error"}}',
-        'Bad Gateway',
-      ].map(errorDetailOf),
-    ).toEqual([
-      "This model's maximum context length is 4096 tokens.",
-      'Model not supported by provider',
-      'Not Found',
-      'the request exceeds the available context size',
-      'Bad Gateway',
-    ]);
   });
 });
 

@@ -7,14 +7,13 @@ import { Readable, Writable } from 'node:stream';
 import type Docker from 'dockerode';
 import { z } from 'zod';
 import type { EventDraft } from '../../shared/events';
-import { formatDuration, formatSize } from '../../shared/format';
 import type { RunLog } from '../core/ports';
-import { jobInspectSchema, statusCode, type JobContainerInfo } from './jobs-containers';
+import { jobInspectSchema, statusCode } from './jobs-containers';
 import { DiskGuard } from './disk-guard';
 import { changedOutputs, jobFiles, NOTE_PREFIX, openLogForAppend, type JobFiles } from './jobs-files';
 import { parseMetricLine } from './jobs-metrics';
+import { jobDeadline, jobOutcome, type StopReason } from './jobs-outcome';
 import { LineSplitter } from './stream-limits';
-import { diskReserveMessage } from './workspace-messages';
 
 export interface WatchedJob {
   jobId: string;
@@ -74,12 +73,6 @@ export function catchUpPoint(stamps: readonly string[]): { since: string; skip: 
   return { since: `${seconds}.${nanos}`, skip: stamps.filter((stamp) => stamp >= from).length };
 }
 
-interface Outcome {
-  status: 'succeeded' | 'failed' | 'cancelled';
-  exitCode: number | null;
-  note: string;
-}
-
 export class JobWatch {
   readonly done: Promise<void>;
   private readonly controller = new AbortController();
@@ -91,7 +84,7 @@ export class JobWatch {
   private deadlineTimer: NodeJS.Timeout | undefined;
   private linesSeen = 0;
   private metricsSeen = 0;
-  private stopReason: 'cancelled' | 'timeout' | 'disk' | undefined;
+  private stopReason: StopReason | undefined;
   private readonly diskGuard: DiskGuard;
   private freeWhenStopped = 0;
   /** The engine's timestamps of the last frames handled, oldest first. */
@@ -119,7 +112,7 @@ export class JobWatch {
   }
 
   private get deadline(): number {
-    return this.job.startedAt + this.job.timeoutSeconds * 1000;
+    return jobDeadline(this.job);
   }
 
   /** Stops the job (SIGTERM, then SIGKILL after 5 s) and resolves once it is recorded as cancelled. */
@@ -254,7 +247,14 @@ export class JobWatch {
       .inspect()
       .then((raw) => jobInspectSchema.parse(raw))
       .catch(() => undefined);
-    const outcome = this.outcome(waitCode, info);
+    const outcome = jobOutcome(this.job, {
+      waitCode,
+      info,
+      stopReason: this.stopReason,
+      freeWhenStopped: this.freeWhenStopped,
+      diskReserveBytes: this.deps.diskReserveBytes,
+      memoryLimitBytes: this.deps.memoryLimitBytes,
+    });
     this.note(outcome.note);
     const artifacts = await changedOutputs(this.job.workspaceFolder, this.files).catch(() => []);
     const { jobId } = this.job;
@@ -271,33 +271,6 @@ export class JobWatch {
     await this.container.remove({ force: true, v: true }).catch(() => undefined);
     this.detached = true;
     await new Promise<void>((resolve) => this.file.end(resolve));
-  }
-
-  private outcome(waitCode: number | null, info: JobContainerInfo | undefined): Outcome {
-    if (this.stopReason === 'cancelled') return { status: 'cancelled', exitCode: null, note: 'cancelled' };
-    if (this.stopReason === 'disk') {
-      const why = diskReserveMessage(this.freeWhenStopped, this.deps.diskReserveBytes);
-      return { status: 'failed', exitCode: null, note: `killed: ${why}` };
-    }
-    const stopped = Date.parse(info?.State.FinishedAt ?? '');
-    const finishedAt = Number.isNaN(stopped) ? Date.now() : stopped;
-    if (this.stopReason === 'timeout' || finishedAt >= this.deadline) {
-      const limit = formatDuration(this.job.timeoutSeconds * 1000);
-      return { status: 'failed', exitCode: null, note: `killed: the job ran past its timeout of ${limit}` };
-    }
-    if (info === undefined && waitCode === null)
-      return { status: 'failed', exitCode: null, note: 'the job’s container was removed by something else' };
-    const exitCode = info?.State.ExitCode ?? waitCode ?? 0;
-    if (info?.State.OOMKilled === true && exitCode === 137) {
-      const limit = formatSize(this.deps.memoryLimitBytes);
-      return { status: 'failed', exitCode, note: `killed: the job ran out of memory (the limit is ${limit})` };
-    }
-    const elapsed = formatDuration(finishedAt - this.job.startedAt);
-    return {
-      status: exitCode === 0 ? 'succeeded' : 'failed',
-      exitCode,
-      note: `exit code ${exitCode} after ${elapsed}`,
-    };
   }
 }
 
