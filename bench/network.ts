@@ -1,0 +1,167 @@
+// What a network allow-list costs: a 50 MB download from a sandbox through the run's egress proxy (relay,
+// Unix socket, proxy) beside the same download over Docker's bridge network, and the time to set up a
+// sandbox with an allow-list (its proxy, its container, the relay, the first command) beside one with no
+// network. Both measured in the same run, on the same engine and image.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Docker from 'dockerode';
+import { AppError, formatError } from '../src/shared/errors';
+import { BASE_IMAGE, type SandboxNetwork } from '../src/main/sandbox/container-spec';
+import { checkDocker } from '../src/main/sandbox/docker-status';
+import { EgressProxy } from '../src/main/sandbox/egress-proxy';
+import { SandboxManager } from '../src/main/sandbox/sandbox-manager';
+import { report, skip } from './report';
+
+const BYTES = 50 * 1024 ** 2;
+const DOWNLOADS = 5;
+const SETUPS = 5;
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+
+/**
+ * Python reads the file and prints how long it took, in ms: through the proxy as HTTPS goes, a CONNECT
+ * tunnel (the proxy passes bytes and never reads them; what pip and the Hub's downloads do), else directly.
+ */
+const download = (host: string, port: number, proxied: boolean) =>
+  `python3 -c '${[
+    'import http.client, time',
+    't = time.monotonic()',
+    proxied
+      ? `c = http.client.HTTPConnection("127.0.0.1", 3128); c.set_tunnel("${host}", ${port})`
+      : `c = http.client.HTTPConnection("${host}", ${port})`,
+    'c.request("GET", "/file"); n = len(c.getresponse().read())',
+    `assert n == ${BYTES}, n`,
+    'print(round((time.monotonic() - t) * 1000, 1))',
+  ].join('\n')}'`;
+
+/** The file is served by a process of its own, as a remote server would be, not by the proxy's. */
+async function serveFile(): Promise<{ port: number; stop(): void }> {
+  const code = `const body = Buffer.alloc(${BYTES}, 7);
+require('node:http').createServer((_q, r) => { r.writeHead(200, { 'content-length': ${BYTES} }); r.end(body); })
+  .listen(0, '0.0.0.0', function () { console.log(this.address().port); });`;
+  const child = spawn(process.execPath, ['-e', code], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const port = await new Promise<number>((resolve, reject) => {
+    child.stdout.once('data', (chunk: Buffer) => resolve(Number(chunk.toString().trim())));
+    child.once('exit', (code) => reject(new Error(`the file server exited (${code})`)));
+  });
+  return { port, stop: () => child.kill() };
+}
+
+async function bridgeGateway(docker: Docker): Promise<string> {
+  const info = (await docker.getNetwork('bridge').inspect()) as { IPAM?: { Config?: { Gateway?: string }[] } };
+  const gateway = info.IPAM?.Config?.find((config) => config.Gateway !== undefined)?.Gateway;
+  if (gateway === undefined) throw new Error("Docker's bridge network has no gateway address");
+  return gateway;
+}
+
+interface Sandbox {
+  exec(command: string): Promise<string>;
+  release(): Promise<void>;
+}
+
+async function sandbox(
+  manager: SandboxManager,
+  home: string,
+  runId: string,
+  network: SandboxNetwork,
+): Promise<Sandbox> {
+  const workspace = manager.workspace(runId, { workspaceFolder: join(home, runId), network });
+  const signal = new AbortController().signal;
+  return {
+    async exec(command) {
+      const result = await workspace.exec(command, { timeoutMs: 120_000, signal });
+      if (result.exitCode !== 0) throw new Error(`${command}: ${result.output}`);
+      return result.output.trim();
+    },
+    release: () => manager.release(runId),
+  };
+}
+
+async function openProxy(folder: string, user: string): Promise<EgressProxy> {
+  return EgressProxy.open({
+    folder,
+    user,
+    decide: async () => ({ allowed: true, exact: true }),
+    onConnection: () => undefined,
+  });
+}
+
+export async function benchNetwork(): Promise<void> {
+  const docker = new Docker();
+  try {
+    await checkDocker(docker, BASE_IMAGE);
+  } catch (error) {
+    const reason = error instanceof AppError ? formatError(error.toInfo()).replace('\n', ' ') : String(error);
+    skip('network allow-list', `Docker is not available here: ${reason}`);
+    return;
+  }
+  const home = mkdtempSync(join(tmpdir(), 'looplab-bench-network-'));
+  const manager = new SandboxManager({ home, docker, image: BASE_IMAGE });
+  const server = await serveFile();
+  try {
+    const gateway = await bridgeGateway(docker);
+    const folder = join(home, 'net');
+    const proxy = await openProxy(folder, manager.user);
+    const direct = await sandbox(manager, home, 'run_direct', 'bridge');
+    const proxied = await sandbox(manager, home, 'run_proxied', { egress: folder });
+    const directTimes: number[] = [];
+    const proxiedTimes: number[] = [];
+    for (let round = 0; round < DOWNLOADS; round++) {
+      directTimes.push(Number(await direct.exec(download(gateway, server.port, false))));
+      proxiedTimes.push(Number(await proxied.exec(download(gateway, server.port, true))));
+    }
+    await direct.release();
+    await proxied.release();
+    await proxy.close();
+    const baseline = median(directTimes);
+    report(
+      '50 MB download through the egress proxy',
+      median(proxiedTimes),
+      'ms',
+      { label: 'bridge network, direct', value: baseline },
+      {
+        target: '≤ 10 % slower',
+        met: (value) => value <= baseline * 1.1,
+      },
+    );
+    await benchSetup(manager, home);
+  } finally {
+    server.stop();
+    rmSync(home, { recursive: true, force: true });
+  }
+}
+
+/** From nothing to a first command's answer: a sandbox with no network, and one with an allow-list. */
+async function benchSetup(manager: SandboxManager, home: string): Promise<void> {
+  const none: number[] = [];
+  const allow: number[] = [];
+  for (let round = 0; round < SETUPS; round++) {
+    let start = performance.now();
+    const bare = await sandbox(manager, home, `run_none_${round}`, 'none');
+    await bare.exec('true');
+    none.push(performance.now() - start);
+    await bare.release();
+
+    start = performance.now();
+    const folder = join(home, `net_${round}`);
+    const proxy = await openProxy(folder, manager.user);
+    const listed = await sandbox(manager, home, `run_allow_${round}`, { egress: folder });
+    await listed.exec('true');
+    allow.push(performance.now() - start);
+    await listed.release();
+    await proxy.close();
+  }
+  const baseline = median(none);
+  report(
+    'sandbox set-up with an allow-list (proxy, container, first command)',
+    median(allow),
+    'ms',
+    { label: 'no network', value: baseline },
+    {
+      target: '≤ 300 ms more',
+      met: (value) => value <= baseline + 300,
+    },
+  );
+}
