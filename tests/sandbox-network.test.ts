@@ -6,7 +6,8 @@ import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ModelRequest } from '../src/main/core/model';
 import type { ApprovalDecision, ApprovalGate, ApprovalRequest } from '../src/main/core/ports';
-import { createRunLoop } from '../src/main/runs/run-loop';
+import { createRunLoop, workspaceDir } from '../src/main/runs/run-loop';
+import { SandboxEvaluator } from '../src/main/sandbox/evaluation';
 import type { RunEvent } from '../src/shared/events';
 import { loopConfigSchema } from '../src/shared/loop-config';
 import { buildGraph } from '../src/shared/run-graph';
@@ -197,5 +198,23 @@ describe.skipIf(skipDocker || (!present && !dockerRequired))('a sandbox network 
     );
     expect(status).toContain('VALUE 42');
     expect(status).toContain('CURL-FAILED');
+  });
+
+  it('gives an evaluation container no network, whatever the run has', async () => {
+    const { runId } = await runScript([index.listed], [{ text: 'nothing to do' }], refuse);
+    const evaluator = new SandboxEvaluator(sandbox.app.sandbox, workspaceDir(sandbox.app, runId), runId);
+    const { output } = await evaluator.runOnce(
+      [
+        'bash',
+        '-c',
+        `python3 -c 'import socket; socket.create_connection(("${index.address}", 8080), timeout=5)' 2>&1 | tail -n 1; echo "proxy: [$HTTPS_PROXY]"; ls /run/looplab-net 2>&1 | tail -n 1`,
+      ],
+      [],
+      60,
+      new AbortController().signal,
+    );
+    expect(output).toContain('OSError: [Errno 101] Network is unreachable');
+    expect(output).toContain('proxy: []');
+    expect(output).toContain('No such file or directory');
   });
 });
