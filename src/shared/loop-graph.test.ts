@@ -125,3 +125,53 @@ describe('buildLoopGraph', () => {
     expect(owners).toEqual({ 'child:run_fork': 'model:call_m2', 'child:run_replay': 'start' });
   });
 });
+
+describe('buildLoopGraph with a network allow-list', () => {
+  const request = (host: string, allowed: boolean, bytes: number): EventDraft => ({
+    type: 'network.request',
+    payload: { host, port: 443, allowed, bytesIn: bytes, bytesOut: 100, durationMs: 20 },
+  });
+  const events = toEvents([
+    { type: 'run.created', payload: sampleCreated() },
+    { type: 'model.started', payload: { callId: 'm1', model: 'scripted/test' } },
+    {
+      type: 'model.finished',
+      payload: {
+        callId: 'm1',
+        text: '',
+        toolCalls: [{ id: 'c1', name: 'bash', args: { command: 'pip install x' } }],
+        finishReason: 'tool_calls',
+        usage: { inputTokens: 1, outputTokens: 1, cost: 0 },
+      },
+    },
+    { type: 'tool.started', payload: { callId: 'c1', tool: 'bash', args: { command: 'pip install x' } } },
+    request('pypi.org', true, 5000),
+    {
+      type: 'approval.requested',
+      payload: {
+        callId: 'net_example.org:443',
+        tool: 'network',
+        summary: 'reach?',
+        kind: 'network',
+        host: 'example.org:443',
+      },
+    },
+    { type: 'approval.resolved', payload: { callId: 'net_example.org:443', decision: 'rejected' } },
+    request('example.org', false, 0),
+    { type: 'tool.finished', payload: { callId: 'c1', output: 'done', isError: false } },
+  ]);
+
+  it('puts the connections on the command that made them and the question in its step, which ends done', () => {
+    const step = loopOf(events).main.find((item) => item.kind === 'step')!;
+    expect(step.calls.map((call) => [call.name, call.status])).toEqual([
+      ['bash', 'done'],
+      ['reach example.org:443?', 'rejected'],
+    ]);
+    expect(step.calls[0]!.tool?.network).toEqual({
+      connections: 2,
+      refused: 1,
+      bytes: 5200,
+      hosts: ['pypi.org:443', 'example.org:443'],
+    });
+  });
+});

@@ -86,6 +86,8 @@ function stepOf(id: string, parents: ReadonlyMap<string, string>): string | unde
 
 function callStatus(tool: GraphNode | null, approval: GraphNode | null): NodeStatus {
   if (approval !== null && (approval.status === 'waiting' || approval.status === 'rejected')) return approval.status;
+  // A network question answered is done: no call runs after it.
+  if (tool === null && approval?.asks === 'network') return approval.status;
   return tool?.status ?? 'running';
 }
 

@@ -25,6 +25,8 @@ export interface GraphNode {
   inherited?: true;
   /** An evaluation's score against its target (set on evaluation nodes only). */
   evaluation?: EvaluationFacts;
+  /** An approval that asks whether the sandbox may reach a host: no tool call follows it. */
+  asks?: 'network';
   /** Connections through the egress proxy while this node ran (a command or a job); set when there were some. */
   network?: NetworkFacts;
 }
@@ -173,6 +175,7 @@ function apply(builder: Builder, event: RunEvent): void {
           ? addMainNode(builder, event, `approval:${callId}`, 'approval', `${tool} repeated`)
           : addBranchNode(builder, event, `approval:${callId}`, 'approval', label, parent);
       node.status = 'waiting';
+      if (kind === 'network') node.asks = 'network';
       return;
     }
     case 'approval.resolved': {

@@ -5,6 +5,7 @@
 // to the left without crossing a node. One pass over the nodes, so a 2,000-node run lays out at once
 // and a live run's older nodes keep their places.
 import type { LoopGraph, LoopNode } from '../../../shared/loop-graph';
+import { networkOf } from './network-of';
 
 export const NODE_WIDTH = 220;
 const H_GAP = 48;
@@ -17,6 +18,8 @@ const GROUP_GAP = 30;
 /** How far below a node's top its edges leave and arrive. */
 export const PORT_Y = 20;
 const CALL_ROW = 18;
+/** The line saying what a step's commands or a job did on the network. */
+const NETWORK_ROW = 18;
 /** Calls a step lists before "+N more" (all of them once expanded). */
 export const SHOWN_CALLS = 3;
 const PITCH = NODE_WIDTH + H_GAP;
@@ -48,6 +51,10 @@ export function shownCalls(item: LoopNode, expanded: boolean): number {
 }
 
 export function nodeHeight(item: LoopNode, expanded = false): number {
+  return baseHeight(item, expanded) + (networkOf(item) === undefined ? 0 : NETWORK_ROW);
+}
+
+function baseHeight(item: LoopNode, expanded: boolean): number {
   switch (item.kind) {
     case 'step': {
       const more = item.calls.length > SHOWN_CALLS ? 1 : 0;

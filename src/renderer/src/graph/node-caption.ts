@@ -33,6 +33,8 @@ export function nodeCaption(node: GraphNode, events: readonly RunEvent[]): strin
   const last = node.seqs.length < 2 ? undefined : eventAt(events, node.seqs.at(-1)!);
   if (first?.type === 'tool.started') return `${first.payload.tool} ${primaryArg(first.payload.args)}`.trim();
   if (first?.type === 'approval.requested') {
+    // A network question is about its host; its summary says the same at more length.
+    if (first.payload.kind === 'network') return node.label;
     return oneLine(previewText(first.payload.summary).split('\n')[0] ?? '', CAPTION_CHARS) || node.label;
   }
   if (last?.type === 'model.finished') {

@@ -48,7 +48,7 @@ export function ApprovalPanel({ runId, approvals, events, onDetached }: Approval
   return (
     <section className="approval-panel" aria-label="Waiting for your approval">
       <div className="approval-panel-head">
-        <strong>{count === 1 ? 'A call waits for your approval' : `${count} calls wait for your approval`}</strong>
+        <strong>{panelTitle(approvals)}</strong>
         {count > 1 && (
           <button
             type="button"
@@ -77,4 +77,10 @@ export function ApprovalPanel({ runId, approvals, events, onDetached }: Approval
       </ul>
     </section>
   );
+}
+
+function panelTitle(approvals: readonly { kind: string }[]): string {
+  const count = approvals.length;
+  if (count === 1 && approvals[0]?.kind === 'network') return 'The sandbox waits to reach a host';
+  return count === 1 ? 'A call waits for your approval' : `${count} calls wait for your approval`;
 }

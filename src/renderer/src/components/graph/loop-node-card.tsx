@@ -10,6 +10,7 @@ import { shownCalls } from '../../graph/loop-layout';
 import { compactText, lineageRunId, mainMetric, stepMeta, stepStatusWord } from '../../graph/loop-text';
 import { nodeMeta, statusWord } from '../../graph/node-text';
 import { GraphActionsContext } from './graph-actions';
+import { NetworkLine } from './network-line';
 import { Sparkline } from './sparkline';
 
 const kindWords: Record<LoopNode['kind'], string> = {
@@ -169,6 +170,7 @@ function StepBody({ data }: { data: LoopNodeData }) {
           )}
         </ul>
       )}
+      <NetworkLine item={item} />
     </>
   );
 }
@@ -210,6 +212,7 @@ function JobBody({ item, caption }: { item: LoopNode; caption: string }) {
           </span>
         </div>
       )}
+      <NetworkLine item={item} />
     </>
   );
 }

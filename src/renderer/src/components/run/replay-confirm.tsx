@@ -26,7 +26,13 @@ export function ReplayConfirm({ plan, busy, onConfirm, onCancel }: ReplayConfirm
       )}
       <ul className="replay-plan" data-testid="replay-plan">
         <li>Commands run {where}.</li>
-        <li>{plan.network === 'full' ? 'The sandbox has the full network.' : 'No network.'}</li>
+        <li>
+          {plan.network === 'full'
+            ? 'The sandbox has the full network.'
+            : plan.network === 'none'
+              ? 'No network.'
+              : `The sandbox reaches only ${plan.network.allow.join(', ')}, through Looplab’s proxy.`}
+        </li>
         {plan.mcpServers.length === 0 ? (
           <li>No MCP servers.</li>
         ) : (

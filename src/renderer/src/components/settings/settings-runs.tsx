@@ -6,6 +6,7 @@ import { numberText, readNumbers } from '../../number-text';
 import { Field } from '../common/field';
 import { NumberField } from '../common/number-field';
 import { SaveRow, Section, useSectionSave, type SectionProps } from './settings-section';
+import { draftNetwork, NetworkField, networkDraft } from './network-field';
 
 export function RunDefaultsSection({ view, save }: SectionProps) {
   const { settings, overrides } = view;
@@ -84,7 +85,7 @@ export function SandboxSection({ view, save }: SectionProps) {
   const [cpus, setCpus] = useState(numberText(sandbox.cpus));
   const [memory, setMemory] = useState(numberText(sandbox.memoryMb));
   const [pids, setPids] = useState(numberText(sandbox.pids));
-  const [network, setNetwork] = useState(sandbox.network);
+  const [network, setNetwork] = useState(() => networkDraft(sandbox.network));
   const section = useSectionSave(save);
 
   function onSave(): void {
@@ -93,8 +94,13 @@ export function SandboxSection({ view, save }: SectionProps) {
       memoryMb: { text: memory, rule: memoryMbRule },
       pids: { text: pids, rule: pidsRule },
     });
-    if (!limits.ok) return section.reject(limits.errors, 'sandbox');
-    void section.run({ sandbox: { ...limits.values, network } });
+    const chosen = draftNetwork(network);
+    if (!limits.ok || !chosen.ok)
+      return section.reject(
+        { ...(limits.ok ? {} : limits.errors), ...(chosen.ok ? {} : { network: chosen.error }) },
+        'sandbox',
+      );
+    void section.run({ sandbox: { ...limits.values, network: chosen.network } });
   }
 
   return (
@@ -129,30 +135,14 @@ export function SandboxSection({ view, save }: SectionProps) {
           error={section.errors['sandbox.pids']}
         />
       </div>
-      <fieldset className="form-checks">
-        <legend className="field-label">Network for new runs</legend>
-        <label className="check">
-          <input
-            type="radio"
-            name="sandbox-network"
-            data-testid="network-none"
-            checked={network === 'none'}
-            onChange={() => setNetwork('none')}
-          />
-          None: commands reach nothing outside the sandbox
-        </label>
-        <label className="check">
-          <input
-            type="radio"
-            name="sandbox-network"
-            data-testid="network-full"
-            checked={network === 'full'}
-            onChange={() => setNetwork('full')}
-          />
-          Full network access
-        </label>
-      </fieldset>
+      <NetworkField draft={network} onChange={setNetwork} error={networkError(section.errors)} />
       <SaveRow busy={section.busy} saved={section.saved} error={section.error} onSave={onSave} />
     </Section>
   );
+}
+
+/** The network's error, from this form or from the save (an allow-list entry the settings refused). */
+function networkError(errors: Partial<Record<string, string>>): string | undefined {
+  const key = Object.keys(errors).find((name) => name === 'sandbox.network' || name.startsWith('sandbox.network.'));
+  return key === undefined ? undefined : errors[key];
 }
