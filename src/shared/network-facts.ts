@@ -23,3 +23,17 @@ export function countConnection(
   if (!next.hosts.includes(target)) next.hosts.push(target);
   return next;
 }
+
+/** All the connections of a run, from its graph's nodes (each connection is on one node). */
+export function runNetwork(nodes: readonly { network?: NetworkFacts }[]): NetworkFacts | undefined {
+  let total: NetworkFacts | undefined;
+  for (const node of nodes) {
+    if (node.network === undefined) continue;
+    total ??= { connections: 0, refused: 0, bytes: 0, hosts: [] };
+    total.connections += node.network.connections;
+    total.refused += node.network.refused;
+    total.bytes += node.network.bytes;
+    for (const host of node.network.hosts) if (!total.hosts.includes(host)) total.hosts.push(host);
+  }
+  return total;
+}

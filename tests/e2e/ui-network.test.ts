@@ -91,6 +91,8 @@ describe.skipIf(skipBrowser || skipDocker || (!present && !dockerRequired))('a n
     expect(await network.getAttribute('title')).toContain(index.unlisted);
     expect(await page.locator('[data-testid="graph-call"]').first().getAttribute('data-status')).toBe('done');
     await expect.poll(() => page.getByText('Installed it.').count()).toBeGreaterThan(0);
+    // The run's summary counts them too.
+    expect(await page.getByTestId('result-network').textContent()).toMatch(/^ · \d+ connections?$/);
     await shoot('graph');
   });
 

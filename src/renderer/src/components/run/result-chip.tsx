@@ -1,12 +1,13 @@
 // What came of a run, in one line under its title: the metric against its target (✓ or ✗), why it
 // ended, and what it took (cost, tokens, time) — the same figures, in the same words, as the run list
-// and `looplab runs`.
+// and `looplab runs` — and, with an allow-list, the connections its sandbox made.
 import { formatCompact, formatCost, formatDuration, runDuration, totalTokens } from '../../../../shared/format';
+import type { NetworkFacts } from '../../../../shared/network-facts';
 import type { RunSummary } from '../../../../shared/run-summary';
 import { metricPassed, metricText } from '../../../../shared/run-title';
 import { isLive } from '../../run-activity';
 
-export function ResultChip({ summary }: { summary: RunSummary }) {
+export function ResultChip({ summary, network }: { summary: RunSummary; network?: NetworkFacts | undefined }) {
   const { metric } = summary;
   const passed = metric === null ? null : metricPassed(metric);
   const tone = passed === null ? 'none' : passed ? 'pass' : 'fail';
@@ -30,6 +31,13 @@ export function ResultChip({ summary }: { summary: RunSummary }) {
         {formatCost(summary.cost)} · {formatCompact(totalTokens(summary))} tokens ·{' '}
         {formatDuration(runDuration(summary))}
         {isLive(summary.status) ? ' so far' : ''}
+        {network !== undefined && (
+          <span data-testid="result-network" title={network.hosts.join(', ')}>
+            {' '}
+            · {network.connections} {network.connections === 1 ? 'connection' : 'connections'}
+            {network.refused > 0 ? ` (${network.refused} refused)` : ''}
+          </span>
+        )}
       </span>
     </div>
   );

@@ -27,6 +27,7 @@ import { MaximizeButton, RunPanes, usePaneLayout } from './run-panes';
 import { EventsViewSwitch, RunTranscript, type EventsView } from './run-transcript';
 import { StatusBar } from './status-bar';
 import { FilesLinkContext } from '../workspace/files-link';
+import { runNetwork } from '../../../../shared/network-facts';
 
 const WorkspaceBrowser = lazy(() =>
   import('../workspace/workspace-browser').then((module) => ({ default: module.WorkspaceBrowser })),
@@ -136,7 +137,13 @@ function LoadedRun({ runId, data, state, focusSeq, onOpenRun, onStep }: LoadedRu
   // The test id marks a loaded run only, so whoever waits for it finds the events already there.
   return (
     <div className="run-detail" data-testid="run-detail" data-run-id={runId}>
-      <RunOverview summary={summary} goal={goal} plan={state?.plan ?? []} onOpenRun={onOpenRun} />
+      <RunOverview
+        summary={summary}
+        goal={goal}
+        plan={state?.plan ?? []}
+        network={state === undefined ? undefined : runNetwork(state.graph.nodes)}
+        onOpenRun={onOpenRun}
+      />
       <StatusBar
         summary={summary}
         events={events}

@@ -17,6 +17,7 @@ import {
 import { useNow } from '../../hooks/use-now';
 import { BlobContent } from '../common/blob-content';
 import { PlanList } from './plan-list';
+import type { NetworkFacts } from '../../../../shared/network-facts';
 import { ResultChip } from './result-chip';
 import './run-overview.css';
 import { RelativeTime } from '../common/relative-time';
@@ -31,10 +32,12 @@ interface RunOverviewProps {
   /** The goal as recorded, which may be longer than the summary's copy. */
   goal: Content | undefined;
   plan: RunState['plan'];
+  /** The connections its sandbox made through its egress proxy, when it has an allow-list and made some. */
+  network?: NetworkFacts | undefined;
   onOpenRun: (runId: string) => void;
 }
 
-export function RunOverview({ summary, goal, plan, onOpenRun }: RunOverviewProps) {
+export function RunOverview({ summary, goal, plan, network, onOpenRun }: RunOverviewProps) {
   const now = useNow();
   const [open, setOpen] = useState(false);
   const title = runTitle(summary);
@@ -54,7 +57,7 @@ export function RunOverview({ summary, goal, plan, onOpenRun }: RunOverviewProps
           )}
         </span>
       </div>
-      <ResultChip summary={summary} />
+      <ResultChip summary={summary} network={network} />
       <div className="run-goal-toggle">
         <button
           type="button"
