@@ -116,6 +116,27 @@ describe.skipIf(skipDocker)('looplab run', () => {
     ]);
   });
 
+  it('records the network allow-list of --network, and refuses a malformed one before anything is recorded', async () => {
+    const env = await fakeOllama([{ text: ['Nothing to do.'] }]);
+    const bad = await runCli(['run', '--model', MODEL, '--network', 'allow:pypi,exa_mple.org', 'Say hi'], { env });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--network allow:pypi,exa_mple.org: "exa_mple.org" is not a host name');
+    expect(readdirSync(home.paths.workspaces)).toEqual([]);
+
+    const result = await runCli(
+      ['run', '--model', MODEL, '--network', 'allow:pypi,*.example.org', '--json', 'Say hi'],
+      { env },
+    );
+    expect(result.code).toBe(0);
+    const { runId } = JSON.parse(result.stdout) as { runId: string };
+    const shown = await runCli(['show', runId, '--json'], { env });
+    const created = (JSON.parse(shown.stdout) as { events: { type: string; payload: { config?: unknown } }[] })
+      .events[0];
+    expect(created?.payload.config).toMatchObject({ network: { allow: ['pypi', '*.example.org'] } });
+    const listed = await runCli(['runs', '--json'], { env });
+    expect(JSON.parse(listed.stdout)).toMatchObject([{ id: runId, network: 'allow' }]);
+  });
+
   it('asks for no more context than --context-length', async () => {
     const env = await fakeOllama([{ text: ['Nothing to do.'] }]);
     const result = await runCli(['run', '--model', MODEL, '--context-length', '4096', 'Say hi'], { env });
