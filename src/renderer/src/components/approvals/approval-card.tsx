@@ -37,25 +37,9 @@ export function ApprovalCard(props: ApprovalCardProps) {
     onDecide(callId, text === '' ? { decision: 'rejected' } : { decision: 'rejected', feedback: text });
   }
 
-  function onFeedbackKey(event: KeyboardEvent<HTMLTextAreaElement>): void {
-    if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
-      event.preventDefault();
-      if (!busy) reject();
-    }
-    if (event.key === 'Escape') event.currentTarget.blur();
-  }
-
   return (
     <li className="approval" data-testid="approval" data-call-id={callId} data-state={state?.status ?? 'pending'}>
-      <div className="approval-head">
-        <span className="approval-tool mono">{tool}</span>
-        <span className="muted mono approval-call">{callId}</span>
-        {first && !editing && (
-          <span className="approval-keys muted">
-            <kbd>a</kbd> approve · <kbd>r</kbd> reject
-          </span>
-        )}
-      </div>
+      <ApprovalHead tool={tool} callId={callId} showKeys={first && !editing} />
       <ApprovalSummary tool={tool} summary={approval.summary} input={input} before={before} />
       {editing ? (
         <ApprovalEditor
@@ -66,59 +50,18 @@ export function ApprovalCard(props: ApprovalCardProps) {
           onCancel={() => setEditing(false)}
         />
       ) : (
-        <div className="approval-actions">
-          <button
-            type="button"
-            className="button button-primary"
-            data-testid="approve"
-            disabled={busy}
-            onClick={() => onDecide(callId, { decision: 'approved' })}
-          >
-            Approve
-          </button>
-          <button
-            type="button"
-            className="button"
-            data-testid="always-allow"
-            disabled={busy}
-            onClick={() => setAllowing(true)}
-          >
-            Always allow…
-          </button>
-          <button
-            type="button"
-            className="button"
-            data-testid="edit-approve"
-            disabled={busy || input === undefined}
-            title={input === undefined ? 'The call’s input is not in this run’s events.' : undefined}
-            onClick={() => setEditing(true)}
-          >
-            Edit, then approve
-          </button>
-          <span className="approval-reject">
-            <textarea
-              ref={feedbackRef}
-              className="text-input"
-              data-testid="reject-feedback"
-              rows={1}
-              placeholder="Why not? The model reads this and tries another way."
-              aria-label={`Feedback for rejecting ${tool}`}
-              value={feedback}
-              disabled={busy}
-              onChange={(event) => setFeedback(event.target.value)}
-              onKeyDown={onFeedbackKey}
-            />
-            <button
-              type="button"
-              className="button button-danger"
-              data-testid="reject"
-              disabled={busy}
-              onClick={reject}
-            >
-              Reject
-            </button>
-          </span>
-        </div>
+        <ApprovalActions
+          tool={tool}
+          busy={busy}
+          canEdit={input !== undefined}
+          feedback={feedback}
+          onFeedback={setFeedback}
+          feedbackRef={feedbackRef}
+          onApprove={() => onDecide(callId, { decision: 'approved' })}
+          onAllow={() => setAllowing(true)}
+          onEdit={() => setEditing(true)}
+          onReject={reject}
+        />
       )}
       {allowing && !editing && (
         <AlwaysAllowDialog
@@ -129,13 +72,106 @@ export function ApprovalCard(props: ApprovalCardProps) {
           onCancel={() => setAllowing(false)}
         />
       )}
-      {state?.status === 'sending' && <p className="approval-note muted">Sending…</p>}
-      {state?.status === 'sent' && (
-        <p className="approval-note muted">
-          {state.decision === 'approved' ? 'Approved' : 'Rejected'}; the run goes on…
-        </p>
-      )}
-      {state?.status === 'error' && <ErrorBox error={state.error} testId="approval-error" />}
+      <DecisionNote state={state} />
     </li>
   );
+}
+
+/** The call's tool and id, and for the first card, the keys that answer it. */
+function ApprovalHead({ tool, callId, showKeys }: { tool: string; callId: string; showKeys: boolean }) {
+  return (
+    <div className="approval-head">
+      <span className="approval-tool mono">{tool}</span>
+      <span className="muted mono approval-call">{callId}</span>
+      {showKeys && (
+        <span className="approval-keys muted">
+          <kbd>a</kbd> approve · <kbd>r</kbd> reject
+        </span>
+      )}
+    </div>
+  );
+}
+
+interface ApprovalActionsProps {
+  tool: string;
+  busy: boolean;
+  /** Whether the call's input is in the run's events, to edit. */
+  canEdit: boolean;
+  feedback: string;
+  onFeedback: (feedback: string) => void;
+  feedbackRef: Ref<HTMLTextAreaElement> | undefined;
+  onApprove: () => void;
+  onAllow: () => void;
+  onEdit: () => void;
+  onReject: () => void;
+}
+
+/** The answers: approve, always allow, edit then approve, or reject with feedback (Ctrl+Enter sends it). */
+function ApprovalActions({
+  tool,
+  busy,
+  canEdit,
+  feedback,
+  onFeedback,
+  feedbackRef,
+  onApprove,
+  onAllow,
+  onEdit,
+  onReject,
+}: ApprovalActionsProps) {
+  function onFeedbackKey(event: KeyboardEvent<HTMLTextAreaElement>): void {
+    if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
+      event.preventDefault();
+      if (!busy) onReject();
+    }
+    if (event.key === 'Escape') event.currentTarget.blur();
+  }
+  return (
+    <div className="approval-actions">
+      <button type="button" className="button button-primary" data-testid="approve" disabled={busy} onClick={onApprove}>
+        Approve
+      </button>
+      <button type="button" className="button" data-testid="always-allow" disabled={busy} onClick={onAllow}>
+        Always allow…
+      </button>
+      <button
+        type="button"
+        className="button"
+        data-testid="edit-approve"
+        disabled={busy || !canEdit}
+        title={canEdit ? undefined : 'The call’s input is not in this run’s events.'}
+        onClick={onEdit}
+      >
+        Edit, then approve
+      </button>
+      <span className="approval-reject">
+        <textarea
+          ref={feedbackRef}
+          className="text-input"
+          data-testid="reject-feedback"
+          rows={1}
+          placeholder="Why not? The model reads this and tries another way."
+          aria-label={`Feedback for rejecting ${tool}`}
+          value={feedback}
+          disabled={busy}
+          onChange={(event) => onFeedback(event.target.value)}
+          onKeyDown={onFeedbackKey}
+        />
+        <button type="button" className="button button-danger" data-testid="reject" disabled={busy} onClick={onReject}>
+          Reject
+        </button>
+      </span>
+    </div>
+  );
+}
+
+/** What became of the answer: sending, sent (the run goes on), or why it failed. */
+function DecisionNote({ state }: { state: DecisionState | undefined }) {
+  if (state?.status === 'sending') return <p className="approval-note muted">Sending…</p>;
+  if (state?.status === 'sent')
+    return (
+      <p className="approval-note muted">{state.decision === 'approved' ? 'Approved' : 'Rejected'}; the run goes on…</p>
+    );
+  if (state?.status === 'error') return <ErrorBox error={state.error} testId="approval-error" />;
+  return null;
 }
