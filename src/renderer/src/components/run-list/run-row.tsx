@@ -41,6 +41,54 @@ function RunMetric({ run }: { run: RunSummary }) {
   );
 }
 
+/** The run's numbers: model, steps, tokens, cost, when it started and how long it took. */
+function RunRowMeta({ run, now }: { run: RunSummary; now: number }) {
+  return (
+    <div className="run-row-meta">
+      <span className="run-model" title={run.model}>
+        {run.model}
+      </span>
+      <span className="num">
+        {run.steps} {run.steps === 1 ? 'step' : 'steps'}
+      </span>
+      <span className="num" title={`${run.inputTokens} in / ${run.outputTokens} out`}>
+        {formatCompact(totalTokens(run))} tok
+      </span>
+      <span className="num">{run.cost > 0 ? formatCost(run.cost) : ''}</span>
+      <span className="num">
+        <RelativeTime time={run.createdAt} now={now} />
+      </span>
+      <span className="num" title={run.endedAt === null ? 'so far' : 'total'}>
+        {formatDuration(runDuration(run))}
+      </span>
+    </div>
+  );
+}
+
+/** Where the run comes from: a replay, a run again, or a fork at an event of its parent. */
+function RunLineage({ run, parent }: { run: RunSummary; parent: string }) {
+  const again = isRunAgain(run);
+  const title =
+    run.origin === 'replay'
+      ? `A replay of ${parent}`
+      : again
+        ? `Run again of ${parent}`
+        : `Forked from ${parent} at event #${run.parentSeq}`;
+  return (
+    <div className="run-row-fork muted" data-testid="run-fork" title={title}>
+      {run.origin === 'replay' || again ? (
+        <>
+          {run.origin === 'replay' ? 'replay' : 'run again'} of <span className="mono">{parent}</span>
+        </>
+      ) : (
+        <>
+          fork of <span className="mono">{parent}</span> @ {run.parentSeq}
+        </>
+      )}
+    </div>
+  );
+}
+
 export const RunRow = memo(function RunRow({
   run,
   selected,
@@ -55,7 +103,6 @@ export const RunRow = memo(function RunRow({
     if (selected) ref.current?.scrollIntoView({ block: 'nearest' });
   }, [selected]);
 
-  const tokens = totalTokens(run);
   return (
     <li
       ref={ref}
@@ -85,52 +132,13 @@ export const RunRow = memo(function RunRow({
         </span>
         <RunMetric run={run} />
       </div>
-      <div className="run-row-meta">
-        <span className="run-model" title={run.model}>
-          {run.model}
-        </span>
-        <span className="num">
-          {run.steps} {run.steps === 1 ? 'step' : 'steps'}
-        </span>
-        <span className="num" title={`${run.inputTokens} in / ${run.outputTokens} out`}>
-          {formatCompact(tokens)} tok
-        </span>
-        <span className="num">{run.cost > 0 ? formatCost(run.cost) : ''}</span>
-        <span className="num">
-          <RelativeTime time={run.createdAt} now={now} />
-        </span>
-        <span className="num" title={run.endedAt === null ? 'so far' : 'total'}>
-          {formatDuration(runDuration(run))}
-        </span>
-      </div>
+      <RunRowMeta run={run} now={now} />
       {selected && (
         <div className="run-row-actions">
           <RunDeleteAction run={run} onDeleted={onDeleted} />
         </div>
       )}
-      {run.parentRunId !== null && (
-        <div
-          className="run-row-fork muted"
-          data-testid="run-fork"
-          title={
-            run.origin === 'replay'
-              ? `A replay of ${run.parentRunId}`
-              : isRunAgain(run)
-                ? `Run again of ${run.parentRunId}`
-                : `Forked from ${run.parentRunId} at event #${run.parentSeq}`
-          }
-        >
-          {run.origin === 'replay' || isRunAgain(run) ? (
-            <>
-              {run.origin === 'replay' ? 'replay' : 'run again'} of <span className="mono">{run.parentRunId}</span>
-            </>
-          ) : (
-            <>
-              fork of <span className="mono">{run.parentRunId}</span> @ {run.parentSeq}
-            </>
-          )}
-        </div>
-      )}
+      {run.parentRunId !== null && <RunLineage run={run} parent={run.parentRunId} />}
     </li>
   );
 });
