@@ -23,48 +23,15 @@ export function EndpointList({ view, endpoints, onChange, errorAt, onClearKey }:
       <h4 className="settings-provider-title">OpenAI-compatible servers</h4>
       {errorAt('endpoints') !== undefined && <span className="field-error">{errorAt('endpoints')}</span>}
       {endpoints.map((draft, index) => (
-        <div className="settings-provider" data-testid="endpoint" data-name={draft.name} key={index}>
-          <div className="form-row">
-            <TextField
-              label="Name"
-              className="narrow"
-              testId="endpoint-name"
-              placeholder="vllm"
-              value={draft.name}
-              onChange={(name) => setEndpoint(index, { name })}
-              error={errorAt(`endpoints.${index}.name`)}
-            />
-            <TextField
-              label="Base URL"
-              className="grow"
-              testId="endpoint-url"
-              placeholder="http://127.0.0.1:8000/v1"
-              value={draft.baseUrl}
-              onChange={(baseUrl) => setEndpoint(index, { baseUrl })}
-              error={errorAt(`endpoints.${index}.baseUrl`)}
-            />
-          </div>
-          <KeyField
-            label="API key"
-            secret={draft.keySecret}
-            view={view}
-            value={draft.key}
-            testId="endpoint-key"
-            onChange={(key) => setEndpoint(index, { key })}
-            onClear={onClearKey}
-          />
-          <div className="button-row">
-            {draft.name.trim() !== '' && <ConnectionTest provider={draft.name.trim()} placeholder="gpt-4o-mini" />}
-            <button
-              type="button"
-              className="button"
-              data-testid="endpoint-remove"
-              onClick={() => onChange(endpoints.filter((_, at) => at !== index))}
-            >
-              Remove
-            </button>
-          </div>
-        </div>
+        <EndpointRow
+          key={index}
+          view={view}
+          draft={draft}
+          onChange={(patch) => setEndpoint(index, patch)}
+          onRemove={() => onChange(endpoints.filter((_, at) => at !== index))}
+          errorAt={(field) => errorAt(`endpoints.${index}.${field}`)}
+          onClearKey={onClearKey}
+        />
       ))}
       <button
         type="button"
@@ -75,5 +42,57 @@ export function EndpointList({ view, endpoints, onChange, errorAt, onClearKey }:
         Add a server
       </button>
     </>
+  );
+}
+
+interface EndpointRowProps {
+  view: SettingsView;
+  draft: EndpointDraft;
+  onChange: (patch: Partial<EndpointDraft>) => void;
+  onRemove: () => void;
+  /** The section's error for one of this server's fields. */
+  errorAt: (field: string) => string | undefined;
+  onClearKey: (name: string) => Promise<void>;
+}
+
+function EndpointRow({ view, draft, onChange, onRemove, errorAt, onClearKey }: EndpointRowProps) {
+  return (
+    <div className="settings-provider" data-testid="endpoint" data-name={draft.name}>
+      <div className="form-row">
+        <TextField
+          label="Name"
+          className="narrow"
+          testId="endpoint-name"
+          placeholder="vllm"
+          value={draft.name}
+          onChange={(name) => onChange({ name })}
+          error={errorAt('name')}
+        />
+        <TextField
+          label="Base URL"
+          className="grow"
+          testId="endpoint-url"
+          placeholder="http://127.0.0.1:8000/v1"
+          value={draft.baseUrl}
+          onChange={(baseUrl) => onChange({ baseUrl })}
+          error={errorAt('baseUrl')}
+        />
+      </div>
+      <KeyField
+        label="API key"
+        secret={draft.keySecret}
+        view={view}
+        value={draft.key}
+        testId="endpoint-key"
+        onChange={(key) => onChange({ key })}
+        onClear={onClearKey}
+      />
+      <div className="button-row">
+        {draft.name.trim() !== '' && <ConnectionTest provider={draft.name.trim()} placeholder="gpt-4o-mini" />}
+        <button type="button" className="button" data-testid="endpoint-remove" onClick={onRemove}>
+          Remove
+        </button>
+      </div>
+    </div>
   );
 }
