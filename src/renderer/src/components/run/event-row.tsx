@@ -4,7 +4,14 @@
 // reads as markdown, commands and arguments as highlighted code.
 import { memo, useEffect, useRef, useState } from 'react';
 import { isBlobRef, type RunEvent } from '../../../../shared/events';
-import { argBlobs, contentFields, describeEvent, eventArgs, withBlobPreviews } from '../../../../shared/describe-event';
+import {
+  argBlobs,
+  contentFields,
+  describeEvent,
+  eventArgs,
+  withBlobPreviews,
+  type EventField,
+} from '../../../../shared/describe-event';
 import { formatClock } from '../../../../shared/format';
 import { BlobContent, type ContentFormat } from '../common/blob-content';
 import { CodeBlock } from '../common/code-block';
@@ -55,37 +62,39 @@ export const EventRow = memo(function EventRow({ event, focused, highlighted = f
       </button>
       {blobs.length > 0 && (
         <div className="event-blobs">
-          {blobs.map((blob) => (
-            <BlobContent
-              key={blob.label}
-              label={blob.label}
-              content={blob.content}
-              format={fieldFormat(event, blob.label)}
-            />
-          ))}
+          <ContentFields event={event} fields={blobs} />
         </div>
       )}
-      {expanded && expandable && (
-        <div className="event-details">
-          {inline.map((field) => (
-            <BlobContent
-              key={field.label}
-              label={field.label}
-              content={field.content}
-              format={fieldFormat(event, field.label)}
-            />
-          ))}
-          {args !== undefined && (
-            <div className="content-field">
-              <div className="content-label">args</div>
-              <CodeBlock code={JSON.stringify(withBlobPreviews(args), null, 2) ?? ''} language="json" />
-            </div>
-          )}
-        </div>
-      )}
+      {expanded && expandable && <EventDetails event={event} inline={inline} args={args} />}
     </li>
   );
 });
+
+function ContentFields({ event, fields }: { event: RunEvent; fields: readonly EventField[] }) {
+  return fields.map((field) => (
+    <BlobContent
+      key={field.label}
+      label={field.label}
+      content={field.content}
+      format={fieldFormat(event, field.label)}
+    />
+  ));
+}
+
+/** The event's text fields in full, and its arguments as JSON. */
+function EventDetails({ event, inline, args }: { event: RunEvent; inline: readonly EventField[]; args: unknown }) {
+  return (
+    <div className="event-details">
+      <ContentFields event={event} fields={inline} />
+      {args !== undefined && (
+        <div className="content-field">
+          <div className="content-label">args</div>
+          <CodeBlock code={JSON.stringify(withBlobPreviews(args), null, 2) ?? ''} language="json" />
+        </div>
+      )}
+    </div>
+  );
+}
 
 /** Free text the model or a person wrote reads as markdown; a job's command as bash. */
 export function fieldFormat(event: RunEvent, label: string): ContentFormat {
