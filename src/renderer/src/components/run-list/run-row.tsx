@@ -1,5 +1,5 @@
 // One run in the list: status and goal on the first line, its numbers on the second.
-import { memo, useEffect, useRef } from 'react';
+import { memo } from 'react';
 import { isRunAgain } from '../../../../shared/run-origin';
 import type { RunSummary } from '../../../../shared/run-summary';
 import { metricPassed, metricText, runTitle } from '../../../../shared/run-title';
@@ -9,6 +9,7 @@ import { RunDeleteAction } from './run-delete-action';
 import { RuntimeBadges } from '../common/runtime-badges';
 import { StatusBadge } from '../common/status-badge';
 import './run-list.css';
+import { useScrollIntoView } from '../../hooks/use-scroll-into-view';
 
 interface RunRowProps {
   run: RunSummary;
@@ -98,10 +99,7 @@ export const RunRow = memo(function RunRow({
   onToggleCompare,
   onDeleted,
 }: RunRowProps) {
-  const ref = useRef<HTMLLIElement>(null);
-  useEffect(() => {
-    if (selected) ref.current?.scrollIntoView({ block: 'nearest' });
-  }, [selected]);
+  const ref = useScrollIntoView<HTMLLIElement>(selected);
 
   return (
     <li

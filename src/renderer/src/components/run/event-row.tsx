@@ -2,7 +2,7 @@
 // its preview and can load in full; a click expands the event's text and arguments. Rows of the
 // selected graph node are marked and open until the person closes them. What a model or person wrote
 // reads as markdown, commands and arguments as highlighted code.
-import { memo, useEffect, useRef, useState } from 'react';
+import { memo, useState } from 'react';
 import { isBlobRef, type RunEvent } from '../../../../shared/events';
 import {
   argBlobs,
@@ -15,6 +15,7 @@ import {
 import { formatClock } from '../../../../shared/format';
 import { BlobContent, type ContentFormat } from '../common/blob-content';
 import { CodeBlock } from '../common/code-block';
+import { useScrollIntoView } from '../../hooks/use-scroll-into-view';
 import { unreachable } from '../../../../shared/exhaustive';
 
 interface EventRowProps {
@@ -24,12 +25,9 @@ interface EventRowProps {
 }
 
 export const EventRow = memo(function EventRow({ event, focused, highlighted = false }: EventRowProps) {
-  const ref = useRef<HTMLLIElement>(null);
+  const ref = useScrollIntoView<HTMLLIElement>(focused, 'center');
   const [toggled, setToggled] = useState<boolean | null>(null);
   const expanded = toggled ?? highlighted;
-  useEffect(() => {
-    if (focused) ref.current?.scrollIntoView({ block: 'center' });
-  }, [focused]);
 
   const description = describeEvent(event);
   const fields = contentFields(event);
