@@ -7,7 +7,7 @@ import type { WorkspaceEntry, WorkspaceSnapshotInfo } from '../../../../shared/w
 import { ErrorBox } from '../common/error-box';
 import { LoadingLine } from '../common/loading-line';
 import { comparePaths } from './paths';
-import { useRequest } from './use-request';
+import { useRequest } from '../../hooks/use-request';
 import { WorkspaceChanges } from './workspace-changes';
 import { WorkspacePreview } from './workspace-preview';
 import './workspace.css';
