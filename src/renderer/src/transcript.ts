@@ -47,6 +47,22 @@ export function entryHas(entry: TranscriptEntry, seqs: ReadonlySet<number>): boo
 /** The transcript of a run's events, in their order. */
 export function buildTranscript(events: readonly RunEvent[]): TranscriptEntry[] {
   const entries: TranscriptEntry[] = [];
+  const gather = callGatherer(entries);
+  const lastStatus = events.findLast((event) => event.type === 'run.status')?.seq;
+  for (const event of events) {
+    const entry = entryOf(event, lastStatus);
+    if (entry !== undefined) entries.push(entry);
+    gather(event);
+  }
+  markContinued(entries);
+  return entries;
+}
+
+/**
+ * Gathers each call's events into one entry, placed where the call first shows (the model's request,
+ * or its approval or start when the request is not in the events).
+ */
+function callGatherer(entries: TranscriptEntry[]): (event: RunEvent) => void {
   const calls = new Map<string, TranscriptCall>();
   const callFor = (event: RunEvent, callId: string, tool: string, args: unknown): TranscriptCall => {
     const known = calls.get(callId);
@@ -68,103 +84,97 @@ export function buildTranscript(events: readonly RunEvent[]): TranscriptEntry[] 
     entries.push(call);
     return call;
   };
-
-  const lastStatus = events.findLast((event) => event.type === 'run.status')?.seq;
-  for (const event of events) {
+  /** A later event of a call already known; none for a call the events never asked for. */
+  const laterEvent = (event: RunEvent, callId: string): TranscriptCall | undefined => {
+    const call = calls.get(callId);
+    call?.seqs.push(event.seq);
+    return call;
+  };
+  return (event) => {
     switch (event.type) {
-      case 'run.created':
-        entries.push({ kind: 'goal', seq: event.seq, text: event.payload.goal });
-        break;
-      case 'message.user':
-        entries.push({
-          kind: 'user',
-          seq: event.seq,
-          text: event.payload.text,
-          source: event.payload.source ?? 'person',
-        });
-        break;
-      case 'model.finished': {
-        const { text, error, toolCalls } = event.payload;
-        if (text !== '' || error !== undefined) entries.push({ kind: 'model', seq: event.seq, text, error });
-        for (const call of toolCalls) callFor(event, call.id, call.name, call.args);
-        break;
-      }
+      case 'model.finished':
+        for (const call of event.payload.toolCalls) callFor(event, call.id, call.name, call.args);
+        return;
       case 'approval.requested':
         callFor(event, event.payload.callId, event.payload.tool, undefined).approval = {
           decision: 'waiting',
           feedback: undefined,
         };
-        break;
+        return;
       case 'approval.resolved': {
-        const call = calls.get(event.payload.callId);
-        if (call === undefined) break;
-        call.approval = { decision: event.payload.decision, feedback: event.payload.feedback };
-        call.seqs.push(event.seq);
-        break;
+        const call = laterEvent(event, event.payload.callId);
+        if (call !== undefined) call.approval = { decision: event.payload.decision, feedback: event.payload.feedback };
+        return;
       }
       case 'tool.started':
         callFor(event, event.payload.callId, event.payload.tool, event.payload.args).args = event.payload.args;
-        break;
+        return;
       case 'tool.finished': {
-        const call = calls.get(event.payload.callId);
-        if (call === undefined) break;
-        call.output = { content: event.payload.output, isError: event.payload.isError };
-        call.seqs.push(event.seq);
-        break;
+        const call = laterEvent(event, event.payload.callId);
+        if (call !== undefined) call.output = { content: event.payload.output, isError: event.payload.isError };
+        return;
       }
-      case 'plan.updated':
-        entries.push({ kind: 'plan', seq: event.seq, items: event.payload.items });
-        break;
-      case 'context.compacted':
-        entries.push({ kind: 'compaction', seq: event.seq, summary: event.payload.summary });
-        break;
-      case 'evaluation.recorded': {
-        const { metric, value, target, better, attempt } = event.payload;
-        const result = {
-          metric: { name: metric, value, target: target ?? null, better: better ?? 'higher', attempt: attempt ?? null },
-        };
-        entries.push({ kind: 'evaluation', seq: event.seq, result, continued: false });
-        break;
-      }
-      case 'evaluation.failed': {
-        const { metric, attempt, reason } = event.payload;
-        entries.push({
-          kind: 'evaluation',
-          seq: event.seq,
-          result: { failed: { metric, attempt, reason } },
-          continued: false,
-        });
-        break;
-      }
-      case 'run.status':
-      case 'job.started':
-      case 'job.finished':
-      case 'artifact.recorded': {
-        if (event.type === 'run.status' && !statusWorthTelling(event.payload.status, event.seq, lastStatus)) break;
-        const { text, tone } = describeEvent(event);
-        entries.push({ kind: 'note', seq: event.seq, type: event.type, text, tone });
-        break;
-      }
-      // A refused connection explains the failure that follows; the allowed ones are in the timeline.
-      case 'network.request':
-        if (!event.payload.allowed) {
-          const { text, tone } = describeEvent(event);
-          entries.push({ kind: 'note', seq: event.seq, type: event.type, text, tone });
-        }
-        break;
-      case 'run.limits':
-      case 'run.rule':
-      case 'model.started':
-      case 'job.metric':
-      case 'workspace.snapshot':
-      case 'replay.diverged':
-        break;
       default:
-        unreachable(event);
+        // Every other event is an entry of its own or none (entryOf decides).
+        return;
     }
+  };
+}
+
+/** The entry an event makes on its own: none for a call's events (gathered apart) and for those left out. */
+function entryOf(event: RunEvent, lastStatus: number | undefined): TranscriptEntry | undefined {
+  switch (event.type) {
+    case 'run.created':
+      return { kind: 'goal', seq: event.seq, text: event.payload.goal };
+    case 'message.user':
+      return { kind: 'user', seq: event.seq, text: event.payload.text, source: event.payload.source ?? 'person' };
+    case 'model.finished': {
+      const { text, error } = event.payload;
+      return text !== '' || error !== undefined ? { kind: 'model', seq: event.seq, text, error } : undefined;
+    }
+    case 'plan.updated':
+      return { kind: 'plan', seq: event.seq, items: event.payload.items };
+    case 'context.compacted':
+      return { kind: 'compaction', seq: event.seq, summary: event.payload.summary };
+    case 'evaluation.recorded': {
+      const { metric, value, target, better, attempt } = event.payload;
+      const result = {
+        metric: { name: metric, value, target: target ?? null, better: better ?? 'higher', attempt: attempt ?? null },
+      };
+      return { kind: 'evaluation', seq: event.seq, result, continued: false };
+    }
+    case 'evaluation.failed': {
+      const { metric, attempt, reason } = event.payload;
+      return { kind: 'evaluation', seq: event.seq, result: { failed: { metric, attempt, reason } }, continued: false };
+    }
+    case 'run.status':
+    case 'job.started':
+    case 'job.finished':
+    case 'artifact.recorded': {
+      if (event.type === 'run.status' && !statusWorthTelling(event.payload.status, event.seq, lastStatus)) return;
+      const { text, tone } = describeEvent(event);
+      return { kind: 'note', seq: event.seq, type: event.type, text, tone };
+    }
+    // A refused connection explains the failure that follows; the allowed ones are in the timeline.
+    case 'network.request': {
+      if (event.payload.allowed) return undefined;
+      const { text, tone } = describeEvent(event);
+      return { kind: 'note', seq: event.seq, type: event.type, text, tone };
+    }
+    case 'approval.requested':
+    case 'approval.resolved':
+    case 'tool.started':
+    case 'tool.finished':
+    case 'run.limits':
+    case 'run.rule':
+    case 'model.started':
+    case 'job.metric':
+    case 'workspace.snapshot':
+    case 'replay.diverged':
+      return undefined;
+    default:
+      return unreachable(event);
   }
-  markContinued(entries);
-  return entries;
 }
 
 /**

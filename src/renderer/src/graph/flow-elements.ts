@@ -82,6 +82,20 @@ export function holds(item: LoopNode, id: string | null): boolean {
   return item.calls.some((call) => call.id === id || call.tool?.id === id || call.approval?.id === id);
 }
 
+/** The element kept from the last pass while its signature is unchanged, else a new one; kept for the next. */
+function reuse<T>(
+  previous: Map<string, Cached<T>>,
+  next: Map<string, Cached<T>>,
+  id: string,
+  signature: string,
+  make: () => T,
+): T {
+  const known = previous.get(id);
+  const element = known?.signature === signature ? known.element : make();
+  next.set(id, { element, signature });
+  return element;
+}
+
 export class FlowElementCache {
   private nodes = new Map<string, Cached<LoopFlowNode>>();
   private groups = new Map<string, Cached<AttemptFlowNode>>();
@@ -109,26 +123,22 @@ export class FlowElementCache {
         selectedCall: selected && selectedId !== item.id ? selectedId : null,
       };
       const signature = nodeSignature(data, box, selected);
-      const known = this.nodes.get(item.id);
-      const element: LoopFlowNode =
-        known?.signature === signature
-          ? known.element
-          : {
-              id: item.id,
-              type: 'loop',
-              position: { x: box.x, y: box.y },
-              data,
-              width: box.width,
-              height: box.height,
-              measured: { width: box.width, height: box.height },
-              handles: handlesFor(box),
-              selected,
-              draggable: false,
-              connectable: false,
-              ariaLabel: `${item.kind} ${data.caption}, ${item.status}`,
-            };
-      next.set(item.id, { element, signature });
-      result.push(element);
+      result.push(
+        reuse(this.nodes, next, item.id, signature, (): LoopFlowNode => ({
+          id: item.id,
+          type: 'loop',
+          position: { x: box.x, y: box.y },
+          data,
+          width: box.width,
+          height: box.height,
+          measured: { width: box.width, height: box.height },
+          handles: handlesFor(box),
+          selected,
+          draggable: false,
+          connectable: false,
+          ariaLabel: `${item.kind} ${data.caption}, ${item.status}`,
+        })),
+      );
     }
     this.nodes = next;
     return result;
@@ -143,26 +153,22 @@ export class FlowElementCache {
       const label = attemptLabel(group);
       const open = live && index === loop.groups.length - 1 && group.gate === null;
       const signature = [label, open, box.x, box.y, box.width, box.height, group.ids.length].join('|');
-      const known = this.groups.get(group.id);
-      const element: AttemptFlowNode =
-        known?.signature === signature
-          ? known.element
-          : {
-              id: group.id,
-              type: 'attempt',
-              position: { x: box.x, y: box.y },
-              data: { group, label, live: open },
-              width: box.width,
-              height: box.height,
-              measured: { width: box.width, height: box.height },
-              selectable: false,
-              draggable: false,
-              connectable: false,
-              focusable: false,
-              zIndex: -1,
-            };
-      next.set(group.id, { element, signature });
-      result.push(element);
+      result.push(
+        reuse(this.groups, next, group.id, signature, (): AttemptFlowNode => ({
+          id: group.id,
+          type: 'attempt',
+          position: { x: box.x, y: box.y },
+          data: { group, label, live: open },
+          width: box.width,
+          height: box.height,
+          measured: { width: box.width, height: box.height },
+          selectable: false,
+          draggable: false,
+          connectable: false,
+          focusable: false,
+          zIndex: -1,
+        })),
+      );
     });
     this.groups = next;
     return result;
@@ -177,23 +183,19 @@ export class FlowElementCache {
       if (points === undefined || next.has(edge.id)) continue;
       const live = liveStatuses.has(status.get(edge.target) ?? 'done');
       const signature = `${edge.kind}|${live}|${points.map((point) => `${point.x},${point.y}`).join(' ')}`;
-      const known = this.edges.get(edge.id);
-      const element: RouteFlowEdge =
-        known?.signature === signature
-          ? known.element
-          : {
-              id: edge.id,
-              type: 'route',
-              source: edge.source,
-              target: edge.target,
-              data: { points, kind: edge.kind, label: edge.kind === 'retry' ? 'retry' : undefined },
-              markerEnd: markers[edge.kind],
-              className: `graph-edge edge-${edge.kind}${live ? ' edge-live' : ''}`,
-              selectable: false,
-              focusable: false,
-            };
-      next.set(edge.id, { element, signature });
-      result.push(element);
+      result.push(
+        reuse(this.edges, next, edge.id, signature, (): RouteFlowEdge => ({
+          id: edge.id,
+          type: 'route',
+          source: edge.source,
+          target: edge.target,
+          data: { points, kind: edge.kind, label: edge.kind === 'retry' ? 'retry' : undefined },
+          markerEnd: markers[edge.kind],
+          className: `graph-edge edge-${edge.kind}${live ? ' edge-live' : ''}`,
+          selectable: false,
+          focusable: false,
+        })),
+      );
     }
     this.edges = next;
     return result;

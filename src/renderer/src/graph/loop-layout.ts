@@ -86,13 +86,6 @@ export function layoutLoop(loop: LoopGraph, columns: number, expanded: ReadonlyS
   const boxes = new Map<string, Box>();
   const placed = new Map<string, Placed>();
   const height = (item: LoopNode) => nodeHeight(item, expanded.has(item.id));
-  const branchesOf = new Map<string, LoopNode[]>();
-  for (const branch of loop.branches) {
-    if (branch.kind === 'parent' || branch.owner === null) continue;
-    const list = branchesOf.get(branch.owner) ?? [];
-    list.push(branch);
-    branchesOf.set(branch.owner, list);
-  }
   const grouped = loop.groups.length > 0;
   const parent = loop.branches.find((branch) => branch.kind === 'parent');
   const head = grouped ? GROUP_HEAD + GROUP_PAD : 0;
@@ -100,24 +93,7 @@ export function layoutLoop(loop: LoopGraph, columns: number, expanded: ReadonlyS
   if (parent !== undefined)
     boxes.set(parent.id, { x: 0, y: firstTop - LINE_GAP - height(parent), width: NODE_WIDTH, height: height(parent) });
 
-  /** Places a node and its branches below it; returns the bottom of the lot. */
-  const place = (item: LoopNode, x: number, y: number, channel: number): number => {
-    const box = { x, y, width: NODE_WIDTH, height: height(item) };
-    boxes.set(item.id, box);
-    placed.set(item.id, { box, channel });
-    let bottom = y + box.height;
-    for (const branch of branchesOf.get(item.id) ?? []) {
-      const size = height(branch);
-      boxes.set(branch.id, {
-        x: x + BRANCH_INDENT,
-        y: bottom + BRANCH_GAP,
-        width: NODE_WIDTH - BRANCH_INDENT,
-        height: size,
-      });
-      bottom += BRANCH_GAP + size;
-    }
-    return bottom;
-  };
+  const place = placer(boxes, placed, height, branchesByOwner(loop));
 
   const goal = loop.main[0]?.kind === 'goal' ? loop.main[0] : undefined;
   if (goal !== undefined) place(goal, 0, firstTop, firstTop - LINE_GAP / 2);
@@ -148,6 +124,44 @@ export function layoutLoop(loop: LoopGraph, columns: number, expanded: ReadonlyS
   });
   const routes = routeEdges(loop, boxes, placed);
   return { boxes, groups, routes, bounds: boundsOf([...boxes.values(), ...groups.values()]) };
+}
+
+/** The branches (jobs, child runs) of each node, by the node they hang from. */
+function branchesByOwner(loop: LoopGraph): Map<string, LoopNode[]> {
+  const branchesOf = new Map<string, LoopNode[]>();
+  for (const branch of loop.branches) {
+    if (branch.kind === 'parent' || branch.owner === null) continue;
+    const list = branchesOf.get(branch.owner) ?? [];
+    list.push(branch);
+    branchesOf.set(branch.owner, list);
+  }
+  return branchesOf;
+}
+
+/** Places a node and its branches below it, indented; the returned function gives the bottom of the lot. */
+function placer(
+  boxes: Map<string, Box>,
+  placed: Map<string, Placed>,
+  height: (item: LoopNode) => number,
+  branchesOf: Map<string, LoopNode[]>,
+): (item: LoopNode, x: number, y: number, channel: number) => number {
+  return (item, x, y, channel) => {
+    const box = { x, y, width: NODE_WIDTH, height: height(item) };
+    boxes.set(item.id, box);
+    placed.set(item.id, { box, channel });
+    let bottom = y + box.height;
+    for (const branch of branchesOf.get(item.id) ?? []) {
+      const size = height(branch);
+      boxes.set(branch.id, {
+        x: x + BRANCH_INDENT,
+        y: bottom + BRANCH_GAP,
+        width: NODE_WIDTH - BRANCH_INDENT,
+        height: size,
+      });
+      bottom += BRANCH_GAP + size;
+    }
+    return bottom;
+  };
 }
 
 function routeEdges(loop: LoopGraph, boxes: Map<string, Box>, placed: Map<string, Placed>): Map<string, Point[]> {

@@ -3,6 +3,7 @@
 import { useState } from 'react';
 import type { ApprovalRule } from '../../../../shared/loop-config';
 import { suggestedRule, textField } from '../../settings-form';
+import { TextField } from '../common/text-field';
 
 interface AlwaysAllowDialogProps {
   tool: string;
@@ -35,25 +36,21 @@ export function AlwaysAllowDialog({ tool, input, busy, onConfirm, onCancel }: Al
         Allow <span className="mono">{tool}</span> without asking, in this run from now on and in new runs, where
       </p>
       <div className="form-row">
-        <label className="form-field narrow">
-          <span className="field-label">Argument</span>
-          <input
-            className="text-input mono"
-            data-testid="always-allow-arg"
-            placeholder="any call"
-            value={arg}
-            onChange={(event) => setArg(event.target.value)}
-          />
-        </label>
-        <label className="form-field grow">
-          <span className="field-label">matches (* any text)</span>
-          <input
-            className="text-input mono"
-            data-testid="always-allow-pattern"
-            value={pattern}
-            onChange={(event) => setPattern(event.target.value)}
-          />
-        </label>
+        <TextField
+          label="Argument"
+          className="narrow"
+          testId="always-allow-arg"
+          placeholder="any call"
+          value={arg}
+          onChange={setArg}
+        />
+        <TextField
+          label="matches (* any text)"
+          className="grow"
+          testId="always-allow-pattern"
+          value={pattern}
+          onChange={setPattern}
+        />
       </div>
       {incomplete && <span className="field-error">Give both the argument and its pattern, or neither.</span>}
       <div className="button-row">

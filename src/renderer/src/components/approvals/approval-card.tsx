@@ -37,15 +37,7 @@ export function ApprovalCard(props: ApprovalCardProps) {
 
   return (
     <ApprovalItem callId={callId} state={state}>
-      <div className="approval-head">
-        <span className="approval-tool mono">{tool}</span>
-        <span className="muted mono approval-call">{callId}</span>
-        {first && !editing && (
-          <span className="approval-keys muted">
-            <kbd>a</kbd> approve · <kbd>r</kbd> reject
-          </span>
-        )}
-      </div>
+      <ApprovalHead tool={tool} callId={callId} showKeys={first && !editing} />
       <ApprovalSummary tool={tool} summary={approval.summary} input={input} before={before} />
       {editing ? (
         <ApprovalEditor
@@ -56,45 +48,17 @@ export function ApprovalCard(props: ApprovalCardProps) {
           onCancel={() => setEditing(false)}
         />
       ) : (
-        <div className="approval-actions">
-          <button
-            type="button"
-            className="button button-primary"
-            data-testid="approve"
-            disabled={busy}
-            onClick={() => onDecide(callId, { decision: 'approved' })}
-          >
-            Approve
-          </button>
-          <button
-            type="button"
-            className="button"
-            data-testid="always-allow"
-            disabled={busy}
-            onClick={() => setAllowing(true)}
-          >
-            Always allow…
-          </button>
-          <button
-            type="button"
-            className="button"
-            data-testid="edit-approve"
-            disabled={busy || input === undefined}
-            title={input === undefined ? 'The call’s input is not in this run’s events.' : undefined}
-            onClick={() => setEditing(true)}
-          >
-            Edit, then approve
-          </button>
-          <RejectField
-            what={`rejecting ${tool}`}
-            placeholder="Why not? The model reads this and tries another way."
-            button="Reject"
-            busy={busy}
-            feedbackRef={feedbackRef}
-            callId={callId}
-            onDecide={onDecide}
-          />
-        </div>
+        <ApprovalActions
+          tool={tool}
+          callId={callId}
+          busy={busy}
+          canEdit={input !== undefined}
+          feedbackRef={feedbackRef}
+          onApprove={() => onDecide(callId, { decision: 'approved' })}
+          onAllow={() => setAllowing(true)}
+          onEdit={() => setEditing(true)}
+          onDecide={onDecide}
+        />
       )}
       {allowing && !editing && (
         <AlwaysAllowDialog
@@ -105,13 +69,89 @@ export function ApprovalCard(props: ApprovalCardProps) {
           onCancel={() => setAllowing(false)}
         />
       )}
-      {state?.status === 'sending' && <p className="approval-note muted">Sending…</p>}
-      {state?.status === 'sent' && (
-        <p className="approval-note muted">
-          {state.decision === 'approved' ? 'Approved' : 'Rejected'}; the run goes on…
-        </p>
-      )}
-      {state?.status === 'error' && <ErrorBox error={state.error} testId="approval-error" />}
+      <DecisionNote state={state} />
     </ApprovalItem>
   );
+}
+
+/** The call's tool and id, and for the first card, the keys that answer it. */
+function ApprovalHead({ tool, callId, showKeys }: { tool: string; callId: string; showKeys: boolean }) {
+  return (
+    <div className="approval-head">
+      <span className="approval-tool mono">{tool}</span>
+      <span className="muted mono approval-call">{callId}</span>
+      {showKeys && (
+        <span className="approval-keys muted">
+          <kbd>a</kbd> approve · <kbd>r</kbd> reject
+        </span>
+      )}
+    </div>
+  );
+}
+
+interface ApprovalActionsProps {
+  tool: string;
+  callId: string;
+  busy: boolean;
+  /** Whether the call's input is in the run's events, to edit. */
+  canEdit: boolean;
+  feedbackRef: Ref<HTMLTextAreaElement> | undefined;
+  onApprove: () => void;
+  onAllow: () => void;
+  onEdit: () => void;
+  onDecide: (callId: string, decision: Decision) => void;
+}
+
+/** The answers: approve, always allow, edit then approve, or reject with feedback (Ctrl+Enter sends it). */
+function ApprovalActions({
+  tool,
+  callId,
+  busy,
+  canEdit,
+  feedbackRef,
+  onApprove,
+  onAllow,
+  onEdit,
+  onDecide,
+}: ApprovalActionsProps) {
+  return (
+    <div className="approval-actions">
+      <button type="button" className="button button-primary" data-testid="approve" disabled={busy} onClick={onApprove}>
+        Approve
+      </button>
+      <button type="button" className="button" data-testid="always-allow" disabled={busy} onClick={onAllow}>
+        Always allow…
+      </button>
+      <button
+        type="button"
+        className="button"
+        data-testid="edit-approve"
+        disabled={busy || !canEdit}
+        title={canEdit ? undefined : 'The call’s input is not in this run’s events.'}
+        onClick={onEdit}
+      >
+        Edit, then approve
+      </button>
+      <RejectField
+        what={`rejecting ${tool}`}
+        placeholder="Why not? The model reads this and tries another way."
+        button="Reject"
+        busy={busy}
+        feedbackRef={feedbackRef}
+        callId={callId}
+        onDecide={onDecide}
+      />
+    </div>
+  );
+}
+
+/** What became of the answer: sending, sent (the run goes on), or why it failed. */
+function DecisionNote({ state }: { state: DecisionState | undefined }) {
+  if (state?.status === 'sending') return <p className="approval-note muted">Sending…</p>;
+  if (state?.status === 'sent')
+    return (
+      <p className="approval-note muted">{state.decision === 'approved' ? 'Approved' : 'Rejected'}; the run goes on…</p>
+    );
+  if (state?.status === 'error') return <ErrorBox error={state.error} testId="approval-error" />;
+  return null;
 }

@@ -32,7 +32,11 @@ function valuesOf(fields: EditorField[], input: ToolInput): Record<string, strin
   return Object.fromEntries(fields.map((field) => [field.key, String(input[field.key] ?? '')]));
 }
 
-function EditorForm({ tool, input, busy, onApprove, onCancel }: ApprovalEditorProps) {
+/**
+ * The editor's state: the input as fields (over the rest of the input, kept as it was) or as JSON,
+ * and switching between them; a JSON that no longer has the tool's fields stays JSON.
+ */
+function useEditorState(tool: string, input: unknown) {
   const [base, setBase] = useState<ToolInput>(() => (isRecord(input) ? input : {}));
   const [fields, setFields] = useState(() => editorFields(tool, input));
   const [values, setValues] = useState(() => valuesOf(fields, base));
@@ -58,7 +62,28 @@ function EditorForm({ tool, input, busy, onApprove, onCancel }: ApprovalEditorPr
     setMode('fields');
   }
 
+  function editJson(text: string): void {
+    setJson(text);
+    setModeError(null);
+  }
+
   const error = modeError ?? (parsed.ok ? null : parsed.error);
+  return {
+    fields,
+    values,
+    setValues,
+    mode,
+    json,
+    editJson,
+    parsed,
+    error,
+    toggle: mode === 'fields' ? toJson : toFields,
+  };
+}
+
+function EditorForm({ tool, input, busy, onApprove, onCancel }: ApprovalEditorProps) {
+  const editor = useEditorState(tool, input);
+  const { fields, mode, parsed, error } = editor;
   return (
     <form
       className="approval-editor"
@@ -68,45 +93,18 @@ function EditorForm({ tool, input, busy, onApprove, onCancel }: ApprovalEditorPr
       }}
     >
       {mode === 'fields' ? (
-        fields.map((field) => (
-          <label key={field.key} className="editor-field">
-            <span className="field-label">{field.label}</span>
-            {field.multiline ? (
-              <textarea
-                className="text-input mono"
-                data-testid="edit-field"
-                data-field={field.key}
-                rows={Math.min(14, Math.max(3, values[field.key]!.split('\n').length + 1))}
-                spellCheck={false}
-                value={values[field.key]}
-                onChange={(event) => setValues({ ...values, [field.key]: event.target.value })}
-              />
-            ) : (
-              <input
-                className="text-input mono"
-                data-testid="edit-field"
-                data-field={field.key}
-                spellCheck={false}
-                value={values[field.key]}
-                onChange={(event) => setValues({ ...values, [field.key]: event.target.value })}
-              />
-            )}
-          </label>
-        ))
+        <FieldInputs fields={fields} values={editor.values} onChange={editor.setValues} />
       ) : (
         <label className="editor-field">
           <span className="field-label">Input (JSON)</span>
           <textarea
             className="text-input mono"
             data-testid="edit-input"
-            rows={Math.min(16, Math.max(4, json.split('\n').length + 1))}
+            rows={Math.min(16, Math.max(4, editor.json.split('\n').length + 1))}
             spellCheck={false}
             aria-invalid={!parsed.ok}
-            value={json}
-            onChange={(event) => {
-              setJson(event.target.value);
-              setModeError(null);
-            }}
+            value={editor.json}
+            onChange={(event) => editor.editJson(event.target.value)}
           />
         </label>
       )}
@@ -128,11 +126,44 @@ function EditorForm({ tool, input, busy, onApprove, onCancel }: ApprovalEditorPr
           Cancel
         </button>
         {fields.length > 0 && (
-          <button type="button" className="link" onClick={mode === 'fields' ? toJson : toFields}>
+          <button type="button" className="link" onClick={editor.toggle}>
             {mode === 'fields' ? 'Edit as JSON' : 'Back to fields'}
           </button>
         )}
       </div>
     </form>
   );
+}
+
+interface FieldInputsProps {
+  fields: EditorField[];
+  values: Record<string, string>;
+  onChange: (values: Record<string, string>) => void;
+}
+
+/** The tool's fields: a line each, or a box that grows with its text for the long ones (a file's content). */
+function FieldInputs({ fields, values, onChange }: FieldInputsProps) {
+  return fields.map((field) => {
+    const common = {
+      className: 'text-input mono',
+      'data-testid': 'edit-field',
+      'data-field': field.key,
+      spellCheck: false,
+      value: values[field.key],
+    };
+    return (
+      <label key={field.key} className="editor-field">
+        <span className="field-label">{field.label}</span>
+        {field.multiline ? (
+          <textarea
+            {...common}
+            rows={Math.min(14, Math.max(3, values[field.key]!.split('\n').length + 1))}
+            onChange={(event) => onChange({ ...values, [field.key]: event.target.value })}
+          />
+        ) : (
+          <input {...common} onChange={(event) => onChange({ ...values, [field.key]: event.target.value })} />
+        )}
+      </label>
+    );
+  });
 }

@@ -1,58 +1,13 @@
 // @vitest-environment happy-dom
 // The approval panel as a person uses it: what a pending call shows, and which `approvals.decide`
-// request each answer sends. The main process is reached through `window.api`, the bridge seam the
-// preload fills in Electron; here it is a recording LooplabBridge.
-import { act, cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { RequestChannel } from '../../../../shared/channels';
-import type { ApiResult, LooplabBridge } from '../../../../shared/contract';
+// request each answer sends (edit-then-approve has tests of its own, approval-editor.test.tsx).
+import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
 import { sampleCreated } from '../../../../../tests/fixtures/sample-run';
+import { installRecordingBridge } from './approval-bridge-kit';
 import { card, onePending, renderPanel, RUN_ID, toEvents, twoPending } from './approval-test-kit';
 
-const BLOB_HASH = 'a'.repeat(64);
-const BLOB_TEXT = 'print("the full script, loaded from its blob")\n';
-
-interface Call {
-  channel: RequestChannel;
-  input: unknown;
-}
-
-const calls: Call[] = [];
-/** What the next `approvals.decide` answers; success unless a test says otherwise. */
-let decideResult: ApiResult<{ decided: true }> = { ok: true, value: { decided: true } };
-
-function answer(channel: RequestChannel, input: unknown): ApiResult<unknown> {
-  if (channel === 'approvals.decide') return decideResult;
-  if (channel === 'blobs.get') {
-    const { hash } = input as { hash: string };
-    return { ok: true, value: { hash, text: hash === BLOB_HASH ? BLOB_TEXT : '' } };
-  }
-  return { ok: false, error: { code: 'internal', message: `unexpected request ${channel}` } };
-}
-
-const recordingBridge: LooplabBridge = {
-  call: (channel, input) => {
-    calls.push({ channel, input });
-    return Promise.resolve(answer(channel, input) as never);
-  },
-  subscribe: () => () => undefined,
-};
-
-beforeAll(() => {
-  // The bridge module reads `window.api` once, on the first request; it is set before any.
-  window.api = recordingBridge;
-});
-
-beforeEach(() => {
-  calls.length = 0;
-  decideResult = { ok: true, value: { decided: true } };
-});
-
-afterEach(() => cleanup());
-
-function decideCalls(): unknown[] {
-  return calls.filter((call) => call.channel === 'approvals.decide').map((call) => call.input);
-}
+const { calls, decideCalls, answerDecide } = installRecordingBridge();
 
 describe('ApprovalPanel', () => {
   it('shows the one waiting call in full, with its answers and no "Approve all"', () => {
@@ -84,36 +39,6 @@ describe('ApprovalPanel', () => {
     expect(calls.map((call) => call.channel)).toEqual(['approvals.decide']);
   });
 
-  it('Edit, then approve sends the input with the changed path', async () => {
-    renderPanel(onePending());
-    fireEvent.click(screen.getByTestId('edit-approve'));
-    const fields = screen.getAllByTestId('edit-field') as (HTMLInputElement | HTMLTextAreaElement)[];
-    expect(fields.map((field) => [field.dataset.field, field.value])).toEqual([
-      ['path', 'train.py'],
-      ['content', 'print("training")\n'],
-    ]);
-    fireEvent.change(fields[0]!, { target: { value: 'scripts/train.py' } });
-    fireEvent.click(screen.getByRole('button', { name: 'Approve edited' }));
-    expect(decideCalls()).toEqual([
-      {
-        runId: RUN_ID,
-        callId: 'call_t2',
-        decision: 'approved',
-        editedInput: { path: 'scripts/train.py', content: 'print("training")\n' },
-      },
-    ]);
-    expect(await screen.findByText('Approved; the run goes on…')).toBeTruthy();
-  });
-
-  it('Cancel leaves the editor without sending anything', () => {
-    renderPanel(onePending());
-    fireEvent.click(screen.getByTestId('edit-approve'));
-    fireEvent.click(screen.getByRole('button', { name: 'Cancel' }));
-    expect(screen.queryByTestId('edit-field')).toBeNull();
-    expect(screen.getByTestId('approve')).toBeTruthy();
-    expect(calls).toEqual([]);
-  });
-
   it('Reject sends the typed feedback, trimmed, and says the call was rejected', async () => {
     renderPanel(onePending());
     fireEvent.change(screen.getByTestId('reject-feedback'), {
@@ -140,58 +65,6 @@ describe('ApprovalPanel', () => {
     fireEvent.keyDown(feedback, { key: 'Enter', ctrlKey: true });
     expect(decideCalls()).toEqual([{ runId: RUN_ID, callId: 'call_t2', decision: 'rejected', feedback: 'Not now.' }]);
     await screen.findByText('Rejected; the run goes on…');
-  });
-
-  it('invalid JSON in the editor shows an error and sends nothing; fixed JSON is sent', async () => {
-    renderPanel(onePending());
-    fireEvent.click(screen.getByTestId('edit-approve'));
-    fireEvent.click(screen.getByRole('button', { name: 'Edit as JSON' }));
-    const json = screen.getByTestId('edit-input') as HTMLTextAreaElement;
-    expect(JSON.parse(json.value)).toEqual({ path: 'train.py', content: 'print("training")\n' });
-
-    fireEvent.change(json, { target: { value: '{"path": "oops.py", ' } });
-    expect(screen.getByTestId('edit-error').textContent).toMatch(/^Not valid JSON: /);
-    expect(screen.getByRole('alert').textContent).toMatch(/^Not valid JSON: /);
-    expect(json.getAttribute('aria-invalid')).toBe('true');
-    const approve = screen.getByRole('button', { name: 'Approve edited' }) as HTMLButtonElement;
-    expect(approve.disabled).toBe(true);
-    fireEvent.click(approve);
-    fireEvent.submit(approve.closest('form')!);
-
-    fireEvent.change(json, { target: { value: '["train.py"]' } });
-    expect(screen.getByTestId('edit-error').textContent).toBe('The input must be a JSON object, like {"path": "…"}.');
-    fireEvent.submit(approve.closest('form')!);
-    expect(calls).toEqual([]);
-
-    fireEvent.change(json, { target: { value: '{"path": "fixed.py", "content": "x"}' } });
-    expect(screen.queryByTestId('edit-error')).toBeNull();
-    expect(approve.disabled).toBe(false);
-    fireEvent.click(approve);
-    expect(decideCalls()).toEqual([
-      { runId: RUN_ID, callId: 'call_t2', decision: 'approved', editedInput: { path: 'fixed.py', content: 'x' } },
-    ]);
-    await screen.findByText('Approved; the run goes on…');
-  });
-
-  it('Back to fields refuses invalid JSON with the error, and stays in the JSON editor', () => {
-    renderPanel(onePending());
-    fireEvent.click(screen.getByTestId('edit-approve'));
-    fireEvent.click(screen.getByRole('button', { name: 'Edit as JSON' }));
-    const json = screen.getByTestId('edit-input');
-    fireEvent.change(json, { target: { value: '{"path": ' } });
-    fireEvent.click(screen.getByRole('button', { name: 'Back to fields' }));
-    expect(screen.getByTestId('edit-input')).toBe(json);
-    expect(screen.queryByTestId('edit-field')).toBeNull();
-    expect(screen.getByTestId('edit-error').textContent).toMatch(/^Not valid JSON: /);
-
-    fireEvent.change(json, { target: { value: '{"command": "ls"}' } });
-    fireEvent.click(screen.getByRole('button', { name: 'Back to fields' }));
-    expect(screen.getByTestId('edit-error').textContent).toBe('This input no longer has the fields of a write call.');
-    expect(calls).toEqual([]);
-
-    // Correcting the JSON clears the refusal: no stale error beside a valid input.
-    fireEvent.change(json, { target: { value: '{"path": "a.py", "content": "x"}' } });
-    expect(screen.queryByTestId('edit-error')).toBeNull();
   });
 
   it('"Approve all" appears with two waiting calls and approves each in turn', async () => {
@@ -244,10 +117,10 @@ describe('ApprovalPanel', () => {
   });
 
   it('a refused decision shows the error, and one this Looplab does not hold reports the run detached', async () => {
-    decideResult = {
+    answerDecide({
       ok: false,
       error: { code: 'not_found', message: 'No approval call_t2 is waiting here.', hint: 'The run is held elsewhere.' },
-    };
+    });
     const { onDetached } = renderPanel(onePending());
     fireEvent.click(screen.getByTestId('approve'));
     const error = await screen.findByTestId('approval-error');
@@ -257,35 +130,6 @@ describe('ApprovalPanel', () => {
     expect(card('call_t2').dataset.state).toBe('error');
     // The answers stay available to try again.
     expect((screen.getByTestId('approve') as HTMLButtonElement).disabled).toBe(false);
-  });
-
-  it('loads a blob-stored input in full before editing it, through the bridge', async () => {
-    const events = onePending();
-    const finished = events.find((event) => event.type === 'model.finished')!;
-    if (finished.type !== 'model.finished') throw new Error('no model.finished');
-    const write = finished.payload.toolCalls.find((call) => call.id === 'call_t2')!;
-    write.args = { path: 'train.py', content: { $blob: BLOB_HASH, size: 9000, preview: 'print("the full' } };
-
-    renderPanel(events);
-    fireEvent.click(screen.getByTestId('edit-approve'));
-    const content = await waitFor(() => {
-      const field = screen.getAllByTestId('edit-field').find((item) => item.dataset.field === 'content');
-      if (field === undefined) throw new Error('no content field yet');
-      return field as HTMLTextAreaElement;
-    });
-    expect(content.value).toBe(BLOB_TEXT);
-    expect(calls).toEqual([{ channel: 'blobs.get', input: { hash: BLOB_HASH } }]);
-
-    fireEvent.click(screen.getByTestId('approve-edited'));
-    expect(decideCalls()).toEqual([
-      {
-        runId: RUN_ID,
-        callId: 'call_t2',
-        decision: 'approved',
-        editedInput: { path: 'train.py', content: BLOB_TEXT },
-      },
-    ]);
-    await screen.findByText('Approved; the run goes on…');
   });
 
   it('asks whether a run that repeats itself goes on, and sends the note the agent reads', async () => {

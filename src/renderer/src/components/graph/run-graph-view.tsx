@@ -15,14 +15,10 @@ import {
   type OnMove,
 } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
-import { useCallback, useMemo, useRef, useState, type ReactNode } from 'react';
+import { useCallback, useMemo, useRef, type ReactNode } from 'react';
 import type { RunEvent } from '../../../../shared/events';
-import { buildLoopGraph, type ChildRun } from '../../../../shared/loop-graph';
+import type { ChildRun } from '../../../../shared/loop-graph';
 import type { RunGraph } from '../../../../shared/run-graph';
-import { FlowElementCache } from '../../graph/flow-elements';
-import { chooseColumns } from '../../graph/loop-columns';
-import { layoutLoop } from '../../graph/loop-layout';
-import { loopCaptions } from '../../graph/loop-captions';
 import { COMPACT_ZOOM } from '../../graph/viewport';
 import { AttemptBox } from './attempt-box';
 import { GraphActionsContext, type GraphActions } from './graph-actions';
@@ -30,8 +26,8 @@ import { GraphLegend } from './graph-legend';
 import { ZoomButtons } from './zoom-buttons';
 import { LoopNodeCard } from './loop-node-card';
 import { RouteEdge } from './route-edge';
-import { useChildRuns } from './use-child-runs';
 import { useGraphKeys } from './use-graph-keys';
+import { useLoopFlow } from './use-loop-flow';
 import { useGraphViewport, useSize } from './use-graph-viewport';
 import './run-graph.css';
 
@@ -41,6 +37,23 @@ const minimapSize = { width: 132, height: 80 };
 const smallMinimapSize = { width: 88, height: 52 };
 const MINIMAP_SMALL_BELOW = 340;
 const MINIMAP_HIDDEN_BELOW = 180;
+
+/** The graph is read, not edited: nothing drags, connects or takes focus inside it (its own keys step through it). */
+const flowOptions = {
+  nodeTypes,
+  edgeTypes,
+  nodesDraggable: false,
+  nodesConnectable: false,
+  elementsSelectable: false,
+  edgesFocusable: false,
+  nodesFocusable: false,
+  disableKeyboardA11y: true,
+  onlyRenderVisibleElements: true,
+  minZoom: 0.1,
+  maxZoom: 1.75,
+  colorMode: 'system',
+  zoomOnDoubleClick: false,
+} as const;
 
 interface RunGraphViewProps {
   graph: RunGraph;
@@ -78,34 +91,11 @@ function looksLive(graph: RunGraph): boolean {
 function GraphCanvas(props: RunGraphViewProps) {
   const { graph, events, selectedId, onSelect, toolbar, onOpenRun } = props;
   const live = props.live ?? looksLive(graph);
-  const fetched = useChildRuns(events[0]?.runId, props.childRuns !== undefined);
-  const children = props.childRuns ?? fetched;
-  const loop = useMemo(() => buildLoopGraph(graph, children), [graph, children]);
-  const [expanded, setExpanded] = useState<ReadonlySet<string>>(() => new Set());
   const container = useRef<HTMLDivElement>(null);
   const size = useSize(container);
-  const columns = useMemo(() => chooseColumns(loop, size, live, expanded), [loop, size, live, expanded]);
-  const layout = useMemo(() => layoutLoop(loop, columns, expanded), [loop, columns, expanded]);
-  const [cache] = useState(() => new FlowElementCache());
-  const captions = useMemo(() => loopCaptions(events), [events]);
-  const nodes = useMemo(
-    () => cache.toNodes(loop, layout, selectedId, expanded, captions, live),
-    [cache, loop, layout, selectedId, expanded, captions, live],
-  );
-  const edges = useMemo(() => cache.toEdges(loop, layout), [cache, loop, layout]);
+  const flow = useLoopFlow({ graph, events, childRuns: props.childRuns, selectedId, live, size });
+  const { loop, layout, nodes, edges, toggleCalls } = flow;
   const compact = useStore((state) => state.transform[2] < COMPACT_ZOOM);
-  // In a short graph pane (a small window) a full-size minimap would sit on the nodes themselves: it
-  // shrinks, and in a very short one it goes.
-  const paneHeight = useStore((state) => state.height);
-  const roomForMinimap = paneHeight >= MINIMAP_HIDDEN_BELOW;
-
-  const toggleCalls = useCallback((id: string) => {
-    setExpanded((current) => {
-      const next = new Set(current);
-      if (!next.delete(id)) next.add(id);
-      return next;
-    });
-  }, []);
   const actions: GraphActions = useMemo(
     () => ({ select: onSelect, toggleCalls, openRun: onOpenRun }),
     [onSelect, toggleCalls, onOpenRun],
@@ -121,21 +111,7 @@ function GraphCanvas(props: RunGraphViewProps) {
     onStep: viewport.stopFollowing,
   });
 
-  // Only a person's pan or zoom carries an input event; the moves made here do not.
-  const onMove: OnMove = useCallback(
-    (event) => {
-      if (event !== null) viewport.stopFollowing();
-    },
-    [viewport],
-  );
-  const onNodeClick: NodeMouseHandler = useCallback(
-    (_, node) => {
-      if (node.type === 'loop') onSelect(node.id);
-    },
-    [onSelect],
-  );
-  const onPaneClick = useCallback(() => onSelect(null), [onSelect]);
-  const firstWaiting = loop.waiting[0];
+  const { onMove, onNodeClick, onPaneClick } = useFlowHandlers(onSelect, viewport.stopFollowing);
 
   return (
     <div
@@ -150,55 +126,78 @@ function GraphCanvas(props: RunGraphViewProps) {
         <ReactFlow
           nodes={nodes}
           edges={edges}
-          nodeTypes={nodeTypes}
-          edgeTypes={edgeTypes}
           onInit={viewport.onInit}
           onNodeClick={onNodeClick}
           onPaneClick={onPaneClick}
           onMove={onMove}
-          nodesDraggable={false}
-          nodesConnectable={false}
-          elementsSelectable={false}
-          edgesFocusable={false}
-          nodesFocusable={false}
-          disableKeyboardA11y
-          onlyRenderVisibleElements
-          minZoom={0.1}
-          maxZoom={1.75}
-          colorMode="system"
-          zoomOnDoubleClick={false}
+          {...flowOptions}
         >
           <Background gap={20} size={1} />
           {/* One bar across the top: the legend wraps before it reaches the buttons, whatever they are. */}
           <Panel position="top-left" className="graph-panel graph-topbar">
-            <GraphLegend loop={loop} onSelect={onSelect} waiting={firstWaiting} />
+            <GraphLegend loop={loop} onSelect={onSelect} waiting={loop.waiting[0]} />
             <div className="graph-toolbar">
               {toolbar}
               <ZoomButtons onOverview={viewport.showOverview} />
-              <button
-                type="button"
-                className={viewport.following ? 'button follow-button active' : 'button follow-button'}
-                aria-pressed={viewport.following}
-                title="Keep the newest step in view"
-                onClick={viewport.toggleFollow}
-              >
-                Follow
-              </button>
+              <FollowButton following={viewport.following} onToggle={viewport.toggleFollow} />
             </div>
           </Panel>
-          {roomForMinimap && (
-            <MiniMap
-              className="graph-minimap"
-              style={paneHeight >= MINIMAP_SMALL_BELOW ? minimapSize : smallMinimapSize}
-              position="bottom-right"
-              pannable
-              zoomable
-              ariaLabel="Minimap of the run graph"
-              nodeClassName={minimapClass}
-            />
-          )}
+          <GraphMinimap />
         </ReactFlow>
       </GraphActionsContext>
     </div>
+  );
+}
+
+/** A click on a step selects it, on the pane clears the selection; a person's pan or zoom stops following. */
+function useFlowHandlers(onSelect: (nodeId: string | null) => void, stopFollowing: () => void) {
+  // Only a person's pan or zoom carries an input event; the moves made here do not.
+  const onMove: OnMove = useCallback(
+    (event) => {
+      if (event !== null) stopFollowing();
+    },
+    [stopFollowing],
+  );
+  const onNodeClick: NodeMouseHandler = useCallback(
+    (_, node) => {
+      if (node.type === 'loop') onSelect(node.id);
+    },
+    [onSelect],
+  );
+  const onPaneClick = useCallback(() => onSelect(null), [onSelect]);
+  return { onMove, onNodeClick, onPaneClick };
+}
+
+function FollowButton({ following, onToggle }: { following: boolean; onToggle: () => void }) {
+  return (
+    <button
+      type="button"
+      className={following ? 'button follow-button active' : 'button follow-button'}
+      aria-pressed={following}
+      title="Keep the newest step in view"
+      onClick={onToggle}
+    >
+      Follow
+    </button>
+  );
+}
+
+/**
+ * In a short graph pane (a small window) a full-size minimap would sit on the nodes themselves: it
+ * shrinks, and in a very short one it goes.
+ */
+function GraphMinimap() {
+  const paneHeight = useStore((state) => state.height);
+  if (paneHeight < MINIMAP_HIDDEN_BELOW) return null;
+  return (
+    <MiniMap
+      className="graph-minimap"
+      style={paneHeight >= MINIMAP_SMALL_BELOW ? minimapSize : smallMinimapSize}
+      position="bottom-right"
+      pannable
+      zoomable
+      ariaLabel="Minimap of the run graph"
+      nodeClassName={minimapClass}
+    />
   );
 }

@@ -1,5 +1,5 @@
 // One run in the list: status and goal on the first line, its numbers on the second.
-import { memo, useEffect, useRef } from 'react';
+import { memo } from 'react';
 import { isRunAgain } from '../../../../shared/run-origin';
 import type { RunSummary } from '../../../../shared/run-summary';
 import { metricPassed, metricText, runTitle } from '../../../../shared/run-title';
@@ -9,6 +9,7 @@ import { RunDeleteAction } from './run-delete-action';
 import { RuntimeBadges } from '../common/runtime-badges';
 import { StatusBadge } from '../common/status-badge';
 import './run-list.css';
+import { useScrollIntoView } from '../../hooks/use-scroll-into-view';
 
 interface RunRowProps {
   run: RunSummary;
@@ -41,6 +42,54 @@ function RunMetric({ run }: { run: RunSummary }) {
   );
 }
 
+/** The run's numbers: model, steps, tokens, cost, when it started and how long it took. */
+function RunRowMeta({ run, now }: { run: RunSummary; now: number }) {
+  return (
+    <div className="run-row-meta">
+      <span className="run-model" title={run.model}>
+        {run.model}
+      </span>
+      <span className="num">
+        {run.steps} {run.steps === 1 ? 'step' : 'steps'}
+      </span>
+      <span className="num" title={`${run.inputTokens} in / ${run.outputTokens} out`}>
+        {formatCompact(totalTokens(run))} tok
+      </span>
+      <span className="num">{run.cost > 0 ? formatCost(run.cost) : ''}</span>
+      <span className="num">
+        <RelativeTime time={run.createdAt} now={now} />
+      </span>
+      <span className="num" title={run.endedAt === null ? 'so far' : 'total'}>
+        {formatDuration(runDuration(run))}
+      </span>
+    </div>
+  );
+}
+
+/** Where the run comes from: a replay, a run again, or a fork at an event of its parent. */
+function RunLineage({ run, parent }: { run: RunSummary; parent: string }) {
+  const again = isRunAgain(run);
+  const title =
+    run.origin === 'replay'
+      ? `A replay of ${parent}`
+      : again
+        ? `Run again of ${parent}`
+        : `Forked from ${parent} at event #${run.parentSeq}`;
+  return (
+    <div className="run-row-fork muted" data-testid="run-fork" title={title}>
+      {run.origin === 'replay' || again ? (
+        <>
+          {run.origin === 'replay' ? 'replay' : 'run again'} of <span className="mono">{parent}</span>
+        </>
+      ) : (
+        <>
+          fork of <span className="mono">{parent}</span> @ {run.parentSeq}
+        </>
+      )}
+    </div>
+  );
+}
+
 export const RunRow = memo(function RunRow({
   run,
   selected,
@@ -50,12 +99,8 @@ export const RunRow = memo(function RunRow({
   onToggleCompare,
   onDeleted,
 }: RunRowProps) {
-  const ref = useRef<HTMLLIElement>(null);
-  useEffect(() => {
-    if (selected) ref.current?.scrollIntoView({ block: 'nearest' });
-  }, [selected]);
+  const ref = useScrollIntoView<HTMLLIElement>(selected);
 
-  const tokens = totalTokens(run);
   return (
     <li
       ref={ref}
@@ -85,52 +130,13 @@ export const RunRow = memo(function RunRow({
         </span>
         <RunMetric run={run} />
       </div>
-      <div className="run-row-meta">
-        <span className="run-model" title={run.model}>
-          {run.model}
-        </span>
-        <span className="num">
-          {run.steps} {run.steps === 1 ? 'step' : 'steps'}
-        </span>
-        <span className="num" title={`${run.inputTokens} in / ${run.outputTokens} out`}>
-          {formatCompact(tokens)} tok
-        </span>
-        <span className="num">{run.cost > 0 ? formatCost(run.cost) : ''}</span>
-        <span className="num">
-          <RelativeTime time={run.createdAt} now={now} />
-        </span>
-        <span className="num" title={run.endedAt === null ? 'so far' : 'total'}>
-          {formatDuration(runDuration(run))}
-        </span>
-      </div>
+      <RunRowMeta run={run} now={now} />
       {selected && (
         <div className="run-row-actions">
           <RunDeleteAction run={run} onDeleted={onDeleted} />
         </div>
       )}
-      {run.parentRunId !== null && (
-        <div
-          className="run-row-fork muted"
-          data-testid="run-fork"
-          title={
-            run.origin === 'replay'
-              ? `A replay of ${run.parentRunId}`
-              : isRunAgain(run)
-                ? `Run again of ${run.parentRunId}`
-                : `Forked from ${run.parentRunId} at event #${run.parentSeq}`
-          }
-        >
-          {run.origin === 'replay' || isRunAgain(run) ? (
-            <>
-              {run.origin === 'replay' ? 'replay' : 'run again'} of <span className="mono">{run.parentRunId}</span>
-            </>
-          ) : (
-            <>
-              fork of <span className="mono">{run.parentRunId}</span> @ {run.parentSeq}
-            </>
-          )}
-        </div>
-      )}
+      {run.parentRunId !== null && <RunLineage run={run} parent={run.parentRunId} />}
     </li>
   );
 });

@@ -2,12 +2,20 @@
 // its preview and can load in full; a click expands the event's text and arguments. Rows of the
 // selected graph node are marked and open until the person closes them. What a model or person wrote
 // reads as markdown, commands and arguments as highlighted code.
-import { memo, useEffect, useRef, useState } from 'react';
+import { memo, useState } from 'react';
 import { isBlobRef, type RunEvent } from '../../../../shared/events';
-import { argBlobs, contentFields, describeEvent, eventArgs, withBlobPreviews } from '../../../../shared/describe-event';
+import {
+  argBlobs,
+  contentFields,
+  describeEvent,
+  eventArgs,
+  withBlobPreviews,
+  type EventField,
+} from '../../../../shared/describe-event';
 import { formatClock } from '../../../../shared/format';
 import { BlobContent, type ContentFormat } from '../common/blob-content';
 import { CodeBlock } from '../common/code-block';
+import { useScrollIntoView } from '../../hooks/use-scroll-into-view';
 import { unreachable } from '../../../../shared/exhaustive';
 
 interface EventRowProps {
@@ -17,12 +25,9 @@ interface EventRowProps {
 }
 
 export const EventRow = memo(function EventRow({ event, focused, highlighted = false }: EventRowProps) {
-  const ref = useRef<HTMLLIElement>(null);
+  const ref = useScrollIntoView<HTMLLIElement>(focused, 'center');
   const [toggled, setToggled] = useState<boolean | null>(null);
   const expanded = toggled ?? highlighted;
-  useEffect(() => {
-    if (focused) ref.current?.scrollIntoView({ block: 'center' });
-  }, [focused]);
 
   const description = describeEvent(event);
   const fields = contentFields(event);
@@ -55,37 +60,39 @@ export const EventRow = memo(function EventRow({ event, focused, highlighted = f
       </button>
       {blobs.length > 0 && (
         <div className="event-blobs">
-          {blobs.map((blob) => (
-            <BlobContent
-              key={blob.label}
-              label={blob.label}
-              content={blob.content}
-              format={fieldFormat(event, blob.label)}
-            />
-          ))}
+          <ContentFields event={event} fields={blobs} />
         </div>
       )}
-      {expanded && expandable && (
-        <div className="event-details">
-          {inline.map((field) => (
-            <BlobContent
-              key={field.label}
-              label={field.label}
-              content={field.content}
-              format={fieldFormat(event, field.label)}
-            />
-          ))}
-          {args !== undefined && (
-            <div className="content-field">
-              <div className="content-label">args</div>
-              <CodeBlock code={JSON.stringify(withBlobPreviews(args), null, 2) ?? ''} language="json" />
-            </div>
-          )}
-        </div>
-      )}
+      {expanded && expandable && <EventDetails event={event} inline={inline} args={args} />}
     </li>
   );
 });
+
+function ContentFields({ event, fields }: { event: RunEvent; fields: readonly EventField[] }) {
+  return fields.map((field) => (
+    <BlobContent
+      key={field.label}
+      label={field.label}
+      content={field.content}
+      format={fieldFormat(event, field.label)}
+    />
+  ));
+}
+
+/** The event's text fields in full, and its arguments as JSON. */
+function EventDetails({ event, inline, args }: { event: RunEvent; inline: readonly EventField[]; args: unknown }) {
+  return (
+    <div className="event-details">
+      <ContentFields event={event} fields={inline} />
+      {args !== undefined && (
+        <div className="content-field">
+          <div className="content-label">args</div>
+          <CodeBlock code={JSON.stringify(withBlobPreviews(args), null, 2) ?? ''} language="json" />
+        </div>
+      )}
+    </div>
+  );
+}
 
 /** Free text the model or a person wrote reads as markdown; a job's command as bash. */
 export function fieldFormat(event: RunEvent, label: string): ContentFormat {

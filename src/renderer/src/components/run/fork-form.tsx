@@ -57,6 +57,26 @@ export function ForkForm({ runId, node, onForked, parentModel }: ForkFormProps) 
   );
 }
 
+type ForkTarget = NonNullable<ReturnType<typeof forkTarget>>;
+
+/** The fork request: the message goes with a plain step, the feedback with a rejection. */
+function forkInput(
+  runId: string,
+  target: ForkTarget,
+  typed: { message: string; feedback: string; model: string | undefined },
+): ForkInput {
+  const message = typed.message.trim();
+  const feedback = typed.feedback.trim();
+  return {
+    runId,
+    seq: target.seq,
+    ...(target.decision === undefined ? {} : { decision: target.decision }),
+    ...(target.decision === 'rejected' && feedback !== '' ? { feedback } : {}),
+    ...(target.decision === undefined && message !== '' ? { message } : {}),
+    ...(typed.model === undefined ? {} : { model: typed.model }),
+  };
+}
+
 /** The model a fork is started with: the one given, else the Settings model; none (the parent's) when empty. */
 export function forkModel(typed: string | undefined, settingsModel: string): string | undefined {
   const model = (typed ?? settingsModel).trim();
@@ -75,16 +95,9 @@ function OpenForkForm({ runId, node, onForked, parentModel, onCancel }: ForkForm
   async function onSubmit(event: FormEvent): Promise<void> {
     event.preventDefault();
     if (target === undefined) return;
-    const input: ForkInput = {
-      runId,
-      seq: target.seq,
-      ...(target.decision === undefined ? {} : { decision: target.decision }),
-      ...(target.decision === 'rejected' && feedback.trim() !== '' ? { feedback: feedback.trim() } : {}),
-      ...(target.decision === undefined && message.trim() !== '' ? { message: message.trim() } : {}),
-    };
-    const chosen = forkModel(model, choices.initial);
-    if (chosen !== undefined) input.model = chosen;
-    const forked = await fork.run(input);
+    const forked = await fork.run(
+      forkInput(runId, target, { message, feedback, model: forkModel(model, choices.initial) }),
+    );
     if (forked !== undefined) onForked(forked.id);
   }
 

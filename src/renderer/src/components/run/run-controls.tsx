@@ -3,8 +3,7 @@
 // the recording, opened at once, after a confirmation of what it will run where) and Export (a file to
 // save) once it has ended; then too Run again (the start form, prefilled) and Save as loop spec. When a call cannot do
 // what it says, its error explains why, in place. A run a limit stopped resumes with that limit raised.
-import { useContext, useState } from 'react';
-import type { ReplayPlan } from '../../../../shared/contract';
+import { useContext, useState, type ReactNode } from 'react';
 import type { ErrorInfo } from '../../../../shared/errors';
 import type { RunStatus } from '../../../../shared/events';
 import type { LoopConfig } from '../../../../shared/loop-config';
@@ -18,14 +17,12 @@ import { ErrorBox } from '../common/error-box';
 import { ReplayConfirm } from './replay-confirm';
 import { RunAgainContext } from '../../run-again';
 import { SaveSpecDialog } from './save-spec-dialog';
+import { useReplay } from './use-replay';
 
 const resumableStatuses: ReadonlySet<RunStatus> = new Set(['interrupted', 'stopped', 'stalled', 'failed']);
 
 const stopRun = (runId: string) => request('runs.stop', { runId });
 const resumeRun = (input: ResumeInput) => request('runs.resume', input);
-const planReplay = (runId: string) => request('replays.plan', { runId });
-// Grants exactly what the confirmation listed as needed, nothing more.
-const replayRun = (plan: ReplayPlan) => request('runs.replay', { runId: plan.runId, allow: plan.needs });
 const exportRun = async (runId: string) => saveExport(await request('runs.export', { runId }));
 
 function notHere(runId: string): ErrorInfo {
@@ -46,18 +43,35 @@ interface RunControlsProps {
   onOpenRun?: (runId: string) => void;
 }
 
-export function RunControls({ summary, config, detached, onDetached, onOpenRun }: RunControlsProps) {
+interface ControlButtonProps {
+  testId: string;
+  kind?: 'primary' | 'danger';
+  title?: string;
+  disabled?: boolean;
+  onClick: () => void;
+  children: ReactNode;
+}
+
+function ControlButton({ testId, kind, title, disabled, onClick, children }: ControlButtonProps) {
+  return (
+    <button
+      type="button"
+      className={kind === undefined ? 'button' : `button button-${kind}`}
+      data-testid={testId}
+      title={title}
+      disabled={disabled}
+      onClick={onClick}
+    >
+      {children}
+    </button>
+  );
+}
+
+/** Stop while a loop here drives the run; resume (with a limit that stopped it raised) once it cannot go on. */
+function useStopResume({ summary, config, detached, onDetached }: RunControlsProps) {
   const stop = useAction(stopRun);
   const resume = useAction(resumeRun);
-  const planning = useAction(planReplay);
-  const replay = useAction(replayRun);
-  const [replayPlan, setReplayPlan] = useState<ReplayPlan | undefined>(undefined);
-  const save = useAction(exportRun);
-  const runAgain = useContext(RunAgainContext);
-  const [savingSpec, setSavingSpec] = useState(false);
   const { id, status } = summary;
-  const canStop = isLive(status) && !detached;
-  const canResume = resumableStatuses.has(status) || (status === 'waiting' && detached);
 
   async function onStop(): Promise<void> {
     const result = await stop.run(id);
@@ -66,96 +80,83 @@ export function RunControls({ summary, config, detached, onDetached, onOpenRun }
     stop.setError(notHere(id));
   }
 
-  const plan = resumePlan(summary, config, summary.updatedAt);
-
   async function onResume(): Promise<void> {
     stop.setError(null);
     await resume.run(resumePlan(summary, config, Date.now()).input);
   }
 
-  async function onReplay(): Promise<void> {
-    setReplayPlan(await planning.run(id));
-  }
+  return {
+    canStop: isLive(status) && !detached,
+    canResume: resumableStatuses.has(status) || (status === 'waiting' && detached),
+    raise: resumePlan(summary, config, summary.updatedAt).raise,
+    stopping: stop.busy,
+    resuming: resume.busy,
+    onStop,
+    onResume,
+    error: resume.error ?? stop.error,
+  };
+}
 
-  async function onConfirmReplay(confirmed: ReplayPlan): Promise<void> {
-    const started = await replay.run(confirmed);
-    setReplayPlan(undefined);
-    if (started !== undefined) onOpenRun?.(started.id);
-  }
+/** Stop and Resume, each shown only when it can do what it says. */
+function DriveButtons({ driving }: { driving: ReturnType<typeof useStopResume> }) {
+  return (
+    <>
+      {driving.canStop && (
+        <ControlButton
+          testId="stop-run"
+          kind="danger"
+          disabled={driving.stopping}
+          onClick={() => void driving.onStop()}
+        >
+          {driving.stopping ? 'Stopping…' : 'Stop'}
+        </ControlButton>
+      )}
+      {driving.canResume && (
+        <ControlButton
+          testId="resume-run"
+          kind="primary"
+          disabled={driving.resuming}
+          onClick={() => void driving.onResume()}
+        >
+          {driving.resuming ? 'Resuming…' : driving.raise === undefined ? 'Resume' : `Resume (${driving.raise})`}
+        </ControlButton>
+      )}
+    </>
+  );
+}
 
+export function RunControls(props: RunControlsProps) {
+  const { summary, config, onOpenRun } = props;
+  const driving = useStopResume(props);
+  const replay = useReplay(summary.id, onOpenRun);
+  const save = useAction(exportRun);
+  const runAgain = useContext(RunAgainContext);
+  const [savingSpec, setSavingSpec] = useState(false);
+  const { id, status } = summary;
   const ended = !isLive(status);
-  const error = resume.error ?? stop.error ?? planning.error ?? replay.error ?? save.error;
+  const error = driving.error ?? replay.error ?? save.error;
   return (
     <>
       <span className="run-controls">
-        {canStop && (
-          <button
-            type="button"
-            className="button button-danger"
-            data-testid="stop-run"
-            disabled={stop.busy}
-            onClick={() => void onStop()}
-          >
-            {stop.busy ? 'Stopping…' : 'Stop'}
-          </button>
-        )}
-        {canResume && (
-          <button
-            type="button"
-            className="button button-primary"
-            data-testid="resume-run"
-            disabled={resume.busy}
-            onClick={() => void onResume()}
-          >
-            {resume.busy ? 'Resuming…' : plan.raise === undefined ? 'Resume' : `Resume (${plan.raise})`}
-          </button>
-        )}
+        <DriveButtons driving={driving} />
         {ended && summary.steps > 0 && (
-          <button
-            type="button"
-            className="button"
-            data-testid="replay-run"
+          <ControlButton
+            testId="replay-run"
             title="A new run from this one's recorded model turns, its tools run again; stops where a result differs"
-            disabled={replay.busy || planning.busy || replayPlan !== undefined}
-            onClick={() => void onReplay()}
+            disabled={replay.pending}
+            onClick={() => void replay.ask()}
           >
             {replay.busy ? 'Replaying…' : 'Replay'}
-          </button>
+          </ControlButton>
         )}
         {ended && (
-          <button
-            type="button"
-            className="button"
-            data-testid="run-again"
-            title="Start a new run with this one's goal (or loop spec and parameters), changing the model or parameters first"
-            onClick={() => runAgain({ parent: id, goal: summary.goal, model: summary.model, spec: config?.spec })}
-          >
-            Run again
-          </button>
-        )}
-        {ended && (
-          <button
-            type="button"
-            className="button"
-            data-testid="save-spec-run"
-            title="Save this run as a loop spec: the data it started with, its parameters, rules, budgets and evaluation"
-            disabled={savingSpec}
-            onClick={() => setSavingSpec(true)}
-          >
-            Save as loop spec
-          </button>
-        )}
-        {ended && (
-          <button
-            type="button"
-            className="button"
-            data-testid="export-run"
-            title="Save this run as one file (secrets removed), to import with looplab import"
-            disabled={save.busy}
-            onClick={() => void save.run(id)}
-          >
-            {save.busy ? 'Exporting…' : 'Export'}
-          </button>
+          <EndedControls
+            onRunAgain={() => runAgain({ parent: id, goal: summary.goal, model: summary.model, spec: config?.spec })}
+            savingSpec={savingSpec}
+            onSaveSpec={() => setSavingSpec(true)}
+            exporting={save.busy}
+            onExport={() => void save.run(id)}
+          />
         )}
       </span>
       {savingSpec && (
@@ -169,19 +170,53 @@ export function RunControls({ summary, config, detached, onDetached, onOpenRun }
           }}
         />
       )}
-      {replayPlan !== undefined && (
-        <ReplayConfirm
-          plan={replayPlan}
-          busy={replay.busy}
-          onConfirm={() => void onConfirmReplay(replayPlan)}
-          onCancel={() => setReplayPlan(undefined)}
-        />
+      {replay.plan !== undefined && (
+        <ReplayConfirm plan={replay.plan} busy={replay.busy} onConfirm={replay.confirm} onCancel={replay.cancel} />
       )}
       {error !== null && (
         <div className="status-error">
           <ErrorBox error={error} testId="control-error" />
         </div>
       )}
+    </>
+  );
+}
+
+interface EndedControlsProps {
+  onRunAgain: () => void;
+  savingSpec: boolean;
+  onSaveSpec: () => void;
+  exporting: boolean;
+  onExport: () => void;
+}
+
+/** What an ended run offers besides a replay: run it again, save it as a loop spec, export it. */
+function EndedControls({ onRunAgain, savingSpec, onSaveSpec, exporting, onExport }: EndedControlsProps) {
+  return (
+    <>
+      <ControlButton
+        testId="run-again"
+        title="Start a new run with this one's goal (or loop spec and parameters), changing the model or parameters first"
+        onClick={onRunAgain}
+      >
+        Run again
+      </ControlButton>
+      <ControlButton
+        testId="save-spec-run"
+        title="Save this run as a loop spec: the data it started with, its parameters, rules, budgets and evaluation"
+        disabled={savingSpec}
+        onClick={onSaveSpec}
+      >
+        Save as loop spec
+      </ControlButton>
+      <ControlButton
+        testId="export-run"
+        title="Save this run as one file (secrets removed), to import with looplab import"
+        disabled={exporting}
+        onClick={onExport}
+      >
+        {exporting ? 'Exporting…' : 'Export'}
+      </ControlButton>
     </>
   );
 }

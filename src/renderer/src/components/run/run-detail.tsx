@@ -3,35 +3,27 @@
 // transcript (or as its raw events), with the model's words streaming below until its reply is
 // recorded. A run with jobs has a jobs panel beside them. The panes resize and maximise; the selected
 // step is named in the address, so a link or a reload opens the run at it.
-import { lazy, Suspense, useCallback, useMemo, useState } from 'react';
+import { useCallback, useMemo, useState } from 'react';
 import type { Content, RunEvent } from '../../../../shared/events';
-import type { GraphNode } from '../../../../shared/run-graph';
-import { jobIdOfNode, reduceJobs } from '../../../../shared/run-jobs';
+import { reduceJobs, type RunJob } from '../../../../shared/run-jobs';
 import { reduceRun, type RunState } from '../../../../shared/run-state';
 import type { RunDetail as RunDetailData } from '../../../../shared/contract';
-import { nodeCaption } from '../../graph/node-caption';
+import type { RunSummary } from '../../../../shared/run-summary';
 import { useRunDetail } from '../../hooks/use-run-detail';
 import { isLive } from '../../run-activity';
 import { ApprovalPanel } from '../approvals/approval-panel';
 import { ErrorBox } from '../common/error-box';
-import { ForkForm } from './fork-form';
-import { EventTimeline } from './event-timeline';
 import { JobPanel, JobsToggle } from '../jobs/job-panel';
-import { LiveOutput } from './live-output';
-import { LiveText } from './live-text';
 import { LoadingLine } from '../common/loading-line';
-import { NodeInspector } from './node-inspector';
 import { RunGraphView } from '../graph/run-graph-view';
+import { RunDetailsPane } from './run-details-pane';
 import { RunOverview } from './run-overview';
-import { MaximizeButton, RunPanes, usePaneLayout } from './run-panes';
-import { EventsViewSwitch, RunTranscript, type EventsView } from './run-transcript';
+import { MaximizeButton, RunPanes, usePaneLayout, type PaneLayout } from './run-panes';
+import type { EventsView } from './run-transcript';
 import { StatusBar } from './status-bar';
+import { useStepSelection } from './use-step-selection';
 import { FilesLinkContext } from '../workspace/files-link';
 import { runNetwork } from '../../../../shared/network-facts';
-
-const WorkspaceBrowser = lazy(() =>
-  import('../workspace/workspace-browser').then((module) => ({ default: module.WorkspaceBrowser })),
-);
 
 interface RunDetailProps {
   runId: string;
@@ -84,59 +76,127 @@ interface LoadedRunProps {
 
 function LoadedRun({ runId, data, state, focusSeq, onOpenRun, onStep }: LoadedRunProps) {
   const { summary, events } = data;
-  const nodes = state?.graph.nodes;
-  const [selectedId, setSelectedId] = useState<string | null>(() => nodeAt(nodes, focusSeq, null)?.id ?? null);
+  const step = useStepSelection(runId, state?.graph.nodes, focusSeq, onStep);
   const [streaming, setStreaming] = useState(false);
-  const [detached, setDetached] = useState(false);
-  const [view, setView] = useState<EventsView>('transcript');
   const layout = usePaneLayout();
-  const onDetached = useCallback(() => setDetached(true), []);
-  const goal = useMemo(() => recordedGoal(events), [events]);
-  const selected = nodes?.find((node) => node.id === selectedId);
-  const highlight = useMemo(() => new Set(selected?.seqs ?? []), [selected]);
-  const pending = state?.pendingApprovals ?? [];
   const live = isLive(summary.status);
   const jobs = useMemo(() => reduceJobs(events), [events]);
-  const [jobsOpen, setJobsOpen] = useState(() => jobIdOfNode(selectedId) !== undefined);
-  const [jobId, setJobId] = useState<string | null>(() => jobIdOfNode(selectedId) ?? null);
-  const show = useCallback((nodeId: string | null) => {
-    setSelectedId(nodeId);
-    const job = jobIdOfNode(nodeId);
-    if (job === undefined) return;
-    setJobId(job);
-    setJobsOpen(true);
-  }, []);
-  const onSelect = useCallback(
-    (nodeId: string | null) => {
-      show(nodeId);
-      onStep?.(runId, nodeId === null ? undefined : nodes?.find((node) => node.id === nodeId)?.seqs[0]);
-    },
-    [show, onStep, runId, nodes],
+  const showJobs = step.jobsOpen && jobs.length > 0;
+  const { view, setView, filesPath, openFiles } = useEventsView();
+
+  // The test id marks a loaded run only, so whoever waits for it finds the events already there.
+  return (
+    <div className="run-detail" data-testid="run-detail" data-run-id={runId}>
+      <RunHead summary={summary} events={events} state={state} streaming={streaming} onOpenRun={onOpenRun} />
+      <RunPanes
+        layout={layout}
+        graph={
+          state !== undefined && (
+            <RunGraphView
+              graph={state.graph}
+              events={events}
+              selectedId={step.selectedId}
+              onSelect={step.onSelect}
+              live={live}
+              onOpenRun={onOpenRun}
+              toolbar={<GraphToolbar jobs={jobs} open={showJobs} onToggle={step.setJobsOpen} layout={layout} />}
+            />
+          )
+        }
+        details={
+          <RunDetailsPane
+            runId={runId}
+            events={events}
+            model={summary.model}
+            selected={step.selected}
+            onSelect={step.onSelect}
+            focusSeq={focusSeq}
+            view={view}
+            onView={setView}
+            filesPath={filesPath}
+            layout={layout}
+            live={live}
+            onStreamingChange={setStreaming}
+            onOpenRun={onOpenRun}
+          />
+        }
+        side={
+          showJobs ? <JobsSide runId={runId} jobs={jobs} step={step} layout={layout} openFiles={openFiles} /> : null
+        }
+      />
+    </div>
   );
-  // The address (a link, Back, a search hit) names a step: select the one that holds that event.
-  const [addressed, setAddressed] = useState(focusSeq);
-  if (focusSeq !== addressed) {
-    setAddressed(focusSeq);
-    const node = nodeAt(nodes, focusSeq, selectedId);
-    if (focusSeq === undefined) setSelectedId(null);
-    else if (node !== undefined) show(node.id);
-  }
-  const showJobs = jobsOpen && jobs.length > 0;
+}
+
+type StepSelection = ReturnType<typeof useStepSelection>;
+
+interface GraphToolbarProps {
+  jobs: RunJob[];
+  open: boolean;
+  onToggle: (open: boolean) => void;
+  layout: PaneLayout;
+}
+
+function GraphToolbar({ jobs, open, onToggle, layout }: GraphToolbarProps) {
+  return (
+    <>
+      {jobs.length > 0 && <JobsToggle jobs={jobs} open={open} onToggle={onToggle} />}
+      <MaximizeButton layout={layout} pane="graph" label="graph" />
+    </>
+  );
+}
+
+interface JobsSideProps {
+  runId: string;
+  jobs: RunJob[];
+  step: StepSelection;
+  layout: PaneLayout;
+  /** A file link in a job's output opens the run's files there. */
+  openFiles: (path?: string) => void;
+}
+
+function JobsSide({ runId, jobs, step, layout, openFiles }: JobsSideProps) {
+  return (
+    <FilesLinkContext.Provider value={openFiles}>
+      <JobPanel
+        runId={runId}
+        jobs={jobs}
+        jobId={step.jobId}
+        onSelectJob={step.setJobId}
+        onClose={() => step.setJobsOpen(false)}
+        headExtra={<MaximizeButton layout={layout} pane="side" label="jobs panel" />}
+      />
+    </FilesLinkContext.Provider>
+  );
+}
+
+/** How the details pane reads the run (transcript, events, files), and the file the files view opens at. */
+function useEventsView() {
+  const [view, setView] = useState<EventsView>('transcript');
   const [filesPath, setFilesPath] = useState<string | undefined>(undefined);
   const openFiles = useCallback((path?: string) => {
     setFilesPath(path);
     setView('files');
   }, []);
+  return { view, setView, filesPath, openFiles };
+}
 
-  const graphToolbar = (
-    <>
-      {jobs.length > 0 && <JobsToggle jobs={jobs} open={showJobs} onToggle={setJobsOpen} />}
-      <MaximizeButton layout={layout} pane="graph" label="graph" />
-    </>
-  );
-  // The test id marks a loaded run only, so whoever waits for it finds the events already there.
+interface RunHeadProps {
+  summary: RunSummary;
+  events: RunEvent[];
+  state: RunState | undefined;
+  streaming: boolean;
+  onOpenRun: (runId: string) => void;
+}
+
+/** Above the panes: the run's title and result, its status bar with the controls, and the calls waiting. */
+function RunHead({ summary, events, state, streaming, onOpenRun }: RunHeadProps) {
+  const [detached, setDetached] = useState(false);
+  const onDetached = useCallback(() => setDetached(true), []);
+  const goal = useMemo(() => recordedGoal(events), [events]);
+  const pending = state?.pendingApprovals ?? [];
   return (
-    <div className="run-detail" data-testid="run-detail" data-run-id={runId}>
+    <>
       <RunOverview
         summary={summary}
         goal={goal}
@@ -154,90 +214,10 @@ function LoadedRun({ runId, data, state, focusSeq, onOpenRun, onStep }: LoadedRu
         onOpenRun={onOpenRun}
       />
       {pending.length > 0 && (
-        <ApprovalPanel runId={runId} approvals={pending} events={events} onDetached={onDetached} />
+        <ApprovalPanel runId={summary.id} approvals={pending} events={events} onDetached={onDetached} />
       )}
-      <RunPanes
-        layout={layout}
-        graph={
-          state !== undefined && (
-            <RunGraphView
-              graph={state.graph}
-              events={events}
-              selectedId={selectedId}
-              onSelect={onSelect}
-              live={live}
-              onOpenRun={onOpenRun}
-              toolbar={graphToolbar}
-            />
-          )
-        }
-        details={
-          <section className="run-events" aria-label="Events">
-            {selected !== undefined && (
-              <NodeInspector
-                node={selected}
-                caption={nodeCaption(selected, events)}
-                events={events}
-                onClose={() => onSelect(null)}
-                actions={
-                  <ForkForm
-                    key={selected.id}
-                    runId={runId}
-                    node={selected}
-                    onForked={onOpenRun}
-                    parentModel={summary.model}
-                  />
-                }
-              />
-            )}
-            <EventsViewSwitch
-              view={view}
-              onChange={setView}
-              extra={<MaximizeButton layout={layout} pane="details" label="details" />}
-            />
-            <div className="timeline-scroll">
-              {view === 'files' && (
-                <Suspense fallback={<LoadingLine label="Opening the files…" />}>
-                  <WorkspaceBrowser key={filesPath} runId={runId} events={events} initialPath={filesPath} />
-                </Suspense>
-              )}
-              {view === 'events' && (
-                <EventTimeline events={events} focusSeq={firstSeq(selected) ?? focusSeq} highlight={highlight} />
-              )}
-              {view === 'transcript' && <RunTranscript events={events} highlight={highlight} />}
-              <LiveOutput runId={runId} events={events} />
-              <LiveText runId={runId} live={live} onStreamingChange={setStreaming} />
-            </div>
-          </section>
-        }
-        side={
-          showJobs ? (
-            <FilesLinkContext.Provider value={openFiles}>
-              <JobPanel
-                runId={runId}
-                jobs={jobs}
-                jobId={jobId}
-                onSelectJob={setJobId}
-                onClose={() => setJobsOpen(false)}
-                headExtra={<MaximizeButton layout={layout} pane="side" label="jobs panel" />}
-              />
-            </FilesLinkContext.Provider>
-          ) : null
-        }
-      />
-    </div>
+    </>
   );
-}
-
-/** The node that holds event `seq`: the one already selected if it does, else the first. */
-function nodeAt(nodes: readonly GraphNode[] | undefined, seq: number | undefined, current: string | null) {
-  if (nodes === undefined || seq === undefined) return undefined;
-  const holding = nodes.filter((node) => node.seqs.includes(seq));
-  return holding.find((node) => node.id === current) ?? holding[0];
-}
-
-function firstSeq(node: GraphNode | undefined): number | undefined {
-  return node?.seqs[0];
 }
 
 function recordedGoal(events: readonly RunEvent[]): Content | undefined {

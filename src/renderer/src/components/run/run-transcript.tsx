@@ -1,7 +1,7 @@
 // The run as a transcript beside the graph: the goal, the person's and the model's words as markdown,
 // each call with its input highlighted (a write or edit as its diff), its approval and decision, and
 // its output folded until asked for. A long run shows its newest entries and earlier ones on request.
-import { memo, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { memo, useMemo, useState, type ReactNode } from 'react';
 import type { Content, RunEvent } from '../../../../shared/events';
 import { filesBefore, type FileBefore } from '../../file-changes';
 import { timelineStart } from '../../timeline-window';
@@ -11,6 +11,7 @@ import { MarkdownText } from '../common/markdown-text';
 import { ToolCallView } from '../common/tool-call-view';
 import { EvaluationCard } from './evaluation-card';
 import { ShowEarlier } from './show-earlier';
+import { useScrollIntoView } from '../../hooks/use-scroll-into-view';
 
 interface RunTranscriptProps {
   events: readonly RunEvent[];
@@ -61,10 +62,7 @@ interface TranscriptItemProps {
 }
 
 const TranscriptItem = memo(function TranscriptItem({ entry, before, marked, focused }: TranscriptItemProps) {
-  const ref = useRef<HTMLLIElement>(null);
-  useEffect(() => {
-    if (focused) ref.current?.scrollIntoView({ block: 'nearest' });
-  }, [focused]);
+  const ref = useScrollIntoView<HTMLLIElement>(focused);
   return (
     <li
       ref={ref}

@@ -28,33 +28,7 @@ export function SaveSpecDialog({ runId, suggested, onOpenLauncher, onClose }: Sa
     if (result !== undefined) setSaved(result);
   }
 
-  if (saved !== undefined) {
-    return (
-      <div className="save-spec" role="dialog" aria-label="Saved as a loop spec" data-testid="save-spec-done">
-        <p>
-          Saved <strong className="mono">{saved.name}</strong> <span className="muted mono">{saved.file}</span>
-        </p>
-        {saved.notices.map((notice) => (
-          <p key={notice} className="muted">
-            {notice}
-          </p>
-        ))}
-        <div className="button-row">
-          <button
-            type="button"
-            className="button button-primary"
-            data-testid="save-spec-open"
-            onClick={() => onOpenLauncher(saved)}
-          >
-            Open in the spec launcher
-          </button>
-          <button type="button" className="button" onClick={onClose}>
-            Close
-          </button>
-        </div>
-      </div>
-    );
-  }
+  if (saved !== undefined) return <SavedSpec saved={saved} onOpenLauncher={onOpenLauncher} onClose={onClose} />;
   return (
     <form
       className="save-spec"
@@ -99,5 +73,40 @@ export function SaveSpecDialog({ runId, suggested, onOpenLauncher, onClose }: Sa
         </button>
       </div>
     </form>
+  );
+}
+
+interface SavedSpecProps {
+  saved: SavedSpecInfo;
+  onOpenLauncher: (saved: SavedSpecInfo) => void;
+  onClose: () => void;
+}
+
+/** Once saved: the spec's name and file, what the save noticed, and the way to the launcher. */
+function SavedSpec({ saved, onOpenLauncher, onClose }: SavedSpecProps) {
+  return (
+    <div className="save-spec" role="dialog" aria-label="Saved as a loop spec" data-testid="save-spec-done">
+      <p>
+        Saved <strong className="mono">{saved.name}</strong> <span className="muted mono">{saved.file}</span>
+      </p>
+      {saved.notices.map((notice) => (
+        <p key={notice} className="muted">
+          {notice}
+        </p>
+      ))}
+      <div className="button-row">
+        <button
+          type="button"
+          className="button button-primary"
+          data-testid="save-spec-open"
+          onClick={() => onOpenLauncher(saved)}
+        >
+          Open in the spec launcher
+        </button>
+        <button type="button" className="button" onClick={onClose}>
+          Close
+        </button>
+      </div>
+    </div>
   );
 }

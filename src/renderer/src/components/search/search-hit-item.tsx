@@ -1,10 +1,10 @@
 // One search hit: which run, which event, and the text around the match.
-import { useEffect, useRef } from 'react';
 import type { SearchHit } from '../../../../shared/contract';
 import { formatDateTime } from '../../../../shared/format';
 import type { RunSummary } from '../../../../shared/run-summary';
 import { runTitle } from '../../../../shared/run-title';
 import { searchWords } from '../../../../shared/search-words';
+import { useScrollIntoView } from '../../hooks/use-scroll-into-view';
 
 interface SearchHitItemProps {
   hit: SearchHit;
@@ -16,10 +16,7 @@ interface SearchHitItemProps {
 }
 
 export function SearchHitItem({ hit, query, selected, run, onOpen }: SearchHitItemProps) {
-  const ref = useRef<HTMLLIElement>(null);
-  useEffect(() => {
-    if (selected) ref.current?.scrollIntoView({ block: 'nearest' });
-  }, [selected]);
+  const ref = useScrollIntoView<HTMLLIElement>(selected);
 
   return (
     <li

@@ -4,6 +4,7 @@ import { useState } from 'react';
 import { approvalActions, type ApprovalAction, type ApprovalRule } from '../../../../shared/loop-config';
 import { textField } from '../../settings-form';
 import { Field } from '../common/field';
+import { TextField } from '../common/text-field';
 import { SaveRow, Section, useSectionSave, type SectionProps } from './settings-section';
 
 interface RuleDraft {
@@ -34,8 +35,6 @@ function ruleOf(draft: RuleDraft): ApprovalRule {
 export function RulesSection({ view, save }: SectionProps) {
   const [rules, setRules] = useState(() => view.settings.rules.map(draftOf));
   const section = useSectionSave(save);
-  const setRule = (index: number, patch: Partial<RuleDraft>) =>
-    setRules(rules.map((rule, at) => (at === index ? { ...rule, ...patch } : rule)));
   const errorOf = (index: number) =>
     Object.entries(section.errors)
       .filter(([path]) => path === `rules.${index}` || path.startsWith(`rules.${index}.`))
@@ -51,57 +50,13 @@ export function RulesSection({ view, save }: SectionProps) {
       {rules.length === 0 && <p className="muted">No default rules.</p>}
       <ol className="settings-rules">
         {rules.map((rule, index) => (
-          <li key={index} className="form-row settings-rule" data-testid="rule">
-            <Field label="Tool" className="narrow" error={errorOf(index)}>
-              <input
-                className="text-input mono"
-                data-testid="rule-tool"
-                placeholder="bash, or * for all"
-                value={rule.tool}
-                onChange={(event) => setRule(index, { tool: event.target.value })}
-              />
-            </Field>
-            <Field label="Argument" className="narrow">
-              <input
-                className="text-input mono"
-                data-testid="rule-arg"
-                placeholder="command"
-                value={rule.arg}
-                onChange={(event) => setRule(index, { arg: event.target.value })}
-              />
-            </Field>
-            <Field label="Pattern" className="grow">
-              <input
-                className="text-input mono"
-                data-testid="rule-pattern"
-                placeholder="pip install *"
-                value={rule.pattern}
-                onChange={(event) => setRule(index, { pattern: event.target.value })}
-              />
-            </Field>
-            <Field label="Then" className="narrow">
-              <select
-                className="text-input"
-                data-testid="rule-action"
-                value={rule.action}
-                onChange={(event) => setRule(index, { action: event.target.value as ApprovalAction })}
-              >
-                {approvalActions.map((action) => (
-                  <option key={action} value={action}>
-                    {action}
-                  </option>
-                ))}
-              </select>
-            </Field>
-            <button
-              type="button"
-              className="button"
-              data-testid="rule-remove"
-              onClick={() => setRules(rules.filter((_, at) => at !== index))}
-            >
-              Remove
-            </button>
-          </li>
+          <RuleRow
+            key={index}
+            rule={rule}
+            error={errorOf(index)}
+            onChange={(patch) => setRules(rules.map((item, at) => (at === index ? { ...item, ...patch } : item)))}
+            onRemove={() => setRules(rules.filter((_, at) => at !== index))}
+          />
         ))}
       </ol>
       <button
@@ -119,5 +74,61 @@ export function RulesSection({ view, save }: SectionProps) {
         onSave={() => void section.run({ rules: rules.map(ruleOf) })}
       />
     </Section>
+  );
+}
+
+interface RuleRowProps {
+  rule: RuleDraft;
+  error: string | undefined;
+  onChange: (patch: Partial<RuleDraft>) => void;
+  onRemove: () => void;
+}
+
+function RuleRow({ rule, error, onChange, onRemove }: RuleRowProps) {
+  return (
+    <li className="form-row settings-rule" data-testid="rule">
+      <TextField
+        label="Tool"
+        className="narrow"
+        testId="rule-tool"
+        placeholder="bash, or * for all"
+        value={rule.tool}
+        onChange={(tool) => onChange({ tool })}
+        error={error}
+      />
+      <TextField
+        label="Argument"
+        className="narrow"
+        testId="rule-arg"
+        placeholder="command"
+        value={rule.arg}
+        onChange={(arg) => onChange({ arg })}
+      />
+      <TextField
+        label="Pattern"
+        className="grow"
+        testId="rule-pattern"
+        placeholder="pip install *"
+        value={rule.pattern}
+        onChange={(pattern) => onChange({ pattern })}
+      />
+      <Field label="Then" className="narrow">
+        <select
+          className="text-input"
+          data-testid="rule-action"
+          value={rule.action}
+          onChange={(event) => onChange({ action: event.target.value as ApprovalAction })}
+        >
+          {approvalActions.map((action) => (
+            <option key={action} value={action}>
+              {action}
+            </option>
+          ))}
+        </select>
+      </Field>
+      <button type="button" className="button" data-testid="rule-remove" onClick={onRemove}>
+        Remove
+      </button>
+    </li>
   );
 }

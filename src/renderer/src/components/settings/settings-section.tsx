@@ -16,6 +16,12 @@ export interface SectionProps {
 
 export type SectionResult = { ok: true } | { ok: false; errors: FieldErrors; error?: ErrorInfo };
 
+/** The note under a field whose setting an environment variable overrides, naming the variable. */
+export function overrideNote(view: SettingsView, key: string): string | undefined {
+  const variable = view.overrides[key];
+  return variable === undefined ? undefined : `${variable} is set and wins over this.`;
+}
+
 export function Section({ title, testId, children }: { title: string; testId: string; children: ReactNode }) {
   return (
     <section className="settings-section" data-testid={testId} aria-label={title}>

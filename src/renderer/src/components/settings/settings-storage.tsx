@@ -1,27 +1,13 @@
 // The data folder's disk use: where it is, the database, blobs and workspaces, the free space, and
 // the largest runs.
-import { useEffect, useState } from 'react';
 import { formatBytes } from '../../../../shared/format';
-import type { StorageUsage } from '../../../../shared/settings';
-import { request } from '../../bridge';
-import { toErrorInfo } from '../../error-info';
-import { loading, type Loadable } from '../../hooks/loadable';
+import { useRequest } from '../../hooks/use-request';
 import { ErrorBox } from '../common/error-box';
 import { LoadingLine } from '../common/loading-line';
 import { Section } from './settings-section';
 
 export function StorageSection() {
-  const [usage, setUsage] = useState<Loadable<StorageUsage>>(loading);
-  useEffect(() => {
-    let live = true;
-    request('storage.usage', {}).then(
-      (value) => live && setUsage({ status: 'ready', value }),
-      (error: unknown) => live && setUsage({ status: 'error', error: toErrorInfo(error) }),
-    );
-    return () => {
-      live = false;
-    };
-  }, []);
+  const usage = useRequest('storage.usage', {}).value;
   return (
     <Section title="Data folder" testId="settings-storage">
       {usage.status === 'loading' && <LoadingLine label="Measuring…" />}

@@ -10,8 +10,9 @@ import { checkPatch } from '../../settings-form';
 import { ErrorBox } from '../common/error-box';
 import { LoadingLine } from '../common/loading-line';
 import { ProvidersSection } from './settings-providers';
-import { RunDefaultsSection, SandboxSection } from './settings-runs';
+import { RunDefaultsSection } from './settings-runs';
 import { RulesSection } from './settings-rules';
+import { SandboxSection } from './settings-sandbox';
 import type { SectionResult } from './settings-section';
 import { StorageSection } from './settings-storage';
 

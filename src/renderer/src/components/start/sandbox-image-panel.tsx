@@ -2,7 +2,7 @@
 // and a button that builds it here, with the build's step as a progress bar and its last output lines;
 // then that it is ready, or what failed and what to do.
 import { useLayoutEffect, useRef, useState } from 'react';
-import { imageRecipes, type ImageRecipe } from '../../../../shared/sandbox-image';
+import { imageRecipes, type ImageBuildProgress, type ImageRecipe } from '../../../../shared/sandbox-image';
 import { AnsiText } from '../common/ansi-text';
 import { ErrorBox } from '../common/error-box';
 import type { SandboxImage } from './use-sandbox-image';
@@ -27,6 +27,52 @@ function BuildLines({ lines }: { lines: string[] }) {
   );
 }
 
+function RecipeChoice({
+  value,
+  onChange,
+  disabled,
+}: {
+  value: ImageRecipe;
+  onChange: (recipe: ImageRecipe) => void;
+  disabled: boolean;
+}) {
+  return (
+    <fieldset className="sandbox-recipes" disabled={disabled}>
+      <legend className="field-label">Recipe</legend>
+      {imageRecipes.map((name) => (
+        <label key={name} className="check">
+          <input
+            type="radio"
+            name="sandbox-recipe"
+            data-testid={`recipe-${name}`}
+            checked={value === name}
+            onChange={() => onChange(name)}
+          />
+          <span>
+            {recipeLabels[name].title} <span className="muted">— {recipeLabels[name].detail}</span>
+          </span>
+        </label>
+      ))}
+    </fieldset>
+  );
+}
+
+/** The build's step as a progress bar: its index of the total, and what it does. */
+function BuildProgress({ recipe, step }: { recipe: ImageRecipe; step: ImageBuildProgress['step'] }) {
+  return (
+    <div className="sandbox-build-progress">
+      <span>
+        {step === undefined ? `Starting the ${recipe} build…` : `Step ${step.index} of ${step.total}: ${step.text}`}
+      </span>
+      <progress
+        data-testid="sandbox-build-progress"
+        max={step?.total ?? 1}
+        value={step === undefined ? undefined : step.index - 1}
+      />
+    </div>
+  );
+}
+
 export function SandboxImagePanel({ image }: { image: SandboxImage }) {
   const [recipe, setRecipe] = useState<ImageRecipe>('online');
   const { status, build } = image;
@@ -43,7 +89,6 @@ export function SandboxImagePanel({ image }: { image: SandboxImage }) {
         </p>
       </section>
     );
-  const step = build?.step;
   return (
     <section className="sandbox-image" data-testid="sandbox-image" data-state={building ? 'building' : 'missing'}>
       <h3 className="sandbox-image-title">The sandbox image is not built yet</h3>
@@ -51,37 +96,8 @@ export function SandboxImagePanel({ image }: { image: SandboxImage }) {
         Runs execute the agent’s commands in Docker, in <span className="mono">{status.image}</span>. Build it once here
         (a few minutes; <span className="mono">looplab sandbox build</span> does the same).
       </p>
-      <fieldset className="sandbox-recipes" disabled={building}>
-        <legend className="field-label">Recipe</legend>
-        {imageRecipes.map((name) => (
-          <label key={name} className="check">
-            <input
-              type="radio"
-              name="sandbox-recipe"
-              data-testid={`recipe-${name}`}
-              checked={recipe === name}
-              onChange={() => setRecipe(name)}
-            />
-            <span>
-              {recipeLabels[name].title} <span className="muted">— {recipeLabels[name].detail}</span>
-            </span>
-          </label>
-        ))}
-      </fieldset>
-      {building && (
-        <div className="sandbox-build-progress">
-          <span>
-            {step === undefined
-              ? `Starting the ${build.recipe} build…`
-              : `Step ${step.index} of ${step.total}: ${step.text}`}
-          </span>
-          <progress
-            data-testid="sandbox-build-progress"
-            max={step?.total ?? 1}
-            value={step === undefined ? undefined : step.index - 1}
-          />
-        </div>
-      )}
+      <RecipeChoice value={recipe} onChange={setRecipe} disabled={building} />
+      {building && <BuildProgress recipe={build.recipe} step={build.step} />}
       {build !== undefined && build.lines.length > 0 && (building || failed !== undefined) && (
         <BuildLines lines={build.lines} />
       )}

@@ -1,34 +1,21 @@
 // The home screen's way to start a run: the goal, the model (Ollama's installed ones and those of past
-// runs offered; a missing one can be pulled here), a step
-// limit, which tools to ask about first, and a token budget. A model that is not ready is reported
+// runs offered; a missing one can be pulled here), a step limit, which tools to ask about first, a token
+// budget, and where its commands run. A model that is not ready is reported
 // here with what to do; a started run opens.
-import { useState, type KeyboardEvent } from 'react';
+import { useState } from 'react';
 import type { ErrorInfo } from '../../../../shared/errors';
 import type { RunSummary } from '../../../../shared/run-summary';
 import { request } from '../../bridge';
 import { useAction } from '../../hooks/use-action';
 import { askNotificationPermission } from '../../notifications';
-import {
-  askTools,
-  DEFAULT_MAX_STEPS,
-  toStartInput,
-  type AskTool,
-  type StartFormValues,
-  type StartInput,
-} from '../../start-input';
+import { DEFAULT_MAX_STEPS, toStartInput, type StartFormValues, type StartInput } from '../../start-input';
 import { useLocalModels } from '../../hooks/use-local-models';
 import { maxStepsRule, tokensRule } from '../../number-rules';
 import { ErrorBox } from '../common/error-box';
 import { NumberField } from '../common/number-field';
-import { ModelStatus } from './model-status';
 import { SandboxImagePanel } from './sandbox-image-panel';
+import { AskBeforeFields, GoalField, ModelField, RuntimeFields, type SetValues } from './start-fields';
 import { useSandboxImage } from './use-sandbox-image';
-
-const askLabels: Record<AskTool, string> = {
-  write: 'writing a file',
-  edit: 'editing a file',
-  bash: 'running a command',
-};
 
 const startRun = (input: StartInput) => request('runs.start', input);
 
@@ -41,13 +28,11 @@ interface StartRunFormProps {
   parent?: string | undefined;
 }
 
-export function StartRunForm({ values, onChange, models, onStarted, parent }: StartRunFormProps) {
+/** Checks the values and starts the run; a run that could not start may have found the image missing. */
+function useStartSubmit(values: StartFormValues, parent: string | undefined, onStarted: (run: RunSummary) => void) {
   const start = useAction(startRun);
-  const local = useLocalModels();
   const sandbox = useSandboxImage();
-  const offered = [...new Set([...(local.list?.ollama.models.map((model) => model.id) ?? []), ...models])];
   const [invalid, setInvalid] = useState<ErrorInfo | null>(null);
-  const set = (patch: Partial<StartFormValues>) => onChange({ ...values, ...patch });
 
   async function submit(): Promise<void> {
     if (start.busy) return;
@@ -57,17 +42,17 @@ export function StartRunForm({ values, onChange, models, onStarted, parent }: St
     askNotificationPermission();
     const run = await start.run(parent === undefined ? checked.input : { ...checked.input, parent });
     if (run !== undefined) onStarted(run);
-    // A run that could not start may have found the sandbox image missing: the panel offers to build it.
+    // The sandbox image panel offers to build a missing image.
     else sandbox.refresh();
   }
 
-  function onGoalKey(event: KeyboardEvent<HTMLTextAreaElement>): void {
-    if (event.key !== 'Enter' || !(event.ctrlKey || event.metaKey)) return;
-    event.preventDefault();
-    void submit();
-  }
+  return { busy: start.busy, error: invalid ?? start.error, sandbox, submit };
+}
 
-  const error = invalid ?? start.error;
+export function StartRunForm({ values, onChange, models, onStarted, parent }: StartRunFormProps) {
+  const { busy, error, sandbox, submit } = useStartSubmit(values, parent, onStarted);
+  const local = useLocalModels();
+  const set: SetValues = (patch) => onChange({ ...values, ...patch });
   return (
     <form
       className="start-form"
@@ -79,42 +64,9 @@ export function StartRunForm({ values, onChange, models, onStarted, parent }: St
     >
       <h2 className="start-title">Start a run</h2>
       {!values.hostRuntime && <SandboxImagePanel image={sandbox} />}
-      <label className="form-field">
-        <span className="field-label">Goal</span>
-        <textarea
-          className="text-input start-goal"
-          data-testid="start-goal"
-          rows={5}
-          placeholder="Fine-tune a small model on tickets.csv and tell me if it beats TF-IDF + logistic regression."
-          value={values.goal}
-          onChange={(event) => set({ goal: event.target.value })}
-          onKeyDown={onGoalKey}
-        />
-      </label>
+      <GoalField goal={values.goal} set={set} onSubmit={() => void submit()} />
       <div className="form-row">
-        <label className="form-field grow">
-          <span className="field-label">Model</span>
-          <input
-            className="text-input mono"
-            data-testid="start-model"
-            list="known-models"
-            spellCheck={false}
-            autoComplete="off"
-            value={values.model}
-            onChange={(event) => set({ model: event.target.value })}
-          />
-          <datalist id="known-models">
-            {offered.map((model) => (
-              <option key={model} value={model} />
-            ))}
-          </datalist>
-          <ModelStatus
-            model={values.model}
-            list={local.list}
-            pulls={local.pulls}
-            onPull={(name) => void local.pull(name)}
-          />
-        </label>
+        <ModelField model={values.model} set={set} local={local} models={models} />
         <NumberField
           label="Max steps"
           testId="start-max-steps"
@@ -132,38 +84,12 @@ export function StartRunForm({ values, onChange, models, onStarted, parent }: St
           onChange={(tokenBudget) => set({ tokenBudget })}
         />
       </div>
-      <fieldset className="form-checks">
-        <legend className="field-label">Ask me before</legend>
-        {askTools.map((tool) => (
-          <label key={tool} className="check">
-            <input
-              type="checkbox"
-              data-testid={`ask-${tool}`}
-              checked={values.askBefore[tool]}
-              onChange={(event) => set({ askBefore: { ...values.askBefore, [tool]: event.target.checked } })}
-            />
-            {askLabels[tool]} <span className="mono muted">({tool})</span>
-          </label>
-        ))}
-      </fieldset>
-      <label className="check">
-        <input
-          type="checkbox"
-          data-testid="start-host-runtime"
-          checked={values.hostRuntime}
-          onChange={(event) => set({ hostRuntime: event.target.checked })}
-        />
-        Run commands on this machine instead of the Docker sandbox
-      </label>
+      <AskBeforeFields askBefore={values.askBefore} set={set} />
+      <RuntimeFields values={values} set={set} />
       {error !== null && <ErrorBox error={error} testId="start-error" />}
       <div className="button-row">
-        <button
-          type="submit"
-          className="button button-primary button-large"
-          data-testid="start-submit"
-          disabled={start.busy}
-        >
-          {start.busy ? 'Checking the model…' : 'Start run'}
+        <button type="submit" className="button button-primary button-large" data-testid="start-submit" disabled={busy}>
+          {busy ? 'Checking the model…' : 'Start run'}
         </button>
         <span className="muted">Ctrl+Enter in the goal starts it too.</span>
       </div>

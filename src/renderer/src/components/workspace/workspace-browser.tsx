@@ -1,13 +1,13 @@
 // The run's files (all of its workspace, not only outputs/) as a snapshot recorded them: the latest or
 // that of a chosen step, a file previewed beside the list, and what changed since an earlier step.
-import { useMemo, useState } from 'react';
+import { useMemo, useState, type ReactNode } from 'react';
 import type { RunEvent } from '../../../../shared/events';
 import { formatClock, formatSize } from '../../../../shared/format';
 import type { WorkspaceEntry, WorkspaceSnapshotInfo } from '../../../../shared/workspace-files';
 import { ErrorBox } from '../common/error-box';
 import { LoadingLine } from '../common/loading-line';
 import { comparePaths } from './paths';
-import { useRequest } from './use-request';
+import { useRequest } from '../../hooks/use-request';
 import { WorkspaceChanges } from './workspace-changes';
 import { WorkspacePreview } from './workspace-preview';
 import './workspace.css';
@@ -44,53 +44,29 @@ export function WorkspaceBrowser({ runId, events, initialPath }: WorkspaceBrowse
   return (
     <div className="ws-browser" data-testid="workspace-browser">
       <div className="ws-toolbar">
-        <label className="ws-step">
-          Files at
-          <select
-            data-testid="workspace-step"
-            value={chosen === undefined ? 'latest' : String(chosen)}
-            onChange={(event) => setChosen(event.target.value === 'latest' ? undefined : Number(event.target.value))}
-          >
-            <option value="latest">the latest snapshot{latest === undefined ? '' : ` (#${latest})`}</option>
-            {snapshots.map((snapshot) => (
-              <option key={snapshot.seq} value={snapshot.seq}>
-                {snapshotLabel(snapshot)}
-              </option>
-            ))}
-          </select>
-        </label>
-        <div className="ws-modes" role="tablist" aria-label="Files or changes">
-          {(['files', 'changes'] as const).map((value) => (
-            <button
-              key={value}
-              type="button"
-              role="tab"
-              aria-selected={mode === value}
-              className={`ws-mode${mode === value ? ' active' : ''}`}
-              data-testid={`workspace-mode-${value}`}
-              disabled={value === 'changes' && shown === null}
-              onClick={() => setMode(value)}
-            >
-              {value === 'files' ? `Files (${entries.filter((entry) => entry.kind === 'file').length})` : 'Changes'}
-            </button>
-          ))}
-        </div>
+        <SnapshotSelect
+          label="Files at"
+          testId="workspace-step"
+          value={chosen === undefined ? 'latest' : String(chosen)}
+          onChange={(value) => setChosen(value === 'latest' ? undefined : Number(value))}
+          first={<option value="latest">the latest snapshot{latest === undefined ? '' : ` (#${latest})`}</option>}
+          snapshots={snapshots}
+        />
+        <ModeTabs
+          mode={mode}
+          onMode={setMode}
+          files={entries.filter((entry) => entry.kind === 'file').length}
+          canCompare={shown !== null}
+        />
         {mode === 'changes' && shown !== null && (
-          <label className="ws-step">
-            since
-            <select
-              data-testid="workspace-since"
-              value={String(from)}
-              onChange={(event) => setSince(Number(event.target.value))}
-            >
-              <option value="0">the start (no files)</option>
-              {earlier.map((snapshot) => (
-                <option key={snapshot.seq} value={snapshot.seq}>
-                  {snapshotLabel(snapshot)}
-                </option>
-              ))}
-            </select>
-          </label>
+          <SnapshotSelect
+            label="since"
+            testId="workspace-since"
+            value={String(from)}
+            onChange={(value) => setSince(Number(value))}
+            first={<option value="0">the start (no files)</option>}
+            snapshots={earlier}
+          />
         )}
       </div>
       {note !== undefined && <p className="muted ws-note">{note}</p>}
@@ -102,21 +78,91 @@ export function WorkspaceBrowser({ runId, events, initialPath }: WorkspaceBrowse
       {mode === 'changes' && shown !== null ? (
         <WorkspaceChanges key={`${from}-${shown}`} runId={runId} from={from} to={shown} />
       ) : (
-        <div className="ws-body">
-          <FileList entries={entries} selected={path} onSelect={setPath} />
-          <div className="ws-pane">
-            {path !== undefined &&
-            shown !== null &&
-            entries.some((entry) => entry.path === path && entry.kind === 'file') ? (
-              <WorkspacePreview key={`${shown} ${path}`} runId={runId} path={path} seq={shown} />
-            ) : (
-              <p className="muted ws-note">
-                {path === undefined ? 'Pick a file to preview it.' : `${path} is not in this snapshot.`}
-              </p>
-            )}
-          </div>
-        </div>
+        <FilesView runId={runId} seq={shown} entries={entries} path={path} onPath={setPath} />
       )}
+    </div>
+  );
+}
+
+interface FilesViewProps {
+  runId: string;
+  /** The snapshot shown; null when the run has none. */
+  seq: number | null;
+  entries: readonly WorkspaceEntry[];
+  path: string | undefined;
+  onPath: (path: string) => void;
+}
+
+/** The snapshot's files, and the one picked previewed beside them. */
+function FilesView({ runId, seq, entries, path, onPath }: FilesViewProps) {
+  return (
+    <div className="ws-body">
+      <FileList entries={entries} selected={path} onSelect={onPath} />
+      <div className="ws-pane">
+        {path !== undefined && seq !== null && entries.some((entry) => entry.path === path && entry.kind === 'file') ? (
+          <WorkspacePreview key={`${seq} ${path}`} runId={runId} path={path} seq={seq} />
+        ) : (
+          <p className="muted ws-note">
+            {path === undefined ? 'Pick a file to preview it.' : `${path} is not in this snapshot.`}
+          </p>
+        )}
+      </div>
+    </div>
+  );
+}
+
+interface SnapshotSelectProps {
+  label: string;
+  testId: string;
+  value: string;
+  onChange: (value: string) => void;
+  /** The choice before the snapshots (the latest one, or the start). */
+  first: ReactNode;
+  snapshots: readonly WorkspaceSnapshotInfo[];
+}
+
+function SnapshotSelect({ label, testId, value, onChange, first, snapshots }: SnapshotSelectProps) {
+  return (
+    <label className="ws-step">
+      {label}
+      <select data-testid={testId} value={value} onChange={(event) => onChange(event.target.value)}>
+        {first}
+        {snapshots.map((snapshot) => (
+          <option key={snapshot.seq} value={snapshot.seq}>
+            {snapshotLabel(snapshot)}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
+interface ModeTabsProps {
+  mode: Mode;
+  onMode: (mode: Mode) => void;
+  /** How many files the snapshot holds. */
+  files: number;
+  /** Whether there is a snapshot to compare with earlier ones. */
+  canCompare: boolean;
+}
+
+function ModeTabs({ mode, onMode, files, canCompare }: ModeTabsProps) {
+  return (
+    <div className="ws-modes" role="tablist" aria-label="Files or changes">
+      {(['files', 'changes'] as const).map((value) => (
+        <button
+          key={value}
+          type="button"
+          role="tab"
+          aria-selected={mode === value}
+          className={`ws-mode${mode === value ? ' active' : ''}`}
+          data-testid={`workspace-mode-${value}`}
+          disabled={value === 'changes' && !canCompare}
+          onClick={() => onMode(value)}
+        >
+          {value === 'files' ? `Files (${files})` : 'Changes'}
+        </button>
+      ))}
     </div>
   );
 }

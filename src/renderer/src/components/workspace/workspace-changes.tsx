@@ -8,7 +8,7 @@ import { ErrorBox } from '../common/error-box';
 import { FileChangeView } from '../common/file-change-view';
 import { LoadingLine } from '../common/loading-line';
 import { comparePaths } from './paths';
-import { useRequest } from './use-request';
+import { useRequest } from '../../hooks/use-request';
 
 interface WorkspaceChangesProps {
   runId: string;

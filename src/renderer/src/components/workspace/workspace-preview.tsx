@@ -9,7 +9,7 @@ import { CodeBlock } from '../common/code-block';
 import { ErrorBox } from '../common/error-box';
 import { LoadingLine } from '../common/loading-line';
 import { csvRows } from './csv-rows';
-import { useRequest } from './use-request';
+import { useRequest } from '../../hooks/use-request';
 
 /** Rows of a CSV shown in its preview. */
 export const CSV_PREVIEW_ROWS = 200;

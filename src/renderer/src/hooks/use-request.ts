@@ -1,11 +1,11 @@
 // One request's answer as a Loadable, asked again when its input changes (and on retry); an answer that
 // arrives after the input moved on is dropped. A null input asks nothing.
 import { useCallback, useEffect, useState } from 'react';
-import type { RequestChannel } from '../../../../shared/channels';
-import type { RequestInput, RequestOutput } from '../../../../shared/contract';
-import { request } from '../../bridge';
-import { toErrorInfo } from '../../error-info';
-import { loading, type Loadable } from '../../hooks/loadable';
+import type { RequestChannel } from '../../../shared/channels';
+import type { RequestInput, RequestOutput } from '../../../shared/contract';
+import { request } from '../bridge';
+import { toErrorInfo } from '../error-info';
+import { loading, type Loadable } from './loadable';
 
 export function useRequest<C extends RequestChannel>(
   channel: C,
