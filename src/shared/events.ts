@@ -120,6 +120,11 @@ export const eventPayloadSchemas = {
     better: z.enum(['higher', 'lower']).optional(),
     /** The evaluation command's output (its tail), when the harness ran one. */
     output: contentSchema.optional(),
+    /** An attempt's comparison: the baseline it had to beat by `margin` (its `target` includes that). */
+    baseline: z.object({ label: name, value: z.number(), margin: z.number().nonnegative() }).optional(),
+    /** Set on the baseline's own score (`label` says what it is), which is no attempt. */
+    role: z.literal('baseline').optional(),
+    label: name.optional(),
   }),
   /** The harness's evaluation of an attempt gave no metric: the command failed, timed out or printed none. */
   'evaluation.failed': z.object({ evalId: ref, metric: name, attempt: count, reason: name, output: contentSchema }),

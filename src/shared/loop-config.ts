@@ -36,6 +36,24 @@ export type Budget = z.infer<typeof budgetSchema>;
  * mounted where the agent runs). The metric is parsed from that command's output by the harness, never
  * taken from the model.
  */
+/**
+ * What an attempt must beat: a command the harness scores on the same held-out data (run once per run,
+ * like the evaluation), or a score recorded before. An attempt passes when it is better than the
+ * baseline by at least `margin` (and reaches `target`, when there is one too).
+ */
+export const baselineSchema = z
+  .strictObject({
+    command: z.string().min(1).max(4096).optional(),
+    score: z.number().optional(),
+    /** What the baseline is, in a few words ("TF-IDF + logistic regression"). */
+    label: z.string().min(1).max(128).default('baseline'),
+    margin: z.number().nonnegative().default(0),
+  })
+  .refine((baseline) => (baseline.command === undefined) !== (baseline.score === undefined), {
+    message: 'a baseline is either a command the harness scores or a recorded score: give one of the two',
+  });
+export type Baseline = z.infer<typeof baselineSchema>;
+
 export const evaluationSchema = z.object({
   command: z.string().min(1).max(4096),
   /** The metric's name: the harness reads the last JSON line of the output with this field (`{"accuracy": 0.91}`). */
@@ -44,6 +62,7 @@ export const evaluationSchema = z.object({
   better: z.enum(['higher', 'lower']).default('higher'),
   /** Stop with success once the metric reaches this value. */
   target: z.number().optional(),
+  baseline: baselineSchema.optional(),
   /** Host paths (absolute) mounted read-only at /heldout/<name> for the evaluation only. */
   heldOut: z.array(z.string().min(1).max(4096)).max(32).default([]),
   timeoutSeconds: z

@@ -2,7 +2,10 @@
 // job, evaluation, user message and compaction; edges for what followed what, and for a fork's parent.
 import { previewText, type RunEvent, type Usage } from './events';
 import { unreachable } from './exhaustive';
+import { reached, type EvaluationFacts } from './evaluation-facts';
 import { countConnection, type NetworkFacts } from './network-facts';
+
+export type { EvaluationFacts } from './evaluation-facts';
 import { isRunAgain } from './run-summary';
 
 export type NodeKind =
@@ -25,27 +28,12 @@ export interface GraphNode {
   inherited?: true;
   /** An evaluation's score against its target (set on evaluation nodes only). */
   evaluation?: EvaluationFacts;
+  /** On the goal: the baseline the harness scored, which every attempt must beat. */
+  baseline?: { label: string; metric: string; value: number };
   /** An approval that asks whether the sandbox may reach a host: no tool call follows it. */
   asks?: 'network';
   /** Connections through the egress proxy while this node ran (a command or a job); set when there were some. */
   network?: NetworkFacts;
-}
-
-/** What the harness's evaluation of one attempt found. */
-export interface EvaluationFacts {
-  metric: string;
-  /** Null when the evaluation gave no value (it failed). */
-  value: number | null;
-  target: number | null;
-  attempt: number | null;
-  better: 'higher' | 'lower';
-  /** Whether the value reached the target; null without a target or a value. */
-  passed: boolean | null;
-}
-
-function reached(value: number, target: number | undefined, better: 'higher' | 'lower'): boolean | null {
-  if (target === undefined) return null;
-  return better === 'lower' ? value <= target : value >= target;
 }
 
 export interface GraphEdge {
@@ -220,13 +208,21 @@ function apply(builder: Builder, event: RunEvent): void {
       return;
     }
     case 'evaluation.recorded': {
-      const { evalId, metric, value, target, attempt } = event.payload;
+      const { evalId, metric, value, target, attempt, baseline } = event.payload;
       const better = event.payload.better ?? 'higher';
+      if (event.payload.role === 'baseline') {
+        // What the attempts must beat belongs to the goal, not to an attempt of its own.
+        const start = builder.nodes.get('start');
+        start?.seqs.push(event.seq);
+        if (start !== undefined) start.baseline = { label: event.payload.label ?? 'baseline', metric, value };
+        return;
+      }
       const node = addMainNode(builder, event, `evaluation:${evalId}`, 'evaluation', `${metric} = ${value}`);
       node.status = 'done';
       node.endedAt = event.time;
       const passed = reached(value, target, better);
       node.evaluation = { metric, value, target: target ?? null, attempt: attempt ?? null, better, passed };
+      if (baseline !== undefined) node.evaluation.baseline = { label: baseline.label, value: baseline.value };
       return;
     }
     case 'evaluation.failed': {

@@ -44,6 +44,8 @@ export interface RunMetric {
   target: number | null;
   better: 'higher' | 'lower';
   attempt: number | null;
+  /** The baseline the attempt had to beat (its target includes the margin); absent without one. */
+  baseline?: { label: string; value: number };
 }
 
 const GOAL_CHARS = 500;
@@ -122,13 +124,16 @@ export function summarizeInto(next: RunSummary, event: RunEvent): RunSummary {
       next.toolCalls += 1;
       return next;
     case 'evaluation.recorded': {
-      const { metric, value, target, better, attempt } = event.payload;
+      const { metric, value, target, better, attempt, baseline, role } = event.payload;
+      // The baseline's own score is what attempts are measured against, not the run's result.
+      if (role === 'baseline') return next;
       next.metric = {
         name: metric,
         value,
         target: target ?? null,
         better: better ?? 'higher',
         attempt: attempt ?? null,
+        ...(baseline === undefined ? {} : { baseline: { label: baseline.label, value: baseline.value } }),
       };
       return next;
     }

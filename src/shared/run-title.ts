@@ -77,7 +77,9 @@ export function metricText(metric: RunMetric, form: 'full' | 'short' = 'full'): 
   if (passed === null || metric.target === null) return value;
   const mark = `${value} ${passed ? '✓' : '✗'}`;
   if (form === 'short') return mark;
-  return `${mark} ${metric.better === 'lower' ? '≤' : '≥'} ${formatMetric(metric.target)}`;
+  const against =
+    metric.baseline === undefined ? '' : ` (${metric.baseline.label} ${formatMetric(metric.baseline.value)})`;
+  return `${mark} ${metric.better === 'lower' ? '≤' : '≥'} ${formatMetric(metric.target)}${against}`;
 }
 
 /** One evaluation in a sentence: "Attempt 1 scored 0.79 — below the 0.85 target". */
@@ -87,6 +89,12 @@ export function evaluationSentence(metric: RunMetric): string {
   const passed = metricPassed(metric);
   if (passed === null || metric.target === null) return scored;
   const target = formatMetric(metric.target);
+  if (metric.baseline !== undefined) {
+    const base = `${metric.baseline.label} (${formatMetric(metric.baseline.value)})`;
+    return passed
+      ? `${scored} — beats ${base} by the margin asked`
+      : `${scored} — does not beat ${base} by the margin asked (needs ${target})`;
+  }
   if (passed) return `${scored} — reaches the ${target} target`;
   return `${scored} — ${metric.better === 'lower' ? 'above' : 'below'} the ${target} target`;
 }

@@ -11,6 +11,14 @@ import { AppError } from '../../shared/errors';
 import type { LoopOutcome } from './loop';
 import type { RunLog } from './ports';
 import type { Recorder } from './recorder';
+import {
+  againstBaseline,
+  baselineText,
+  recordedBaseline,
+  scoreBaseline,
+  type BaselineResult,
+  type BaselineScore,
+} from './evaluation-baseline';
 
 export interface EvaluationResult {
   evalId: string;
@@ -66,16 +74,23 @@ function best(evaluation: Evaluation, attempts: readonly Attempt[]): number | un
   return found;
 }
 
-function targetText(evaluation: Evaluation): string {
+function targetText(evaluation: Evaluation, source?: string): string {
   if (evaluation.target === undefined) return '';
-  return ` (target ${evaluation.better === 'lower' ? '≤' : '≥'} ${formatMetric(evaluation.target)})`;
+  const from = source === undefined ? '' : `: ${source}`;
+  return ` (target ${evaluation.better === 'lower' ? '≤' : '≥'} ${formatMetric(evaluation.target)}${from})`;
 }
 
 /**
  * What the retry rule says after the last of `attempts`, given at most `maxAttempts` in all: stop at the
  * target, stop when the metric stopped improving by `minImprovement`, stop at the attempt limit, else retry.
  */
-export function retryVerdict(evaluation: Evaluation, attempts: readonly Attempt[], maxAttempts: number): Verdict {
+export function retryVerdict(
+  evaluation: Evaluation,
+  attempts: readonly Attempt[],
+  maxAttempts: number,
+  /** Where the target comes from, when a baseline set it (`TF-IDF 0.79 + 0.02`). */
+  source?: string,
+): Verdict {
   const { metric } = evaluation;
   const attempt = attempts.length;
   const current = attempts[attempt - 1]?.value;
@@ -86,12 +101,12 @@ export function retryVerdict(evaluation: Evaluation, attempts: readonly Attempt[
   const bestText =
     overall === undefined
       ? `no attempt gave ${metric}`
-      : `best ${metric} = ${formatMetric(overall)}${targetText(evaluation)}`;
+      : `best ${metric} = ${formatMetric(overall)}${targetText(evaluation, source)}`;
   if (current !== undefined && reached(evaluation, current)) {
     return {
       kind: 'stop',
       status: 'finished',
-      reason: `Target reached: ${metric} = ${formatMetric(current)}${targetText(evaluation)} on attempt ${attempt}.`,
+      reason: `Target reached: ${metric} = ${formatMetric(current)}${targetText(evaluation, source)} on attempt ${attempt}.`,
     };
   }
   if (attempt >= maxAttempts) {
@@ -118,7 +133,7 @@ export function retryVerdict(evaluation: Evaluation, attempts: readonly Attempt[
       : `${metric} = ${formatMetric(current)}`;
   return {
     kind: 'retry',
-    message: `The harness evaluated your work (attempt ${attempt} of ${maxAttempts}): ${result}${targetText(evaluation)}. Improve it, then finish again; the harness will evaluate the workspace once more.`,
+    message: `The harness evaluated your work (attempt ${attempt} of ${maxAttempts}): ${result}${targetText(evaluation, source)}. Improve it, then finish again; the harness will evaluate the workspace once more.`,
   };
 }
 
@@ -135,17 +150,23 @@ export interface EvaluationGateDeps {
 
 /** The evaluation gate around a loop; it runs the same way a plain loop does, so every host can drive it. */
 export class EvaluationGate implements RunnableLoop {
+  private baselineScore: BaselineScore | undefined;
+
   constructor(
     private readonly deps: EvaluationGateDeps,
     readonly runId: string,
   ) {}
 
   async run(signal: AbortSignal): Promise<LoopOutcome> {
-    const { evaluation } = this.deps;
     // A person resuming a run stopped at the attempt limit grants it one more attempt.
     // Only this loop records attempts, so the log is read once and the list kept up to date here.
-    const attempts = attemptsOf(this.deps.log.loadEvents(this.runId));
-    const maxAttempts = Math.max(evaluation.retry.maxAttempts, attempts.length + 1);
+    const events = this.deps.log.loadEvents(this.runId);
+    const attempts = attemptsOf(events);
+    const maxAttempts = Math.max(this.deps.evaluation.retry.maxAttempts, attempts.length + 1);
+    const baseline = await this.baseline(events, signal);
+    if (baseline !== undefined && 'status' in baseline) return this.end(baseline);
+    this.baselineScore = baseline;
+    const evaluation = againstBaseline(this.deps.evaluation, baseline);
     for (;;) {
       const outcome = await this.deps.newLoop().run(signal);
       if (outcome.status !== 'finished') return outcome;
@@ -157,17 +178,44 @@ export class EvaluationGate implements RunnableLoop {
       } catch (error) {
         return this.end(signal.aborted ? stoppedOutcome() : failedOutcome(error));
       }
-      this.record([this.resultEvent(result, attempt)]);
+      this.record([this.resultEvent(evaluation, result, attempt)]);
       attempts.push({ value: result.value });
-      const verdict = retryVerdict(evaluation, attempts, maxAttempts);
+      const source = baseline === undefined ? undefined : baselineText(this.deps.evaluation, baseline);
+      const verdict = retryVerdict(evaluation, attempts, maxAttempts, source);
       if (verdict.kind === 'stop') return this.end({ status: verdict.status, reason: verdict.reason });
       this.record([{ type: 'message.user', payload: { text: verdict.message, source: 'harness' } }]);
     }
   }
 
-  private resultEvent(result: EvaluationResult, attempt: number): EventDraft {
+  /** The baseline to beat: recorded before, scored now (before the first attempt), or none. */
+  private async baseline(
+    events: readonly RunEvent[],
+    signal: AbortSignal,
+  ): Promise<BaselineScore | LoopOutcome | undefined> {
     const { evaluation } = this.deps;
+    if (evaluation.baseline === undefined) return undefined;
+    const recorded = recordedBaseline(evaluation, events);
+    if (recorded !== undefined) return recorded;
+    this.record([
+      {
+        type: 'run.status',
+        payload: { status: 'running', reason: `Scoring the baseline (${evaluation.baseline.label}).` },
+      },
+    ]);
+    let scored: BaselineResult;
+    try {
+      scored = await scoreBaseline(evaluation, this.deps.evaluator, signal);
+    } catch (error) {
+      return signal.aborted ? stoppedOutcome() : failedOutcome(error);
+    }
+    if (!scored.ok) return { status: 'failed', reason: scored.reason };
+    this.record([scored.draft]);
+    return scored.score;
+  }
+
+  private resultEvent(evaluation: Evaluation, result: EvaluationResult, attempt: number): EventDraft {
     const { evalId, output, value } = result;
+    const baseline = this.baselineScore;
     if (value !== undefined) {
       return {
         type: 'evaluation.recorded',
@@ -179,6 +227,7 @@ export class EvaluationGate implements RunnableLoop {
           better: evaluation.better,
           output,
           ...(evaluation.target === undefined ? {} : { target: evaluation.target }),
+          ...(baseline === undefined ? {} : { baseline }),
         },
       };
     }

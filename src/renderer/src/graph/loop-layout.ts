@@ -51,7 +51,8 @@ export function shownCalls(item: LoopNode, expanded: boolean): number {
 }
 
 export function nodeHeight(item: LoopNode, expanded = false): number {
-  return baseHeight(item, expanded) + (networkOf(item) === undefined ? 0 : NETWORK_ROW);
+  const baseline = item.node?.baseline !== undefined || item.node?.evaluation?.baseline !== undefined;
+  return baseHeight(item, expanded) + (networkOf(item) === undefined ? 0 : NETWORK_ROW) + (baseline ? NETWORK_ROW : 0);
 }
 
 function baseHeight(item: LoopNode, expanded: boolean): number {

@@ -4,6 +4,7 @@
 // holds a compact form, which the graph shows instead when it is zoomed out too far to read.
 import { Handle, Position, type NodeProps } from '@xyflow/react';
 import { memo, useContext, type MouseEvent } from 'react';
+import { formatMetric } from '../../../../shared/format';
 import { targetText, type LoopNode } from '../../../../shared/loop-graph';
 import type { LoopFlowNode, LoopNodeData } from '../../graph/flow-elements';
 import { shownCalls } from '../../graph/loop-layout';
@@ -110,6 +111,11 @@ function CardBody({ data }: { data: LoopNodeData }) {
           >
             {caption}
           </div>
+          {item.node?.baseline !== undefined && (
+            <div className="loop-gate-baseline muted" data-testid="goal-baseline">
+              to beat: {item.node.baseline.label} · {item.node.baseline.metric} {formatMetric(item.node.baseline.value)}
+            </div>
+          )}
         </>
       );
   }
@@ -190,6 +196,11 @@ function GateBody({ item }: { item: LoopNode }) {
             {evaluation.passed === true ? '✓' : evaluation.passed === false ? '✗' : ''}
           </span>
           <span className="loop-gate-target">{targetText(evaluation)}</span>
+        </div>
+      )}
+      {evaluation?.baseline !== undefined && (
+        <div className="loop-gate-baseline muted" data-testid="gate-baseline">
+          vs {evaluation.baseline.label} {formatMetric(evaluation.baseline.value)}
         </div>
       )}
     </>
