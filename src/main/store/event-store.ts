@@ -228,7 +228,7 @@ export class EventStore {
     if (!this.readOnly) this.index.catchUp();
     let rows = this.statements.search.all(...plan.whole) as SearchRow[];
     if (rows.length < limit) rows = this.statements.search.all(...plan.prefix) as SearchRow[];
-    return searchHits(rows, query, this.resolvedForSearch);
+    return searchHits(rows, query, limit, this.resolvedForSearch);
   }
 
   /**
@@ -249,7 +249,7 @@ export class EventStore {
       if (!this.db.open) throw error;
       return this.search(query, limit);
     }
-    return searchHits(rows, query, this.resolvedForSearch);
+    return searchHits(rows, query, limit, this.resolvedForSearch);
   }
 
   /** Deletes a run with its events and search entries. Blobs it alone used are left for a later sweep. */

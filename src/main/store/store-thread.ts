@@ -21,9 +21,9 @@ db.pragma('busy_timeout = ' + workerData.busyTimeoutMs);
 db.pragma('query_only = ON');
 const statement = db.prepare(workerData.searchQuery);
 // A search matches the last word whole, and widens it to a prefix only when that finds fewer than its limit.
-const search = ([whole, prefix]) => {
+const search = ([whole, prefix, limit]) => {
   const rows = statement.all(...whole);
-  return rows.length < whole[2] ? statement.all(...prefix) : rows;
+  return rows.length < limit ? statement.all(...prefix) : rows;
 };
 parentPort.on('message', ({ id, kind, params }) => {
   try {
@@ -77,7 +77,7 @@ export class StoreThread {
 
   /** A search's rows: its whole-word query, or its prefix query when that finds fewer than its limit. */
   search<Row>(plan: SearchPlan): Promise<Row[]> {
-    return this.ask('search', [plan.whole, plan.prefix]) as Promise<Row[]>;
+    return this.ask('search', [plan.whole, plan.prefix, plan.limit]) as Promise<Row[]>;
   }
 
   /**
