@@ -189,7 +189,7 @@ describe('event store', () => {
     expect(Math.min(...hits.map((hit) => hit.seq))).toBeGreaterThan(10);
   });
 
-  it('ranks the newest matches by how often the words occur in each, for its length', () => {
+  it('ranks the newest matches by how often the words occur in each, for its length, on either thread', async () => {
     const runId = opened.store.createRun({ goal: 'ranking', model: 'scripted/x', origin: 'new' }).runId;
     const texts = [
       'the learning rate was lowered after the warmup ended and the loss of the model kept on falling',
@@ -205,6 +205,8 @@ describe('event store', () => {
     expect(order('learning rate')).toEqual([2, 3, 4, 1]);
     // The last word typed counts as a prefix.
     expect(order('lear')).toEqual([2, 4, 3, 1]);
+    expect(await opened.store.searchInBackground('learning rate')).toEqual(opened.store.search('learning rate'));
+    expect(await opened.store.searchInBackground('lear')).toEqual(opened.store.search('lear'));
   });
 
   it('searches on its worker thread as on the main one, every event committed before included', async () => {

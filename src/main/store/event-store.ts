@@ -16,6 +16,7 @@ import { writeTransaction, type SqliteDatabase } from './database';
 import { appendBatch, type AppendedBatch, type AppendGuard } from './event-append';
 import { prepareStatements, rowToEvent, type EventRow, type EventStatements } from './event-rows';
 import { searchHits, searchPlan, type SearchRow } from './event-search';
+import { rankedWindow } from './search-rank';
 import { ExternalEvents } from './external-events';
 import type { StoreThread } from './store-thread';
 import { rowToSummary, summaryToRow, type RunRow } from './run-rows';
@@ -228,7 +229,7 @@ export class EventStore {
     if (!this.readOnly) this.index.catchUp();
     let rows = this.statements.search.all(...plan.whole) as SearchRow[];
     if (rows.length < limit) rows = this.statements.search.all(...plan.prefix) as SearchRow[];
-    return searchHits(rows, query, limit, this.resolvedForSearch);
+    return searchHits(rankedWindow(rows, plan.words, limit), query, this.resolvedForSearch);
   }
 
   /**
@@ -249,7 +250,7 @@ export class EventStore {
       if (!this.db.open) throw error;
       return this.search(query, limit);
     }
-    return searchHits(rows, query, limit, this.resolvedForSearch);
+    return searchHits(rows, query, this.resolvedForSearch);
   }
 
   /** Deletes a run with its events and search entries. Blobs it alone used are left for a later sweep. */
