@@ -1,5 +1,11 @@
 // The 1M-event data folder of the load bench: finished runs of realistic sizes written through the
-// batched append, and the words the bench searches them for.
+// batched append, and the words the bench searches them for. Written in a process of its own, as a
+// person's folder is written before the app opens it: what writing a million events leaves in a
+// process's memory (a larger RSS, which also makes every process it starts slower to fork) is not the
+// app's.
+import { spawn } from 'node:child_process';
+import { z } from 'zod';
+import { ensureHome } from '../src/main/home';
 import type { EventStore } from '../src/main/store/event-store';
 import { openStore } from '../src/main/store/open-store';
 import type { EventDraft } from '../src/shared/events';
@@ -61,6 +67,20 @@ export function fill(home: TempHome, runs: number): { appendMs: number; indexMs:
   return { appendMs, indexMs };
 }
 
+const filled = z.object({ appendMs: z.number(), indexMs: z.number() });
+
+/** `fill` in a process of its own (this file run as a script). */
+export async function fillApart(home: TempHome, runs: number): Promise<{ appendMs: number; indexMs: number }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', import.meta.filename, home.paths.root, String(runs)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let output = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+  const code = await new Promise((resolve) => child.once('exit', resolve));
+  if (code !== 0) throw new Error(`writing the load bench's data folder failed (exit code ${String(code)})`);
+  return filled.parse(JSON.parse(output));
+}
+
 function fillRuns(store: EventStore, from: number, to: number, start: number): void {
   for (let run = from; run < to; run++) {
     const created = store.createRun(
@@ -72,4 +92,9 @@ function fillRuns(store: EventStore, from: number, to: number, start: number): v
     drafts.push({ type: 'run.status', payload: { status: 'finished' } });
     store.append(created.runId, drafts);
   }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const [root, runs] = process.argv.slice(2);
+  process.stdout.write(JSON.stringify(fill({ paths: ensureHome(root!), remove: () => undefined }, Number(runs))));
 }

@@ -10,7 +10,7 @@ import { createInterface } from 'node:readline';
 import { dispatch } from '../src/main/api/handlers';
 import { createApp, type App } from '../src/main/app';
 import { makeTempHome } from '../tests/helpers/temp-home';
-import { EVENTS_PER_RUN, fill, queries } from './load-store';
+import { EVENTS_PER_RUN, fillApart, queries } from './load-store';
 import { report } from './report';
 
 const LIVE_RUNS = 8;
@@ -179,8 +179,8 @@ export async function benchLoad(): Promise<void> {
   const previousHost = process.env.OLLAMA_HOST;
   process.env.OLLAMA_HOST = model.url;
   try {
-    fill(small, 10_000 / EVENTS_PER_RUN);
-    const built = fill(large, total / EVENTS_PER_RUN);
+    await fillApart(small, 10_000 / EVENTS_PER_RUN);
+    const built = await fillApart(large, total / EVENTS_PER_RUN);
     report(
       `build a ${total.toLocaleString('en-US')}-event store (batched append)`,
       total / (built.appendMs / 1000),

@@ -62,7 +62,12 @@ export interface App {
 
 export function createApp(options: AppOptions): App {
   const paths = ensureHome(options.home);
-  const opened = openStore(paths, { nativeBinding: options.nativeBinding, access: options.access ?? 'write' });
+  // The main process answers the UI: its commits leave the wait for the disk to another thread.
+  const opened = openStore(paths, {
+    nativeBinding: options.nativeBinding,
+    access: options.access ?? 'write',
+    sync: 'off-thread',
+  });
   const pushes = createPushHub(opened.store);
   const secrets = (options.secrets ?? headlessSecretStore)(paths);
   const settings = createSettingsService(paths, secrets);
@@ -154,17 +159,21 @@ function runManager(deps: RunDeps, models: () => ModelResolver, pushes: PushHub)
   return new RunManager(
     deps,
     models,
-    (runId, progress) => {
-      if (progress.type === 'text') pushes.emit('run.delta', { runId, text: progress.delta });
-      if (progress.type === 'tool-output')
-        pushes.emit('run.output', { runId, source: progress.callId, text: progress.chunk });
-    },
-    (runId, error) => {
-      // Nothing could be recorded, so the UI hears it directly: the run as saved, interrupted, and why.
-      const run = deps.store.getRun(runId);
-      const reason = error.hint === undefined ? error.message : `${error.message} ${error.hint}`;
-      if (run !== undefined) pushes.emit('run.updated', { run: { ...run, status: 'interrupted', reason }, events: [] });
-    },
+    // After the events recorded before them, which are pushed once they are on disk.
+    (runId, progress) =>
+      deps.store.afterPublished(() => {
+        if (progress.type === 'text') pushes.emit('run.delta', { runId, text: progress.delta });
+        if (progress.type === 'tool-output')
+          pushes.emit('run.output', { runId, source: progress.callId, text: progress.chunk });
+      }),
+    (runId, error) =>
+      deps.store.afterPublished(() => {
+        // Nothing could be recorded, so the UI hears it directly: the run as saved, interrupted, and why.
+        const run = deps.store.getRun(runId);
+        const reason = error.hint === undefined ? error.message : `${error.message} ${error.hint}`;
+        if (run !== undefined)
+          pushes.emit('run.updated', { run: { ...run, status: 'interrupted', reason }, events: [] });
+      }),
   );
 }
 

@@ -157,7 +157,10 @@ export class RunManager {
 
   /** Resolves when the run's loop has ended (for tests and shutdown). */
   async settled(runId: string): Promise<LoopOutcome | undefined> {
-    return this.live.get(runId)?.done;
+    const outcome = await this.live.get(runId)?.done;
+    // What the run recorded last has reached the store's listeners too.
+    await this.app.store.whenPublished();
+    return outcome;
   }
 
   async close(): Promise<void> {

@@ -25,13 +25,13 @@ export function rowToEvent(row: EventRow): RunEvent {
 
 const eventColumns = 'e.id, k.id AS run_id, e.seq, e.type, e.payload, e.time';
 
-// Ranking every match of a common word costs time in proportion to the whole log; ranking only the
-// newest matches (a window, see event-search.ts) keeps a search on a million events as quick as on a
-// thousand. Run on the store's connection, or on its worker thread's (store-thread.ts).
+// The newest matches (a window, see event-search.ts, which ranks them), newest first: reading the
+// newest few of a word's matches costs the same on a million events as on a thousand. Run on the
+// store's connection, or on its worker thread's (store-thread.ts).
 export const searchQuery = `SELECT ${eventColumns}, r.goal
-  FROM (SELECT rowid, rank FROM event_text WHERE event_text MATCH ? ORDER BY rowid DESC LIMIT ?) t
+  FROM (SELECT rowid FROM event_text WHERE event_text MATCH ? ORDER BY rowid DESC LIMIT ?) t
   JOIN events e ON e.id = t.rowid JOIN run_keys k ON k.key = e.run_key
-  JOIN runs r ON r.id = k.id ORDER BY t.rank LIMIT ?`;
+  JOIN runs r ON r.id = k.id ORDER BY e.id DESC`;
 
 export function prepareStatements(db: SqliteDatabase) {
   return {

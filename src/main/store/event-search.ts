@@ -1,11 +1,13 @@
 // Full-text search over the log: the words as typed, the last one whole first and widened to a prefix
-// only when that finds too little (search-query.ts), the best of the newest matches first, each hit
-// with a snippet around the words.
+// only when that finds too little (search-query.ts), the best of the newest matches first (ranked by
+// search-rank.ts), each hit with a snippet around the words.
 import type { SearchHit } from '../../shared/contract';
 import type { EventDraft, RunEvent } from '../../shared/events';
 import { searchText } from '../../shared/search-text';
+import { searchWords } from '../../shared/search-words';
 import { rowToEvent, type EventRow } from './event-rows';
 import { ftsQuery, snippetAround } from './search-query';
+import { foldedWord } from './search-rank';
 
 /**
  * A search ranks the newest this many matches (or `limit`, when more) and returns the best of them:
@@ -15,14 +17,17 @@ export const SEARCH_WINDOW = 250;
 
 export type SearchRow = EventRow & { goal: string };
 
-/** The search query's arguments: the FTS query, how many newest matches to rank, how many to return. */
-export type SearchArgs = [fts: string, window: number, limit: number];
+/** The search query's arguments: the FTS query, and how many of the newest matches to rank. */
+export type SearchArgs = [fts: string, window: number];
 
 export interface SearchPlan {
   /** The last word whole. */
   whole: SearchArgs;
   /** The last word as a prefix, when the whole word finds fewer than `limit`. */
   prefix: SearchArgs;
+  limit: number;
+  /** The words, folded, for ranking. */
+  words: string[];
 }
 
 /** Undefined when the query holds no word to search for. */
@@ -30,10 +35,11 @@ export function searchPlan(query: string, limit: number): SearchPlan | undefined
   const whole = ftsQuery(query, { prefix: false });
   if (whole === undefined) return undefined;
   const window = Math.max(SEARCH_WINDOW, limit);
-  return { whole: [whole, window, limit], prefix: [ftsQuery(query)!, window, limit] };
+  const words = searchWords(query).map(foldedWord);
+  return { whole: [whole, window], prefix: [ftsQuery(query)!, window], limit, words };
 }
 
-/** The hits of the rows found; `resolve` gives an event its text (blobs inlined) for the snippet. */
+/** The hits of the rows found, in their order; `resolve` gives an event its text (blobs inlined) for the snippet. */
 export function searchHits(rows: readonly SearchRow[], query: string, resolve: (event: RunEvent) => EventDraft) {
   return rows.map((row): SearchHit => ({
     runId: row.run_id,

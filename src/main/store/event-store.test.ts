@@ -189,6 +189,26 @@ describe('event store', () => {
     expect(Math.min(...hits.map((hit) => hit.seq))).toBeGreaterThan(10);
   });
 
+  it('ranks the newest matches by how often the words occur in each, for its length, on either thread', async () => {
+    const runId = opened.store.createRun({ goal: 'ranking', model: 'scripted/x', origin: 'new' }).runId;
+    const texts = [
+      'the learning rate was lowered after the warmup ended and the loss of the model kept on falling',
+      'Learning rate: learning rate 3e-4, learning rate schedule cosine',
+      'a learning rate of 0.01',
+      'the rate of learning was fine, and so was the learning of the tokenizer; learning goes on',
+    ];
+    opened.store.append(
+      runId,
+      texts.map((text) => ({ type: 'message.user', payload: { text } })),
+    );
+    const order = (query: string) => opened.store.search(query).map((hit) => hit.seq);
+    expect(order('learning rate')).toEqual([2, 3, 4, 1]);
+    // The last word typed counts as a prefix.
+    expect(order('lear')).toEqual([2, 4, 3, 1]);
+    expect(await opened.store.searchInBackground('learning rate')).toEqual(opened.store.search('learning rate'));
+    expect(await opened.store.searchInBackground('lear')).toEqual(opened.store.search('lear'));
+  });
+
   it('searches on its worker thread as on the main one, every event committed before included', async () => {
     const runId = recordSampleRun(opened.store);
     recordSampleRun(opened.store, 'an unrelated goal');

@@ -1,6 +1,7 @@
 // The run store: an append-only event log in SQLite, the `runs` table derived from it, blobs for
 // large text and a full-text index. An append is one transaction; listeners hear of events only
-// after they are committed (save, then publish). Search, which grows with the log, has an asynchronous
+// after they are committed and on disk (save, then publish): at once where each commit syncs, or when
+// the sync that follows it off the main thread ends (wal-sync.ts). Search, which grows with the log, has an asynchronous
 // form that runs on a worker thread of its own (store-thread.ts).
 import { dirname } from 'node:path';
 import type { SearchHit } from '../../shared/contract';
@@ -15,12 +16,14 @@ import { writeTransaction, type SqliteDatabase } from './database';
 import { appendBatch, type AppendedBatch, type AppendGuard } from './event-append';
 import { prepareStatements, rowToEvent, type EventRow, type EventStatements } from './event-rows';
 import { searchHits, searchPlan, type SearchRow } from './event-search';
+import { rankedWindow } from './search-rank';
 import { ExternalEvents } from './external-events';
 import type { StoreThread } from './store-thread';
 import { rowToSummary, summaryToRow, type RunRow } from './run-rows';
 import { RunSources } from './run-sources';
 import { SearchIndex } from './search-index';
 import { DataFolderError, writingTo } from './storage-errors';
+import type { WalSync } from './wal-sync';
 
 export type { AppendedBatch, AppendGuard } from './event-append';
 export { SEARCH_WINDOW } from './event-search';
@@ -45,6 +48,8 @@ export interface EventStoreOptions {
   readOnly?: { problem: DataFolderError['problem']; reason: string };
   /** Where the asynchronous reads and checkpoints run; without one, on this connection. */
   thread?: StoreThread;
+  /** Syncs the WAL off the main thread after commits that do not (`synchronous = NORMAL`). */
+  walSync?: WalSync;
 }
 
 export class EventStore {
@@ -101,8 +106,24 @@ export class EventStore {
     this.index.schedule();
     this.options.thread?.appended(done.batch.events.length);
     this.external.published(done.firstId, done.lastId);
-    this.publish(done.batch);
-    return done.batch.events;
+    const batch = done.batch;
+    if (this.options.walSync === undefined) this.publish(batch);
+    else this.options.walSync.afterSync(() => this.publish(batch));
+    return batch.events;
+  }
+
+  /**
+   * Runs `then` once every batch appended before the call has been published: at once where appends
+   * publish as they commit. What a host tells listeners besides batches (streamed words, a failure)
+   * goes through this, so that it never overtakes the events recorded before it.
+   */
+  afterPublished(then: () => void): void {
+    if (this.options.walSync === undefined) then();
+    else this.options.walSync.afterWaiting(then);
+  }
+
+  whenPublished(): Promise<void> {
+    return new Promise((resolve) => this.afterPublished(resolve));
   }
 
   /**
@@ -208,7 +229,7 @@ export class EventStore {
     if (!this.readOnly) this.index.catchUp();
     let rows = this.statements.search.all(...plan.whole) as SearchRow[];
     if (rows.length < limit) rows = this.statements.search.all(...plan.prefix) as SearchRow[];
-    return searchHits(rows, query, this.resolvedForSearch);
+    return searchHits(rankedWindow(rows, plan.words, limit), query, this.resolvedForSearch);
   }
 
   /**

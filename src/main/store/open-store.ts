@@ -13,6 +13,7 @@ import { EventStore } from './event-store';
 import { StoreThread } from './store-thread';
 import { RunOwners } from './run-owners';
 import { DataFolderError } from './storage-errors';
+import { WalSync } from './wal-sync';
 
 export interface OpenedStore {
   store: EventStore;
@@ -25,6 +26,11 @@ export interface OpenedStore {
 export interface StoreOpenOptions extends OpenOptions {
   /** 'read': fall back to a read-only store when the folder cannot be written. */
   access?: 'write' | 'read';
+  /**
+   * 'each-commit' (default): every append waits for the disk. 'off-thread': a commit does not; the WAL
+   * is synced right after on another thread, and the batch published when that sync ends (wal-sync.ts).
+   */
+  sync?: 'each-commit' | 'off-thread';
 }
 
 export function openStore(paths: HomePaths, options: StoreOpenOptions = {}): OpenedStore {
@@ -37,14 +43,21 @@ export function openStore(paths: HomePaths, options: StoreOpenOptions = {}): Ope
   }
   // Searching and listing a big log, and checkpoints, run on a thread of their own (store-thread.ts).
   const thread = new StoreThread(db, options.nativeBinding);
-  const store = new EventStore(db, new BlobStore(paths.blobs), { thread });
+  const walSync = options.sync === 'off-thread' ? offThreadSync(db, paths) : undefined;
+  const store = new EventStore(db, new BlobStore(paths.blobs), { thread, ...(walSync && { walSync }) });
   const owners = new RunOwners(db, store);
   owners.recoverInterrupted();
   const close = () => {
     thread.close();
+    walSync?.close();
     db.close();
   };
   return { store, owners, lifecycle: new DataLifecycle(db, store, owners, paths), db, close };
+}
+
+function offThreadSync(db: SqliteDatabase, paths: HomePaths): WalSync {
+  db.pragma('synchronous = NORMAL');
+  return new WalSync(`${paths.database}-wal`, paths.root);
 }
 
 function openForReading(paths: HomePaths, options: OpenOptions, failure: DataFolderError): OpenedStore {

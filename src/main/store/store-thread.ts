@@ -12,6 +12,7 @@ import { AppError } from '../../shared/errors';
 import { BUSY_TIMEOUT_MS, type SqliteDatabase } from './database';
 import { searchQuery } from './event-rows';
 import type { SearchPlan } from './event-search';
+import { rankedWindow } from './search-rank';
 
 const workerSource = `
 const { parentPort, workerData } = require('node:worker_threads');
@@ -20,10 +21,12 @@ const db = new Database(workerData.file, { fileMustExist: true, ...workerData.op
 db.pragma('busy_timeout = ' + workerData.busyTimeoutMs);
 db.pragma('query_only = ON');
 const statement = db.prepare(workerData.searchQuery);
-// A search matches the last word whole, and widens it to a prefix only when that finds fewer than its limit.
-const search = ([whole, prefix]) => {
+const rankedWindow = ${rankedWindow.toString()};
+// A search matches the last word whole, and widens it to a prefix only when that finds fewer than its
+// limit; the best of the rows found come back.
+const search = ([whole, prefix, limit, words]) => {
   const rows = statement.all(...whole);
-  return rows.length < whole[2] ? statement.all(...prefix) : rows;
+  return rankedWindow(rows.length < limit ? statement.all(...prefix) : rows, words, limit);
 };
 parentPort.on('message', ({ id, kind, params }) => {
   try {
@@ -75,9 +78,12 @@ export class StoreThread {
     db.pragma('wal_autocheckpoint = 0');
   }
 
-  /** A search's rows: its whole-word query, or its prefix query when that finds fewer than its limit. */
+  /**
+   * A search's best rows: of its whole-word query, or of its prefix query when that finds fewer than
+   * its limit.
+   */
   search<Row>(plan: SearchPlan): Promise<Row[]> {
-    return this.ask('search', [plan.whole, plan.prefix]) as Promise<Row[]>;
+    return this.ask('search', [plan.whole, plan.prefix, plan.limit, plan.words]) as Promise<Row[]>;
   }
 
   /**

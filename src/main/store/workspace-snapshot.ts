@@ -8,7 +8,7 @@
 import { constants, existsSync, type BigIntStats } from 'node:fs';
 import { copyFile, chmod, lstat, mkdir, open, readdir, readlink, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { pipeline } from 'node:stream';
+import { pipeline, Readable } from 'node:stream';
 import { z } from 'zod';
 import { AppError } from '../../shared/errors';
 import type { BlobStore } from './blob-store';
@@ -197,10 +197,11 @@ export async function captureWorkspace(root: string, options: CaptureOptions): P
   options.cache.clear();
   for (const [path, entry] of scan.cache) options.cache.set(path, entry);
   const text = JSON.stringify({ version: 1, entries: scan.entries } satisfies Manifest);
-  const ref = options.blobs.put(text);
+  // Written and synced on libuv's threads, like the files: the main thread does not wait for the disk.
+  const manifest = await options.blobs.putStream(Readable.from([Buffer.from(text, 'utf8')]));
   return {
     ok: true,
-    manifest: ref.$blob,
+    manifest: manifest.hash,
     files: scan.files,
     bytes: scan.bytes,
     newBytes: scan.newBytes,
