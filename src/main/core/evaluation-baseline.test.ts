@@ -1,4 +1,4 @@
-// The evaluation gate with a baseline: the harness scores the baseline once, before the first attempt,
+// The evaluation gate with a baseline: the harness scores the baseline once, when the first attempt is done,
 // on the same held-out data, and an attempt passes when it beats it by the margin (and any target).
 import { describe, expect, it } from 'vitest';
 import type { EventDraft, RunEvent } from '../../shared/events';

@@ -1,5 +1,6 @@
-// The baseline an evaluation gate may name: scored once per run by the harness (its command, on the same
-// held-out data as the attempts) or taken as recorded, and then what every attempt must beat by its margin.
+// The baseline an evaluation gate may name: scored once per run by the harness when the first attempt is
+// done (its command, on the same held-out data as the attempts; it may use what the agent made, such as
+// the base model's answers) or taken as recorded, and then what every attempt must beat by its margin.
 import type { EventDraft, RunEvent } from '../../shared/events';
 import { formatMetric } from '../../shared/format';
 import type { Evaluation } from '../../shared/loop-config';

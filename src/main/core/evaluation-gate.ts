@@ -163,14 +163,16 @@ export class EvaluationGate implements RunnableLoop {
     const events = this.deps.log.loadEvents(this.runId);
     const attempts = attemptsOf(events);
     const maxAttempts = Math.max(this.deps.evaluation.retry.maxAttempts, attempts.length + 1);
-    const baseline = await this.baseline(events, signal);
-    if (baseline !== undefined && 'status' in baseline) return this.end(baseline);
-    this.baselineScore = baseline;
-    const evaluation = againstBaseline(this.deps.evaluation, baseline);
+    this.baselineScore = recordedBaseline(this.deps.evaluation, events);
     for (;;) {
       const outcome = await this.deps.newLoop().run(signal);
       if (outcome.status !== 'finished') return outcome;
       const attempt = attempts.length + 1;
+      // The baseline is scored once, when the first attempt is done: it may need what the agent made
+      // (the base model's answers, written by a job).
+      const baseline = await this.baseline(signal);
+      if (baseline !== undefined && 'status' in baseline) return this.end(baseline);
+      const evaluation = againstBaseline(this.deps.evaluation, baseline);
       this.record([{ type: 'run.status', payload: { status: 'running', reason: `Evaluating attempt ${attempt}.` } }]);
       let result: EvaluationResult;
       try {
@@ -187,15 +189,10 @@ export class EvaluationGate implements RunnableLoop {
     }
   }
 
-  /** The baseline to beat: recorded before, scored now (before the first attempt), or none. */
-  private async baseline(
-    events: readonly RunEvent[],
-    signal: AbortSignal,
-  ): Promise<BaselineScore | LoopOutcome | undefined> {
+  /** The baseline to beat: scored before in this run, scored now, or none. */
+  private async baseline(signal: AbortSignal): Promise<BaselineScore | LoopOutcome | undefined> {
     const { evaluation } = this.deps;
-    if (evaluation.baseline === undefined) return undefined;
-    const recorded = recordedBaseline(evaluation, events);
-    if (recorded !== undefined) return recorded;
+    if (evaluation.baseline === undefined || this.baselineScore !== undefined) return this.baselineScore;
     this.record([
       {
         type: 'run.status',
@@ -210,6 +207,7 @@ export class EvaluationGate implements RunnableLoop {
     }
     if (!scored.ok) return { status: 'failed', reason: scored.reason };
     this.record([scored.draft]);
+    this.baselineScore = scored.score;
     return scored.score;
   }
 

@@ -75,7 +75,7 @@ describe('loop spec files', () => {
     expect(error.message.split('\n').slice(1)).toEqual([
       '  loop.yaml:8:11 maxSteps: Invalid input: expected number, received string',
       '  loop.yaml:10:27 rules[0].action: Invalid option: expected one of "allow"|"ask"|"deny"',
-      '  loop.yaml:16:3 evaluation.metrik: unknown field (did you mean metric?) (known: command, metric, better, target, heldOut, timeoutSeconds, retry)',
+      '  loop.yaml:16:3 evaluation.metrik: unknown field (did you mean metric?) (known: command, metric, better, target, baseline, heldOut, timeoutSeconds, retry)',
     ]);
   });
 

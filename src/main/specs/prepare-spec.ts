@@ -115,6 +115,20 @@ export function prepareSpec(
       : {
           ...spec.evaluation,
           command: fill(spec.evaluation.command, params, 'evaluation.command', file, shellQuote),
+          ...(spec.evaluation.baseline?.command === undefined
+            ? {}
+            : {
+                baseline: {
+                  ...spec.evaluation.baseline,
+                  command: fill(
+                    spec.evaluation.baseline.command,
+                    params,
+                    'evaluation.baseline.command',
+                    file,
+                    shellQuote,
+                  ),
+                },
+              }),
           heldOut: fields.filter(({ field }) => field[0] === 'evaluation').map((field) => path(field, 'held-out file')),
         };
   const config = loopConfigSchema.parse({
