@@ -105,6 +105,15 @@ describe('parking the loop while a GPU job holds the GPU', () => {
     expect(await person).toBe('person');
   });
 
+  it('after a restart, a GPU job still running in a live run’s events holds the GPU again', () => {
+    const leases = new GpuLeases(recordedEvents().source);
+    const event = (seq: number, draft: EventDraft) => ({ runId: 'run_a', seq, time: seq, ...draft }) as RunEvent;
+    leases.recover([event(0, started('job_done', true)), event(1, finished('job_done'))]);
+    expect(leases.holder()).toBeUndefined();
+    leases.recover([event(2, started('job_running', true))]);
+    expect(leases.holder()).toEqual({ jobId: 'job_running', runId: 'run_a' });
+  });
+
   it('lets a stop end the wait', async () => {
     const { log, parking } = await parkingWith(0);
     log.record('run_a', started('job_gpu', true));
