@@ -10,6 +10,8 @@ import { createImageBuilds } from './sandbox/image-builds';
 import type { RunDeps } from './runs/run-deps';
 import { RunManager } from './runs/run-manager';
 import { currentRedactor, jobLog } from './runs/job-recording';
+import { GpuLeases } from './runs/gpu-lease';
+import { nvidiaSmiInventory } from './sandbox/gpu-inventory';
 import { JobService } from './sandbox/jobs';
 import { SandboxManager } from './sandbox/sandbox-manager';
 import { modelResolver, type ModelResolver } from './runs/readiness';
@@ -47,6 +49,8 @@ export interface App {
   sandbox: SandboxManager;
   /** Runs' training and evaluation jobs, each in a detached container of its own. */
   jobs: JobService;
+  /** This machine's GPUs and the GPU jobs' lease on them. */
+  gpu?: RunDeps['gpu'];
   /** API keys and tokens, encrypted; never in settings.json or the event log. */
   secrets: SecretStore;
   settings: SettingsService;
@@ -151,7 +155,8 @@ function runDeps(paths: HomePaths, opened: OpenedStore, secrets: SecretStore, pu
       pushes.emit('run.output', { runId, source: jobId, text: `${redactor().text(line)}\n` }),
     snapshots,
   });
-  return { paths, store: opened.store, owners: opened.owners, sandbox, jobs, secrets, snapshots };
+  const gpu = { leases: new GpuLeases(opened.store), inventory: nvidiaSmiInventory() };
+  return { paths, store: opened.store, owners: opened.owners, sandbox, jobs, secrets, snapshots, gpu };
 }
 
 /** The app's runs, their streamed words and output pushed to the UI as they come. */
@@ -185,6 +190,8 @@ function runManager(deps: RunDeps, models: () => ModelResolver, pushes: PushHub)
 export async function tidySandboxes(app: App): Promise<void> {
   const live = ['running', 'waiting'] as const;
   const runIds = live.flatMap((status) => app.store.listRuns({ status, limit: 10_000 }).map((run) => run.id));
+  // The GPU jobs still running hold the GPU again (the reattached watchers record their ends).
+  for (const runId of runIds) app.gpu?.leases.recover(app.store.loadEvents(runId));
   await Promise.all([
     app.sandbox.reattach(runIds.filter((runId) => app.owners.liveOwner(runId) !== undefined)).catch(() => undefined),
     app.jobs.reattach().catch(() => undefined),

@@ -166,6 +166,10 @@ export function describeEvent(event: RunEvent): EventDescription {
       const next = then === 'stop' ? 'replay stopped' : 'continued live';
       return { text: join(`diverged at step ${step}`, `${tool} ${callId}`, next), tone: 'warning' };
     }
+    case 'loop.parked':
+      return { text: join(`parked until ${event.payload.jobId} ends`, event.payload.reason), tone: 'warning' };
+    case 'loop.woke':
+      return { text: `woke: ${WOKE_BY[event.payload.reason]}`, tone: 'neutral' };
     case 'network.request': {
       const { host, port, allowed, bytesIn, bytesOut, durationMs, reason } = event.payload;
       const where = `${host}:${port}`;
@@ -175,6 +179,8 @@ export function describeEvent(event: RunEvent): EventDescription {
     }
   }
 }
+
+const WOKE_BY = { 'job-ended': 'the job ended', 'watch-fired': 'a watch on the job fired', person: 'the person acted' };
 
 function statusTone(status: RunStatus): EventTone {
   if (status === 'finished') return 'success';
@@ -233,7 +239,10 @@ function rawFields(event: RunEvent): [string, Content | undefined][] {
     case 'plan.updated':
     case 'workspace.snapshot':
     case 'network.request':
+    case 'loop.woke':
       return [];
+    case 'loop.parked':
+      return [['reason', event.payload.reason]];
     default:
       return unreachable(event);
   }

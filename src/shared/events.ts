@@ -96,6 +96,13 @@ export const eventPayloadSchemas = {
     exitCode: z.number().int().nullable(),
   }),
   /**
+   * The loop waits without calling its model: a GPU job (`jobId`) holds the GPU that serves the run's
+   * own model (a local Ollama). `reason` says so for the person.
+   */
+  'loop.parked': z.object({ jobId: ref, reason: name }),
+  /** The parked loop goes on: the job ended, a watch on it fired, or the person acted. */
+  'loop.woke': z.object({ jobId: ref, reason: z.enum(['job-ended', 'watch-fired', 'person']) }),
+  /**
    * A connection from the run's sandbox (a command or a job) through its egress proxy, once closed:
    * where to, whether the allow-list (or the person) let it through, the bytes each way and how long.
    */

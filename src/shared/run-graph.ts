@@ -34,6 +34,8 @@ export interface GraphNode {
   asks?: 'network';
   /** Connections through the egress proxy while this node ran (a command or a job); set when there were some. */
   network?: NetworkFacts;
+  /** On a GPU job: the loop parked (no model call) while it ran, or `woke` once it went on. */
+  parkedLoop?: 'parked' | 'woke';
 }
 
 export interface GraphEdge {
@@ -260,6 +262,13 @@ function apply(builder: Builder, event: RunEvent): void {
       if (owner === undefined) return;
       owner.network = countConnection(owner.network, event.payload);
       owner.seqs.push(event.seq);
+      return;
+    }
+    case 'loop.parked':
+    case 'loop.woke': {
+      const job = builder.nodes.get(`job:${event.payload.jobId}`);
+      job?.seqs.push(event.seq);
+      if (job !== undefined) job.parkedLoop = event.type === 'loop.parked' ? 'parked' : 'woke';
       return;
     }
     case 'run.status':

@@ -161,6 +161,8 @@ export function summarizeInto(next: RunSummary, event: RunEvent): RunSummary {
     case 'workspace.snapshot':
     case 'replay.diverged':
     case 'network.request':
+    case 'loop.parked':
+    case 'loop.woke':
       return next;
     default:
       return unreachable(event);

@@ -54,6 +54,8 @@ function extract(draft: EventDraft): string {
     case 'plan.updated':
     case 'workspace.snapshot':
     case 'replay.diverged':
+    case 'loop.parked':
+    case 'loop.woke':
       return '';
     default:
       return unreachable(draft);

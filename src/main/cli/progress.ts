@@ -22,6 +22,8 @@ const LINES: LineOf = {
   'approval.resolved': notice,
   'context.compacted': notice,
   'message.user': notice,
+  'loop.parked': notice,
+  'loop.woke': notice,
   'run.status': (event) =>
     event.payload.status === 'running' || event.payload.status === 'waiting'
       ? undefined

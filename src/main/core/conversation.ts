@@ -82,6 +82,8 @@ export function buildConversation(events: readonly RunEvent[]): ChatMessage[] {
       case 'workspace.snapshot':
       case 'replay.diverged':
       case 'network.request':
+      case 'loop.parked':
+      case 'loop.woke':
         break;
       default:
         unreachable(event);

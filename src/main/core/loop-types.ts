@@ -3,6 +3,7 @@
 import type { EventDraft, RunEvent, RunStatus } from '../../shared/events';
 import type { LoopConfig } from '../../shared/loop-config';
 import type { ModelInfo, ModelProvider, TokenUsage } from './model';
+import type { ParkingPort } from './parking';
 import type { ApprovalGate, Clock, RunLog, WorkspaceSnapshotter } from './ports';
 import type { Redactor } from './redact';
 import type { LoopProgress, Recorder } from './recorder';
@@ -36,6 +37,8 @@ export interface LoopDeps {
   check?: LoopCheck;
   /** How long a model call may go without a word from the server before it is given up (default 30 min). */
   modelIdleMs?: number;
+  /** Parks the loop (no model call) while a GPU job holds the GPU its model needs. */
+  parking?: ParkingPort;
 }
 
 /** A tool call as it finished, for a LoopCheck. */

@@ -21,6 +21,7 @@ import {
 import type { ChatMessage, ToolSpec } from './model';
 import { providerReason, retrying, type ModelTurn } from './model-reply';
 import { streamTurn } from './model-turn';
+import { waitWhileParked } from './parking';
 import { createRedactor } from './redact';
 import { RunRecorder, type Recorder, type StreamedProgress } from './recorder';
 import { askToGoOn, recordedStallQuestion, stallQuestion } from './stall-question';
@@ -153,6 +154,7 @@ export class AgentLoop implements LoopContext, CallsHost {
     this.applyVerdict(this.deps.check?.beforeModel?.());
     const checked = this.checked();
     if (checked !== undefined) return stop(checked);
+    if (this.deps.parking !== undefined) await waitWhileParked(this, this.deps.parking, signal);
     const turn = await this.callModel(signal);
     if ('kind' in turn) return turn;
     if (turn.calls.length === 0) return this.afterAnswer(turn);

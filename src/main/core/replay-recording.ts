@@ -94,6 +94,8 @@ export function readRecording(events: readonly RunEvent[]): Recording {
       case 'workspace.snapshot':
       case 'replay.diverged':
       case 'network.request':
+      case 'loop.parked':
+      case 'loop.woke':
         break;
       default:
         unreachable(event);

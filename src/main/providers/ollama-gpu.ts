@@ -56,7 +56,7 @@ export async function reloadModels(client: Ollama, models: readonly string[], no
   }
 }
 
-function isThisMachine(host: string): boolean {
+export function isThisMachine(host: string): boolean {
   const name = new URL(host).hostname;
   return name === 'localhost' || name === '[::1]' || name.startsWith('127.');
 }

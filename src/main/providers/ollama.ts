@@ -41,7 +41,12 @@ interface Connection {
   target(model: string): FailureTarget;
 }
 
-export function createOllamaProvider(options: OllamaProviderOptions = {}): ModelProvider {
+/** An Ollama provider says where its server is: one on this machine shares the GPU with GPU jobs. */
+export interface OllamaProvider extends ModelProvider {
+  readonly host: string;
+}
+
+export function createOllamaProvider(options: OllamaProviderOptions = {}): OllamaProvider {
   const host = resolveOllamaHost(options.host ?? process.env.OLLAMA_HOST);
   const connection: Connection = {
     host,
@@ -58,6 +63,7 @@ export function createOllamaProvider(options: OllamaProviderOptions = {}): Model
   };
   return {
     id: 'ollama',
+    host,
     stream: (request) => stream(connection, request),
     check: (model, signal) => check(connection, model, signal),
   };

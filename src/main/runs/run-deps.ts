@@ -6,6 +6,7 @@ import type { LoopConfig, McpServer } from '../../shared/loop-config';
 import { RunRecorder } from '../core/recorder';
 import { createRedactor, secretsFromEnvNames } from '../core/redact';
 import type { HomePaths } from '../home';
+import type { GpuInventory } from '../sandbox/gpu-inventory';
 import type { JobService } from '../sandbox/jobs';
 import type { SandboxManager } from '../sandbox/sandbox-manager';
 import type { SecretStore } from '../settings/secret-store';
@@ -13,6 +14,7 @@ import { loadSettings } from '../settings/settings-store';
 import type { EventStore } from '../store/event-store';
 import type { RunOwners } from '../store/run-owners';
 import type { WorkspaceSnapshots } from '../store/workspace-snapshots';
+import type { GpuLeases } from './gpu-lease';
 
 export interface RunDeps {
   paths: HomePaths;
@@ -26,6 +28,8 @@ export interface RunDeps {
   snapshots: WorkspaceSnapshots;
   /** API keys and tokens; their values are never recorded. */
   secrets?: SecretStore;
+  /** This machine's GPUs and which GPU job holds them: a run served by a local Ollama parks meanwhile. */
+  gpu?: { leases: GpuLeases; inventory: GpuInventory };
 }
 
 /** Where a run's secrets are known: the secret store, and settings.json's MCP servers' variables. */

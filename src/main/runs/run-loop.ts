@@ -7,6 +7,7 @@ import { AppError } from '../../shared/errors';
 import type { LoopConfig } from '../../shared/loop-config';
 import { EvaluationGate, type RunnableLoop } from '../core/evaluation-gate';
 import { AgentLoop, type LoopCheck, type LoopProgress } from '../core/loop';
+import type { ParkingPort } from '../core/parking';
 import { systemClock, type ApprovalGate } from '../core/ports';
 import type { Recorder } from '../core/recorder';
 import type { ToolDefinition, Workspace } from '../core/tool';
@@ -25,6 +26,8 @@ import { dataInspectTool } from '../tools/data-inspect';
 import { createHubTools, DEFAULT_MAX_DOWNLOAD_BYTES } from '../tools/hub-tools';
 import { createJobTools } from '../tools/job-tools';
 import type { ModelResolver, ReadyModel } from './readiness';
+import { ollamaFootprint } from '../providers/ollama-footprint';
+import { ollamaParking } from './gpu-parking';
 import { effectiveConfig } from './run-config';
 import { runRecorder, type RunDeps } from './run-deps';
 import { RunNetwork } from './run-network';
@@ -196,6 +199,17 @@ function gatedLoop(options: LoopOptions): RunnableLoop {
   );
 }
 
+/** Where the run's model is a local Ollama's, the loop parks while a GPU job holds the GPU. */
+function parkingOf(app: RunDeps, model: ReadyModel): { parking?: ParkingPort } {
+  const provider: { id: string; host?: unknown } = model.provider;
+  if (app.gpu === undefined || provider.id !== 'ollama' || typeof provider.host !== 'string') return {};
+  const { host } = provider;
+  const footprint = ollamaFootprint(host, model.model);
+  const published = () => app.store.whenPublished();
+  const parking = ollamaParking({ ...app.gpu, host, model: model.model, footprint, published });
+  return parking === undefined ? {} : { parking };
+}
+
 function agentLoop(options: LoopOptions): AgentLoop {
   const { app, runId, model } = options;
   return new AgentLoop(
@@ -214,6 +228,7 @@ function agentLoop(options: LoopOptions): AgentLoop {
       recorder: options.recorder,
       snapshots: { capture: (origin) => app.snapshots.capture(runId, workspaceDir(app, runId), origin) },
       ...(options.check === undefined ? {} : { check: options.check }),
+      ...parkingOf(app, model),
     },
     runId,
     effectiveConfig(options.config),

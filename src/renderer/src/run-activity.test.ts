@@ -47,6 +47,20 @@ describe('run activity', () => {
     );
   });
 
+  it('says the loop is parked until a GPU job ends, and running once it woke', () => {
+    const job: EventDraft = { type: 'job.started', payload: { jobId: 'job_a', command: 'train', gpu: true } };
+    const parked: EventDraft = { type: 'loop.parked', payload: { jobId: 'job_a', reason: 'job_a holds the GPU' } };
+    const woke: EventDraft = { type: 'loop.woke', payload: { jobId: 'job_a', reason: 'job-ended' } };
+    const ended: EventDraft = { type: 'job.finished', payload: { jobId: 'job_a', status: 'succeeded', exitCode: 0 } };
+    const base = [created, running, modelStarted, modelFinished, job];
+    expect(runActivity(toEvents([...base, parked]), 'running', 0, false)).toEqual({
+      kind: 'parked',
+      label: 'running · parked until job_a ends',
+    });
+    expect(runActivity(toEvents([...base, parked, ended, woke]), 'running', 0, false).kind).toBe('working');
+    expect(runActivity(toEvents([...base, parked]), 'interrupted', 0, false).kind).toBe('interrupted');
+  });
+
   it('says when the run waits for a person, and how a run ended', () => {
     expect(activity([created], 'waiting', 1)).toBe('waiting for approval');
     expect(activity([created], 'waiting', 3)).toBe('waiting for approval (3)');

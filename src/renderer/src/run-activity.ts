@@ -12,6 +12,7 @@ export type ActivityKind =
   | 'writing'
   | 'tool'
   | 'job'
+  | 'parked'
   | 'working'
   | 'waiting'
   | 'finished'
@@ -35,6 +36,8 @@ interface OpenWork {
   modelOpen: boolean;
   tools: Map<string, string>;
   jobs: Set<string>;
+  /** The job the loop is parked until (no model call meanwhile), if it is parked. */
+  parkedOn?: string | undefined;
 }
 
 function openWork(events: readonly RunEvent[]): OpenWork {
@@ -60,11 +63,18 @@ function openWork(events: readonly RunEvent[]): OpenWork {
       case 'job.finished':
         work.jobs.delete(event.payload.jobId);
         break;
+      case 'loop.parked':
+        work.parkedOn = event.payload.jobId;
+        break;
+      case 'loop.woke':
+        work.parkedOn = undefined;
+        break;
       case 'run.status':
         // A run that stopped and was resumed closes nothing by itself; what was open stays cut off.
         if (event.payload.status !== 'running' && event.payload.status !== 'waiting') {
           work.modelOpen = false;
           work.tools.clear();
+          work.parkedOn = undefined;
         }
         break;
       case 'run.created':
@@ -110,6 +120,7 @@ export function runActivity(
     return streaming
       ? { kind: 'writing', label: 'running · writing' }
       : { kind: 'thinking', label: 'running · thinking' };
+  if (work.parkedOn !== undefined) return { kind: 'parked', label: `running · parked until ${work.parkedOn} ends` };
   if (work.jobs.size > 0)
     return { kind: 'job', label: work.jobs.size === 1 ? 'running · 1 job' : `running · ${work.jobs.size} jobs` };
   if (!work.modelStarted) return { kind: 'starting', label: 'running · starting' };

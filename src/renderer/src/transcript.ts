@@ -150,6 +150,8 @@ function entryOf(event: RunEvent, lastStatus: number | undefined): TranscriptEnt
     case 'run.status':
     case 'job.started':
     case 'job.finished':
+    case 'loop.parked':
+    case 'loop.woke':
     case 'artifact.recorded': {
       if (event.type === 'run.status' && !statusWorthTelling(event.payload.status, event.seq, lastStatus)) return;
       const { text, tone } = describeEvent(event);

@@ -224,6 +224,15 @@ function JobBody({ item, caption }: { item: LoopNode; caption: string }) {
         </div>
       )}
       <NetworkLine item={item} />
+      {item.node?.parkedLoop === 'parked' && (
+        <div
+          className="loop-parked"
+          data-testid="loop-parked"
+          title="The agent makes no model call until this job ends"
+        >
+          loop parked: the GPU is this job’s
+        </div>
+      )}
     </>
   );
 }

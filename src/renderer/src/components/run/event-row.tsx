@@ -122,6 +122,8 @@ export function fieldFormat(event: RunEvent, label: string): ContentFormat {
     case 'workspace.snapshot':
     case 'replay.diverged':
     case 'network.request':
+    case 'loop.parked':
+    case 'loop.woke':
       return 'text';
     default:
       return unreachable(event);
