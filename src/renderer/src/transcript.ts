@@ -139,6 +139,8 @@ export function buildTranscript(events: readonly RunEvent[]): TranscriptEntry[] 
       case 'run.status':
       case 'job.started':
       case 'job.finished':
+      case 'job.watch':
+      case 'job.resumed':
       case 'artifact.recorded': {
         if (event.type === 'run.status' && !statusWorthTelling(event.payload.status, event.seq, lastStatus)) break;
         const { text, tone } = describeEvent(event);
@@ -156,6 +158,7 @@ export function buildTranscript(events: readonly RunEvent[]): TranscriptEntry[] 
       case 'run.rule':
       case 'model.started':
       case 'job.metric':
+      case 'job.progress':
       case 'workspace.snapshot':
       case 'replay.diverged':
         break;
