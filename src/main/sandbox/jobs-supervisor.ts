@@ -52,6 +52,16 @@ export class JobSupervisor {
     const fired = this.watches.line(text, metric, this.now());
     if (replayed) return;
     this.fire(fired);
+    this.recordProgress();
+  }
+
+  /** A redraw of a line not ended yet (a progress bar): it shows progress and that the job is alive. */
+  redraw(text: string): void {
+    this.fire(this.watches.redraw(text, this.now()));
+    this.recordProgress();
+  }
+
+  private recordProgress(): void {
     const progress = this.watches.progress;
     if (progress === undefined || this.now() - this.progressAt < PROGRESS_EVERY_MS) return;
     this.progressAt = this.now();

@@ -211,7 +211,11 @@ export class JobWatch {
     if (this.detached) return;
     const space = frame.indexOf(0x20);
     rememberStamp(this.recentStamps, frame.subarray(0, space).toString('latin1'));
-    splitter.push(frame.subarray(space + 1));
+    const text = frame.subarray(space + 1);
+    // A progress bar redraws its line with carriage returns and ends it only when done.
+    const redraw = text.lastIndexOf(0x0d);
+    if (redraw !== -1) this.supervisor?.redraw(text.subarray(redraw + 1).toString('utf8'));
+    splitter.push(text);
   }
 
   private line(text: string): void {

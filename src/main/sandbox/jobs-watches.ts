@@ -83,8 +83,7 @@ export class WatchSet {
 
   /** One line of output, with the metric it holds (if any), at `now`. */
   line(text: string, metric: MetricLine | undefined, now: number): FiredWatch[] {
-    this.lastOutputAt = now;
-    for (const watch of this.watches) if (watch.kind === 'silent') this.fired.delete(watchKey(watch));
+    this.heard(now);
     const fired: FiredWatch[] = [];
     const bad = nonFiniteValues(text);
     if (bad !== undefined) fired.push(...this.nonFinite(bad.names, bad.step));
@@ -92,6 +91,18 @@ export class WatchSet {
     const progress = progressOf(text, metric);
     if (progress !== undefined) fired.push(...this.advance(progress, now));
     return fired;
+  }
+
+  /** A redraw of a line not ended yet (a progress bar, `\r 12/100`): progress, and output all the same. */
+  redraw(text: string, now: number): FiredWatch[] {
+    this.heard(now);
+    const progress = progressOf(text, undefined);
+    return progress === undefined ? [] : this.advance(progress, now);
+  }
+
+  private heard(now: number): void {
+    this.lastOutputAt = now;
+    for (const watch of this.watches) if (watch.kind === 'silent') this.fired.delete(watchKey(watch));
   }
 
   /** The watches that depend on time alone: no output for too long. */
