@@ -1,6 +1,7 @@
 // `npm run bench`: every benchmark, each figure beside a baseline measured in the same run.
 import { benchCli } from './cli';
 import { benchData } from './data';
+import { benchJobsWatch } from './jobs-watch';
 import { benchLoad } from './load';
 import { benchLoop } from './loop';
 import { benchNetwork } from './network';
@@ -18,6 +19,7 @@ await benchWriters();
 await benchLoop();
 await benchReplay();
 await benchSandbox();
+await benchJobsWatch();
 await benchNetwork();
 await benchSnapshots();
 await benchUi();

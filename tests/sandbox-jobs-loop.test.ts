@@ -113,6 +113,7 @@ describe.skipIf(skipDocker || (!present && !dockerRequired))('jobs in the agent 
       callId,
       command,
       gpu: false,
+      timeoutSeconds: 300,
     });
     const statusOutput = events.filter((event) => event.type === 'tool.finished').at(-1)!.payload;
     expect(statusOutput).toMatchObject({

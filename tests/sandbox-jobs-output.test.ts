@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { changedOutputs, countLoggedLines, jobFiles, snapshotOutputs } from '../src/main/sandbox/jobs-files';
 import { parseMetricLine } from '../src/main/sandbox/jobs-metrics';
-import { catchUpPoint } from '../src/main/sandbox/jobs-watch';
+import { catchUpPoint } from '../src/main/sandbox/jobs-catch-up';
 
 let folder: string;
 

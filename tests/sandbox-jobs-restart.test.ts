@@ -136,7 +136,10 @@ describe.skipIf(skipDocker || (!present && !dockerRequired))('jobs across a rest
     await after.jobs.settled(jobId);
     const { metrics } = expectedTraining(folder, jobId);
     expect(jobEvents(after.store, runId)).toEqual([
-      { type: 'job.started', payload: { jobId, command: 'python3 train-digits.py --epochs 6', gpu: false } },
+      {
+        type: 'job.started',
+        payload: { jobId, command: 'python3 train-digits.py --epochs 6', gpu: false, timeoutSeconds: 300 },
+      },
       ...metrics,
       expect.objectContaining({
         type: 'artifact.recorded',

@@ -111,7 +111,7 @@ describe.skipIf(skipDocker || (!present && !dockerRequired))('jobs', () => {
     expect(history[7]!.accuracy).toBeGreaterThan(0.9); // it really learned
     const size = (path: string) => statSync(join(folder, path)).size;
     expect(jobEvents(app.store, runId)).toEqual([
-      { type: 'job.started', payload: { jobId, callId: 'call_train', command, gpu: false } },
+      { type: 'job.started', payload: { jobId, callId: 'call_train', command, gpu: false, timeoutSeconds: 300 } },
       ...metrics,
       {
         type: 'artifact.recorded',
@@ -170,7 +170,13 @@ describe.skipIf(skipDocker || (!present && !dockerRequired))('jobs', () => {
     expect(jobEvents(app.store, runId)).toEqual([
       {
         type: 'job.started',
-        payload: { jobId, callId: 'call_1', command: 'echo \'{"step": 0, "loss": 2.5}\'; exit 3', gpu: false },
+        payload: {
+          jobId,
+          callId: 'call_1',
+          command: 'echo \'{"step": 0, "loss": 2.5}\'; exit 3',
+          gpu: false,
+          timeoutSeconds: 3600,
+        },
       },
       { type: 'job.metric', payload: { jobId, step: 0, values: { loss: 2.5 } } },
       { type: 'job.finished', payload: { jobId, status: 'failed', exitCode: 3 } },

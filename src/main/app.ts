@@ -5,6 +5,7 @@ import { createHandlers, type DesktopShell, type Handlers } from './api/handlers
 import { createPushHub, type PushHub, type PushSource } from './api/push';
 import { ensureHome, type HomePaths } from './home';
 import { createOllamaGpuGuard } from './providers/ollama-gpu';
+import { NvidiaSmiSampler } from './sandbox/jobs-gpu';
 import { createModelService } from './runs/model-service';
 import { createImageBuilds } from './sandbox/image-builds';
 import type { RunDeps } from './runs/run-deps';
@@ -150,6 +151,8 @@ function runDeps(paths: HomePaths, opened: OpenedStore, secrets: SecretStore, pu
     log: jobLog(opened.store, redactor),
     leases: opened.owners,
     gpuMemory: createOllamaGpuGuard(),
+    // A GPU job's series gets the GPU's utilisation and memory, where nvidia-smi answers.
+    gpuSampling: { sampler: new NvidiaSmiSampler() },
     limits,
     onLog: ({ runId, jobId, line }) =>
       pushes.emit('run.output', { runId, source: jobId, text: `${redactor().text(line)}\n` }),

@@ -118,6 +118,18 @@ export function describeEvent(event: RunEvent): EventDescription {
       const exit = exitCode === null ? undefined : `exit ${exitCode}`;
       return { text: join(jobId, status, exit), tone: status === 'succeeded' ? 'success' : 'error' };
     }
+    case 'job.watch': {
+      const { jobId, message } = event.payload;
+      return { text: join(jobId, `watch: ${message}`), tone: 'warning' };
+    }
+    case 'job.progress': {
+      const { jobId, done, total, etaSeconds } = event.payload;
+      return { text: join(jobId, `${done}/${total}`, `ETA ${formatDuration(etaSeconds * 1000)}`), tone: 'neutral' };
+    }
+    case 'job.resumed': {
+      const { jobId, checkpoint, auto } = event.payload;
+      return { text: join(jobId, `resumed from ${checkpoint}`, auto && 'by itself'), tone: 'neutral' };
+    }
     case 'artifact.recorded': {
       const { path, bytes, jobId } = event.payload;
       return { text: join(path, formatSize(bytes), jobId), tone: 'success' };
@@ -235,6 +247,9 @@ function rawFields(event: RunEvent): [string, Content | undefined][] {
     case 'tool.started':
     case 'job.metric':
     case 'job.finished':
+    case 'job.watch':
+    case 'job.progress':
+    case 'job.resumed':
     case 'artifact.recorded':
     case 'plan.updated':
     case 'workspace.snapshot':

@@ -1,6 +1,7 @@
 // The event log's vocabulary. A run is nothing but an ordered list of these events; every view of a
 // run (its state, its graph, the CLI's output) is derived from them by pure functions.
 import { z } from 'zod';
+import { jobResumeSchema, jobWatchSchema } from './job-watches';
 import { approvalRuleSchema, budgetSchema, loopConfigSchema } from './loop-config';
 
 /** Strings longer than this are stored once as content-addressed blobs instead of inline. */
@@ -88,8 +89,38 @@ export const eventPayloadSchemas = {
     decision: z.enum(['approved', 'rejected']),
     feedback: contentSchema.optional(),
   }),
-  'job.started': z.object({ jobId: ref, callId: ref.optional(), command: contentSchema, gpu: z.boolean() }),
-  'job.metric': z.object({ jobId: ref, step: count.optional(), values: z.record(z.string().max(128), z.number()) }),
+  'job.started': z.object({
+    jobId: ref,
+    callId: ref.optional(),
+    command: contentSchema,
+    gpu: z.boolean(),
+    timeoutSeconds: count.optional(),
+    /** What the job is watched for, and whether it resumes by itself once killed (see job-watches.ts). */
+    watches: z.array(jobWatchSchema).max(16).optional(),
+    resume: jobResumeSchema.optional(),
+  }),
+  /** Values the job printed; `source: 'gpu'` for the GPU's utilisation and memory, sampled by Looplab. */
+  'job.metric': z.object({
+    jobId: ref,
+    step: count.optional(),
+    values: z.record(z.string().max(128), z.number()),
+    source: z.literal('gpu').optional(),
+  }),
+  /** A watch of the job fired: what it saw, in words, and at which step. */
+  'job.watch': z.object({ jobId: ref, watch: jobWatchSchema, message: name, step: count.optional() }),
+  /** How far the job says it is (`12/100`), at most once a minute, and when it should end at that pace. */
+  'job.progress': z.object({ jobId: ref, done: count, total: count, etaSeconds: count }),
+  /**
+   * The ended job runs again (the same id, log and metric series) from a checkpoint folder it wrote:
+   * asked with job_resume (`callId`) or by itself (`auto`). Metric lines at or before `fromStep` are dropped.
+   */
+  'job.resumed': z.object({
+    jobId: ref,
+    callId: ref.optional(),
+    checkpoint: name,
+    fromStep: count.optional(),
+    auto: z.boolean(),
+  }),
   'job.finished': z.object({
     jobId: ref,
     status: z.enum(['succeeded', 'failed', 'cancelled']),

@@ -1,6 +1,7 @@
 // How a run is constrained: which tools it may use, the approval rules a person can read, its budgets
 // and step limit. Recorded in `run.created`, so a resumed or rerun loop keeps the same constraints.
 import { z } from 'zod';
+import { jobDefaultsSchema } from './job-watches';
 import { networkSchema } from './network-policy';
 
 export const approvalActions = ['allow', 'ask', 'deny'] as const;
@@ -178,6 +179,8 @@ export const loopConfigSchema = z.object({
     .optional(),
   /** MCP servers whose tools the run may call (named `mcp__<server>__<tool>`). */
   mcpServers: mcpServersSchema.optional(),
+  /** Defaults for the run's jobs (a spec's `jobs`): what they are watched for, whether they resume by themselves. */
+  jobs: jobDefaultsSchema.optional(),
 });
 export type LoopConfig = z.infer<typeof loopConfigSchema>;
 

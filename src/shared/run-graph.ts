@@ -209,6 +209,15 @@ function apply(builder: Builder, event: RunEvent): void {
       finish(builder, `job:${event.payload.jobId}`, event, status);
       return;
     }
+    // Running again from a checkpoint: the job's node is open again until its next end.
+    case 'job.resumed': {
+      const node = builder.nodes.get(`job:${event.payload.jobId}`);
+      if (node === undefined) return;
+      node.seqs.push(event.seq);
+      node.status = 'running';
+      node.endedAt = null;
+      return;
+    }
     case 'evaluation.recorded': {
       const { evalId, metric, value, target, attempt, baseline } = event.payload;
       const better = event.payload.better ?? 'higher';
@@ -275,6 +284,8 @@ function apply(builder: Builder, event: RunEvent): void {
     case 'run.limits':
     case 'run.rule':
     case 'plan.updated':
+    case 'job.watch':
+    case 'job.progress':
       return;
     default:
       unreachable(event);

@@ -6,6 +6,9 @@ function events(drafts: (EventDraft & { time: number })[]): RunEvent[] {
   return drafts.map((draft, seq) => ({ ...draft, runId: 'run_a', seq }) as RunEvent);
 }
 
+/** A job started with no watches and never resumed. */
+const unsupervised = { watches: [], resume: 'manual', fired: [], progress: undefined, resumes: [] };
+
 describe('a run’s jobs', () => {
   it('folds each job’s state, metric series and artifacts from its events', () => {
     const log = events([
@@ -37,6 +40,7 @@ describe('a run’s jobs', () => {
           { name: 'accuracy', axis: 'time', x: [0.5, 2], y: [0.5, 0.9] },
         ],
         artifacts: [{ path: 'outputs/model.pkl', bytes: 2048, seq: 6 }],
+        ...unsupervised,
       },
       {
         jobId: 'job_2',
@@ -49,6 +53,7 @@ describe('a run’s jobs', () => {
         endedAt: null,
         series: [],
         artifacts: [],
+        ...unsupervised,
       },
     ]);
   });

@@ -1,7 +1,9 @@
 // A run's jobs as its events tell them, for the jobs panel: each job's state, command, times and exit,
-// its metric series (one per metric name) and its artifacts. Pure, so it folds the same events the same
+// its metric series (one per metric name, the GPU's sampled ones among them), its artifacts, what it is
+// watched for and what fired, its progress and its resumes. Pure, so it folds the same events the same
 // way wherever it runs.
-import { previewText, type RunEvent } from './events';
+import { previewText, type EventPayload, type RunEvent } from './events';
+import type { JobResumePolicy, WatchRule } from './job-watches';
 
 export type RunJobState = 'running' | 'succeeded' | 'failed' | 'cancelled';
 
@@ -33,6 +35,14 @@ export interface RunJob {
   endedAt: number | null;
   series: MetricSeries[];
   artifacts: JobArtifact[];
+  watches: WatchRule[];
+  resume: JobResumePolicy;
+  /** Watches that fired, oldest first: what each saw, at which step, and its event (to select it). */
+  fired: { watch: WatchRule; message: string; step: number | undefined; seq: number; time: number }[];
+  /** The latest progress while it runs (`done/total`, seconds left at that pace, when it was told). */
+  progress: (Omit<EventPayload<'job.progress'>, 'jobId'> & { time: number }) | undefined;
+  /** Each resume from a checkpoint: by job_resume or by itself (`auto`). */
+  resumes: { checkpoint: string; fromStep: number | undefined; auto: boolean; seq: number; time: number }[];
 }
 
 interface Point {
@@ -56,7 +66,7 @@ export function reduceJobs(events: readonly RunEvent[]): RunJob[] {
   const points = new Map<string, Map<string, Point[]>>();
   for (const event of events) {
     if (event.type === 'job.started') {
-      const { jobId, callId, command, gpu } = event.payload;
+      const { jobId, callId, command, gpu, watches, resume } = event.payload;
       jobs.set(jobId, {
         jobId,
         callId,
@@ -68,6 +78,11 @@ export function reduceJobs(events: readonly RunEvent[]): RunJob[] {
         endedAt: null,
         series: [],
         artifacts: [],
+        watches: watches ?? [],
+        resume: resume ?? 'manual',
+        fired: [],
+        progress: undefined,
+        resumes: [],
       });
       points.set(jobId, new Map());
       continue;
@@ -92,12 +107,32 @@ export function reduceJobs(events: readonly RunEvent[]): RunJob[] {
       job.state = event.payload.status;
       job.exitCode = event.payload.exitCode;
       job.endedAt = event.time;
+      job.progress = undefined;
     }
+    if (event.type === 'job.watch' || event.type === 'job.progress' || event.type === 'job.resumed')
+      superviseJob(jobs.get(event.payload.jobId), event);
   }
   for (const job of jobs.values()) {
     job.series = [...(points.get(job.jobId) ?? [])].map(([name, list]) => toSeries(name, list, job.startedAt));
   }
   return [...jobs.values()];
+}
+
+/** What a job's watches, progress and resumes add to it. */
+function superviseJob(job: RunJob | undefined, event: RunEvent): void {
+  if (job === undefined) return;
+  const { seq, time } = event;
+  if (event.type === 'job.watch') {
+    const { watch, message, step } = event.payload;
+    job.fired.push({ watch, message, step, seq, time });
+  } else if (event.type === 'job.progress') {
+    const { done, total, etaSeconds } = event.payload;
+    job.progress = { done, total, etaSeconds, time };
+  } else if (event.type === 'job.resumed') {
+    const { checkpoint, fromStep, auto } = event.payload;
+    job.resumes.push({ checkpoint, fromStep, auto, seq, time });
+    Object.assign(job, { state: 'running', exitCode: null, endedAt: null });
+  }
 }
 
 /** The job a graph node stands for (`job:<id>`), if it is one. */

@@ -155,6 +155,9 @@ export function summarizeInto(next: RunSummary, event: RunEvent): RunSummary {
     case 'job.started':
     case 'job.metric':
     case 'job.finished':
+    case 'job.watch':
+    case 'job.progress':
+    case 'job.resumed':
     case 'artifact.recorded':
     case 'evaluation.failed':
     case 'plan.updated':

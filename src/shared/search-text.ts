@@ -36,6 +36,9 @@ function extract(draft: EventDraft): string {
       return text(draft.payload.summary);
     case 'run.status':
       return text(draft.payload.reason);
+    // What a job's watch saw (`loss is NaN at step 120`).
+    case 'job.watch':
+      return draft.payload.message;
     // A host the sandbox reached or was refused: finds the runs that downloaded from it.
     case 'network.request':
       return draft.payload.host;
@@ -50,6 +53,8 @@ function extract(draft: EventDraft): string {
     case 'job.started':
     case 'job.metric':
     case 'job.finished':
+    case 'job.progress':
+    case 'job.resumed':
     case 'artifact.recorded':
     case 'plan.updated':
     case 'workspace.snapshot':

@@ -1,7 +1,7 @@
 // Rebuilds what the model sees from the run's events: the goal, each reply with its tool calls, each
 // tool result (cut for the model), messages from the person or the harness, and after a compaction its
 // summary in place of the older middle. Pure, so resume, replay and fork see the same conversation.
-import { previewText, type Content, type EventDraft, type RunEvent } from '../../shared/events';
+import { previewText, type Content, type EventDraft, type EventPayload, type RunEvent } from '../../shared/events';
 import { unreachable } from '../../shared/exhaustive';
 import type { ChatMessage, ToolCallRequest } from './model';
 import { truncateForModel } from './tool-router';
@@ -53,6 +53,14 @@ export function buildConversation(events: readonly RunEvent[]): ChatMessage[] {
         );
         break;
       }
+      // A watch that fired and a resume the job did by itself reach the model as notes from the harness.
+      case 'job.watch':
+        messages.push({ role: 'user', content: `${HARNESS_PREFIX}${watchNote(event.payload)}` });
+        break;
+      case 'job.resumed':
+        if (event.payload.auto)
+          messages.push({ role: 'user', content: `${HARNESS_PREFIX}${autoResumeNote(event.payload)}` });
+        break;
       case 'tool.finished':
         messages.push({
           role: 'tool',
@@ -74,6 +82,7 @@ export function buildConversation(events: readonly RunEvent[]): ChatMessage[] {
       case 'job.started':
       case 'job.metric':
       case 'job.finished':
+      case 'job.progress':
       case 'artifact.recorded':
       case 'evaluation.recorded':
       case 'evaluation.failed':
@@ -92,13 +101,33 @@ export function buildConversation(events: readonly RunEvent[]): ChatMessage[] {
   return inCallOrder(messages);
 }
 
-/** Tool results follow their reply in the order it made the calls, however they finished. */
+function watchNote(payload: EventPayload<'job.watch'>): string {
+  return `Watch on ${payload.jobId} fired: ${payload.message}. The job goes on; job_status, job_logs or job_cancel.`;
+}
+
+function autoResumeNote(payload: EventPayload<'job.resumed'>): string {
+  const from = payload.fromStep === undefined ? '' : ` (metrics after step ${payload.fromStep} are kept)`;
+  return `${payload.jobId} was killed and resumed by itself from ${payload.checkpoint}${from}.`;
+}
+
+/**
+ * Tool results follow their reply in the order it made the calls, however they finished; a harness note
+ * recorded while the calls ran (a job's watch) comes after their results.
+ */
 function inCallOrder(messages: ChatMessage[]): ChatMessage[] {
   for (let index = 0; index < messages.length; index++) {
     const message = messages[index]!;
     if (message.role !== 'assistant' || message.toolCalls === undefined) continue;
+    const pending = new Set(message.toolCalls.map((call) => call.id));
     let end = index + 1;
-    while (messages[end]?.role === 'tool') end++;
+    for (let next = end; next < messages.length && pending.size > 0; next++) {
+      const later = messages[next]!;
+      if (later.role === 'tool') {
+        pending.delete(later.toolCallId);
+        messages.splice(next, 1);
+        messages.splice(end++, 0, later);
+      } else if (later.role === 'assistant') break;
+    }
     const order = new Map(message.toolCalls.map((call, position) => [call.id, position]));
     const results = messages.slice(index + 1, end) as Extract<ChatMessage, { role: 'tool' }>[];
     results.sort((a, b) => (order.get(a.toolCallId) ?? Infinity) - (order.get(b.toolCallId) ?? Infinity));

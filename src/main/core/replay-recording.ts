@@ -86,6 +86,9 @@ export function readRecording(events: readonly RunEvent[]): Recording {
       case 'job.started':
       case 'job.metric':
       case 'job.finished':
+      case 'job.watch':
+      case 'job.progress':
+      case 'job.resumed':
       case 'artifact.recorded':
       case 'evaluation.recorded':
       case 'evaluation.failed':

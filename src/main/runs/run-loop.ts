@@ -109,7 +109,9 @@ function harnessTools(
     dataInspectTool(workspaceFolder),
   ];
   if (config.runtime === 'host') return [...builtinTools, ...research];
-  const target = { runId, workspaceFolder, network: network.sandbox };
+  const { wallMs } = config.budget;
+  const deadline = wallMs === undefined ? undefined : app.store.requireRun(runId).createdAt + wallMs;
+  const target = { runId, workspaceFolder, network: network.sandbox, jobDefaults: config.jobs, deadline };
   const evaluate = evaluateTool({
     runner: new SandboxEvaluator(app.sandbox, workspaceFolder, runId),
     script: metricsSource,

@@ -1,6 +1,7 @@
 // A job's state as its run's events tell it: what the job_status tool reports, whether this process
 // watches the job or not (it may have finished while the app was away, or before a restart).
-import { previewText, type RunEvent } from '../../shared/events';
+import { previewText, type EventPayload, type RunEvent } from '../../shared/events';
+import type { JobResumePolicy, WatchRule } from '../../shared/job-watches';
 
 export type JobState = 'running' | 'succeeded' | 'failed' | 'cancelled';
 
@@ -17,6 +18,19 @@ export interface JobStatus {
   lastStep: number | undefined;
   lastMetrics: Record<string, number>;
   artifacts: { path: string; bytes: number }[];
+  /** The command to run again on a resume; undefined when it was stored as a blob (too long to keep inline). */
+  fullCommand: string | undefined;
+  timeoutSeconds: number | undefined;
+  watches: WatchRule[];
+  resume: JobResumePolicy;
+  /** The watches that fired since it last started or resumed, in order, with what each saw. */
+  fired: { watch: WatchRule; message: string; seq: number }[];
+  /** The latest progress the job reported, with its estimated time left. */
+  progress: EventPayload<'job.progress'> | undefined;
+  /** Its resumes from a checkpoint, oldest first. */
+  resumes: EventPayload<'job.resumed'>[];
+  /** Metric lines of its output since it last started or resumed (what a watcher started again skips). */
+  attemptMetricCount: number;
 }
 
 export function jobIdsOf(events: readonly RunEvent[]): string[] {
@@ -27,33 +41,69 @@ export function jobStatusOf(events: readonly RunEvent[], jobId: string): JobStat
   let status: JobStatus | undefined;
   for (const event of events) {
     if (event.type === 'job.started' && event.payload.jobId === jobId) {
-      status = {
-        jobId,
-        command: previewText(event.payload.command, 100_000),
-        gpu: event.payload.gpu,
-        state: 'running',
-        exitCode: null,
-        startedAt: event.time,
-        endedAt: null,
-        metricCount: 0,
-        lastStep: undefined,
-        lastMetrics: {},
-        artifacts: [],
-      };
+      status = startedStatus(event);
+      continue;
     }
     if (status === undefined || !('jobId' in event.payload) || event.payload.jobId !== jobId) continue;
-    if (event.type === 'job.metric') {
-      status.metricCount++;
-      status.lastStep = event.payload.step ?? status.lastStep;
+    applyJobEvent(status, event);
+  }
+  return status;
+}
+
+function startedStatus(event: Extract<RunEvent, { type: 'job.started' }>): JobStatus {
+  const { jobId, command, gpu, watches, resume, timeoutSeconds } = event.payload;
+  return {
+    jobId,
+    command: previewText(command, 100_000),
+    gpu,
+    state: 'running',
+    exitCode: null,
+    startedAt: event.time,
+    endedAt: null,
+    metricCount: 0,
+    lastStep: undefined,
+    lastMetrics: {},
+    artifacts: [],
+    fullCommand: typeof command === 'string' ? command : undefined,
+    timeoutSeconds,
+    watches: watches ?? [],
+    resume: resume ?? 'manual',
+    fired: [],
+    progress: undefined,
+    resumes: [],
+    attemptMetricCount: 0,
+  };
+}
+
+function applyJobEvent(status: JobStatus, event: RunEvent): void {
+  switch (event.type) {
+    case 'job.metric':
       Object.assign(status.lastMetrics, event.payload.values);
-    }
-    if (event.type === 'artifact.recorded')
+      if (event.payload.source === 'gpu') return;
+      status.metricCount++;
+      status.attemptMetricCount++;
+      status.lastStep = event.payload.step ?? status.lastStep;
+      return;
+    case 'job.watch':
+      status.fired.push({ watch: event.payload.watch, message: event.payload.message, seq: event.seq });
+      return;
+    case 'job.progress':
+      status.progress = event.payload;
+      return;
+    case 'job.resumed':
+      status.resumes.push(event.payload);
+      Object.assign(status, { state: 'running', exitCode: null, endedAt: null, attemptMetricCount: 0 });
+      status.progress = undefined;
+      status.fired = [];
+      return;
+    case 'artifact.recorded':
       status.artifacts.push({ path: event.payload.path, bytes: event.payload.bytes });
-    if (event.type === 'job.finished') {
+      return;
+    case 'job.finished':
       status.state = event.payload.status;
       status.exitCode = event.payload.exitCode;
       status.endedAt = event.time;
-    }
+      return;
+    default:
   }
-  return status;
 }

@@ -1,9 +1,12 @@
 // What the job service takes and gives: its options, where a job runs, what starting one asks for and
 // answers, and the ports it is given (GPU memory, workspace snapshots, leases between processes).
 import type { EventPayload } from '../../shared/events';
+import type { JobDefaults, JobResumePolicy, WatchRule } from '../../shared/job-watches';
 import type { RunLog } from '../core/ports';
 import type { SandboxLimits, SandboxNetwork } from './container-spec';
+import type { GpuSampler } from './jobs-gpu';
 import type { JobLogLine } from './jobs-watch';
+import type { FiredWatch } from './jobs-watches';
 import type { SandboxManager } from './sandbox-manager';
 
 /** Frees the GPU memory others hold (a local LLM) before a GPU job; the returned function gives it back. */
@@ -40,6 +43,16 @@ export interface JobServiceOptions {
   /** Each line of output as it comes, for a host that shows it live. */
   onLog?: (line: JobLogLine) => void;
   snapshots?: JobSnapshots;
+  /** Samples the GPU into a GPU job's series; none when absent. */
+  gpuSampling?: JobGpuSampling;
+  /** A watch of a job fired (after it is recorded): for a host that wakes a parked loop. */
+  onWatch?: (runId: string, jobId: string, fired: FiredWatch) => void;
+}
+
+/** How a GPU job's GPU is read, and how often (every 15 s by default). */
+export interface JobGpuSampling {
+  sampler: GpuSampler;
+  everyMs?: number;
 }
 
 /** Where a run's jobs run: its workspace folder and what its rules let the network reach. */
@@ -47,6 +60,10 @@ export interface JobPlacement {
   runId: string;
   workspaceFolder: string;
   network?: SandboxNetwork;
+  /** The run's defaults for its jobs (its spec's `jobs`): watches and resume policy. */
+  jobDefaults?: JobDefaults | undefined;
+  /** When the run's time budget ends (ms since the epoch), for the `eta_over_budget` watch. */
+  deadline?: number | undefined;
 }
 
 export interface JobRequest {
@@ -55,6 +72,9 @@ export interface JobRequest {
   timeoutSeconds: number;
   /** The tool call that starts the job. */
   callId?: string;
+  /** Watches for this job; the placement's defaults when absent. */
+  watches?: WatchRule[] | undefined;
+  resume?: JobResumePolicy | undefined;
 }
 
 export interface StartedJob {

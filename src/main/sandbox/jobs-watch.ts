@@ -10,9 +10,12 @@ import type { EventDraft } from '../../shared/events';
 import type { RunLog } from '../core/ports';
 import { jobInspectSchema, statusCode } from './jobs-containers';
 import { DiskGuard } from './disk-guard';
+import { catchUpPoint, rememberStamp } from './jobs-catch-up';
 import { changedOutputs, jobFiles, NOTE_PREFIX, openLogForAppend, type JobFiles } from './jobs-files';
 import { parseMetricLine } from './jobs-metrics';
-import { jobDeadline, jobOutcome, type StopReason } from './jobs-outcome';
+import { jobDeadline, jobOutcome, type Outcome, type StopReason } from './jobs-outcome';
+import { JobSupervisor, type SupervisorDeps } from './jobs-supervisor';
+import type { WatchSet } from './jobs-watches';
 import { LineSplitter } from './stream-limits';
 
 export interface WatchedJob {
@@ -25,10 +28,14 @@ export interface WatchedJob {
   timeoutSeconds: number;
 }
 
-/** How much of the job's output a previous watcher already handled. */
+/**
+ * How much of this run of the job's output a previous watcher already handled; after a resume from a
+ * checkpoint, metric lines at or before `floorStep` (the last step recorded before it) are dropped.
+ */
 export interface WatchResume {
   logLines: number;
   metricLines: number;
+  floorStep?: number | undefined;
 }
 
 export interface JobLogLine {
@@ -48,6 +55,8 @@ export interface WatchDeps {
   onEnd(note: (text: string) => void): Promise<void>;
   /** Events to record just before job.finished (the workspace as the job left it). */
   beforeFinish?: (() => Promise<EventDraft[]>) | undefined;
+  /** The job's watches, progress and GPU sampling. */
+  supervise?: { watches: WatchSet } & Omit<SupervisorDeps, 'record'>;
 }
 
 const MAX_LINE_BYTES = 256 * 1024;
@@ -55,23 +64,6 @@ const FLUSH_MS = 250;
 const FLUSH_COUNT = 200;
 /** How long the output may trail the exit before the watcher stops waiting for it. */
 const LOGS_GRACE_MS = 10_000;
-
-/** Enough frames to cover the second before the last one, however fast a job prints. */
-const MAX_RECENT_STAMPS = 100_000;
-
-/**
- * Where to read the output again: from a second before the last frame handled (the engine's timestamps
- * of stdout and stderr may be slightly out of order), skipping the frames handled since then.
- */
-export function catchUpPoint(stamps: readonly string[]): { since: string; skip: number } | undefined {
-  const last = stamps[stamps.length - 1];
-  if (last === undefined) return undefined;
-  // RFC 3339 with nanoseconds, fixed width and UTC: 2026-11-26T22:33:32.318714746Z.
-  const seconds = Math.floor(Date.parse(`${last.slice(0, 19)}Z`) / 1000) - 1;
-  const nanos = last.slice(20, 29);
-  const from = `${new Date(seconds * 1000).toISOString().slice(0, 19)}.${nanos}Z`;
-  return { since: `${seconds}.${nanos}`, skip: stamps.filter((stamp) => stamp >= from).length };
-}
 
 export class JobWatch {
   readonly done: Promise<void>;
@@ -93,6 +85,9 @@ export class JobWatch {
   private readonly stderr = new LineSplitter((line) => this.line(line), MAX_LINE_BYTES);
   private detached = false;
   private passes = 0;
+  private readonly supervisor: JobSupervisor | undefined;
+  /** How the job ended, once recorded. */
+  outcome: Outcome | undefined;
 
   constructor(
     private readonly deps: WatchDeps,
@@ -108,6 +103,14 @@ export class JobWatch {
       this.freeWhenStopped = free;
       this.container.kill().catch(() => undefined);
     });
+    const supervise = deps.supervise;
+    this.supervisor =
+      supervise === undefined
+        ? undefined
+        : new JobSupervisor(job.jobId, supervise.watches, {
+            ...supervise,
+            record: (drafts, now) => this.record(drafts, now),
+          });
     this.done = this.watch();
   }
 
@@ -129,6 +132,7 @@ export class JobWatch {
     this.detached = true;
     clearTimeout(this.deadlineTimer);
     this.diskGuard.stop();
+    this.supervisor?.stop();
     this.controller.abort();
     this.file.end();
   }
@@ -142,6 +146,7 @@ export class JobWatch {
       Math.max(0, this.deadline - Date.now()),
     );
     this.diskGuard.start();
+    this.supervisor?.start();
     const logsEnded = this.readLogs(false).catch(() => undefined);
     let exitCode: number | null;
     try {
@@ -159,6 +164,7 @@ export class JobWatch {
     clearTimeout(grace);
     clearTimeout(this.deadlineTimer);
     this.diskGuard.stop();
+    this.supervisor?.stop();
     if (this.detached) return;
     if (exitCode !== null) await this.readLogs(true).catch(() => undefined);
     // The last line may have no newline.
@@ -204,9 +210,12 @@ export class JobWatch {
   private frame(frame: Buffer, splitter: LineSplitter): void {
     if (this.detached) return;
     const space = frame.indexOf(0x20);
-    this.recentStamps.push(frame.subarray(0, space).toString('latin1'));
-    if (this.recentStamps.length > MAX_RECENT_STAMPS) this.recentStamps.splice(0, this.recentStamps.length / 2);
-    splitter.push(frame.subarray(space + 1));
+    rememberStamp(this.recentStamps, frame.subarray(0, space).toString('latin1'));
+    const text = frame.subarray(space + 1);
+    // A progress bar redraws its line with carriage returns and ends it only when done.
+    const redraw = text.lastIndexOf(0x0d);
+    if (redraw !== -1) this.supervisor?.redraw(text.subarray(redraw + 1).toString('utf8'));
+    splitter.push(text);
   }
 
   private line(text: string): void {
@@ -215,12 +224,22 @@ export class JobWatch {
       this.file.write(`${text}\n`);
       this.deps.onLog?.({ runId: this.job.runId, jobId: this.job.jobId, line: text });
     }
-    const metric = parseMetricLine(text);
-    if (metric === undefined) return;
-    this.metricsSeen++;
-    if (this.metricsSeen <= this.resume.metricLines) return;
-    this.pending.push({ type: 'job.metric', payload: { jobId: this.job.jobId, ...metric } });
-    if (this.pending.length >= FLUSH_COUNT) this.flush();
+    const parsed = parseMetricLine(text);
+    const { floorStep } = this.resume;
+    // A step the run before the resume recorded already: one series, no step twice.
+    const repeated = parsed?.step !== undefined && floorStep !== undefined && parsed.step <= floorStep;
+    const metric = repeated ? undefined : parsed;
+    if (metric !== undefined) this.metricsSeen++;
+    const handled = metric === undefined || this.metricsSeen <= this.resume.metricLines;
+    if (!repeated) this.supervisor?.line(text, metric, handled && this.linesSeen <= this.resume.logLines);
+    if (handled) return;
+    this.record([{ type: 'job.metric', payload: { jobId: this.job.jobId, ...metric } }], false);
+  }
+
+  /** Queues events in order with the job's metrics; `now` writes them at once (a watch that fired). */
+  private record(drafts: EventDraft[], now: boolean): void {
+    this.pending.push(...drafts);
+    if (now || this.pending.length >= FLUSH_COUNT) this.flush();
     else this.flushTimer ??= setTimeout(() => this.flush(), FLUSH_MS);
   }
 
@@ -256,6 +275,7 @@ export class JobWatch {
       memoryLimitBytes: this.deps.memoryLimitBytes,
     });
     this.note(outcome.note);
+    this.outcome = outcome;
     const artifacts = await changedOutputs(this.job.workspaceFolder, this.files).catch(() => []);
     const { jobId } = this.job;
     const captured = (await this.deps.beforeFinish?.().catch(() => [])) ?? [];

@@ -3,14 +3,12 @@
 // when asked for. Its events go straight to the run's log. A job outlives the app: at start-up the
 // service finds this data folder's job containers by label and watches them again (or records how
 // they ended while the app was away), and removes each container once its job is recorded.
-import { rm } from 'node:fs/promises';
 import type Docker from 'dockerode';
 import { AppError } from '../../shared/errors';
 import { newId } from '../../shared/ids';
-import { BASE_IMAGE, DEFAULT_LIMITS, sandboxUser, type SandboxLimits } from './container-spec';
-import { dockerFailure, inspectImage } from './docker-status';
+import { DEFAULT_LIMITS, sandboxUser, type SandboxLimits } from './container-spec';
+import { dockerFailure } from './docker-status';
 import {
-  createJobContainer,
   inspectJobContainer,
   listJobContainers,
   removeJobContainer,
@@ -18,12 +16,17 @@ import {
   watchedJob,
   type JobContainerInfo,
 } from './jobs-containers';
-import { appendNote, countLoggedLines, jobFiles, prepareJobFolders, snapshotOutputs, tailLines } from './jobs-files';
-import { commandOf, jobContainerName, jobContainerSpec, jobLogPath, LABEL_JOB, LABEL_JOB_CALL } from './jobs-spec';
+import { countLoggedLines, jobFiles, tailLines } from './jobs-files';
+import { commandOf, jobContainerName, jobLogPath, LABEL_JOB, LABEL_JOB_CALL } from './jobs-spec';
 import { jobIdsOf, jobStatusOf, type JobStatus } from './jobs-status';
 import type { JobPlacement, JobRequest, JobServiceOptions, ReattachedJobs, StartedJob } from './jobs-types';
 import { JobWatch, type WatchedJob, type WatchResume } from './jobs-watch';
-import { engineProfile } from './engine-profile';
+import { WatchSet, type FiredWatch, type JobDeadline } from './jobs-watches';
+import { autoResumeFrom, logLinesBefore, newestCheckpoint, type Checkpoint } from './jobs-resume';
+import { jobDeadline, type Outcome } from './jobs-outcome';
+import { chooseJobImage, jobAttempt, launchJob, type GpuRelease, type LaunchContext } from './jobs-launch';
+import type { WatchRule } from '../../shared/job-watches';
+import { JobWaits } from './jobs-wait';
 
 export type { JobStatus } from './jobs-status';
 export type { JobLogLine } from './jobs-watch';
@@ -38,8 +41,6 @@ export type {
   StartedJob,
 } from './jobs-types';
 
-type GpuRelease = (note: (text: string) => void) => Promise<void>;
-
 const FROM_START: WatchResume = { logLines: 0, metricLines: 0 };
 
 export class JobService {
@@ -47,10 +48,18 @@ export class JobService {
   private readonly user: string;
   private readonly watches = new Map<string, JobWatch>();
   private readonly starting = new Set<string>();
+  /** Per watched job: settles once it ended and whether it resumes by itself is decided. */
+  private readonly ended = new Map<string, Promise<void>>();
+  private readonly waits = new JobWaits();
 
   constructor(private readonly options: JobServiceOptions) {
     this.docker = options.sandbox.docker;
     this.user = options.user ?? sandboxUser();
+  }
+
+  private get launching(): LaunchContext {
+    const { docker, user, homeHash, limits } = this;
+    return { docker, user, homeHash, limits, gpuMemory: this.options.gpuMemory };
   }
 
   private get limits(): SandboxLimits {
@@ -59,60 +68,52 @@ export class JobService {
   }
 
   async start(placement: JobPlacement, request: JobRequest): Promise<StartedJob> {
-    const image = await this.chooseImage();
-    const jobId = newId('job');
-    const job: WatchedJob = {
-      jobId,
-      runId: placement.runId,
-      containerName: jobContainerName(this.homeHash, jobId),
-      workspaceFolder: placement.workspaceFolder,
-      gpu: request.gpu,
-      startedAt: Date.now(),
-      timeoutSeconds: request.timeoutSeconds,
-    };
+    const image = await chooseJobImage(this.options.sandbox);
+    const job = jobAttempt(this.homeHash, placement, newId('job'), request);
+    const { jobId } = job;
+    const watches = request.watches ?? placement.jobDefaults?.watches ?? [];
+    const resume = request.resume ?? placement.jobDefaults?.resume ?? 'manual';
     this.starting.add(jobId);
     try {
-      const giveBack = await this.launch(job, placement, request, image);
-      const { callId, command, gpu } = request;
-      this.options.log.append(job.runId, [{ type: 'job.started', payload: { jobId, callId, command, gpu } }]);
-      this.watch(job, FROM_START, giveBack);
+      const giveBack = await launchJob(this.launching, job, placement, request, image);
+      const { callId, command, gpu, timeoutSeconds } = request;
+      const payload = { jobId, callId, command, gpu, timeoutSeconds };
+      const supervised = { ...(watches.length > 0 ? { watches } : {}), ...(resume === 'auto' ? { resume } : {}) };
+      this.options.log.append(job.runId, [{ type: 'job.started', payload: { ...payload, ...supervised } }]);
+      this.watch(job, FROM_START, giveBack, { watches, deadline: placement.deadline });
       return { jobId, logPath: jobLogPath(jobId) };
     } finally {
       this.starting.delete(jobId);
     }
   }
 
-  /** Prepares the job's files, frees the GPU when asked and starts the container; undoes it all on failure. */
-  private async launch(
-    job: WatchedJob,
-    placement: JobPlacement,
-    request: JobRequest,
-    image: string,
-  ): Promise<GpuRelease | undefined> {
-    const files = jobFiles(job.workspaceFolder, job.jobId);
-    await prepareJobFolders(job.workspaceFolder, this.user);
-    await snapshotOutputs(job.workspaceFolder, files);
-    const note = (text: string) => appendNote(files, text);
-    const giveBack = request.gpu ? await this.options.gpuMemory?.acquire(note) : undefined;
-    const spec = jobContainerSpec({
-      ...job,
-      ...request,
-      callId: request.callId,
-      image,
-      homeHash: this.homeHash,
-      limits: this.limits,
-      network: placement.network ?? 'none',
-      user: this.user,
-      engine: await engineProfile(this.docker),
-    });
+  /**
+   * Runs an ended job again from the newest checkpoint it wrote (see jobs-resume.ts): the same id, log and
+   * metric series, its metric lines up to the last recorded step dropped. Throws, saying why, when it cannot.
+   */
+  async resume(placement: JobPlacement, jobId: string, callId?: string): Promise<Checkpoint> {
+    const status = this.status(placement.runId, jobId);
+    if (this.watches.has(jobId) || this.starting.has(jobId))
+      throw new AppError('conflict', `${jobId} is still running.`, 'Cancel it first, or wait for it to end.');
+    const checkpoint = newestCheckpoint(status, placement.workspaceFolder);
+    await this.resumeFrom(placement, status, checkpoint, callId);
+    return checkpoint;
+  }
+
+  private async resumeFrom(placement: JobPlacement, status: JobStatus, checkpoint: Checkpoint, callId?: string) {
+    const { jobId, gpu, lastStep } = status;
+    const request = { command: status.fullCommand ?? '', gpu, timeoutSeconds: status.timeoutSeconds ?? 3600, callId };
+    const image = await chooseJobImage(this.options.sandbox);
+    const job = jobAttempt(this.homeHash, placement, jobId, request);
+    this.starting.add(jobId);
     try {
-      await createJobContainer(this.docker, spec, image, request.gpu);
-      return giveBack;
-    } catch (error) {
-      await giveBack?.(() => undefined);
-      await rm(files.log, { force: true });
-      await rm(files.outputsSnapshot, { force: true });
-      throw error;
+      const giveBack = await launchJob(this.launching, job, placement, request, image, checkpoint);
+      const resumed = { jobId, callId, checkpoint: checkpoint.path, fromStep: lastStep, auto: callId === undefined };
+      this.options.log.append(job.runId, [{ type: 'job.resumed', payload: resumed }]);
+      const resume: WatchResume = { ...FROM_START, floorStep: lastStep };
+      this.watch(job, resume, giveBack, { watches: status.watches, deadline: placement.deadline }, placement);
+    } finally {
+      this.starting.delete(jobId);
     }
   }
 
@@ -129,23 +130,15 @@ export class JobService {
     );
   }
 
-  /** Waits up to `ms` for a running job to end (sooner when the signal aborts), then tells its status. */
+  /**
+   * Waits up to `ms` for a running job to end (sooner when one of its watches fires or the signal aborts),
+   * then tells its status.
+   */
   async waitFor(runId: string, jobId: string, ms: number, signal: AbortSignal): Promise<JobStatus> {
     const status = this.status(runId, jobId);
-    const watch = this.watches.get(jobId);
-    if (status.state !== 'running' || watch === undefined || ms <= 0) return status;
-    let timer: NodeJS.Timeout | undefined;
-    let onAbort: (() => void) | undefined;
-    await Promise.race([
-      watch.done,
-      new Promise((resolve) => {
-        timer = setTimeout(resolve, ms);
-        onAbort = () => resolve(undefined);
-        signal.addEventListener('abort', onAbort, { once: true });
-      }),
-    ]);
-    clearTimeout(timer);
-    if (onAbort !== undefined) signal.removeEventListener('abort', onAbort);
+    const ended = this.ended.get(jobId);
+    if (status.state !== 'running' || ended === undefined || ms <= 0) return status;
+    await this.waits.wait(jobId, ended, ms, signal);
     return this.status(runId, jobId);
   }
 
@@ -209,8 +202,12 @@ export class JobService {
         continue;
       }
       if (status === undefined) this.recordStarted(job, info);
-      const logLines = await countLoggedLines(jobFiles(job.workspaceFolder, jobId));
-      this.watch(job, { logLines, metricLines: status?.metricCount ?? 0 }, undefined);
+      const logged = await countLoggedLines(jobFiles(job.workspaceFolder, jobId));
+      const logLines = Math.max(0, logged - logLinesBefore(info.Config.Labels ?? undefined));
+      const metricLines = status?.attemptMetricCount ?? 0;
+      const floorStep = status?.resumes.at(-1)?.fromStep;
+      const firedBefore = status?.fired.map((fired) => fired.watch);
+      this.watch(job, { logLines, metricLines, floorStep }, undefined, { watches: status?.watches ?? [], firedBefore });
       result[info.State.Running ? 'running' : 'ended'].push(jobId);
     }
     return result;
@@ -242,16 +239,31 @@ export class JobService {
     return this.options.sandbox.homeHash;
   }
 
-  /** The run's sandbox image, or the base image where the sandbox falls back to it. */
-  private async chooseImage(): Promise<string> {
-    await this.options.sandbox.check();
-    const { image } = this.options.sandbox;
-    return (await inspectImage(this.docker, image)) === undefined ? BASE_IMAGE : image;
-  }
-
-  private watch(job: WatchedJob, resume: WatchResume, giveBack?: GpuRelease): void {
+  /**
+   * Watches one run of a job: its output, its watches (against the run's time budget or its own timeout,
+   * whichever ends first) and, once it ended, whether it resumes by itself (in the same placement).
+   */
+  private watch(
+    job: WatchedJob,
+    resume: WatchResume,
+    giveBack: GpuRelease | undefined,
+    plan: { watches: readonly WatchRule[]; deadline?: number | undefined; firedBefore?: readonly WatchRule[] },
+    placement: JobPlacement = { runId: job.runId, workspaceFolder: job.workspaceFolder },
+  ): void {
+    const own = jobDeadline(job);
+    const deadline: JobDeadline =
+      plan.deadline !== undefined && plan.deadline < own
+        ? { at: plan.deadline, what: 'the run’s time budget' }
+        : { at: own, what: 'the job’s timeout' };
+    const watches = new WatchSet(plan.watches, deadline, job.startedAt, plan.firedBefore);
+    const onFired = (fired: FiredWatch) => {
+      this.waits.wake(job.jobId);
+      this.options.onWatch?.(job.runId, job.jobId, fired);
+    };
+    const gpu = job.gpu ? this.options.gpuSampling : undefined;
     const watch = new JobWatch(
       {
+        supervise: { watches, gpu, onFired },
         docker: this.docker,
         log: this.options.log,
         memoryLimitBytes: this.limits.memoryBytes,
@@ -269,18 +281,32 @@ export class JobService {
     );
     this.watches.set(job.jobId, watch);
     this.options.leases?.claim(job.jobId);
-    void watch.done.then(() => {
+    const ended = watch.done.then(async () => {
       if (this.watches.get(job.jobId) !== watch) return;
       this.watches.delete(job.jobId);
       this.releaseLease(job.jobId);
+      await this.autoResume(job, watch.outcome, placement).catch(() => undefined);
     });
+    this.ended.set(job.jobId, ended);
+  }
+
+  /** A job killed under `resume: auto` runs again from its newest checkpoint (see autoResumeFrom). */
+  private async autoResume(job: WatchedJob, outcome: Outcome | undefined, placement: JobPlacement): Promise<void> {
+    if (outcome === undefined) return;
+    const status = jobStatusOf(this.options.log.loadEvents(job.runId), job.jobId);
+    if (status === undefined || status.state === 'running') return;
+    const checkpoint = autoResumeFrom(status, outcome, job.workspaceFolder);
+    if (checkpoint !== undefined) await this.resumeFrom(placement, status, checkpoint);
   }
 
   private recordStarted(job: WatchedJob, info: JobContainerInfo): void {
     const callId = info.Config.Labels?.[LABEL_JOB_CALL];
     const command = commandOf(info.Config.Cmd);
     this.options.log.append(job.runId, [
-      { type: 'job.started', payload: { jobId: job.jobId, callId, command, gpu: job.gpu } },
+      {
+        type: 'job.started',
+        payload: { jobId: job.jobId, callId, command, gpu: job.gpu, timeoutSeconds: job.timeoutSeconds },
+      },
     ]);
   }
 }

@@ -141,6 +141,7 @@ export function prepareSpec(
     evaluation,
     spec: { name: spec.name, params, file: resolve(file) },
     mcpServers: spec.mcpServers,
+    jobs: spec.jobs,
   });
   return { spec, file, goal: fill(spec.goal, params, 'goal', file), model: spec.model, config, data };
 }

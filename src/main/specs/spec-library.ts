@@ -97,6 +97,7 @@ export function specFromRun(events: readonly RunEvent[], name: string): LoopSpec
           network: config.network,
           ...(evaluation === undefined ? {} : { evaluation }),
           ...(config.mcpServers === undefined ? {} : { mcpServers: config.mcpServers }),
+          ...(config.jobs === undefined ? {} : { jobs: config.jobs }),
         }),
   });
 }

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { approvalRuleSchema, budgetSchema, evaluationSchema, mcpServersSchema } from '../../shared/loop-config';
 import type { SpecPathField } from './spec-paths';
 import { networkSchema } from '../../shared/network-policy';
+import { jobDefaultsSchema } from '../../shared/job-watches';
 
 const NAME_RULE = 'use letters, digits, ".", "_" or "-", starting with a letter or digit, at most 128 characters';
 const nameSchema = z
@@ -47,6 +48,8 @@ export const loopSpecSchema = z
     evaluation: evaluationSchema.strict().optional(),
     /** MCP servers whose tools the run may call. */
     mcpServers: mcpServersSchema.optional(),
+    /** Defaults for the jobs its runs start: `watches` and `resume: auto` (job_start's own arguments win). */
+    jobs: jobDefaultsSchema.optional(),
     /** The sha256 of files in the spec's folder (relative paths), checked before each run. */
     checksums: z.record(z.string().min(1).max(4096), z.string().regex(/^[0-9a-f]{64}$/)).optional(),
   })
@@ -69,6 +72,7 @@ export function knownKeys(path: readonly PropertyKey[]): string[] {
   if (path.length === 0) return Object.keys(loopSpecSchema.shape);
   if (path[0] === 'evaluation' && path.length === 1) return Object.keys(evaluationSchema.shape);
   if (path[0] === 'budget' && path.length === 1) return Object.keys(budgetSchema.shape);
+  if (path[0] === 'jobs' && path.length === 1) return Object.keys(jobDefaultsSchema.shape);
   if (path[0] === 'params') return ['description', 'default'];
   return [];
 }

@@ -6,8 +6,9 @@ import { formatDuration, formatMetric, formatSize } from '../../shared/format';
 import { WorkspaceError } from '../core/tool';
 import type { JobPlacement, JobService, JobStatus } from '../sandbox/jobs';
 import { jobLogPath } from '../sandbox/jobs-spec';
+import { describeWatch } from '../../shared/job-watches';
 
-export type JobControl = Pick<JobService, 'start' | 'status' | 'waitFor' | 'logs' | 'cancel'>;
+export type JobControl = Pick<JobService, 'start' | 'status' | 'waitFor' | 'logs' | 'cancel' | 'resume'>;
 
 /** The run the tools act for: jobs of other runs are out of reach. */
 export type JobTarget = JobPlacement;
@@ -48,6 +49,23 @@ export function describeStatus(status: JobStatus, now = Date.now()): string {
     lines.push(
       `artifacts: ${status.artifacts.map((artifact) => `${artifact.path} (${formatSize(artifact.bytes)})`).join(', ')}`,
     );
+  lines.push(...supervisionLines(status));
   lines.push(`log: ${jobLogPath(status.jobId)}`);
   return lines.join('\n');
+}
+
+/** What the job is watched for and what fired, its progress and its resumes. */
+function supervisionLines(status: JobStatus): string[] {
+  const lines: string[] = [];
+  const { progress, resumes, fired } = status;
+  if (progress !== undefined && status.state === 'running')
+    lines.push(
+      `progress: ${progress.done}/${progress.total}, about ${formatDuration(progress.etaSeconds * 1000)} left`,
+    );
+  const last = resumes.at(-1);
+  if (last !== undefined)
+    lines.push(`resumed ${resumes.length === 1 ? 'once' : `${resumes.length} times`}; last from ${last.checkpoint}`);
+  if (status.watches.length > 0) lines.push(`watches: ${status.watches.map(describeWatch).join('; ')}`);
+  for (const each of fired) lines.push(`watch fired: ${each.message}`);
+  return lines;
 }

@@ -1,5 +1,6 @@
 // Starts a long command (training, evaluation) as a background job and returns its id at once.
 import { z } from 'zod';
+import { jobResumeSchema, jobWatchesSchema } from '../../shared/job-watches';
 import { defineTool } from '../core/tool';
 import { forModel, type JobControl, type JobTarget } from './job-common';
 
@@ -19,6 +20,16 @@ const input = z.object({
     .max(7 * 24 * 3600)
     .optional()
     .describe(`Seconds before the job is killed (default ${DEFAULT_TIMEOUT_SECONDS}).`),
+  watches: jobWatchesSchema
+    .optional()
+    .describe(
+      'What to watch for while it runs; a watch that fires wakes you (and a job_status that waits) with what it saw. Kinds: {"kind": "non_finite", "metric": "loss"} (NaN or infinite; any metric without "metric"), {"kind": "plateau", "metric": "eval_loss", "logs": 5, "minDelta": 0.001, "better": "lower"}, {"kind": "silent", "minutes": 10} (no output), {"kind": "eta_over_budget"} (its progress, e.g. 12/100, says it ends past the run’s time budget or its timeout). The run’s defaults when absent.',
+    ),
+  resume: jobResumeSchema
+    .optional()
+    .describe(
+      '"auto": when the job is killed (out of memory, docker kill, a restart), run it again from the newest checkpoint-<step> folder it wrote under /workspace/outputs, with LOOPLAB_RESUME_FROM set to that folder. Default "manual" (job_resume).',
+    ),
 });
 
 export function jobStartTool(jobs: JobControl, target: JobTarget) {
@@ -36,10 +47,9 @@ export function jobStartTool(jobs: JobControl, target: JobTarget) {
     riskOf: ({ gpu }) => (gpu === true ? 'gpu' : 'exec'),
     summarize: ({ command, gpu, timeout = DEFAULT_TIMEOUT_SECONDS }) =>
       `job${gpu === true ? ' on the GPU' : ''} (timeout ${timeout} s): ${command}`,
-    run: async ({ command, gpu = false, timeout = DEFAULT_TIMEOUT_SECONDS }, ctx) => {
-      const started = await forModel(() =>
-        jobs.start(target, { command, gpu, timeoutSeconds: timeout, callId: ctx.callId }),
-      );
+    run: async ({ command, gpu = false, timeout = DEFAULT_TIMEOUT_SECONDS, watches, resume }, ctx) => {
+      const request = { command, gpu, timeoutSeconds: timeout, callId: ctx.callId, watches, resume };
+      const started = await forModel(() => jobs.start(target, request));
       return {
         output: [
           `Started ${started.jobId}${gpu ? ' on the GPU' : ''}: ${command}`,

@@ -18,13 +18,15 @@ export function jobStatusTool(jobs: JobControl, target: JobTarget) {
   return defineTool({
     name: 'job_status',
     description:
-      'Tell whether a job is running or how it ended (exit code, elapsed time), with its latest metrics and artifacts. Set wait to let it run that many seconds (or until it ends) before answering, rather than asking again and again.',
+      'Tell whether a job is running or how it ended (exit code, elapsed time), with its latest metrics, progress, watches and artifacts. Set wait to let it run that many seconds (or until it ends, or one of its watches fires) before answering, rather than asking again and again.',
     input,
     risk: 'read',
     summarize: ({ job_id }) => `status of ${job_id}`,
     run: async ({ job_id, wait = 0 }, ctx) => {
+      const before = wait > 0 ? await forModel(() => jobs.status(target.runId, job_id)) : undefined;
       const status = await forModel(() => jobs.waitFor(target.runId, job_id, wait * 1000, ctx.signal));
-      return { output: describeStatus(status) };
+      const woke = before !== undefined && status.state === 'running' && status.fired.length > before.fired.length;
+      return { output: `${woke ? 'Stopped waiting: a watch fired.\n' : ''}${describeStatus(status)}` };
     },
   });
 }

@@ -58,6 +58,7 @@ function openWork(events: readonly RunEvent[]): OpenWork {
         work.tools.delete(event.payload.callId);
         break;
       case 'job.started':
+      case 'job.resumed':
         work.jobs.add(event.payload.jobId);
         break;
       case 'job.finished':
@@ -84,6 +85,8 @@ function openWork(events: readonly RunEvent[]): OpenWork {
       case 'approval.requested':
       case 'approval.resolved':
       case 'job.metric':
+      case 'job.watch':
+      case 'job.progress':
       case 'artifact.recorded':
       case 'evaluation.recorded':
       case 'evaluation.failed':

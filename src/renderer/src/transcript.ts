@@ -152,6 +152,8 @@ function entryOf(event: RunEvent, lastStatus: number | undefined): TranscriptEnt
     case 'job.finished':
     case 'loop.parked':
     case 'loop.woke':
+    case 'job.watch':
+    case 'job.resumed':
     case 'artifact.recorded': {
       if (event.type === 'run.status' && !statusWorthTelling(event.payload.status, event.seq, lastStatus)) return;
       const { text, tone } = describeEvent(event);
@@ -171,6 +173,7 @@ function entryOf(event: RunEvent, lastStatus: number | undefined): TranscriptEnt
     case 'run.rule':
     case 'model.started':
     case 'job.metric':
+    case 'job.progress':
     case 'workspace.snapshot':
     case 'replay.diverged':
       return undefined;

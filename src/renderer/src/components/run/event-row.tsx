@@ -115,6 +115,9 @@ export function fieldFormat(event: RunEvent, label: string): ContentFormat {
     case 'approval.resolved':
     case 'job.metric':
     case 'job.finished':
+    case 'job.watch':
+    case 'job.progress':
+    case 'job.resumed':
     case 'artifact.recorded':
     case 'evaluation.recorded':
     case 'evaluation.failed':

@@ -1,0 +1,89 @@
+// Starting one run of a job: its files (log, outputs snapshot), the GPU freed when it asks for one, and
+// its container (the run's sandbox image and policy with the job's command; after a resume, told where its
+// checkpoint is). What fails on the way is undone.
+import { rm } from 'node:fs/promises';
+import type Docker from 'dockerode';
+import { BASE_IMAGE, type SandboxLimits } from './container-spec';
+import { inspectImage } from './docker-status';
+import { engineProfile } from './engine-profile';
+import { createJobContainer } from './jobs-containers';
+import { appendNote, countLoggedLines, jobFiles, prepareJobFolders, snapshotOutputs } from './jobs-files';
+import { RESUME_ENV, resumedSpec, type Checkpoint } from './jobs-resume';
+import { jobContainerName, jobContainerSpec } from './jobs-spec';
+import type { GpuMemoryGuard, JobPlacement, JobRequest } from './jobs-types';
+import type { WatchedJob } from './jobs-watch';
+import type { SandboxManager } from './sandbox-manager';
+
+export type GpuRelease = (note: (text: string) => void) => Promise<void>;
+
+export interface LaunchContext {
+  docker: Docker;
+  user: string;
+  homeHash: string;
+  limits: SandboxLimits;
+  gpuMemory: GpuMemoryGuard | undefined;
+}
+
+/** One run of a job, from now. */
+export function jobAttempt(homeHash: string, placement: JobPlacement, jobId: string, request: JobRequest): WatchedJob {
+  return {
+    jobId,
+    runId: placement.runId,
+    containerName: jobContainerName(homeHash, jobId),
+    workspaceFolder: placement.workspaceFolder,
+    gpu: request.gpu,
+    startedAt: Date.now(),
+    timeoutSeconds: request.timeoutSeconds,
+  };
+}
+
+/** The run's sandbox image, or the base image where the sandbox falls back to it. */
+export async function chooseJobImage(sandbox: SandboxManager): Promise<string> {
+  await sandbox.check();
+  const { image } = sandbox;
+  return (await inspectImage(sandbox.docker, image)) === undefined ? BASE_IMAGE : image;
+}
+
+/**
+ * Prepares the job's files, frees the GPU when asked and starts the container; undoes it all on failure
+ * (a resumed job keeps the log and outputs of its earlier runs).
+ */
+export async function launchJob(
+  context: LaunchContext,
+  job: WatchedJob,
+  placement: JobPlacement,
+  request: JobRequest,
+  image: string,
+  checkpoint?: Checkpoint,
+): Promise<GpuRelease | undefined> {
+  const files = jobFiles(job.workspaceFolder, job.jobId);
+  await prepareJobFolders(job.workspaceFolder, context.user);
+  await snapshotOutputs(job.workspaceFolder, files);
+  const note = (text: string) => appendNote(files, text);
+  const logLines = checkpoint === undefined ? 0 : await countLoggedLines(files);
+  if (checkpoint !== undefined) note(`resuming from ${checkpoint.path} (${RESUME_ENV}=/workspace/${checkpoint.path})`);
+  const giveBack = request.gpu ? await context.gpuMemory?.acquire(note) : undefined;
+  const spec = jobContainerSpec({
+    ...job,
+    ...request,
+    callId: request.callId,
+    image,
+    homeHash: context.homeHash,
+    limits: context.limits,
+    network: placement.network ?? 'none',
+    user: context.user,
+    engine: await engineProfile(context.docker),
+  });
+  try {
+    const resumed = checkpoint === undefined ? spec : resumedSpec(spec, checkpoint, logLines);
+    await createJobContainer(context.docker, resumed, image, request.gpu);
+    return giveBack;
+  } catch (error) {
+    await giveBack?.(() => undefined);
+    if (checkpoint === undefined) {
+      await rm(files.log, { force: true });
+      await rm(files.outputsSnapshot, { force: true });
+    }
+    throw error;
+  }
+}
