@@ -97,18 +97,7 @@ function EntryBody({ entry, before }: { entry: TranscriptEntry; before: FileBefo
         </>
       );
     case 'model':
-      return (
-        <>
-          <Speaker>Model</Speaker>
-          {entry.thinking !== undefined && (
-            <Folded label="Thinking…">
-              <BlobContent content={entry.thinking} format="markdown" />
-            </Folded>
-          )}
-          {entry.text !== '' && <BlobContent content={entry.text} format="markdown" />}
-          {entry.error !== undefined && <BlobContent label="error" content={entry.error} />}
-        </>
-      );
+      return <ModelBody entry={entry} />;
     case 'call':
       return <CallBody call={entry} before={before} />;
     case 'plan':
@@ -143,6 +132,22 @@ function EntryBody({ entry, before }: { entry: TranscriptEntry; before: FileBefo
         </p>
       );
   }
+}
+
+/** The model's words; its reasoning, when it sent any, folded above them. */
+function ModelBody({ entry }: { entry: Extract<TranscriptEntry, { kind: 'model' }> }) {
+  return (
+    <>
+      <Speaker>Model</Speaker>
+      {entry.thinking !== undefined && (
+        <Folded label="Thinking…">
+          <BlobContent content={entry.thinking} format="markdown" />
+        </Folded>
+      )}
+      {entry.text !== '' && <BlobContent content={entry.text} format="markdown" />}
+      {entry.error !== undefined && <BlobContent label="error" content={entry.error} />}
+    </>
+  );
 }
 
 const planMarks = { pending: '○', in_progress: '◐', done: '●' } as const;
