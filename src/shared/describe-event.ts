@@ -219,6 +219,7 @@ function rawFields(event: RunEvent): [string, Content | undefined][] {
     case 'model.finished':
       return [
         ['text', event.payload.text],
+        ['thinking', event.payload.thinking],
         ['error', event.payload.error],
       ];
     case 'tool.finished':
@@ -278,7 +279,12 @@ export function argBlobs(event: RunEvent): EventField[] {
 export function eventArgs(event: RunEvent): unknown {
   if (event.type === 'tool.started') return event.payload.args;
   if (event.type === 'model.finished' && event.payload.toolCalls.length > 0) {
-    return event.payload.toolCalls.map((call) => ({ tool: call.name, id: call.id, args: call.args }));
+    return event.payload.toolCalls.map((call) => ({
+      tool: call.name,
+      id: call.id,
+      args: call.args,
+      ...(call.recoveredFrom !== undefined && { recoveredFrom: call.recoveredFrom }),
+    }));
   }
   return undefined;
 }

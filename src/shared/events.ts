@@ -36,11 +36,19 @@ export const usageSchema = z.object({
   /** Of the input tokens, those read from and written to a provider's prompt cache (priced apart). */
   cacheReadTokens: count.optional(),
   cacheWriteTokens: count.optional(),
+  /** Of the output tokens, those a thinking model spent on reasoning, where the server says. */
+  reasoningTokens: count.optional(),
   cost: z.number().nonnegative().default(0),
 });
 export type Usage = z.infer<typeof usageSchema>;
 
-export const toolCallSchema = z.object({ id: ref, name, args: z.unknown() });
+export const toolCallSchema = z.object({
+  id: ref,
+  name,
+  args: z.unknown(),
+  /** Written by the model as text in this format rather than sent as a call, and recovered from it. */
+  recoveredFrom: z.enum(['hermes', 'json-block', 'mistral', 'llama']).optional(),
+});
 export type ToolCall = z.infer<typeof toolCallSchema>;
 
 export const forkPointSchema = z.object({ runId: ref, seq: count });
@@ -64,6 +72,8 @@ export const eventPayloadSchemas = {
   'model.finished': z.object({
     callId: ref,
     text: contentSchema,
+    /** A thinking model's reasoning, kept apart from its words and never sent back to it. */
+    thinking: contentSchema.optional(),
     toolCalls: z.array(toolCallSchema).default([]),
     finishReason: z.enum(['stop', 'tool_calls', 'length', 'error', 'interrupted']),
     usage: usageSchema,

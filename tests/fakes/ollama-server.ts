@@ -150,11 +150,16 @@ function endlessFrame(model: string, text: string): string {
   return `${JSON.stringify({ model, created_at: createdAt, message: { role: 'assistant', content: text }, done: false })}\n`;
 }
 
-type Chunk = Record<string, unknown> & { message: { role: string; content: string; tool_calls?: unknown[] } };
+type Chunk = Record<string, unknown> & {
+  message: { role: string; content: string; thinking?: string; tool_calls?: unknown[] };
+};
 
 function replyChunks(model: string, turn: ReplyTurn): Chunk[] {
   const base = (message: Chunk['message']): Chunk => ({ model, created_at: createdAt, message, done: false });
-  const chunks = (turn.text ?? []).map((text) => base({ role: 'assistant', content: text }));
+  const chunks = [
+    ...(turn.thinking ?? []).map((thinking) => base({ role: 'assistant', content: '', thinking })),
+    ...(turn.text ?? []).map((text) => base({ role: 'assistant', content: text })),
+  ];
   for (const call of turn.toolCalls ?? []) {
     chunks.push(
       base({
@@ -185,6 +190,8 @@ function merge(chunks: readonly Chunk[]): Chunk {
     role: 'assistant',
     content: chunks.map((chunk) => chunk.message.content).join(''),
   };
+  const thinking = chunks.map((chunk) => chunk.message.thinking ?? '').join('');
+  if (thinking !== '') message.thinking = thinking;
   if (toolCalls.length > 0) message.tool_calls = toolCalls;
   return { ...last, message };
 }

@@ -124,6 +124,8 @@ function replyChunks(model: string, turn: ReplyTurn, includeUsage: boolean): Rec
     choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }],
   });
   const chunks = [chunk({ role: 'assistant', content: '' })];
+  // Reasoning as vLLM, llama.cpp and DeepSeek send it: deltas of a field the OpenAI API does not have.
+  for (const reasoning of turn.thinking ?? []) chunks.push(chunk({ reasoning_content: reasoning }));
   for (const text of turn.text ?? []) chunks.push(chunk({ content: text }));
   for (const [index, call] of (turn.toolCalls ?? []).entries()) {
     const args = call.rawArguments ?? JSON.stringify(call.arguments);
@@ -140,7 +142,14 @@ function replyChunks(model: string, turn: ReplyTurn, includeUsage: boolean): Rec
   if (!includeUsage) return withUsage;
   const input = turn.usage?.input ?? 0;
   const output = turn.usage?.output ?? 0;
-  const usage = { prompt_tokens: input, completion_tokens: output, total_tokens: input + output };
+  const usage = {
+    prompt_tokens: input,
+    completion_tokens: output,
+    total_tokens: input + output,
+    ...(turn.usage?.reasoning !== undefined && {
+      completion_tokens_details: { reasoning_tokens: turn.usage.reasoning },
+    }),
+  };
   return [...withUsage, { ...chunk({}), choices: [], usage }];
 }
 

@@ -13,9 +13,11 @@ export interface ScriptedToolCall {
 }
 
 export interface ReplyTurn {
+  /** A thinking model's reasoning, streamed before the text in the provider's own field. */
+  thinking?: readonly string[];
   text?: readonly string[];
   toolCalls?: readonly ScriptedToolCall[];
-  usage?: { input: number; output: number; cacheRead?: number; cacheWrite?: number };
+  usage?: { input: number; output: number; cacheRead?: number; cacheWrite?: number; reasoning?: number };
   /** How generation ended; tool calls make it a tool stop unless this says 'length'. */
   stop?: 'stop' | 'length';
   /** Delay before each streamed chunk. */

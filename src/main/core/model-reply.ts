@@ -2,6 +2,7 @@
 // with an idle timeout and a cap on its length, its usage priced, and retried with backoff while the
 // failure is one that waiting can fix.
 import type { LoopDeps } from './loop-types';
+import type { TextCallFormat } from './model-text-calls';
 import {
   ProviderError,
   type ChatMessage,
@@ -10,11 +11,15 @@ import {
   type ToolCallRequest,
   type ToolSpec,
 } from './model';
+import { splitUnopenedThinking, ThinkSplitter } from './model-thinking';
 import type { Clock } from './ports';
 
 export interface ModelTurn {
   text: string;
-  calls: ToolCallRequest[];
+  /** A thinking model's reasoning, apart from its words. */
+  thinking: string;
+  /** Whole calls; those the model wrote as text say so in `recoveredFrom`. */
+  calls: (ToolCallRequest & { recoveredFrom?: TextCallFormat })[];
   finish: FinishReason;
 }
 
@@ -61,23 +66,20 @@ export async function streamReply(
       model: deps.model,
       contextLength: deps.modelInfo.contextLength,
     });
+    const splitter = new ThinkSplitter();
     for await (const event of stream) {
       clearTimeout(timer);
       timer = setTimeout(() => idle.abort(), idleMs);
-      if (event.type === 'text') {
-        turn.text += event.delta;
-        into.show(event.delta);
-        if (turn.text.length > MAX_REPLY_CHARS) throw endless(deps.modelName);
-      } else if (event.type === 'tool_call') turn.calls.push(event.call);
-      else if (event.type === 'usage')
-        Object.assign(usage, {
-          inputTokens: event.inputTokens,
-          outputTokens: event.outputTokens,
-          ...(event.cacheReadTokens !== undefined && { cacheReadTokens: event.cacheReadTokens }),
-          ...(event.cacheWriteTokens !== undefined && { cacheWriteTokens: event.cacheWriteTokens }),
-        });
+      if (event.type === 'text') show(into, take(turn, splitter.push(event.delta)));
+      else if (event.type === 'thinking') take(turn, { text: '', thinking: event.delta });
+      else if (event.type === 'tool_call') turn.calls.push(event.call);
+      else if (event.type === 'usage') Object.assign(usage, usageOf(event));
       else turn.finish = event.reason;
+      if (turn.text.length + turn.thinking.length > MAX_REPLY_CHARS) throw endless(deps.modelName);
     }
+    take(turn, splitter.end());
+    const unopened = turn.thinking === '' ? splitUnopenedThinking(turn.text) : undefined;
+    if (unopened !== undefined) Object.assign(turn, unopened);
   } catch (thrown) {
     throw idle.signal.aborted && !request.signal.aborted ? silent(deps.modelName, idleMs) : thrown;
   } finally {
@@ -86,8 +88,32 @@ export async function streamReply(
   }
 }
 
+function show(into: { show(delta: string): void }, delta: string): void {
+  if (delta !== '') into.show(delta);
+}
+
+/** Adds split words to the turn; returns the answer's part, to show. */
+function take(turn: ModelTurn, split: { text: string; thinking: string }): string {
+  turn.text += split.text;
+  turn.thinking += split.thinking;
+  return split.text;
+}
+
+function usageOf(event: TokenUsage): TokenUsage {
+  return {
+    inputTokens: event.inputTokens,
+    outputTokens: event.outputTokens,
+    ...(event.cacheReadTokens !== undefined && { cacheReadTokens: event.cacheReadTokens }),
+    ...(event.cacheWriteTokens !== undefined && { cacheWriteTokens: event.cacheWriteTokens }),
+    ...(event.reasoningTokens !== undefined && { reasoningTokens: event.reasoningTokens }),
+  };
+}
+
 export function emptyTurn(): { turn: ModelTurn; usage: PricedUsage } {
-  return { turn: { text: '', calls: [], finish: 'stop' }, usage: { inputTokens: 0, outputTokens: 0, cost: 0 } };
+  return {
+    turn: { text: '', thinking: '', calls: [], finish: 'stop' },
+    usage: { inputTokens: 0, outputTokens: 0, cost: 0 },
+  };
 }
 
 /**

@@ -2,6 +2,7 @@
 // come), and record `model.finished` with the whole tool calls and usage, whether it ends well or not.
 import type { EventDraft, ToolCall } from '../../shared/events';
 import { emptyTurn, streamReply, type ModelTurn, type ReplyDeps, type ReplyRequest } from './model-reply';
+import { recoverTextCalls } from './model-text-calls';
 
 export type { ModelTurn } from './model-reply';
 
@@ -22,24 +23,41 @@ export async function streamTurn(
   try {
     await streamReply(deps, request, { turn, usage, show });
   } catch (error) {
-    const finishReason = request.signal.aborted ? 'interrupted' : 'error';
+    const finishReason = request.signal.aborted ? ('interrupted' as const) : ('error' as const);
     const message = error instanceof Error ? error.message : String(error);
-    record([
-      {
-        type: 'model.finished',
-        payload: { callId, text: turn.text, toolCalls: [], finishReason, usage, error: message },
-      },
-    ]);
+    const payload = { callId, text: turn.text, ...thinkingOf(turn), toolCalls: [], finishReason, usage };
+    record([{ type: 'model.finished', payload: { ...payload, error: message } }]);
     throw error;
   }
+  recoverCalls(turn, request, callId);
   const toolCalls: ToolCall[] = turn.calls.map((call) => ({
     id: call.id,
     name: call.name,
     args: parseArgs(call.arguments),
+    ...(call.recoveredFrom !== undefined && { recoveredFrom: call.recoveredFrom }),
   }));
   const finishReason = turn.calls.length > 0 && turn.finish === 'stop' ? 'tool_calls' : turn.finish;
-  record([{ type: 'model.finished', payload: { callId, text: turn.text, toolCalls, finishReason, usage } }]);
+  const payload = { callId, text: turn.text, ...thinkingOf(turn), toolCalls, finishReason, usage };
+  record([{ type: 'model.finished', payload }]);
   return turn;
+}
+
+/**
+ * A reply without calls whose words hold calls written as text, for tools this request offered: they
+ * become the turn's calls (ids made from the model call's), and their text leaves the words.
+ */
+function recoverCalls(turn: ModelTurn, request: ReplyRequest, callId: string): void {
+  if (turn.calls.length > 0 || turn.finish === 'length') return;
+  const offered = new Set(request.tools.map((tool) => tool.name));
+  const recovered = recoverTextCalls(turn.text, offered, (index) => `${callId}-text-${index + 1}`);
+  if (recovered.calls.length === 0) return;
+  turn.text = recovered.text;
+  turn.calls = recovered.calls;
+}
+
+function thinkingOf(turn: ModelTurn): { thinking?: string } {
+  const thinking = turn.thinking.trim();
+  return thinking === '' ? {} : { thinking };
 }
 
 /** The arguments as JSON when they parse, else the raw text (kept so the record shows what was sent). */

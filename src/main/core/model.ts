@@ -38,6 +38,8 @@ export type FinishReason = 'stop' | 'tool_calls' | 'length';
 
 export type ModelEvent =
   | { type: 'text'; delta: string }
+  /** Reasoning a thinking model sent apart from its answer: recorded, never sent back or shown as words. */
+  | { type: 'thinking'; delta: string }
   | { type: 'tool_call'; call: ToolCallRequest }
   | ({ type: 'usage' } & TokenUsage)
   | { type: 'finish'; reason: FinishReason };
@@ -52,6 +54,8 @@ export interface TokenUsage {
   outputTokens: number;
   cacheReadTokens?: number;
   cacheWriteTokens?: number;
+  /** Of the output tokens, those spent on reasoning, where the server says. */
+  reasoningTokens?: number;
 }
 
 export interface ModelInfo {

@@ -57,6 +57,8 @@ export const chatChunkSchema = z.object({
   message: z
     .object({
       content: z.string().default(''),
+      /** A thinking model's reasoning (Ollama parts it from the answer for models it knows to think). */
+      thinking: z.string().optional(),
       tool_calls: z
         .array(
           z.object({

@@ -114,6 +114,7 @@ async function* stream(connection: Connection, request: ModelRequest): AsyncGene
       const parsed = chatChunkSchema.safeParse(raw);
       if (!parsed.success) throw notOllama(failure, raw);
       const chunk = parsed.data;
+      if (chunk.message?.thinking) yield { type: 'thinking', delta: chunk.message.thinking };
       if (chunk.message?.content) yield { type: 'text', delta: chunk.message.content };
       for (const toolCall of chunk.message?.tool_calls ?? []) {
         calledTools = true;

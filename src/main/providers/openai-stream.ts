@@ -1,6 +1,7 @@
 // Reading a chat completions stream: text deltas as they come, tool-call deltas joined by index into
 // whole calls once the choice finishes, and the usage the last chunk carries.
 import type OpenAI from 'openai';
+import { z } from 'zod';
 import { ProviderError, type FinishReason, type ModelEvent } from '../core/model';
 import type { FailureTarget } from './provider-errors';
 import { ToolCallBuffer } from './tool-calls';
@@ -20,6 +21,8 @@ export class CompletionStreamReader {
     if (chunk.usage) this.usage = chunk.usage;
     const choice = chunk.choices.find((one) => one.index === 0);
     if (!choice) return;
+    const reasoning = reasoningOf(choice.delta);
+    if (reasoning) yield { type: 'thinking', delta: reasoning };
     if (choice.delta?.content) yield { type: 'text', delta: choice.delta.content };
     for (const part of choice.delta?.tool_calls ?? []) {
       this.calls.add(part.index, { id: part.id, name: part.function?.name, arguments: part.function?.arguments });
@@ -36,10 +39,28 @@ export class CompletionStreamReader {
     if (this.finish === undefined) {
       throw new ProviderError('transient', `${this.target.server} ended the stream before the model finished`);
     }
-    if (this.usage)
-      yield { type: 'usage', inputTokens: this.usage.prompt_tokens, outputTokens: this.usage.completion_tokens };
+    if (this.usage) {
+      const reasoningTokens = this.usage.completion_tokens_details?.reasoning_tokens;
+      yield {
+        type: 'usage',
+        inputTokens: this.usage.prompt_tokens,
+        outputTokens: this.usage.completion_tokens,
+        ...(typeof reasoningTokens === 'number' && { reasoningTokens }),
+      };
+    }
     yield { type: 'finish', reason: this.finish };
   }
+}
+
+const reasoningDeltaSchema = z.object({ reasoning_content: z.string().optional(), reasoning: z.string().optional() });
+
+/**
+ * A thinking model's reasoning, which the API's types do not name: `reasoning_content` (vLLM, llama.cpp,
+ * DeepSeek, LM Studio) or `reasoning` (newer vLLM, OpenRouter, Ollama's shim).
+ */
+function reasoningOf(delta: unknown): string | undefined {
+  const parsed = reasoningDeltaSchema.safeParse(delta);
+  return parsed.success ? (parsed.data.reasoning_content ?? parsed.data.reasoning) : undefined;
 }
 
 /** A reply that is not a chat completion stream: something else answers at that address. Retrying will not help. */

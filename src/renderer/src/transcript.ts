@@ -2,7 +2,7 @@
 // model made with its approval and output gathered in one place, plans, and how the run ended. Events
 // that only a graph or a chart needs (model starts, metrics) are left out.
 import { describeEvent } from '../../shared/describe-event';
-import type { Content, RunEvent } from '../../shared/events';
+import type { Content, RunEvent, ToolCall } from '../../shared/events';
 import { unreachable } from '../../shared/exhaustive';
 import type { RunMetric } from '../../shared/run-summary';
 
@@ -17,12 +17,14 @@ export interface TranscriptCall {
   args: unknown;
   approval: { decision: 'waiting' | 'approved' | 'rejected'; feedback: Content | undefined } | undefined;
   output: { content: Content; isError: boolean } | undefined;
+  /** The format the model wrote the call in as text, when Looplab recovered it from its words. */
+  recoveredFrom: ToolCall['recoveredFrom'];
 }
 
 export type TranscriptEntry =
   | { kind: 'goal'; seq: number; text: Content }
   | { kind: 'user'; seq: number; text: Content; source: 'person' | 'harness' }
-  | { kind: 'model'; seq: number; text: Content; error: Content | undefined }
+  | { kind: 'model'; seq: number; text: Content; error: Content | undefined; thinking: Content | undefined }
   | TranscriptCall
   | { kind: 'plan'; seq: number; items: { text: string; status: 'pending' | 'in_progress' | 'done' }[] }
   | { kind: 'compaction'; seq: number; summary: Content }
@@ -79,6 +81,7 @@ function callGatherer(entries: TranscriptEntry[]): (event: RunEvent) => void {
       args,
       approval: undefined,
       output: undefined,
+      recoveredFrom: undefined,
     };
     calls.set(callId, call);
     entries.push(call);
@@ -93,7 +96,8 @@ function callGatherer(entries: TranscriptEntry[]): (event: RunEvent) => void {
   return (event) => {
     switch (event.type) {
       case 'model.finished':
-        for (const call of event.payload.toolCalls) callFor(event, call.id, call.name, call.args);
+        for (const call of event.payload.toolCalls)
+          callFor(event, call.id, call.name, call.args).recoveredFrom = call.recoveredFrom;
         return;
       case 'approval.requested':
         callFor(event, event.payload.callId, event.payload.tool, undefined).approval = {
@@ -129,8 +133,9 @@ function entryOf(event: RunEvent, lastStatus: number | undefined): TranscriptEnt
     case 'message.user':
       return { kind: 'user', seq: event.seq, text: event.payload.text, source: event.payload.source ?? 'person' };
     case 'model.finished': {
-      const { text, error } = event.payload;
-      return text !== '' || error !== undefined ? { kind: 'model', seq: event.seq, text, error } : undefined;
+      const { text, error, thinking } = event.payload;
+      const said = text !== '' || error !== undefined || thinking !== undefined;
+      return said ? { kind: 'model', seq: event.seq, text, error, thinking } : undefined;
     }
     case 'plan.updated':
       return { kind: 'plan', seq: event.seq, items: event.payload.items };

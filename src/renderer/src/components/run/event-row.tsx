@@ -102,7 +102,7 @@ export function fieldFormat(event: RunEvent, label: string): ContentFormat {
     case 'context.compacted':
       return 'markdown';
     case 'model.finished':
-      return label === 'text' ? 'markdown' : 'text';
+      return label === 'text' || label === 'thinking' ? 'markdown' : 'text';
     case 'job.started':
       return { language: 'bash' };
     case 'run.status':

@@ -97,13 +97,7 @@ function EntryBody({ entry, before }: { entry: TranscriptEntry; before: FileBefo
         </>
       );
     case 'model':
-      return (
-        <>
-          <Speaker>Model</Speaker>
-          {entry.text !== '' && <BlobContent content={entry.text} format="markdown" />}
-          {entry.error !== undefined && <BlobContent label="error" content={entry.error} />}
-        </>
-      );
+      return <ModelBody entry={entry} />;
     case 'call':
       return <CallBody call={entry} before={before} />;
     case 'plan':
@@ -140,6 +134,22 @@ function EntryBody({ entry, before }: { entry: TranscriptEntry; before: FileBefo
   }
 }
 
+/** The model's words; its reasoning, when it sent any, folded above them. */
+function ModelBody({ entry }: { entry: Extract<TranscriptEntry, { kind: 'model' }> }) {
+  return (
+    <>
+      <Speaker>Model</Speaker>
+      {entry.thinking !== undefined && (
+        <Folded label="Thinking…">
+          <BlobContent content={entry.thinking} format="markdown" />
+        </Folded>
+      )}
+      {entry.text !== '' && <BlobContent content={entry.text} format="markdown" />}
+      {entry.error !== undefined && <BlobContent label="error" content={entry.error} />}
+    </>
+  );
+}
+
 const planMarks = { pending: '○', in_progress: '◐', done: '●' } as const;
 
 function CallBody({ call, before }: { call: TranscriptCall; before: FileBefore | undefined }) {
@@ -147,6 +157,7 @@ function CallBody({ call, before }: { call: TranscriptCall; before: FileBefore |
     <>
       <Speaker>
         <span className="mono transcript-tool">{call.tool}</span> <span className="mono muted">{call.callId}</span>
+        {call.recoveredFrom !== undefined && <RecoveredMark format={call.recoveredFrom} />}
       </Speaker>
       {call.args !== undefined && <ToolCallView tool={call.tool} args={call.args} before={before} loadBlobs={false} />}
       {call.approval !== undefined && <Decision approval={call.approval} />}
@@ -156,6 +167,27 @@ function CallBody({ call, before }: { call: TranscriptCall; before: FileBefore |
         </Folded>
       )}
     </>
+  );
+}
+
+const formatNames = {
+  hermes: '<tool_call>',
+  'json-block': 'a ```json block',
+  mistral: '[TOOL_CALLS]',
+  llama: '<|python_tag|>',
+};
+
+/** A call the model wrote in its words rather than sending it as a call; Looplab ran it as one. */
+function RecoveredMark({ format }: { format: NonNullable<TranscriptCall['recoveredFrom']> }) {
+  return (
+    <span
+      className="transcript-recovered muted"
+      data-testid="recovered-mark"
+      title={`The model wrote this call as text (${formatNames[format]}) instead of calling the tool; Looplab recognised it and ran it.`}
+    >
+      {' '}
+      recovered from text
+    </span>
   );
 }
 
