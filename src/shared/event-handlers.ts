@@ -9,11 +9,11 @@ export type EventHandlers<Result, Context = void> = {
   [T in EventType]: (event: EventOf<T>, context: Context) => Result;
 };
 
-/** Hands an event to the handler for its type. */
+/** Hands an event to the handler for its type (with the context, when the handlers take one). */
 export function handleEvent<Result, Context = void>(
   handlers: EventHandlers<Result, Context>,
   event: RunEvent,
-  context: Context,
+  ...context: Context extends void ? [] : [Context]
 ): Result {
-  return (handlers[event.type] as (event: RunEvent, context: Context) => Result)(event, context);
+  return (handlers[event.type] as (event: RunEvent, ...context: unknown[]) => Result)(event, ...context);
 }
