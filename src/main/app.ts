@@ -85,11 +85,7 @@ export function createApp(options: AppOptions): App {
     image: deps.sandbox.image,
     emit: (progress) => pushes.emit('sandbox.progress', progress),
   });
-  const watcher =
-    options.watchExternalMs === undefined
-      ? undefined
-      : setInterval(() => opened.store.pollExternal(), options.watchExternalMs);
-  watcher?.unref();
+  const watcher = watchExternal(opened.store, options.watchExternalMs);
   const close = () => {
     clearInterval(watcher);
     // Running jobs go on in their containers; the next start watches them again.
@@ -126,6 +122,14 @@ export function createApp(options: AppOptions): App {
       close();
     },
   };
+}
+
+/** Publishes the events other processes commit, checking every `ms`; no checking without it. */
+function watchExternal(store: OpenedStore['store'], ms: number | undefined): NodeJS.Timeout | undefined {
+  if (ms === undefined) return undefined;
+  const watcher = setInterval(() => store.pollExternal(), ms);
+  watcher.unref();
+  return watcher;
 }
 
 /** What runs need of the app (RunDeps): the store, the sandbox and its jobs, secrets and snapshots. */

@@ -120,6 +120,23 @@ function attachPoint(main: readonly LoopNode[], seq: number | null): string | un
   return found;
 }
 
+/** Puts a tool call or its approval on its call's line in the step, which shows whichever holds the call. */
+function addToCall(step: LoopNode, calls: Map<string, LoopCall>, node: GraphNode): void {
+  const callId = node.id.slice(node.id.indexOf(':') + 1);
+  let call = calls.get(callId);
+  if (call === undefined) {
+    call = { id: node.id, name: node.label, status: node.status, tool: null, approval: null };
+    calls.set(callId, call);
+    step.calls.push(call);
+  }
+  if (node.kind === 'approval') call.approval = node;
+  else call.tool = node;
+  call.status = callStatus(call.tool, call.approval);
+  const approvalHolds = call.approval !== null && (call.status === 'waiting' || call.status === 'rejected');
+  call.id = approvalHolds || call.tool === null ? call.approval!.id : call.tool.id;
+  if (node.kind === 'tool') call.name = node.label;
+}
+
 export function buildLoopGraph(graph: RunGraph, children: readonly ChildRun[] = []): LoopGraph {
   const parents = parentsOf(graph);
   const main: LoopNode[] = [];
@@ -153,20 +170,7 @@ export function buildLoopGraph(graph: RunGraph, children: readonly ChildRun[] = 
     }
     // A tool call or its approval: one line in its step.
     const step = owner === undefined ? undefined : steps.get(owner);
-    if (step === undefined) continue;
-    const callId = node.id.slice(node.id.indexOf(':') + 1);
-    let call = calls.get(callId);
-    if (call === undefined) {
-      call = { id: node.id, name: node.label, status: node.status, tool: null, approval: null };
-      calls.set(callId, call);
-      step.calls.push(call);
-    }
-    if (node.kind === 'approval') call.approval = node;
-    else call.tool = node;
-    call.status = callStatus(call.tool, call.approval);
-    const approvalHolds = call.approval !== null && (call.status === 'waiting' || call.status === 'rejected');
-    call.id = approvalHolds || call.tool === null ? call.approval!.id : call.tool.id;
-    if (node.kind === 'tool') call.name = node.label;
+    if (step !== undefined) addToCall(step, calls, node);
   }
   for (const step of steps.values()) {
     step.status = stepStatus(step.node!, step.calls);

@@ -1,7 +1,7 @@
 // A run's summary folded from its events. The store keeps it in the `runs` table incrementally and can
 // rebuild the table from `events` with the same function, so the two can never disagree.
-import { previewText, terminalStatuses, type RunEvent, type RunStatus } from './events';
-import { unreachable } from './exhaustive';
+import { handleEvent, type EventHandlers } from './event-handlers';
+import { previewText, terminalStatuses, type RunEvent, type RunStatus, type Usage } from './events';
 import { networkMode, type NetworkMode } from './network-policy';
 import { isRunAgain } from './run-origin';
 
@@ -94,82 +94,83 @@ export function summarizeInto(next: RunSummary, event: RunEvent): RunSummary {
   next.updatedAt = event.time;
   next.eventCount += 1;
   next.lastSeq = event.seq;
-  switch (event.type) {
-    case 'run.created':
-      next.goal = previewText(event.payload.goal, GOAL_CHARS);
-      next.model = event.payload.model;
-      next.createdAt = event.time;
-      next.parentRunId = event.payload.parent?.runId ?? null;
-      next.parentSeq = event.payload.parent?.seq ?? null;
-      next.origin = event.payload.origin;
-      next.runtime = event.payload.config?.runtime ?? 'sandbox';
-      next.network = networkMode(event.payload.config?.network ?? 'none');
-      next.spec = specOf(event.payload.config?.spec);
-      return next;
-    case 'run.status':
-      next.status = event.payload.status;
-      next.reason = event.payload.reason === undefined ? null : previewText(event.payload.reason, GOAL_CHARS);
-      next.endedAt = terminalStatuses.includes(event.payload.status) ? event.time : null;
-      return next;
-    case 'model.started':
-      next.model = event.payload.model;
-      return next;
-    case 'model.finished':
-      next.steps += 1;
-      next.inputTokens += event.payload.usage.inputTokens;
-      next.outputTokens += event.payload.usage.outputTokens;
-      next.cost += event.payload.usage.cost;
-      return next;
-    case 'tool.started':
-      next.toolCalls += 1;
-      return next;
-    case 'evaluation.recorded': {
-      const { metric, value, target, better, attempt, baseline, role } = event.payload;
-      // The baseline's own score is what attempts are measured against, not the run's result.
-      if (role === 'baseline') return next;
-      next.metric = {
-        name: metric,
-        value,
-        target: target ?? null,
-        better: better ?? 'higher',
-        attempt: attempt ?? null,
-        ...(baseline === undefined ? {} : { baseline: { label: baseline.label, value: baseline.value } }),
-      };
-      return next;
-    }
-    case 'context.compacted': {
-      // The model call that wrote the summary is not a step, but its tokens and cost count.
-      const usage = event.payload.usage;
-      if (usage === undefined) return next;
-      next.inputTokens += usage.inputTokens;
-      next.outputTokens += usage.outputTokens;
-      next.cost += usage.cost;
-      return next;
-    }
-    case 'run.limits':
-    case 'run.rule':
-    case 'message.user':
-    case 'tool.finished':
-    case 'approval.requested':
-    case 'approval.resolved':
-    case 'job.started':
-    case 'job.metric':
-    case 'job.finished':
-    case 'job.watch':
-    case 'job.progress':
-    case 'job.resumed':
-    case 'artifact.recorded':
-    case 'evaluation.failed':
-    case 'plan.updated':
-    case 'workspace.snapshot':
-    case 'replay.diverged':
-    case 'network.request':
-    case 'loop.parked':
-    case 'loop.woke':
-      return next;
-    default:
-      return unreachable(event);
-  }
+  handleEvent(FOLDS, event, next);
+  return next;
+}
+
+const none = () => undefined;
+
+/** What each type of event changes in the summary, beyond its time and count. */
+const FOLDS: EventHandlers<void, RunSummary> = {
+  'run.created': (event, next) => {
+    next.goal = previewText(event.payload.goal, GOAL_CHARS);
+    next.model = event.payload.model;
+    next.createdAt = event.time;
+    next.parentRunId = event.payload.parent?.runId ?? null;
+    next.parentSeq = event.payload.parent?.seq ?? null;
+    next.origin = event.payload.origin;
+    next.runtime = event.payload.config?.runtime ?? 'sandbox';
+    next.network = networkMode(event.payload.config?.network ?? 'none');
+    next.spec = specOf(event.payload.config?.spec);
+  },
+  'run.status': (event, next) => {
+    next.status = event.payload.status;
+    next.reason = event.payload.reason === undefined ? null : previewText(event.payload.reason, GOAL_CHARS);
+    next.endedAt = terminalStatuses.includes(event.payload.status) ? event.time : null;
+  },
+  'model.started': (event, next) => {
+    next.model = event.payload.model;
+  },
+  'model.finished': (event, next) => {
+    next.steps += 1;
+    addUsage(next, event.payload.usage);
+  },
+  'tool.started': (_event, next) => {
+    next.toolCalls += 1;
+  },
+  'evaluation.recorded': (event, next) => {
+    const { metric, value, target, better, attempt, baseline, role } = event.payload;
+    // The baseline's own score is what attempts are measured against, not the run's result.
+    if (role === 'baseline') return;
+    next.metric = {
+      name: metric,
+      value,
+      target: target ?? null,
+      better: better ?? 'higher',
+      attempt: attempt ?? null,
+      ...(baseline === undefined ? {} : { baseline: { label: baseline.label, value: baseline.value } }),
+    };
+  },
+  // The model call that wrote the summary is not a step, but its tokens and cost count.
+  'context.compacted': (event, next) => {
+    if (event.payload.usage !== undefined) addUsage(next, event.payload.usage);
+  },
+  'run.limits': none,
+  'run.rule': none,
+  'message.user': none,
+  'tool.finished': none,
+  'approval.requested': none,
+  'approval.resolved': none,
+  'job.started': none,
+  'job.metric': none,
+  'job.finished': none,
+  'artifact.recorded': none,
+  'evaluation.failed': none,
+  'plan.updated': none,
+  'workspace.snapshot': none,
+  'replay.diverged': none,
+  'network.request': none,
+  'loop.parked': none,
+  'loop.woke': none,
+  'job.watch': none,
+  'job.progress': none,
+  'job.resumed': none,
+};
+
+function addUsage(next: RunSummary, usage: Usage): void {
+  next.inputTokens += usage.inputTokens;
+  next.outputTokens += usage.outputTokens;
+  next.cost += usage.cost;
 }
 
 function specOf(spec: { name: string; params: Record<string, string> } | undefined): RunSummary['spec'] {

@@ -2,7 +2,7 @@
 // tool result (cut for the model), messages from the person or the harness, and after a compaction its
 // summary in place of the older middle. Pure, so resume, replay and fork see the same conversation.
 import { previewText, type Content, type EventDraft, type EventPayload, type RunEvent } from '../../shared/events';
-import { unreachable } from '../../shared/exhaustive';
+import { handleEvent, type EventHandlers } from '../../shared/event-handlers';
 import type { ChatMessage, ToolCallRequest } from './model';
 import { truncateForModel } from './tool-router';
 
@@ -20,7 +20,8 @@ export function argumentsText(args: unknown): string {
 export function buildConversation(events: readonly RunEvent[]): ChatMessage[] {
   const compaction = events.findLast((event) => event.type === 'context.compacted');
   const created = events.find((event) => event.type === 'run.created');
-  const messages: ChatMessage[] = [];
+  const conversation: Conversation = { messages: [], toolNames: new Map() };
+  const { messages } = conversation;
   if (created?.type === 'run.created') messages.push({ role: 'user', content: text(created.payload.goal) });
   let from = 0;
   if (compaction?.type === 'context.compacted') {
@@ -30,76 +31,78 @@ export function buildConversation(events: readonly RunEvent[]): ChatMessage[] {
     });
     from = compaction.payload.keepFromSeq;
   }
-  const toolNames = new Map<string, string>();
-  for (const event of events) {
-    if (event.seq < from) continue;
-    switch (event.type) {
-      case 'message.user': {
-        const prefix = event.payload.source === 'harness' ? HARNESS_PREFIX : '';
-        messages.push({ role: 'user', content: prefix + text(event.payload.text) });
-        break;
-      }
-      case 'model.finished': {
-        const calls: ToolCallRequest[] = event.payload.toolCalls.map((call) => {
-          toolNames.set(call.id, call.name);
-          return { id: call.id, name: call.name, arguments: argumentsText(call.args) };
-        });
-        const failed = event.payload.finishReason === 'error' || event.payload.finishReason === 'interrupted';
-        if (failed && calls.length === 0 && text(event.payload.text) === '') break;
-        messages.push(
-          calls.length > 0
-            ? { role: 'assistant', content: text(event.payload.text), toolCalls: calls }
-            : { role: 'assistant', content: text(event.payload.text) },
-        );
-        break;
-      }
-      // A watch that fired and a resume the job did by itself reach the model as notes from the harness.
-      case 'job.watch':
-        messages.push({ role: 'user', content: `${HARNESS_PREFIX}${watchNote(event.payload)}` });
-        break;
-      case 'job.resumed':
-        if (event.payload.auto)
-          messages.push({ role: 'user', content: `${HARNESS_PREFIX}${autoResumeNote(event.payload)}` });
-        break;
-      case 'tool.finished':
-        messages.push({
-          role: 'tool',
-          toolCallId: event.payload.callId,
-          toolName: toolNames.get(event.payload.callId) ?? 'unknown',
-          content: truncateForModel(text(event.payload.output)),
-          isError: event.payload.isError,
-        });
-        break;
-      // The goal and a compaction's summary come first (above); the rest the model never reads.
-      case 'run.created':
-      case 'run.status':
-      case 'run.limits':
-      case 'run.rule':
-      case 'model.started':
-      case 'tool.started':
-      case 'approval.requested':
-      case 'approval.resolved':
-      case 'job.started':
-      case 'job.metric':
-      case 'job.finished':
-      case 'job.progress':
-      case 'artifact.recorded':
-      case 'evaluation.recorded':
-      case 'evaluation.failed':
-      case 'context.compacted':
-      case 'plan.updated':
-      case 'workspace.snapshot':
-      case 'replay.diverged':
-      case 'network.request':
-      case 'loop.parked':
-      case 'loop.woke':
-        break;
-      default:
-        unreachable(event);
-    }
-  }
+  for (const event of events) if (event.seq >= from) handleEvent(MESSAGES, event, conversation);
   return inCallOrder(messages);
 }
+
+interface Conversation {
+  messages: ChatMessage[];
+  /** Which tool each call id named, for its result. */
+  toolNames: Map<string, string>;
+}
+
+const none = () => undefined;
+
+/** The message each type of event adds to what the model sees, if any. */
+const MESSAGES: EventHandlers<void, Conversation> = {
+  'message.user': (event, { messages }) => {
+    const prefix = event.payload.source === 'harness' ? HARNESS_PREFIX : '';
+    messages.push({ role: 'user', content: prefix + text(event.payload.text) });
+  },
+  'model.finished': (event, { messages, toolNames }) => {
+    const calls: ToolCallRequest[] = event.payload.toolCalls.map((call) => {
+      toolNames.set(call.id, call.name);
+      return { id: call.id, name: call.name, arguments: argumentsText(call.args) };
+    });
+    const failed = event.payload.finishReason === 'error' || event.payload.finishReason === 'interrupted';
+    if (failed && calls.length === 0 && text(event.payload.text) === '') return;
+    messages.push(
+      calls.length > 0
+        ? { role: 'assistant', content: text(event.payload.text), toolCalls: calls }
+        : { role: 'assistant', content: text(event.payload.text) },
+    );
+  },
+  'tool.finished': (event, { messages, toolNames }) => {
+    messages.push({
+      role: 'tool',
+      toolCallId: event.payload.callId,
+      toolName: toolNames.get(event.payload.callId) ?? 'unknown',
+      content: truncateForModel(text(event.payload.output)),
+      isError: event.payload.isError,
+    });
+  },
+  // The goal and a compaction's summary come first (above); the rest the model never reads.
+  'run.created': none,
+  'run.status': none,
+  'run.limits': none,
+  'run.rule': none,
+  'model.started': none,
+  'tool.started': none,
+  'approval.requested': none,
+  'approval.resolved': none,
+  'job.started': none,
+  'job.metric': none,
+  'job.finished': none,
+  'artifact.recorded': none,
+  'evaluation.recorded': none,
+  'evaluation.failed': none,
+  'context.compacted': none,
+  'plan.updated': none,
+  'workspace.snapshot': none,
+  'replay.diverged': none,
+  'network.request': none,
+  'loop.parked': none,
+  'loop.woke': none,
+  // A watch that fired and a resume the job did by itself reach the model as notes from the harness.
+  'job.watch': (event, { messages }) => {
+    messages.push({ role: 'user', content: `${HARNESS_PREFIX}${watchNote(event.payload)}` });
+  },
+  'job.resumed': (event, { messages }) => {
+    if (event.payload.auto)
+      messages.push({ role: 'user', content: `${HARNESS_PREFIX}${autoResumeNote(event.payload)}` });
+  },
+  'job.progress': none,
+};
 
 function watchNote(payload: EventPayload<'job.watch'>): string {
   return `Watch on ${payload.jobId} fired: ${payload.message}. The job goes on; job_status, job_logs or job_cancel.`;

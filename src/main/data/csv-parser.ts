@@ -57,16 +57,7 @@ export class CsvParser {
       }
       if (this.inQuotes) {
         if (code !== QUOTE && !this.afterQuote) {
-          // Skip to the next quote at once, counting the line breaks on the way.
-          const quote = chunk.indexOf('"', index);
-          const end = quote === -1 ? chunk.length : quote;
-          for (
-            let newline = chunk.indexOf('\n', index);
-            newline !== -1 && newline < end;
-            newline = chunk.indexOf('\n', newline + 1)
-          )
-            this.line++;
-          index = end - 1;
+          index = this.skipToQuote(chunk, index) - 1;
           continue;
         }
         if (code === QUOTE) {
@@ -106,13 +97,28 @@ export class CsvParser {
       }
     }
     this.field += chunk.slice(start);
-    if (this.field.length > FIELD_MAX_CHARS) {
-      const where = this.inQuotes ? this.quoteLine : this.line;
-      throw new CsvError(
-        `line ${where}: a field longer than ${FIELD_MAX_CHARS / (1024 * 1024)} MB${this.inQuotes ? ', from a quote opened here that is probably never closed' : ''}`,
-        where,
-      );
-    }
+    if (this.field.length > FIELD_MAX_CHARS) this.tooLong();
+  }
+
+  /** Inside a quoted field: where the next quote is (or the chunk's end), counting the line breaks on the way. */
+  private skipToQuote(chunk: string, index: number): number {
+    const quote = chunk.indexOf('"', index);
+    const end = quote === -1 ? chunk.length : quote;
+    for (
+      let newline = chunk.indexOf('\n', index);
+      newline !== -1 && newline < end;
+      newline = chunk.indexOf('\n', newline + 1)
+    )
+      this.line++;
+    return end;
+  }
+
+  private tooLong(): never {
+    const where = this.inQuotes ? this.quoteLine : this.line;
+    throw new CsvError(
+      `line ${where}: a field longer than ${FIELD_MAX_CHARS / (1024 * 1024)} MB${this.inQuotes ? ', from a quote opened here that is probably never closed' : ''}`,
+      where,
+    );
   }
 
   end(): void {

@@ -12,7 +12,7 @@ import { newId } from '../../shared/ids';
 import { BASE_IMAGE, containerSpec, DEFAULT_LIMITS, LABEL_HOME, sandboxUser, WORKSPACE_PATH } from './container-spec';
 import { dockerFailure, inspectImage } from './docker-status';
 import { parseMetricLine } from './jobs-metrics';
-import { bindMounts, engineProfile } from './engine-profile';
+import { bindMounts, engineProfile, type EngineProfile } from './engine-profile';
 import { stageHeldOut } from './held-out-staging';
 import type { SandboxManager } from './sandbox-manager';
 
@@ -101,36 +101,8 @@ export class SandboxEvaluator implements Evaluator {
     const image = (await inspectImage(this.docker, this.sandbox.image)) === undefined ? BASE_IMAGE : this.sandbox.image;
     const evalId = newId('eval');
     const engine = await engineProfile(this.docker);
-    const base = containerSpec({
-      runId: this.runId,
-      homeHash: this.sandbox.homeHash,
-      image,
-      workspaceFolder: this.workspaceFolder,
-      limits: DEFAULT_LIMITS,
-      network: 'none',
-      user: sandboxUser(),
-      engine,
-    });
     const staged = stageHeldOut(heldOut, this.sandbox.home, evalId);
-    const mounts = bindMounts(
-      [
-        { source: resolve(this.workspaceFolder), target: WORKSPACE_PATH, readOnly: true },
-        ...staged.paths.map((path) => ({ source: path, target: `${HELD_OUT_PATH}/${basename(path)}`, readOnly: true })),
-      ],
-      engine,
-    );
-    const spec: Docker.ContainerCreateOptions = {
-      ...base,
-      name: `looplab-eval-${this.sandbox.homeHash.slice(0, 8)}-${evalId}`,
-      Cmd: ['timeout', '--signal=KILL', `${timeoutSeconds}s`, ...cmd],
-      Labels: { [LABEL_EVAL]: this.runId, [LABEL_HOME]: this.sandbox.homeHash },
-      HostConfig: {
-        ...base.HostConfig,
-        ...mounts,
-        NetworkMode: 'none',
-        LogConfig: { Type: 'json-file', Config: { 'max-size': '16m', 'max-file': '1' } },
-      },
-    };
+    const spec = this.evalSpec({ evalId, image, engine, heldOut: staged.paths, cmd, timeoutSeconds });
     let container: Docker.Container;
     try {
       container = await this.docker.createContainer(spec);
@@ -157,5 +129,46 @@ export class SandboxEvaluator implements Evaluator {
       await container.remove({ force: true, v: true }).catch(() => undefined);
       staged.release();
     }
+  }
+
+  /** The evaluation container: the workspace and the staged held-out files read-only, no network, a time limit. */
+  private evalSpec(input: {
+    evalId: string;
+    image: string;
+    engine: EngineProfile;
+    heldOut: readonly string[];
+    cmd: readonly string[];
+    timeoutSeconds: number;
+  }): Docker.ContainerCreateOptions {
+    const { evalId, image, engine, heldOut } = input;
+    const base = containerSpec({
+      runId: this.runId,
+      homeHash: this.sandbox.homeHash,
+      image,
+      workspaceFolder: this.workspaceFolder,
+      limits: DEFAULT_LIMITS,
+      network: 'none',
+      user: sandboxUser(),
+      engine,
+    });
+    const mounts = bindMounts(
+      [
+        { source: resolve(this.workspaceFolder), target: WORKSPACE_PATH, readOnly: true },
+        ...heldOut.map((path) => ({ source: path, target: `${HELD_OUT_PATH}/${basename(path)}`, readOnly: true })),
+      ],
+      engine,
+    );
+    return {
+      ...base,
+      name: `looplab-eval-${this.sandbox.homeHash.slice(0, 8)}-${evalId}`,
+      Cmd: ['timeout', '--signal=KILL', `${input.timeoutSeconds}s`, ...input.cmd],
+      Labels: { [LABEL_EVAL]: this.runId, [LABEL_HOME]: this.sandbox.homeHash },
+      HostConfig: {
+        ...base.HostConfig,
+        ...mounts,
+        NetworkMode: 'none',
+        LogConfig: { Type: 'json-file', Config: { 'max-size': '16m', 'max-file': '1' } },
+      },
+    };
   }
 }
