@@ -2,6 +2,7 @@
 // and step limit. Recorded in `run.created`, so a resumed or rerun loop keeps the same constraints.
 import { z } from 'zod';
 import { networkSchema } from './network-policy';
+import { jobResourcesSchema } from './job-resources';
 
 export const approvalActions = ['allow', 'ask', 'deny'] as const;
 export type ApprovalAction = (typeof approvalActions)[number];
@@ -146,6 +147,8 @@ export const loopConfigSchema = z.object({
   runtime: z.enum(['sandbox', 'host']).default('sandbox'),
   /** What the sandbox may reach: nothing, unless the person grants an allow-list or the full network. */
   network: networkSchema.default('none'),
+  /** What the run's jobs may use, as its spec says; job_start may say otherwise. */
+  jobs: jobResourcesSchema.optional(),
   /** The evaluation gate of a loop spec: judged by the harness after each attempt. */
   evaluation: evaluationSchema.optional(),
   /** The loop spec the run was started from, and the parameters it was given. */

@@ -106,7 +106,7 @@ function harnessTools(
     dataInspectTool(workspaceFolder),
   ];
   if (config.runtime === 'host') return [...builtinTools, ...research];
-  const target = { runId, workspaceFolder, network: network.sandbox };
+  const target = { runId, workspaceFolder, network: network.sandbox, jobs: config.jobs };
   const evaluate = evaluateTool({
     runner: new SandboxEvaluator(app.sandbox, workspaceFolder, runId),
     script: metricsSource,

@@ -6,6 +6,7 @@ import { delimiter, join } from 'node:path';
 import type Docker from 'dockerode';
 import { z } from 'zod';
 import { AppError } from '../../shared/errors';
+import { searchPathOf } from './sandbox-env';
 
 const dockerErrorSchema = z.object({
   code: z.string().optional(),
@@ -15,7 +16,16 @@ const dockerErrorSchema = z.object({
 });
 
 const versionSchema = z.object({ Version: z.string(), ApiVersion: z.string() });
-const imageSchema = z.object({ Id: z.string(), Created: z.string(), Size: z.number() });
+const imageSchema = z.object({
+  Id: z.string(),
+  Created: z.string(),
+  Size: z.number(),
+  Config: z
+    .object({ Env: z.array(z.string()).nullable().catch(null) })
+    .nullable()
+    .catch(null)
+    .optional(),
+});
 
 export interface DockerStatus {
   engineVersion: string;
@@ -105,4 +115,9 @@ export async function inspectImage(docker: Docker, image: string): Promise<z.inf
     if (dockerErrorSchema.safeParse(error).data?.statusCode === 404) return undefined;
     throw dockerFailure(error, docker, image);
   }
+}
+
+/** The PATH the image sets (undefined when it sets none, or is not there). */
+export async function imageSearchPath(docker: Docker, image: string): Promise<string | undefined> {
+  return searchPathOf((await inspectImage(docker, image))?.Config?.Env);
 }

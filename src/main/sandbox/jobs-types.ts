@@ -1,14 +1,23 @@
 // What the job service takes and gives: its options, where a job runs, what starting one asks for and
 // answers, and the ports it is given (GPU memory, workspace snapshots, leases between processes).
 import type { EventPayload } from '../../shared/events';
+import type { JobResources } from '../../shared/job-resources';
 import type { RunLog } from '../core/ports';
 import type { SandboxLimits, SandboxNetwork } from './container-spec';
 import type { JobLogLine } from './jobs-watch';
 import type { SandboxManager } from './sandbox-manager';
 
-/** Frees the GPU memory others hold (a local LLM) before a GPU job; the returned function gives it back. */
+/**
+ * Frees the GPU memory others hold (a local LLM) before a GPU job; the returned function gives it back.
+ * `adopted`: a GPU job found running after a restart, with the models unloaded for it then (its label).
+ */
 export interface GpuMemoryGuard {
-  acquire(note: (text: string) => void): Promise<(note: (text: string) => void) => Promise<void>>;
+  acquire(
+    note: (text: string) => void,
+    adopted?: readonly string[],
+  ): Promise<(note: (text: string) => void) => Promise<void>>;
+  /** The models unloaded for the GPU jobs now running, recorded on each GPU job's container. */
+  unloaded?(): readonly string[];
 }
 
 /** Captures a run's workspace when one of its jobs ends: what the job wrote, recorded before job.finished. */
@@ -36,6 +45,8 @@ export interface JobServiceOptions {
   /** The same as the run's sandbox: SandboxManager's defaults unless told otherwise. */
   /** Overrides of the built-in limits; a function is asked each time a container is made. */
   limits?: Partial<SandboxLimits> | (() => Partial<SandboxLimits>);
+  /** What jobs may use as settings.json says, asked each time a job starts (jobs-resources.ts). */
+  jobResources?: () => JobResources | undefined;
   user?: string;
   /** Each line of output as it comes, for a host that shows it live. */
   onLog?: (line: JobLogLine) => void;
@@ -47,12 +58,17 @@ export interface JobPlacement {
   runId: string;
   workspaceFolder: string;
   network?: SandboxNetwork;
+  /** What the run's jobs may use, as its spec says. */
+  jobs?: JobResources | undefined;
 }
 
 export interface JobRequest {
   command: string;
   gpu: boolean;
-  timeoutSeconds: number;
+  /** Default: the run's spec, then settings.json, then 24 hours. */
+  timeoutSeconds?: number | undefined;
+  /** CPUs, memory, shared memory for this job, over the run's spec and settings.json. */
+  resources?: JobResources | undefined;
   /** The tool call that starts the job. */
   callId?: string;
 }

@@ -1,14 +1,14 @@
 // Jobs: long work (training, evaluation) in a detached container of its own per job, beside the run's
-// sandbox: the same image, the same workspace and nothing else of the host, the same limits, the GPUs
-// when asked for. Its events go straight to the run's log. A job outlives the app: at start-up the
+// sandbox: its image (the CUDA build for the GPU), workspace and nothing else of the host, limits of
+// its own (jobs-resources.ts). Its events go straight to the run's log. A job outlives the app: at start-up the
 // service finds this data folder's job containers by label and watches them again (or records how
 // they ended while the app was away), and removes each container once its job is recorded.
 import { rm } from 'node:fs/promises';
 import type Docker from 'dockerode';
 import { AppError } from '../../shared/errors';
 import { newId } from '../../shared/ids';
-import { BASE_IMAGE, DEFAULT_LIMITS, sandboxUser, type SandboxLimits } from './container-spec';
-import { dockerFailure, inspectImage } from './docker-status';
+import { DEFAULT_LIMITS, sandboxUser, type SandboxLimits } from './container-spec';
+import { dockerFailure } from './docker-status';
 import {
   createJobContainer,
   inspectJobContainer,
@@ -16,6 +16,7 @@ import {
   removeJobContainer,
   statusCode,
   watchedJob,
+  unloadedFor,
   type JobContainerInfo,
 } from './jobs-containers';
 import { appendNote, countLoggedLines, jobFiles, prepareJobFolders, snapshotOutputs, tailLines } from './jobs-files';
@@ -24,6 +25,9 @@ import { jobIdsOf, jobStatusOf, type JobStatus } from './jobs-status';
 import type { JobPlacement, JobRequest, JobServiceOptions, ReattachedJobs, StartedJob } from './jobs-types';
 import { JobWatch, type WatchedJob, type WatchResume } from './jobs-watch';
 import { engineProfile } from './engine-profile';
+import { jobImage, type JobImage } from './jobs-image';
+import { jobPlan, type JobPlan } from './jobs-resources';
+import { prepareHfCache } from './sandbox-env';
 
 export type { JobStatus } from './jobs-status';
 export type { JobLogLine } from './jobs-watch';
@@ -47,6 +51,8 @@ export class JobService {
   private readonly user: string;
   private readonly watches = new Map<string, JobWatch>();
   private readonly starting = new Set<string>();
+  /** Each job's memory limit, for the words that say it ran out. */
+  private readonly memoryLimits = new Map<string, number>();
 
   constructor(private readonly options: JobServiceOptions) {
     this.docker = options.sandbox.docker;
@@ -59,7 +65,11 @@ export class JobService {
   }
 
   async start(placement: JobPlacement, request: JobRequest): Promise<StartedJob> {
-    const image = await this.chooseImage();
+    await this.options.sandbox.check();
+    const image = await jobImage(this.options.sandbox, request.gpu);
+    // What the job may use: the request's, the run's spec's, settings.json's, then the machine's share.
+    const given = { ...request.resources, timeoutSeconds: request.timeoutSeconds };
+    const plan = await jobPlan(this.docker, [given, placement.jobs, this.options.jobResources?.()], this.limits);
     const jobId = newId('job');
     const job: WatchedJob = {
       jobId,
@@ -68,11 +78,12 @@ export class JobService {
       workspaceFolder: placement.workspaceFolder,
       gpu: request.gpu,
       startedAt: Date.now(),
-      timeoutSeconds: request.timeoutSeconds,
+      timeoutSeconds: plan.timeoutSeconds,
     };
     this.starting.add(jobId);
+    this.memoryLimits.set(jobId, plan.limits.memoryBytes);
     try {
-      const giveBack = await this.launch(job, placement, request, image);
+      const giveBack = await this.launch(job, placement, request, image, plan);
       const { callId, command, gpu } = request;
       this.options.log.append(job.runId, [{ type: 'job.started', payload: { jobId, callId, command, gpu } }]);
       this.watch(job, FROM_START, giveBack);
@@ -87,28 +98,36 @@ export class JobService {
     job: WatchedJob,
     placement: JobPlacement,
     request: JobRequest,
-    image: string,
+    { image, searchPath }: JobImage,
+    plan: JobPlan,
   ): Promise<GpuRelease | undefined> {
     const files = jobFiles(job.workspaceFolder, job.jobId);
     await prepareJobFolders(job.workspaceFolder, this.user);
+    await prepareHfCache(this.options.sandbox.hfCache, this.user);
     await snapshotOutputs(job.workspaceFolder, files);
     const note = (text: string) => appendNote(files, text);
     const giveBack = request.gpu ? await this.options.gpuMemory?.acquire(note) : undefined;
     const spec = jobContainerSpec({
       ...job,
       ...request,
+      timeoutSeconds: job.timeoutSeconds,
       callId: request.callId,
       image,
+      searchPath,
       homeHash: this.homeHash,
-      limits: this.limits,
+      limits: plan.limits,
+      shmBytes: plan.shmBytes,
+      hfCache: this.options.sandbox.hfCache,
       network: placement.network ?? 'none',
       user: this.user,
       engine: await engineProfile(this.docker),
+      ollamaModels: request.gpu ? this.options.gpuMemory?.unloaded?.() : undefined,
     });
     try {
-      await createJobContainer(this.docker, spec, image, request.gpu);
+      await createJobContainer(this.docker, spec, image, request.gpu, note);
       return giveBack;
     } catch (error) {
+      this.memoryLimits.delete(job.jobId);
       await giveBack?.(() => undefined);
       await rm(files.log, { force: true });
       await rm(files.outputsSnapshot, { force: true });
@@ -209,8 +228,13 @@ export class JobService {
         continue;
       }
       if (status === undefined) this.recordStarted(job, info);
+      if (info.HostConfig.Memory > 0) this.memoryLimits.set(jobId, info.HostConfig.Memory);
       const logLines = await countLoggedLines(jobFiles(job.workspaceFolder, jobId));
-      this.watch(job, { logLines, metricLines: status?.metricCount ?? 0 }, undefined);
+      // A GPU job found again holds the GPU: the models unloaded for it come back when it ends.
+      const adopted = job.gpu ? unloadedFor(info) : undefined;
+      const note = (text: string) => appendNote(jobFiles(job.workspaceFolder, jobId), text);
+      const giveBack = adopted && (await this.options.gpuMemory?.acquire(note, adopted));
+      this.watch(job, { logLines, metricLines: status?.metricCount ?? 0 }, giveBack);
       result[info.State.Running ? 'running' : 'ended'].push(jobId);
     }
     return result;
@@ -242,19 +266,12 @@ export class JobService {
     return this.options.sandbox.homeHash;
   }
 
-  /** The run's sandbox image, or the base image where the sandbox falls back to it. */
-  private async chooseImage(): Promise<string> {
-    await this.options.sandbox.check();
-    const { image } = this.options.sandbox;
-    return (await inspectImage(this.docker, image)) === undefined ? BASE_IMAGE : image;
-  }
-
   private watch(job: WatchedJob, resume: WatchResume, giveBack?: GpuRelease): void {
     const watch = new JobWatch(
       {
         docker: this.docker,
         log: this.options.log,
-        memoryLimitBytes: this.limits.memoryBytes,
+        memoryLimitBytes: this.memoryLimits.get(job.jobId) ?? this.limits.memoryBytes,
         diskReserveBytes: this.limits.diskReserveBytes,
         onLog: this.options.onLog,
         onEnd: async (note) => giveBack?.(note),
@@ -272,6 +289,7 @@ export class JobService {
     void watch.done.then(() => {
       if (this.watches.get(job.jobId) !== watch) return;
       this.watches.delete(job.jobId);
+      this.memoryLimits.delete(job.jobId);
       this.releaseLease(job.jobId);
     });
   }

@@ -124,6 +124,7 @@ export function prepareSpec(
     budget: spec.budget,
     runtime: spec.runtime,
     network: spec.network,
+    jobs: spec.jobs,
     evaluation,
     spec: { name: spec.name, params, file: resolve(file) },
     mcpServers: spec.mcpServers,

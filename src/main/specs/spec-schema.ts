@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { approvalRuleSchema, budgetSchema, evaluationSchema, mcpServersSchema } from '../../shared/loop-config';
 import type { SpecPathField } from './spec-paths';
 import { networkSchema } from '../../shared/network-policy';
+import { jobResourcesSchema } from '../../shared/job-resources';
 
 const NAME_RULE = 'use letters, digits, ".", "_" or "-", starting with a letter or digit, at most 128 characters';
 const nameSchema = z
@@ -41,6 +42,8 @@ export const loopSpecSchema = z
     budget: budgetSchema.strict().default({}),
     runtime: z.enum(['sandbox', 'host']).default('sandbox'),
     network: networkSchema.default('none'),
+    /** What the run's jobs may use (CPUs, memory, shared memory, timeout); job_start may say otherwise. */
+    jobs: jobResourcesSchema.optional(),
     /** Files or folders (relative to the spec) copied into the run's workspace before it starts. */
     data: z.array(z.string().min(1).max(4096)).default([]),
     /** Held-out paths here are relative to the spec; `command` may use `{{param}}` placeholders. */
@@ -69,6 +72,7 @@ export function knownKeys(path: readonly PropertyKey[]): string[] {
   if (path.length === 0) return Object.keys(loopSpecSchema.shape);
   if (path[0] === 'evaluation' && path.length === 1) return Object.keys(evaluationSchema.shape);
   if (path[0] === 'budget' && path.length === 1) return Object.keys(budgetSchema.shape);
+  if (path[0] === 'jobs' && path.length === 1) return Object.keys(jobResourcesSchema.shape);
   if (path[0] === 'params') return ['description', 'default'];
   return [];
 }

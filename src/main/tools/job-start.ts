@@ -1,9 +1,8 @@
 // Starts a long command (training, evaluation) as a background job and returns its id at once.
 import { z } from 'zod';
+import { MAX_JOB_TIMEOUT_SECONDS, type JobResources } from '../../shared/job-resources';
 import { defineTool } from '../core/tool';
 import { forModel, type JobControl, type JobTarget } from './job-common';
-
-const DEFAULT_TIMEOUT_SECONDS = 3600;
 
 const input = z.object({
   command: z
@@ -16,10 +15,35 @@ const input = z.object({
     .number()
     .int()
     .min(1)
-    .max(7 * 24 * 3600)
+    .max(MAX_JOB_TIMEOUT_SECONDS)
     .optional()
-    .describe(`Seconds before the job is killed (default ${DEFAULT_TIMEOUT_SECONDS}).`),
+    .describe('Seconds before the job is killed (default: the run’s setting, else 24 hours).'),
+  cpus: z.number().positive().max(256).optional().describe('CPUs the job may use (default: all of the machine’s).'),
+  memory_gb: z
+    .number()
+    .positive()
+    .max(4096)
+    .optional()
+    .describe('Memory the job may use, in GB (default: three quarters of the machine’s).'),
+  shm_gb: z
+    .number()
+    .positive()
+    .max(1024)
+    .optional()
+    .describe('Size of /dev/shm in GB, where DataLoader workers pass batches (default 2).'),
 });
+
+type Input = z.infer<typeof input>;
+
+/** What the job asks for beyond the run's defaults, in the job service's terms. */
+function resourcesOf({ cpus, memory_gb: memory, shm_gb: shm }: Input): JobResources {
+  const mb = (gb: number) => Math.max(64, Math.round(gb * 1024));
+  return {
+    ...(cpus === undefined ? {} : { cpus }),
+    ...(memory === undefined ? {} : { memoryMb: mb(memory) }),
+    ...(shm === undefined ? {} : { shmMb: mb(shm) }),
+  };
+}
 
 export function jobStartTool(jobs: JobControl, target: JobTarget) {
   return defineTool({
@@ -34,12 +58,12 @@ export function jobStartTool(jobs: JobControl, target: JobTarget) {
     input,
     risk: 'exec',
     riskOf: ({ gpu }) => (gpu === true ? 'gpu' : 'exec'),
-    summarize: ({ command, gpu, timeout = DEFAULT_TIMEOUT_SECONDS }) =>
-      `job${gpu === true ? ' on the GPU' : ''} (timeout ${timeout} s): ${command}`,
-    run: async ({ command, gpu = false, timeout = DEFAULT_TIMEOUT_SECONDS }, ctx) => {
-      const started = await forModel(() =>
-        jobs.start(target, { command, gpu, timeoutSeconds: timeout, callId: ctx.callId }),
-      );
+    summarize: ({ command, gpu, timeout = target.jobs?.timeoutSeconds }) =>
+      `job${gpu === true ? ' on the GPU' : ''}${timeout === undefined ? '' : ` (timeout ${timeout} s)`}: ${command}`,
+    run: async (args, ctx) => {
+      const { command, gpu = false, timeout } = args;
+      const request = { command, gpu, timeoutSeconds: timeout, resources: resourcesOf(args), callId: ctx.callId };
+      const started = await forModel(() => jobs.start(target, request));
       return {
         output: [
           `Started ${started.jobId}${gpu ? ' on the GPU' : ''}: ${command}`,
