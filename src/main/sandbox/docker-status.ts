@@ -117,7 +117,8 @@ export async function inspectImage(docker: Docker, image: string): Promise<z.inf
   }
 }
 
-/** The PATH the image sets (undefined when it sets none, or is not there). */
+/** The PATH the image's containers start with (undefined when the image is not there). */
 export async function imageSearchPath(docker: Docker, image: string): Promise<string | undefined> {
-  return searchPathOf((await inspectImage(docker, image))?.Config?.Env);
+  const found = await inspectImage(docker, image);
+  return found === undefined ? undefined : searchPathOf(found.Config?.Env);
 }

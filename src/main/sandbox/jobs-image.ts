@@ -46,5 +46,5 @@ export async function jobImage(source: JobImageSource, gpu: boolean): Promise<Jo
   const found = await inspectImage(source.docker, source.image);
   if (found !== undefined) return { image: source.image, searchPath: searchPathOf(found.Config?.Env) };
   const base = await inspectImage(source.docker, BASE_IMAGE);
-  return { image: BASE_IMAGE, searchPath: searchPathOf(base?.Config?.Env) };
+  return { image: BASE_IMAGE, searchPath: base === undefined ? undefined : searchPathOf(base.Config?.Env) };
 }

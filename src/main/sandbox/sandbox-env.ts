@@ -21,14 +21,13 @@ export const DEFAULT_SEARCH_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/us
 export const SANDBOX_USER_NAME = 'looplab';
 
 export interface SandboxEnvInput {
-  /** The image's PATH; Docker's default when the image sets none. */
+  /** The image's PATH, for the workspace's user installs to go first; unknown: the image's PATH as it is. */
   searchPath?: string | undefined;
   /** Whether the shared Hugging Face cache is mounted. */
   hfCache: boolean;
 }
 
 export function sandboxEnv(input: SandboxEnvInput): string[] {
-  const searchPath = input.searchPath ?? DEFAULT_SEARCH_PATH;
   return [
     'HOME=/tmp',
     `USER=${SANDBOX_USER_NAME}`,
@@ -37,16 +36,16 @@ export function sandboxEnv(input: SandboxEnvInput): string[] {
     'LANG=C.UTF-8',
     'MPLBACKEND=Agg',
     `PYTHONUSERBASE=${WORKSPACE_USER_BASE}`,
-    `PATH=${WORKSPACE_USER_BASE}/bin:${searchPath}`,
+    ...(input.searchPath === undefined ? [] : [`PATH=${WORKSPACE_USER_BASE}/bin:${input.searchPath}`]),
     'PIP_BREAK_SYSTEM_PACKAGES=1',
     ...(input.hfCache ? [`HF_HOME=${HF_CACHE_PATH}`] : []),
   ];
 }
 
-/** The PATH an image's config sets, if any. */
-export function searchPathOf(imageEnv: readonly string[] | null | undefined): string | undefined {
+/** The PATH an image's config sets, or Docker's default for an image that sets none. */
+export function searchPathOf(imageEnv: readonly string[] | null | undefined): string {
   const entry = imageEnv?.find((variable) => variable.startsWith('PATH='));
-  return entry === undefined ? undefined : entry.slice('PATH='.length);
+  return entry === undefined ? DEFAULT_SEARCH_PATH : entry.slice('PATH='.length);
 }
 
 export function hfCacheFolder(home: string): string {
