@@ -122,3 +122,15 @@ export async function imageSearchPath(docker: Docker, image: string): Promise<st
   const found = await inspectImage(docker, image);
   return found === undefined ? undefined : searchPathOf(found.Config?.Env);
 }
+
+const runtimesSchema = z.object({ Runtimes: z.record(z.string(), z.unknown()).nullable().catch(null) });
+
+/** Whether the engine has NVIDIA's runtime registered (the NVIDIA Container Toolkit), which GPU jobs need. */
+export async function hasNvidiaRuntime(docker: Pick<Docker, 'info'>): Promise<boolean> {
+  try {
+    const { Runtimes } = runtimesSchema.parse(await docker.info());
+    return Object.keys(Runtimes ?? {}).some((name) => /nvidia/i.test(name));
+  } catch {
+    return false;
+  }
+}
