@@ -51,7 +51,8 @@ export function jobStartTool(jobs: JobControl, target: JobTarget) {
     description: [
       'Start a command as a background job: use it for training, evaluation or anything else that takes more than a minute (bash is for quick commands).',
       'The job runs in its own sandbox container with the same /workspace, and job_start returns its id at once.',
-      'Print metrics as one JSON object per line, e.g. {"step": 10, "loss": 0.31, "accuracy": 0.87}: each such line is recorded as a metric, with step as the x-axis.',
+      'Print metrics as one JSON object per line, e.g. {"step": 10, "loss": 0.31, "accuracy": 0.87}: each such line is recorded as a metric, with step as the x-axis (the log lines of Hugging Face’s Trainer are recorded too).',
+      'pip install puts packages under /workspace/.local, which jobs see; HF_HOME is a Hugging Face cache shared across runs.',
       'Files the job writes under /workspace/outputs are recorded as the run’s artifacts.',
       'Follow it with job_status (which can wait for the end) and job_logs; stop it with job_cancel.',
     ].join(' '),
