@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseMetricLine } from './jobs-metrics';
+import { parseMetricLine, readMetricLine } from './jobs-metrics';
 
 describe('job metric lines', () => {
   it('reads the series the LoRA starter printed on an H100, line by line', () => {
@@ -40,7 +40,8 @@ describe('job metric lines', () => {
       values: { loss: 0.6931, grad_norm: 1.2034567594528198, learning_rate: 5e-5, epoch: 0.5 },
     });
     expect(evaluation?.values).toMatchObject({ eval_loss: 0.6102, eval_steps_per_second: 61.82, epoch: 1 });
-    expect(diverged).toEqual({ values: { learning_rate: 4.5e-5, epoch: 1.5 }, nonFinite: ['loss', 'grad_norm'] });
+    expect(diverged).toEqual({ values: { learning_rate: 4.5e-5, epoch: 1.5 } });
+    expect(readMetricLine(trainerLog[2]!)?.nonFinite).toEqual(['loss', 'grad_norm']);
     expect(summary).toEqual({
       values: {
         train_runtime: 12.3456,
@@ -50,10 +51,12 @@ describe('job metric lines', () => {
         epoch: 3,
       },
     });
-    expect(parseMetricLine("{'eval_loss': -inf, 'epoch': 2.0}")).toEqual({
-      values: { epoch: 2 },
+    expect(readMetricLine("{'eval_loss': -inf, 'epoch': 2.0}")).toEqual({
+      metric: { values: { epoch: 2 } },
       nonFinite: ['eval_loss'],
     });
+    expect(readMetricLine("{'loss': nan}")).toEqual({ metric: undefined, nonFinite: ['loss'] });
+    expect(parseMetricLine("{'loss': nan}")).toBeUndefined();
   });
 
   it('takes numbers out of numpy and torch wrappers and leaves words, strings and nesting aside', () => {
@@ -63,9 +66,8 @@ describe('job metric lines', () => {
     expect(parseMetricLine("{'run': 'a}b', 'sizes': [1, {'x': 2}], 'lr': 1e-4, 'note': None}")).toEqual({
       values: { lr: 1e-4 },
     });
-    expect(parseMetricLine('{"step": 3, "loss": NaN, "acc": 0.5}')).toEqual({
-      step: 3,
-      values: { acc: 0.5 },
+    expect(readMetricLine('{"step": 3, "loss": NaN, "acc": 0.5}')).toEqual({
+      metric: { step: 3, values: { acc: 0.5 } },
       nonFinite: ['loss'],
     });
   });

@@ -1,17 +1,23 @@
 // Metrics a job prints, one object per line: JSON (`{"step": 10, "loss": 0.31}`), or a dict as Python
 // prints it, which is how Hugging Face's Trainer logs (`{'loss': 0.6931, 'learning_rate': 5e-05,
 // 'epoch': 0.5}`), read without running anything. A line with numeric fields becomes one job.metric event.
-// `step` is the x-axis when it is a whole number; every other finite number is a value; a field that is
-// NaN or infinite is named in `nonFinite` (the event log keeps finite numbers only). Anything else (text,
-// arrays, objects without numbers) is just a log line.
+// `step` is the x-axis when it is a whole number; every other finite number is a value. A field that is
+// NaN or infinite (a diverging loss) is no value, as the event log keeps finite numbers only:
+// `readMetricLine` names such fields apart. Anything else (text, arrays, objects without numbers) is just
+// a log line.
 import { z } from 'zod';
 import { parseDictLiteral } from './jobs-metrics-literal';
 
 export interface MetricLine {
   step?: number;
   values: Record<string, number>;
-  /** Fields whose value was NaN or ±infinity (a diverging loss), when there were any. */
-  nonFinite?: string[];
+}
+
+export interface MetricFields {
+  /** The line as a metric, when it has a finite value. */
+  metric: MetricLine | undefined;
+  /** Fields whose value was NaN or ±infinity. */
+  nonFinite: string[];
 }
 
 const MAX_LINE_CHARS = 64 * 1024;
@@ -32,6 +38,11 @@ function fieldsOf(text: string): [string, unknown][] | undefined {
 }
 
 export function parseMetricLine(line: string): MetricLine | undefined {
+  return readMetricLine(line)?.metric;
+}
+
+/** The line's metric and its non-finite fields; undefined for a line with no numeric field at all. */
+export function readMetricLine(line: string): MetricFields | undefined {
   // A progress bar redraws its line with carriage returns: only the last redraw counts.
   const text = line.slice(line.lastIndexOf('\r') + 1).trim();
   if (text.length > MAX_LINE_CHARS || !text.startsWith('{') || !text.endsWith('}')) return undefined;
@@ -45,9 +56,6 @@ export function parseMetricLine(line: string): MetricLine | undefined {
   const values = numeric.filter(([, value]) => Number.isFinite(value));
   const nonFinite = numeric.filter(([, value]) => !Number.isFinite(value)).map(([key]) => key);
   if (numeric.length === 0) return undefined;
-  return {
-    ...(step.success ? { step: step.data } : {}),
-    values: Object.fromEntries(values),
-    ...(nonFinite.length === 0 ? {} : { nonFinite }),
-  };
+  const metric = values.length === 0 ? undefined : { values: Object.fromEntries(values) };
+  return { metric: step.success && metric !== undefined ? { step: step.data, ...metric } : metric, nonFinite };
 }
