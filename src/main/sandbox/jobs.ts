@@ -81,9 +81,9 @@ export class JobService {
       timeoutSeconds: plan.timeoutSeconds,
     };
     this.starting.add(jobId);
-    this.memoryLimits.set(jobId, plan.limits.memoryBytes);
     try {
       const giveBack = await this.launch(job, placement, request, image, plan);
+      this.memoryLimits.set(jobId, plan.limits.memoryBytes);
       const { callId, command, gpu } = request;
       this.options.log.append(job.runId, [{ type: 'job.started', payload: { jobId, callId, command, gpu } }]);
       this.watch(job, FROM_START, giveBack);
@@ -127,7 +127,6 @@ export class JobService {
       await createJobContainer(this.docker, spec, image, request.gpu, note);
       return giveBack;
     } catch (error) {
-      this.memoryLimits.delete(job.jobId);
       await giveBack?.(() => undefined);
       await rm(files.log, { force: true });
       await rm(files.outputsSnapshot, { force: true });
