@@ -160,7 +160,7 @@ describe.skipIf(skipDocker || (!present && !dockerRequired))('jobs in the agent 
     expect(asked).toEqual([
       expect.objectContaining({
         tool: 'job_start',
-        summary: 'job on the GPU (timeout 3600 s): python3 finetune.py',
+        summary: 'job on the GPU: python3 finetune.py',
         rule: 'default for gpu tools',
       }),
     ]);

@@ -1,6 +1,7 @@
-// Before a GPU job, the models a local Ollama holds in GPU memory are unloaded (keep_alive 0) and, after
-// the last GPU job, loaded again; through the real `ollama` client against the fake Ollama server. Its
-// failures only become notes in the job's log.
+// Before a GPU job, the models a local Ollama holds in GPU memory are unloaded (keep_alive 0, then waiting
+// until /api/ps no longer lists them) and, after the last GPU job, loaded again, also for a job adopted
+// after a restart; through the real `ollama` client against the fake Ollama server. Its failures only
+// become notes in the job's log.
 import { Ollama } from 'ollama';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createOllamaGpuGuard } from '../src/main/providers/ollama-gpu';
@@ -45,6 +46,7 @@ describe('Ollama and GPU jobs', () => {
       'GET /api/ps',
       ['POST /api/generate', { model: 'qwen2.5-coder:7b', prompt: '', keep_alive: 0, stream: false }],
       ['POST /api/generate', { model: 'llama3.2:3b', prompt: '', keep_alive: 0, stream: false }],
+      'GET /api/ps',
     ]);
     const client = new Ollama({ host: server.url });
     expect((await client.ps()).models.map((model) => model.name)).toEqual(['nomic-embed-text:latest']);
@@ -80,9 +82,9 @@ describe('Ollama and GPU jobs', () => {
         (request) =>
           `${request.path} ${JSON.stringify((request.body as { keep_alive?: unknown } | undefined)?.keep_alive)}`,
       );
-    expect(paths()).toEqual(['/api/ps undefined', '/api/generate 0']);
+    expect(paths()).toEqual(['/api/ps undefined', '/api/generate 0', '/api/ps undefined']);
     await second(() => undefined);
-    expect(paths()).toEqual(['/api/ps undefined', '/api/generate 0', '/api/generate "5m"']);
+    expect(paths()).toEqual(['/api/ps undefined', '/api/generate 0', '/api/ps undefined', '/api/generate "5m"']);
   });
 
   it('writes failures into the job’s log and never throws', async () => {
@@ -120,5 +122,70 @@ describe('Ollama and GPU jobs', () => {
       await guard.acquire((text) => notes.push(text))
     )(() => undefined);
     expect(notes).toEqual(['Ollama at http://gpu-box.example:11434 runs on another machine: its models stay loaded']);
+  });
+
+  it('starts the job only once /api/ps no longer lists the unloaded model', async () => {
+    server = await startOllamaServer({
+      loaded: [{ name: 'qwen2.5-coder:7b', sizeVram: 4_683_087_332 }],
+      unloadLingers: 3,
+    });
+    const guard = createOllamaGpuGuard({ host: server.url, pollMs: 1 });
+    await guard.acquire(() => undefined);
+    expect(requestsOf(server).map((request) => (typeof request === 'string' ? request : request[0]))).toEqual([
+      'GET /api/ps',
+      'POST /api/generate',
+      'GET /api/ps',
+      'GET /api/ps',
+      'GET /api/ps',
+      'GET /api/ps',
+    ]);
+    expect((await new Ollama({ host: server.url }).ps()).models).toEqual([]);
+  });
+
+  it('gives up waiting after its bound and says so in the job’s log', async () => {
+    server = await startOllamaServer({
+      loaded: [{ name: 'qwen2.5-coder:7b', sizeVram: 4_683_087_332 }],
+      unloadLingers: Infinity,
+    });
+    const notes: string[] = [];
+    const guard = createOllamaGpuGuard({ host: server.url, unloadWaitMs: 20, pollMs: 5 });
+    await guard.acquire((text) => notes.push(text));
+    expect(notes).toEqual([
+      'unloaded qwen2.5-coder:7b from GPU memory for this job',
+      'qwen2.5-coder:7b still listed by Ollama after 0 s; the job starts anyway',
+    ]);
+  });
+
+  it('reads the address settings give when a GPU job starts, not only OLLAMA_HOST', async () => {
+    server = await startOllamaServer({ loaded: [{ name: 'qwen2.5-coder:7b', sizeVram: 1 }] });
+    let setting: string | undefined = 'http://127.0.0.1:9';
+    const guard = createOllamaGpuGuard({ host: () => setting });
+    const notes: string[] = [];
+    await (
+      await guard.acquire((text) => notes.push(text))
+    )(() => undefined);
+    expect(notes).toEqual([expect.stringMatching(/^could not ask Ollama which models hold GPU memory/)]);
+    expect(server.requests).toEqual([]);
+    setting = server.url;
+    await guard.acquire(() => undefined);
+    expect(requestsOf(server)[0]).toBe('GET /api/ps');
+  });
+
+  it('loads the models again when a GPU job adopted after a restart ends', async () => {
+    // The model was unloaded for the job by the process before the restart; this one only adopts it.
+    server = await startOllamaServer({ loaded: [] });
+    const guard = createOllamaGpuGuard({ host: server.url });
+    const notes: string[] = [];
+    const adopted = await guard.acquire((text) => notes.push(text), ['qwen2.5-coder:7b']);
+    expect(guard.unloaded()).toEqual(['qwen2.5-coder:7b']);
+    const another = await guard.acquire(() => undefined);
+    expect(server.requests).toEqual([]);
+    await adopted((text) => notes.push(text));
+    expect(server.requests).toEqual([]);
+    await another((text) => notes.push(text));
+    expect(requestsOf(server)).toEqual([
+      ['POST /api/generate', { model: 'qwen2.5-coder:7b', prompt: '', keep_alive: '5m', stream: false }],
+    ]);
+    expect(notes).toEqual(['loaded qwen2.5-coder:7b again']);
   });
 });

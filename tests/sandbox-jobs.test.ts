@@ -175,7 +175,7 @@ describe.skipIf(skipDocker || (!present && !dockerRequired))('jobs', () => {
           callId: 'call_1',
           command: 'echo \'{"step": 0, "loss": 2.5}\'; exit 3',
           gpu: false,
-          timeoutSeconds: 3600,
+          timeoutSeconds: 86400,
         },
       },
       { type: 'job.metric', payload: { jobId, step: 0, values: { loss: 2.5 } } },
@@ -226,8 +226,9 @@ describe.skipIf(skipDocker || (!present && !dockerRequired))('jobs', () => {
       try {
         const tool = tools().job_start!;
         expect(tool.riskOf?.({ command: 'python3 train.py', gpu: true })).toBe('gpu');
-        expect(tool.summarize({ command: 'python3 train.py', gpu: true })).toBe(
-          'job on the GPU (timeout 3600 s): python3 train.py',
+        expect(tool.summarize({ command: 'python3 train.py', gpu: true })).toBe('job on the GPU: python3 train.py');
+        expect(tool.summarize({ command: 'python3 train.py', timeout: 7200 })).toBe(
+          'job (timeout 7200 s): python3 train.py',
         );
         expect(await call('job_start', { command: 'nvidia-smi', gpu: true })).toBe(
           'error: This job asked for the GPU, but the Docker engine here has no NVIDIA GPU support (could not select device driver "nvidia" with capabilities: [[gpu]]).\nInstall the NVIDIA driver and the NVIDIA Container Toolkit and restart Docker (https://docs.nvidia.com/datacenter/cloud-native/container-toolkit/latest/install-guide.html), or start the job without gpu.',
@@ -235,6 +236,7 @@ describe.skipIf(skipDocker || (!present && !dockerRequired))('jobs', () => {
         expect(ollama.requests.map((request) => [request.path, request.body])).toEqual([
           ['/api/ps', undefined],
           ['/api/generate', { model: 'qwen2.5-coder:7b', prompt: '', keep_alive: 0, stream: false }],
+          ['/api/ps', undefined],
           ['/api/generate', { model: 'qwen2.5-coder:7b', prompt: '', keep_alive: '5m', stream: false }],
         ]);
       } finally {

@@ -12,6 +12,7 @@ import { BASE_IMAGE, LABEL_HOME, LABEL_RUN } from '../src/main/sandbox/container
 import { dockerFailure } from '../src/main/sandbox/docker-status';
 import { buildSandboxImage, type BuildEvent } from '../src/main/sandbox/image';
 import { SandboxManager } from '../src/main/sandbox/sandbox-manager';
+import { engineHasNvidia } from './fixtures/train-jobs';
 import { requireDocker, skipDocker } from './helpers/docker';
 
 const docker = new Docker();
@@ -165,7 +166,15 @@ describe.skipIf(skipDocker)('sandbox lifecycle', () => {
       command.parseAsync(['status', '--image', 'looplab-sandbox:not-built'], { from: 'user' }),
     );
     expect(written).toMatch(/^Docker engine [\d.]+\S* \(API [\d.]+\): running\n/);
+    expect(written).toContain(
+      engineHasNvidia()
+        ? 'NVIDIA runtime: present, GPU jobs can run\n'
+        : 'NVIDIA runtime: not found (GPU jobs need the NVIDIA driver and the NVIDIA Container Toolkit: https://docs.nvidia.com/datacenter/cloud-native/container-toolkit/latest/install-guide.html)\n',
+    );
     expect(written).toContain(`Image ${BASE_IMAGE}: present, `);
+    expect(written).toMatch(
+      /\nImage looplab-sandbox:\S+-cuda \(GPU jobs\): (present, \d+ MB|not built \(GPU jobs run in it: `looplab sandbox build --cuda`\))\n/,
+    );
     expect(failure).toMatch(/^The sandbox image looplab-sandbox:not-built is not built yet.\nBuild it with/);
     expect(
       await messageOf(

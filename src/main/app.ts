@@ -138,7 +138,14 @@ function runDeps(paths: HomePaths, opened: OpenedStore, secrets: SecretStore, pu
   const image = process.env.LOOPLAB_SANDBOX_IMAGE === '' ? undefined : process.env.LOOPLAB_SANDBOX_IMAGE;
   // The sandbox limits of settings.json, read when each container is made.
   const limits = () => sandboxLimits(loadSettings(paths));
-  const sandbox = new SandboxManager({ home: paths.root, limits, ...(image === undefined ? {} : { image }) });
+  // LOOPLAB_SANDBOX_CUDA_IMAGE picks another image for GPU jobs than `looplab sandbox build --cuda` makes.
+  const cudaImage = process.env.LOOPLAB_SANDBOX_CUDA_IMAGE || undefined;
+  const sandbox = new SandboxManager({
+    home: paths.root,
+    limits,
+    ...(image === undefined ? {} : { image }),
+    ...(cudaImage === undefined ? {} : { cudaImage }),
+  });
   const snapshots = new WorkspaceSnapshots(
     opened.store.blobs,
     { loadEvents: (runId) => opened.store.loadEvents(runId, { blobs: 'ref' }) },
@@ -154,10 +161,14 @@ function runDeps(paths: HomePaths, opened: OpenedStore, secrets: SecretStore, pu
     sandbox,
     log: jobLog(opened.store, redactor),
     leases: opened.owners,
-    gpuMemory: createOllamaGpuGuard(),
+    // Ollama's address as runs use it: OLLAMA_HOST, else settings.json.
+    gpuMemory: createOllamaGpuGuard({
+      host: () => process.env.OLLAMA_HOST || loadSettings(paths).providers.ollama.host,
+    }),
     // A GPU job's series gets the GPU's utilisation and memory, where nvidia-smi answers.
     gpuSampling: { sampler: new NvidiaSmiSampler() },
     limits,
+    jobResources: () => loadSettings(paths).jobs,
     onLog: ({ runId, jobId, line }) =>
       pushes.emit('run.output', { runId, source: jobId, text: `${redactor().text(line)}\n` }),
     snapshots,

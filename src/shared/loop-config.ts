@@ -3,6 +3,10 @@
 import { z } from 'zod';
 import { jobDefaultsSchema } from './job-watches';
 import { networkSchema } from './network-policy';
+import { jobResourcesSchema } from './job-resources';
+
+/** A spec's `jobs`: their resources, watches and resume policy, in one strict object. */
+export const jobSpecSchema = jobResourcesSchema.extend(jobDefaultsSchema.shape);
 
 export const approvalActions = ['allow', 'ask', 'deny'] as const;
 export type ApprovalAction = (typeof approvalActions)[number];
@@ -166,6 +170,11 @@ export const loopConfigSchema = z.object({
   runtime: z.enum(['sandbox', 'host']).default('sandbox'),
   /** What the sandbox may reach: nothing, unless the person grants an allow-list or the full network. */
   network: networkSchema.default('none'),
+  /**
+   * The run's jobs (a spec's `jobs`): what they may use (job_start may say otherwise), what they are
+   * watched for, and whether they resume by themselves.
+   */
+  jobs: jobSpecSchema.optional(),
   /** The evaluation gate of a loop spec: judged by the harness after each attempt. */
   evaluation: evaluationSchema.optional(),
   /** The loop spec the run was started from, and the parameters it was given. */
@@ -179,8 +188,6 @@ export const loopConfigSchema = z.object({
     .optional(),
   /** MCP servers whose tools the run may call (named `mcp__<server>__<tool>`). */
   mcpServers: mcpServersSchema.optional(),
-  /** Defaults for the run's jobs (a spec's `jobs`): what they are watched for, whether they resume by themselves. */
-  jobs: jobDefaultsSchema.optional(),
 });
 export type LoopConfig = z.infer<typeof loopConfigSchema>;
 

@@ -3,6 +3,7 @@
 // in the data folder; secrets (API keys, tokens) are never part of it, only the names of secrets kept
 // in the secret store.
 import { z } from 'zod';
+import { jobResourcesSchema } from './job-resources';
 import { approvalRuleSchema, mcpServersSchema } from './loop-config';
 import { networkSchema } from './network-policy';
 
@@ -91,6 +92,8 @@ export const settingsSchema = z
     rules: z.array(approvalRuleSchema).max(200).default([]),
     budget: defaultBudgetSchema.default({}),
     sandbox: sandboxSettingsSchema.default({ network: 'none' }),
+    /** What jobs may use, apart from the command sandbox's limits; the machine's share when unset. */
+    jobs: jobResourcesSchema.optional(),
     /** Prices that replace or add to the built-in table, keyed by `provider/model`. */
     prices: z.record(z.string().min(3), priceSchema).default({}),
     /** MCP servers whose tools every new run may call, after those of its spec. */
@@ -108,6 +111,7 @@ export const settingsPatchSchema = z
     rules: z.array(approvalRuleSchema).max(200).optional(),
     budget: defaultBudgetSchema.optional(),
     sandbox: sandboxSettingsSchema.optional(),
+    jobs: jobResourcesSchema.optional(),
   })
   .strict();
 export type SettingsPatch = z.input<typeof settingsPatchSchema>;

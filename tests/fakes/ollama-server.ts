@@ -25,6 +25,11 @@ export interface FakeOllamaOptions {
   reply?: (body: Record<string, unknown>) => Turn;
   /** Models already loaded when the server starts, with the GPU memory each holds (0: on the CPU). */
   loaded?: readonly { name: string; sizeVram: number }[];
+  /**
+   * How many more /api/ps answers list a model after `keep_alive: 0` (Ollama answers the unload before
+   * the memory is free); Infinity for one that never goes.
+   */
+  unloadLingers?: number;
 }
 
 export const defaultOllamaModel: FakeOllamaModel = {
@@ -45,6 +50,8 @@ export async function startOllamaServer(options: FakeOllamaOptions = {}): Promis
     options.reply === undefined ? queue(request) : options.reply((request.body ?? {}) as Record<string, unknown>);
   /** Loaded models and the GPU memory each holds. */
   const loaded = new Map<string, number>((options.loaded ?? []).map((model) => [model.name, model.sizeVram]));
+  /** Unloaded models still listed, with the /api/ps answers left before they go. */
+  const lingering = new Map<string, number>();
   const find = (name: unknown) =>
     models.find((model) => model.name === name || (typeof name === 'string' && model.name === `${name}:latest`));
 
@@ -55,12 +62,16 @@ export async function startOllamaServer(options: FakeOllamaOptions = {}): Promis
         return sendJson(response, 200, { version: '0.12.6' });
       case 'GET /api/tags':
         return sendJson(response, 200, { models: models.map((model) => listing(model)) });
-      case 'GET /api/ps':
-        return sendJson(response, 200, {
-          models: models
-            .filter((model) => loaded.has(model.name))
-            .map((model) => running(model, loaded.get(model.name) ?? 0)),
-        });
+      case 'GET /api/ps': {
+        const listed = models.filter((model) => loaded.has(model.name));
+        for (const [name, left] of lingering) {
+          if (left <= 0) {
+            lingering.delete(name);
+            loaded.delete(name);
+          } else lingering.set(name, left - 1);
+        }
+        return sendJson(response, 200, { models: listed.map((model) => running(model, loaded.get(model.name) ?? 0)) });
+      }
       case 'POST /api/show': {
         const model = find(body.model);
         if (!model) return sendJson(response, 404, { error: `model '${String(body.model)}' not found` });
@@ -91,7 +102,12 @@ export async function startOllamaServer(options: FakeOllamaOptions = {}): Promis
       case 'POST /api/generate': {
         const model = find(body.model);
         if (!model) return sendJson(response, 404, { error: `model '${String(body.model)}' not found` });
-        return generate(response, model.name, body, loaded);
+        const keep = generate(response, model.name, body, loaded);
+        if (keep !== undefined && (options.unloadLingers ?? 0) > 0) {
+          loaded.set(model.name, keep);
+          lingering.set(model.name, (options.unloadLingers ?? 0) - 1);
+        } else if (keep === undefined) lingering.delete(model.name);
+        return;
       }
       default:
         return sendJson(response, 404, { error: '404 page not found' });
@@ -231,20 +247,29 @@ function running(model: FakeOllamaModel, sizeVram: number) {
  * Only what Looplab uses of /api/generate: an empty prompt loads the model (or, with `keep_alive: 0`,
  * unloads it) and answers one done object, as Ollama does.
  */
-function generate(response: ServerResponse, model: string, body: Record<string, unknown>, loaded: Map<string, number>) {
+function generate(
+  response: ServerResponse,
+  model: string,
+  body: Record<string, unknown>,
+  loaded: Map<string, number>,
+): number | undefined {
   if (body.prompt !== undefined && body.prompt !== '') {
-    return sendJson(response, 500, { error: 'fake server: only empty prompts (load, unload) are scripted' });
+    sendJson(response, 500, { error: 'fake server: only empty prompts (load, unload) are scripted' });
+    return undefined;
   }
   const unload = body.keep_alive === 0 || body.keep_alive === '0';
+  const held = loaded.get(model);
   if (unload) loaded.delete(model);
   else loaded.set(model, loaded.get(model) ?? defaultVram);
-  return sendJson(response, 200, {
+  sendJson(response, 200, {
     model,
     created_at: createdAt,
     response: '',
     done: true,
     done_reason: unload ? 'unload' : 'load',
   });
+  // The memory an unloaded model held, for a server whose unload lingers.
+  return unload ? held : undefined;
 }
 
 function show(model: FakeOllamaModel) {

@@ -90,18 +90,26 @@ const containerListSchema = z.array(
   z.object({ Labels: z.record(z.string(), z.string()).nullable().catch(null), State: z.string().catch('unknown') }),
 );
 
+const NVIDIA_HINT =
+  'GPU jobs need the NVIDIA driver and the NVIDIA Container Toolkit: https://docs.nvidia.com/datacenter/cloud-native/container-toolkit/latest/install-guide.html';
+
 async function status(deps: SandboxCommandDeps, options: { image?: string }): Promise<void> {
   const docker = await dockerOf(deps);
-  const [{ checkDocker, dockerFailure, imageMissing, inspectImage }, { defaultTag }] = await sandboxModules();
+  const [{ checkDocker, dockerFailure, hasNvidiaRuntime, imageMissing, inspectImage }, { defaultTag }] =
+    await sandboxModules();
   const engine = await checkDocker(docker);
   deps.write(`Docker engine ${engine.engineVersion} (API ${engine.apiVersion}): running\n`);
+  const nvidia = await hasNvidiaRuntime(docker);
+  deps.write(`NVIDIA runtime: ${nvidia ? 'present, GPU jobs can run' : `not found (${NVIDIA_HINT})`}\n`);
   const tag = options.image ?? defaultTag('online');
+  const cudaTag = process.env.LOOPLAB_SANDBOX_CUDA_IMAGE || defaultTag('cuda');
   for (const [name, why] of [
     [BASE_IMAGE, 'the offline base, for `looplab sandbox build --offline`'],
-    [defaultTag('cuda'), 'for NVIDIA GPUs, `looplab sandbox build --cuda`'],
+    [cudaTag, 'GPU jobs run in it: `looplab sandbox build --cuda`'],
   ] as const) {
     const found = await inspectImage(docker, name);
-    deps.write(`Image ${name}: ${found ? `present, ${Math.round(found.Size / MB)} MB` : `not built (${why})`}\n`);
+    const use = name === cudaTag ? ' (GPU jobs)' : '';
+    deps.write(`Image ${name}${use}: ${found ? `present, ${Math.round(found.Size / MB)} MB` : `not built (${why})`}\n`);
   }
   let listed: z.infer<typeof containerListSchema>;
   try {
@@ -113,7 +121,7 @@ async function status(deps: SandboxCommandDeps, options: { image?: string }): Pr
   deps.write(`Sandbox containers: ${runs.length === 0 ? 'none' : runs.join(', ')}\n`);
   const image = await inspectImage(docker, tag);
   if (image === undefined) throw imageMissing(tag);
-  deps.write(`Image ${tag}: present, ${Math.round(image.Size / MB)} MB, ready\n`);
+  deps.write(`Image ${tag} (commands and CPU jobs): present, ${Math.round(image.Size / MB)} MB, ready\n`);
 }
 
 export function sandboxCommand(deps: SandboxCommandDeps): Command {

@@ -1,17 +1,25 @@
 // A local Ollama and a GPU job must not fight over the same GPU memory: before a GPU job starts, the models
-// Ollama holds in GPU memory are unloaded (`keep_alive: 0`), and loaded again once the last GPU job has
-// ended. Everything here is best effort: a failure is written to the job's log, never thrown.
+// Ollama holds in GPU memory are unloaded (`keep_alive: 0`, then waiting until /api/ps no longer lists
+// them: Ollama answers before the memory is free), and loaded again once the last GPU job has ended. A
+// GPU job found again after a restart is adopted with the models unloaded for it, so they still come back
+// when it ends. Everything here is best effort: a failure is written to the job's log, never thrown.
 import { Ollama, type Fetch } from 'ollama';
 import { z } from 'zod';
 import { resolveOllamaHost } from './ollama-host';
 
 export interface OllamaGpuOptions {
-  /** Defaults to OLLAMA_HOST, read when a GPU job starts. */
-  host?: string;
+  /** Ollama's address, or where to read it when a GPU job starts (settings.json); default OLLAMA_HOST. */
+  host?: string | (() => string | undefined);
   fetch?: Fetch;
   /** How long a reloaded model stays loaded (Ollama's own default is 5 minutes). */
   keepAlive?: string;
+  /** How long to wait for unloaded models to leave /api/ps, and how often to ask. */
+  unloadWaitMs?: number;
+  pollMs?: number;
 }
+
+const UNLOAD_WAIT_MS = 30_000;
+const POLL_MS = 250;
 
 type Note = (text: string) => void;
 
@@ -42,6 +50,31 @@ export async function unloadGpuModels(client: Ollama, note: Note): Promise<strin
     }
   }
   return unloaded;
+}
+
+/** Waits until /api/ps lists none of the models, up to `waitMs`; says so when they are still there. */
+export async function waitUntilGone(
+  client: Ollama,
+  models: readonly string[],
+  note: Note,
+  timing: { waitMs: number; pollMs: number },
+): Promise<void> {
+  if (models.length === 0) return;
+  const deadline = Date.now() + timing.waitMs;
+  let left: string[];
+  for (;;) {
+    try {
+      const listed = new Set(psSchema.parse(await client.ps()).models.map((model) => model.name));
+      left = models.filter((model) => listed.has(model));
+    } catch (error) {
+      note(`could not ask Ollama whether the GPU memory is free: ${messageOf(error)}`);
+      return;
+    }
+    if (left.length === 0) return;
+    if (Date.now() >= deadline) break;
+    await new Promise((resolve) => setTimeout(resolve, timing.pollMs));
+  }
+  note(`${left.join(', ')} still listed by Ollama after ${Math.round(timing.waitMs / 1000)} s; the job starts anyway`);
 }
 
 /** Loads the models again after a GPU job. */
@@ -76,18 +109,29 @@ export function createOllamaGpuGuard(options: OllamaGpuOptions = {}) {
     return next;
   };
   const client = () => {
-    const host = resolveOllamaHost(options.host ?? process.env.OLLAMA_HOST);
+    const given = typeof options.host === 'function' ? options.host() : options.host;
+    const host = resolveOllamaHost(given ?? process.env.OLLAMA_HOST);
     return { host, ollama: new Ollama(options.fetch === undefined ? { host } : { host, fetch: options.fetch }) };
   };
+  const timing = { waitMs: options.unloadWaitMs ?? UNLOAD_WAIT_MS, pollMs: options.pollMs ?? POLL_MS };
 
   return {
-    acquire: (note: Note) =>
+    /** The models unloaded for the GPU jobs now running, to be loaded again after the last. */
+    unloaded: (): readonly string[] => [...unloaded],
+    /**
+     * Frees the GPU for a job; with `adopted`, takes over a job found running after a restart, whose
+     * models (unloaded for it then) are loaded again when it ends.
+     */
+    acquire: (note: Note, adopted?: readonly string[]) =>
       serially(async () => {
         holders++;
-        if (holders === 1) {
+        if (adopted !== undefined) unloaded = [...new Set([...unloaded, ...adopted])];
+        else if (holders === 1) {
           const { host, ollama } = client();
-          if (isThisMachine(host)) unloaded = await unloadGpuModels(ollama, note);
-          else note(`Ollama at ${host} runs on another machine: its models stay loaded`);
+          if (isThisMachine(host)) {
+            unloaded = await unloadGpuModels(ollama, note);
+            await waitUntilGone(ollama, unloaded, note, timing);
+          } else note(`Ollama at ${host} runs on another machine: its models stay loaded`);
         }
         let released = false;
         return (after: Note) =>

@@ -111,7 +111,14 @@ function harnessTools(
   if (config.runtime === 'host') return [...builtinTools, ...research];
   const { wallMs } = config.budget;
   const deadline = wallMs === undefined ? undefined : app.store.requireRun(runId).createdAt + wallMs;
-  const target = { runId, workspaceFolder, network: network.sandbox, jobDefaults: config.jobs, deadline };
+  const target = {
+    runId,
+    workspaceFolder,
+    network: network.sandbox,
+    jobDefaults: config.jobs,
+    deadline,
+    jobs: config.jobs,
+  };
   const evaluate = evaluateTool({
     runner: new SandboxEvaluator(app.sandbox, workspaceFolder, runId),
     script: metricsSource,

@@ -6,6 +6,7 @@ import type Docker from 'dockerode';
 import { appVersion } from '../version';
 import { bindMounts, engineUser, PLAIN_ENGINE, type BindMount, type EngineProfile } from './engine-profile';
 import { relaySource } from './sandbox-resources';
+import { HF_CACHE_PATH, sandboxEnv } from './sandbox-env';
 
 export const LABEL_RUN = 'dev.looplab.run';
 export const LABEL_HOME = 'dev.looplab.home';
@@ -59,6 +60,10 @@ export interface ContainerSpecInput {
   user: string;
   /** What kind of engine makes it (rootless, SELinux); a plain rootful one unless told. */
   engine?: EngineProfile;
+  /** The image's PATH, kept behind the workspace's user installs (sandbox-env.ts). */
+  searchPath?: string | undefined;
+  /** The data folder's shared Hugging Face cache, mounted read-write when given. */
+  hfCache?: string | undefined;
 }
 
 /** A short stable hash of the data folder, so two Looplab homes on one machine never touch each other's containers. */
@@ -92,7 +97,10 @@ export function containerSpec(input: ContainerSpecInput): Docker.ContainerCreate
     Cmd: typeof input.network === 'object' ? ['python3', '-c', relaySource()] : ['sleep', 'infinity'],
     User: engineUser(input.user, engine),
     WorkingDir: WORKSPACE_PATH,
-    Env: ['HOME=/tmp', 'PYTHONUNBUFFERED=1', 'LANG=C.UTF-8', 'MPLBACKEND=Agg', ...proxyEnv(input.network)],
+    Env: [
+      ...sandboxEnv({ searchPath: input.searchPath, hfCache: input.hfCache !== undefined }),
+      ...proxyEnv(input.network),
+    ],
     Labels: runLabels(input.homeHash, input.runId),
     HostConfig: {
       Init: true,
@@ -115,8 +123,10 @@ export function containerSpec(input: ContainerSpecInput): Docker.ContainerCreate
 
 function containerMounts(input: ContainerSpecInput): BindMount[] {
   const workspace = { source: resolve(input.workspaceFolder), target: WORKSPACE_PATH, readOnly: false };
-  if (typeof input.network !== 'object') return [workspace];
-  return [workspace, { source: resolve(input.network.egress), target: EGRESS_MOUNT, readOnly: true }];
+  const cache =
+    input.hfCache === undefined ? [] : [{ source: resolve(input.hfCache), target: HF_CACHE_PATH, readOnly: false }];
+  if (typeof input.network !== 'object') return [workspace, ...cache];
+  return [workspace, ...cache, { source: resolve(input.network.egress), target: EGRESS_MOUNT, readOnly: true }];
 }
 
 /**

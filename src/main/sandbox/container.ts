@@ -10,7 +10,8 @@ import { AgentConnection } from './agent-connection';
 import { AgentGone } from './agent-protocol';
 import { containerName, containerSpec, LABEL_HOME, LABEL_RUN, type ContainerSpecInput } from './container-spec';
 import { DiskGuard, freeBytes } from './disk-guard';
-import { dockerFailure } from './docker-status';
+import { dockerFailure, imageSearchPath } from './docker-status';
+import { prepareHfCache } from './sandbox-env';
 import { diskReserveMessage } from './workspace-messages';
 import { engineProfile } from './engine-profile';
 
@@ -105,9 +106,11 @@ export class SandboxContainer {
   private async create(): Promise<Docker.Container> {
     const image = await this.chooseImage();
     await prepareWorkspaceFolder(this.spec.workspaceFolder, this.spec.user);
+    if (this.spec.hfCache !== undefined) await prepareHfCache(this.spec.hfCache, this.spec.user);
     try {
       const engine = await engineProfile(this.docker);
-      const container = await this.docker.createContainer(containerSpec({ ...this.spec, image, engine }));
+      const searchPath = await imageSearchPath(this.docker, image);
+      const container = await this.docker.createContainer(containerSpec({ ...this.spec, image, engine, searchPath }));
       await container.start();
       return container;
     } catch (error) {

@@ -6,6 +6,7 @@ import { delimiter, join } from 'node:path';
 import type Docker from 'dockerode';
 import { z } from 'zod';
 import { AppError } from '../../shared/errors';
+import { searchPathOf } from './sandbox-env';
 
 const dockerErrorSchema = z.object({
   code: z.string().optional(),
@@ -15,7 +16,16 @@ const dockerErrorSchema = z.object({
 });
 
 const versionSchema = z.object({ Version: z.string(), ApiVersion: z.string() });
-const imageSchema = z.object({ Id: z.string(), Created: z.string(), Size: z.number() });
+const imageSchema = z.object({
+  Id: z.string(),
+  Created: z.string(),
+  Size: z.number(),
+  Config: z
+    .object({ Env: z.array(z.string()).nullable().catch(null) })
+    .nullable()
+    .catch(null)
+    .optional(),
+});
 
 export interface DockerStatus {
   engineVersion: string;
@@ -104,5 +114,23 @@ export async function inspectImage(docker: Docker, image: string): Promise<z.inf
   } catch (error) {
     if (dockerErrorSchema.safeParse(error).data?.statusCode === 404) return undefined;
     throw dockerFailure(error, docker, image);
+  }
+}
+
+/** The PATH the image's containers start with (undefined when the image is not there). */
+export async function imageSearchPath(docker: Docker, image: string): Promise<string | undefined> {
+  const found = await inspectImage(docker, image);
+  return found === undefined ? undefined : searchPathOf(found.Config?.Env);
+}
+
+const runtimesSchema = z.object({ Runtimes: z.record(z.string(), z.unknown()).nullable().catch(null) });
+
+/** Whether the engine has NVIDIA's runtime registered (the NVIDIA Container Toolkit), which GPU jobs need. */
+export async function hasNvidiaRuntime(docker: Pick<Docker, 'info'>): Promise<boolean> {
+  try {
+    const { Runtimes } = runtimesSchema.parse(await docker.info());
+    return Object.keys(Runtimes ?? {}).some((name) => /nvidia/i.test(name));
+  } catch {
+    return false;
   }
 }

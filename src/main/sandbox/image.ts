@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { AppError } from '../../shared/errors';
 import { defaultImage } from './container-spec';
 import { dockerFailure } from './docker-status';
+import { defaultCudaImage } from './jobs-image';
 import { sandboxResourceDir } from './sandbox-resources';
 import { LineSplitter } from './stream-limits';
 
@@ -52,7 +53,7 @@ type BuildMessage = z.infer<typeof buildMessageSchema>;
 const KEEP_LINES = 25;
 
 export function defaultTag(recipe: Recipe): string {
-  return recipe === 'cuda' ? `${defaultImage()}-cuda` : defaultImage();
+  return recipe === 'cuda' ? defaultCudaImage() : defaultImage();
 }
 
 export function recipeFor(flags: { offline?: boolean; cuda?: boolean }): Recipe {

@@ -18,6 +18,7 @@ const labels = jobLabels({
   network: 'none',
   user: '1000:1000',
   limits: DEFAULT_LIMITS,
+  shmBytes: 2 * 1024 ** 3,
 });
 
 const inspected = (jobLabelSet: Record<string, string>, mountSource: string) =>

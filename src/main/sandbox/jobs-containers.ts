@@ -9,6 +9,7 @@ import { dockerFailure } from './docker-status';
 import {
   LABEL_JOB_GPU,
   LABEL_JOB_HOME,
+  LABEL_JOB_OLLAMA,
   LABEL_JOB_RUN,
   LABEL_JOB_STARTED,
   LABEL_JOB_TIMEOUT,
@@ -29,6 +30,7 @@ export const jobInspectSchema = z.object({
     Cmd: z.array(z.string()).nullable().catch(null),
   }),
   Mounts: z.array(z.object({ Source: z.string(), Destination: z.string() })).catch([]),
+  HostConfig: z.object({ Memory: z.number().catch(0) }).catch({ Memory: 0 }),
 });
 export type JobContainerInfo = z.infer<typeof jobInspectSchema>;
 
@@ -37,12 +39,41 @@ const listSchema = z.array(z.object({ Id: z.string(), Labels: z.record(z.string(
 export const statusCode = (error: unknown): number | undefined =>
   z.object({ statusCode: z.number() }).safeParse(error).data?.statusCode;
 
+/**
+ * Creates and starts the job's container. An engine that may not raise the memlock limit (rootless
+ * Docker, or one itself in a container) refuses to start it: then it is made again with the limit the
+ * engine gives, and the job's log says so.
+ */
 export async function createJobContainer(
   docker: Docker,
   spec: Docker.ContainerCreateOptions,
   image: string,
   gpu: boolean,
+  note: (text: string) => void = () => undefined,
 ): Promise<void> {
+  try {
+    await createAndStart(docker, spec, image, gpu);
+  } catch (error) {
+    if (!(error instanceof RlimitRefused)) throw error;
+    const ulimits = spec.HostConfig?.Ulimits ?? [];
+    const kept = ulimits.filter((limit) => limit.Name !== 'memlock');
+    if (kept.length === ulimits.length) throw error.failure;
+    note('the Docker engine may not raise the memlock limit: pinned memory stays within the engine’s own limit');
+    try {
+      await createAndStart(docker, { ...spec, HostConfig: { ...spec.HostConfig, Ulimits: kept } }, image, gpu);
+    } catch (again) {
+      throw again instanceof RlimitRefused ? again.failure : again;
+    }
+  }
+}
+
+class RlimitRefused extends Error {
+  constructor(readonly failure: AppError) {
+    super(failure.message);
+  }
+}
+
+async function createAndStart(docker: Docker, spec: Docker.ContainerCreateOptions, image: string, gpu: boolean) {
   let container: Docker.Container;
   try {
     container = await docker.createContainer(spec);
@@ -54,6 +85,7 @@ export async function createJobContainer(
   } catch (error) {
     await container.remove({ force: true, v: true }).catch(() => undefined);
     const failure = dockerFailure(error, docker, image);
+    if (/setting rlimit/i.test(failure.message)) throw new RlimitRefused(failure);
     if (gpu && /device driver|nvidia|gpu/i.test(failure.message)) throw noGpuSupport(failure.message);
     throw failure;
   }
@@ -113,4 +145,10 @@ export function watchedJob(info: JobContainerInfo, jobId: string): WatchedJob | 
     startedAt,
     timeoutSeconds,
   };
+}
+
+/** For a GPU job: the local Ollama's models unloaded for it, from its label (none for a job without one). */
+export function unloadedFor(info: JobContainerInfo): string[] | undefined {
+  const models = info.Config.Labels?.[LABEL_JOB_OLLAMA];
+  return models?.split(',').filter((name) => name !== '');
 }

@@ -3,8 +3,6 @@
 // checkpoint is). What fails on the way is undone.
 import { rm } from 'node:fs/promises';
 import type Docker from 'dockerode';
-import { BASE_IMAGE, type SandboxLimits } from './container-spec';
-import { inspectImage } from './docker-status';
 import { engineProfile } from './engine-profile';
 import { createJobContainer } from './jobs-containers';
 import { appendNote, countLoggedLines, jobFiles, prepareJobFolders, snapshotOutputs } from './jobs-files';
@@ -12,7 +10,9 @@ import { RESUME_ENV, resumedSpec, type Checkpoint } from './jobs-resume';
 import { jobContainerName, jobContainerSpec } from './jobs-spec';
 import type { GpuMemoryGuard, JobPlacement, JobRequest } from './jobs-types';
 import type { WatchedJob } from './jobs-watch';
-import type { SandboxManager } from './sandbox-manager';
+import type { JobImage } from './jobs-image';
+import type { JobPlan } from './jobs-resources';
+import { prepareHfCache } from './sandbox-env';
 
 export type GpuRelease = (note: (text: string) => void) => Promise<void>;
 
@@ -20,28 +20,28 @@ export interface LaunchContext {
   docker: Docker;
   user: string;
   homeHash: string;
-  limits: SandboxLimits;
+  /** The data folder's shared Hugging Face cache, mounted read-write. */
+  hfCache: string;
   gpuMemory: GpuMemoryGuard | undefined;
 }
 
 /** One run of a job, from now. */
-export function jobAttempt(homeHash: string, placement: JobPlacement, jobId: string, request: JobRequest): WatchedJob {
+export function jobAttempt(
+  homeHash: string,
+  placement: JobPlacement,
+  jobId: string,
+  gpu: boolean,
+  timeoutSeconds: number,
+): WatchedJob {
   return {
     jobId,
     runId: placement.runId,
     containerName: jobContainerName(homeHash, jobId),
     workspaceFolder: placement.workspaceFolder,
-    gpu: request.gpu,
+    gpu,
     startedAt: Date.now(),
-    timeoutSeconds: request.timeoutSeconds,
+    timeoutSeconds,
   };
-}
-
-/** The run's sandbox image, or the base image where the sandbox falls back to it. */
-export async function chooseJobImage(sandbox: SandboxManager): Promise<string> {
-  await sandbox.check();
-  const { image } = sandbox;
-  return (await inspectImage(sandbox.docker, image)) === undefined ? BASE_IMAGE : image;
 }
 
 /**
@@ -53,11 +53,12 @@ export async function launchJob(
   job: WatchedJob,
   placement: JobPlacement,
   request: JobRequest,
-  image: string,
+  { image: { image, searchPath }, plan }: { image: JobImage; plan: JobPlan },
   checkpoint?: Checkpoint,
 ): Promise<GpuRelease | undefined> {
   const files = jobFiles(job.workspaceFolder, job.jobId);
   await prepareJobFolders(job.workspaceFolder, context.user);
+  await prepareHfCache(context.hfCache, context.user);
   await snapshotOutputs(job.workspaceFolder, files);
   const note = (text: string) => appendNote(files, text);
   const logLines = checkpoint === undefined ? 0 : await countLoggedLines(files);
@@ -66,17 +67,22 @@ export async function launchJob(
   const spec = jobContainerSpec({
     ...job,
     ...request,
+    timeoutSeconds: job.timeoutSeconds,
     callId: request.callId,
     image,
+    searchPath,
     homeHash: context.homeHash,
-    limits: context.limits,
+    limits: plan.limits,
+    shmBytes: plan.shmBytes,
+    hfCache: context.hfCache,
     network: placement.network ?? 'none',
     user: context.user,
     engine: await engineProfile(context.docker),
+    ollamaModels: request.gpu ? context.gpuMemory?.unloaded?.() : undefined,
   });
   try {
     const resumed = checkpoint === undefined ? spec : resumedSpec(spec, checkpoint, logLines);
-    await createJobContainer(context.docker, resumed, image, request.gpu);
+    await createJobContainer(context.docker, resumed, image, request.gpu, note);
     return giveBack;
   } catch (error) {
     await giveBack?.(() => undefined);

@@ -8,7 +8,8 @@ import { resolve } from 'node:path';
 import type Docker from 'dockerode';
 import { appVersion } from '../version';
 import { containerSpec, LABEL_VERSION, type ContainerSpecInput } from './container-spec';
-import { relaySource } from './sandbox-resources';
+import { threadEnv } from './jobs-resources';
+import { gpuCheckSource, relaySource } from './sandbox-resources';
 
 export const LABEL_JOB = 'dev.looplab.job';
 export const LABEL_JOB_RUN = 'dev.looplab.job.run';
@@ -17,6 +18,8 @@ export const LABEL_JOB_CALL = 'dev.looplab.job.call';
 export const LABEL_JOB_GPU = 'dev.looplab.job.gpu';
 export const LABEL_JOB_STARTED = 'dev.looplab.job.started';
 export const LABEL_JOB_TIMEOUT = 'dev.looplab.job.timeout';
+/** The local Ollama's models unloaded for GPU jobs when this one started, to load again after it. */
+export const LABEL_JOB_OLLAMA = 'dev.looplab.job.ollama';
 /** The workspace as this machine names it: Docker Desktop reports a bind mount's source in its own VM's terms. */
 export const LABEL_JOB_WORKSPACE = 'dev.looplab.job.workspace';
 
@@ -36,6 +39,10 @@ export interface JobSpecInput extends Omit<ContainerSpecInput, 'image'> {
   gpu: boolean;
   timeoutSeconds: number;
   startedAt: number;
+  /** The size of /dev/shm (Docker's default is 64 MB, too little for DataLoader workers). */
+  shmBytes: number;
+  /** For a GPU job: the local Ollama's models unloaded for it. */
+  ollamaModels?: readonly string[] | undefined;
 }
 
 export function jobContainerName(homeHashValue: string, jobId: string): string {
@@ -57,19 +64,28 @@ export function jobLabels(input: JobSpecInput): Record<string, string> {
     [LABEL_JOB_TIMEOUT]: String(input.timeoutSeconds),
     [LABEL_JOB_WORKSPACE]: resolve(input.workspaceFolder),
     ...(input.callId === undefined ? {} : { [LABEL_JOB_CALL]: input.callId }),
+    ...(input.gpu ? { [LABEL_JOB_OLLAMA]: (input.ollamaModels ?? []).join(',') } : {}),
   };
 }
 
 /** Every NVIDIA GPU of the machine, as `docker run --gpus all` asks for them. */
 export const GPU_REQUEST: Docker.DeviceRequest = { Driver: 'nvidia', Count: -1, Capabilities: [['gpu']] };
 
+/** What NVIDIA's containers ask for: pinned memory without limit (CUDA, NCCL) and a 64 MB stack. */
+export const GPU_ULIMITS: Docker.HostConfig['Ulimits'] = [
+  { Name: 'memlock', Soft: -1, Hard: -1 },
+  { Name: 'stack', Soft: 64 * 1024 * 1024, Hard: 64 * 1024 * 1024 },
+];
+
 export function jobContainerSpec(input: JobSpecInput): Docker.ContainerCreateOptions {
   const base = containerSpec(input);
   return {
     ...base,
     name: jobContainerName(input.homeHash, input.jobId),
+    Env: [...(base.Env ?? []), ...threadEnv(input.limits.cpus)],
     Cmd: [
       ...relayFirst(input),
+      ...gpuCheckFirst(input),
       'timeout',
       '--signal=KILL',
       `${input.timeoutSeconds + BACKSTOP_SECONDS}s`,
@@ -83,7 +99,8 @@ export function jobContainerSpec(input: JobSpecInput): Docker.ContainerCreateOpt
       // The engine keeps the output so that a restarted app reads it again from the start; capped so a
       // job that prints without end cannot fill the disk.
       LogConfig: { Type: 'json-file', Config: { 'max-size': '256m', 'max-file': '2' } },
-      ...(input.gpu ? { DeviceRequests: [GPU_REQUEST] } : {}),
+      ShmSize: input.shmBytes,
+      ...(input.gpu ? { DeviceRequests: [GPU_REQUEST], Ulimits: GPU_ULIMITS } : {}),
     },
   };
 }
@@ -101,6 +118,12 @@ function relayFirst(input: JobSpecInput): string[] {
     'shift; exec "$@"',
   ].join('\n');
   return ['bash', '-c', script, 'looplab-job', relaySource()];
+}
+
+/** A GPU job first says whether torch sees the GPU (gpu-check.py), then becomes its command. */
+function gpuCheckFirst(input: JobSpecInput): string[] {
+  if (!input.gpu) return [];
+  return ['bash', '-c', 'python3 -c "$1" 2>&1; shift; exec "$@"', 'looplab-gpu-check', gpuCheckSource()];
 }
 
 /** The command a job container runs, as the person and the model wrote it. */

@@ -2,6 +2,7 @@
 // answers, and the ports it is given (GPU memory, workspace snapshots, leases between processes).
 import type { EventPayload } from '../../shared/events';
 import type { JobDefaults, JobResumePolicy, WatchRule } from '../../shared/job-watches';
+import type { JobResources } from '../../shared/job-resources';
 import type { RunLog } from '../core/ports';
 import type { SandboxLimits, SandboxNetwork } from './container-spec';
 import type { GpuSampler } from './jobs-gpu';
@@ -9,9 +10,17 @@ import type { JobLogLine } from './jobs-watch';
 import type { FiredWatch } from './jobs-watches';
 import type { SandboxManager } from './sandbox-manager';
 
-/** Frees the GPU memory others hold (a local LLM) before a GPU job; the returned function gives it back. */
+/**
+ * Frees the GPU memory others hold (a local LLM) before a GPU job; the returned function gives it back.
+ * `adopted`: a GPU job found running after a restart, with the models unloaded for it then (its label).
+ */
 export interface GpuMemoryGuard {
-  acquire(note: (text: string) => void): Promise<(note: (text: string) => void) => Promise<void>>;
+  acquire(
+    note: (text: string) => void,
+    adopted?: readonly string[],
+  ): Promise<(note: (text: string) => void) => Promise<void>>;
+  /** The models unloaded for the GPU jobs now running, recorded on each GPU job's container. */
+  unloaded?(): readonly string[];
 }
 
 /** Captures a run's workspace when one of its jobs ends: what the job wrote, recorded before job.finished. */
@@ -39,6 +48,8 @@ export interface JobServiceOptions {
   /** The same as the run's sandbox: SandboxManager's defaults unless told otherwise. */
   /** Overrides of the built-in limits; a function is asked each time a container is made. */
   limits?: Partial<SandboxLimits> | (() => Partial<SandboxLimits>);
+  /** What jobs may use as settings.json says, asked each time a job starts (jobs-resources.ts). */
+  jobResources?: () => JobResources | undefined;
   user?: string;
   /** Each line of output as it comes, for a host that shows it live. */
   onLog?: (line: JobLogLine) => void;
@@ -64,12 +75,17 @@ export interface JobPlacement {
   jobDefaults?: JobDefaults | undefined;
   /** When the run's time budget ends (ms since the epoch), for the `eta_over_budget` watch. */
   deadline?: number | undefined;
+  /** What the run's jobs may use, as its spec says. */
+  jobs?: JobResources | undefined;
 }
 
 export interface JobRequest {
   command: string;
   gpu: boolean;
-  timeoutSeconds: number;
+  /** Default: the run's spec, then settings.json, then 24 hours. */
+  timeoutSeconds?: number | undefined;
+  /** CPUs, memory, shared memory for this job, over the run's spec and settings.json. */
+  resources?: JobResources | undefined;
   /** The tool call that starts the job. */
   callId?: string;
   /** Watches for this job; the placement's defaults when absent. */

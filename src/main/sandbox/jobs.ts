@@ -1,6 +1,6 @@
 // Jobs: long work (training, evaluation) in a detached container of its own per job, beside the run's
-// sandbox: the same image, the same workspace and nothing else of the host, the same limits, the GPUs
-// when asked for. Its events go straight to the run's log. A job outlives the app: at start-up the
+// sandbox: its image (the CUDA build for the GPU), workspace and nothing else of the host, limits of
+// its own (jobs-resources.ts). Its events go straight to the run's log. A job outlives the app: at start-up the
 // service finds this data folder's job containers by label and watches them again (or records how
 // they ended while the app was away), and removes each container once its job is recorded.
 import type Docker from 'dockerode';
@@ -14,6 +14,7 @@ import {
   removeJobContainer,
   statusCode,
   watchedJob,
+  unloadedFor,
   type JobContainerInfo,
 } from './jobs-containers';
 import { countLoggedLines, jobFiles, tailLines } from './jobs-files';
@@ -24,9 +25,12 @@ import { JobWatch, type WatchedJob, type WatchResume } from './jobs-watch';
 import { WatchSet, type FiredWatch, type JobDeadline } from './jobs-watches';
 import { autoResumeFrom, logLinesBefore, newestCheckpoint, type Checkpoint } from './jobs-resume';
 import { jobDeadline, type Outcome } from './jobs-outcome';
-import { chooseJobImage, jobAttempt, launchJob, type GpuRelease, type LaunchContext } from './jobs-launch';
+import { jobAttempt, launchJob, type GpuRelease, type LaunchContext } from './jobs-launch';
 import type { WatchRule } from '../../shared/job-watches';
 import { JobWaits } from './jobs-wait';
+import { appendNote } from './jobs-files';
+import { jobImage, type JobImage } from './jobs-image';
+import { jobPlan, type JobPlan } from './jobs-resources';
 
 export type { JobStatus } from './jobs-status';
 export type { JobLogLine } from './jobs-watch';
@@ -51,6 +55,8 @@ export class JobService {
   /** Per watched job: settles once it ended and whether it resumes by itself is decided. */
   private readonly ended = new Map<string, Promise<void>>();
   private readonly waits = new JobWaits();
+  /** Each job's memory limit, for the words that say it ran out. */
+  private readonly memoryLimits = new Map<string, number>();
 
   constructor(private readonly options: JobServiceOptions) {
     this.docker = options.sandbox.docker;
@@ -58,8 +64,8 @@ export class JobService {
   }
 
   private get launching(): LaunchContext {
-    const { docker, user, homeHash, limits } = this;
-    return { docker, user, homeHash, limits, gpuMemory: this.options.gpuMemory };
+    const { docker, user, homeHash } = this;
+    return { docker, user, homeHash, hfCache: this.options.sandbox.hfCache, gpuMemory: this.options.gpuMemory };
   }
 
   private get limits(): SandboxLimits {
@@ -68,16 +74,17 @@ export class JobService {
   }
 
   async start(placement: JobPlacement, request: JobRequest): Promise<StartedJob> {
-    const image = await chooseJobImage(this.options.sandbox);
-    const job = jobAttempt(this.homeHash, placement, newId('job'), request);
+    const { plan, image } = await this.prepare(placement, request);
+    const job = jobAttempt(this.homeHash, placement, newId('job'), request.gpu, plan.timeoutSeconds);
     const { jobId } = job;
     const watches = request.watches ?? placement.jobDefaults?.watches ?? [];
     const resume = request.resume ?? placement.jobDefaults?.resume ?? 'manual';
     this.starting.add(jobId);
     try {
-      const giveBack = await launchJob(this.launching, job, placement, request, image);
-      const { callId, command, gpu, timeoutSeconds } = request;
-      const payload = { jobId, callId, command, gpu, timeoutSeconds };
+      const giveBack = await launchJob(this.launching, job, placement, request, { image, plan });
+      this.memoryLimits.set(jobId, plan.limits.memoryBytes);
+      const { callId, command, gpu } = request;
+      const payload = { jobId, callId, command, gpu, timeoutSeconds: plan.timeoutSeconds };
       const supervised = { ...(watches.length > 0 ? { watches } : {}), ...(resume === 'auto' ? { resume } : {}) };
       this.options.log.append(job.runId, [{ type: 'job.started', payload: { ...payload, ...supervised } }]);
       this.watch(job, FROM_START, giveBack, { watches, deadline: placement.deadline });
@@ -102,12 +109,13 @@ export class JobService {
 
   private async resumeFrom(placement: JobPlacement, status: JobStatus, checkpoint: Checkpoint, callId?: string) {
     const { jobId, gpu, lastStep } = status;
-    const request = { command: status.fullCommand ?? '', gpu, timeoutSeconds: status.timeoutSeconds ?? 3600, callId };
-    const image = await chooseJobImage(this.options.sandbox);
-    const job = jobAttempt(this.homeHash, placement, jobId, request);
+    const request = { command: status.fullCommand ?? '', gpu, timeoutSeconds: status.timeoutSeconds, callId };
+    const { plan, image } = await this.prepare(placement, request);
+    const job = jobAttempt(this.homeHash, placement, jobId, gpu, plan.timeoutSeconds);
     this.starting.add(jobId);
     try {
-      const giveBack = await launchJob(this.launching, job, placement, request, image, checkpoint);
+      const giveBack = await launchJob(this.launching, job, placement, request, { image, plan }, checkpoint);
+      this.memoryLimits.set(jobId, plan.limits.memoryBytes);
       const resumed = { jobId, callId, checkpoint: checkpoint.path, fromStep: lastStep, auto: callId === undefined };
       this.options.log.append(job.runId, [{ type: 'job.resumed', payload: resumed }]);
       const resume: WatchResume = { ...FROM_START, floorStep: lastStep };
@@ -115,6 +123,21 @@ export class JobService {
     } finally {
       this.starting.delete(jobId);
     }
+  }
+
+  /**
+   * The job's image (the CUDA build for a GPU job) and what it may use: the request's, the run's spec's,
+   * settings.json's, then the machine's share (jobs-resources.ts).
+   */
+  private async prepare(
+    placement: JobPlacement,
+    request: Pick<JobRequest, 'gpu' | 'resources' | 'timeoutSeconds'>,
+  ): Promise<{ image: JobImage; plan: JobPlan }> {
+    await this.options.sandbox.check();
+    const image = await jobImage(this.options.sandbox, request.gpu);
+    const given = { ...request.resources, timeoutSeconds: request.timeoutSeconds };
+    const plan = await jobPlan(this.docker, [given, placement.jobs, this.options.jobResources?.()], this.limits);
+    return { image, plan };
   }
 
   /** The job as the run's events tell it; throws when the run has no such job. */
@@ -202,12 +225,17 @@ export class JobService {
         continue;
       }
       if (status === undefined) this.recordStarted(job, info);
+      if (info.HostConfig.Memory > 0) this.memoryLimits.set(jobId, info.HostConfig.Memory);
       const logged = await countLoggedLines(jobFiles(job.workspaceFolder, jobId));
       const logLines = Math.max(0, logged - logLinesBefore(info.Config.Labels ?? undefined));
       const metricLines = status?.attemptMetricCount ?? 0;
       const floorStep = status?.resumes.at(-1)?.fromStep;
       const firedBefore = status?.fired.map((fired) => fired.watch);
-      this.watch(job, { logLines, metricLines, floorStep }, undefined, { watches: status?.watches ?? [], firedBefore });
+      // A GPU job found again holds the GPU: the models unloaded for it come back when it ends.
+      const adopted = job.gpu ? unloadedFor(info) : undefined;
+      const note = (text: string) => appendNote(jobFiles(job.workspaceFolder, jobId), text);
+      const giveBack = adopted && (await this.options.gpuMemory?.acquire(note, adopted));
+      this.watch(job, { logLines, metricLines, floorStep }, giveBack, { watches: status?.watches ?? [], firedBefore });
       result[info.State.Running ? 'running' : 'ended'].push(jobId);
     }
     return result;
@@ -266,7 +294,7 @@ export class JobService {
         supervise: { watches, gpu, onFired },
         docker: this.docker,
         log: this.options.log,
-        memoryLimitBytes: this.limits.memoryBytes,
+        memoryLimitBytes: this.memoryLimits.get(job.jobId) ?? this.limits.memoryBytes,
         diskReserveBytes: this.limits.diskReserveBytes,
         onLog: this.options.onLog,
         onEnd: async (note) => giveBack?.(note),
@@ -284,6 +312,7 @@ export class JobService {
     const ended = watch.done.then(async () => {
       if (this.watches.get(job.jobId) !== watch) return;
       this.watches.delete(job.jobId);
+      this.memoryLimits.delete(job.jobId);
       this.releaseLease(job.jobId);
       await this.autoResume(job, watch.outcome, placement).catch(() => undefined);
     });

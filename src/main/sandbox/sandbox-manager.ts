@@ -18,6 +18,8 @@ import {
 } from './container-spec';
 import { checkDocker, dockerFailure, imageMissing, inspectImage } from './docker-status';
 import { DockerWorkspace } from './docker-workspace';
+import { hfCacheFolder } from './sandbox-env';
+import { defaultCudaImage } from './jobs-image';
 
 export interface SandboxManagerOptions {
   /** The data folder; its hash labels the containers so two homes never touch each other's. */
@@ -31,6 +33,8 @@ export interface SandboxManagerOptions {
   limits?: Partial<SandboxLimits> | (() => Partial<SandboxLimits>);
   /** uid:gid inside the container; default the host user's, or 1000:1000 when that is root. */
   user?: string;
+  /** The image GPU jobs run; default: looplab-sandbox:<app version>-cuda, built by `looplab sandbox build --cuda`. */
+  cudaImage?: string;
 }
 
 export interface RunSandboxOptions {
@@ -55,16 +59,24 @@ export class SandboxManager {
   readonly home: string;
   readonly homeHash: string;
   readonly image: string;
+  readonly cudaImage: string;
+  /** Whether the image was picked (LOOPLAB_SANDBOX_IMAGE) rather than left to the version's default. */
+  readonly imagePicked: boolean;
   private readonly containers = new Map<string, SandboxContainer>();
   /** uid:gid inside the containers. */
   readonly user: string;
+  /** The data folder's Hugging Face cache, shared by its runs' commands and jobs. */
+  readonly hfCache: string;
 
   constructor(private readonly options: SandboxManagerOptions) {
     this.docker = options.docker ?? new Docker(dockerConnection());
     this.home = options.home;
     this.homeHash = homeHash(options.home);
     this.image = options.image ?? defaultImage();
+    this.imagePicked = options.image !== undefined;
+    this.cudaImage = options.cudaImage ?? defaultCudaImage();
     this.user = options.user ?? sandboxUser();
+    this.hfCache = hfCacheFolder(options.home);
   }
 
   private get limits(): SandboxLimits {
@@ -93,6 +105,7 @@ export class SandboxManager {
       limits: this.limits,
       network: options.network ?? 'none',
       user: this.user,
+      hfCache: this.hfCache,
     };
     const container = new SandboxContainer(this.docker, spec, () => this.chooseImage());
     this.containers.set(runId, container);

@@ -58,3 +58,11 @@ export function relaySource(): string {
   cachedRelay ??= readFileSync(join(sandboxResourceDir(), 'relay.py'), 'utf8');
   return cachedRelay;
 }
+
+let cachedGpuCheck: string | undefined;
+
+/** The check a GPU job runs first (resources/sandbox/gpu-check.py), saying whether torch sees the GPU. */
+export function gpuCheckSource(): string {
+  cachedGpuCheck ??= readFileSync(join(sandboxResourceDir(), 'gpu-check.py'), 'utf8');
+  return cachedGpuCheck;
+}

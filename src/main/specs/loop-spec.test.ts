@@ -86,6 +86,20 @@ describe('loop spec files', () => {
     ]);
   });
 
+  it('gives its jobs what it says they may use, and names a misspelt field of it', () => {
+    const file = join(dir, 'train.yaml');
+    writeFileSync(file, 'name: train\ngoal: Train\njobs: { memoryMb: 32768, shmMb: 4096, timeoutSeconds: 172800 }\n');
+    expect(prepareSpec(readLoopSpec(file), file, {}).config.jobs).toEqual({
+      memoryMb: 32768,
+      shmMb: 4096,
+      timeoutSeconds: 172800,
+    });
+    const error = errorOf(() => parseLoopSpec('name: a\ngoal: Go\njobs:\n  memoryMB: 1024\n', 'a.yaml'));
+    expect(error.message.split('\n').slice(1)).toEqual([
+      '  a.yaml:4:3 jobs.memoryMB: unknown field (did you mean memoryMb?) (known: cpus, memoryMb, pids, shmMb, timeoutSeconds, watches, resume)',
+    ]);
+  });
+
   it('reports YAML syntax errors and missing fields with their place', () => {
     const syntax = errorOf(() => parseLoopSpec('name: a\ngoal: [unclosed\n', 'a.yaml'));
     expect(syntax.message).toMatch(/a\.yaml:\d+:\d+ /);

@@ -138,10 +138,10 @@ export function prepareSpec(
     budget: spec.budget,
     runtime: spec.runtime,
     network: spec.network,
+    jobs: spec.jobs,
     evaluation,
     spec: { name: spec.name, params, file: resolve(file) },
     mcpServers: spec.mcpServers,
-    jobs: spec.jobs,
   });
   return { spec, file, goal: fill(spec.goal, params, 'goal', file), model: spec.model, config, data };
 }

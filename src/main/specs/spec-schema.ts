@@ -1,10 +1,15 @@
 // What a loop spec may say: its fields and their rules (zod), strict at every level so a misspelt field
 // is named rather than dropped, and where its paths are written.
 import { z } from 'zod';
-import { approvalRuleSchema, budgetSchema, evaluationSchema, mcpServersSchema } from '../../shared/loop-config';
+import {
+  approvalRuleSchema,
+  budgetSchema,
+  evaluationSchema,
+  jobSpecSchema,
+  mcpServersSchema,
+} from '../../shared/loop-config';
 import type { SpecPathField } from './spec-paths';
 import { networkSchema } from '../../shared/network-policy';
-import { jobDefaultsSchema } from '../../shared/job-watches';
 
 const NAME_RULE = 'use letters, digits, ".", "_" or "-", starting with a letter or digit, at most 128 characters';
 const nameSchema = z
@@ -42,14 +47,17 @@ export const loopSpecSchema = z
     budget: budgetSchema.strict().default({}),
     runtime: z.enum(['sandbox', 'host']).default('sandbox'),
     network: networkSchema.default('none'),
+    /**
+     * The jobs its runs start: what they may use (CPUs, memory, shared memory, timeout), their `watches`
+     * and `resume: auto` (job_start's own arguments win).
+     */
+    jobs: jobSpecSchema.optional(),
     /** Files or folders (relative to the spec) copied into the run's workspace before it starts. */
     data: z.array(z.string().min(1).max(4096)).default([]),
     /** Held-out paths here are relative to the spec; `command` may use `{{param}}` placeholders. */
     evaluation: evaluationSchema.strict().optional(),
     /** MCP servers whose tools the run may call. */
     mcpServers: mcpServersSchema.optional(),
-    /** Defaults for the jobs its runs start: `watches` and `resume: auto` (job_start's own arguments win). */
-    jobs: jobDefaultsSchema.optional(),
     /** The sha256 of files in the spec's folder (relative paths), checked before each run. */
     checksums: z.record(z.string().min(1).max(4096), z.string().regex(/^[0-9a-f]{64}$/)).optional(),
   })
@@ -72,7 +80,7 @@ export function knownKeys(path: readonly PropertyKey[]): string[] {
   if (path.length === 0) return Object.keys(loopSpecSchema.shape);
   if (path[0] === 'evaluation' && path.length === 1) return Object.keys(evaluationSchema.shape);
   if (path[0] === 'budget' && path.length === 1) return Object.keys(budgetSchema.shape);
-  if (path[0] === 'jobs' && path.length === 1) return Object.keys(jobDefaultsSchema.shape);
+  if (path[0] === 'jobs' && path.length === 1) return Object.keys(jobSpecSchema.shape);
   if (path[0] === 'params') return ['description', 'default'];
   return [];
 }

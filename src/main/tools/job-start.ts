@@ -1,10 +1,9 @@
 // Starts a long command (training, evaluation) as a background job and returns its id at once.
 import { z } from 'zod';
 import { jobResumeSchema, jobWatchesSchema } from '../../shared/job-watches';
+import { MAX_JOB_TIMEOUT_SECONDS, type JobResources } from '../../shared/job-resources';
 import { defineTool } from '../core/tool';
 import { forModel, type JobControl, type JobTarget } from './job-common';
-
-const DEFAULT_TIMEOUT_SECONDS = 3600;
 
 const input = z.object({
   command: z
@@ -17,9 +16,22 @@ const input = z.object({
     .number()
     .int()
     .min(1)
-    .max(7 * 24 * 3600)
+    .max(MAX_JOB_TIMEOUT_SECONDS)
     .optional()
-    .describe(`Seconds before the job is killed (default ${DEFAULT_TIMEOUT_SECONDS}).`),
+    .describe('Seconds before the job is killed (default: the run’s setting, else 24 hours).'),
+  cpus: z.number().positive().max(256).optional().describe('CPUs the job may use (default: all of the machine’s).'),
+  memory_gb: z
+    .number()
+    .positive()
+    .max(4096)
+    .optional()
+    .describe('Memory the job may use, in GB (default: three quarters of the machine’s).'),
+  shm_gb: z
+    .number()
+    .positive()
+    .max(1024)
+    .optional()
+    .describe('Size of /dev/shm in GB, where DataLoader workers pass batches (default 2).'),
   watches: jobWatchesSchema
     .optional()
     .describe(
@@ -32,23 +44,45 @@ const input = z.object({
     ),
 });
 
+type Input = z.infer<typeof input>;
+
+/** What the job asks for beyond the run's defaults, in the job service's terms. */
+function resourcesOf({ cpus, memory_gb: memory, shm_gb: shm }: Input): JobResources {
+  const mb = (gb: number) => Math.max(64, Math.round(gb * 1024));
+  return {
+    ...(cpus === undefined ? {} : { cpus }),
+    ...(memory === undefined ? {} : { memoryMb: mb(memory) }),
+    ...(shm === undefined ? {} : { shmMb: mb(shm) }),
+  };
+}
+
 export function jobStartTool(jobs: JobControl, target: JobTarget) {
   return defineTool({
     name: 'job_start',
     description: [
       'Start a command as a background job: use it for training, evaluation or anything else that takes more than a minute (bash is for quick commands).',
       'The job runs in its own sandbox container with the same /workspace, and job_start returns its id at once.',
-      'Print metrics as one JSON object per line, e.g. {"step": 10, "loss": 0.31, "accuracy": 0.87}: each such line is recorded as a metric, with step as the x-axis.',
+      'Print metrics as one JSON object per line, e.g. {"step": 10, "loss": 0.31, "accuracy": 0.87}: each such line is recorded as a metric, with step as the x-axis (the log lines of Hugging Face’s Trainer are recorded too).',
+      'pip install puts packages under /workspace/.local, which jobs see; HF_HOME is a Hugging Face cache shared across runs.',
       'Files the job writes under /workspace/outputs are recorded as the run’s artifacts.',
       'Follow it with job_status (which can wait for the end) and job_logs; stop it with job_cancel.',
     ].join(' '),
     input,
     risk: 'exec',
     riskOf: ({ gpu }) => (gpu === true ? 'gpu' : 'exec'),
-    summarize: ({ command, gpu, timeout = DEFAULT_TIMEOUT_SECONDS }) =>
-      `job${gpu === true ? ' on the GPU' : ''} (timeout ${timeout} s): ${command}`,
-    run: async ({ command, gpu = false, timeout = DEFAULT_TIMEOUT_SECONDS, watches, resume }, ctx) => {
-      const request = { command, gpu, timeoutSeconds: timeout, callId: ctx.callId, watches, resume };
+    summarize: ({ command, gpu, timeout = target.jobs?.timeoutSeconds }) =>
+      `job${gpu === true ? ' on the GPU' : ''}${timeout === undefined ? '' : ` (timeout ${timeout} s)`}: ${command}`,
+    run: async (args, ctx) => {
+      const { command, gpu = false, timeout, watches, resume } = args;
+      const request = {
+        command,
+        gpu,
+        timeoutSeconds: timeout,
+        resources: resourcesOf(args),
+        callId: ctx.callId,
+        watches,
+        resume,
+      };
       const started = await forModel(() => jobs.start(target, request));
       return {
         output: [
