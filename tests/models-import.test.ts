@@ -116,6 +116,9 @@ describe('looplab models import', () => {
     expect(await failure([runId, 'outputs/plots', '--name', 'x'])).toContain(
       'outputs/plots is neither a LoRA adapter nor a safetensors model.',
     );
+    expect(await failure([runId, 'outputs/plots/loss.png', '--name', 'x'])).toContain(
+      'outputs/plots is neither a LoRA adapter nor a safetensors model.',
+    );
     expect(await failure([runId, 'outputs/qwen', '--name', 'x'])).toContain('--base');
     expect(await failure([runId, 'outputs/adapter', '--name', 'x'])).toContain(
       'Ollama has no base model llama3.2:1b to put the adapter on',

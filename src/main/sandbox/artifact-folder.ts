@@ -55,14 +55,17 @@ function notFound(folder: string): AppError {
   );
 }
 
-/** The plain files of a workspace folder, refusing `..`, absolute paths and links on the way. */
-function listFolder(workspace: string, folder: string): string[] {
+/**
+ * The plain files of a workspace folder, refusing `..`, absolute paths and links on the way; undefined
+ * when the path is a file.
+ */
+function listFolder(workspace: string, folder: string): string[] | undefined {
   let opened;
   try {
     opened = openFolderInside(workspace, folder);
   } catch (error) {
     if (error instanceof InsideError && error.code === 'ENOENT') throw notFound(folder);
-    if (error instanceof InsideError && error.code === 'ENOTDIR') return [];
+    if (error instanceof InsideError && error.code === 'ENOTDIR') return undefined;
     if (error instanceof InsideError) {
       throw new AppError('invalid_input', `${folder}: ${error.message}`, 'Give a folder inside the run’s workspace.');
     }
@@ -104,11 +107,12 @@ export function planImport(workspace: string, artifactPath: string, base?: strin
   const trimmed = artifactPath.replace(/^\.\//, '').replace(/\/+$/, '');
   let folder = trimmed;
   let names = listFolder(workspace, folder);
-  if (names.length === 0 && folder.includes('/')) {
+  if (names === undefined && folder.includes('/')) {
     // A file of the folder (the jobs panel lists files): its folder.
     folder = folder.slice(0, folder.lastIndexOf('/'));
     names = listFolder(workspace, folder);
   }
+  if (names === undefined) throw notFound(folder);
   const file = (name: string): ImportFile => ({
     name,
     path: `${folder}/${name}`,
