@@ -6,6 +6,7 @@ import { createPushHub, type PushHub, type PushSource } from './api/push';
 import { ensureHome, type HomePaths } from './home';
 import { createOllamaGpuGuard } from './providers/ollama-gpu';
 import { NvidiaSmiSampler } from './sandbox/jobs-gpu';
+import { createModelTry } from './runs/model-try';
 import { createModelService } from './runs/model-service';
 import { createImageBuilds } from './sandbox/image-builds';
 import type { RunDeps } from './runs/run-deps';
@@ -20,6 +21,7 @@ import { sandboxLimits } from './settings/run-defaults';
 import { headlessSecretStore, type SecretStore } from './settings/secret-store';
 import { createSettingsService, type SettingsService } from './settings/settings-service';
 import { loadSettings } from './settings/settings-store';
+import type { EventStore } from './store/event-store';
 import { openStore, type OpenedStore } from './store/open-store';
 import { holdsSecretOf, snapshotCapFromEnv, WorkspaceSnapshots } from './store/workspace-snapshots';
 import { createRedactor, secretsFromEnvNames } from './core/redact';
@@ -80,6 +82,7 @@ export function createApp(options: AppOptions): App {
   const models = () => modelResolver(paths, process.env, secrets);
   const runs = runManager(deps, models, pushes);
   const localModels = createModelService((progress) => pushes.emit('models.progress', progress));
+  const modelTry = modelTryOf(opened.store, paths, models, pushes);
   const images = createImageBuilds({
     docker: deps.sandbox.docker,
     image: deps.sandbox.image,
@@ -107,6 +110,7 @@ export function createApp(options: AppOptions): App {
       settings,
       models,
       localModels,
+      modelTry,
       desktop: options.desktop,
       lifecycle: opened.lifecycle,
       snapshots: deps.snapshots,
@@ -116,6 +120,7 @@ export function createApp(options: AppOptions): App {
     close,
     shutdown: async () => {
       localModels.close();
+      modelTry.close();
       images.close();
       await runs.close();
       deps.sandbox.disconnect();
@@ -214,4 +219,17 @@ export async function tidySandboxes(app: App): Promise<void> {
     app.sandbox.reattach(runIds.filter((runId) => app.owners.liveOwner(runId) !== undefined)).catch(() => undefined),
     app.jobs.reattach().catch(() => undefined),
   ]);
+}
+
+/** Models made from runs' artifacts and tried in the run page, their progress and words pushed to every window. */
+function modelTryOf(store: EventStore, paths: HomePaths, models: () => ModelResolver, pushes: PushHub) {
+  return createModelTry({
+    store,
+    workspaces: paths.workspaces,
+    models,
+    emit: {
+      progress: (progress) => pushes.emit('models.progress', progress),
+      delta: (delta) => pushes.emit('models.chat.delta', delta),
+    },
+  });
 }

@@ -16,6 +16,8 @@ export const requestChannels = [
   'specs.save',
   'models.list',
   'models.pull',
+  'models.import',
+  'models.chat',
   'jobs.logs',
   'artifacts.open',
   'artifacts.reveal',
@@ -38,7 +40,14 @@ export const requestChannels = [
   'workspace.diff',
 ] as const;
 
-export const pushChannels = ['run.updated', 'run.delta', 'run.output', 'models.progress', 'sandbox.progress'] as const;
+export const pushChannels = [
+  'run.updated',
+  'run.delta',
+  'run.output',
+  'models.progress',
+  'models.chat.delta',
+  'sandbox.progress',
+] as const;
 
 export type RequestChannel = (typeof requestChannels)[number];
 export type PushChannel = (typeof pushChannels)[number];

@@ -110,6 +110,28 @@ export const requestSchemas = {
   'models.pull': z
     .object({ name: z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9._:/-]{0,199}$/, 'a model name like qwen2.5-coder:7b') })
     .strict(),
+  /** An Ollama model from a folder of the run's workspace (an adapter or merged weights); progress comes as `models.progress`. */
+  'models.import': runFileSchema.extend({
+    name: z
+      .string()
+      .regex(
+        /^[a-zA-Z0-9][a-zA-Z0-9._-]{0,99}(:[a-zA-Z0-9._-]{1,60})?$/,
+        'letters, digits, . _ - and an optional :tag',
+      ),
+    base: z.string().trim().max(200).optional(),
+    force: z.boolean().default(false),
+  }),
+  /** One reply of a model to a short conversation (no tools); its words stream as `models.chat.delta`. */
+  'models.chat': z
+    .object({
+      model: z.string().min(3).max(300),
+      chatId: z.string().regex(/^[a-z0-9-]{1,64}$/),
+      messages: z
+        .array(z.object({ role: z.enum(['user', 'assistant']), content: z.string().max(32_768) }).strict())
+        .min(1)
+        .max(100),
+    })
+    .strict(),
   'jobs.logs': z
     .object({ runId: runIdSchema, jobId: jobIdSchema, lines: z.number().int().min(1).max(2000).default(200) })
     .strict(),

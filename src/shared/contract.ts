@@ -121,6 +121,9 @@ export interface ResponseTypes {
   'specs.save': SavedSpecInfo;
   'models.list': ModelList;
   'models.pull': { started: true };
+  'models.import': { started: true; name: string };
+  /** The whole reply, once it has streamed. */
+  'models.chat': { text: string };
   'jobs.logs': JobLog;
   'artifacts.open': { opened: true };
   'artifacts.reveal': { revealed: true };
@@ -175,7 +178,7 @@ export interface PushTypes {
   'run.delta': { runId: string; text: string };
   /** Output as a command or a job prints it (by tool call id or job id); not saved (the final output is). */
   'run.output': { runId: string; source: string; text: string };
-  /** A model pull's progress; `done` once it ended, with `error` when it failed. */
+  /** A model pull's (or import's) progress; `done` once it ended, with `error` when it failed. */
   'models.progress': {
     name: string;
     status: string;
@@ -184,6 +187,8 @@ export interface PushTypes {
     done: boolean;
     error?: ErrorInfo | undefined;
   };
+  /** A reply of models.chat as it streams. */
+  'models.chat.delta': { chatId: string; text: string };
   /** The app's sandbox image build as it goes; `done` once it ended, with `error` when it failed. */
   'sandbox.progress': ImageBuildProgress;
 }

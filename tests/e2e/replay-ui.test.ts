@@ -13,7 +13,7 @@ import { openStore } from '../../src/main/store/open-store';
 import type { EventDraft } from '../../src/shared/events';
 import { newId } from '../../src/shared/ids';
 import { loopConfigSchema } from '../../src/shared/loop-config';
-import { launchChromium, skipBrowser } from '../helpers/browser';
+import { launchChromium, screenshotThemes, skipBrowser } from '../helpers/browser';
 import { spawnCli, waitForLine } from '../helpers/cli';
 import { ScriptedModel } from '../helpers/scripted-model';
 import { makeTempHome, type TempHome } from '../helpers/temp-home';
@@ -149,16 +149,7 @@ describe.skipIf(skipBrowser)('replay, compare and export in the UI', () => {
       );
       // What a person sees before a run from elsewhere replays: light and dark, both window sizes.
       mkdirSync(screenshots, { recursive: true });
-      for (const [width, height] of [
-        [1440, 900],
-        [1280, 720],
-      ] as const) {
-        await page.setViewportSize({ width, height });
-        for (const scheme of ['light', 'dark'] as const) {
-          await page.emulateMedia({ colorScheme: scheme });
-          await page.screenshot({ path: join(screenshots, `replay-confirm-${width}-${scheme}.png`) });
-        }
-      }
+      await screenshotThemes(page, join(screenshots, 'replay-confirm'));
       await page.emulateMedia({ colorScheme: 'light' });
       await page.setViewportSize({ width: 1280, height: 800 });
       await confirm.getByTestId('replay-confirm-cancel').click();

@@ -9,7 +9,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exampleFile } from '../../src/main/runs/example';
 import { readArchive } from '../../src/main/store/run-archive';
-import { launchChromium, openServe, skipBrowser } from '../helpers/browser';
+import { launchChromium, openServe, screenshotThemes, skipBrowser } from '../helpers/browser';
 import { runCli } from '../helpers/cli';
 import { makeTempHome, type TempHome } from '../helpers/temp-home';
 
@@ -153,16 +153,7 @@ describe.skipIf(skipBrowser)('the run page', () => {
   });
 
   it('looks right in both themes at two sizes', async () => {
-    for (const [width, height] of [
-      [1440, 900],
-      [1280, 720],
-    ] as const) {
-      await page.setViewportSize({ width, height });
-      for (const scheme of ['light', 'dark'] as const) {
-        await page.emulateMedia({ colorScheme: scheme });
-        await page.screenshot({ path: join(screenshots, `ui-runpage-${width}-${scheme}.png`) });
-      }
-    }
+    await screenshotThemes(page, join(screenshots, 'ui-runpage'));
     // A job's step opens the jobs panel beside the graph; its one-point metric reads as a number.
     await page.setViewportSize({ width: 1440, height: 900 });
     await page.locator('[data-testid="graph-node"][data-kind="job"]').first().click();

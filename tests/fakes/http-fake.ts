@@ -10,6 +10,8 @@ export interface CapturedRequest {
   headers: IncomingHttpHeaders;
   /** The parsed JSON body, or undefined for a request without one. */
   body: unknown;
+  /** The body's bytes (a blob upload is not JSON). */
+  raw: Buffer;
   /** Set when the connection closed before the response ended (the client left, or the script cut it). */
   closedEarly: boolean;
 }
@@ -29,12 +31,17 @@ export async function startHttpFake(route: Route): Promise<FakeServer> {
     const parts: Buffer[] = [];
     incoming.on('data', (part: Buffer) => parts.push(part));
     incoming.on('end', () => {
-      const text = Buffer.concat(parts).toString('utf8');
+      const raw = Buffer.concat(parts);
+      const binary =
+        incoming.headers['content-type'] === 'application/octet-stream' ||
+        (incoming.url ?? '').startsWith('/api/blobs/');
+      const json = !binary && raw.length > 0;
       const request: CapturedRequest = {
         method: incoming.method ?? 'GET',
         path: incoming.url ?? '/',
         headers: incoming.headers,
-        body: text === '' ? undefined : JSON.parse(text),
+        body: json ? JSON.parse(raw.toString('utf8')) : undefined,
+        raw,
         closedEarly: false,
       };
       requests.push(request);

@@ -2,9 +2,12 @@
 // ending at the first `done:true` object (or answers once when `stream:false`), /api/show reports the
 // model's architecture, context length and capabilities, /api/tags, /api/ps and /api/version list what
 // is there, /api/generate with an empty prompt loads a model (unloads it with `keep_alive: 0`), and
-// unknown models get Ollama's 404. Chat requests follow the test's script.
+// unknown models get Ollama's 404. Chat requests follow the test's script. Blobs are checked against their
+// digest and kept (`HEAD`/`POST /api/blobs/sha256:…`), and `/api/create` streams status lines and installs
+// the model when every blob it names is there (ollama-create-fake.ts).
 import type { ServerResponse } from 'node:http';
 import { sendJson, startHttpFake, writeFrames, type CapturedRequest, type FakeServer } from './http-fake';
+import { createModel, receiveBlob } from './ollama-create-fake';
 import { isFailure, retryHeaders, turnQueue, type ReplyTurn, type ScriptedTurn, type Turn } from './script';
 
 export interface FakeOllamaModel {
@@ -55,8 +58,11 @@ export async function startOllamaServer(options: FakeOllamaOptions = {}): Promis
   const find = (name: unknown) =>
     models.find((model) => model.name === name || (typeof name === 'string' && model.name === `${name}:latest`));
 
+  const blobs = new Map<string, number>();
+
   return startHttpFake(async (request, response) => {
     const body = (request.body ?? {}) as Record<string, unknown>;
+    if (request.path.startsWith('/api/blobs/')) return receiveBlob(request, response, blobs);
     switch (`${request.method} ${request.path}`) {
       case 'GET /api/version':
         return sendJson(response, 200, { version: '0.12.6' });
@@ -99,6 +105,8 @@ export async function startOllamaServer(options: FakeOllamaOptions = {}): Promis
         if (wanted !== undefined && find(wanted.name) === undefined) models.push(wanted);
         return;
       }
+      case 'POST /api/create':
+        return createModel(body, response, { blobs, models, find, delayMs: options.pullDelayMs });
       case 'POST /api/generate': {
         const model = find(body.model);
         if (!model) return sendJson(response, 404, { error: `model '${String(body.model)}' not found` });

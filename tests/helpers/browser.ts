@@ -40,3 +40,17 @@ export async function openServe(page: Page, home: string, env: NodeJS.ProcessEnv
   await page.goto(openUrl);
   return serve;
 }
+
+/** Screenshots of the page as it is, light and dark at 1440×900 and 1280×720, named `<prefix>-<width>-<scheme>.png`. */
+export async function screenshotThemes(page: Page, prefix: string): Promise<void> {
+  for (const [width, height] of [
+    [1440, 900],
+    [1280, 720],
+  ] as const) {
+    await page.setViewportSize({ width, height });
+    for (const scheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: scheme });
+      await page.screenshot({ path: `${prefix}-${width}-${scheme}.png` });
+    }
+  }
+}

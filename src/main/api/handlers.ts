@@ -14,6 +14,7 @@ import {
 import { AppError } from '../../shared/errors';
 import type { HomePaths } from '../home';
 import type { ModelService } from '../runs/model-service';
+import type { ModelTry } from '../runs/model-try';
 import type { ModelResolver } from '../runs/readiness';
 import type { RunManager } from '../runs/run-manager';
 import type { ImageBuilds } from '../sandbox/image-builds';
@@ -23,6 +24,7 @@ import type { EventStore } from '../store/event-store';
 import type { WorkspaceSnapshots } from '../store/workspace-snapshots';
 import { fileHandlers } from './file-handlers';
 import { historyHandlers } from './history-handlers';
+import { modelHandlers } from './model-handlers';
 import { runHandlers } from './run-handlers';
 import { settingsHandlers } from './settings-handlers';
 import { specHandlers } from './spec-handlers';
@@ -48,6 +50,8 @@ export interface HandlerDeps {
   models: () => ModelResolver;
   /** A local Ollama's models: listing and pulling. */
   localModels: ModelService;
+  /** Models made from a run's artifacts, and a reply of one to try it. */
+  modelTry: ModelTry;
   desktop?: DesktopShell | undefined;
   /** Deleting runs and collecting blobs. */
   lifecycle: DataLifecycle;
@@ -65,6 +69,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     ...fileHandlers(deps),
     ...specHandlers(deps),
     ...settingsHandlers(deps),
+    ...modelHandlers(deps),
   } satisfies Handlers;
 }
 

@@ -1,9 +1,10 @@
-// `looplab models list | pull | unload | probe`: the local models Ollama has (context window, tools,
-// loaded), pulling one with progress, unloading one, and a probe that tells whether a model really calls
-// tools before a run is trusted to it.
+// `looplab models list | pull | unload | probe | import`: the local models Ollama has (context window,
+// tools, loaded), pulling one with progress, unloading one, a probe that tells whether a model really
+// calls tools before a run is trusted to it, and a model made from a run's artifact (models-import.ts).
 import { Command } from 'commander';
 import { formatSize } from '../../shared/format';
 import { ExitStatus } from './exit-status';
+import { modelsImportCommand } from './models-import';
 import type { LocalModel, PullProgress } from '../providers/ollama-models';
 import type { ModelResolver } from '../runs/readiness';
 
@@ -106,5 +107,6 @@ export function modelsCommand({
       if (!result.ok) throw new ExitStatus(1);
     });
 
+  command.addCommand(modelsImportCommand(write, interactive));
   return command;
 }

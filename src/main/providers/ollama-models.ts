@@ -50,18 +50,18 @@ const progressSchema = z.object({
   total: z.number().optional(),
 });
 
-const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+export const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 export class OllamaModels {
   readonly host: string;
-  private readonly client: Ollama;
+  protected readonly client: Ollama;
 
   constructor(host?: string) {
     this.host = resolveOllamaHost(host ?? process.env.OLLAMA_HOST);
     this.client = new Ollama({ host: this.host });
   }
 
-  private unreachable(error: unknown): AppError {
+  protected unreachable(error: unknown): AppError {
     return new AppError(
       'unavailable',
       `Ollama at ${this.host} does not answer (${messageOf(error)}).`,
@@ -104,11 +104,30 @@ export class OllamaModels {
 
   /** Pulls a model, reporting each progress line; resolves once Ollama says success. */
   async pull(name: string, onProgress: (progress: PullProgress) => void, signal?: AbortSignal): Promise<void> {
+    const last = await this.follow(
+      () => this.client.pull({ model: name, stream: true }),
+      onProgress,
+      (error) =>
+        signal?.aborted === true
+          ? new AppError('conflict', `Pulling ${name} was cancelled.`)
+          : this.pullFailure(name, error),
+      signal,
+    );
+    if (last !== 'success') throw new AppError('unavailable', `Pulling ${name} ended without success (last: ${last}).`);
+  }
+
+  /** Follows a pull or create stream, reporting each line; returns the last status. */
+  protected async follow(
+    start: () => Promise<AsyncIterable<unknown> & { abort(): void }>,
+    onProgress: (progress: PullProgress) => void,
+    fail: (error: unknown) => AppError,
+    signal: AbortSignal | undefined,
+  ): Promise<string> {
     let stream: AsyncIterable<unknown> & { abort(): void };
     try {
-      stream = await this.client.pull({ model: name, stream: true });
+      stream = await start();
     } catch (error) {
-      throw this.pullFailure(name, error);
+      throw fail(error);
     }
     const abort = () => stream.abort();
     signal?.addEventListener('abort', abort, { once: true });
@@ -120,12 +139,11 @@ export class OllamaModels {
         onProgress({ status: progress.status, completed: progress.completed, total: progress.total });
       }
     } catch (error) {
-      if (signal?.aborted) throw new AppError('conflict', `Pulling ${name} was cancelled.`);
-      throw this.pullFailure(name, error);
+      throw fail(error);
     } finally {
       signal?.removeEventListener('abort', abort);
     }
-    if (last !== 'success') throw new AppError('unavailable', `Pulling ${name} ended without success (last: ${last}).`);
+    return last;
   }
 
   private pullFailure(name: string, error: unknown): AppError {

@@ -8,6 +8,7 @@ import type { JobArtifact } from '../../../../shared/run-jobs';
 import { fileDownloadUrl, request } from '../../bridge';
 import { toErrorInfo } from '../../error-info';
 import { ErrorBox } from '../common/error-box';
+import { ImportDialog, isImportable } from '../try/import-dialog';
 import { useOpenFiles } from '../workspace/files-link';
 
 interface ArtifactListProps {
@@ -40,6 +41,7 @@ function AllFiles({ empty, running }: { empty: boolean; running: boolean }) {
 
 export function ArtifactList({ runId, artifacts, running = false }: ArtifactListProps) {
   const [error, setError] = useState<ErrorInfo | null>(null);
+  const [importing, setImporting] = useState<string | null>(null);
   if (artifacts.length === 0) return <AllFiles empty running={running} />;
 
   const act = (channel: 'artifacts.open' | 'artifacts.reveal', path: string) => {
@@ -72,10 +74,22 @@ export function ArtifactList({ runId, artifacts, running = false }: ArtifactList
                   Download
                 </a>
               )}
+              {isImportable(artifact.path) && !running && (
+                <button
+                  type="button"
+                  className="link artifact-import"
+                  data-testid="artifact-import"
+                  title={`Make an Ollama model from ${artifact.path.slice(0, artifact.path.lastIndexOf('/'))}`}
+                  onClick={() => setImporting(artifact.path)}
+                >
+                  Import into Ollama
+                </button>
+              )}
             </li>
           );
         })}
       </ul>
+      {importing !== null && <ImportDialog runId={runId} path={importing} onClose={() => setImporting(null)} />}
       <AllFiles empty={false} running={running} />
       {error !== null && <ErrorBox error={error} />}
     </>

@@ -10,6 +10,7 @@ import { ArtifactList } from './artifact-list';
 import { ErrorBox } from '../common/error-box';
 import { LoadingLine } from '../common/loading-line';
 import { MetricChart } from './metric-chart';
+import { TryItPanel } from '../try/try-it-panel';
 import './job-panel.css';
 
 interface JobPanelProps {
@@ -45,6 +46,7 @@ export function JobPanel({ runId, jobs, jobId, onSelectJob, onClose, headExtra }
         ))}
       </ul>
       {job !== undefined && <JobDetail key={job.jobId} runId={runId} job={job} />}
+      <TryItPanel runId={runId} />
     </section>
   );
 }
