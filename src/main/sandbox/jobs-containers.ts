@@ -4,9 +4,12 @@
 import type Docker from 'dockerode';
 import { z } from 'zod';
 import { AppError } from '../../shared/errors';
+import type { EventDraft } from '../../shared/events';
 import { WORKSPACE_PATH } from './container-spec';
 import { dockerFailure } from './docker-status';
 import {
+  commandOf,
+  LABEL_JOB_CALL,
   LABEL_JOB_GPU,
   LABEL_JOB_HOME,
   LABEL_JOB_OLLAMA,
@@ -151,4 +154,14 @@ export function watchedJob(info: JobContainerInfo, jobId: string): WatchedJob | 
 export function unloadedFor(info: JobContainerInfo): string[] | undefined {
   const models = info.Config.Labels?.[LABEL_JOB_OLLAMA];
   return models?.split(',').filter((name) => name !== '');
+}
+
+/** The job.started a job found running needs when its start was never recorded (the app died at once). */
+export function startedFromContainer(job: WatchedJob, info: JobContainerInfo): EventDraft {
+  const callId = info.Config.Labels?.[LABEL_JOB_CALL];
+  const command = commandOf(info.Config.Cmd);
+  return {
+    type: 'job.started',
+    payload: { jobId: job.jobId, callId, command, gpu: job.gpu, timeoutSeconds: job.timeoutSeconds },
+  };
 }

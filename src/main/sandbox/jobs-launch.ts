@@ -8,10 +8,11 @@ import { createJobContainer } from './jobs-containers';
 import { appendNote, countLoggedLines, jobFiles, prepareJobFolders, snapshotOutputs } from './jobs-files';
 import { RESUME_ENV, resumedSpec, type Checkpoint } from './jobs-resume';
 import { jobContainerName, jobContainerSpec } from './jobs-spec';
-import type { GpuMemoryGuard, JobPlacement, JobRequest } from './jobs-types';
+import type { GpuMemoryGuard, JobPlacement, JobRequest, JobServiceOptions } from './jobs-types';
+import type { SandboxLimits } from './container-spec';
 import type { WatchedJob } from './jobs-watch';
-import type { JobImage } from './jobs-image';
-import type { JobPlan } from './jobs-resources';
+import { jobImage, type JobImage } from './jobs-image';
+import { jobPlan, type JobPlan } from './jobs-resources';
 import { prepareHfCache } from './sandbox-env';
 
 export type GpuRelease = (note: (text: string) => void) => Promise<void>;
@@ -92,4 +93,21 @@ export async function launchJob(
     }
     throw error;
   }
+}
+
+/**
+ * The job's image (the CUDA build for a GPU job) and what it may use: the request's, the run's spec's,
+ * settings.json's, then the machine's share (jobs-resources.ts).
+ */
+export async function planJob(
+  options: Pick<JobServiceOptions, 'sandbox' | 'jobResources'>,
+  placement: JobPlacement,
+  request: Pick<JobRequest, 'gpu' | 'resources' | 'timeoutSeconds'>,
+  limits: SandboxLimits,
+): Promise<{ image: JobImage; plan: JobPlan }> {
+  await options.sandbox.check();
+  const image = await jobImage(options.sandbox, request.gpu);
+  const given = { ...request.resources, timeoutSeconds: request.timeoutSeconds };
+  const plan = await jobPlan(options.sandbox.docker, [given, placement.jobs, options.jobResources?.()], limits);
+  return { image, plan };
 }

@@ -1,5 +1,6 @@
 // How a job ended, in the words its log and job.finished carry: cancelled, stopped for the disk's
 // reserve, past its timeout, its container removed by something else, out of memory, or its exit code.
+import type { JobDeadline } from './jobs-watches';
 import { formatDuration, formatSize } from '../../shared/format';
 import type { JobContainerInfo } from './jobs-containers';
 import type { WatchedJob } from './jobs-watch';
@@ -58,4 +59,12 @@ export function jobOutcome(job: WatchedJob, ended: JobEnd): Outcome {
     exitCode,
     note: `exit code ${exitCode} after ${elapsed}`,
   };
+}
+
+/** What a job's ETA watch measures against: the run's time budget or the job's own timeout, whichever ends first. */
+export function watchDeadline(job: WatchedJob, runDeadline: number | undefined): JobDeadline {
+  const own = jobDeadline(job);
+  return runDeadline !== undefined && runDeadline < own
+    ? { at: runDeadline, what: 'the run’s time budget' }
+    : { at: own, what: 'the job’s timeout' };
 }

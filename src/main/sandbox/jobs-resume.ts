@@ -2,6 +2,9 @@
 // (`…/checkpoint-<step>/`) among its artifacts under /workspace/outputs that are still real folders. The
 // job's own command runs again, unchanged, with LOOPLAB_RESUME_FROM set to the checkpoint's path in the
 // container (the script passes it on, e.g. `trainer.train(resume_from_checkpoint=os.environ.get(...))`).
+import type { JobContainerInfo } from './jobs-containers';
+import { countLoggedLines, jobFiles } from './jobs-files';
+import type { WatchedJob, WatchResume } from './jobs-watch';
 import type Docker from 'dockerode';
 import { AppError } from '../../shared/errors';
 import { openFolderInside } from '../fs/open-inside';
@@ -96,4 +99,20 @@ export function resumedSpec(
 export function logLinesBefore(labels: Record<string, string> | undefined): number {
   const value = Number(labels?.[LABEL_JOB_LOG_FROM] ?? 0);
   return Number.isSafeInteger(value) && value > 0 ? value : 0;
+}
+
+/**
+ * Where watching a job found after a restart picks up: the log lines of this run of it already read,
+ * the metric lines already recorded, the step below which lines are dropped, and the watches that fired.
+ */
+export async function reattachPoint(job: WatchedJob, info: JobContainerInfo, status: JobStatus | undefined) {
+  const logged = await countLoggedLines(jobFiles(job.workspaceFolder, job.jobId));
+  const logLines = Math.max(0, logged - logLinesBefore(info.Config.Labels ?? undefined));
+  const resume: WatchResume = {
+    logLines,
+    metricLines: status?.attemptMetricCount ?? 0,
+    floorStep: status?.resumes.at(-1)?.fromStep,
+  };
+  const plan = { watches: status?.watches ?? [], firedBefore: status?.fired.map((fired) => fired.watch) };
+  return { resume, plan };
 }

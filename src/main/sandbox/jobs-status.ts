@@ -1,5 +1,6 @@
 // A job's state as its run's events tell it: what the job_status tool reports, whether this process
 // watches the job or not (it may have finished while the app was away, or before a restart).
+import { AppError } from '../../shared/errors';
 import { previewText, type EventPayload, type RunEvent } from '../../shared/events';
 import type { JobResumePolicy, WatchRule } from '../../shared/job-watches';
 
@@ -106,4 +107,16 @@ function applyJobEvent(status: JobStatus, event: RunEvent): void {
       return;
     default:
   }
+}
+
+/** The job as the run's events tell it; throws, naming the run's jobs, when it has no such job. */
+export function requireJobStatus(events: readonly RunEvent[], jobId: string): JobStatus {
+  const status = jobStatusOf(events, jobId);
+  if (status !== undefined) return status;
+  const ids = jobIdsOf(events);
+  throw new AppError(
+    'not_found',
+    `This run has no job ${jobId}.`,
+    ids.length === 0 ? 'Start one with job_start.' : `Its jobs: ${ids.join(', ')}.`,
+  );
 }

@@ -12,25 +12,23 @@ import {
   inspectJobContainer,
   listJobContainers,
   removeJobContainer,
+  startedFromContainer,
   statusCode,
   watchedJob,
   unloadedFor,
   type JobContainerInfo,
 } from './jobs-containers';
-import { countLoggedLines, jobFiles, tailLines } from './jobs-files';
-import { commandOf, jobContainerName, jobLogPath, LABEL_JOB, LABEL_JOB_CALL } from './jobs-spec';
-import { jobIdsOf, jobStatusOf, type JobStatus } from './jobs-status';
+import { appendNote, jobFiles, tailLines } from './jobs-files';
+import { jobContainerName, jobLogPath, LABEL_JOB } from './jobs-spec';
+import { jobStatusOf, requireJobStatus, type JobStatus } from './jobs-status';
 import type { JobPlacement, JobRequest, JobServiceOptions, ReattachedJobs, StartedJob } from './jobs-types';
 import { JobWatch, type WatchedJob, type WatchResume } from './jobs-watch';
-import { WatchSet, type FiredWatch, type JobDeadline } from './jobs-watches';
-import { autoResumeFrom, logLinesBefore, newestCheckpoint, type Checkpoint } from './jobs-resume';
-import { jobDeadline, type Outcome } from './jobs-outcome';
-import { jobAttempt, launchJob, type GpuRelease, type LaunchContext } from './jobs-launch';
+import { WatchSet, type FiredWatch } from './jobs-watches';
+import { autoResumeFrom, newestCheckpoint, reattachPoint, type Checkpoint } from './jobs-resume';
+import { watchDeadline, type Outcome } from './jobs-outcome';
+import { jobAttempt, launchJob, planJob, type GpuRelease, type LaunchContext } from './jobs-launch';
 import type { WatchRule } from '../../shared/job-watches';
 import { JobWaits } from './jobs-wait';
-import { appendNote } from './jobs-files';
-import { jobImage, type JobImage } from './jobs-image';
-import { jobPlan, type JobPlan } from './jobs-resources';
 
 export type { JobStatus } from './jobs-status';
 export type { JobLogLine } from './jobs-watch';
@@ -125,32 +123,14 @@ export class JobService {
     }
   }
 
-  /**
-   * The job's image (the CUDA build for a GPU job) and what it may use: the request's, the run's spec's,
-   * settings.json's, then the machine's share (jobs-resources.ts).
-   */
-  private async prepare(
-    placement: JobPlacement,
-    request: Pick<JobRequest, 'gpu' | 'resources' | 'timeoutSeconds'>,
-  ): Promise<{ image: JobImage; plan: JobPlan }> {
-    await this.options.sandbox.check();
-    const image = await jobImage(this.options.sandbox, request.gpu);
-    const given = { ...request.resources, timeoutSeconds: request.timeoutSeconds };
-    const plan = await jobPlan(this.docker, [given, placement.jobs, this.options.jobResources?.()], this.limits);
-    return { image, plan };
+  /** The job's image and what it may use (see planJob). */
+  private prepare(placement: JobPlacement, request: Pick<JobRequest, 'gpu' | 'resources' | 'timeoutSeconds'>) {
+    return planJob(this.options, placement, request, this.limits);
   }
 
   /** The job as the run's events tell it; throws when the run has no such job. */
   status(runId: string, jobId: string): JobStatus {
-    const events = this.options.log.loadEvents(runId);
-    const status = jobStatusOf(events, jobId);
-    if (status !== undefined) return status;
-    const ids = jobIdsOf(events);
-    throw new AppError(
-      'not_found',
-      `This run has no job ${jobId}.`,
-      ids.length === 0 ? 'Start one with job_start.' : `Its jobs: ${ids.join(', ')}.`,
-    );
+    return requireJobStatus(this.options.log.loadEvents(runId), jobId);
   }
 
   /**
@@ -226,16 +206,12 @@ export class JobService {
       }
       if (status === undefined) this.recordStarted(job, info);
       if (info.HostConfig.Memory > 0) this.memoryLimits.set(jobId, info.HostConfig.Memory);
-      const logged = await countLoggedLines(jobFiles(job.workspaceFolder, jobId));
-      const logLines = Math.max(0, logged - logLinesBefore(info.Config.Labels ?? undefined));
-      const metricLines = status?.attemptMetricCount ?? 0;
-      const floorStep = status?.resumes.at(-1)?.fromStep;
-      const firedBefore = status?.fired.map((fired) => fired.watch);
+      const { resume, plan } = await reattachPoint(job, info, status);
       // A GPU job found again holds the GPU: the models unloaded for it come back when it ends.
       const adopted = job.gpu ? unloadedFor(info) : undefined;
       const note = (text: string) => appendNote(jobFiles(job.workspaceFolder, jobId), text);
       const giveBack = adopted && (await this.options.gpuMemory?.acquire(note, adopted));
-      this.watch(job, { logLines, metricLines, floorStep }, giveBack, { watches: status?.watches ?? [], firedBefore });
+      this.watch(job, resume, giveBack, plan);
       result[info.State.Running ? 'running' : 'ended'].push(jobId);
     }
     return result;
@@ -278,12 +254,7 @@ export class JobService {
     plan: { watches: readonly WatchRule[]; deadline?: number | undefined; firedBefore?: readonly WatchRule[] },
     placement: JobPlacement = { runId: job.runId, workspaceFolder: job.workspaceFolder },
   ): void {
-    const own = jobDeadline(job);
-    const deadline: JobDeadline =
-      plan.deadline !== undefined && plan.deadline < own
-        ? { at: plan.deadline, what: 'the run’s time budget' }
-        : { at: own, what: 'the job’s timeout' };
-    const watches = new WatchSet(plan.watches, deadline, job.startedAt, plan.firedBefore);
+    const watches = new WatchSet(plan.watches, watchDeadline(job, plan.deadline), job.startedAt, plan.firedBefore);
     const onFired = (fired: FiredWatch) => {
       this.waits.wake(job.jobId);
       this.options.onWatch?.(job.runId, job.jobId, fired);
@@ -329,13 +300,6 @@ export class JobService {
   }
 
   private recordStarted(job: WatchedJob, info: JobContainerInfo): void {
-    const callId = info.Config.Labels?.[LABEL_JOB_CALL];
-    const command = commandOf(info.Config.Cmd);
-    this.options.log.append(job.runId, [
-      {
-        type: 'job.started',
-        payload: { jobId: job.jobId, callId, command, gpu: job.gpu, timeoutSeconds: job.timeoutSeconds },
-      },
-    ]);
+    this.options.log.append(job.runId, [startedFromContainer(job, info)]);
   }
 }
