@@ -83,11 +83,8 @@ export function createApp(options: AppOptions): App {
   const runs = runManager(deps, models, pushes);
   const localModels = createModelService((progress) => pushes.emit('models.progress', progress));
   const modelTry = modelTryOf(opened.store, paths, models, pushes);
-  const images = createImageBuilds({
-    docker: deps.sandbox.docker,
-    image: deps.sandbox.image,
-    emit: (progress) => pushes.emit('sandbox.progress', progress),
-  });
+  const { docker, image } = deps.sandbox;
+  const images = createImageBuilds({ docker, image, emit: (progress) => pushes.emit('sandbox.progress', progress) });
   const watcher = watchExternal(opened.store, options.watchExternalMs);
   const close = () => {
     clearInterval(watcher);

@@ -2,7 +2,7 @@
 // conversation (failed and interrupted attempts left out), each tool result with the step whose call gave
 // it, and how each approval was answered, what the person was shown and what then ran.
 import type { Content, RunEvent, ToolCall, Usage } from '../../shared/events';
-import { unreachable } from '../../shared/exhaustive';
+import { handleEvent, type EventHandlers } from '../../shared/event-handlers';
 import type { FinishReason } from './model';
 import type { ApprovalDecision } from './ports';
 
@@ -43,69 +43,74 @@ function text(content: Content | undefined): string {
 
 /** The recording of a run, from its events with large text inline. */
 export function readRecording(events: readonly RunEvent[]): Recording {
-  const recording: Recording = { turns: [], results: new Map(), approvals: new Map() };
-  const stepOf = new Map<string, number>();
-  const summaries = new Map<string, string>();
-  for (const event of events) {
-    switch (event.type) {
-      case 'model.finished': {
-        const { finishReason, toolCalls, usage } = event.payload;
-        if (finishReason === 'error' || finishReason === 'interrupted') break;
-        recording.turns.push({ text: text(event.payload.text), toolCalls, finish: finishReason, usage });
-        for (const call of toolCalls) stepOf.set(call.id, recording.turns.length);
-        break;
-      }
-      case 'tool.finished': {
-        const { callId, output, isError } = event.payload;
-        recording.results.set(callId, { output: text(output), isError, step: stepOf.get(callId) ?? 0 });
-        break;
-      }
-      case 'approval.requested':
-        summaries.set(event.payload.callId, text(event.payload.summary));
-        break;
-      case 'approval.resolved': {
-        const { callId, decision, feedback } = event.payload;
-        recording.approvals.set(callId, {
-          decision: recordedDecision(decision, text(feedback) || undefined),
-          summary: summaries.get(callId),
-        });
-        break;
-      }
-      case 'tool.started': {
-        const approval = recording.approvals.get(event.payload.callId);
-        if (approval?.decision.decision === 'approved') approval.ran = event.payload.args;
-        break;
-      }
-      // What the harness, the jobs or the person added: made again by the replay itself.
-      case 'run.created':
-      case 'run.status':
-      case 'run.limits':
-      case 'run.rule':
-      case 'message.user':
-      case 'model.started':
-      case 'job.started':
-      case 'job.metric':
-      case 'job.finished':
-      case 'job.watch':
-      case 'job.progress':
-      case 'job.resumed':
-      case 'artifact.recorded':
-      case 'evaluation.recorded':
-      case 'evaluation.failed':
-      case 'context.compacted':
-      case 'plan.updated':
-      case 'workspace.snapshot':
-      case 'replay.diverged':
-      case 'network.request':
-      case 'loop.parked':
-      case 'loop.woke':
-        break;
-      default:
-        unreachable(event);
-    }
-  }
-  return recording;
+  const reading: Reading = {
+    recording: { turns: [], results: new Map(), approvals: new Map() },
+    stepOf: new Map(),
+    summaries: new Map(),
+  };
+  for (const event of events) handleEvent(RECORDED, event, reading);
+  return reading.recording;
 }
+
+interface Reading {
+  recording: Recording;
+  /** The model turn (from 1) that asked for each call. */
+  stepOf: Map<string, number>;
+  /** What each approval showed the person. */
+  summaries: Map<string, string>;
+}
+
+const none = () => undefined;
+
+/** What each type of event adds to the recording; what the harness, the jobs or the person added is made again by the replay itself. */
+const RECORDED: EventHandlers<void, Reading> = {
+  'model.finished': (event, { recording, stepOf }) => {
+    const { finishReason, toolCalls, usage } = event.payload;
+    if (finishReason === 'error' || finishReason === 'interrupted') return;
+    recording.turns.push({ text: text(event.payload.text), toolCalls, finish: finishReason, usage });
+    for (const call of toolCalls) stepOf.set(call.id, recording.turns.length);
+  },
+  'tool.finished': (event, { recording, stepOf }) => {
+    const { callId, output, isError } = event.payload;
+    recording.results.set(callId, { output: text(output), isError, step: stepOf.get(callId) ?? 0 });
+  },
+  'approval.requested': (event, { summaries }) => {
+    summaries.set(event.payload.callId, text(event.payload.summary));
+  },
+  'approval.resolved': (event, { recording, summaries }) => {
+    const { callId, decision, feedback } = event.payload;
+    recording.approvals.set(callId, {
+      decision: recordedDecision(decision, text(feedback) || undefined),
+      summary: summaries.get(callId),
+    });
+  },
+  'tool.started': (event, { recording }) => {
+    const approval = recording.approvals.get(event.payload.callId);
+    if (approval?.decision.decision === 'approved') approval.ran = event.payload.args;
+  },
+  'run.created': none,
+  'run.status': none,
+  'run.limits': none,
+  'run.rule': none,
+  'message.user': none,
+  'model.started': none,
+  'job.started': none,
+  'job.metric': none,
+  'job.finished': none,
+  'job.watch': none,
+  'job.progress': none,
+  'job.resumed': none,
+  'artifact.recorded': none,
+  'evaluation.recorded': none,
+  'evaluation.failed': none,
+  'context.compacted': none,
+  'plan.updated': none,
+  'workspace.snapshot': none,
+  'replay.diverged': none,
+  'network.request': none,
+  'loop.parked': none,
+  'loop.woke': none,
+};
 
 /** An approved call has no feedback; a stall question let go on may have a note. */
 function recordedDecision(decision: ApprovalDecision['decision'], note: string | undefined): ApprovalDecision {

@@ -40,6 +40,13 @@ interface OpenWork {
   parkedOn?: string | undefined;
 }
 
+/** A run that stopped and was resumed closes nothing by itself; what was open stays cut off. */
+function cutOff(work: OpenWork): void {
+  work.modelOpen = false;
+  work.tools.clear();
+  work.parkedOn = undefined;
+}
+
 function openWork(events: readonly RunEvent[]): OpenWork {
   const work: OpenWork = { modelStarted: false, modelOpen: false, tools: new Map(), jobs: new Set() };
   for (const event of events) {
@@ -71,12 +78,7 @@ function openWork(events: readonly RunEvent[]): OpenWork {
         work.parkedOn = undefined;
         break;
       case 'run.status':
-        // A run that stopped and was resumed closes nothing by itself; what was open stays cut off.
-        if (event.payload.status !== 'running' && event.payload.status !== 'waiting') {
-          work.modelOpen = false;
-          work.tools.clear();
-          work.parkedOn = undefined;
-        }
+        if (event.payload.status !== 'running' && event.payload.status !== 'waiting') cutOff(work);
         break;
       case 'run.created':
       case 'run.limits':
