@@ -159,7 +159,8 @@ function bundleImports(): Map<string, string[]> {
   const imports = new Map<string, string[]>();
   for (const file of appFiles.filter((path) => path.startsWith('out/cli-dist/'))) {
     const source = readFileSync(join(project, file), 'utf8');
-    for (const match of source.matchAll(/(?:from|import\()\s*["']([^"'./][^"']*)["']/g)) {
+    // A package name has no spaces or line breaks: "from " inside a string or a comment is no import.
+    for (const match of source.matchAll(/(?:from|import\()\s*["']([^"'./\s][^"'\s]*)["']/g)) {
       const specifier = match[1]!;
       if (specifier.startsWith('node:')) continue;
       const parts = specifier.split('/');

@@ -110,7 +110,8 @@ describe.skipIf(skipBrowser)('settings in Chromium', () => {
     await page.getByTestId('close-settings').click();
 
     await page.getByTestId('start-goal').fill('Write two notes');
-    expect(await page.getByTestId('start-model').inputValue()).toBe('local/gpt-4o-mini');
+    // The start form takes the saved default once Settings has handed it over.
+    await expect.poll(() => page.getByTestId('start-model').inputValue()).toBe('local/gpt-4o-mini');
     await page.getByTestId('ask-write').check();
     await page.getByTestId('start-host-runtime').check();
     await page.getByTestId('start-submit').click();
