@@ -89,7 +89,7 @@ describe('parking the loop while a GPU job holds the GPU', () => {
     expect(ollamaParking({ leases, inventory, host, model, footprint: ollamaFootprint(host, model) })).toBeUndefined();
   });
 
-  it('wakes when the job ends, when the person writes to the run, and at once for a job already ended', async () => {
+  it('wakes when the job ends, when the person writes to the run, when a watch on the job fires, and at once for a job already ended', async () => {
     const { log, parking, signal } = await parkingWith(0);
     log.record('run_a', started('job_gpu', true));
     const ended = parking.wake('run_a', 'job_gpu', signal);
@@ -103,6 +103,13 @@ describe('parking the loop while a GPU job holds the GPU', () => {
     const person = parking.wake('run_a', 'job_next', signal);
     log.record('run_a', { type: 'message.user', payload: { text: 'stop training at epoch 3', source: 'person' } });
     expect(await person).toBe('person');
+
+    log.record('run_a', started('job_watched', true));
+    const watched = parking.wake('run_a', 'job_watched', signal);
+    const fired = { kind: 'non_finite' as const, metric: 'loss' };
+    log.record('run_a', { type: 'job.watch', payload: { jobId: 'job_other', watch: fired, message: 'loss is NaN' } });
+    log.record('run_a', { type: 'job.watch', payload: { jobId: 'job_watched', watch: fired, message: 'loss is NaN' } });
+    expect(await watched).toBe('watch-fired');
   });
 
   it('after a restart, a GPU job still running in a live run’s events holds the GPU again', () => {

@@ -55,12 +55,9 @@ async function fitsBeside({ footprint, inventory }: OllamaParkingOptions): Promi
   }
 }
 
-/** The event types that say a watch on a job fired (a `job.watch` once the log records one). */
-const FIRED_WATCH_TYPES: readonly string[] = [];
-
 /** Whether the event is a fired watch on the job: it wakes a loop parked on that job. */
 export function firedWatch(event: RunEvent, jobId: string): boolean {
-  return FIRED_WATCH_TYPES.includes(event.type) && 'jobId' in event.payload && event.payload.jobId === jobId;
+  return event.type === 'job.watch' && event.payload.jobId === jobId;
 }
 
 /** Resolves with why the parked loop may go on; at once when the job no longer holds the GPU. */
