@@ -24,23 +24,32 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
  * Python reads the file and prints how long it took, in ms: through the proxy as HTTPS goes, a CONNECT
  * tunnel (the proxy passes bytes and never reads them; what pip and the Hub's downloads do), else directly.
  */
-const download = (host: string, port: number, proxied: boolean) =>
+const download = (host: string, port: number, proxied: boolean, path = '/file') =>
   `python3 -c '${[
     'import http.client, time',
     't = time.monotonic()',
     proxied
       ? `c = http.client.HTTPConnection("127.0.0.1", 3128); c.set_tunnel("${host}", ${port})`
       : `c = http.client.HTTPConnection("${host}", ${port})`,
-    'c.request("GET", "/file"); n = len(c.getresponse().read())',
+    `c.request("GET", "${path}"); n = len(c.getresponse().read())`,
     `assert n == ${BYTES}, n`,
     'print(round((time.monotonic() - t) * 1000, 1))',
   ].join('\n')}'`;
 
-/** The file is served by a process of its own, as a remote server would be, not by the proxy's. */
+/**
+ * The file is served by a process of its own, as a remote server would be, not by the proxy's:
+ * `/file` as fast as it goes, `/paced` at 50 MB/s (1 MB every 20 ms), as a fast link from the Hub or PyPI.
+ */
 async function serveFile(): Promise<{ port: number; stop(): void }> {
   const code = `const body = Buffer.alloc(${BYTES}, 7);
-require('node:http').createServer((_q, r) => { r.writeHead(200, { 'content-length': ${BYTES} }); r.end(body); })
-  .listen(0, '0.0.0.0', function () { console.log(this.address().port); });`;
+const MB = 1024 * 1024;
+require('node:http').createServer((q, r) => {
+  r.writeHead(200, { 'content-length': ${BYTES} });
+  if (q.url !== '/paced') return r.end(body);
+  let sent = 0;
+  const next = () => { if (sent >= ${BYTES}) return r.end(); r.write(body.subarray(sent, sent + MB)); sent += MB; setTimeout(next, 20); };
+  next();
+}).listen(0, '0.0.0.0', function () { console.log(this.address().port); });`;
   const child = spawn(process.execPath, ['-e', code], { stdio: ['ignore', 'pipe', 'inherit'] });
   const port = await new Promise<number>((resolve, reject) => {
     child.stdout.once('data', (chunk: Buffer) => resolve(Number(chunk.toString().trim())));
@@ -106,26 +115,28 @@ export async function benchNetwork(): Promise<void> {
     const proxy = await openProxy(folder, manager.user);
     const direct = await sandbox(manager, home, 'run_direct', 'bridge');
     const proxied = await sandbox(manager, home, 'run_proxied', { egress: folder });
-    const directTimes: number[] = [];
-    const proxiedTimes: number[] = [];
-    for (let round = 0; round < DOWNLOADS; round++) {
-      directTimes.push(Number(await direct.exec(download(gateway, server.port, false))));
-      proxiedTimes.push(Number(await proxied.exec(download(gateway, server.port, true))));
+    for (const [path, what] of [
+      ['/file', 'from this machine, as fast as it goes'],
+      ['/paced', 'at 50 MB/s, a fast link'],
+    ] as const) {
+      const directTimes: number[] = [];
+      const proxiedTimes: number[] = [];
+      for (let round = 0; round < DOWNLOADS; round++) {
+        directTimes.push(Number(await direct.exec(download(gateway, server.port, false, path))));
+        proxiedTimes.push(Number(await proxied.exec(download(gateway, server.port, true, path))));
+      }
+      const baseline = median(directTimes);
+      report(
+        `50 MB download through the egress proxy, ${what}`,
+        median(proxiedTimes),
+        'ms',
+        { label: 'bridge network, direct', value: baseline },
+        { target: '≤ 10 % slower', met: (value) => value <= baseline * 1.1 },
+      );
     }
     await direct.release();
     await proxied.release();
     await proxy.close();
-    const baseline = median(directTimes);
-    report(
-      '50 MB download through the egress proxy',
-      median(proxiedTimes),
-      'ms',
-      { label: 'bridge network, direct', value: baseline },
-      {
-        target: '≤ 10 % slower',
-        met: (value) => value <= baseline * 1.1,
-      },
-    );
     await benchSetup(manager, home);
   } finally {
     server.stop();
