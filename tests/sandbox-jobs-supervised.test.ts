@@ -9,7 +9,6 @@ import { join } from 'node:path';
 import Docker from 'dockerode';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ModelRequest } from '../src/main/core/model';
-import type { ToolContext } from '../src/main/core/tool';
 import { buildConversation } from '../src/main/core/conversation';
 import { createRunLoop, workspaceDir } from '../src/main/runs/run-loop';
 import { jobContainerName } from '../src/main/sandbox/jobs-spec';
@@ -21,6 +20,7 @@ import { ciImagePresent, jobEvents, missingImageMessage, waitUntil } from './fix
 import { dockerRequired, requireDocker, skipDocker } from './helpers/docker';
 import { sandboxAppPerTest } from './helpers/sandbox-app';
 import { ScriptedModel, unusedModels } from './helpers/scripted-model';
+import { jobToolContext } from './helpers/job-tool-context';
 
 const docker = new Docker();
 const present = ciImagePresent();
@@ -40,19 +40,6 @@ const steps = (runId: string) =>
   jobEvents(sandbox.app.store, runId).flatMap((event) =>
     event.type === 'job.metric' && event.payload.step !== undefined ? [event.payload.step] : [],
   );
-const toolContext = (runId: string, callId: string): ToolContext => ({
-  runId,
-  callId,
-  signal: new AbortController().signal,
-  workspace: { readFile: never, writeFile: never, exec: never },
-  progress: () => undefined,
-  record: () => [],
-  setPlan: () => undefined,
-});
-
-function never(): never {
-  throw new Error('the job tools do not use the run’s workspace');
-}
 
 const range = (count: number) => Array.from({ length: count }, (_, step) => step);
 
@@ -158,7 +145,7 @@ describe.skipIf(skipDocker || (!present && !dockerRequired))('supervised jobs (s
     const lastStep = killed.lastStep!;
 
     const tool = jobResumeTool(sandbox.app.jobs, target);
-    const resumed = await tool.run({ job_id: jobId }, toolContext(runId, 'call_resume'));
+    const resumed = await tool.run({ job_id: jobId }, jobToolContext(runId, 'call_resume'));
     expect(resumed.output).toBe(
       `Resumed ${jobId} from outputs/standin/checkpoint-${5 * Math.floor(lastStep / 5)} (LOOPLAB_RESUME_FROM=/workspace/outputs/standin/checkpoint-${5 * Math.floor(lastStep / 5)}). Metrics after step ${lastStep} are recorded. Follow it with job_status.`,
     );

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import Docker from 'dockerode';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createApp, type App } from '../src/main/app';
-import type { ToolContext, ToolDefinition } from '../src/main/core/tool';
+import type { ToolDefinition } from '../src/main/core/tool';
 import { workspaceDir } from '../src/main/runs/run-loop';
 import { LABEL_JOB, LABEL_JOB_HOME } from '../src/main/sandbox/jobs-spec';
 import { createJobTools } from '../src/main/tools/job-tools';
@@ -28,6 +28,7 @@ import {
 } from './fixtures/train-jobs';
 import { dockerRequired, requireDocker, skipDocker } from './helpers/docker';
 import { makeTempHome, type TempHome } from './helpers/temp-home';
+import { jobToolContext } from './helpers/job-tool-context';
 
 const docker = new Docker();
 const present = ciImagePresent();
@@ -41,27 +42,13 @@ function tools(): Record<string, ToolDefinition> {
   return Object.fromEntries(list.map((tool) => [tool.name, tool]));
 }
 
-const context = (callId: string): ToolContext => ({
-  runId,
-  callId,
-  signal: new AbortController().signal,
-  workspace: { readFile: never, writeFile: never, exec: never },
-  progress: () => undefined,
-  record: () => [],
-  setPlan: () => undefined,
-});
-
-function never(): never {
-  throw new Error('the job tools do not use the run’s workspace');
-}
-
 /** What the model reads from one tool call: its output, or the message of the error it threw. */
 async function call(name: string, input: unknown, callId = 'call_1'): Promise<string> {
   const tool = tools()[name]!;
   const parsed = tool.input.safeParse(input);
   if (!parsed.success) return `invalid: ${parsed.error.issues.map((issue) => issue.message).join('; ')}`;
   try {
-    return (await tool.run(parsed.data, context(callId))).output;
+    return (await tool.run(parsed.data, jobToolContext(runId, callId))).output;
   } catch (error) {
     return `error: ${(error as Error).message}`;
   }
