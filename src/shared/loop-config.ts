@@ -170,6 +170,8 @@ export const loopConfigSchema = z.object({
   runtime: z.enum(['sandbox', 'host']).default('sandbox'),
   /** What the sandbox may reach: nothing, unless the person grants an allow-list or the full network. */
   network: networkSchema.default('none'),
+  /** The run will use the GPU (a spec's `gpu: true`): its commands run in the CUDA image, like its GPU jobs. */
+  gpu: z.boolean().optional(),
   /**
    * The run's jobs (a spec's `jobs`): what they may use (job_start may say otherwise), what they are
    * watched for, and whether they resume by themselves.

@@ -61,7 +61,8 @@ export function workspaceDir(app: RunDeps, runId: string): string {
 function runWorkspace(app: RunDeps, runId: string, config: LoopConfig, network: RunNetwork): Workspace {
   const workspaceFolder = workspaceDir(app, runId);
   if (config.runtime === 'host') return new FolderWorkspace(workspaceFolder, { hostExec: true });
-  return network.noting(app.sandbox.workspace(runId, { workspaceFolder, network: network.sandbox }));
+  const gpu = config.gpu === true;
+  return network.noting(app.sandbox.workspace(runId, { workspaceFolder, network: network.sandbox, gpu }));
 }
 
 /**

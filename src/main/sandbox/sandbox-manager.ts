@@ -42,6 +42,11 @@ export interface RunSandboxOptions {
   workspaceFolder: string;
   /** `none` unless the run's rules grant the network. */
   network?: SandboxNetwork;
+  /**
+   * The run will use the GPU: its commands run in the CUDA image (when it is built), the one its GPU jobs
+   * run in, so what the agent tries and installs is what its jobs find.
+   */
+  gpu?: boolean;
 }
 
 const containerListSchema = z.array(
@@ -107,12 +112,13 @@ export class SandboxManager {
       user: this.user,
       hfCache: this.hfCache,
     };
-    const container = new SandboxContainer(this.docker, spec, () => this.chooseImage());
+    const container = new SandboxContainer(this.docker, spec, () => this.chooseImage(options.gpu === true));
     this.containers.set(runId, container);
     return container;
   }
 
-  private async chooseImage(): Promise<string> {
+  private async chooseImage(gpu = false): Promise<string> {
+    if (gpu && (await inspectImage(this.docker, this.cudaImage)) !== undefined) return this.cudaImage;
     if ((await inspectImage(this.docker, this.image)) !== undefined) return this.image;
     if (this.options.fallbackToBase === true && (await inspectImage(this.docker, BASE_IMAGE)) !== undefined)
       return BASE_IMAGE;

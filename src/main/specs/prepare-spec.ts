@@ -138,6 +138,7 @@ export function prepareSpec(
     budget: spec.budget,
     runtime: spec.runtime,
     network: spec.network,
+    ...(spec.gpu === undefined ? {} : { gpu: spec.gpu }),
     jobs: spec.jobs,
     evaluation,
     spec: { name: spec.name, params, file: resolve(file) },

@@ -47,6 +47,8 @@ export const loopSpecSchema = z
     budget: budgetSchema.strict().default({}),
     runtime: z.enum(['sandbox', 'host']).default('sandbox'),
     network: networkSchema.default('none'),
+    /** The runs will use the GPU: their commands run in the CUDA sandbox image, like their GPU jobs. */
+    gpu: z.boolean().optional(),
     /**
      * The jobs its runs start: what they may use (CPUs, memory, shared memory, timeout), their `watches`
      * and `resume: auto` (job_start's own arguments win).
