@@ -70,6 +70,31 @@ describe('Ollama and GPU jobs', () => {
     ]);
   });
 
+  it('keeps the models loaded when the job said what it needs and the GPUs have that free, and not otherwise', async () => {
+    server = await startOllamaServer({ loaded: [{ name: 'qwen2.5-coder:7b', sizeVram: 4_683_087_332 }] });
+    const GiB = 1024 ** 3;
+    const guard = createOllamaGpuGuard({ host: server.url, freeGpuBytes: async () => 20 * GiB });
+    const notes: string[] = [];
+    const giveBack = await guard.acquire((text) => notes.push(text), undefined, 8 * GiB);
+    await giveBack((text) => notes.push(text));
+    expect(requestsOf(server)).toEqual([]);
+    expect(notes).toEqual(["the GPUs have 20.0 GiB free, the job needs 8.0 GiB: Ollama's models stay loaded"]);
+
+    const tooBig = await guard.acquire((text) => notes.push(text), undefined, 30 * GiB);
+    expect(requestsOf(server)).toContainEqual([
+      'POST /api/generate',
+      { model: 'qwen2.5-coder:7b', prompt: '', keep_alive: 0, stream: false },
+    ]);
+    await tooBig(() => undefined);
+    // Without the GPUs' figures, a job's word is not enough to keep them.
+    server.requests.length = 0;
+    const blind = createOllamaGpuGuard({ host: server.url, freeGpuBytes: async () => undefined });
+    await (
+      await blind.acquire(() => undefined, undefined, 1 * GiB)
+    )(() => undefined);
+    expect(requestsOf(server)).toContainEqual('GET /api/ps');
+  });
+
   it('loads the models again only when the last of overlapping GPU jobs ends', async () => {
     server = await startOllamaServer({ loaded: [{ name: 'qwen2.5-coder:7b', sizeVram: 4_683_087_332 }] });
     const guard = createOllamaGpuGuard({ host: server.url });

@@ -13,7 +13,7 @@ import type { RunDeps } from './runs/run-deps';
 import { RunManager } from './runs/run-manager';
 import { currentRedactor, jobLog } from './runs/job-recording';
 import { GpuLeases } from './runs/gpu-lease';
-import { nvidiaSmiInventory } from './sandbox/gpu-inventory';
+import { freeBytes, nvidiaSmiInventory } from './sandbox/gpu-inventory';
 import { JobService } from './sandbox/jobs';
 import { SandboxManager } from './sandbox/sandbox-manager';
 import { modelResolver, type ModelResolver } from './runs/readiness';
@@ -159,6 +159,7 @@ function runDeps(paths: HomePaths, opened: OpenedStore, secrets: SecretStore, pu
   // A GPU job first unloads the models a local Ollama holds in GPU memory, and loads them again after.
   // Jobs' events and log lines are redacted like a run's (see job-recording.ts).
   const redactor = currentRedactor({ secrets, paths });
+  const inventory = nvidiaSmiInventory();
   const jobs = new JobService({
     sandbox,
     log: jobLog(opened.store, redactor),
@@ -166,6 +167,10 @@ function runDeps(paths: HomePaths, opened: OpenedStore, secrets: SecretStore, pu
     // Ollama's address as runs use it: OLLAMA_HOST, else settings.json.
     gpuMemory: createOllamaGpuGuard({
       host: () => process.env.OLLAMA_HOST || loadSettings(paths).providers.ollama.host,
+      freeGpuBytes: async () => {
+        const devices = await inventory.devices();
+        return devices.length === 0 ? undefined : freeBytes(devices);
+      },
     }),
     // A GPU job's series gets the GPU's utilisation and memory, where nvidia-smi answers.
     gpuSampling: { sampler: new NvidiaSmiSampler() },
@@ -175,7 +180,7 @@ function runDeps(paths: HomePaths, opened: OpenedStore, secrets: SecretStore, pu
       pushes.emit('run.output', { runId, source: jobId, text: `${redactor().text(line)}\n` }),
     snapshots,
   });
-  const gpu = { leases: new GpuLeases(opened.store), inventory: nvidiaSmiInventory() };
+  const gpu = { leases: new GpuLeases(opened.store), inventory };
   return { paths, store: opened.store, owners: opened.owners, sandbox, jobs, secrets, snapshots, gpu };
 }
 

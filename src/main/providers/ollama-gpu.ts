@@ -16,6 +16,8 @@ export interface OllamaGpuOptions {
   /** How long to wait for unloaded models to leave /api/ps, and how often to ask. */
   unloadWaitMs?: number;
   pollMs?: number;
+  /** The GPUs' free memory now, in bytes (NVML); undefined when it cannot be read. */
+  freeGpuBytes?: () => Promise<number | undefined>;
 }
 
 const UNLOAD_WAIT_MS = 30_000;
@@ -122,11 +124,12 @@ export function createOllamaGpuGuard(options: OllamaGpuOptions = {}) {
      * Frees the GPU for a job; with `adopted`, takes over a job found running after a restart, whose
      * models (unloaded for it then) are loaded again when it ends.
      */
-    acquire: (note: Note, adopted?: readonly string[]) =>
+    acquire: (note: Note, adopted?: readonly string[], needBytes?: number) =>
       serially(async () => {
         holders++;
         if (adopted !== undefined) unloaded = [...new Set([...unloaded, ...adopted])];
-        else if (holders === 1) {
+        // The first GPU job frees the GPU, unless it said what it needs and the free memory holds that.
+        else if (holders === 1 && !(await fitsBeside(needBytes, options.freeGpuBytes, note))) {
           const { host, ollama } = client();
           if (isThisMachine(host)) {
             unloaded = await unloadGpuModels(ollama, note);
@@ -146,4 +149,21 @@ export function createOllamaGpuGuard(options: OllamaGpuOptions = {}) {
           });
       }),
   };
+}
+
+/**
+ * Whether a GPU job that said how much GPU memory it needs fits in what is free now, beside the models
+ * loaded there. Without the job's word, or the GPUs' figures, it does not: the models are unloaded.
+ */
+async function fitsBeside(
+  needBytes: number | undefined,
+  freeGpuBytes: (() => Promise<number | undefined>) | undefined,
+  note: Note,
+): Promise<boolean> {
+  if (needBytes === undefined || freeGpuBytes === undefined) return false;
+  const free = await freeGpuBytes().catch(() => undefined);
+  if (free === undefined || free < needBytes) return false;
+  const gib = (bytes: number) => `${(bytes / 1024 ** 3).toFixed(1)} GiB`;
+  note(`the GPUs have ${gib(free)} free, the job needs ${gib(needBytes)}: Ollama's models stay loaded`);
+  return true;
 }

@@ -64,7 +64,7 @@ export async function launchJob(
   const note = (text: string) => appendNote(files, text);
   const logLines = checkpoint === undefined ? 0 : await countLoggedLines(files);
   if (checkpoint !== undefined) note(`resuming from ${checkpoint.path} (${RESUME_ENV}=/workspace/${checkpoint.path})`);
-  const giveBack = request.gpu ? await context.gpuMemory?.acquire(note) : undefined;
+  const giveBack = request.gpu ? await context.gpuMemory?.acquire(note, undefined, request.gpuMemoryBytes) : undefined;
   const spec = jobContainerSpec({
     ...job,
     ...request,

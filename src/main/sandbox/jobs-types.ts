@@ -18,6 +18,8 @@ export interface GpuMemoryGuard {
   acquire(
     note: (text: string) => void,
     adopted?: readonly string[],
+    /** What the job says it needs of GPU memory: when that fits beside the loaded models, they stay. */
+    needBytes?: number,
   ): Promise<(note: (text: string) => void) => Promise<void>>;
   /** The models unloaded for the GPU jobs now running, recorded on each GPU job's container. */
   unloaded?(): readonly string[];
@@ -88,6 +90,8 @@ export interface JobRequest {
   resources?: JobResources | undefined;
   /** The tool call that starts the job. */
   callId?: string;
+  /** What a GPU job says it needs of GPU memory, in bytes: the local model stays loaded when that fits. */
+  gpuMemoryBytes?: number | undefined;
   /** Watches for this job; the placement's defaults when absent. */
   watches?: WatchRule[] | undefined;
   resume?: JobResumePolicy | undefined;

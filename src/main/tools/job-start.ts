@@ -12,6 +12,14 @@ const input = z.object({
     .max(100_000)
     .describe('A bash command, run in /workspace, e.g. `python3 train.py --epochs 20`.'),
   gpu: z.boolean().optional().describe('Give the job the machine’s NVIDIA GPUs (the person is asked first).'),
+  gpu_memory_gb: z
+    .number()
+    .positive()
+    .max(4096)
+    .optional()
+    .describe(
+      'For a GPU job: the GPU memory it needs, in GB. When that fits beside the local model, the model stays loaded (and you keep working); otherwise it is unloaded until the job ends.',
+    ),
   timeout: z
     .number()
     .int()
@@ -82,6 +90,7 @@ export function jobStartTool(jobs: JobControl, target: JobTarget) {
         callId: ctx.callId,
         watches,
         resume,
+        ...(args.gpu_memory_gb === undefined ? {} : { gpuMemoryBytes: Math.round(args.gpu_memory_gb * 1024 ** 3) }),
       };
       const started = await forModel(() => jobs.start(target, request));
       return {
