@@ -12,6 +12,7 @@ import { LoadingLine } from '../common/loading-line';
 import { MetricChart } from './metric-chart';
 import { TryItPanel } from '../try/try-it-panel';
 import './job-panel.css';
+import { JobSupervision } from './job-supervision';
 
 interface JobPanelProps {
   runId: string;
@@ -126,6 +127,7 @@ function JobDetail({ runId, job }: { runId: string; job: RunJob }) {
           ))}
         </div>
       )}
+      <JobSupervision job={job} />
       <h3 className="job-section">Log</h3>
       <JobLog runId={runId} jobId={job.jobId} running={job.state === 'running'} />
       <h3 className="job-section">Artifacts</h3>
