@@ -67,7 +67,21 @@ describe.skipIf(skipBrowser || skipDocker)('a training job in the UI, in the rea
           text: ['I will write a trainer.'],
           toolCalls: [{ name: 'write', arguments: { path: 'train.py', content: TRAINER } }],
         },
-        { toolCalls: [{ name: 'job_start', arguments: { command: 'python3 train.py', timeout: 300 } }] },
+        {
+          toolCalls: [
+            {
+              name: 'job_start',
+              arguments: {
+                command: 'python3 train.py',
+                timeout: 300,
+                watches: [
+                  { kind: 'non_finite', metric: 'loss' },
+                  { kind: 'silent', minutes: 10 },
+                ],
+              },
+            },
+          ],
+        },
         (request) => ({ toolCalls: [{ name: 'job_status', arguments: { job_id: startedJob(request), wait: 120 } }] }),
         (request) => {
           const jobId = /^(job_[a-z0-9]+):/.exec(
@@ -156,6 +170,8 @@ describe.skipIf(skipBrowser || skipDocker)('a training job in the UI, in the rea
     ]);
     expect(colour).not.toBe(plain);
     expect(weight).toBe('700');
+    // The panel says what the job is watched for.
+    expect(await panel.getByTestId('job-watches').textContent()).toMatch(/^Watching: .*loss.*; .*10/);
     await shoot('running');
   });
 
