@@ -1,48 +1,34 @@
 // A fresh install in Chromium over `looplab serve`, with no model server anywhere: the empty home screen
 // offers the recorded example; replaying it opens the replay, whose graph fills as its tools run again
 // in the Docker sandbox, and which finishes with the harness's score on the evaluation nodes.
-import type { ChildProcess } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exampleFile } from '../../src/main/runs/example';
 import { readArchive } from '../../src/main/store/run-archive';
-import { closedPort } from '../fakes/collect';
-import { CI_IMAGE, ciImagePresent, missingImageMessage } from '../fixtures/train-jobs';
-import { launchChromium, openServe, skipBrowser } from '../helpers/browser';
+import { ciImagePresent, missingImageMessage } from '../fixtures/train-jobs';
+import { skipBrowser } from '../helpers/browser';
+import { screenshotsDir as screenshots, serveOffline, type OfflineServe } from '../helpers/offline-serve';
 import { dockerRequired, requireDocker, skipDocker } from '../helpers/docker';
-import { makeTempHome, type TempHome } from '../helpers/temp-home';
 
-const screenshots = join(import.meta.dirname, '..', '..', 'test-results');
 const present = ciImagePresent();
 
 describe.skipIf(skipBrowser || skipDocker || (!present && !dockerRequired))(
   'the example run on a fresh install',
   () => {
-    let home: TempHome;
-    let serveProcess: ChildProcess;
-    let browser: Browser;
+    let served: OfflineServe | undefined;
     let page: Page;
 
     beforeAll(async () => {
       requireDocker();
       if (!present) throw new Error(missingImageMessage);
-      home = makeTempHome();
-      browser = await launchChromium();
-      page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-      page.setDefaultTimeout(15_000);
-      mkdirSync(screenshots, { recursive: true });
-      serveProcess = await openServe(page, home.paths.root, {
-        OLLAMA_HOST: `http://127.0.0.1:${await closedPort()}`,
-        LOOPLAB_SANDBOX_IMAGE: CI_IMAGE,
-      });
+      served = await serveOffline({ width: 1280, height: 900 });
+      page = served.page;
     }, 240_000);
 
     afterAll(async () => {
-      await browser?.close();
-      serveProcess?.kill('SIGTERM');
-      home?.remove();
+      await served?.close();
     });
 
     it(

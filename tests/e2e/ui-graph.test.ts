@@ -3,18 +3,14 @@
 // gate back into the loop, a job hanging off the step that started it with its metric, and the arrow
 // keys step the selection through the loop. Screenshots of the live and the finished graph, light and
 // dark, at two window sizes, go to test-results/.
-import type { ChildProcess } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { closedPort } from '../fakes/collect';
-import { CI_IMAGE, ciImagePresent, missingImageMessage } from '../fixtures/train-jobs';
-import { launchChromium, openServe, skipBrowser } from '../helpers/browser';
+import { ciImagePresent, missingImageMessage } from '../fixtures/train-jobs';
+import { skipBrowser } from '../helpers/browser';
+import { screenshotsDir as screenshots, serveOffline, type OfflineServe } from '../helpers/offline-serve';
 import { dockerRequired, requireDocker, skipDocker } from '../helpers/docker';
-import { makeTempHome, type TempHome } from '../helpers/temp-home';
 
-const screenshots = join(import.meta.dirname, '..', '..', 'test-results');
 const present = ciImagePresent();
 const sizes = [
   { width: 1440, height: 900 },
@@ -37,29 +33,18 @@ function selected(page: Page): Promise<string | null> {
 }
 
 describe.skipIf(skipBrowser || skipDocker || (!present && !dockerRequired))('the loop graph of the example', () => {
-  let home: TempHome;
-  let serveProcess: ChildProcess;
-  let browser: Browser;
+  let served: OfflineServe | undefined;
   let page: Page;
 
   beforeAll(async () => {
     requireDocker();
     if (!present) throw new Error(missingImageMessage);
-    home = makeTempHome();
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: sizes[0] });
-    page.setDefaultTimeout(15_000);
-    mkdirSync(screenshots, { recursive: true });
-    serveProcess = await openServe(page, home.paths.root, {
-      OLLAMA_HOST: `http://127.0.0.1:${await closedPort()}`,
-      LOOPLAB_SANDBOX_IMAGE: CI_IMAGE,
-    });
+    served = await serveOffline(sizes[0]!);
+    page = served.page;
   }, 240_000);
 
   afterAll(async () => {
-    await browser?.close();
-    serveProcess?.kill('SIGTERM');
-    home?.remove();
+    await served?.close();
   });
 
   it('shows the replay live, then its two attempts, the retry and a job branch', { timeout: 150_000 }, async () => {

@@ -2,20 +2,18 @@
 // workspace and previews the predictions it wrote as a table; compared with its source it takes the
 // same steps (the job ids a replay makes anew aside); and a fork of it starts with the model in
 // Settings, saying that the recording's scripted model cannot go on live.
-import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exampleFile } from '../../src/main/runs/example';
 import { readArchive } from '../../src/main/store/run-archive';
-import { closedPort } from '../fakes/collect';
-import { CI_IMAGE, ciImagePresent, missingImageMessage } from '../fixtures/train-jobs';
-import { launchChromium, openServe, skipBrowser } from '../helpers/browser';
+import { ciImagePresent, missingImageMessage } from '../fixtures/train-jobs';
+import { skipBrowser } from '../helpers/browser';
+import { screenshotsDir, serveOffline, type OfflineServe } from '../helpers/offline-serve';
 import { dockerRequired, requireDocker, skipDocker } from '../helpers/docker';
-import { makeTempHome, type TempHome } from '../helpers/temp-home';
 
-const screenshots = process.env.LOOPLAB_SHOTS ?? join(import.meta.dirname, '..', '..', 'test-results');
+const screenshots = process.env.LOOPLAB_SHOTS ?? screenshotsDir;
 const present = ciImagePresent();
 const SETTINGS_MODEL = 'ollama/llama3.2:3b';
 const sizes = [
@@ -26,9 +24,7 @@ const sizes = [
 describe.skipIf(skipBrowser || skipDocker || (!present && !dockerRequired))(
   'the example run’s files, compare and fork',
   () => {
-    let home: TempHome;
-    let serveProcess: ChildProcess;
-    let browser: Browser;
+    let served: OfflineServe | undefined;
     let page: Page;
     let exampleId: string;
     let replayId: string;
@@ -47,16 +43,11 @@ describe.skipIf(skipBrowser || skipDocker || (!present && !dockerRequired))(
     beforeAll(async () => {
       requireDocker();
       if (!present) throw new Error(missingImageMessage);
-      home = makeTempHome();
-      writeFileSync(home.paths.settings, JSON.stringify({ defaultModel: SETTINGS_MODEL }));
-      browser = await launchChromium();
-      page = await browser.newPage({ viewport: sizes[0] });
-      page.setDefaultTimeout(15_000);
+      served = await serveOffline(sizes[0], (home) =>
+        writeFileSync(home.paths.settings, JSON.stringify({ defaultModel: SETTINGS_MODEL })),
+      );
+      page = served.page;
       mkdirSync(screenshots, { recursive: true });
-      serveProcess = await openServe(page, home.paths.root, {
-        OLLAMA_HOST: `http://127.0.0.1:${await closedPort()}`,
-        LOOPLAB_SANDBOX_IMAGE: CI_IMAGE,
-      });
 
       exampleId = readArchive(readFileSync(exampleFile())).runId;
       await page.getByTestId('replay-example').click();
@@ -67,9 +58,7 @@ describe.skipIf(skipBrowser || skipDocker || (!present && !dockerRequired))(
     }, 300_000);
 
     afterAll(async () => {
-      await browser?.close();
-      serveProcess?.kill('SIGTERM');
-      home?.remove();
+      await served?.close();
     });
 
     it('lists the replay’s files and previews its predictions as a table', { timeout: 60_000 }, async () => {
