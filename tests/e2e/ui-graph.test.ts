@@ -93,23 +93,27 @@ describe.skipIf(skipBrowser || skipDocker || (!present && !dockerRequired))('the
     const graph = page.getByTestId('run-graph');
     await graph.focus();
     await page.keyboard.press('ArrowRight');
-    expect(await selected(page)).toBe('goal start');
+    await expect.poll(() => selected(page)).toBe('goal start');
     await page.keyboard.press('ArrowRight');
+    await expect.poll(() => selected(page)).toMatch(/^step model:/);
     const first = await selected(page);
-    expect(first).toMatch(/^step model:/);
     expect(await page.getByTestId('node-inspector').locator('.node-inspector-kind').textContent()).toBe('model');
     await page.keyboard.press('ArrowRight');
+    await expect.poll(() => selected(page)).not.toBe(first);
+    const second = await selected(page);
     await page.keyboard.press('ArrowRight');
+    await expect.poll(() => selected(page)).not.toBe(second);
     const third = await selected(page);
     // Down from the step that started the job is the job, and back up is that step.
     await page.keyboard.press('ArrowDown');
-    expect(await selected(page)).toMatch(/^job job:/);
+    await expect.poll(() => selected(page)).toMatch(/^job job:/);
     expect(await page.getByTestId('node-inspector').locator('.node-inspector-kind').textContent()).toBe('job');
     await page.keyboard.press('ArrowUp');
-    expect(await selected(page)).toBe(third);
+    await expect.poll(() => selected(page)).toBe(third);
     await page.keyboard.press('ArrowLeft');
+    await expect.poll(() => selected(page)).toBe(second);
     await page.keyboard.press('ArrowLeft');
-    expect(await selected(page)).toBe(first);
+    await expect.poll(() => selected(page)).toBe(first);
     await page.keyboard.press('Enter');
     expect(await page.evaluate(() => document.activeElement?.closest('[data-testid="node-inspector"]') !== null)).toBe(
       true,
