@@ -40,7 +40,7 @@ const [core, fs, data, hub, providers, sandbox, tools, store, settings, mcp, spe
   'mcp',
   'specs',
 ].map(inMain);
-const [runs, api, web, electron, cli] = ['runs', 'api', 'web', 'electron', 'cli'].map(inMain);
+const [runs, bench, api, web, electron, cli] = ['runs', 'bench', 'api', 'web', 'electron', 'cli'].map(inMain);
 const [app, home, version] = ['app.ts', 'home.ts', 'version.ts'].map(inMain);
 
 const why = {
@@ -78,7 +78,13 @@ const mainLayers = {
     may: [shared, core, fs, home, hub, mcp, providers, sandbox, settings, specs, store, tools, version],
     why: why.application,
   },
-  [api]: { may: [shared, home, runs, sandbox, settings, specs, store], packages: ['zod'], why: why.application },
+  // The offline task suite, run as ordinary runs.
+  [bench]: { may: [shared, core, runs, sandbox, store], packages: ['yaml', 'zod'], why: why.application },
+  [api]: {
+    may: [shared, bench, home, runs, sandbox, settings, specs, store],
+    packages: ['zod'],
+    why: why.application,
+  },
   // The composition root.
   [app]: { may: [shared, core, api, home, providers, runs, sandbox, settings, store, version], why: why.root },
   // Front ends: Electron (index.ts and its bridge), looplab, and the web bridge looplab serve puts on a port.
@@ -91,6 +97,7 @@ const mainLayers = {
       shared,
       core,
       app,
+      bench,
       home,
       providers,
       runs,

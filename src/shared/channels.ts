@@ -38,6 +38,8 @@ export const requestChannels = [
   'workspace.files',
   'workspace.file',
   'workspace.diff',
+  'benches.list',
+  'benches.get',
 ] as const;
 
 export const pushChannels = [

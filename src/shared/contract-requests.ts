@@ -167,4 +167,7 @@ export const requestSchemas = {
   'workspace.files': workspaceFilesInput,
   'workspace.file': workspaceFileInput,
   'workspace.diff': workspaceDiffInput,
+  /** The benches run here (looplab bench), newest first, each with its runs' scores. */
+  'benches.list': z.object({}).strict(),
+  'benches.get': z.object({ benchId: z.string().regex(/^bench_[0-9a-z]+$/) }).strict(),
 } satisfies Record<RequestChannel, z.ZodType>;

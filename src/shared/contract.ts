@@ -3,6 +3,7 @@
 // preload, the IPC handlers and the web bridge are all checked against these files.
 import type { z } from 'zod';
 import type { PushChannel, RequestChannel } from './channels';
+import type { BenchSummary } from './bench';
 import type { RunComparison } from './compare-runs';
 import type { requestSchemas } from './contract-requests';
 import type { ErrorInfo } from './errors';
@@ -138,6 +139,8 @@ export interface ResponseTypes {
   /** What a replay of the run would run where, and what a run from elsewhere needs granted. */
   'replays.plan': ReplayPlan;
   'runs.compare': RunComparison;
+  'benches.list': BenchSummary[];
+  'benches.get': BenchSummary;
   'runs.export': ExportedRun;
   /** The replay of the example run shipped with the app (imported into the data folder first if need be). */
   'examples.replay': RunSummary;

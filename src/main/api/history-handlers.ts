@@ -1,6 +1,8 @@
 // The handlers that read what runs recorded: list, search, load, compare, export, plan a replay; and
 // deleting runs with the blobs only they used.
 import { compareRuns } from '../../shared/compare-runs';
+import { AppError } from '../../shared/errors';
+import { benchSummary } from '../bench/bench-results';
 import { loopConfigSchema } from '../../shared/loop-config';
 import { recordedConfig } from '../runs/run-config';
 import { exportFile } from '../runs/run-export';
@@ -21,6 +23,12 @@ export function historyHandlers({ store, lifecycle }: HandlerDeps) {
     'replays.plan': ({ runId }) => {
       store.requireRun(runId);
       return replayPlan({ store }, runId, recordedConfig(store.loadEvents(runId)) ?? loopConfigSchema.parse({}));
+    },
+    'benches.list': () => store.benches.list().map((record) => benchSummary(record, (runId) => store.getRun(runId))),
+    'benches.get': ({ benchId }) => {
+      const record = store.benches.get(benchId);
+      if (record === undefined) throw new AppError('not_found', `There is no bench ${benchId}.`);
+      return benchSummary(record, (runId) => store.getRun(runId));
     },
     'runs.compare': ({ a, b }) => {
       store.requireRun(a);

@@ -8,6 +8,7 @@ import { homePaths } from '../home';
 import { DataFolderError, EXIT_DATA_FOLDER } from '../store/storage-errors';
 import { appVersion } from '../version';
 import { homeOf, parse } from './cli-options';
+import { benchCommand } from './bench-command';
 import { ExitStatus } from './exit-status';
 import { historyCommands } from './history-commands';
 import { lifecycleCommands } from './lifecycle-command';
@@ -51,6 +52,7 @@ function buildProgram(write: Write): Command {
     sandboxCommand({ write }),
     specCommand({ write }),
     modelsCommand({ write, models }),
+    inheriting(benchCommand(write)),
     inheriting(serveCommand(write)),
   ])
     program.addCommand(command);

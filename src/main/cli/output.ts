@@ -15,7 +15,7 @@ import {
 import { parentRelation, type RunSummary } from '../../shared/run-summary';
 import { metricText, runTitle } from '../../shared/run-title';
 
-function table(rows: string[][]): string {
+export function table(rows: string[][]): string {
   const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
   return rows
     .map((row) =>

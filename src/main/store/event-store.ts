@@ -21,6 +21,7 @@ import { ExternalEvents } from './external-events';
 import type { StoreThread } from './store-thread';
 import { rowToSummary, summaryToRow, type RunRow } from './run-rows';
 import { RunSources } from './run-sources';
+import { BenchRecords } from './bench-records';
 import { SearchIndex } from './search-index';
 import { DataFolderError, writingTo } from './storage-errors';
 import type { WalSync } from './wal-sync';
@@ -61,6 +62,8 @@ export class EventStore {
   readonly folder: string;
   /** Where each run was recorded: here, or elsewhere (imported). */
   readonly sources: RunSources;
+  /** The benches run here, and the run of each of their tasks. */
+  readonly benches: BenchRecords;
 
   constructor(
     private readonly db: SqliteDatabase,
@@ -69,6 +72,7 @@ export class EventStore {
   ) {
     this.folder = options.folder ?? dirname(db.name);
     this.sources = new RunSources(db, this.folder);
+    this.benches = new BenchRecords(db, this.folder);
     this.statements = prepareStatements(db);
     this.index = new SearchIndex(db, blobs);
     if (options.readOnly === undefined) this.index.schedule();

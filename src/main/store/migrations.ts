@@ -113,4 +113,22 @@ export const migrations: readonly string[] = [
     FROM events e JOIN run_keys k ON k.key = e.run_key
     WHERE k.id = runs.id AND e.type = 'evaluation.recorded' ORDER BY e.seq DESC LIMIT 1);
   `,
+  `
+  -- Benches: the offline task suite run by one or more models (what was asked, kept to resume it), and
+  -- the run of each task, model and seed. Scores are read from the runs themselves.
+  CREATE TABLE IF NOT EXISTS benches (
+    id TEXT PRIMARY KEY,
+    created_at INTEGER NOT NULL,
+    finished_at INTEGER,
+    plan TEXT NOT NULL
+  ) WITHOUT ROWID;
+  CREATE TABLE IF NOT EXISTS bench_runs (
+    bench_id TEXT NOT NULL REFERENCES benches (id) ON DELETE CASCADE,
+    task TEXT NOT NULL,
+    model TEXT NOT NULL,
+    seed INTEGER NOT NULL,
+    run_id TEXT,
+    PRIMARY KEY (bench_id, task, model, seed)
+  ) WITHOUT ROWID;
+  `,
 ];
