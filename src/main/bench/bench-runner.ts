@@ -79,7 +79,7 @@ export class BenchRunner {
 
   /** A model name that cannot run is refused before anything is recorded (a scripted agent a task lacks). */
   private checkModel(model: string, tasks: readonly BenchTask[]): void {
-    for (const task of tasks) withScriptedAgents(this.models(), task).resolve(model);
+    for (const task of tasks) withScriptedAgents(this.models, task).resolve(model);
     if (isScriptedModel(model)) for (const task of tasks) agentActions(task, model.slice(model.indexOf('/') + 1));
   }
 
@@ -131,7 +131,7 @@ export class BenchRunner {
   }
 
   private async runSlot(benchId: string, slot: BenchSlot, task: BenchTask, signal: AbortSignal): Promise<void> {
-    const service = new RunService(this.deps, () => withScriptedAgents(this.models(), task));
+    const service = new RunService(this.deps, () => withScriptedAgents(this.models, task));
     try {
       const resumable = slot.runId !== null && this.deps.store.getRun(slot.runId) !== undefined;
       const run = resumable

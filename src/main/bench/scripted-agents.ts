@@ -73,15 +73,18 @@ export function scriptedAgentProvider(task: BenchTask): ModelProvider {
   };
 }
 
-/** The person's models, with `scripted/<agent>` answered by the task's scripted agents. */
-export function withScriptedAgents(models: ModelResolver, task: BenchTask): ModelResolver {
+/**
+ * The person's models (read when one of them is first asked for), with `scripted/<agent>` answered by the
+ * task's scripted agents.
+ */
+export function withScriptedAgents(models: () => ModelResolver, task: BenchTask): ModelResolver {
   const provider = scriptedAgentProvider(task);
   const scripted = (name: string) => name.startsWith(`${SCRIPTED_PROVIDER}/`);
   const model = (name: string) => name.slice(SCRIPTED_PROVIDER.length + 1);
   return {
-    resolve: (name) => (scripted(name) ? { provider, model: model(name) } : models.resolve(name)),
+    resolve: (name) => (scripted(name) ? { provider, model: model(name) } : models().resolve(name)),
     readiness: (name, signal) =>
-      scripted(name) ? provider.check(model(name), signal) : models.readiness(name, signal),
-    price: (name, usage) => (scripted(name) ? 0 : models.price(name, usage)),
+      scripted(name) ? provider.check(model(name), signal) : models().readiness(name, signal),
+    price: (name, usage) => (scripted(name) ? 0 : models().price(name, usage)),
   };
 }
