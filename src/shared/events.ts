@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { jobResumeSchema, jobWatchSchema } from './job-watches';
 import { approvalRuleSchema, budgetSchema, loopConfigSchema } from './loop-config';
+import { modelProfileSchema } from './model-profiles';
 
 /** Strings longer than this are stored once as content-addressed blobs instead of inline. */
 export const BLOB_THRESHOLD_BYTES = 8 * 1024;
@@ -68,7 +69,8 @@ export const eventPayloadSchemas = {
   /** A rule the person added while answering the approval of `callId`; it comes first from here on. */
   'run.rule': z.object({ rule: approvalRuleSchema, callId: ref.optional() }),
   'message.user': z.object({ text: contentSchema, source: z.enum(['person', 'harness']).optional() }),
-  'model.started': z.object({ callId: ref, model: name }),
+  /** `profile`: how the model was run, where a model profile said (src/shared/model-profiles.ts). */
+  'model.started': z.object({ callId: ref, model: name, profile: modelProfileSchema.optional() }),
   'model.finished': z.object({
     callId: ref,
     text: contentSchema,

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { jobResourcesSchema } from './job-resources';
 import { approvalRuleSchema, mcpServersSchema } from './loop-config';
+import { modelProfilesSchema } from './model-profiles';
 import { networkSchema } from './network-policy';
 
 /** The model a run uses when neither the person, LOOPLAB_MODEL nor settings.json names one. */
@@ -98,6 +99,8 @@ export const settingsSchema = z
     prices: z.record(z.string().min(3), priceSchema).default({}),
     /** MCP servers whose tools every new run may call, after those of its spec. */
     mcpServers: mcpServersSchema.optional(),
+    /** Per-model profiles keyed by a model name or pattern (`ollama/qwen3*`), over the built-in ones. */
+    modelProfiles: modelProfilesSchema.optional(),
   })
   // A misspelt field (defaultModle) would otherwise be ignored without a word: it is named instead.
   .strict();
@@ -112,6 +115,7 @@ export const settingsPatchSchema = z
     budget: defaultBudgetSchema.optional(),
     sandbox: sandboxSettingsSchema.optional(),
     jobs: jobResourcesSchema.optional(),
+    modelProfiles: modelProfilesSchema.optional(),
   })
   .strict();
 export type SettingsPatch = z.input<typeof settingsPatchSchema>;

@@ -13,6 +13,7 @@ import { openStore, type OpenedStore } from '../../src/main/store/open-store';
 import { builtinTools } from '../../src/main/tools';
 import { FolderWorkspace } from '../../src/main/tools/folder-workspace';
 import type { RunEvent } from '../../src/shared/events';
+import type { ModelProfile } from '../../src/shared/model-profiles';
 import { loopConfigSchema } from '../../src/shared/loop-config';
 import type { FakeServer } from '../fakes/http-fake';
 import { startOllamaServer } from '../fakes/ollama-server';
@@ -33,7 +34,9 @@ export interface ProviderRun {
 const models: Record<ClientKind, string> = { ollama: 'qwen2.5-coder:7b', openai: 'gpt-4o-mini' };
 
 /** Registers the per-test data folder and server; `run` is valid inside tests. */
-export function useProviderRun(): { run(kind: ClientKind, turns: Turn[]): Promise<ProviderRun> } {
+export function useProviderRun(): {
+  run(kind: ClientKind, turns: Turn[], profile?: ModelProfile): Promise<ProviderRun>;
+} {
   let home: TempHome;
   let opened: OpenedStore;
   let server: FakeServer | undefined;
@@ -48,13 +51,13 @@ export function useProviderRun(): { run(kind: ClientKind, turns: Turn[]): Promis
     home.remove();
   });
   return {
-    async run(kind, turns) {
+    async run(kind, turns, profile) {
       server = kind === 'ollama' ? await startOllamaServer({ turns }) : await startOpenAIServer({ turns });
       const provider =
         kind === 'ollama'
           ? createOllamaProvider({ host: server.url })
           : createOpenAIProvider({ baseURL: `${server.url}/v1`, apiKey: 'sk-test' });
-      const result = await runLoop(opened, home, provider, models[kind]);
+      const result = await runLoop(opened, home, { provider, model: models[kind], profile });
       const chats = server.requests
         .filter((request) => request.method === 'POST' && /\/(api\/chat|chat\/completions)$/.test(request.path))
         .map((request) => request.body as Record<string, unknown>);
@@ -63,7 +66,11 @@ export function useProviderRun(): { run(kind: ClientKind, turns: Turn[]): Promis
   };
 }
 
-async function runLoop(opened: OpenedStore, home: TempHome, provider: ModelProvider, model: string) {
+async function runLoop(
+  opened: OpenedStore,
+  home: TempHome,
+  { provider, model, profile }: { provider: ModelProvider; model: string; profile: ModelProfile | undefined },
+) {
   const modelName = `${provider.id}/${model}`;
   const runId = opened.store.createRun({ goal: 'Write notes.md', model: modelName, origin: 'new' }).runId;
   const workspace = join(home.paths.workspaces, runId);
@@ -75,6 +82,7 @@ async function runLoop(opened: OpenedStore, home: TempHome, provider: ModelProvi
       modelName,
       model,
       modelInfo: { contextLength: 32_768, supportsTools: true },
+      ...(profile === undefined ? {} : { profile }),
       tools: builtinTools,
       workspace: new FolderWorkspace(workspace),
       gate: { decide: async () => ({ decision: 'approved' }) },

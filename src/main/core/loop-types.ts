@@ -2,6 +2,7 @@
 // the checks a host may add (a replay's), and how a run ended.
 import type { EventDraft, RunEvent, RunStatus } from '../../shared/events';
 import type { LoopConfig } from '../../shared/loop-config';
+import type { ModelProfile } from '../../shared/model-profiles';
 import type { ModelInfo, ModelProvider, TokenUsage } from './model';
 import type { ParkingPort } from './parking';
 import type { ApprovalGate, Clock, RunLog, WorkspaceSnapshotter } from './ports';
@@ -17,6 +18,8 @@ export interface LoopDeps {
   /** The model's name within its provider. */
   model: string;
   modelInfo: ModelInfo;
+  /** How the model is run (temperature, thinking, tools as text, compact tool descriptions); none: as the server likes. */
+  profile?: ModelProfile;
   tools: readonly ToolDefinition[];
   workspace: Workspace;
   gate: ApprovalGate;

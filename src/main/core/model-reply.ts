@@ -11,6 +11,7 @@ import {
   type ToolCallRequest,
   type ToolSpec,
 } from './model';
+import { profiledRequest } from './model-profile-request';
 import { splitUnopenedThinking, ThinkSplitter } from './model-thinking';
 import type { Clock } from './ports';
 
@@ -25,7 +26,10 @@ export interface ModelTurn {
 
 export type PricedUsage = TokenUsage & { cost: number };
 
-export type ReplyDeps = Pick<LoopDeps, 'provider' | 'model' | 'modelName' | 'modelInfo' | 'price' | 'modelIdleMs'>;
+export type ReplyDeps = Pick<
+  LoopDeps,
+  'provider' | 'model' | 'modelName' | 'modelInfo' | 'profile' | 'price' | 'modelIdleMs'
+>;
 
 export interface ReplyRequest {
   messages: ChatMessage[];
@@ -62,6 +66,7 @@ export async function streamReply(
   try {
     const stream = deps.provider.stream({
       ...request,
+      ...profiledRequest(deps.profile, request),
       signal,
       model: deps.model,
       contextLength: deps.modelInfo.contextLength,

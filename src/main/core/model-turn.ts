@@ -18,7 +18,8 @@ export async function streamTurn(
   { deps, callId, record, stream: show }: TurnContext,
   request: ReplyRequest,
 ): Promise<ModelTurn> {
-  record([{ type: 'model.started', payload: { callId, model: deps.modelName } }]);
+  const profile = deps.profile !== undefined && Object.keys(deps.profile).length > 0 ? { profile: deps.profile } : {};
+  record([{ type: 'model.started', payload: { callId, model: deps.modelName, ...profile } }]);
   const { turn, usage } = emptyTurn();
   try {
     await streamReply(deps, request, { turn, usage, show });

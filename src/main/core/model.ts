@@ -31,6 +31,8 @@ export interface ModelRequest {
   contextLength?: number;
   maxOutputTokens?: number;
   temperature?: number;
+  /** Whether a thinking model thinks (Ollama's `think`); unset leaves it to the server. */
+  think?: boolean;
   signal: AbortSignal;
 }
 

@@ -96,6 +96,7 @@ async function* stream(connection: Connection, request: ModelRequest): AsyncGene
       messages: toOllamaMessages(request.messages),
       tools: toOllamaTools(request.tools),
       stream: true,
+      ...(request.think !== undefined && { think: request.think }),
       options: {
         ...(request.contextLength !== undefined && { num_ctx: request.contextLength }),
         ...(request.maxOutputTokens !== undefined && { num_predict: request.maxOutputTokens }),

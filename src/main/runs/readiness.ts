@@ -3,6 +3,7 @@
 // since Ollama reserves GPU memory for all of it).
 import { AppError } from '../../shared/errors';
 import type { LoopConfig } from '../../shared/loop-config';
+import { profileFor, type ModelProfile } from '../../shared/model-profiles';
 import { BUILTIN_DEFAULT_MODEL } from '../../shared/settings';
 import { ProviderError, type ModelInfo, type ModelProvider, type TokenUsage } from '../core/model';
 import type { HomePaths } from '../home';
@@ -25,6 +26,8 @@ export interface ModelResolver {
   /** The readiness check: throws a ProviderError saying what to do when the model cannot be used. */
   readiness(name: string, signal?: AbortSignal): Promise<ModelInfo>;
   price(name: string, usage: TokenUsage): number;
+  /** The model's profile (built-in defaults under the person's settings); none: the server's defaults. */
+  profile?(name: string): ModelProfile;
 }
 
 /**
@@ -36,12 +39,16 @@ export function modelResolver(
   env: NodeJS.ProcessEnv = process.env,
   secrets?: SecretStore,
 ): ModelResolver {
-  const { prices, providers: settings } = loadSettings(paths);
+  const { prices, providers: settings, modelProfiles } = loadSettings(paths);
   const providers = createProviders(env, {
     settings,
     ...(secrets === undefined ? {} : { secret: (name: string) => secrets.get(name) }),
   });
-  return { ...providers, price: (name, usage) => costOf(name, usage, prices) ?? 0 };
+  return {
+    ...providers,
+    price: (name, usage) => costOf(name, usage, prices) ?? 0,
+    profile: (name) => profileFor(name, { ...(modelProfiles && { modelProfiles }) }).profile,
+  };
 }
 
 export interface ReadyModel {
@@ -49,11 +56,13 @@ export interface ReadyModel {
   provider: ModelProvider;
   model: string;
   info: ModelInfo;
+  profile?: ModelProfile;
 }
 
 /**
- * The model, checked ready, with its context window capped at `contextLength` (DEFAULT_CONTEXT_CAP when
- * not given). A length asked for beyond what the model takes cannot be had: `note` hears so.
+ * The model, checked ready, with its context window capped at `contextLength` (else its profile's, else
+ * DEFAULT_CONTEXT_CAP). A length asked for beyond what the model takes cannot be had: `note` hears so.
+ * A profile that sends tools as text needs no tool calling of the server.
  */
 export async function readyModel(
   models: ModelResolver,
@@ -62,9 +71,11 @@ export async function readyModel(
   note?: (line: string) => void,
 ): Promise<ReadyModel> {
   const { provider, model } = models.resolve(name);
+  const profile = models.profile?.(name);
   let info: ModelInfo;
   try {
-    info = await models.readiness(name, AbortSignal.timeout(30_000));
+    const signal = AbortSignal.timeout(30_000);
+    info = profile?.tools === 'text' ? await provider.check(model, signal) : await models.readiness(name, signal);
   } catch (error) {
     if (error instanceof ProviderError)
       throw new AppError('unavailable', `${name} is not ready: ${error.message}.`, error.hint);
@@ -76,8 +87,9 @@ export async function readyModel(
       `A context length of ${contextLength.toLocaleString('en-US')} tokens was asked for, but ${name} takes at most ${most}: the run uses ${most}.\n`,
     );
   }
-  const cap = contextLength ?? DEFAULT_CONTEXT_CAP;
-  return { name, provider, model, info: { ...info, contextLength: Math.min(info.contextLength, cap) } };
+  const cap = contextLength ?? profile?.contextLength ?? DEFAULT_CONTEXT_CAP;
+  const ready = { name, provider, model, info: { ...info, contextLength: Math.min(info.contextLength, cap) } };
+  return profile === undefined ? ready : { ...ready, profile };
 }
 
 /** Says clearly, before a run starts, when its sandbox cannot work here (no Docker, no image). */

@@ -229,6 +229,7 @@ function agentLoop(options: LoopOptions): AgentLoop {
       modelName: model.name,
       model: model.model,
       modelInfo: model.info,
+      ...(model.profile === undefined ? {} : { profile: model.profile }),
       tools: runTools(app, runId, options.config, options.hubUrl, options.network, options.mcpTools),
       workspace: runWorkspace(app, runId, options.config, options.network),
       gate: options.gate,

@@ -8,3 +8,5 @@ export const costRule: NumberRule = { above: 0 };
 export const cpusRule: NumberRule = { above: 0, max: 256 };
 export const memoryMbRule: NumberRule = { whole: true, min: 64, max: 4_194_304 };
 export const pidsRule: NumberRule = { whole: true, min: 16, max: 1_000_000 };
+export const contextLengthRule: NumberRule = { whole: true, min: 1024, max: 2_097_152, suffixes: true };
+export const temperatureRule: NumberRule = { min: 0, max: 2 };

@@ -1,5 +1,5 @@
 // The settings screen: model providers and their keys, the defaults every new run starts with
-// (model, budgets, approval rules), the sandbox's limits and network, and the data folder's disk use.
+// (model, budgets, approval rules), how each model is run (its profile), the sandbox's limits and network, and the data folder's disk use.
 // Each section saves on its own; errors are shown beside the field that caused them.
 import { useCallback, useEffect, useState } from 'react';
 import type { SettingsPatch, SettingsView as SettingsData } from '../../../../shared/settings';
@@ -9,6 +9,7 @@ import { loading, type Loadable } from '../../hooks/loadable';
 import { checkPatch } from '../../settings-form';
 import { ErrorBox } from '../common/error-box';
 import { LoadingLine } from '../common/loading-line';
+import { ProfilesSection } from './settings-profiles';
 import { ProvidersSection } from './settings-providers';
 import { RunDefaultsSection } from './settings-runs';
 import { RulesSection } from './settings-rules';
@@ -64,6 +65,7 @@ export function SettingsView({ onClose }: { onClose: () => void }) {
           </p>
           <ProvidersSection view={view.value} save={save} onChanged={onChanged} />
           <RunDefaultsSection view={view.value} save={save} onChanged={onChanged} />
+          <ProfilesSection view={view.value} save={save} onChanged={onChanged} />
           <RulesSection view={view.value} save={save} onChanged={onChanged} />
           <SandboxSection view={view.value} save={save} onChanged={onChanged} />
           <StorageSection />
