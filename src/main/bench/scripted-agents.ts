@@ -86,5 +86,7 @@ export function withScriptedAgents(models: () => ModelResolver, task: BenchTask)
     readiness: (name, signal) =>
       scripted(name) ? provider.check(model(name), signal) : models().readiness(name, signal),
     price: (name, usage) => (scripted(name) ? 0 : models().price(name, usage)),
+    // A scripted agent has no profile: its replies do not depend on one.
+    profile: (name) => (scripted(name) ? {} : (models().profile?.(name) ?? {})),
   };
 }
