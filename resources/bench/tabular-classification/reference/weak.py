@@ -1,0 +1,13 @@
+"""The trivial answer: every customer gets the most common label of the training set."""
+
+import csv
+from collections import Counter
+
+with open("train.csv", newline="") as handle:
+    majority = Counter(row["churn"] for row in csv.DictReader(handle)).most_common(1)[0][0]
+with open("test.csv", newline="") as handle:
+    ids = [row["id"] for row in csv.DictReader(handle)]
+with open("predictions.csv", "w", newline="") as handle:
+    writer = csv.writer(handle)
+    writer.writerow(["id", "churn"])
+    writer.writerows([key, majority] for key in ids)

@@ -1,0 +1,13 @@
+"""The trivial answer: every message goes to the most common team of the training set."""
+
+import csv
+from collections import Counter
+
+with open("train.csv", newline="") as handle:
+    majority = Counter(row["team"] for row in csv.DictReader(handle)).most_common(1)[0][0]
+with open("test.csv", newline="") as handle:
+    ids = [row["id"] for row in csv.DictReader(handle)]
+with open("predictions.csv", "w", newline="") as handle:
+    writer = csv.writer(handle)
+    writer.writerow(["id", "team"])
+    writer.writerows([key, majority] for key in ids)
