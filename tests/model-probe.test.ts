@@ -12,34 +12,11 @@ import { closedPort } from './fakes/collect';
 import type { FakeServer } from './fakes/http-fake';
 import { startOllamaServer } from './fakes/ollama-server';
 import type { Turn } from './fakes/script';
+import { capableProbeModel, loopingProbeModel, proseProbeModel } from './fixtures/probe-models';
 import { runCli } from './helpers/cli';
 import { makeTempHome, type TempHome } from './helpers/temp-home';
 
 const MODEL = 'ollama/qwen2.5-coder:7b';
-
-/** A model that passes every check; its second call is written as text (Qwen's `<tool_call>`). */
-const capable: Turn[] = [
-  { toolCalls: [{ name: 'add', arguments: { a: 2, b: 3 } }] },
-  { text: ['<tool_call>\n{"name": "add", "arguments": {"a": 37, "b": 10}}\n</tool_call>'] },
-  { toolCalls: [{ name: 'lookup', arguments: { key: 'apples' } }] },
-  { text: ['The sum of 2 and 3 is 5.'] },
-];
-
-/** A model that follows a result but repeats a failing call and never stops calling. */
-const looping: Turn[] = [
-  { toolCalls: [{ name: 'add', arguments: { a: 2, b: 3 } }] },
-  { toolCalls: [{ name: 'add', arguments: { a: 10, b: 37 } }] },
-  { toolCalls: [{ name: 'lookup', arguments: { key: 'APPLES' } }] },
-  { toolCalls: [{ name: 'add', arguments: { a: 2, b: 3 } }] },
-];
-
-/** A model that answers everything in prose. */
-const prose: Turn[] = [
-  { text: ['The sum of 2 and 3 is 5.'] },
-  { text: ['I would look it up first.'] },
-  { text: ['Sorry, I could not find it.'] },
-  { text: ['The sum is 5.'] },
-];
 
 let server: FakeServer | undefined;
 let home: TempHome | undefined;
@@ -70,7 +47,7 @@ const chats = () =>
 
 describe('a model probe through the ollama client', () => {
   it('passes a model that calls, follows, recovers and stops, counting a call it wrote as text', async () => {
-    const report = await probeWith(capable);
+    const report = await probeWith(capableProbeModel());
     expect(report.checks.map(({ id, passed, verdict }) => [id, passed, verdict])).toEqual([
       ['calls_tool', true, 'called add(a=2, b=3) as asked'],
       [
@@ -101,7 +78,7 @@ describe('a model probe through the ollama client', () => {
   });
 
   it('fails the checks of a model that repeats a failing call and never stops calling', async () => {
-    const report = await probeWith(looping);
+    const report = await probeWith(loopingProbeModel);
     expect(report.checks.map(({ passed, verdict }) => [passed, verdict])).toEqual([
       [true, 'called add(a=2, b=3) as asked'],
       [true, "used the tool's answer 37 in the next call, add(a=10, b=37)"],
@@ -115,7 +92,7 @@ describe('a model probe through the ollama client', () => {
   });
 
   it('fails a model that answers in prose as one that cannot drive the loop', async () => {
-    const report = await probeWith(prose);
+    const report = await probeWith(proseProbeModel);
     expect(report.checks.map(({ passed, verdict }) => [passed, verdict])).toEqual([
       [false, 'answered in words instead of calling the tool ("The sum of 2 and 3 is 5.")'],
       [false, 'answered without using the tool\'s answer 37 ("I would look it up first.")'],
@@ -128,7 +105,7 @@ describe('a model probe through the ollama client', () => {
 
 describe('stored probe results', () => {
   it('keeps the latest probe of each model across reads', async () => {
-    const first = await probeWith(capable);
+    const first = await probeWith(capableProbeModel());
     saveProbe(home!.paths, first);
     const other = { ...first, model: 'ollama/llama3.2:3b', passed: 2 };
     saveProbe(home!.paths, other);
@@ -164,10 +141,11 @@ describe('stored probe results', () => {
 
 describe('looplab models probe', () => {
   it('prints each check and the overall, stores the result, and fails when a check failed', async () => {
-    server = await startOllamaServer({ turns: [...capable, ...looping] });
+    server = await startOllamaServer({ turns: [...capableProbeModel(), ...loopingProbeModel] });
     home = makeTempHome();
     const env = { OLLAMA_HOST: server.url };
     const args = ['models', 'probe', MODEL, '--home', home.paths.root];
+    writeFileSync(probeFile(home.paths), 'not json');
     const good = await runCli(args, { env });
     expect(good.stderr).toBe('');
     expect(good.code).toBe(0);
@@ -182,6 +160,8 @@ describe('looplab models probe', () => {
     expect(lines[5]).toBe(
       `${MODEL}: 4/4 checks passed. Suitable for runs; it writes its tool calls as text, which Looplab recovers.`,
     );
+    expect(lines[6]).toMatch(/^The stored probe results in .* could not be read \(not valid JSON/);
+    expect(lines[7]).toBe(`Stored in ${probeFile(home.paths)}; the start form shows it beside the model.`);
     expect(readProbes(home.paths).probes[MODEL]?.passed).toBe(4);
 
     const bad = await runCli([...args, '--json'], { env });

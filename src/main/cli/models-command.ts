@@ -112,10 +112,11 @@ export function modelsCommand({
         ...(!options.json && { onCheck: (check) => write(`  ${checkLine(check)}\n`) }),
       });
       const paths = ensureHome(homeOf(sub));
-      saveProbe(paths, report);
+      const replaced = saveProbe(paths, report);
       if (options.json) write(`${JSON.stringify(report, null, 2)}\n`);
       else {
         write(`${name}: ${report.passed}/${report.total} checks passed. ${report.recommendation}\n`);
+        if (replaced !== undefined) write(`${replaced}\n`);
         write(`Stored in ${probeFile(paths)}; the start form shows it beside the model.\n`);
       }
       if (report.passed < report.total) throw new ExitStatus(1);

@@ -46,9 +46,13 @@ function ignored(file: string, why: string): ProbeList {
   };
 }
 
-/** Stores a probe as its model's latest; the others stay as they were (a broken file is replaced). */
-export function saveProbe(paths: Pick<HomePaths, 'root'>, report: ProbeReport): void {
-  const { probes } = readProbes(paths);
+/**
+ * Stores a probe as its model's latest; the others stay as they were. A broken file is replaced: the
+ * notice that names it is returned.
+ */
+export function saveProbe(paths: Pick<HomePaths, 'root'>, report: ProbeReport): string | undefined {
+  const { probes, notice } = readProbes(paths);
   const file = { version: 1 as const, probes: { ...probes, [report.model]: report } };
   writeFileAtomic(probeFile(paths), `${JSON.stringify(file, null, 2)}\n`);
+  return notice;
 }
