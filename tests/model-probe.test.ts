@@ -77,6 +77,13 @@ describe('a model probe through the ollama client', () => {
     expect(sent.every((chat) => chat.options.temperature === 0)).toBe(true);
   });
 
+  it('judges a thinking model by its answer, not its reasoning', async () => {
+    const thinking = capableProbeModel().map((turn) => ({ ...turn, thinking: ['I should call add(9, 9) first.'] }));
+    const report = await probeWith(thinking);
+    expect(report.checks.map((check) => check.passed)).toEqual([true, true, true, true]);
+    expect(report.checks[3]!.verdict).toBe('answered without another call ("The sum of 2 and 3 is 5.")');
+  });
+
   it('fails the checks of a model that repeats a failing call and never stops calling', async () => {
     const report = await probeWith(loopingProbeModel);
     expect(report.checks.map(({ passed, verdict }) => [passed, verdict])).toEqual([
