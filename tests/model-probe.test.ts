@@ -74,7 +74,35 @@ describe('a model probe through the ollama client', () => {
     expect(sent[1]!.messages.at(-1)).toMatchObject({ role: 'tool', content: '37' });
     expect(sent[2]!.messages.at(-1)!.content).toContain('no number is stored under "APPLES"');
     expect(sent[3]!.messages.at(-1)).toMatchObject({ role: 'tool', content: '5' });
-    expect(sent.every((chat) => chat.options.temperature === 0)).toBe(true);
+    // The model's profile applies as in a run: qwen2.5-coder's built-in temperature.
+    expect(sent.map((chat) => chat.options.temperature)).toEqual([0.2, 0.2, 0.2, 0.2]);
+  });
+
+  it('probes a model whose profile sends tools as text, recovering each call it writes', async () => {
+    const written = (name: string, args: Record<string, unknown>): Turn => ({
+      text: [`<tool_call>\n${JSON.stringify({ name, arguments: args })}\n</tool_call>`],
+    });
+    server = await startOllamaServer({
+      turns: [
+        written('add', { a: 2, b: 3 }),
+        written('add', { a: 37, b: 10 }),
+        written('lookup', { key: 'apples' }),
+        { text: ['The sum is 5.'] },
+      ],
+    });
+    home = makeTempHome();
+    writeFileSync(home.paths.settings, JSON.stringify({ modelProfiles: { [MODEL]: { tools: 'text' } } }));
+    const report = await probeModel(modelResolver(home.paths, { OLLAMA_HOST: server.url }), MODEL);
+    expect(report.checks.map((check) => [check.passed, check.recoveredFrom])).toEqual([
+      [true, 'hermes'],
+      [true, 'hermes'],
+      [true, 'hermes'],
+      [true, undefined],
+    ]);
+    const sent = server.requests.filter((request) => request.path === '/api/chat');
+    const first = sent[0]!.body as { tools?: unknown[]; messages: { content: string }[] };
+    expect(first.tools ?? []).toEqual([]);
+    expect(first.messages[0]!.content).toContain('- add: Adds two integers and returns the sum.');
   });
 
   it('judges a thinking model by its answer, not its reasoning', async () => {

@@ -1,7 +1,8 @@
 // "Which model should I use?": before a run, four short checks tell whether a model can drive the loop
 // (many local models say they take tools and then answer in prose, repeat a failing call or never stop),
-// and how quickly it answers. Each reply goes through the same readiness check, provider and reply
-// streaming a run uses, and a call written as text is recovered as a run would recover it (and noted).
+// and how quickly it answers. Each reply goes through the same readiness check, model profile, provider
+// and reply streaming a run uses, and a call written as text is recovered as a run would recover it (and
+// noted).
 import { AppError } from '../../shared/errors';
 import { probeCheckNames, type ProbeCheck, type ProbeCheckId, type ProbeReport } from '../../shared/model-probe';
 import { ProviderError, type ModelProvider } from '../core/model';
@@ -25,12 +26,16 @@ export interface ProbeOptions {
   now?: () => Date;
 }
 
-/** The provider with the probe's settings on every request: greedy sampling and a cap on the reply. */
+/**
+ * The provider with the probe's settings on every request: a cap on the reply, and greedy sampling unless
+ * the model's profile sets a temperature (a run would use it).
+ */
 function probing(provider: ModelProvider): ModelProvider {
   return {
     id: provider.id,
     check: (model, signal) => provider.check(model, signal),
-    stream: (request) => provider.stream({ ...request, temperature: 0, maxOutputTokens: PROBE_OUTPUT_TOKENS }),
+    stream: (request) =>
+      provider.stream({ ...request, temperature: request.temperature ?? 0, maxOutputTokens: PROBE_OUTPUT_TOKENS }),
   };
 }
 
@@ -102,6 +107,7 @@ export async function probeModel(
     model: ready.model,
     modelName: name,
     modelInfo: ready.info,
+    ...(ready.profile !== undefined && { profile: ready.profile }),
     price: () => 0,
     modelIdleMs: CHECK_TIMEOUT_MS,
   };
