@@ -1,7 +1,7 @@
 // Managing local models through the real `ollama` client against the fake Ollama, and the `looplab models`
 // command a person types: the list with context window, tool support and what is loaded; a pull with
 // progress after which the model is listed; a clear error for a model that does not exist or a server that
-// is down; unloading; and the probe that says whether a model really calls tools.
+// is down; and unloading (the probe is model-probe.test.ts).
 import { afterEach, describe, expect, it } from 'vitest';
 import { OllamaModels, type PullProgress } from '../src/main/providers/ollama-models';
 import { closedPort } from './fakes/collect';
@@ -109,24 +109,5 @@ describe('local Ollama models', () => {
       keep_alive: 0,
     });
     expect((await new OllamaModels(server.url).list())[0]!.loadedVramBytes).toBeUndefined();
-  });
-
-  it('probes whether a model really calls tools before a run is trusted to it', async () => {
-    server = await startOllamaServer({
-      turns: [{ toolCalls: [{ name: 'add', arguments: { a: 2, b: 3 } }] }, { text: ['The sum of 2 and 3 is 5.'] }],
-    });
-    const env = { OLLAMA_HOST: server.url };
-    const good = await runCli(['models', 'probe', 'ollama/qwen2.5-coder:7b'], { env });
-    expect(good.code).toBe(0);
-    expect(good.stdout).toMatch(/^ollama\/qwen2\.5-coder:7b: good: called add\(a=2, b=3\) as asked \(\d+ ms\)\n$/);
-    const chat = server.requests.find((request) => request.path === '/api/chat')!.body as {
-      tools: { function: { name: string } }[];
-    };
-    expect(chat.tools.map((tool) => tool.function.name)).toEqual(['add']);
-    const prose = await runCli(['models', 'probe', 'ollama/qwen2.5-coder:7b'], { env });
-    expect(prose.code).toBe(1);
-    expect(prose.stdout).toContain(
-      'not suitable: answered in words instead of calling the tool ("The sum of 2 and 3 is 5.")',
-    );
   });
 });

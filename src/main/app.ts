@@ -7,6 +7,7 @@ import { ensureHome, type HomePaths } from './home';
 import { createOllamaGpuGuard } from './providers/ollama-gpu';
 import { NvidiaSmiSampler } from './sandbox/jobs-gpu';
 import { createModelTry } from './runs/model-try';
+import { createModelProbes } from './runs/model-probes';
 import { createModelService } from './runs/model-service';
 import { createImageBuilds } from './sandbox/image-builds';
 import type { RunDeps } from './runs/run-deps';
@@ -83,6 +84,11 @@ export function createApp(options: AppOptions): App {
   const runs = runManager(deps, models, pushes);
   const localModels = createModelService((progress) => pushes.emit('models.progress', progress));
   const modelTry = modelTryOf(opened.store, paths, models, pushes);
+  const probes = createModelProbes({
+    paths,
+    models,
+    emit: (progress) => pushes.emit('models.probe.progress', progress),
+  });
   const { docker, image } = deps.sandbox;
   const images = createImageBuilds({ docker, image, emit: (progress) => pushes.emit('sandbox.progress', progress) });
   const watcher = watchExternal(opened.store, options.watchExternalMs);
@@ -108,6 +114,7 @@ export function createApp(options: AppOptions): App {
       models,
       localModels,
       modelTry,
+      probes,
       desktop: options.desktop,
       lifecycle: opened.lifecycle,
       snapshots: deps.snapshots,
@@ -118,6 +125,7 @@ export function createApp(options: AppOptions): App {
     shutdown: async () => {
       localModels.close();
       modelTry.close();
+      probes.close();
       images.close();
       await runs.close();
       deps.sandbox.disconnect();

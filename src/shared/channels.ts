@@ -18,6 +18,8 @@ export const requestChannels = [
   'models.pull',
   'models.import',
   'models.chat',
+  'models.probes',
+  'models.probe',
   'jobs.logs',
   'artifacts.open',
   'artifacts.reveal',
@@ -48,6 +50,7 @@ export const pushChannels = [
   'run.output',
   'models.progress',
   'models.chat.delta',
+  'models.probe.progress',
   'sandbox.progress',
 ] as const;
 

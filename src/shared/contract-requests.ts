@@ -132,6 +132,10 @@ export const requestSchemas = {
         .max(100),
     })
     .strict(),
+  /** The stored probe results of every model. */
+  'models.probes': z.object({}).strict(),
+  /** Runs a model's capability checks and stores the result; progress comes as `models.probe.progress`. */
+  'models.probe': z.object({ model: z.string().min(3).max(300) }).strict(),
   'jobs.logs': z
     .object({ runId: runIdSchema, jobId: jobIdSchema, lines: z.number().int().min(1).max(2000).default(200) })
     .strict(),

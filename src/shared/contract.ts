@@ -8,6 +8,7 @@ import type { RunComparison } from './compare-runs';
 import type { requestSchemas } from './contract-requests';
 import type { ErrorInfo } from './errors';
 import type { RunEvent } from './events';
+import type { ProbeList, ProbeProgress, ProbeReport } from './model-probe';
 import type { Network } from './network-policy';
 import type { RunSummary } from './run-summary';
 import type { ImageBuildProgress, SandboxImageStatus } from './sandbox-image';
@@ -125,6 +126,9 @@ export interface ResponseTypes {
   'models.import': { started: true; name: string };
   /** The whole reply, once it has streamed. */
   'models.chat': { text: string };
+  'models.probes': ProbeList;
+  /** The probe's result, once every check ran (stored by then). */
+  'models.probe': ProbeReport;
   'jobs.logs': JobLog;
   'artifacts.open': { opened: true };
   'artifacts.reveal': { revealed: true };
@@ -192,6 +196,8 @@ export interface PushTypes {
   };
   /** A reply of models.chat as it streams. */
   'models.chat.delta': { chatId: string; text: string };
+  /** A probe's progress: before each check, and once all are done. */
+  'models.probe.progress': ProbeProgress;
   /** The app's sandbox image build as it goes; `done` once it ended, with `error` when it failed. */
   'sandbox.progress': ImageBuildProgress;
 }

@@ -4,7 +4,6 @@
 // from its artifact, watches it finish, and talks to the new model in the "Try it" panel, the reply
 // streaming in. Screenshots in both themes at two sizes.
 import type { ChildProcess } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,7 +12,7 @@ import { writeAdapter } from '../fixtures/adapter-folder';
 import { recordSampleRun } from '../fixtures/sample-run';
 import type { FakeServer } from '../fakes/http-fake';
 import { startOllamaServer } from '../fakes/ollama-server';
-import { launchChromium, openServe, screenshotThemes, skipBrowser } from '../helpers/browser';
+import { openServeInChromium, screenshotThemes, skipBrowser } from '../helpers/browser';
 import { makeTempHome, type TempHome } from '../helpers/temp-home';
 
 const screenshots = join(import.meta.dirname, '..', '..', 'test-results');
@@ -50,11 +49,7 @@ describe.skipIf(skipBrowser)('importing a run’s adapter into Ollama and trying
       pullDelayMs: 150,
       reply: () => ({ text: ['That ticket ', 'is about ', 'billing.'], delayMs: 150 }),
     });
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-    page.setDefaultTimeout(15_000);
-    mkdirSync(screenshots, { recursive: true });
-    serve = await openServe(page, home.paths.root, { OLLAMA_HOST: ollama.url });
+    ({ browser, page, serve } = await openServeInChromium(home.paths.root, { OLLAMA_HOST: ollama.url }, screenshots));
   }, 120_000);
 
   afterAll(async () => {

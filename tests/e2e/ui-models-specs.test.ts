@@ -7,19 +7,13 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FakeServer } from '../fakes/http-fake';
-import { defaultOllamaModel, startOllamaServer } from '../fakes/ollama-server';
+import { defaultOllamaModel, llamaOllamaModel, startOllamaServer } from '../fakes/ollama-server';
 import { launchChromium, skipBrowser } from '../helpers/browser';
 import { spawnCli, waitForLine } from '../helpers/cli';
 import { skipDocker } from '../helpers/docker';
 import { makeTempHome, type TempHome } from '../helpers/temp-home';
 
 const screenshots = join(import.meta.dirname, '..', '..', 'test-results');
-const llama = {
-  name: 'llama3.2:3b',
-  architecture: 'llama',
-  contextLength: 131072,
-  capabilities: ['completion', 'tools'],
-};
 
 describe.skipIf(skipBrowser || skipDocker)('models and loop specs on the home screen', () => {
   let home: TempHome;
@@ -37,7 +31,7 @@ describe.skipIf(skipBrowser || skipDocker)('models and loop specs on the home sc
     );
     ollama = await startOllamaServer({
       models: [defaultOllamaModel],
-      library: [llama],
+      library: [llamaOllamaModel],
       pullDelayMs: 150,
       turns: [{ text: ['Hello, Ada.'] }],
     });

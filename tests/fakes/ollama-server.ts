@@ -42,6 +42,14 @@ export const defaultOllamaModel: FakeOllamaModel = {
   capabilities: ['completion', 'tools', 'insert'],
 };
 
+/** A second local model with tools and a long window. */
+export const llamaOllamaModel: FakeOllamaModel = {
+  name: 'llama3.2:3b',
+  architecture: 'llama',
+  contextLength: 131072,
+  capabilities: ['completion', 'tools'],
+};
+
 const digest = 'dae161e27b0e90dd1856c8bb3209201fd6736d8eb66298e75ed87571486f4364';
 const createdAt = '2026-11-26T10:00:00.000000000Z';
 const defaultVram = 4_683_087_332;
@@ -147,6 +155,7 @@ function missingPull(): Record<string, unknown>[] {
 
 async function chat(request: CapturedRequest, response: ServerResponse, model: string, turn: Turn) {
   if (isFailure(turn)) return sendJson(response, turn.status, { error: turn.message }, retryHeaders(turn));
+  await turn.holdUntil;
   const chunks = replyChunks(model, turn);
   const body = request.body as { stream?: boolean };
   if (body.stream === false) return sendJson(response, 200, merge(chunks));

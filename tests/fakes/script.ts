@@ -22,6 +22,8 @@ export interface ReplyTurn {
   stop?: 'stop' | 'length';
   /** Delay before each streamed chunk. */
   delayMs?: number;
+  /** Answer nothing until this settles (a test holds the reply while it looks at the UI). */
+  holdUntil?: Promise<unknown>;
   /** Destroy the socket after this many streamed chunks. */
   cutAfter?: number;
   /** Send nothing more after this many chunks and hold the connection open until the client leaves. */

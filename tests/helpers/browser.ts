@@ -1,6 +1,6 @@
 // Debian's Chromium for UI tests. Where LOOPLAB_REQUIRE_BROWSER=1 (CI), a missing browser fails the
 // suite instead of skipping it.
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import type { ChildProcess } from 'node:child_process';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { spawnCli, waitForLine } from './cli';
@@ -39,6 +39,22 @@ export async function openServe(page: Page, home: string, env: NodeJS.ProcessEnv
   const openUrl = (await waitForLine(serve, /Open (http:\/\/127\.0\.0\.1:\d+\/#token=[0-9a-f]+)/))[1]!;
   await page.goto(openUrl);
   return serve;
+}
+
+/**
+ * Chromium on the UI `looplab serve` gives for the data folder: a 1440×900 page waiting up to 15 s for
+ * what it looks for, and the folder for screenshots made.
+ */
+export async function openServeInChromium(
+  home: string,
+  env: NodeJS.ProcessEnv,
+  screenshots: string,
+): Promise<{ browser: Browser; page: Page; serve: ChildProcess }> {
+  const browser = await launchChromium();
+  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  page.setDefaultTimeout(15_000);
+  mkdirSync(screenshots, { recursive: true });
+  return { browser, page, serve: await openServe(page, home, env) };
 }
 
 /** Screenshots of the page as it is, light and dark at 1440×900 and 1280×720, named `<prefix>-<width>-<scheme>.png`. */

@@ -13,6 +13,7 @@ import {
 } from '../../shared/contract';
 import { AppError } from '../../shared/errors';
 import type { HomePaths } from '../home';
+import type { ModelProbes } from '../runs/model-probes';
 import type { ModelService } from '../runs/model-service';
 import type { ModelTry } from '../runs/model-try';
 import type { ModelResolver } from '../runs/readiness';
@@ -52,6 +53,8 @@ export interface HandlerDeps {
   localModels: ModelService;
   /** Models made from a run's artifacts, and a reply of one to try it. */
   modelTry: ModelTry;
+  /** Models' capability checks: the stored results, and a probe run from the app. */
+  probes: ModelProbes;
   desktop?: DesktopShell | undefined;
   /** Deleting runs and collecting blobs. */
   lifecycle: DataLifecycle;

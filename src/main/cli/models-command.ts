@@ -1,8 +1,11 @@
 // `looplab models list | pull | unload | probe | import`: the local models Ollama has (context window,
-// tools, loaded), pulling one with progress, unloading one, a probe that tells whether a model really
-// calls tools before a run is trusted to it, and a model made from a run's artifact (models-import.ts).
+// tools, loaded), pulling one with progress, unloading one, a probe that tells whether a model can drive
+// the loop before a run is trusted to it (stored for the start form), and a model made from a run's
+// artifact (models-import.ts).
 import { Command } from 'commander';
 import { formatSize } from '../../shared/format';
+import { ensureHome } from '../home';
+import { homeOf } from './cli-options';
 import { ExitStatus } from './exit-status';
 import { modelsImportCommand } from './models-import';
 import type { LocalModel, PullProgress } from '../providers/ollama-models';
@@ -96,15 +99,27 @@ export function modelsCommand({
 
   command
     .command('probe')
-    .description('check with a tiny task that a model really calls tools, before trusting it with a run')
+    .description(
+      'check with four short tasks that a model calls tools, follows their results, recovers from an error and stops when done',
+    )
     .argument('<provider/model>', 'e.g. ollama/qwen2.5-coder:7b')
     .option('--json', 'print JSON')
     .action(async (name: string, options: { json?: boolean }, sub: Command) => {
-      const { probeModel } = await import('../runs/model-probe');
-      const result = await probeModel(await models(sub), name);
-      if (options.json) write(`${JSON.stringify(result, null, 2)}\n`);
-      else write(`${name}: ${result.ok ? 'good' : 'not suitable'}: ${result.verdict} (${result.latencyMs} ms)\n`);
-      if (!result.ok) throw new ExitStatus(1);
+      const { checkLine, probeModel } = await import('../runs/model-probe');
+      const { probeFile, saveProbe } = await import('../runs/model-probe-store');
+      if (!options.json) write(`Probing ${name}: four short tool-calling checks.\n`);
+      const report = await probeModel(await models(sub), name, {
+        ...(!options.json && { onCheck: (check) => write(`  ${checkLine(check)}\n`) }),
+      });
+      const paths = ensureHome(homeOf(sub));
+      const replaced = saveProbe(paths, report);
+      if (options.json) write(`${JSON.stringify(report, null, 2)}\n`);
+      else {
+        write(`${name}: ${report.passed}/${report.total} checks passed. ${report.recommendation}\n`);
+        if (replaced !== undefined) write(`${replaced}\n`);
+        write(`Stored in ${probeFile(paths)}; the start form shows it beside the model.\n`);
+      }
+      if (report.passed < report.total) throw new ExitStatus(1);
     });
 
   command.addCommand(modelsImportCommand(write, interactive));

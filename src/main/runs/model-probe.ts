@@ -1,80 +1,136 @@
-// "Which model should I use?": before a run, a tiny tool-calling task tells whether a model really calls
-// tools with correct arguments (many local models say they take tools and then answer in prose), and how
-// quickly it answers. Through the same provider and readiness check a run uses.
+// "Which model should I use?": before a run, four short checks tell whether a model can drive the loop
+// (many local models say they take tools and then answer in prose, repeat a failing call or never stop),
+// and how quickly it answers. Each reply goes through the same readiness check, model profile, provider
+// and reply streaming a run uses, and a call written as text is recovered as a run would recover it (and
+// noted).
 import { AppError } from '../../shared/errors';
-import { ProviderError, type ToolCallRequest } from '../core/model';
+import { probeCheckNames, type ProbeCheck, type ProbeCheckId, type ProbeReport } from '../../shared/model-probe';
+import { ProviderError, type ModelProvider } from '../core/model';
+import { emptyTurn, streamReply, type ReplyDeps } from '../core/model-reply';
+import { recoverTextCalls } from '../core/model-text-calls';
+import { probeChecks, type ProbeCheckSpec, type ProbeReply } from './model-probe-checks';
 import { readyModel, type ModelResolver } from './readiness';
 
-export interface ProbeResult {
-  model: string;
-  ok: boolean;
-  /** What happened, in words a person reads. */
-  verdict: string;
-  latencyMs: number;
-  contextLength: number;
+/** The window a probe asks for: its conversations are short. */
+const PROBE_CONTEXT = 4096;
+/** Room for a thinking model's reasoning before its call. */
+const PROBE_OUTPUT_TOKENS = 2048;
+const CHECK_TIMEOUT_MS = 120_000;
+
+export interface ProbeOptions {
+  signal?: AbortSignal;
+  /** Before each check (`done` of them finished) and once all are done (`checking` undefined). */
+  onProgress?: (done: number, checking: ProbeCheckId | undefined) => void;
+  /** Each check as it is judged. */
+  onCheck?: (check: ProbeCheck) => void;
+  now?: () => Date;
 }
 
-const ADD_TOOL = {
-  name: 'add',
-  description: 'Adds two integers and returns the sum.',
-  parameters: {
-    type: 'object',
-    properties: { a: { type: 'integer' }, b: { type: 'integer' } },
-    required: ['a', 'b'],
-  },
-};
-
-function judgeCalls(calls: readonly ToolCallRequest[], text: string): { ok: boolean; verdict: string } {
-  if (calls.length === 0) {
-    const said = text.trim().slice(0, 80);
-    return {
-      ok: false,
-      verdict: `answered in words instead of calling the tool${said === '' ? '' : ` ("${said}")`}: it will not drive the loop well`,
-    };
-  }
-  const call = calls[0]!;
-  if (call.name !== 'add') return { ok: false, verdict: `called an unknown tool "${call.name.slice(0, 60)}"` };
-  let args: unknown;
-  try {
-    args = JSON.parse(call.arguments);
-  } catch {
-    return { ok: false, verdict: 'called the tool with arguments that are not JSON' };
-  }
-  const { a, b } = (typeof args === 'object' && args !== null ? args : {}) as { a?: unknown; b?: unknown };
-  if (Number(a) === 2 && Number(b) === 3) return { ok: true, verdict: 'called add(a=2, b=3) as asked' };
-  return { ok: false, verdict: `called add with the wrong arguments ${call.arguments.slice(0, 80)}` };
+/**
+ * The provider with the probe's settings on every request: a cap on the reply, and greedy sampling unless
+ * the model's profile sets a temperature (a run would use it).
+ */
+function probing(provider: ModelProvider): ModelProvider {
+  return {
+    id: provider.id,
+    check: (model, signal) => provider.check(model, signal),
+    stream: (request) =>
+      provider.stream({ ...request, temperature: request.temperature ?? 0, maxOutputTokens: PROBE_OUTPUT_TOKENS }),
+  };
 }
 
-export async function probeModel(models: ModelResolver, name: string, signal?: AbortSignal): Promise<ProbeResult> {
-  const ready = await readyModel(models, name, 4096);
+async function replyTo(deps: ReplyDeps, spec: ProbeCheckSpec, signal: AbortSignal | undefined): Promise<ProbeReply> {
+  const { turn, usage } = emptyTurn();
+  const timeout = AbortSignal.timeout(CHECK_TIMEOUT_MS);
+  const request = {
+    messages: spec.messages,
+    tools: spec.tools,
+    signal: signal === undefined ? timeout : AbortSignal.any([signal, timeout]),
+  };
+  await streamReply(deps, request, { turn, usage, show: () => undefined });
+  if (turn.calls.length > 0 || turn.finish === 'length') return { text: turn.text, calls: turn.calls };
+  const offered = new Set(spec.tools.map((tool) => tool.name));
+  return recoverTextCalls(turn.text, offered, (index) => `probe-text-${index + 1}`);
+}
+
+async function runCheck(deps: ReplyDeps, spec: ProbeCheckSpec, signal: AbortSignal | undefined): Promise<ProbeCheck> {
   const started = Date.now();
-  const calls: ToolCallRequest[] = [];
-  let text = '';
+  let reply: ProbeReply;
   try {
-    for await (const event of ready.provider.stream({
-      model: ready.model,
-      messages: [
-        { role: 'system', content: 'You are being tested. Use the tools you are given.' },
-        { role: 'user', content: 'Use the add tool to add 2 and 3. Do not answer in words.' },
-      ],
-      tools: [ADD_TOOL],
-      contextLength: 4096,
-      maxOutputTokens: 256,
-      temperature: 0,
-      signal: signal ?? AbortSignal.timeout(120_000),
-    })) {
-      if (event.type === 'text') text += event.delta;
-      if (event.type === 'tool_call') calls.push(event.call);
-    }
+    reply = await replyTo(deps, spec, signal);
   } catch (error) {
     if (error instanceof ProviderError)
-      throw new AppError('unavailable', `${name} failed the probe: ${error.message}.`, error.hint);
+      throw new AppError('unavailable', `${deps.modelName} failed the probe: ${error.message}.`, error.hint);
     throw error;
   }
+  const latencyMs = Date.now() - started;
+  const { passed, verdict, call } = spec.judge(reply);
+  const recoveredFrom = call?.recoveredFrom;
+  return {
+    id: spec.id,
+    passed,
+    verdict: recoveredFrom === undefined ? verdict : `${verdict} (written as text, recovered: ${recoveredFrom})`,
+    latencyMs,
+    ...(recoveredFrom !== undefined && { recoveredFrom }),
+  };
+}
+
+const failedWords: Record<ProbeCheckId, string> = {
+  calls_tool: 'does not call a tool as asked',
+  follows_result: 'does not follow a tool result',
+  recovers_error: 'does not recover from a tool error',
+  stops_when_done: 'does not stop when done',
+};
+
+/** What to do with the model, from its checks. */
+export function recommend(checks: readonly ProbeCheck[]): string {
+  const failed = checks.filter((check) => !check.passed);
+  if (failed.length === 0) {
+    return checks.some((check) => check.recoveredFrom !== undefined)
+      ? 'Suitable for runs; it writes its tool calls as text, which Looplab recovers.'
+      : 'Suitable for runs.';
+  }
+  if (failed.some((check) => check.id === 'calls_tool'))
+    return 'Not suitable: it does not call tools as asked, so it cannot drive the loop. Choose another model.';
+  const what = failed.map((check) => failedWords[check.id]);
+  return `Usable with care: it ${what.join(', and ')}. Watch its runs, or choose another model.`;
+}
+
+export async function probeModel(
+  models: ModelResolver,
+  name: string,
+  options: ProbeOptions = {},
+): Promise<ProbeReport> {
+  const ready = await readyModel(models, name, PROBE_CONTEXT);
+  const deps: ReplyDeps = {
+    provider: probing(ready.provider),
+    model: ready.model,
+    modelName: name,
+    modelInfo: ready.info,
+    ...(ready.profile !== undefined && { profile: ready.profile }),
+    price: () => 0,
+    modelIdleMs: CHECK_TIMEOUT_MS,
+  };
+  const checks: ProbeCheck[] = [];
+  for (const spec of probeChecks) {
+    options.onProgress?.(checks.length, spec.id);
+    const check = await runCheck(deps, spec, options.signal);
+    checks.push(check);
+    options.onCheck?.(check);
+  }
+  options.onProgress?.(checks.length, undefined);
   return {
     model: name,
-    ...judgeCalls(calls, text),
-    latencyMs: Date.now() - started,
-    contextLength: ready.info.contextLength,
+    probedAt: (options.now?.() ?? new Date()).toISOString(),
+    checks,
+    passed: checks.filter((check) => check.passed).length,
+    total: checks.length,
+    recommendation: recommend(checks),
   };
+}
+
+/** One check as a line of text: its name, passed or not, what the model did and how long it took. */
+export function checkLine(check: ProbeCheck): string {
+  const name = probeCheckNames[check.id].padEnd(27);
+  return `${check.passed ? 'pass' : 'FAIL'}  ${name} ${check.verdict} (${check.latencyMs} ms)`;
 }

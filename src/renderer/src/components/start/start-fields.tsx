@@ -1,9 +1,11 @@
 // The start form's fields, each a part of what a run is given: the goal (Ctrl+Enter starts the run),
-// the model (installed and past models offered, with its status below), which tools ask first, and
+// the model (installed and past models offered, with its status and its probe below), which tools ask first, and
 // where its commands run.
 import type { KeyboardEvent } from 'react';
 import type { LocalModels } from '../../hooks/use-local-models';
+import type { ModelProbes } from '../../hooks/use-model-probes';
 import { askTools, type AskTool, type StartFormValues } from '../../start-input';
+import { ModelProbeStatus } from './model-probe-status';
 import { ModelStatus } from './model-status';
 
 /** A change to some of the form's values. */
@@ -35,11 +37,12 @@ interface ModelFieldProps {
   model: string;
   set: SetValues;
   local: LocalModels;
+  probes: ModelProbes;
   /** Models of past runs, offered after the installed ones. */
   models: string[];
 }
 
-export function ModelField({ model, set, local, models }: ModelFieldProps) {
+export function ModelField({ model, set, local, probes, models }: ModelFieldProps) {
   const offered = [...new Set([...(local.list?.ollama.models.map((item) => item.id) ?? []), ...models])];
   return (
     <label className="form-field grow">
@@ -59,6 +62,7 @@ export function ModelField({ model, set, local, models }: ModelFieldProps) {
         ))}
       </datalist>
       <ModelStatus model={model} list={local.list} pulls={local.pulls} onPull={(name) => void local.pull(name)} />
+      <ModelProbeStatus model={model} probes={probes} />
     </label>
   );
 }

@@ -10,6 +10,7 @@ import { useAction } from '../../hooks/use-action';
 import { askNotificationPermission } from '../../notifications';
 import { DEFAULT_MAX_STEPS, toStartInput, type StartFormValues, type StartInput } from '../../start-input';
 import { useLocalModels } from '../../hooks/use-local-models';
+import { useModelProbes } from '../../hooks/use-model-probes';
 import { maxStepsRule, tokensRule } from '../../number-rules';
 import { ErrorBox } from '../common/error-box';
 import { NumberField } from '../common/number-field';
@@ -52,6 +53,7 @@ function useStartSubmit(values: StartFormValues, parent: string | undefined, onS
 export function StartRunForm({ values, onChange, models, onStarted, parent }: StartRunFormProps) {
   const { busy, error, sandbox, submit } = useStartSubmit(values, parent, onStarted);
   const local = useLocalModels();
+  const probes = useModelProbes();
   const set: SetValues = (patch) => onChange({ ...values, ...patch });
   return (
     <form
@@ -66,7 +68,7 @@ export function StartRunForm({ values, onChange, models, onStarted, parent }: St
       {!values.hostRuntime && <SandboxImagePanel image={sandbox} />}
       <GoalField goal={values.goal} set={set} onSubmit={() => void submit()} />
       <div className="form-row">
-        <ModelField model={values.model} set={set} local={local} models={models} />
+        <ModelField model={values.model} set={set} local={local} probes={probes} models={models} />
         <NumberField
           label="Max steps"
           testId="start-max-steps"
