@@ -4,7 +4,10 @@
 // that first tries to read the held-out answers finds nothing and gets no medal either. The bench is
 // stored (--list, --show), each of its runs can be opened, and an interrupted bench goes on with
 // --resume without running again what had ended.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { benchTasksDir } from '../src/main/bench/bench-tasks';
 import { BenchRunner } from '../src/main/bench/bench-runner';
 import { createApp } from '../src/main/app';
 import { medalOf, standings, type BenchSummary } from '../src/shared/bench';
@@ -74,9 +77,16 @@ describe.skipIf(skipDocker || (!present && !dockerRequired))('looplab bench with
       event.type === 'tool.finished' && typeof event.payload.output === 'string' ? [event.payload.output] : [],
     );
     expect(outputs[0]).toContain("cannot access '/heldout': No such file or directory");
-    expect(outputs[1]).toContain('No such file or directory');
-    // Nothing it listed or found is a held-out file of the task.
-    expect(outputs.join('\n')).not.toMatch(/answers\.csv|\/heldout\/grade\.py/);
+    expect(outputs[1]).toMatch(/heldout\/grade\.py: No such file or directory/);
+    // Nothing it found is a held-out file, and no answer or line of the grader reached it.
+    const found = outputs[2]!.split('\n').filter((line) => line.startsWith('/'));
+    expect(found.filter((line) => /(^|\/)heldout(\/|$)|answers\.csv$|\/grade\.py$/.test(line))).toEqual([]);
+    const heldOut = join(benchTasksDir(), 'tabular-classification', 'heldout');
+    const secrets = [
+      readFileSync(join(heldOut, 'answers.csv'), 'utf8').split('\n').slice(1, 4).join('\n'),
+      readFileSync(join(heldOut, 'grade.py'), 'utf8').split('\n')[0]!,
+    ];
+    for (const secret of secrets) expect(outputs.join('\n')).not.toContain(secret);
   });
 
   it('keeps the bench: listed, shown as a leaderboard, each run openable', async () => {
