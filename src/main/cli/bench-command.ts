@@ -71,7 +71,7 @@ async function runBench(home: string, raw: RawBenchOptions, write: Write, progre
   const { modelResolver } = await import('../runs/readiness');
   const { headlessSecretStore } = await import('../settings/secret-store');
   const { BenchRunner } = await import('../bench/bench-runner');
-  const { formatBench } = await import('./bench-output');
+  const { benchShape, formatBench } = await import('./bench-output');
   const paths = homePaths(home);
   const models = modelResolver(paths, process.env, headlessSecretStore(paths));
   const app = createApp({ home, ui: 'web' });
@@ -101,9 +101,7 @@ async function runBench(home: string, raw: RawBenchOptions, write: Write, progre
           })
         : runner.toResume(raw.resume === true ? undefined : parse(benchIdSchema, raw.resume, '--resume'));
     const { plan } = record;
-    progress(
-      `bench ${record.id}: ${plan.tasks.length} tasks × ${plan.models.length} models × ${plan.seeds} seeds, ${plan.concurrency} at a time\n`,
-    );
+    progress(`bench ${record.id}: ${benchShape(plan)}, ${plan.concurrency} at a time\n`);
     await tidySandboxes(app);
     const started = Date.now();
     const summary = await runner.run(record, controller.signal);

@@ -4,6 +4,13 @@ import { medalOf, standings, type BenchEntry, type BenchSummary } from '../../sh
 import { formatCompact, formatCost, formatDateTime, formatDuration, formatMetric } from '../../shared/format';
 import { table } from './output';
 
+const counted = (count: number, noun: string) => `${count} ${noun}${count === 1 ? '' : 's'}`;
+
+/** `8 tasks × 2 models × 1 seed`. */
+export function benchShape(plan: BenchSummary['plan']): string {
+  return `${counted(plan.tasks.length, 'task')} × ${counted(plan.models.length, 'model')} × ${counted(plan.seeds, 'seed')}`;
+}
+
 function scoreText(entry: BenchEntry, metric: string): string {
   if (entry.runId === null) return 'not run';
   if (entry.score === null) return entry.status === 'running' ? 'running' : `no ${metric}`;
@@ -52,7 +59,7 @@ export function formatBench(bench: BenchSummary): string {
     formatDuration(standing.durationMs),
   ]);
   const state = bench.finishedAt === null ? 'unfinished: looplab bench --resume goes on' : 'finished';
-  const title = `Bench ${bench.id} · ${formatDateTime(bench.createdAt).slice(0, 16)} · ${plan.tasks.length} tasks × ${plan.models.length} models × ${plan.seeds} seeds · ${state}`;
+  const title = `Bench ${bench.id} · ${formatDateTime(bench.createdAt).slice(0, 16)} · ${benchShape(plan)} · ${state}`;
   const leaderboard = table([
     ['MODEL', 'GOLD/SILVER/BRONZE', 'MEDAL RATE', 'MEAN SCORE', 'RUNS', 'TOKENS', 'COST', 'TIME'],
     ...board,
