@@ -227,7 +227,7 @@ describe.skipIf(skipBrowser)('benches in Chromium', () => {
     expect(await cell(reviews.task, QWEN).textContent()).toContain('failed');
     const houseRow = page.locator(`[data-testid="bench-task"][data-task="${houses.task}"]`);
     expect(await houseRow.getByTestId('bench-task-header').textContent()).toContain('rmse ↓ lower is better');
-    expect(await houseRow.getByTestId('bench-thresholds').textContent()).toBe(
+    expect((await houseRow.getByTestId('bench-thresholds').textContent())?.replaceAll('\u00a0', ' ')).toBe(
       'gold ≤ 30000 · silver ≤ 35000 · bronze ≤ 40000',
     );
     expect(await houseRow.getByTestId('bench-task-header').getAttribute('title')).toContain(

@@ -1,6 +1,7 @@
 // Every task by every model: a row per task (its kind, metric, which way is better, the medal
 // thresholds), a column per model, and in each cell the run of each seed (its score, medal, steps and
 // time), each opening that run. With several seeds the cell starts with the seeds' mean.
+import { Fragment } from 'react';
 import {
   medalOf,
   MEDALS,
@@ -66,14 +67,20 @@ function TaskHeader({ task }: { task: BenchTaskInfo }) {
     <th scope="row" className="bench-task" title={taskTitle(task)} data-testid="bench-task-header">
       <span className="bench-task-name">{task.task}</span>
       <span className="bench-task-meta muted">
-        {task.kind} · <span className="mono">{task.metric}</span> {betterText(task)}
+        {task.kind} ·{' '}
+        <span className="bench-task-metric">
+          <span className="mono">{task.metric}</span> {betterText(task)}
+        </span>
       </span>
       <span className="bench-task-medals" data-testid="bench-thresholds">
         {MEDALS.map((medal, index) => (
-          <span key={medal} className="bench-threshold">
-            {index > 0 && ' · '}
-            {medal} {reachText(task, task.medals[medal])}
-          </span>
+          <Fragment key={medal}>
+            {/* The separator stays at the end of a line when the thresholds wrap. */}
+            {index > 0 && '\u00a0· '}
+            <span className="bench-threshold">
+              {medal} {reachText(task, task.medals[medal])}
+            </span>
+          </Fragment>
         ))}
       </span>
     </th>
