@@ -109,6 +109,38 @@ function recordBench(opened: OpenedStore, plan: BenchPlan, played: Played[], tim
   return { id: bench.id, runs };
 }
 
+type RecordedBench = ReturnType<typeof recordBench>;
+
+/** A finished bench of two models by three tasks (gold, bronze, no medal, no score) and an older unfinished one. */
+function recordBenches(home: TempHome): { finished: RecordedBench; unfinished: RecordedBench } {
+  const [tabular, houses, reviews] = TASKS as [BenchTaskInfo, BenchTaskInfo, BenchTaskInfo];
+  const opened = openStore(home.paths);
+  const now = Date.now();
+  const unfinished = recordBench(
+    opened,
+    { tasks: [tabular], models: [QWEN], seeds: 2, concurrency: 1 },
+    [{ task: tabular, model: QWEN, score: 0.76, status: 'finished', steps: 5 }],
+    now - 2 * 24 * HOUR,
+    false,
+  );
+  const finished = recordBench(
+    opened,
+    { tasks: TASKS, models: [QWEN, ORACLE], seeds: 1, concurrency: 2 },
+    [
+      { task: tabular, model: ORACLE, score: 0.84, status: 'finished', steps: 2 },
+      { task: tabular, model: QWEN, score: 0.71, status: 'finished', steps: 9 },
+      { task: houses, model: ORACLE, score: 29000, status: 'finished', steps: 2 },
+      { task: houses, model: QWEN, score: 52000, status: 'finished', steps: 14 },
+      { task: reviews, model: ORACLE, score: 0.82, status: 'finished', steps: 2 },
+      { task: reviews, model: QWEN, score: null, status: 'failed', steps: 6 },
+    ],
+    now - 3 * HOUR,
+    true,
+  );
+  opened.close();
+  return { finished, unfinished };
+}
+
 describe.skipIf(skipBrowser)('benches in Chromium', () => {
   let home: TempHome;
   let serveProcess: ChildProcess | undefined;
@@ -147,35 +179,11 @@ describe.skipIf(skipBrowser)('benches in Chromium', () => {
     await page.getByTestId('bench-view').waitFor({ state: 'detached' });
   });
 
-  let finished: { id: string; runs: Map<string, string> };
-  let unfinished: { id: string; runs: Map<string, string> };
+  let finished: RecordedBench;
+  let unfinished: RecordedBench;
 
-  it('ranks the models, shows every cell with its medal, and opens a cell’s run', async () => {
-    const [tabular, houses, reviews] = TASKS as [BenchTaskInfo, BenchTaskInfo, BenchTaskInfo];
-    const opened = openStore(home.paths);
-    const now = Date.now();
-    unfinished = recordBench(
-      opened,
-      { tasks: [tabular], models: [QWEN], seeds: 2, concurrency: 1 },
-      [{ task: tabular, model: QWEN, score: 0.76, status: 'finished', steps: 5 }],
-      now - 2 * 24 * HOUR,
-      false,
-    );
-    finished = recordBench(
-      opened,
-      { tasks: TASKS, models: [QWEN, ORACLE], seeds: 1, concurrency: 2 },
-      [
-        { task: tabular, model: ORACLE, score: 0.84, status: 'finished', steps: 2 },
-        { task: tabular, model: QWEN, score: 0.71, status: 'finished', steps: 9 },
-        { task: houses, model: ORACLE, score: 29000, status: 'finished', steps: 2 },
-        { task: houses, model: QWEN, score: 52000, status: 'finished', steps: 14 },
-        { task: reviews, model: ORACLE, score: 0.82, status: 'finished', steps: 2 },
-        { task: reviews, model: QWEN, score: null, status: 'failed', steps: 6 },
-      ],
-      now - 3 * HOUR,
-      true,
-    );
-    opened.close();
+  it('lists the benches newest first and ranks the models, best first, in a table and a chart', async () => {
+    ({ finished, unfinished } = recordBenches(home));
 
     await page.getByTestId('open-bench').click();
     const items = page.getByTestId('bench-item');
@@ -213,7 +221,10 @@ describe.skipIf(skipBrowser)('benches in Chromium', () => {
         .getByRole('img')
         .evaluateAll((nodes) => nodes.map((node) => node.getAttribute('aria-label'))),
     ).toEqual([`${QWEN}: mean score 0.27`, `${QWEN}: medal rate 33%`]);
+  });
 
+  it('shows each task by each model with its score and medal, and a cell opens its run', async () => {
+    const [tabular, houses, reviews] = TASKS as [BenchTaskInfo, BenchTaskInfo, BenchTaskInfo];
     const shown = async (task: string, model: string) => ({
       medal: await cell(task, model).getByTestId('bench-medal').getAttribute('data-medal'),
       score: (await cell(task, model).getByTestId('bench-score').textContent())?.trim(),

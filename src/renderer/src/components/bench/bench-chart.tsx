@@ -3,6 +3,7 @@
 import { standings, type BenchSummary } from '../../../../shared/bench';
 import { ModelName } from './bench-marks';
 import { percent } from './bench-text';
+import './bench-chart.css';
 
 const TICKS = [0, 0.25, 0.5, 0.75, 1];
 

@@ -1,20 +1,17 @@
 // The leaderboard: one row per model, best first, with its medals, medal rate, mean normalised score
 // and what its runs took (runs, tokens, cost, time).
-import { standings, type BenchSummary, type Medal } from '../../../../shared/bench';
+import { MEDALS, standings, type BenchSummary } from '../../../../shared/bench';
 import { formatCompact, formatCost, formatDuration } from '../../../../shared/format';
 import { MedalMark, ModelName } from './bench-marks';
 import { percent } from './bench-text';
 
-const MEDAL_COLUMNS: Medal[] = ['gold', 'silver', 'bronze'];
-
-export function BenchLeaderboard({ bench }: { bench: BenchSummary }) {
-  const board = standings(bench);
+function BoardHead() {
   return (
-    <table className="bench-board" data-testid="bench-leaderboard">
+    <>
       <colgroup>
         <col className="bench-rank-col" />
         <col />
-        {MEDAL_COLUMNS.map((medal) => (
+        {MEDALS.map((medal) => (
           <col key={medal} className="bench-medal-col" />
         ))}
         <col className="bench-rate-col" />
@@ -28,7 +25,7 @@ export function BenchLeaderboard({ bench }: { bench: BenchSummary }) {
         <tr>
           <th className="num">#</th>
           <th>Model</th>
-          {MEDAL_COLUMNS.map((medal) => (
+          {MEDALS.map((medal) => (
             <th key={medal} className="num">
               <MedalMark medal={medal} />
             </th>
@@ -45,6 +42,15 @@ export function BenchLeaderboard({ bench }: { bench: BenchSummary }) {
           <th className="num">Time</th>
         </tr>
       </thead>
+    </>
+  );
+}
+
+export function BenchLeaderboard({ bench }: { bench: BenchSummary }) {
+  const board = standings(bench);
+  return (
+    <table className="bench-board" data-testid="bench-leaderboard">
+      <BoardHead />
       <tbody>
         {board.map((standing, index) => (
           <tr key={standing.model} data-testid="bench-standing" data-model={standing.model}>
@@ -52,7 +58,7 @@ export function BenchLeaderboard({ bench }: { bench: BenchSummary }) {
             <td>
               <ModelName model={standing.model} />
             </td>
-            {MEDAL_COLUMNS.map((medal) => (
+            {MEDALS.map((medal) => (
               <td
                 key={medal}
                 className={`num${standing.medals[medal] === 0 ? ' muted' : ''}`}

@@ -2,6 +2,7 @@
 // medal, drawn as a coloured disc with its name so that it reads the same with or without emoji fonts.
 import { MEDAL_MARKS, type Medal } from '../../../../shared/bench';
 import { isScripted } from './bench-text';
+import './bench-marks.css';
 
 export function ModelName({ model }: { model: string }) {
   return (
