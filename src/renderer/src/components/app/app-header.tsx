@@ -1,4 +1,4 @@
-// The top bar: the product, where its data lives, the search box, and the way to settings.
+// The top bar: the product, where its data lives, the search box, and the ways to the benches and settings.
 import type { ReactNode } from 'react';
 import type { AppInfo } from '../../../../shared/contract';
 import type { Loadable } from '../../hooks/loadable';
@@ -9,9 +9,11 @@ interface AppHeaderProps {
   children: ReactNode;
   /** Opens the settings screen. */
   onSettings: () => void;
+  /** Opens the benches: their leaderboards and runs. */
+  onBench: () => void;
 }
 
-export function AppHeader({ info, children, onSettings }: AppHeaderProps) {
+export function AppHeader({ info, children, onSettings, onBench }: AppHeaderProps) {
   return (
     <header className="app-header">
       <div className="brand">
@@ -19,9 +21,14 @@ export function AppHeader({ info, children, onSettings }: AppHeaderProps) {
         <HomeInfo info={info} />
       </div>
       {children}
-      <button type="button" className="button" data-testid="open-settings" onClick={onSettings}>
-        Settings
-      </button>
+      <span className="app-header-end">
+        <button type="button" className="button" data-testid="open-bench" onClick={onBench}>
+          Bench
+        </button>
+        <button type="button" className="button" data-testid="open-settings" onClick={onSettings}>
+          Settings
+        </button>
+      </span>
     </header>
   );
 }

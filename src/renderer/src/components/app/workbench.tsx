@@ -7,6 +7,7 @@ import { getBridge } from '../../bridge';
 import { useAppInfo } from '../../hooks/use-app-info';
 import { useRuns } from '../../hooks/use-runs';
 import { useWaitingNotifications } from '../../hooks/use-waiting-notifications';
+import { useBenchView } from '../bench/use-bench-view';
 import { connectLiveOutput } from '../../live-output-store';
 import { connectLiveText } from '../../live-text-store';
 import { RunAgainContext } from '../../run-again';
@@ -20,6 +21,7 @@ import { useSelection } from './use-selection';
 import { useStartState } from './use-start-state';
 import { DetailPane, ListPane } from './workbench-panes';
 
+const BenchView = lazy(() => import('../bench/bench-view').then((module) => ({ default: module.BenchView })));
 const SettingsView = lazy(() =>
   import('../settings/settings-view').then((module) => ({ default: module.SettingsView })),
 );
@@ -45,6 +47,7 @@ export function Workbench() {
   const closeSettings = useCallback(() => setSettingsOpen(false), []);
   const picked = useSelection();
   const { selection, setSelection, openRun } = picked;
+  const bench = useBenchView(selection);
   const start = useStartState(settingsOpen, closeSettings, setSelection);
   useLiveStreams();
   const searchRef = useRef<HTMLInputElement>(null);
@@ -55,7 +58,17 @@ export function Workbench() {
   return (
     <RunAgainContext.Provider value={start.runAgain}>
       <div className="app">
-        <AppHeader info={info} onSettings={() => setSettingsOpen(true)}>
+        <AppHeader
+          info={info}
+          onSettings={() => {
+            bench.close();
+            setSettingsOpen(true);
+          }}
+          onBench={() => {
+            closeSettings();
+            bench.show();
+          }}
+        >
           <SearchBox ref={searchRef} value={search.query} onChange={search.setQuery} />
           <button
             type="button"
@@ -63,6 +76,7 @@ export function Workbench() {
             data-testid="new-run"
             onClick={() => {
               closeSettings();
+              bench.close();
               start.setAgain(null);
               setSelection(null);
             }}
@@ -75,6 +89,20 @@ export function Workbench() {
           <main className="settings-pane">
             <Suspense fallback={<LoadingLine label="Opening settings…" />}>
               <SettingsView onClose={closeSettings} />
+            </Suspense>
+          </main>
+        ) : bench.open ? (
+          <main className="bench-pane">
+            <Suspense fallback={<LoadingLine label="Opening the benches…" />}>
+              <BenchView
+                benchId={bench.benchId}
+                onPick={bench.pick}
+                onOpenRun={(runId) => {
+                  bench.close();
+                  openRun(runId);
+                }}
+                onClose={bench.close}
+              />
             </Suspense>
           </main>
         ) : (
