@@ -56,6 +56,12 @@ describe('resolve', () => {
   });
 });
 
+it('refuses a scripted model outside a bench or replay, saying what it is', () => {
+  expect(() => createProviders({}).resolve('scripted/oracle')).toThrow(
+    "scripted/oracle is a scripted model: it replays a recording, or plays a bench task's reference solution within looplab bench, and cannot run on its own",
+  );
+});
+
 describe('readiness', () => {
   it('gives the model’s context length when it is there and takes tools', async () => {
     server = await startOllamaServer();

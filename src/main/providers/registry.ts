@@ -3,6 +3,7 @@
 // else settings.json and the saved secrets; and the readiness check a run makes before its first model
 // call: the server answers, the model is there, its context length is known, and it can call tools.
 import { AppError } from '../../shared/errors';
+import { SCRIPTED_PROVIDER } from '../../shared/scripted-model';
 import type { ProviderSettings } from '../../shared/settings';
 import { ProviderError, splitModelName, type ModelInfo, type ModelProvider } from '../core/model';
 import { resolveOllamaHost } from './ollama-host';
@@ -103,6 +104,12 @@ export function createProviders(env: Env = process.env, sources: ProviderSources
     if (!parts)
       throw new AppError('invalid_input', `'${name}' is not a model name of the form provider/model`, expected);
     const entry = table.get(parts.provider);
+    if (!entry && parts.provider === SCRIPTED_PROVIDER)
+      throw new AppError(
+        'invalid_input',
+        `${name} is a scripted model: it replays a recording, or plays a bench task's reference solution within looplab bench, and cannot run on its own`,
+        `Pick one of your models instead: ${expected}`,
+      );
     if (!entry)
       throw new AppError('invalid_input', `Unknown model provider '${parts.provider}' in '${name}'`, expected);
     const provider = made.get(parts.provider) ?? makeProvider(connect(entry, env, sources));
