@@ -82,13 +82,7 @@ export function createApp(options: AppOptions): App {
   const deps = runDeps(paths, opened, secrets, pushes);
   const models = () => modelResolver(paths, process.env, secrets);
   const runs = runManager(deps, models, pushes);
-  const localModels = createModelService((progress) => pushes.emit('models.progress', progress));
-  const modelTry = modelTryOf(opened.store, paths, models, pushes);
-  const probes = createModelProbes({
-    paths,
-    models,
-    emit: (progress) => pushes.emit('models.probe.progress', progress),
-  });
+  const { localModels, modelTry, probes } = modelServices(opened.store, paths, models, pushes);
   const { docker, image } = deps.sandbox;
   const images = createImageBuilds({ docker, image, emit: (progress) => pushes.emit('sandbox.progress', progress) });
   const watcher = watchExternal(opened.store, options.watchExternalMs);
@@ -123,14 +117,21 @@ export function createApp(options: AppOptions): App {
     pushes,
     close,
     shutdown: async () => {
-      localModels.close();
-      modelTry.close();
-      probes.close();
+      for (const service of [localModels, modelTry, probes]) service.close();
       images.close();
       await runs.close();
       deps.sandbox.disconnect();
       close();
     },
+  };
+}
+
+/** Ollama's models (pull, unload), a model tried in the run page, and model probes, their progress pushed. */
+function modelServices(store: EventStore, paths: HomePaths, models: () => ModelResolver, pushes: PushHub) {
+  return {
+    localModels: createModelService((progress) => pushes.emit('models.progress', progress)),
+    modelTry: modelTryOf(store, paths, models, pushes),
+    probes: createModelProbes({ paths, models, emit: (progress) => pushes.emit('models.probe.progress', progress) }),
   };
 }
 

@@ -5,14 +5,13 @@
 // show the scores and medals, a cell opens its run, and the unfinished bench says how to go on.
 // Screenshots light and dark at 1440×900 and 1280×720.
 import type { ChildProcess } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BenchPlan, BenchTaskInfo } from '../../src/shared/bench';
 import type { EventDraft, RunStatus } from '../../src/shared/events';
 import { openStore, type OpenedStore } from '../../src/main/store/open-store';
-import { launchChromium, openServe, screenshotThemes, skipBrowser } from '../helpers/browser';
+import { openServeInChromium, screenshotThemes, skipBrowser } from '../helpers/browser';
 import { makeTempHome, type TempHome } from '../helpers/temp-home';
 
 const screenshots = join(import.meta.dirname, '..', '..', 'test-results');
@@ -149,11 +148,7 @@ describe.skipIf(skipBrowser)('benches in Chromium', () => {
 
   beforeAll(async () => {
     home = makeTempHome();
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-    page.setDefaultTimeout(15_000);
-    mkdirSync(screenshots, { recursive: true });
-    serveProcess = await openServe(page, home.paths.root);
+    ({ browser, page, serve: serveProcess } = await openServeInChromium(home.paths.root, {}, screenshots));
   }, 240_000);
 
   afterAll(async () => {

@@ -97,8 +97,14 @@ export function modelsCommand({
       write(`Unloaded ${stripProvider(name)}.\n`);
     });
 
-  command
-    .command('probe')
+  command.addCommand(probeCommand(write, models));
+  command.addCommand(modelsImportCommand(write, interactive));
+  return command;
+}
+
+/** `models probe`: four short tool-calling checks, printed as they finish and stored for the start form. */
+function probeCommand(write: (text: string) => void, models: ModelsCommandDeps['models']): Command {
+  return new Command('probe')
     .description(
       'check with four short tasks that a model calls tools, follows their results, recovers from an error and stops when done',
     )
@@ -121,7 +127,4 @@ export function modelsCommand({
       }
       if (report.passed < report.total) throw new ExitStatus(1);
     });
-
-  command.addCommand(modelsImportCommand(write, interactive));
-  return command;
 }

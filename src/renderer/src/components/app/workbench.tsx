@@ -2,7 +2,7 @@
 // the left, the selected run on the right (or, with none selected, the form that starts one), the keys
 // that move between them, and a notification when a run starts waiting for a person. The settings load
 // when first opened: the home screen does not wait for them.
-import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState, type RefObject } from 'react';
 import { getBridge } from '../../bridge';
 import { useAppInfo } from '../../hooks/use-app-info';
 import { useRuns } from '../../hooks/use-runs';
@@ -58,33 +58,22 @@ export function Workbench() {
   return (
     <RunAgainContext.Provider value={start.runAgain}>
       <div className="app">
-        <AppHeader
+        <WorkbenchHeader
           info={info}
-          onSettings={() => {
-            bench.close();
-            setSettingsOpen(true);
-          }}
-          onBench={() => {
-            closeSettings();
-            bench.show();
-          }}
-        >
-          <SearchBox ref={searchRef} value={search.query} onChange={search.setQuery} />
-          <button
-            type="button"
-            className="button button-primary"
-            data-testid="new-run"
-            onClick={() => {
-              closeSettings();
-              bench.close();
+          search={search}
+          searchRef={searchRef}
+          openRun={openRun}
+          show={(what) => {
+            if (what !== 'settings') closeSettings();
+            if (what !== 'bench') bench.close();
+            if (what === 'settings') setSettingsOpen(true);
+            if (what === 'bench') bench.show();
+            if (what === 'new-run') {
               start.setAgain(null);
               setSelection(null);
-            }}
-          >
-            New run
-          </button>
-          <HelpMenu onOpenRun={openRun} />
-        </AppHeader>
+            }
+          }}
+        />
         {settingsOpen ? (
           <main className="settings-pane">
             <Suspense fallback={<LoadingLine label="Opening settings…" />}>
@@ -92,19 +81,7 @@ export function Workbench() {
             </Suspense>
           </main>
         ) : bench.open ? (
-          <main className="bench-pane">
-            <Suspense fallback={<LoadingLine label="Opening the benches…" />}>
-              <BenchView
-                benchId={bench.benchId}
-                onPick={bench.pick}
-                onOpenRun={(runId) => {
-                  bench.close();
-                  openRun(runId);
-                }}
-                onClose={bench.close}
-              />
-            </Suspense>
-          </main>
+          <BenchPane bench={bench} openRun={openRun} />
         ) : (
           <main className="panes">
             <ListPane
@@ -119,5 +96,45 @@ export function Workbench() {
         )}
       </div>
     </RunAgainContext.Provider>
+  );
+}
+
+/** The benches in place of the panes; opening a run from one closes it. */
+function BenchPane({ bench, openRun }: { bench: ReturnType<typeof useBenchView>; openRun: (runId: string) => void }) {
+  return (
+    <main className="bench-pane">
+      <Suspense fallback={<LoadingLine label="Opening the benches…" />}>
+        <BenchView
+          benchId={bench.benchId}
+          onPick={bench.pick}
+          onOpenRun={(runId) => {
+            bench.close();
+            openRun(runId);
+          }}
+          onClose={bench.close}
+        />
+      </Suspense>
+    </main>
+  );
+}
+
+interface WorkbenchHeaderProps {
+  info: ReturnType<typeof useAppInfo>;
+  search: ReturnType<typeof useListSearch>;
+  searchRef: RefObject<HTMLInputElement | null>;
+  openRun: (runId: string) => void;
+  /** Shows settings, the benches, or the form of a new run, in place of what is shown. */
+  show: (what: 'settings' | 'bench' | 'new-run') => void;
+}
+
+function WorkbenchHeader({ info, search, searchRef, openRun, show }: WorkbenchHeaderProps) {
+  return (
+    <AppHeader info={info} onSettings={() => show('settings')} onBench={() => show('bench')}>
+      <SearchBox ref={searchRef} value={search.query} onChange={search.setQuery} />
+      <button type="button" className="button button-primary" data-testid="new-run" onClick={() => show('new-run')}>
+        New run
+      </button>
+      <HelpMenu onOpenRun={openRun} />
+    </AppHeader>
   );
 }

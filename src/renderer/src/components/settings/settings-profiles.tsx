@@ -151,48 +151,55 @@ function ProfileRow({ draft, errors, onChange, onRemove }: ProfileRowProps) {
           Remove
         </button>
       </div>
-      <div className="form-row">
-        <NumberField
-          label="Context length"
-          testId="profile-context"
-          rule={contextLengthRule}
-          placeholder="built-in"
-          value={draft.contextLength}
-          onChange={(contextLength) => onChange({ contextLength })}
-          error={errors.contextLength}
-        />
-        <NumberField
-          label="Temperature"
-          testId="profile-temperature"
-          rule={temperatureRule}
-          placeholder="built-in"
-          value={draft.temperature}
-          onChange={(temperature) => onChange({ temperature })}
-          error={errors.temperature}
-        />
-        <ChoiceField
-          label="Thinking"
-          testId="profile-think"
-          value={draft.think}
-          options={['on', 'off']}
-          onChange={(think) => onChange({ think })}
-        />
-        <ChoiceField
-          label="Tools"
-          testId="profile-tools"
-          value={draft.tools}
-          options={['native', 'text']}
-          onChange={(tools) => onChange({ tools })}
-        />
-        <ChoiceField
-          label="Compact tools"
-          testId="profile-compact"
-          value={draft.compactTools}
-          options={['on', 'off']}
-          onChange={(compactTools) => onChange({ compactTools })}
-        />
-      </div>
+      <ProfileFields draft={draft} errors={errors} onChange={onChange} />
     </li>
+  );
+}
+
+/** A profile's values, each left to the built-in one when empty. */
+function ProfileFields({ draft, errors, onChange }: Omit<ProfileRowProps, 'onRemove'>) {
+  return (
+    <div className="form-row">
+      <NumberField
+        label="Context length"
+        testId="profile-context"
+        rule={contextLengthRule}
+        placeholder="built-in"
+        value={draft.contextLength}
+        onChange={(contextLength) => onChange({ contextLength })}
+        error={errors.contextLength}
+      />
+      <NumberField
+        label="Temperature"
+        testId="profile-temperature"
+        rule={temperatureRule}
+        placeholder="built-in"
+        value={draft.temperature}
+        onChange={(temperature) => onChange({ temperature })}
+        error={errors.temperature}
+      />
+      <ChoiceField
+        label="Thinking"
+        testId="profile-think"
+        value={draft.think}
+        options={['on', 'off']}
+        onChange={(think) => onChange({ think })}
+      />
+      <ChoiceField
+        label="Tools"
+        testId="profile-tools"
+        value={draft.tools}
+        options={['native', 'text']}
+        onChange={(tools) => onChange({ tools })}
+      />
+      <ChoiceField
+        label="Compact tools"
+        testId="profile-compact"
+        value={draft.compactTools}
+        options={['on', 'off']}
+        onChange={(compactTools) => onChange({ compactTools })}
+      />
+    </div>
   );
 }
 
