@@ -21,6 +21,7 @@ const adapterPackages = [
   '@anthropic-ai/sdk',
   '@huggingface/hub',
   'proxy-chain',
+  'tar',
 ];
 
 // The main process, part by part: what each may import (parts of src, then npm packages; node:* always).
@@ -63,7 +64,11 @@ const mainLayers = {
   [data]: { may: [shared, fs], why: why.adapter },
   [hub]: { may: [shared], packages: ['@huggingface/hub', 'zod'], why: why.adapter },
   [providers]: { may: [shared, core], packages: ['@anthropic-ai/sdk', 'ollama', 'openai', 'zod'], why: why.adapter },
-  [sandbox]: { may: [shared, core, fs, version], packages: ['dockerode', 'proxy-chain', 'zod'], why: why.adapter },
+  [sandbox]: {
+    may: [shared, core, fs, version],
+    packages: ['dockerode', 'proxy-chain', 'tar', 'zod'],
+    why: why.adapter,
+  },
   [tools]: { may: [shared, core, data, fs, hub, sandbox], packages: ['zod'], why: why.adapter },
   [store]: { may: [shared, core, home, tools], packages: ['better-sqlite3', 'zod'], why: why.adapter },
   [settings]: { may: [shared, home, sandbox], packages: ['zod'], why: why.adapter },

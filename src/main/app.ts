@@ -27,6 +27,8 @@ import { openStore, type OpenedStore } from './store/open-store';
 import { holdsSecretOf, snapshotCapFromEnv, WorkspaceSnapshots } from './store/workspace-snapshots';
 import { createRedactor, secretsFromEnvNames } from './core/redact';
 import { appVersion } from './version';
+import { TargetEngines } from './sandbox/target-engines';
+import type { Target } from '../shared/targets';
 
 export interface AppOptions {
   home: string;
@@ -185,6 +187,8 @@ function runDeps(paths: HomePaths, opened: OpenedStore, secrets: SecretStore, pu
     gpuSampling: { sampler: new NvidiaSmiSampler() },
     limits,
     jobResources: () => loadSettings(paths).jobs,
+    // Other machines' engines, as settings.json names them when a job asks for one.
+    targets: new TargetEngines(sandbox.docker, () => settingsTargets(paths)),
     onLog: ({ runId, jobId, line }) =>
       pushes.emit('run.output', { runId, source: jobId, text: `${redactor().text(line)}\n` }),
     snapshots,
@@ -243,4 +247,13 @@ function modelTryOf(store: EventStore, paths: HomePaths, models: () => ModelReso
       delta: (delta) => pushes.emit('models.chat.delta', delta),
     },
   });
+}
+
+/** settings.json's targets; none while the file does not read (its error is said where settings are used). */
+function settingsTargets(paths: HomePaths): Target[] {
+  try {
+    return loadSettings(paths).targets ?? [];
+  } catch {
+    return [];
+  }
 }

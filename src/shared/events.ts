@@ -110,6 +110,8 @@ export const eventPayloadSchemas = {
     /** What the job is watched for, and whether it resumes by itself once killed (see job-watches.ts). */
     watches: z.array(jobWatchSchema).max(16).optional(),
     resume: jobResumeSchema.optional(),
+    /** The compute target it runs on (settings.json's `targets`); this machine's engine when absent. */
+    target: z.string().min(1).max(40).optional(),
   }),
   /** Values the job printed; `source: 'gpu'` for the GPU's utilisation and memory, sampled by Looplab. */
   'job.metric': z.object({

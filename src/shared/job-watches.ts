@@ -55,7 +55,12 @@ export type JobResumePolicy = z.infer<typeof jobResumeSchema>;
 
 /** A spec's defaults for the jobs its runs start; job_start's own arguments take precedence. */
 export const jobDefaultsSchema = z
-  .object({ watches: jobWatchesSchema.optional(), resume: jobResumeSchema.optional() })
+  .object({
+    watches: jobWatchesSchema.optional(),
+    resume: jobResumeSchema.optional(),
+    /** The compute target the jobs run on (settings.json's `targets`); this machine's engine when absent. */
+    target: z.string().min(1).max(40).optional(),
+  })
   .strict();
 export type JobDefaults = z.infer<typeof jobDefaultsSchema>;
 

@@ -29,6 +29,8 @@ export interface RunJob {
   callId: string | undefined;
   command: string;
   gpu: boolean;
+  /** Where it runs: `local`, or a target of settings.json. */
+  target: string;
   state: RunJobState;
   exitCode: number | null;
   startedAt: number;
@@ -66,12 +68,13 @@ export function reduceJobs(events: readonly RunEvent[]): RunJob[] {
   const points = new Map<string, Map<string, Point[]>>();
   for (const event of events) {
     if (event.type === 'job.started') {
-      const { jobId, callId, command, gpu, watches, resume } = event.payload;
+      const { jobId, callId, command, gpu, watches, resume, target } = event.payload;
       jobs.set(jobId, {
         jobId,
         callId,
         command: previewText(command, 100_000),
         gpu,
+        target: target ?? 'local',
         state: 'running',
         exitCode: null,
         startedAt: event.time,

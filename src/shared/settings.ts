@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { jobResourcesSchema } from './job-resources';
 import { approvalRuleSchema, mcpServersSchema } from './loop-config';
 import { modelProfilesSchema } from './model-profiles';
+import { targetsSchema } from './targets';
 import { networkSchema } from './network-policy';
 
 /** The model a run uses when neither the person, LOOPLAB_MODEL nor settings.json names one. */
@@ -101,6 +102,8 @@ export const settingsSchema = z
     mcpServers: mcpServersSchema.optional(),
     /** Per-model profiles keyed by a model name or pattern (`ollama/qwen3*`), over the built-in ones. */
     modelProfiles: modelProfilesSchema.optional(),
+    /** Where jobs may run besides this machine's engine: Docker engines on other machines. */
+    targets: targetsSchema.optional(),
   })
   // A misspelt field (defaultModle) would otherwise be ignored without a word: it is named instead.
   .strict();

@@ -9,6 +9,7 @@ import { DataFolderError, EXIT_DATA_FOLDER } from '../store/storage-errors';
 import { appVersion } from '../version';
 import { homeOf, parse } from './cli-options';
 import { benchCommand } from './bench-command';
+import { targetsCommand } from './targets-command';
 import { ExitStatus } from './exit-status';
 import { historyCommands } from './history-commands';
 import { lifecycleCommands } from './lifecycle-command';
@@ -53,6 +54,7 @@ function buildProgram(write: Write): Command {
     specCommand({ write }),
     modelsCommand({ write, models }),
     inheriting(benchCommand(write)),
+    inheriting(targetsCommand(write)),
     inheriting(serveCommand(write)),
   ])
     program.addCommand(command);

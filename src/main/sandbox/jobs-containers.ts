@@ -53,9 +53,11 @@ export async function createJobContainer(
   image: string,
   gpu: boolean,
   note: (text: string) => void = () => undefined,
+  /** Done to the created container before it starts (a remote job's workspace sent into it). */
+  beforeStart?: (container: Docker.Container) => Promise<void>,
 ): Promise<void> {
   try {
-    await createAndStart(docker, spec, image, gpu);
+    await createAndStart(docker, spec, image, gpu, beforeStart);
   } catch (error) {
     if (!(error instanceof RlimitRefused)) throw error;
     const ulimits = spec.HostConfig?.Ulimits ?? [];
@@ -63,7 +65,13 @@ export async function createJobContainer(
     if (kept.length === ulimits.length) throw error.failure;
     note('the Docker engine may not raise the memlock limit: pinned memory stays within the engine’s own limit');
     try {
-      await createAndStart(docker, { ...spec, HostConfig: { ...spec.HostConfig, Ulimits: kept } }, image, gpu);
+      await createAndStart(
+        docker,
+        { ...spec, HostConfig: { ...spec.HostConfig, Ulimits: kept } },
+        image,
+        gpu,
+        beforeStart,
+      );
     } catch (again) {
       throw again instanceof RlimitRefused ? again.failure : again;
     }
@@ -76,7 +84,13 @@ class RlimitRefused extends Error {
   }
 }
 
-async function createAndStart(docker: Docker, spec: Docker.ContainerCreateOptions, image: string, gpu: boolean) {
+async function createAndStart(
+  docker: Docker,
+  spec: Docker.ContainerCreateOptions,
+  image: string,
+  gpu: boolean,
+  beforeStart?: (container: Docker.Container) => Promise<void>,
+) {
   let container: Docker.Container;
   try {
     container = await docker.createContainer(spec);
@@ -84,6 +98,7 @@ async function createAndStart(docker: Docker, spec: Docker.ContainerCreateOption
     throw dockerFailure(error, docker, image);
   }
   try {
+    await beforeStart?.(container);
     await container.start();
   } catch (error) {
     await container.remove({ force: true, v: true }).catch(() => undefined);

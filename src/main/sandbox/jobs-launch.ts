@@ -14,11 +14,18 @@ import type { WatchedJob } from './jobs-watch';
 import { jobImage, type JobImage } from './jobs-image';
 import { jobPlan, type JobPlan } from './jobs-resources';
 import { prepareHfCache } from './sandbox-env';
+import { remoteJobSpec, removeJobVolume, shipWorkspace } from './jobs-remote';
+import { targetFailure, type TargetEngine } from './target-engines';
+import { inspectImage } from './docker-status';
+import { AppError } from '../../shared/errors';
 
 export type GpuRelease = (note: (text: string) => void) => Promise<void>;
 
 export interface LaunchContext {
+  /** The engine the job runs on: this machine's, or a target's. */
   docker: Docker;
+  /** The target's name when the engine is another machine's (its workspace is sent, not mounted). */
+  target?: string | undefined;
   user: string;
   homeHash: string;
   /** The data folder's shared Hugging Face cache, mounted read-write. */
@@ -81,11 +88,17 @@ export async function launchJob(
     engine: await engineProfile(context.docker),
     ollamaModels: request.gpu ? context.gpuMemory?.unloaded?.() : undefined,
   });
+  const { target } = context;
   try {
     const resumed = checkpoint === undefined ? spec : resumedSpec(spec, checkpoint, logLines);
-    await createJobContainer(context.docker, resumed, image, request.gpu, note);
+    if (target === undefined) await createJobContainer(context.docker, resumed, image, request.gpu, note);
+    else {
+      const ship = (container: Docker.Container) => shipWorkspace(container, job.workspaceFolder, resumed.User);
+      await createJobContainer(context.docker, remoteJobSpec(resumed, target), image, request.gpu, note, ship);
+    }
     return giveBack;
   } catch (error) {
+    if (target !== undefined) await removeJobVolume(context.docker, job.containerName);
     await giveBack?.(() => undefined);
     if (checkpoint === undefined) {
       await rm(files.log, { force: true });
@@ -104,10 +117,34 @@ export async function planJob(
   placement: JobPlacement,
   request: Pick<JobRequest, 'gpu' | 'resources' | 'timeoutSeconds'>,
   limits: SandboxLimits,
+  engine?: TargetEngine,
 ): Promise<{ image: JobImage; plan: JobPlan }> {
-  await options.sandbox.check();
-  const image = await jobImage(options.sandbox, request.gpu);
-  const given = { ...request.resources, timeoutSeconds: request.timeoutSeconds };
-  const plan = await jobPlan(options.sandbox.docker, [given, placement.jobs, options.jobResources?.()], limits);
-  return { image, plan };
+  const target = engine?.target;
+  if (target === undefined) await options.sandbox.check();
+  const docker = engine?.docker ?? options.sandbox.docker;
+  if (target !== undefined) await docker.ping().catch((error: unknown) => Promise.reject(targetFailure(target, error)));
+  try {
+    const source =
+      target === undefined
+        ? options.sandbox
+        : {
+            ...options.sandbox,
+            docker,
+            imagePicked: target.image !== undefined,
+            image: target.image ?? options.sandbox.image,
+          };
+    const image = await jobImage(source, request.gpu);
+    if (target !== undefined && (await inspectImage(docker, image.image)) === undefined)
+      throw new AppError(
+        'unavailable',
+        `Target ${target.name} does not have the image ${image.image} its jobs run in.`,
+        `Copy it there once: docker save ${image.image} | ssh ${target.host.replace(/^ssh:\/\//, '')} docker load (or name another image with "image" in the target).`,
+      );
+    const given = { ...request.resources, timeoutSeconds: request.timeoutSeconds };
+    const plan = await jobPlan(docker, [given, placement.jobs, options.jobResources?.()], limits);
+    return { image, plan };
+  } catch (error) {
+    if (target === undefined || error instanceof AppError) throw error;
+    throw targetFailure(target, error);
+  }
 }

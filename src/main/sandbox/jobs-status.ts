@@ -3,6 +3,7 @@
 import { AppError } from '../../shared/errors';
 import { previewText, type EventPayload, type RunEvent } from '../../shared/events';
 import type { JobResumePolicy, WatchRule } from '../../shared/job-watches';
+import { LOCAL_TARGET } from '../../shared/targets';
 
 export type JobState = 'running' | 'succeeded' | 'failed' | 'cancelled';
 
@@ -10,6 +11,8 @@ export interface JobStatus {
   jobId: string;
   command: string;
   gpu: boolean;
+  /** The compute target it runs on: `local`, or a target of settings.json. */
+  target: string;
   state: JobState;
   exitCode: number | null;
   startedAt: number;
@@ -52,11 +55,12 @@ export function jobStatusOf(events: readonly RunEvent[], jobId: string): JobStat
 }
 
 function startedStatus(event: Extract<RunEvent, { type: 'job.started' }>): JobStatus {
-  const { jobId, command, gpu, watches, resume, timeoutSeconds } = event.payload;
+  const { jobId, command, gpu, watches, resume, timeoutSeconds, target } = event.payload;
   return {
     jobId,
     command: previewText(command, 100_000),
     gpu,
+    target: target ?? LOCAL_TARGET,
     state: 'running',
     exitCode: null,
     startedAt: event.time,

@@ -9,6 +9,7 @@ import type { GpuSampler } from './jobs-gpu';
 import type { JobLogLine } from './jobs-watch';
 import type { FiredWatch } from './jobs-watches';
 import type { SandboxManager } from './sandbox-manager';
+import type { TargetEngines } from './target-engines';
 
 /**
  * Frees the GPU memory others hold (a local LLM) before a GPU job; the returned function gives it back.
@@ -58,6 +59,8 @@ export interface JobServiceOptions {
   snapshots?: JobSnapshots;
   /** Samples the GPU into a GPU job's series; none when absent. */
   gpuSampling?: JobGpuSampling;
+  /** The engines jobs may run on besides this machine's (settings.json's `targets`); local only when absent. */
+  targets?: Pick<TargetEngines, 'get' | 'remotes'>;
   /** A watch of a job fired (after it is recorded): for a host that wakes a parked loop. */
   onWatch?: (runId: string, jobId: string, fired: FiredWatch) => void;
 }
@@ -95,6 +98,8 @@ export interface JobRequest {
   /** Watches for this job; the placement's defaults when absent. */
   watches?: WatchRule[] | undefined;
   resume?: JobResumePolicy | undefined;
+  /** The compute target to run on (settings.json's `targets`); the run's default, else this machine. */
+  target?: string | undefined;
 }
 
 export interface StartedJob {

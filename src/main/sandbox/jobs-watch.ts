@@ -6,6 +6,7 @@ import { createWriteStream } from 'node:fs';
 import { Readable, Writable } from 'node:stream';
 import type Docker from 'dockerode';
 import { z } from 'zod';
+import { AppError } from '../../shared/errors';
 import type { EventDraft } from '../../shared/events';
 import type { RunLog } from '../core/ports';
 import { jobInspectSchema, statusCode } from './jobs-containers';
@@ -55,6 +56,8 @@ export interface WatchDeps {
   onEnd(note: (text: string) => void): Promise<void>;
   /** Events to record just before job.finished (the workspace as the job left it). */
   beforeFinish?: (() => Promise<EventDraft[]>) | undefined;
+  /** A job on another machine: brings its outputs back before they are recorded, and removes its volume. */
+  remote?: { fetchOutputs(container: Docker.Container): Promise<void>; afterRemove(): Promise<void> } | undefined;
   /** The job's watches, progress and GPU sampling. */
   supervise?: { watches: WatchSet } & Omit<SupervisorDeps, 'record'>;
 }
@@ -274,6 +277,11 @@ export class JobWatch {
       diskReserveBytes: this.deps.diskReserveBytes,
       memoryLimitBytes: this.deps.memoryLimitBytes,
     });
+    // Outputs too large stay there, said in the log; a link that failed leaves the job for a later watcher.
+    await this.deps.remote?.fetchOutputs(this.container).catch((error: unknown) => {
+      if (!(error instanceof AppError)) throw error;
+      this.note(error.message);
+    });
     this.note(outcome.note);
     this.outcome = outcome;
     const artifacts = await changedOutputs(this.job.workspaceFolder, this.files).catch(() => []);
@@ -289,6 +297,7 @@ export class JobWatch {
     this.pending = [];
     await this.deps.onEnd((text) => this.note(text)).catch(() => undefined);
     await this.container.remove({ force: true, v: true }).catch(() => undefined);
+    await this.deps.remote?.afterRemove().catch(() => undefined);
     this.detached = true;
     await new Promise<void>((resolve) => this.file.end(resolve));
   }

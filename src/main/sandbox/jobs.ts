@@ -3,7 +3,6 @@
 // its own (jobs-resources.ts). Its events go straight to the run's log. A job outlives the app: at start-up the
 // service finds this data folder's job containers by label and watches them again (or records how
 // they ended while the app was away), and removes each container once its job is recorded.
-import type Docker from 'dockerode';
 import { AppError } from '../../shared/errors';
 import { newId } from '../../shared/ids';
 import { DEFAULT_LIMITS, sandboxUser, type SandboxLimits } from './container-spec';
@@ -29,6 +28,8 @@ import { watchDeadline, type Outcome } from './jobs-outcome';
 import { jobAttempt, launchJob, planJob, type GpuRelease, type LaunchContext } from './jobs-launch';
 import type { WatchRule } from '../../shared/job-watches';
 import { JobWaits } from './jobs-wait';
+import { JobEngines, RELINK_MS, remoteWatch } from './jobs-engines';
+import type { TargetEngine } from './target-engines';
 
 export type { JobStatus } from './jobs-status';
 export type { JobLogLine } from './jobs-watch';
@@ -46,8 +47,10 @@ export type {
 const FROM_START: WatchResume = { logLines: 0, metricLines: 0 };
 
 export class JobService {
-  private readonly docker: Docker;
+  private readonly engines: JobEngines;
   private readonly user: string;
+  /** Set once every job was let go: a job whose link was cut is no longer looked for. */
+  private disconnected = false;
   private readonly watches = new Map<string, JobWatch>();
   private readonly starting = new Set<string>();
   /** Per watched job: settles once it ended and whether it resumes by itself is decided. */
@@ -57,13 +60,22 @@ export class JobService {
   private readonly memoryLimits = new Map<string, number>();
 
   constructor(private readonly options: JobServiceOptions) {
-    this.docker = options.sandbox.docker;
+    this.engines = new JobEngines(options.sandbox.docker, options.targets);
     this.user = options.user ?? sandboxUser();
   }
 
-  private get launching(): LaunchContext {
-    const { docker, user, homeHash } = this;
-    return { docker, user, homeHash, hfCache: this.options.sandbox.hfCache, gpuMemory: this.options.gpuMemory };
+  /** How a job starts on an engine: a remote one gets the workspace sent, and leaves this machine's GPU be. */
+  private launching(engine: TargetEngine): LaunchContext {
+    const { user, homeHash } = this;
+    const remote = engine.target !== undefined;
+    return {
+      docker: engine.docker,
+      target: remote ? engine.name : undefined,
+      user,
+      homeHash,
+      hfCache: this.options.sandbox.hfCache,
+      gpuMemory: remote ? undefined : this.options.gpuMemory,
+    };
   }
 
   private get limits(): SandboxLimits {
@@ -72,20 +84,22 @@ export class JobService {
   }
 
   async start(placement: JobPlacement, request: JobRequest): Promise<StartedJob> {
-    const { plan, image } = await this.prepare(placement, request);
+    const engine = this.engines.named(request.target ?? placement.jobDefaults?.target, placement.network);
+    const { plan, image } = await this.prepare(placement, request, engine);
     const job = jobAttempt(this.homeHash, placement, newId('job'), request.gpu, plan.timeoutSeconds);
     const { jobId } = job;
     const watches = request.watches ?? placement.jobDefaults?.watches ?? [];
     const resume = request.resume ?? placement.jobDefaults?.resume ?? 'manual';
     this.starting.add(jobId);
     try {
-      const giveBack = await launchJob(this.launching, job, placement, request, { image, plan });
+      const giveBack = await launchJob(this.launching(engine), job, placement, request, { image, plan });
       this.memoryLimits.set(jobId, plan.limits.memoryBytes);
       const { callId, command, gpu } = request;
-      const payload = { jobId, callId, command, gpu, timeoutSeconds: plan.timeoutSeconds };
+      const where = engine.target === undefined ? {} : { target: engine.name };
+      const payload = { jobId, callId, command, gpu, timeoutSeconds: plan.timeoutSeconds, ...where };
       const supervised = { ...(watches.length > 0 ? { watches } : {}), ...(resume === 'auto' ? { resume } : {}) };
       this.options.log.append(job.runId, [{ type: 'job.started', payload: { ...payload, ...supervised } }]);
-      this.watch(job, FROM_START, giveBack, { watches, deadline: placement.deadline });
+      this.watch(job, FROM_START, giveBack, { watches, deadline: placement.deadline }, placement, engine);
       return { jobId, logPath: jobLogPath(jobId) };
     } finally {
       this.starting.delete(jobId);
@@ -108,24 +122,29 @@ export class JobService {
   private async resumeFrom(placement: JobPlacement, status: JobStatus, checkpoint: Checkpoint, callId?: string) {
     const { jobId, gpu, lastStep } = status;
     const request = { command: status.fullCommand ?? '', gpu, timeoutSeconds: status.timeoutSeconds, callId };
-    const { plan, image } = await this.prepare(placement, request);
+    const engine = this.engines.named(status.target, placement.network);
+    const { plan, image } = await this.prepare(placement, request, engine);
     const job = jobAttempt(this.homeHash, placement, jobId, gpu, plan.timeoutSeconds);
     this.starting.add(jobId);
     try {
-      const giveBack = await launchJob(this.launching, job, placement, request, { image, plan }, checkpoint);
+      const giveBack = await launchJob(this.launching(engine), job, placement, request, { image, plan }, checkpoint);
       this.memoryLimits.set(jobId, plan.limits.memoryBytes);
       const resumed = { jobId, callId, checkpoint: checkpoint.path, fromStep: lastStep, auto: callId === undefined };
       this.options.log.append(job.runId, [{ type: 'job.resumed', payload: resumed }]);
       const resume: WatchResume = { ...FROM_START, floorStep: lastStep };
-      this.watch(job, resume, giveBack, { watches: status.watches, deadline: placement.deadline }, placement);
+      this.watch(job, resume, giveBack, { watches: status.watches, deadline: placement.deadline }, placement, engine);
     } finally {
       this.starting.delete(jobId);
     }
   }
 
   /** The job's image and what it may use (see planJob). */
-  private prepare(placement: JobPlacement, request: Pick<JobRequest, 'gpu' | 'resources' | 'timeoutSeconds'>) {
-    return planJob(this.options, placement, request, this.limits);
+  private prepare(
+    placement: JobPlacement,
+    request: Pick<JobRequest, 'gpu' | 'resources' | 'timeoutSeconds'>,
+    engine: TargetEngine,
+  ) {
+    return planJob(this.options, placement, request, this.limits, engine);
   }
 
   /** The job as the run's events tell it; throws when the run has no such job. */
@@ -166,10 +185,11 @@ export class JobService {
       return this.status(runId, jobId);
     }
     // Watched by another process (which records the end), or its container is gone.
+    const { docker } = this.engines.named(status.target);
     try {
-      await this.docker.getContainer(jobContainerName(this.homeHash, jobId)).stop({ t: 5 });
+      await docker.getContainer(jobContainerName(this.homeHash, jobId)).stop({ t: 5 });
     } catch (error) {
-      if (statusCode(error) !== 404) throw dockerFailure(error, this.docker);
+      if (statusCode(error) !== 404) throw dockerFailure(error, docker);
       this.options.log.append(runId, [
         { type: 'job.finished', payload: { jobId, status: 'cancelled', exitCode: null } },
       ]);
@@ -183,42 +203,48 @@ export class JobService {
   }
 
   /**
-   * After a restart: watches again every job container of this data folder that no other live process
-   * watches; jobs whose end is already recorded only have their container removed.
+   * After a restart: watches again every job container of this data folder, here and on each target,
+   * that no other live process watches; jobs whose end is already recorded only have their container
+   * removed. A target that does not answer now is left for later.
    */
   async reattach(): Promise<ReattachedJobs> {
     const result: ReattachedJobs = { running: [], ended: [] };
-    for (const found of await listJobContainers(this.docker, this.homeHash)) {
+    for (const engine of this.engines.all()) {
+      const found = this.reattachOn(engine, result);
+      await (engine.target === undefined ? found : found.catch(() => undefined));
+    }
+    return result;
+  }
+
+  private async reattachOn(engine: TargetEngine, result: ReattachedJobs): Promise<void> {
+    const { docker } = engine;
+    for (const found of await listJobContainers(docker, this.homeHash)) {
       const jobId = found.Labels?.[LABEL_JOB];
       if (jobId === undefined || this.watches.has(jobId) || this.starting.has(jobId)) continue;
       const owner = this.options.leases?.liveOwner(jobId);
       if (owner !== undefined && owner !== process.pid) continue;
-      const info = await inspectJobContainer(this.docker, found.Id);
+      const info = await inspectJobContainer(docker, found.Id);
       const job = info === undefined ? undefined : watchedJob(info, jobId);
-      if (info === undefined || job === undefined) {
-        await removeJobContainer(this.docker, found.Id);
-        continue;
-      }
-      const status = jobStatusOf(this.options.log.loadEvents(job.runId), jobId);
-      if (status !== undefined && status.state !== 'running') {
-        await removeJobContainer(this.docker, found.Id);
+      const status = job === undefined ? undefined : jobStatusOf(this.options.log.loadEvents(job.runId), jobId);
+      if (info === undefined || job === undefined || (status !== undefined && status.state !== 'running')) {
+        await removeJobContainer(docker, found.Id);
         continue;
       }
       if (status === undefined) this.recordStarted(job, info);
       if (info.HostConfig.Memory > 0) this.memoryLimits.set(jobId, info.HostConfig.Memory);
       const { resume, plan } = await reattachPoint(job, info, status);
       // A GPU job found again holds the GPU: the models unloaded for it come back when it ends.
-      const adopted = job.gpu ? unloadedFor(info) : undefined;
+      const adopted = job.gpu && engine.target === undefined ? unloadedFor(info) : undefined;
       const note = (text: string) => appendNote(jobFiles(job.workspaceFolder, jobId), text);
       const giveBack = adopted && (await this.options.gpuMemory?.acquire(note, adopted));
-      this.watch(job, resume, giveBack, plan);
+      this.watch(job, resume, giveBack, plan, undefined, engine);
       result[info.State.Running ? 'running' : 'ended'].push(jobId);
     }
-    return result;
   }
 
   /** Lets go of every job without stopping it, for the next process to reattach. */
   disconnect(): void {
+    this.disconnected = true;
     for (const [jobId, watch] of this.watches) {
       watch.detach();
       this.releaseLease(jobId);
@@ -236,7 +262,7 @@ export class JobService {
 
   /** The ids of this data folder's job containers. */
   async containerIds(): Promise<string[]> {
-    return (await listJobContainers(this.docker, this.homeHash)).map((found) => found.Id);
+    return (await listJobContainers(this.engines.named(undefined).docker, this.homeHash)).map((found) => found.Id);
   }
 
   private get homeHash(): string {
@@ -253,6 +279,7 @@ export class JobService {
     giveBack: GpuRelease | undefined,
     plan: { watches: readonly WatchRule[]; deadline?: number | undefined; firedBefore?: readonly WatchRule[] },
     placement: JobPlacement = { runId: job.runId, workspaceFolder: job.workspaceFolder },
+    engine: TargetEngine = this.engines.named(undefined),
   ): void {
     const watches = new WatchSet(plan.watches, watchDeadline(job, plan.deadline), job.startedAt, plan.firedBefore);
     const onFired = (fired: FiredWatch) => {
@@ -263,7 +290,8 @@ export class JobService {
     const watch = new JobWatch(
       {
         supervise: { watches, gpu, onFired },
-        docker: this.docker,
+        docker: engine.docker,
+        remote: remoteWatch(engine, job.workspaceFolder, jobContainerName(this.homeHash, job.jobId)),
         log: this.options.log,
         memoryLimitBytes: this.memoryLimits.get(job.jobId) ?? this.limits.memoryBytes,
         diskReserveBytes: this.limits.diskReserveBytes,
@@ -285,9 +313,21 @@ export class JobService {
       this.watches.delete(job.jobId);
       this.memoryLimits.delete(job.jobId);
       this.releaseLease(job.jobId);
+      // The link to the job's machine was cut: it is looked for again until that machine answers.
+      if (watch.outcome === undefined && engine.target !== undefined) this.relink(engine);
       await this.autoResume(job, watch.outcome, placement).catch(() => undefined);
     });
     this.ended.set(job.jobId, ended);
+  }
+
+  /** Looks for the jobs of a remote engine again every few seconds, until it answers or all is let go. */
+  private relink(engine: TargetEngine): void {
+    const again = () => {
+      if (this.disconnected) return;
+      const result: ReattachedJobs = { running: [], ended: [] };
+      this.reattachOn(engine, result).catch(() => setTimeout(again, RELINK_MS).unref());
+    };
+    setTimeout(again, RELINK_MS).unref();
   }
 
   /** A job killed under `resume: auto` runs again from its newest checkpoint (see autoResumeFrom). */

@@ -31,8 +31,8 @@ describe('settings', () => {
     expect(() => loadSettings(home.paths)).toThrow(
       `${home.paths.settings} has invalid settings: ` +
         'sandbox.memoryMB: unknown field (did you mean memoryMb?); known: cpus, memoryMb, pids, network; ' +
-        'defaultModle: unknown field (did you mean defaultModel?); known: providers, defaultModel, rules, budget, sandbox, jobs, prices, mcpServers, modelProfiles; ' +
-        'theme: unknown field; known: providers, defaultModel, rules, budget, sandbox, jobs, prices, mcpServers, modelProfiles',
+        'defaultModle: unknown field (did you mean defaultModel?); known: providers, defaultModel, rules, budget, sandbox, jobs, prices, mcpServers, modelProfiles, targets; ' +
+        'theme: unknown field; known: providers, defaultModel, rules, budget, sandbox, jobs, prices, mcpServers, modelProfiles, targets',
     );
   });
 

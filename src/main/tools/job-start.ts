@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { jobResumeSchema, jobWatchesSchema } from '../../shared/job-watches';
 import { MAX_JOB_TIMEOUT_SECONDS, type JobResources } from '../../shared/job-resources';
+import { LOCAL_TARGET } from '../../shared/targets';
 import { defineTool } from '../core/tool';
 import { forModel, type JobControl, type JobTarget } from './job-common';
 
@@ -45,6 +46,14 @@ const input = z.object({
     .describe(
       'What to watch for while it runs; a watch that fires wakes you (and a job_status that waits) with what it saw. Kinds: {"kind": "non_finite", "metric": "loss"} (NaN or infinite; any metric without "metric"), {"kind": "plateau", "metric": "eval_loss", "logs": 5, "minDelta": 0.001, "better": "lower"}, {"kind": "silent", "minutes": 10} (no output), {"kind": "eta_over_budget"} (its progress, e.g. 12/100, says it ends past the run’s time budget or its timeout). The run’s defaults when absent.',
     ),
+  target: z
+    .string()
+    .min(1)
+    .max(40)
+    .optional()
+    .describe(
+      'Where to run it: a compute target the person set up (another machine’s Docker engine, e.g. "gpu-box"); the workspace is sent there and its outputs/ come back when it ends. This machine (or the run’s default) when absent.',
+    ),
   resume: jobResumeSchema
     .optional()
     .describe(
@@ -53,6 +62,8 @@ const input = z.object({
 });
 
 type Input = z.infer<typeof input>;
+
+const remote = (target: string | undefined): target is string => target !== undefined && target !== LOCAL_TARGET;
 
 /** What the job asks for beyond the run's defaults, in the job service's terms. */
 function resourcesOf({ cpus, memory_gb: memory, shm_gb: shm }: Input): JobResources {
@@ -77,14 +88,16 @@ export function jobStartTool(jobs: JobControl, target: JobTarget) {
     ].join(' '),
     input,
     risk: 'exec',
-    riskOf: ({ gpu }) => (gpu === true ? 'gpu' : 'exec'),
-    summarize: ({ command, gpu, timeout = target.jobs?.timeoutSeconds }) =>
-      `job${gpu === true ? ' on the GPU' : ''}${timeout === undefined ? '' : ` (timeout ${timeout} s)`}: ${command}`,
+    // A job sent to another machine takes the workspace off this one: it asks, as the network does.
+    riskOf: ({ gpu, target: where }) => (remote(where) ? 'network' : gpu === true ? 'gpu' : 'exec'),
+    summarize: ({ command, gpu, timeout = target.jobs?.timeoutSeconds, target: where }) =>
+      `job${gpu === true ? ' on the GPU' : ''}${remote(where) ? ` on target ${where}` : ''}${timeout === undefined ? '' : ` (timeout ${timeout} s)`}: ${command}`,
     run: async (args, ctx) => {
       const { command, gpu = false, timeout, watches, resume } = args;
       const request = {
         command,
         gpu,
+        target: args.target,
         timeoutSeconds: timeout,
         resources: resourcesOf(args),
         callId: ctx.callId,
@@ -95,7 +108,7 @@ export function jobStartTool(jobs: JobControl, target: JobTarget) {
       const started = await forModel(() => jobs.start(target, request));
       return {
         output: [
-          `Started ${started.jobId}${gpu ? ' on the GPU' : ''}: ${command}`,
+          `Started ${started.jobId}${gpu ? ' on the GPU' : ''}${remote(args.target) ? ` on target ${args.target}` : ''}: ${command}`,
           `Its output goes to ${started.logPath}. Follow it with job_status (wait up to 600 s for it to end) and job_logs; stop it with job_cancel.`,
         ].join('\n'),
       };
