@@ -102,6 +102,8 @@ describe.skipIf(skipDocker || (!present && !dockerRequired))('looplab bench with
   });
 
   it('goes on with an interrupted bench, running only what had not ended', async () => {
+    // This process's app runs the sandbox image the CLI's does.
+    process.env.LOOPLAB_SANDBOX_IMAGE = CI_IMAGE;
     const app = createApp({ home: home.paths.root, ui: 'web' });
     try {
       const controller = new AbortController();
@@ -130,6 +132,7 @@ describe.skipIf(skipDocker || (!present && !dockerRequired))('looplab bench with
       expect(resumed.entries.map((e) => e.score === null)).toEqual([false, false]);
     } finally {
       app.close();
+      delete process.env.LOOPLAB_SANDBOX_IMAGE;
     }
   });
 });

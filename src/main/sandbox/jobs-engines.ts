@@ -11,6 +11,37 @@ import type { TargetEngine, TargetEngines } from './target-engines';
 
 /** How often a job whose link was cut is looked for again. */
 export const RELINK_MS = 3_000;
+/** How often a remote job's engine is asked whether it still answers, and how long it may not. */
+const PING_MS = 5_000;
+const SILENT_MS = 20_000;
+
+/**
+ * Asks a remote engine every few seconds whether it answers. A short cut only stalls the job's output,
+ * which then comes on; past SILENT_MS the link counts as lost (its streams may never end by themselves:
+ * a dead TCP connection waits minutes to close) and `onLost` lets the watcher go.
+ */
+export function watchLink(engine: TargetEngine, onLost: () => void): () => void {
+  if (engine.target === undefined) return () => undefined;
+  let answered = Date.now();
+  let asking = false;
+  const every = setInterval(() => {
+    if (asking) return;
+    asking = true;
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise((_, reject) => (timer = setTimeout(() => reject(new Error('no answer')), PING_MS)));
+    Promise.race([engine.docker.ping(), late])
+      .then(() => (answered = Date.now()))
+      .catch(() => {
+        if (Date.now() - answered > SILENT_MS) onLost();
+      })
+      .finally(() => {
+        clearTimeout(timer);
+        asking = false;
+      });
+  }, PING_MS);
+  every.unref();
+  return () => clearInterval(every);
+}
 
 export class JobEngines {
   constructor(

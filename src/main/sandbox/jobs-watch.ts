@@ -87,6 +87,8 @@ export class JobWatch {
   private readonly stdout = new LineSplitter((line) => this.line(line), MAX_LINE_BYTES);
   private readonly stderr = new LineSplitter((line) => this.line(line), MAX_LINE_BYTES);
   private detached = false;
+  /** Settles when the watcher lets go: a request to an engine over a dead link may never answer an abort. */
+  private readonly letGo = letGoSignal();
   private passes = 0;
   private readonly supervisor: JobSupervisor | undefined;
   /** How the job ended, once recorded. */
@@ -114,6 +116,7 @@ export class JobWatch {
             ...supervise,
             record: (drafts, now) => this.record(drafts, now),
           });
+    this.letGo.promise.catch(() => undefined);
     this.done = this.watch();
   }
 
@@ -137,6 +140,7 @@ export class JobWatch {
     this.diskGuard.stop();
     this.supervisor?.stop();
     this.controller.abort();
+    this.letGo.reject(new Error('let go'));
     this.file.end();
   }
 
@@ -153,9 +157,8 @@ export class JobWatch {
     const logsEnded = this.readLogs(false).catch(() => undefined);
     let exitCode: number | null;
     try {
-      const result = z
-        .object({ StatusCode: z.number() })
-        .parse(await this.container.wait({ abortSignal: this.controller.signal }));
+      const waited = this.container.wait({ abortSignal: this.controller.signal });
+      const result = z.object({ StatusCode: z.number() }).parse(await Promise.race([waited, this.letGo.promise]));
       exitCode = result.StatusCode;
     } catch (error) {
       // Gone: someone removed the container. Anything else (the engine went away): leave it for later.
@@ -310,4 +313,11 @@ function openLog(files: JobFiles): Writable {
   } catch {
     return new Writable({ write: (_chunk, _encoding, done) => done() });
   }
+}
+
+/** A promise that rejects once `reject` is called: what a watcher races its engine's answers against. */
+function letGoSignal(): { promise: Promise<never>; reject: (error: Error) => void } {
+  let reject: (error: Error) => void = () => undefined;
+  const promise = new Promise<never>((_, fail) => (reject = fail));
+  return { promise, reject };
 }

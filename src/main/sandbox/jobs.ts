@@ -28,7 +28,7 @@ import { watchDeadline, type Outcome } from './jobs-outcome';
 import { jobAttempt, launchJob, planJob, type GpuRelease, type LaunchContext } from './jobs-launch';
 import type { WatchRule } from '../../shared/job-watches';
 import { JobWaits } from './jobs-wait';
-import { JobEngines, RELINK_MS, remoteWatch } from './jobs-engines';
+import { JobEngines, RELINK_MS, remoteWatch, watchLink } from './jobs-engines';
 import type { TargetEngine } from './target-engines';
 
 export type { JobStatus } from './jobs-status';
@@ -308,7 +308,9 @@ export class JobService {
     );
     this.watches.set(job.jobId, watch);
     this.options.leases?.claim(job.jobId);
+    const unwatchLink = watchLink(engine, () => watch.detach());
     const ended = watch.done.then(async () => {
+      unwatchLink();
       if (this.watches.get(job.jobId) !== watch) return;
       this.watches.delete(job.jobId);
       this.memoryLimits.delete(job.jobId);

@@ -67,6 +67,23 @@ function readFile(path: string, what: string, target: DockerTarget): string {
   }
 }
 
+/**
+ * docker-modem builds an `ssh:` URL it then parses with the legacy url.parse for every call over SSH, and
+ * Node warns of that (DEP0170) on the terminal. The request itself goes through its SSH agent, not that
+ * URL; this one warning is kept off the person's terminal, every other passes as before.
+ */
+function quietSshUrlWarning(): void {
+  const emit = process.emitWarning.bind(process) as (...args: unknown[]) => void;
+  if ((process.emitWarning as { looplabQuiet?: boolean }).looplabQuiet) return;
+  const quiet = (...args: unknown[]) => {
+    const [warning, second, third] = args;
+    const code = typeof second === 'object' && second !== null ? (second as { code?: string }).code : third;
+    if (code === 'DEP0170' && String(warning).includes('The URL ssh:')) return;
+    emit(...args);
+  };
+  process.emitWarning = Object.assign(quiet, { looplabQuiet: true }) as typeof process.emitWarning;
+}
+
 /** A dockerode client of a target: over SSH (key or agent, host key checked) or TCP with TLS. */
 export function targetDocker(target: DockerTarget): Docker {
   if (target.host.startsWith('tcp://')) {
@@ -87,6 +104,7 @@ export function targetDocker(target: DockerTarget): Docker {
       key: readFile(tls.key, 'TLS key', target),
     });
   }
+  quietSshUrlWarning();
   const address = sshAddress(target);
   const known = knownKeys(
     readFile(target.knownHosts ?? join(homedir(), '.ssh', 'known_hosts'), 'known_hosts', target),

@@ -7,6 +7,7 @@ import { LARGE_OUTPUT_MARKER, largeOutput, recordSampleRun, sampleRunDrafts } fr
 import { BLOB_THRESHOLD_BYTES, isBlobRef, type EventDraft, type RunEvent } from '../../shared/events';
 import { summarizeAll } from '../../shared/run-summary';
 import { loopConfigSchema } from '../../shared/loop-config';
+import { migrations } from './migrations';
 import { BlobStore } from './blob-store';
 import { EventStore, SEARCH_WINDOW } from './event-store';
 import { openStore, type OpenedStore } from './open-store';
@@ -71,7 +72,7 @@ describe('event store', () => {
     );
     opened.close();
     opened = openStore(home.paths);
-    expect(opened.db.pragma('user_version', { simple: true })).toBe(6);
+    expect(opened.db.pragma('user_version', { simple: true })).toBe(migrations.length);
     expect(opened.store.getRun(runId)).toMatchObject({
       id: runId,
       status: 'finished',
@@ -93,7 +94,7 @@ describe('event store', () => {
     );
     opened.close();
     opened = openStore(home.paths);
-    expect(opened.db.pragma('user_version', { simple: true })).toBe(6);
+    expect(opened.db.pragma('user_version', { simple: true })).toBe(migrations.length);
     expect([opened.store.getRun(first)?.origin, opened.store.getRun(replay)?.origin]).toEqual(['new', 'replay']);
   });
 
