@@ -461,8 +461,14 @@ describe('when the Hub cannot answer', () => {
   it('says when a mirror answers in a shape that is not the Hub API', async () => {
     const mirror = await startHttpFake((_request, response) => sendJson(response, 200, { models: 'not a list' }));
     try {
+      const hint =
+        'If HF_ENDPOINT points at a mirror, check that it serves the Hub API; questions asked before are answered from the cache.';
       expect(await call(tools({ url: mirror.url }), 'hub_search', { kind: 'paper', query: 'lora' })).toBe(
-        `error: The Hub at ${mirror.url} answered the paper search "lora" in a shape Looplab does not read (the answer: Invalid input: expected array, received object).\nIf HF_ENDPOINT points at a mirror, check that it serves the Hub API; questions asked before are answered from the cache.`,
+        `error: The Hub at ${mirror.url} answered something unexpected for the paper search "lora" (the answer: Invalid input: expected array, received object).\n${hint}`,
+      );
+      // The library reads the list itself: what it trips on is named, not taken for a network failure.
+      expect(await call(tools({ url: mirror.url }), 'hub_search', { kind: 'model', query: 'bert' })).toBe(
+        `error: The Hub at ${mirror.url} answered something unexpected for the model search "bert" (items is not iterable).\n${hint}`,
       );
     } finally {
       await mirror.close();
