@@ -19,6 +19,7 @@ import { builtinTools } from '../tools';
 import { FolderWorkspace } from '../tools/folder-workspace';
 import { HubClient } from '../hub/hub-client';
 import { DEFAULT_HUB_URL, hubEndpoint } from '../hub/hub-endpoint';
+import { arxivUrl, PaperReader } from '../hub/paper-reader';
 import { connectMcpServers } from '../mcp/mcp-tools';
 import { mcpRunOptions } from '../mcp/mcp-run-options';
 import { loadSettings } from '../settings/settings-store';
@@ -105,8 +106,9 @@ function harnessTools(
   const workspaceFolder = workspaceDir(app, runId);
   const endpoint = hubEndpoint(hubUrl ?? settingsHubUrl(app), process.env, app.secrets?.get('hf'));
   const client = new HubClient({ endpoint, cacheFolder: app.paths.hubCache });
+  const papers = new PaperReader(arxivUrl(), app.paths.hubCache);
   const research = [
-    ...createHubTools({ client, workspaceFolder, maxDownloadBytes: DEFAULT_MAX_DOWNLOAD_BYTES }),
+    ...createHubTools({ client, papers, workspaceFolder, maxDownloadBytes: DEFAULT_MAX_DOWNLOAD_BYTES }),
     dataInspectTool(workspaceFolder),
   ];
   if (config.runtime === 'host') return [...builtinTools, ...research];
