@@ -90,14 +90,14 @@ describe('github_search', () => {
 
   it('says where to set a token when there is none, without asking GitHub', async () => {
     expect(await call(tools({ token: undefined }), 'github_search', { query: 'lora_alpha' })).toBe(
-      'error: GitHub’s code search needs a token, and none is set.\nTo search code, set GITHUB_TOKEN, or save a GitHub token in Settings → Providers → GitHub. github_read reads public repos without one.',
+      'error: GitHub’s code search needs a token, and none is set.\nTo search code, set GITHUB_TOKEN, or save a GitHub token in Settings → Model providers → GitHub. github_read reads public repos without one.',
     );
     expect(github.requests).toEqual([]);
   });
 
   it('says a refused token was refused, and names the reset time of a spent rate limit', async () => {
     expect(await call(tools({ token: 'ghp_revoked' }), 'github_search', { query: 'lora_alpha' })).toBe(
-      'error: GitHub refused the token (Bad credentials).\nCheck the token: set GITHUB_TOKEN, or save a GitHub token in Settings → Providers → GitHub.',
+      'error: GitHub refused the token (Bad credentials).\nCheck the token: set GITHUB_TOKEN, or save a GitHub token in Settings → Model providers → GitHub.',
     );
     const reset = Math.floor(Date.now() / 1000) + 600;
     github.rateLimitReset = reset;

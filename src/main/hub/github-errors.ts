@@ -5,7 +5,7 @@ import { AppError } from '../../shared/errors';
 import { formatDateTime } from '../../shared/format';
 import { failure, networkReason, unexpectedAnswer, type HubFailure, type HubSubject } from './hub-errors';
 
-export const TOKEN_PLACES = 'set GITHUB_TOKEN, or save a GitHub token in Settings → Providers → GitHub';
+export const TOKEN_PLACES = 'set GITHUB_TOKEN, or save a GitHub token in Settings → Model providers → GitHub';
 
 /** GitHub answered with an HTTP error: its status, the headers that say why, and its message. */
 export class GitHubStatus extends Error {
