@@ -49,12 +49,19 @@ const NETWORK_REASONS: Record<string, string> = {
 export function networkReason(error: unknown): string | undefined {
   if (!(error instanceof Error)) return undefined;
   if (error.name === 'TimeoutError') return 'the request timed out';
+  const own = (error as NodeJS.ErrnoException).code;
+  if (own !== undefined && NETWORK_REASONS[own] !== undefined) return NETWORK_REASONS[own];
   const cause = (error as Error & { cause?: unknown }).cause;
   const code = cause instanceof Error ? (cause as NodeJS.ErrnoException).code : undefined;
   if (code !== undefined) return NETWORK_REASONS[code] ?? code;
   if (error instanceof TypeError && error.message === 'fetch failed')
     return cause instanceof Error ? cause.message : error.message;
   return undefined;
+}
+
+/** A failure of this machine's files (a full disk, a refused permission), not of the answer. */
+function isLocalFailure(error: unknown): error is NodeJS.ErrnoException {
+  return error instanceof Error && typeof (error as NodeJS.ErrnoException).syscall === 'string';
 }
 
 /** What was wrong with an answer that came but was not what was asked for (its shape, its syntax…). */
@@ -81,6 +88,9 @@ export function classifyHubError(error: unknown, subject: HubSubject, context: H
     return statusFailure(error.statusCode, error.message, subject, context);
   }
   const reason = networkReason(error);
+  if (reason === undefined && isLocalFailure(error)) {
+    return failure(false, `Writing ${subject.what} failed on this machine (${error.message}).`);
+  }
   if (reason !== undefined) {
     return failure(
       true,
