@@ -8,6 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ToolDefinition } from '../src/main/core/tool';
 import { HubClient } from '../src/main/hub/hub-client';
 import { PaperReader } from '../src/main/hub/paper-reader';
+import { cutSections } from '../src/main/hub/paper-text';
 import { createHubTools } from '../src/main/tools/hub-tools';
 import { startArxivServer, texMath, type FakeArxiv, type FakePaperPage } from './fakes/arxiv-server';
 import { startHubServer, type FakeHub, type FakeHubOptions } from './fakes/hub-server';
@@ -255,5 +256,25 @@ describe('hub_info', () => {
     expect(output.split('\n')[2]).toBe(
       'lineage: an adapter of acme/llama-tickets, which is fine-tuned from meta-llama/Llama-3.2-1B',
     );
+  });
+});
+
+describe('cutSections', () => {
+  const section = (heading: string, level: 1 | 2, lines: number) => ({
+    heading,
+    level,
+    text: Array.from({ length: lines }, (_, line) => `${heading} line ${line + 1} of the section.`).join('\n'),
+  });
+
+  it('points past a section asked for that is itself too long: to its next subsection, or nowhere', () => {
+    const long = [section('5 Experiments', 1, 500), section('5.1 Setup', 2, 3), section('5.2 Results', 2, 3)];
+    expect(cutSections(long).split('\n').at(-1)).toMatch(
+      /^\[Cut at 12,000 of [\d,]+ characters: "5 Experiments" was cut short; left out: 5\.1 Setup, 5\.2 Results\. Read one section with section, e\.g\. section "5\.1"\.\]$/,
+    );
+    expect(
+      cutSections([section('5.2 Results', 2, 500)])
+        .split('\n')
+        .at(-1),
+    ).toMatch(/^\[Cut at 12,000 of [\d,]+ characters: "5\.2 Results" was cut short\.\]$/);
   });
 });

@@ -70,12 +70,13 @@ export function cutSections(sections: readonly PaperSection[], maxChars = PAPER_
   const short = room > 200 && cutAt > 0 ? sections[index] : undefined;
   if (short !== undefined) kept.push(`${partial.slice(0, cutAt)} …`);
   const leftOut = sections.slice(short === undefined ? index : index + 1).map((section) => section.heading);
-  const next = short ?? sections[index]!;
+  // Reading the section cut short on its own gives it more room, unless it already came first.
+  const next = index === 0 ? leftOut[0] : (short ?? sections[index]!).heading;
   const note = [
     `[Cut at ${maxChars.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} characters`,
     short === undefined ? '' : `: "${short.heading}" was cut short`,
     leftOut.length === 0 ? '' : `${short === undefined ? ':' : ';'} left out: ${leftOut.join(', ')}`,
-    `. Read one section with section, e.g. section "${sectionName(next.heading)}".]`,
+    next === undefined ? '.]' : `. Read one section with section, e.g. section "${sectionName(next)}".]`,
   ].join('');
   return [...kept, note].join('\n');
 }
