@@ -62,7 +62,7 @@ const mainLayers = {
   [home]: { may: [shared, `${store}/storage-errors.ts`], why: why.adapter },
   [fs]: { may: [], why: why.adapter },
   [data]: { may: [shared, fs], why: why.adapter },
-  [hub]: { may: [shared], packages: ['@huggingface/hub', 'zod'], why: why.adapter },
+  [hub]: { may: [shared], packages: ['@huggingface/hub', 'htmlparser2', 'zod'], why: why.adapter },
   [providers]: { may: [shared, core], packages: ['@anthropic-ai/sdk', 'ollama', 'openai', 'zod'], why: why.adapter },
   [sandbox]: {
     may: [shared, core, fs, version],

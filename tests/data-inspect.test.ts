@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { once } from 'node:events';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ToolContext } from '../src/main/core/tool';
+import { appToolContext } from './helpers/app-tool-call';
 import { dataInspectTool } from '../src/main/tools/data-inspect';
 
 let workspace: string;
@@ -19,19 +19,7 @@ afterEach(() => {
   rmSync(workspace, { recursive: true, force: true });
 });
 
-const context: ToolContext = {
-  runId: 'run_data',
-  callId: 'call_1',
-  signal: new AbortController().signal,
-  workspace: { readFile: never, writeFile: never, exec: never },
-  progress: () => undefined,
-  record: () => [],
-  setPlan: () => undefined,
-};
-
-function never(): never {
-  throw new Error('data_inspect reads the workspace folder itself');
-}
+const context = appToolContext;
 
 function put(path: string, content: string | Buffer): void {
   mkdirSync(dirname(join(workspace, path)), { recursive: true });

@@ -15,11 +15,12 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { ToolContext, ToolDefinition } from '../src/main/core/tool';
+import type { ToolDefinition } from '../src/main/core/tool';
 import { HubClient } from '../src/main/hub/hub-client';
 import { createHubTools } from '../src/main/tools/hub-tools';
 import { sendJson, startHttpFake } from './fakes/http-fake';
 import { startHubServer, type FakeHub, type FakeHubOptions, type FakeHubRepo } from './fakes/hub-server';
+import { callTool, toolSet } from './helpers/app-tool-call';
 
 const README = `---
 license: apache-2.0
@@ -191,35 +192,10 @@ function tools(
     workspaceFolder: workspace,
     maxDownloadBytes: options.maxDownloadBytes ?? 1024 * 1024 * 1024,
   });
-  return Object.fromEntries(list.map((tool) => [tool.name, tool]));
+  return toolSet(list);
 }
 
-const context: ToolContext = {
-  runId: 'run_hub',
-  callId: 'call_1',
-  signal: new AbortController().signal,
-  workspace: { readFile: never, writeFile: never, exec: never },
-  progress: () => undefined,
-  record: () => [],
-  setPlan: () => undefined,
-};
-
-function never(): never {
-  throw new Error('the Hub tools do not use the run’s workspace interface');
-}
-
-/** What the model reads from one call: its output, or the message of the error it threw. */
-async function call(set: Record<string, ToolDefinition>, name: string, input: unknown): Promise<string> {
-  const tool = set[name]!;
-  const parsed = tool.input.safeParse(input);
-  if (!parsed.success) return `invalid: ${parsed.error.issues.map((issue) => issue.message).join('; ')}`;
-  try {
-    const result = await tool.run(parsed.data, context);
-    return result.isError === true ? `error: ${result.output}` : result.output;
-  } catch (error) {
-    return `error: ${(error as Error).message}`;
-  }
-}
+const call = callTool;
 
 describe('hub_search', () => {
   it('follows the Hub’s Link pages until the limit, most downloaded first, with the task and library filters', async () => {
@@ -317,6 +293,8 @@ describe('hub_info', () => {
         'published 2023-05-23 · 156 upvotes · arXiv: https://arxiv.org/abs/2305.14314',
         'authors: Tim Dettmers, Artidoro Pagnoni',
         'abstract: We present QLoRA, an efficient finetuning approach that reduces memory usage.',
+        'models citing it on the Hub: none',
+        'datasets citing it on the Hub: none',
       ].join('\n'),
     );
   });
@@ -461,8 +439,14 @@ describe('when the Hub cannot answer', () => {
   it('says when a mirror answers in a shape that is not the Hub API', async () => {
     const mirror = await startHttpFake((_request, response) => sendJson(response, 200, { models: 'not a list' }));
     try {
+      const hint =
+        'If HF_ENDPOINT points at a mirror, check that it serves the Hub API; questions asked before are answered from the cache.';
       expect(await call(tools({ url: mirror.url }), 'hub_search', { kind: 'paper', query: 'lora' })).toBe(
-        `error: The Hub at ${mirror.url} answered the paper search "lora" in a shape Looplab does not read (the answer: Invalid input: expected array, received object).\nIf HF_ENDPOINT points at a mirror, check that it serves the Hub API; questions asked before are answered from the cache.`,
+        `error: The Hub at ${mirror.url} answered something unexpected for the paper search "lora" (the answer: Invalid input: expected array, received object).\n${hint}`,
+      );
+      // The library reads the list itself: what it trips on is named, not taken for a network failure.
+      expect(await call(tools({ url: mirror.url }), 'hub_search', { kind: 'model', query: 'bert' })).toBe(
+        `error: The Hub at ${mirror.url} answered something unexpected for the model search "bert" (items is not iterable).\n${hint}`,
       );
     } finally {
       await mirror.close();

@@ -26,6 +26,7 @@ export function endpointSecret(name: string): string {
 }
 export const ANTHROPIC_SECRET = 'anthropic';
 export const HF_SECRET = 'hf';
+export const GITHUB_SECRET = 'github';
 
 const httpUrl = z
   .string()
@@ -69,6 +70,8 @@ export const providerSettingsSchema = z.strictObject({
   huggingFace: z.strictObject({ hubUrl: httpUrl.default('https://huggingface.co') }).default({
     hubUrl: 'https://huggingface.co',
   }),
+  /** GitHub's REST API (GitHub Enterprise: https://<host>/api/v3), for example code; the token is the secret `github`. */
+  github: z.strictObject({ apiUrl: httpUrl.optional() }).optional(),
 });
 export type ProviderSettings = z.infer<typeof providerSettingsSchema>;
 

@@ -41,3 +41,40 @@ export class HubCache {
     await rename(temporary, target);
   }
 }
+
+/** An answer for the model, and where it came from the cache, when and why. */
+export interface CachedText {
+  text: string;
+  /** Set when the server could not be reached and the answer came from the cache. */
+  cached?: { fetchedAt: number; reason: string };
+}
+
+/** What a failed request means: its error, and whether a cached answer may stand in. */
+export interface Failure {
+  error: Error;
+  unreachable: boolean;
+}
+
+/**
+ * Asks the server; a live answer is kept in the cache, and when the server cannot answer (`classify` says
+ * it is unreachable) the cached answer to the same request stands in. A stopped run's abort goes through.
+ */
+export async function answerOrCached(
+  where: { cache: HubCache; url: string; key: string; signal: AbortSignal },
+  live: () => Promise<string>,
+  classify: (error: unknown) => Failure,
+): Promise<CachedText> {
+  try {
+    const text = await live();
+    // A cache that cannot be written (a full disk) costs the offline answer, not this one.
+    await where.cache.put(where.url, where.key, text).catch(() => undefined);
+    return { text };
+  } catch (error) {
+    if (where.signal.aborted) throw error;
+    const failure = classify(error);
+    if (!failure.unreachable) throw failure.error;
+    const entry = await where.cache.get(where.url, where.key);
+    if (entry === undefined) throw failure.error;
+    return { text: entry.answer, cached: { fetchedAt: entry.fetchedAt, reason: failure.error.message } };
+  }
+}

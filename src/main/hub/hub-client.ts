@@ -5,12 +5,14 @@ import type { PipelineType, RepoDesignation } from '@huggingface/hub';
 import { AppError } from '../../shared/errors';
 import { formatDateTime } from '../../shared/format';
 import { cardSummary } from './card-summary';
-import { HubCache } from './hub-cache';
+import { answerOrCached, HubCache, type CachedText } from './hub-cache';
 import type { HubEndpoint } from './hub-endpoint';
-import { classifyHubError, type HubSubject, type ResponseNotes } from './hub-errors';
+import { classifyHubError, type HubFailure, type HubSubject, type ResponseNotes } from './hub-errors';
 import { datasetHit, datasetText, modelHit, modelText, paperHit, paperText } from './hub-format';
 import { readHubFile } from './hub-files';
 import { hubLibrary, type HubLibrary } from './hub-library';
+import { paperLinks, paperLinksText } from './paper-links';
+import { baseLookup, lineageText, modelLineage } from './hub-lineage';
 import {
   datasetDetailsSchema,
   fileEntrySchema,
@@ -32,11 +34,7 @@ export interface HubSearch {
   sort?: HubSort | undefined;
 }
 
-export interface HubAnswer {
-  text: string;
-  /** Set when the Hub could not be reached and the answer came from the cache. */
-  cached?: { fetchedAt: number; reason: string };
-}
+export type HubAnswer = CachedText;
 
 export interface HubClientOptions {
   endpoint: HubEndpoint;
@@ -104,12 +102,16 @@ export class HubClient {
   }
 
   fail(error: unknown, subject: HubSubject, call: HubCall | undefined): AppError {
+    return this.failure(error, subject, call).error;
+  }
+
+  private failure(error: unknown, subject: HubSubject, call: HubCall | undefined): HubFailure {
     return classifyHubError(error, subject, {
       hubUrl: this.url,
       hasToken: this.token !== undefined,
       notes: call?.notes ?? {},
       library: call?.library,
-    }).error;
+    });
   }
 
   search(request: HubSearch, signal: AbortSignal): Promise<HubAnswer> {
@@ -139,25 +141,11 @@ export class HubClient {
     live: (call: HubCall) => Promise<string>,
   ): Promise<HubAnswer> {
     let call: HubCall | undefined;
-    try {
-      call = await this.open(signal);
-      const text = await live(call);
-      // A cache that cannot be written (a full disk) costs the offline answer, not this one.
-      await this.cache.put(this.url, key, text).catch(() => undefined);
-      return { text };
-    } catch (error) {
-      if (signal.aborted) throw error;
-      const failure = classifyHubError(error, subject, {
-        hubUrl: this.url,
-        hasToken: this.token !== undefined,
-        notes: call?.notes ?? {},
-        library: call?.library,
-      });
-      if (!failure.unreachable) throw failure.error;
-      const entry = await this.cache.get(this.url, key);
-      if (entry === undefined) throw failure.error;
-      return { text: entry.answer, cached: { fetchedAt: entry.fetchedAt, reason: failure.error.message } };
-    }
+    return answerOrCached(
+      { cache: this.cache, url: this.url, key, signal },
+      async () => live((call = await this.open(signal))),
+      (error) => this.failure(error, subject, call),
+    );
   }
 
   private async searchModels(request: HubSearch, call: HubCall): Promise<string> {
@@ -210,7 +198,8 @@ export class HubClient {
     );
     const { files, truncated } = await this.files({ type: 'model', name: id }, call);
     const summary = await this.summary({ type: 'model', name: id }, files, call);
-    return modelText(model, this.page('model', id), summary, files, truncated);
+    const lineage = lineageText(await modelLineage(model, baseLookup(call)));
+    return modelText(model, this.page('model', id), summary, files, truncated, lineage);
   }
 
   private async datasetInfo(id: string, call: HubCall): Promise<string> {
@@ -224,7 +213,8 @@ export class HubClient {
 
   private async paperInfo(id: string, call: HubCall): Promise<string> {
     const paper = paperSchema.parse(await getJson(`${this.url}/api/papers/${encodeURIComponent(id)}`, call));
-    return paperText(paper, `${this.url}/papers/${paper.id}`);
+    const links = paperLinksText(await paperLinks(paper.id, call));
+    return [paperText(paper, `${this.url}/papers/${paper.id}`), ...links].join('\n');
   }
 
   private async files(repo: RepoDesignation, call: HubCall): Promise<{ files: FileEntry[]; truncated: boolean }> {

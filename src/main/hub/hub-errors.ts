@@ -42,43 +42,68 @@ const NETWORK_REASONS: Record<string, string> = {
   EHOSTUNREACH: 'host unreachable',
 };
 
-function reasonOf(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
+/**
+ * Why a request got no answer at all (a network failure, a timeout), or undefined when the error is not
+ * about reaching the server: fetch's own failures carry the socket's error as their cause.
+ */
+export function networkReason(error: unknown): string | undefined {
+  if (!(error instanceof Error)) return undefined;
   if (error.name === 'TimeoutError') return 'the request timed out';
+  const own = (error as NodeJS.ErrnoException).code;
+  if (own !== undefined && NETWORK_REASONS[own] !== undefined) return NETWORK_REASONS[own];
   const cause = (error as Error & { cause?: unknown }).cause;
-  if (!(cause instanceof Error)) return error.message;
-  const code = (cause as NodeJS.ErrnoException).code;
-  return code === undefined ? cause.message : (NETWORK_REASONS[code] ?? code);
+  const code = cause instanceof Error ? (cause as NodeJS.ErrnoException).code : undefined;
+  if (code !== undefined) return NETWORK_REASONS[code] ?? code;
+  if (error instanceof TypeError && error.message === 'fetch failed')
+    return cause instanceof Error ? cause.message : error.message;
+  return undefined;
+}
+
+/** A failure of this machine's files (a full disk, a refused permission), not of the answer. */
+function isLocalFailure(error: unknown): error is NodeJS.ErrnoException {
+  return error instanceof Error && typeof (error as NodeJS.ErrnoException).syscall === 'string';
+}
+
+/** What was wrong with an answer that came but was not what was asked for (its shape, its syntax…). */
+export function answerProblem(error: unknown): string {
+  if (error instanceof ZodError) {
+    const issue = error.issues[0];
+    return `${issue?.path.join('.') || 'the answer'}: ${issue?.message ?? 'not the expected shape'}`;
+  }
+  if (error instanceof SyntaxError) return `not JSON: ${error.message}`;
+  return error instanceof Error ? error.message : String(error);
 }
 
 type HubContext = { hubUrl: string; hasToken: boolean; notes: ResponseNotes; library: HubLibrary | undefined };
 
+/** A server that answered with something else than its API's shapes; a cached answer may stand in. */
+export function unexpectedAnswer(server: string, subject: HubSubject, error: unknown, hint: string): HubFailure {
+  return failure(true, `${server} answered something unexpected for ${subject.what} (${answerProblem(error)}).`, hint);
+}
+
 export function classifyHubError(error: unknown, subject: HubSubject, context: HubContext): HubFailure {
   const library = context.library;
   if (error instanceof AppError) return { error, unreachable: false };
-  if (
-    error instanceof ZodError ||
-    (library !== undefined && error instanceof library.InvalidApiResponseFormatError) ||
-    error instanceof SyntaxError
-  ) {
-    const where =
-      error instanceof ZodError
-        ? ` (${error.issues[0]?.path.join('.') || 'the answer'}: ${error.issues[0]?.message})`
-        : '';
-    return failure(
-      true,
-      `The Hub at ${context.hubUrl} answered ${subject.what} in a shape Looplab does not read${where}.`,
-      'If HF_ENDPOINT points at a mirror, check that it serves the Hub API; questions asked before are answered from the cache.',
-    );
+  if (library !== undefined && error instanceof library.HubApiError) {
+    return statusFailure(error.statusCode, error.message, subject, context);
   }
-  if (library === undefined || !(error instanceof library.HubApiError)) {
+  const reason = networkReason(error);
+  if (reason === undefined && isLocalFailure(error)) {
+    return failure(false, `Writing ${subject.what} failed on this machine (${error.message}).`);
+  }
+  if (reason !== undefined) {
     return failure(
       true,
-      `The Hub at ${context.hubUrl} cannot be reached (${reasonOf(error)}).`,
+      `The Hub at ${context.hubUrl} cannot be reached (${reason}).`,
       'Check the network connection, or HF_ENDPOINT if the Hub is a mirror; questions asked before are answered from the cache.',
     );
   }
-  return statusFailure(error.statusCode, error.message, subject, context);
+  return unexpectedAnswer(
+    `The Hub at ${context.hubUrl}`,
+    subject,
+    error,
+    'If HF_ENDPOINT points at a mirror, check that it serves the Hub API; questions asked before are answered from the cache.',
+  );
 }
 
 /** What an HTTP status from the Hub means for this subject, and what to do about it. */
@@ -127,7 +152,7 @@ function statusFailure(status: number, detail: string, subject: HubSubject, cont
 }
 
 /** A failure whose error is `unavailable`; `unreachable` says whether a cached answer may stand in. */
-function failure(unreachable: boolean, message: string, hint?: string): HubFailure {
+export function failure(unreachable: boolean, message: string, hint?: string): HubFailure {
   return { error: new AppError('unavailable', message, hint), unreachable };
 }
 

@@ -92,6 +92,7 @@ export function modelText(
   summary: string | undefined,
   files: readonly FileEntry[],
   truncated: boolean,
+  lineage?: string,
 ): string {
   return [
     `model ${model.name}  ${page}`,
@@ -101,6 +102,7 @@ export function modelText(
       `license: ${licenseOf(model.cardData?.license, model.tags)}`,
       gatedText(model.gated),
     ]),
+    lineage ?? '',
     joined([
       counted(model.downloads, 'download'),
       counted(model.likes, 'like'),

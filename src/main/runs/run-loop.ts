@@ -5,6 +5,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppError } from '../../shared/errors';
 import type { LoopConfig } from '../../shared/loop-config';
+import { GITHUB_SECRET } from '../../shared/settings';
 import { EvaluationGate, type RunnableLoop } from '../core/evaluation-gate';
 import { AgentLoop, type LoopCheck, type LoopProgress } from '../core/loop';
 import type { ParkingPort } from '../core/parking';
@@ -19,11 +20,15 @@ import { builtinTools } from '../tools';
 import { FolderWorkspace } from '../tools/folder-workspace';
 import { HubClient } from '../hub/hub-client';
 import { DEFAULT_HUB_URL, hubEndpoint } from '../hub/hub-endpoint';
+import { arxivUrl, PaperReader } from '../hub/paper-reader';
+import { GitHubClient } from '../hub/github-client';
+import { githubEndpoint } from '../hub/github-endpoint';
 import { connectMcpServers } from '../mcp/mcp-tools';
 import { mcpRunOptions } from '../mcp/mcp-run-options';
 import { loadSettings } from '../settings/settings-store';
 import { dataInspectTool } from '../tools/data-inspect';
 import { createHubTools, DEFAULT_MAX_DOWNLOAD_BYTES } from '../tools/hub-tools';
+import { createGitHubTools } from '../tools/github-tools';
 import { createJobTools } from '../tools/job-tools';
 import type { ModelResolver, ReadyModel } from './readiness';
 import { ollamaFootprint } from '../providers/ollama-footprint';
@@ -78,6 +83,15 @@ function settingsHubUrl(app: RunDeps): string | undefined {
   }
 }
 
+/** GitHub's API URL when the person set one in settings.json (GitHub Enterprise), else GITHUB_API_URL decides. */
+function settingsGitHubUrl(app: RunDeps): string | undefined {
+  try {
+    return loadSettings(app.paths).providers.github?.apiUrl;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * The built-in tools, the research and data tools (the Hub, asked from this machine; downloads land in
  * the workspace folder, which data_inspect reads), and where the run has the sandbox the job tools (jobs
@@ -105,8 +119,11 @@ function harnessTools(
   const workspaceFolder = workspaceDir(app, runId);
   const endpoint = hubEndpoint(hubUrl ?? settingsHubUrl(app), process.env, app.secrets?.get('hf'));
   const client = new HubClient({ endpoint, cacheFolder: app.paths.hubCache });
+  const papers = new PaperReader(arxivUrl(), app.paths.hubCache);
+  const github = githubEndpoint(settingsGitHubUrl(app), process.env, app.secrets?.get(GITHUB_SECRET));
   const research = [
-    ...createHubTools({ client, workspaceFolder, maxDownloadBytes: DEFAULT_MAX_DOWNLOAD_BYTES }),
+    ...createHubTools({ client, papers, workspaceFolder, maxDownloadBytes: DEFAULT_MAX_DOWNLOAD_BYTES }),
+    ...createGitHubTools(new GitHubClient(github, app.paths.hubCache)),
     dataInspectTool(workspaceFolder),
   ];
   if (config.runtime === 'host') return [...builtinTools, ...research];

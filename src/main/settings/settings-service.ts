@@ -25,6 +25,7 @@ function overrides(env: NodeJS.ProcessEnv): Record<string, string> {
     'providers.anthropic.baseUrl': 'ANTHROPIC_BASE_URL',
     'secret:anthropic': 'ANTHROPIC_API_KEY',
     'secret:hf': 'HF_TOKEN',
+    'secret:github': 'GITHUB_TOKEN',
     defaultModel: 'LOOPLAB_MODEL',
   };
   return Object.fromEntries(

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { AppError, formatError } from '../../shared/errors';
 import { WorkspaceError } from '../core/tool';
 import type { HubClient } from '../hub/hub-client';
+import type { PaperReader } from '../hub/paper-reader';
 
 export interface HubToolTarget {
   client: HubClient;
@@ -11,6 +12,8 @@ export interface HubToolTarget {
   workspaceFolder: string;
   /** The largest file hub_fetch downloads. */
   maxDownloadBytes: number;
+  /** arXiv's HTML renderings: paper_read, and the sections hub_info lists for a paper. */
+  papers?: PaperReader;
 }
 
 export const repoIdInput = z

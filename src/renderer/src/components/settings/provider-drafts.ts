@@ -4,6 +4,7 @@
 import {
   ANTHROPIC_SECRET,
   endpointSecret,
+  GITHUB_SECRET,
   HF_SECRET,
   type Endpoint,
   type SettingsPatch,
@@ -26,6 +27,8 @@ export interface ProviderDrafts {
   anthropicKey: string;
   hubUrl: string;
   hfToken: string;
+  githubApiUrl: string;
+  githubToken: string;
 }
 
 export const emptyEndpoint: EndpointDraft = { name: '', baseUrl: '', key: '', keySecret: undefined };
@@ -39,6 +42,8 @@ export function draftsOf(view: SettingsView): ProviderDrafts {
     anthropicKey: '',
     hubUrl: providers.huggingFace.hubUrl,
     hfToken: '',
+    githubApiUrl: providers.github?.apiUrl ?? '',
+    githubToken: '',
   };
 }
 
@@ -60,18 +65,21 @@ export function typedKeys(drafts: ProviderDrafts): [string, string][] {
     ...drafts.endpoints.map((draft): [string, string] => [endpointSecret(draft.name.trim()), draft.key.trim()]),
     [ANTHROPIC_SECRET, drafts.anthropicKey.trim()],
     [HF_SECRET, drafts.hfToken.trim()],
+    [GITHUB_SECRET, drafts.githubToken.trim()],
   ];
 }
 
 export function providersPatch(drafts: ProviderDrafts, endpoints: Endpoint[]): SettingsPatch {
   const ollamaHost = textField(drafts.ollamaHost);
   const anthropicBaseUrl = textField(drafts.anthropicBaseUrl);
+  const githubApiUrl = textField(drafts.githubApiUrl);
   return {
     providers: {
       ollama: ollamaHost === undefined ? {} : { host: ollamaHost },
       endpoints,
       anthropic: anthropicBaseUrl === undefined ? {} : { baseUrl: anthropicBaseUrl },
       huggingFace: { hubUrl: drafts.hubUrl.trim() },
+      github: githubApiUrl === undefined ? {} : { apiUrl: githubApiUrl },
     },
   };
 }
@@ -83,5 +91,6 @@ export function afterSave(drafts: ProviderDrafts, endpoints: Endpoint[]): Provid
     endpoints: drafts.endpoints.map((draft, index) => ({ ...draft, key: '', keySecret: endpoints[index]!.keySecret })),
     anthropicKey: '',
     hfToken: '',
+    githubToken: '',
   };
 }

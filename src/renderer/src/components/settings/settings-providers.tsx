@@ -3,7 +3,7 @@
 // ever shows that a key is set and its last characters. "Test connection" makes the readiness check a
 // run makes, with the saved settings.
 import { useState, type ReactNode } from 'react';
-import { ANTHROPIC_SECRET, HF_SECRET, type SettingsView } from '../../../../shared/settings';
+import { ANTHROPIC_SECRET, GITHUB_SECRET, HF_SECRET, type SettingsView } from '../../../../shared/settings';
 import { request } from '../../bridge';
 import { TextField } from '../common/text-field';
 import { EndpointList } from './endpoint-list';
@@ -129,6 +129,24 @@ export function ProvidersSection(props: SectionProps) {
           value={drafts.hfToken}
           testId="hf-token"
           onChange={(hfToken) => set({ hfToken })}
+          onClear={clearKey}
+        />
+      </ProviderBox>
+      <ProviderBox testId="provider-github" title="GitHub (example code)">
+        <TextField
+          label="API URL"
+          placeholder="https://api.github.com"
+          value={drafts.githubApiUrl}
+          onChange={(githubApiUrl) => set({ githubApiUrl })}
+          error={errorAt('github.apiUrl')}
+        />
+        <KeyField
+          label="Token"
+          secret={GITHUB_SECRET}
+          view={view}
+          value={drafts.githubToken}
+          testId="github-token"
+          onChange={(githubToken) => set({ githubToken })}
           onClear={clearKey}
         />
       </ProviderBox>
