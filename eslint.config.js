@@ -61,7 +61,8 @@ const mainLayers = {
   [home]: { may: [shared, `${store}/storage-errors.ts`], why: why.adapter },
   [fs]: { may: [], why: why.adapter },
   [data]: { may: [shared, fs], why: why.adapter },
-  [hub]: { may: [shared], packages: ['@huggingface/hub', 'zod'], why: why.adapter },
+  // Publishing reads the files it sends from a run's workspace, never through a link.
+  [hub]: { may: [shared, fs], packages: ['@huggingface/hub', 'yaml', 'zod'], why: why.adapter },
   [providers]: { may: [shared, core], packages: ['@anthropic-ai/sdk', 'ollama', 'openai', 'zod'], why: why.adapter },
   [sandbox]: { may: [shared, core, fs, version], packages: ['dockerode', 'proxy-chain', 'zod'], why: why.adapter },
   [tools]: { may: [shared, core, data, fs, hub, sandbox], packages: ['zod'], why: why.adapter },

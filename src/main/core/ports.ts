@@ -3,6 +3,7 @@
 import type { EventDraft, EventPayload, RunEvent } from '../../shared/events';
 import type { ApprovalRule } from '../../shared/loop-config';
 import type { ApprovalKind } from '../../shared/pending-approvals';
+import type { ToolRisk } from './tool';
 
 export interface RunLog {
   append(runId: string, drafts: readonly EventDraft[]): RunEvent[];
@@ -20,6 +21,8 @@ export interface ApprovalRequest {
   input: unknown;
   summary: string;
   rule: string;
+  /** The call's risk; a `publish` is never approved by a headless policy. */
+  risk?: ToolRisk;
 }
 
 export type ApprovalDecision =

@@ -116,7 +116,9 @@ export class ToolCalls {
    */
   private async askPeople(asks: readonly Ask[], signal: AbortSignal): Promise<ReadyCall[]> {
     if (asks.length === 0) return [];
-    const requests = asks.map((ask) => ({ ...ask, summary: ask.tool.summarize(ask.input) }));
+    const requests = await Promise.all(
+      asks.map(async (ask) => ({ ...ask, summary: await ask.tool.summarize(ask.input) })),
+    );
     // After a restart the request is already in the record; it is asked again, not recorded again.
     const pending = new Set(pendingApprovals(this.host.events).map((approval) => approval.callId));
     this.record([
@@ -132,7 +134,13 @@ export class ToolCalls {
     const answered = await Promise.all(
       requests.map(async (request) => {
         const { call, tool, input, summary, rule } = request;
-        const asked = { kind: 'call' as const, runId: this.host.runId, callId: call.id, tool: tool.name };
+        const asked = {
+          kind: 'call' as const,
+          runId: this.host.runId,
+          callId: call.id,
+          tool: tool.name,
+          risk: riskOf(tool, input),
+        };
         const decision = await gate.decide({ ...asked, input, summary, rule }, signal);
         return this.recordDecision(request, decision);
       }),

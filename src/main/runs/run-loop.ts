@@ -25,6 +25,9 @@ import { loadSettings } from '../settings/settings-store';
 import { dataInspectTool } from '../tools/data-inspect';
 import { createHubTools, DEFAULT_MAX_DOWNLOAD_BYTES } from '../tools/hub-tools';
 import { createJobTools } from '../tools/job-tools';
+import { hubPublishTool } from '../tools/hub-publish';
+import { appVersion } from '../version';
+import { exportFile } from './run-export';
 import type { ModelResolver, ReadyModel } from './readiness';
 import { ollamaFootprint } from '../providers/ollama-footprint';
 import { ollamaParking } from './gpu-parking';
@@ -108,6 +111,14 @@ function harnessTools(
   const research = [
     ...createHubTools({ client, workspaceFolder, maxDownloadBytes: DEFAULT_MAX_DOWNLOAD_BYTES }),
     dataInspectTool(workspaceFolder),
+    hubPublishTool({
+      runId,
+      workspaceFolder,
+      events: () => app.store.loadEvents(runId),
+      runExport: () => exportFile(app.store, runId, 'looplab'),
+      endpoint: () => endpoint,
+      version: appVersion(),
+    }),
   ];
   if (config.runtime === 'host') return [...builtinTools, ...research];
   const { wallMs } = config.budget;
