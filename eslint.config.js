@@ -100,6 +100,8 @@ const mainLayers = {
       app,
       bench,
       home,
+      // `looplab publish` plans and sends a publish as the app's hub_publish does.
+      hub,
       providers,
       runs,
       sandbox,

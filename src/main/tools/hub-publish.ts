@@ -4,14 +4,13 @@
 // unless asked otherwise), every file with its size, and the card, exactly as they will be committed.
 import { z } from 'zod';
 import type { RunEvent } from '../../shared/events';
-import { formatBytes } from '../../shared/format';
+import { PUBLISH_TOOL } from '../../shared/publish';
 import { AppError } from '../../shared/errors';
 import { defineTool, type ToolContext, type ToolOutput } from '../core/tool';
 import { publishToHub } from '../hub/hub-publish';
+import { dryRunText, resultText } from '../hub/hub-publish-text';
 import { planPublish, type PublishPlan, type PublishRequest } from '../hub/hub-publish-plan';
 import type { HubEndpoint } from '../hub/hub-endpoint';
-
-export const HUB_PUBLISH_TOOL = 'hub_publish';
 
 const input = z.object({
   kind: z.enum(['model', 'dataset']).describe('What the repo holds: a trained model (or adapter), or a dataset.'),
@@ -46,7 +45,7 @@ export interface PublishToolDeps {
   fetch?: typeof fetch;
 }
 
-export function requestOf(value: Input): PublishRequest {
+function requestOf(value: Input): PublishRequest {
   return {
     kind: value.kind,
     repo: value.repo,
@@ -55,28 +54,6 @@ export function requestOf(value: Input): PublishRequest {
     includeRun: value.includeRun ?? false,
     ...(value.message === undefined ? {} : { message: value.message }),
   };
-}
-
-/** The dry run a person approves: the repo, each file with its size, and the card in full. */
-export function dryRunText(plan: PublishPlan, hubUrl: string): string {
-  const { kind, repo } = plan.request;
-  const total = plan.files.reduce((sum, file) => sum + file.bytes, 0);
-  const width = Math.max(...plan.files.map((file) => file.path.length));
-  const rows = plan.files.map((file) => {
-    const from = file.source === undefined || file.source === file.path ? '' : `  ← ${file.source}`;
-    const what = file.path === 'README.md' ? '  (the card below)' : '';
-    return `  ${file.path.padEnd(width)}  ${formatBytes(file.bytes).padStart(9)}${from}${what}`;
-  });
-  return [
-    `Publish to the Hub: ${kind} ${repo} (${plan.request.private ? 'private' : 'PUBLIC'}; created if missing)`,
-    `  ${hubUrl}/${kind === 'dataset' ? 'datasets/' : ''}${repo}`,
-    `Commit: ${plan.request.message ?? `Publish from the Looplab run ${plan.runId}`}`,
-    `Files (${plan.files.length}, ${formatBytes(total)}):`,
-    ...rows,
-    '',
-    'Card (README.md):',
-    plan.card,
-  ].join('\n');
 }
 
 export function hubPublishTool(deps: PublishToolDeps) {
@@ -99,7 +76,7 @@ export function hubPublishTool(deps: PublishToolDeps) {
     return plan;
   };
   return defineTool({
-    name: HUB_PUBLISH_TOOL,
+    name: PUBLISH_TOOL,
     description: [
       'Publish files of the workspace (a trained model or adapter, or a dataset) to a repo on the Hugging Face Hub, private unless private is false.',
       'Looplab writes the card (README.md) from the run: base model, data files with sha256 and row counts, training commands, the harness’s evaluations.',
@@ -139,11 +116,6 @@ export function hubPublishTool(deps: PublishToolDeps) {
       (line) => ctx.progress(`${line}\n`),
       ctx.signal,
     );
-    const lines = [
-      `Published ${plan.files.length} files to the ${plan.request.private ? 'private' : 'public'} ${plan.request.kind} repo ${plan.request.repo}${result.created ? ' (created)' : ''}: ${result.url}`,
-      ...(result.commitUrl === undefined ? [] : [`Commit: ${result.commitUrl}`]),
-      `Large files sent: ${result.sent.length}; already on the Hub (not sent again): ${result.alreadyThere.length}.`,
-    ];
-    return { output: lines.join('\n') };
+    return { output: resultText(plan, result) };
   }
 }
