@@ -96,6 +96,8 @@ beforeAll(() => {
   writeFileSync(join(workspace, 'outputs/model/adapter_model.safetensors'), ADAPTER);
   writeFileSync(join(workspace, 'outputs/model/tokenizer.json'), TOKENIZER);
   writeFileSync(join(workspace, 'data/tickets.csv'), TICKETS);
+  mkdirSync(join(workspace, 'notes'));
+  writeFileSync(join(workspace, 'notes/README.md'), '# My own card\n');
 });
 
 afterAll(() => rmSync(workspace, { recursive: true, force: true }));
@@ -241,6 +243,11 @@ describe('hub_publish', () => {
     ],
     [{ repo: 'me/x', paths: ['outputs'] }, 'hf_me', 'outputs/linked/secret is a link, so Looplab will not publish it'],
     [{ repo: 'me/x', paths: ['missing'] }, 'hf_me', "missing is not in the run's workspace."],
+    [
+      { repo: 'me/x', paths: ['notes'] },
+      'hf_me',
+      "notes/README.md would replace the card: Looplab writes README.md from the run's record.",
+    ],
   ] as [{ repo: string; paths?: string[] }, string | null, string][])(
     'refuses %j with token %s, saying why',
     async (input, token, message) => {
