@@ -1,7 +1,8 @@
 // A person approves a publish in the UI of `looplab serve` in Chromium: a scripted model (a fake Ollama)
 // writes an adapter into outputs/model and calls hub_publish; the approval card shows the dry run (the
 // repo, private, each file with its size, the card Looplab wrote from the run) with no "Always allow"
-// and no edit; once approved, the commit on the fake Hub holds those files and exactly that card.
+// and no edit, left alone by "Approve all"; once approved, the commit on the fake Hub holds those files
+// and exactly that card.
 import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -39,6 +40,7 @@ describe.skipIf(skipBrowser)('publishing to the Hub from the UI', () => {
         {
           text: ['Publishing it.'],
           toolCalls: [
+            { name: 'write', arguments: { path: 'notes.md', content: '# Published\n' } },
             { name: 'hub_publish', arguments: { kind: 'model', repo: 'me/tickets-lora', paths: ['outputs/model'] } },
           ],
         },
@@ -64,7 +66,18 @@ describe.skipIf(skipBrowser)('publishing to the Hub from the UI', () => {
     await page.getByTestId('start-goal').fill('Publish the adapter to me/tickets-lora');
     await page.getByTestId('start-model').fill('ollama/qwen2.5-coder:7b');
     await page.getByTestId('start-host-runtime').check();
+    await page.getByTestId('ask-write').check();
     await page.getByTestId('start-submit').click();
+    // The adapter's two writes, approved together.
+    await page.getByTestId('approval').filter({ hasText: 'adapter_config.json' }).waitFor();
+    await page.getByTestId('approve-all').click();
+
+    // "Approve all" approves the note's write, and leaves the publish to be approved on its own card.
+    const note = page.getByTestId('approval').filter({ hasText: 'notes.md' });
+    await note.waitFor();
+    expect(await page.getByTestId('approve-all').getAttribute('title')).toBe('Publishing is approved on its own card.');
+    await page.getByTestId('approve-all').click();
+    await note.waitFor({ state: 'detached' });
 
     const card = page.getByTestId('approval').filter({ hasText: 'Publish to the Hub' });
     await card.waitFor();
