@@ -12,6 +12,7 @@ export function terminalGate(
   // One question at a time on the terminal, however many calls wait together.
   let queue: Promise<unknown> = Promise.resolve();
   return {
+    asksPeople: true,
     async decide(request: ApprovalRequest, signal: AbortSignal): Promise<ApprovalDecision> {
       // Headless, a run that repeats itself stops as stalled: going on unasked would repeat it again.
       if (request.kind === 'stall' && mode !== 'ask')

@@ -44,6 +44,8 @@ export type ApprovalDecision =
 export interface ApprovalGate {
   /** Resolves when a person (or the headless policy) decides; rejects when the signal aborts. */
   decide(request: ApprovalRequest, signal: AbortSignal): Promise<ApprovalDecision>;
+  /** Set where a person can be asked (the app, a terminal): a publish is never put to an unattended gate. */
+  asksPeople?: boolean;
 }
 
 /** Captures the run's workspace after a step that may have changed it (by the harness, not the model). */

@@ -41,6 +41,12 @@ const REJECTED_BY = {
   'no-terminal': 'This call was not run: there was no terminal to ask the person on',
 } as const;
 
+const UNATTENDED_PUBLISH: ApprovalDecision = {
+  decision: 'rejected',
+  by: 'policy',
+  feedback: 'Publishing needs a person to approve it, and no one is asked in this run.',
+};
+
 const MALFORMED_NUDGE =
   'Several tool calls in a row could not be used. Call one tool at a time with a single JSON object that matches its schema, and read the error messages above before retrying.';
 
@@ -134,6 +140,9 @@ export class ToolCalls {
     const answered = await Promise.all(
       requests.map(async (request) => {
         const { call, tool, input, summary, rule } = request;
+        // Publishing needs a person: a gate no one answers (a bench) does not approve it.
+        if (riskOf(tool, input) === 'publish' && gate.asksPeople !== true)
+          return this.recordDecision(request, UNATTENDED_PUBLISH);
         const asked = {
           kind: 'call' as const,
           runId: this.host.runId,
