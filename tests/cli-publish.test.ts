@@ -40,7 +40,7 @@ describe('looplab publish', () => {
   it('prints the dry run and refuses without a terminal to ask on, sending nothing', async () => {
     const result = await publish([]);
     expect(result.code).toBe(2);
-    expect(result.stdout).toContain('Publish to the Hub: model me/smol (private; created if missing)');
+    expect(result.stdout).toContain('Publish to the Hub: model me/smol (created private if missing)');
     expect(result.stdout).toContain('  model.safetensors       4 KB  ← outputs/model/model.safetensors');
     expect(result.stdout).toContain('base_model: HuggingFaceTB/SmolLM2-135M\nlibrary_name: transformers\n');
     expect(result.stderr).toContain(

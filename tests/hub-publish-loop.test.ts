@@ -59,7 +59,7 @@ describe('hub_publish in the loop', () => {
     expect(asked.map((request) => [request.tool, request.risk, request.rule])).toEqual([
       ['hub_publish', 'publish', 'default for publish tools'],
     ]);
-    expect(asked[0]!.summary.split('\n')[0]).toBe('Publish to the Hub: model me/clf (private; created if missing)');
+    expect(asked[0]!.summary.split('\n')[0]).toBe('Publish to the Hub: model me/clf (created private if missing)');
     expect(asked[0]!.summary).toContain('\n  weights.bin        1 B  ← outputs/model/weights.bin\n');
     expect(outputs).toEqual(['The person rejected this call: Not yet.']);
   });

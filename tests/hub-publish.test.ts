@@ -120,7 +120,7 @@ describe('hub_publish', () => {
     const card = EXPECTED_CARD.replace('DATA_SHA', sha(TICKETS));
     expect(summary).toBe(
       [
-        'Publish to the Hub: model me/tickets-lora (private; created if missing)',
+        'Publish to the Hub: model me/tickets-lora (created private if missing)',
         `  ${hub.url}/me/tickets-lora`,
         'Commit: Publish from the Looplab run run_publish1',
         'Files (4, 6.8 KB):',
@@ -202,7 +202,7 @@ describe('hub_publish', () => {
       includeRun: true,
     });
     expect(result.isError ?? false).toBe(false);
-    expect(summary.split('\n')[0]).toBe('Publish to the Hub: dataset my-lab/tickets (PUBLIC; created if missing)');
+    expect(summary.split('\n')[0]).toBe('Publish to the Hub: dataset my-lab/tickets (created PUBLIC if missing)');
     expect(hub.publish.created).toEqual([{ kind: 'dataset', id: 'my-lab/tickets', private: false }]);
     const [commit] = hub.publish.commits;
     expect(commit!.files.map((file) => file.path)).toEqual([

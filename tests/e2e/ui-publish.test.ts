@@ -83,7 +83,7 @@ describe.skipIf(skipBrowser)('publishing to the Hub from the UI', () => {
     await card.waitFor();
     const plan = await card.locator('.publish-plan').textContent();
     expect(plan!.split('\n')).toEqual([
-      'Publish to the Hub: model me/tickets-lora (private; created if missing)',
+      'Publish to the Hub: model me/tickets-lora (created private if missing)',
       `  ${hub.url}/me/tickets-lora`,
       expect.stringMatching(/^Commit: Publish from the Looplab run run_\w+$/),
       expect.stringMatching(/^Files \(3, 5\.\d KB\):$/),

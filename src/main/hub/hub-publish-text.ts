@@ -17,7 +17,7 @@ export function dryRunText(plan: PublishPlan, hubUrl: string): string {
     return `  ${file.path.padEnd(width)}  ${formatBytes(file.bytes).padStart(9)}${from}${what}`;
   });
   return [
-    `Publish to the Hub: ${kind} ${repo} (${plan.request.private ? 'private' : 'PUBLIC'}; created if missing)`,
+    `Publish to the Hub: ${kind} ${repo} (created ${plan.request.private ? 'private' : 'PUBLIC'} if missing)`,
     `  ${hubUrl}/${kind === 'dataset' ? 'datasets/' : ''}${repo}`,
     `Commit: ${plan.request.message ?? `Publish from the Looplab run ${plan.runId}`}`,
     `Files (${plan.files.length}, ${formatBytes(total)}):`,
