@@ -98,6 +98,9 @@ export function hubPublishTool(deps: PublishToolDeps) {
       } catch (error) {
         if (!(error instanceof AppError)) throw error;
         return { output: error.hint === undefined ? error.message : `${error.message} ${error.hint}`, isError: true };
+      } finally {
+        // A later call is planned afresh: the run (and its card) may have moved on.
+        plans.delete(JSON.stringify(value));
       }
     },
   });
