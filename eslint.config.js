@@ -62,7 +62,8 @@ const mainLayers = {
   [home]: { may: [shared, `${store}/storage-errors.ts`], why: why.adapter },
   [fs]: { may: [], why: why.adapter },
   [data]: { may: [shared, fs], why: why.adapter },
-  [hub]: { may: [shared], packages: ['@huggingface/hub', 'htmlparser2', 'zod'], why: why.adapter },
+  // Publishing reads the files it sends from a run's workspace, never through a link.
+  [hub]: { may: [shared, fs], packages: ['@huggingface/hub', 'htmlparser2', 'yaml', 'zod'], why: why.adapter },
   [providers]: { may: [shared, core], packages: ['@anthropic-ai/sdk', 'ollama', 'openai', 'zod'], why: why.adapter },
   [sandbox]: {
     may: [shared, core, fs, version],
@@ -104,6 +105,8 @@ const mainLayers = {
       app,
       bench,
       home,
+      // `looplab publish` plans and sends a publish as the app's hub_publish does.
+      hub,
       providers,
       runs,
       sandbox,

@@ -34,6 +34,7 @@ export async function startHttpFake(route: Route): Promise<FakeServer> {
       const raw = Buffer.concat(parts);
       const binary =
         incoming.headers['content-type'] === 'application/octet-stream' ||
+        incoming.headers['content-type'] === 'application/x-ndjson' ||
         (incoming.url ?? '').startsWith('/api/blobs/');
       const json = !binary && raw.length > 0;
       const request: CapturedRequest = {

@@ -2,8 +2,10 @@
 // huggingface.co): /api/models and /api/datasets (paged with absolute `Link` headers, `expand` picking
 // fields), /api/{models,datasets}/{id}/revision/{rev}, /api/{models,datasets}/{id}/tree/{rev},
 // /{id}/resolve/{rev}/{path} and /datasets/{id}/resolve/… (Range requests, gated 401/403, EntryNotFound),
-// /api/papers/search and /api/papers/{id}, and a switchable 429 with Retry-After.
+// /api/papers/search and /api/papers/{id}, and a switchable 429 with Retry-After; and the write side
+// that publishing uses (hub-publish-routes.ts): repo creation, pre-upload, LFS and the commit.
 import type { ServerResponse } from 'node:http';
+import { publishRoute, type FakePublisher, type PublishState } from './hub-publish-routes';
 import { sendJson, startHttpFake, type CapturedRequest, type FakeServer } from './http-fake';
 
 export interface FakeHubRepo {
@@ -35,11 +37,17 @@ export interface FakeHubOptions {
   otherTokens?: string[];
   /** Largest page of /api/models, /api/datasets and trees (the real Hub allows 1,000). */
   pageSize?: number;
+  /** Accounts that may create repos and commit (by token), with the organizations they write to. */
+  publishers?: FakePublisher[];
+  /** Files at least this large are sent through LFS (default 10 MB, as on the Hub). */
+  lfsThreshold?: number;
 }
 
 export interface FakeHub extends FakeServer {
   /** While set, every request gets 429 with this Retry-After. */
   rateLimit: { retryAfter: string | undefined };
+  /** What was published: repos created, commits with their files, LFS objects, and faults to inject. */
+  publish: PublishState;
 }
 
 const LAST_MODIFIED = '2025-03-04T12:30:00.000Z';
@@ -88,6 +96,15 @@ export async function startHubServer(options: FakeHubOptions = {}): Promise<Fake
   const rateLimit: FakeHub['rateLimit'] = { retryAfter: undefined };
   const pageSize = options.pageSize ?? 1000;
   let base = '';
+  const lists = { model: options.models ?? [], dataset: options.datasets ?? [] };
+  const publish: PublishState = {
+    publishers: options.publishers ?? [],
+    lfsThreshold: options.lfsThreshold ?? 10 * 1024 * 1024,
+    commits: [],
+    lfsObjects: new Map(),
+    created: [],
+    faults: { commitFailures: 0 },
+  };
 
   const server = await startHttpFake((request, response) => {
     const url = new URL(request.path, base);
@@ -100,6 +117,7 @@ export async function startHubServer(options: FakeHubOptions = {}): Promise<Fake
       );
     }
     const path = decodeURIComponent(url.pathname);
+    if (publishRoute(publish, publishHost, request, response, path)) return;
     let match: RegExpExecArray | null;
     if (path === '/api/models' || path === '/api/datasets') return list(request, response, url);
     if ((match = /^\/api\/(models|datasets)\/(.+?)\/revision\/([^/]+)$/.exec(path)))
@@ -114,10 +132,16 @@ export async function startHubServer(options: FakeHubOptions = {}): Promise<Fake
   });
   base = server.url;
 
-  const repos = (kind: 'model' | 'dataset') => (kind === 'model' ? (options.models ?? []) : (options.datasets ?? []));
+  const repos = (kind: 'model' | 'dataset') => lists[kind];
   const tokenOf = (request: CapturedRequest) => {
     const header = request.headers.authorization;
     return typeof header === 'string' && header.startsWith('Bearer ') ? header.slice(7) : undefined;
+  };
+  const publishHost = {
+    base: () => base,
+    tokenOf,
+    find: (kind: 'model' | 'dataset', id: string) => lists[kind].find((repo) => repo.id === id),
+    add: (kind: 'model' | 'dataset', repo: FakeHubRepo) => void lists[kind].push(repo),
   };
   const known = (token: string | undefined) =>
     token !== undefined && [...(options.grantedTokens ?? []), ...(options.otherTokens ?? [])].includes(token);
@@ -292,7 +316,7 @@ export async function startHubServer(options: FakeHubOptions = {}): Promise<Fake
     sendJson(response, 200, { ...apiPaper(found), mediaUrls: [], discussionId: objectId(id) });
   }
 
-  return Object.assign(server, { rateLimit });
+  return Object.assign(server, { rateLimit, publish });
 }
 
 function apiPaper(paper: FakeHubPaper) {

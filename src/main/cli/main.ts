@@ -15,6 +15,7 @@ import { historyCommands } from './history-commands';
 import { lifecycleCommands } from './lifecycle-command';
 import { loopCommands } from './loop-commands';
 import { modelsCommand } from './models-command';
+import { publishCommand } from './publish-command';
 import { sandboxCommand } from './sandbox-command';
 import { specCommand } from './spec-command';
 
@@ -55,6 +56,7 @@ function buildProgram(write: Write): Command {
     modelsCommand({ write, models }),
     inheriting(benchCommand(write)),
     inheriting(targetsCommand(write)),
+    inheriting(publishCommand(write)),
     inheriting(serveCommand(write)),
   ])
     program.addCommand(command);

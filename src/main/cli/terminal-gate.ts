@@ -12,10 +12,19 @@ export function terminalGate(
   // One question at a time on the terminal, however many calls wait together.
   let queue: Promise<unknown> = Promise.resolve();
   return {
+    asksPeople: true,
     async decide(request: ApprovalRequest, signal: AbortSignal): Promise<ApprovalDecision> {
       // Headless, a run that repeats itself stops as stalled: going on unasked would repeat it again.
       if (request.kind === 'stall' && mode !== 'ask')
         return { decision: 'rejected', by: 'policy', feedback: `Stopped by the headless policy (--approve ${mode}).` };
+      // Publishing is never approved unasked: it needs a person at a terminal, or `looplab publish`.
+      if (mode === 'auto' && request.risk === 'publish')
+        return {
+          decision: 'rejected',
+          by: 'policy',
+          feedback:
+            'Publishing is never approved by --approve auto. Rerun with --approve ask on a terminal, or publish afterwards with `looplab publish`.',
+        };
       if (mode === 'auto') return { decision: 'approved' };
       if (mode === 'deny')
         return {

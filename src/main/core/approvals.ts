@@ -53,6 +53,9 @@ export function decideApproval(
   input: unknown,
 ): ApprovalVerdict {
   const rule = rules.find((candidate) => matches(candidate, tool, input));
+  // Publishing leaves this machine for good: a person is asked every time, whatever a rule allows.
+  if (rule?.action === 'allow' && risk === 'publish')
+    return { action: 'ask', rule: `publishing always asks ("${describeRule(rule)}" does not cover it)` };
   if (rule !== undefined) return { action: rule.action, rule: describeRule(rule) };
   return { action: defaultActions[risk], rule: `default for ${risk} tools` };
 }

@@ -3,6 +3,7 @@
 import type { EventDraft, EventPayload, RunEvent } from '../../shared/events';
 import type { ApprovalRule } from '../../shared/loop-config';
 import type { ApprovalKind } from '../../shared/pending-approvals';
+import type { ToolRisk } from './tool';
 
 export interface RunLog {
   append(runId: string, drafts: readonly EventDraft[]): RunEvent[];
@@ -20,6 +21,8 @@ export interface ApprovalRequest {
   input: unknown;
   summary: string;
   rule: string;
+  /** The call's risk; a `publish` is never approved by a headless policy. */
+  risk?: ToolRisk;
 }
 
 export type ApprovalDecision =
@@ -41,6 +44,8 @@ export type ApprovalDecision =
 export interface ApprovalGate {
   /** Resolves when a person (or the headless policy) decides; rejects when the signal aborts. */
   decide(request: ApprovalRequest, signal: AbortSignal): Promise<ApprovalDecision>;
+  /** Set where a person can be asked (the app, a terminal): a publish is never put to an unattended gate. */
+  asksPeople?: boolean;
 }
 
 /** Captures the run's workspace after a step that may have changed it (by the harness, not the model). */

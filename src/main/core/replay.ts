@@ -176,8 +176,11 @@ export function replayGate(
 ): ApprovalGate {
   const { model, state } = options;
   return {
+    ...(fallback.asksPeople === undefined ? {} : { asksPeople: fallback.asksPeople }),
     decide: async (request, signal) => {
       const recorded = recording.approvals.get(request.callId);
+      // A publish is never approved from the recording: a person is asked again.
+      if (request.risk === 'publish') return fallback.decide(request, signal);
       // A recording made before stalls were questions ended the run where the replay now asks.
       if (recorded === undefined && request.kind === 'stall') return STOPPED_AS_RECORDED;
       if (recorded === undefined) return fallback.decide(request, signal);

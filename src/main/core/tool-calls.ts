@@ -41,6 +41,12 @@ const REJECTED_BY = {
   'no-terminal': 'This call was not run: there was no terminal to ask the person on',
 } as const;
 
+const UNATTENDED_PUBLISH: ApprovalDecision = {
+  decision: 'rejected',
+  by: 'policy',
+  feedback: 'Publishing needs a person to approve it, and no one is asked in this run.',
+};
+
 const MALFORMED_NUDGE =
   'Several tool calls in a row could not be used. Call one tool at a time with a single JSON object that matches its schema, and read the error messages above before retrying.';
 
@@ -116,7 +122,9 @@ export class ToolCalls {
    */
   private async askPeople(asks: readonly Ask[], signal: AbortSignal): Promise<ReadyCall[]> {
     if (asks.length === 0) return [];
-    const requests = asks.map((ask) => ({ ...ask, summary: ask.tool.summarize(ask.input) }));
+    const requests = await Promise.all(
+      asks.map(async (ask) => ({ ...ask, summary: await ask.tool.summarize(ask.input) })),
+    );
     // After a restart the request is already in the record; it is asked again, not recorded again.
     const pending = new Set(pendingApprovals(this.host.events).map((approval) => approval.callId));
     this.record([
@@ -132,7 +140,16 @@ export class ToolCalls {
     const answered = await Promise.all(
       requests.map(async (request) => {
         const { call, tool, input, summary, rule } = request;
-        const asked = { kind: 'call' as const, runId: this.host.runId, callId: call.id, tool: tool.name };
+        // Publishing needs a person: a gate no one answers (a bench) does not approve it.
+        if (riskOf(tool, input) === 'publish' && gate.asksPeople !== true)
+          return this.recordDecision(request, UNATTENDED_PUBLISH);
+        const asked = {
+          kind: 'call' as const,
+          runId: this.host.runId,
+          callId: call.id,
+          tool: tool.name,
+          risk: riskOf(tool, input),
+        };
         const decision = await gate.decide({ ...asked, input, summary, rule }, signal);
         return this.recordDecision(request, decision);
       }),

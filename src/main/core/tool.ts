@@ -58,8 +58,8 @@ export interface ToolDefinition<Input = unknown> {
   risk: ToolRisk;
   /** The risk of one call, where it depends on the input (a job on the GPU); `risk` otherwise. */
   riskOf?(input: Input): ToolRisk;
-  /** What a person sees when asked to approve: the command, the path and size, the diff… */
-  summarize(input: Input): string;
+  /** What a person sees when asked to approve: the command, the path and size, the diff… (a publish's dry run is worked out). */
+  summarize(input: Input): string | Promise<string>;
   run(input: Input, ctx: ToolContext): Promise<ToolOutput>;
 }
 

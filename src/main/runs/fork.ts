@@ -175,6 +175,7 @@ export function forkGate(gate: ApprovalGate, pending: readonly string[], decisio
   if (decision === undefined) return gate;
   const preset = new Set(pending);
   const forked: ApprovalGate = {
+    ...(gate.asksPeople === undefined ? {} : { asksPeople: gate.asksPeople }),
     decide: (request, signal) => {
       if (!preset.delete(request.callId)) return gate.decide(request, signal);
       return Promise.resolve(decision);

@@ -30,6 +30,9 @@ import { dataInspectTool } from '../tools/data-inspect';
 import { createHubTools, DEFAULT_MAX_DOWNLOAD_BYTES } from '../tools/hub-tools';
 import { createGitHubTools } from '../tools/github-tools';
 import { createJobTools } from '../tools/job-tools';
+import { hubPublishTool } from '../tools/hub-publish';
+import { appVersion } from '../version';
+import { exportFile } from './run-export';
 import type { ModelResolver, ReadyModel } from './readiness';
 import { ollamaFootprint } from '../providers/ollama-footprint';
 import { ollamaParking } from './gpu-parking';
@@ -125,6 +128,14 @@ function harnessTools(
     ...createHubTools({ client, papers, workspaceFolder, maxDownloadBytes: DEFAULT_MAX_DOWNLOAD_BYTES }),
     ...createGitHubTools(new GitHubClient(github, app.paths.hubCache)),
     dataInspectTool(workspaceFolder),
+    hubPublishTool({
+      runId,
+      workspaceFolder,
+      events: () => app.store.loadEvents(runId),
+      runExport: () => exportFile(app.store, runId, 'looplab'),
+      endpoint: () => endpoint,
+      version: appVersion(),
+    }),
   ];
   if (config.runtime === 'host') return [...builtinTools, ...research];
   const { wallMs } = config.budget;

@@ -171,6 +171,7 @@ export class RunManager {
 
   private gate(): ApprovalGate {
     return {
+      asksPeople: true,
       decide: (request, signal) =>
         new Promise<ApprovalDecision>((resolve, reject) => {
           const key = `${request.runId}:${request.callId}`;

@@ -60,7 +60,9 @@ function expectedSummary(tool: ToolDefinition | undefined, args: unknown): strin
   const input = parsedInput(tool, args);
   if (tool === undefined || input === undefined) return undefined;
   try {
-    return tool.summarize(input);
+    const summary = tool.summarize(input);
+    // A summary worked out from the workspace (a publish's dry run) is not known here.
+    return typeof summary === 'string' ? summary : undefined;
   } catch {
     return undefined;
   }

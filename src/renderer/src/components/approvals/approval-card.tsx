@@ -1,6 +1,7 @@
 // One call waiting for a person: what it will do in full, and the three answers: approve, edit then
 // approve, or reject with feedback the model reads.
 import { useState, type Ref } from 'react';
+import { alwaysAsks } from '../../../../shared/publish';
 import type { PendingApproval } from '../../../../shared/run-state';
 import type { FileBefore } from '../../file-changes';
 import type { Decision, DecisionState } from '../../hooks/use-approval-decisions';
@@ -53,6 +54,7 @@ export function ApprovalCard(props: ApprovalCardProps) {
           callId={callId}
           busy={busy}
           canEdit={input !== undefined}
+          oneByOne={alwaysAsks(tool)}
           feedbackRef={feedbackRef}
           onApprove={() => onDecide(callId, { decision: 'approved' })}
           onAllow={() => setAllowing(true)}
@@ -95,6 +97,8 @@ interface ApprovalActionsProps {
   busy: boolean;
   /** Whether the call's input is in the run's events, to edit. */
   canEdit: boolean;
+  /** A publish: approved as shown, never always allowed nor edited. */
+  oneByOne: boolean;
   feedbackRef: Ref<HTMLTextAreaElement> | undefined;
   onApprove: () => void;
   onAllow: () => void;
@@ -108,6 +112,7 @@ function ApprovalActions({
   callId,
   busy,
   canEdit,
+  oneByOne,
   feedbackRef,
   onApprove,
   onAllow,
@@ -119,19 +124,23 @@ function ApprovalActions({
       <button type="button" className="button button-primary" data-testid="approve" disabled={busy} onClick={onApprove}>
         Approve
       </button>
-      <button type="button" className="button" data-testid="always-allow" disabled={busy} onClick={onAllow}>
-        Always allow…
-      </button>
-      <button
-        type="button"
-        className="button"
-        data-testid="edit-approve"
-        disabled={busy || !canEdit}
-        title={canEdit ? undefined : 'The call’s input is not in this run’s events.'}
-        onClick={onEdit}
-      >
-        Edit, then approve
-      </button>
+      {!oneByOne && (
+        <>
+          <button type="button" className="button" data-testid="always-allow" disabled={busy} onClick={onAllow}>
+            Always allow…
+          </button>
+          <button
+            type="button"
+            className="button"
+            data-testid="edit-approve"
+            disabled={busy || !canEdit}
+            title={canEdit ? undefined : 'The call’s input is not in this run’s events.'}
+            onClick={onEdit}
+          >
+            Edit, then approve
+          </button>
+        </>
+      )}
       <RejectField
         what={`rejecting ${tool}`}
         placeholder="Why not? The model reads this and tries another way."

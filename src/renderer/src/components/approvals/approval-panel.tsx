@@ -2,6 +2,7 @@
 // there are several, and the keys `a` (approve the first) and `r` (reject it, with feedback).
 import { useMemo, useRef } from 'react';
 import type { RunEvent } from '../../../../shared/events';
+import { alwaysAsks } from '../../../../shared/publish';
 import type { PendingApproval } from '../../../../shared/run-state';
 import { originalInput } from '../../approval-input';
 import { filesBefore } from '../../file-changes';
@@ -38,8 +39,11 @@ export function ApprovalPanel({ runId, approvals, events, onDetached }: Approval
     focusReject: () => feedbackRef.current?.focus(),
   });
 
+  // A publish is approved on its own card, never along with the others.
+  const together = open.filter((approval) => !alwaysAsks(approval.tool));
+
   async function approveAll(): Promise<void> {
-    for (const approval of open) {
+    for (const approval of together) {
       if (!(await decide(approval.callId, { decision: 'approved' }))) return;
     }
   }
@@ -54,7 +58,8 @@ export function ApprovalPanel({ runId, approvals, events, onDetached }: Approval
             type="button"
             className="button button-primary"
             data-testid="approve-all"
-            disabled={open.length === 0}
+            disabled={together.length === 0}
+            title={together.length < open.length ? 'Publishing is approved on its own card.' : undefined}
             onClick={() => void approveAll()}
           >
             Approve all

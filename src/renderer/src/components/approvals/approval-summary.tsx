@@ -6,6 +6,8 @@ import type { FileBefore } from '../../file-changes';
 import { BlobContent } from '../common/blob-content';
 import { CodeBlock } from '../common/code-block';
 import { ToolCallView } from '../common/tool-call-view';
+import { PUBLISH_TOOL } from '../../../../shared/publish';
+import { PublishSummary } from './publish-summary';
 
 interface ApprovalSummaryProps {
   tool: string;
@@ -25,6 +27,7 @@ export function ApprovalSummary({ tool, summary, input, before }: ApprovalSummar
       </div>
     );
   }
+  if (tool === PUBLISH_TOOL && !isBlobRef(summary)) return <PublishSummary summary={summary} />;
   if (isBlobRef(summary))
     return <BlobContent content={summary} format={tool === 'bash' ? { language: 'bash' } : 'text'} />;
   if (tool === 'bash') return <CodeBlock code={summary} language="bash" className="approval-text" />;
