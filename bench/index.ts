@@ -11,6 +11,7 @@ import { benchSandbox } from './sandbox';
 import { benchSnapshots } from './snapshots';
 import { benchUi } from './ui';
 import { benchStore } from './store';
+import { benchTargets } from './targets';
 import { benchWriters } from './writers';
 import { figures, notMeasured } from './report';
 
@@ -21,6 +22,7 @@ await benchReplay();
 await benchSandbox();
 await benchJobsWatch();
 await benchNetwork();
+await benchTargets();
 await benchSnapshots();
 await benchUi();
 await benchData();

@@ -152,6 +152,7 @@ describe.skipIf(skipRemote)('jobs on a remote target', () => {
       host: config.url,
       identityFile: config.keyPath,
       knownHosts: config.knownHostsPath,
+      costPerHour: 36,
     };
     writeFileSync(home.paths.settings, JSON.stringify({ targets: [target] }));
     process.env.LOOPLAB_SANDBOX_IMAGE = REMOTE_IMAGE;
@@ -212,6 +213,11 @@ describe.skipIf(skipRemote)('jobs on a remote target', () => {
       expect(await jobContainers(new Docker(), { [LABEL_JOB]: jobId })).toHaveLength(0);
       await waitUntil(() => finished(jobId) !== undefined, 'the remote job to end', 80_000);
       expect(finished(jobId)?.payload).toMatchObject({ status: 'succeeded', exitCode: 0 });
+      // Its time there is paid at the target's rate ($36 an hour: a cent a second) and counts in the run's cost.
+      const cost = (finished(jobId)?.payload as { cost?: number }).cost ?? 0;
+      expect(cost).toBeGreaterThan(0.005);
+      expect(cost).toBeLessThan(0.6);
+      expect(app.store.requireRun(runId).cost).toBeCloseTo(cost, 6);
       const metrics = events().flatMap((event) => (event.type === 'job.metric' ? [event.payload.values.loss] : []));
       expect(metrics).toEqual([0.3, 0.2, 0.1]);
       expect(readFileSync(join(folder, 'outputs/lines.txt'), 'utf8').trim()).toBe('3');

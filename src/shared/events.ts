@@ -139,6 +139,8 @@ export const eventPayloadSchemas = {
     jobId: ref,
     status: z.enum(['succeeded', 'failed', 'cancelled']),
     exitCode: z.number().int().nullable(),
+    /** What its time on a compute target with a rate cost (settings.json's `costPerHour`/`costPerGpuHour`). */
+    cost: z.number().nonnegative().optional(),
   }),
   /**
    * The loop waits without calling its model: a GPU job (`jobId`) holds the GPU that serves the run's

@@ -153,7 +153,10 @@ const FOLDS: EventHandlers<void, RunSummary> = {
   'approval.resolved': none,
   'job.started': none,
   'job.metric': none,
-  'job.finished': none,
+  // A job's time on a compute target with a rate counts in the run's cost (and its budget).
+  'job.finished': (event, next) => {
+    next.cost += event.payload.cost ?? 0;
+  },
   'artifact.recorded': none,
   'evaluation.failed': none,
   'plan.updated': none,

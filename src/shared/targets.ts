@@ -34,8 +34,11 @@ export const dockerTargetSchema = z
       .optional(),
     /** The image jobs run in there (the run's sandbox image when absent); it must be on that engine. */
     image: z.string().min(1).max(256).optional(),
-    /** What an hour of a job there costs, counted in the run's cost and budget: per GPU for GPU jobs. */
+    /** The NVIDIA GPUs a GPU job gets there (all of the machine's), for its cost. */
+    gpus: z.number().int().min(0).max(64).optional(),
+    /** What an hour of a job there costs, counted in the run's cost and budget. */
     costPerHour: z.number().nonnegative().max(10_000).optional(),
+    /** What an hour of one GPU costs: a GPU job pays it for each of the target's `gpus` (1 when not said). */
     costPerGpuHour: z.number().nonnegative().max(10_000).optional(),
   })
   .strict();
@@ -67,4 +70,15 @@ export interface TargetCheck {
   gpus?: boolean;
   /** What went wrong, and what to do. */
   problem?: string;
+}
+
+/** What a job's time on a target costs: per GPU-hour for a GPU job where a GPU rate is set, else per hour. */
+export function jobCost(
+  target: Pick<DockerTarget, 'gpus' | 'costPerHour' | 'costPerGpuHour'>,
+  gpu: boolean,
+  ms: number,
+): number | undefined {
+  const hours = ms / 3_600_000;
+  if (gpu && target.costPerGpuHour !== undefined) return target.costPerGpuHour * (target.gpus ?? 1) * hours;
+  return target.costPerHour === undefined ? undefined : target.costPerHour * hours;
 }

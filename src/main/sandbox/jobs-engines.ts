@@ -3,7 +3,7 @@
 // started again once it answers.
 import type Docker from 'dockerode';
 import { AppError } from '../../shared/errors';
-import { LOCAL_TARGET } from '../../shared/targets';
+import { jobCost, LOCAL_TARGET } from '../../shared/targets';
 import type { SandboxNetwork } from './container-spec';
 import { fetchOutputs, removeJobVolume } from './jobs-remote';
 import type { WatchDeps } from './jobs-watch';
@@ -75,10 +75,17 @@ export class JobEngines {
 }
 
 /** What the watcher of a job on a remote engine does at its end. */
-export function remoteWatch(engine: TargetEngine, workspaceFolder: string, containerName: string): WatchDeps['remote'] {
-  if (engine.target === undefined) return undefined;
+export function remoteWatch(
+  engine: TargetEngine,
+  job: { workspaceFolder: string; gpu: boolean },
+  containerName: string,
+): WatchDeps['remote'] {
+  const { target } = engine;
+  if (target === undefined) return undefined;
+  const { workspaceFolder } = job;
   return {
-    fetchOutputs: (container) => fetchOutputs(container, workspaceFolder),
+    cost: (ms) => jobCost(target, job.gpu, ms),
+    fetchOutputs: (container) => fetchOutputs(container, workspaceFolder, engine.ssh),
     afterRemove: () => removeJobVolume(engine.docker, containerName),
   };
 }

@@ -4,15 +4,17 @@
 // local job's, and when it ends its `outputs/` come back into the workspace. What comes back is the
 // job's (the model's code's) work: only plain files and folders are taken, inside outputs/, within a size.
 import type { Stats } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { spawn } from 'node:child_process';
+import { createReadStream } from 'node:fs';
+import { mkdir, open, rm } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type Docker from 'dockerode';
 import * as tar from 'tar';
 import { AppError } from '../../shared/errors';
 import { HF_CACHE_PATH } from './sandbox-env';
-import { OUTPUTS_FOLDER } from './jobs-spec';
+import { JOBS_FOLDER, OUTPUTS_FOLDER } from './jobs-spec';
 import { WORKSPACE_PATH } from './container-spec';
 
 export const LABEL_JOB_TARGET = 'dev.looplab.job.target';
@@ -74,18 +76,16 @@ export async function shipWorkspace(
   await container.putArchive(Readable.from(pack as AsyncIterable<Buffer>), { path: WORKSPACE_PATH });
 }
 
-/** Brings the job's outputs/ back into the workspace: plain files and folders only, nothing outside it. */
-export async function fetchOutputs(container: Docker.Container, workspaceFolder: string): Promise<void> {
-  let stream: NodeJS.ReadableStream;
-  try {
-    stream = await container.getArchive({ path: `${WORKSPACE_PATH}/${OUTPUTS_FOLDER}` });
-  } catch (error) {
-    if ((error as { statusCode?: number }).statusCode === 404) return;
-    throw error;
-  }
-  await mkdir(join(workspaceFolder, OUTPUTS_FOLDER), { recursive: true });
+/** How to run a command on the target's machine with this machine's OpenSSH client, where it has one. */
+export interface SshCommand {
+  /** `ssh`'s arguments up to the command: key, known hosts, port, user@host. */
+  args: string[];
+}
+
+/** An extractor of a tar stream into the workspace that takes only outputs/'s plain files and folders. */
+function outputsExtractor(workspaceFolder: string): NodeJS.WritableStream {
   let total = 0;
-  const extract = tar.extract({
+  return tar.extract({
     cwd: workspaceFolder,
     strict: true,
     preservePaths: false,
@@ -101,7 +101,58 @@ export async function fetchOutputs(container: Docker.Container, workspaceFolder:
       return inside && (type === 'File' || type === 'Directory' || type === 'OldFile');
     },
   });
-  await pipeline(stream as Readable, new PassThrough(), extract);
+}
+
+/**
+ * `docker cp` on the target's machine through OpenSSH, straight into a file here, then unpacked: several
+ * times faster than the engine's archive through the SSH library, or than reading OpenSSH's output in
+ * this process. Resolves false when there is no OpenSSH client here.
+ */
+async function fetchOverSsh(ssh: SshCommand, containerId: string, workspaceFolder: string): Promise<boolean> {
+  const archive = join(workspaceFolder, JOBS_FOLDER, `outputs-${process.pid}-${Date.now()}.tar`);
+  await mkdir(dirname(archive), { recursive: true });
+  const file = await open(archive, 'w');
+  try {
+    const child = spawn(
+      'ssh',
+      [...ssh.args, 'docker', 'cp', `${containerId}:${WORKSPACE_PATH}/${OUTPUTS_FOLDER}`, '-'],
+      {
+        stdio: ['ignore', file.fd, 'pipe'],
+      },
+    );
+    let stderr = '';
+    child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-2000)));
+    const code = await new Promise<number | 'missing'>((resolve) => {
+      child.once('error', () => resolve('missing'));
+      child.once('exit', (exit) => resolve(exit ?? 1));
+    });
+    if (code === 'missing') return false;
+    if (/no such (container:path|file or directory)|could not find the file/i.test(stderr)) return true;
+    if (code !== 0) throw new Error(`ssh docker cp failed (${code}): ${stderr.trim()}`);
+    await pipeline(createReadStream(archive), outputsExtractor(workspaceFolder));
+    return true;
+  } finally {
+    await file.close().catch(() => undefined);
+    await rm(archive, { force: true });
+  }
+}
+
+/** Brings the job's outputs/ back into the workspace: plain files and folders only, nothing outside it. */
+export async function fetchOutputs(
+  container: Docker.Container,
+  workspaceFolder: string,
+  ssh?: SshCommand,
+): Promise<void> {
+  await mkdir(join(workspaceFolder, OUTPUTS_FOLDER), { recursive: true });
+  if (ssh !== undefined && (await fetchOverSsh(ssh, container.id, workspaceFolder))) return;
+  let stream: NodeJS.ReadableStream;
+  try {
+    stream = await container.getArchive({ path: `${WORKSPACE_PATH}/${OUTPUTS_FOLDER}` });
+  } catch (error) {
+    if ((error as { statusCode?: number }).statusCode === 404) return;
+    throw error;
+  }
+  await pipeline(stream as Readable, new PassThrough(), outputsExtractor(workspaceFolder));
 }
 
 /** Removes the job's workspace volume there, once its outputs are back. */

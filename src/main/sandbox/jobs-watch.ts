@@ -57,7 +57,14 @@ export interface WatchDeps {
   /** Events to record just before job.finished (the workspace as the job left it). */
   beforeFinish?: (() => Promise<EventDraft[]>) | undefined;
   /** A job on another machine: brings its outputs back before they are recorded, and removes its volume. */
-  remote?: { fetchOutputs(container: Docker.Container): Promise<void>; afterRemove(): Promise<void> } | undefined;
+  remote?:
+    | {
+        fetchOutputs(container: Docker.Container): Promise<void>;
+        afterRemove(): Promise<void>;
+        /** What the job's time there cost, when the target has a rate. */
+        cost(ms: number): number | undefined;
+      }
+    | undefined;
   /** The job's watches, progress and GPU sampling. */
   supervise?: { watches: WatchSet } & Omit<SupervisorDeps, 'record'>;
 }
@@ -267,6 +274,12 @@ export class JobWatch {
     if (!this.detached) this.file.write(`${NOTE_PREFIX}${text}\n`);
   }
 
+  /** The cost of the job's time on its target, where the target has a rate. */
+  private cost(): { cost?: number } {
+    const cost = this.deps.remote?.cost(Date.now() - this.job.startedAt);
+    return cost === undefined ? {} : { cost: Math.round(cost * 1e6) / 1e6 };
+  }
+
   private async finish(waitCode: number | null): Promise<void> {
     const info = await this.container
       .inspect()
@@ -295,7 +308,7 @@ export class JobWatch {
       ...this.pending,
       ...artifacts.map((artifact): EventDraft => ({ type: 'artifact.recorded', payload: { ...artifact, jobId } })),
       ...captured,
-      { type: 'job.finished', payload: { jobId, status: outcome.status, exitCode: outcome.exitCode } },
+      { type: 'job.finished', payload: { jobId, status: outcome.status, exitCode: outcome.exitCode, ...this.cost() } },
     ]);
     this.pending = [];
     await this.deps.onEnd((text) => this.note(text)).catch(() => undefined);

@@ -291,7 +291,7 @@ export class JobService {
       {
         supervise: { watches, gpu, onFired },
         docker: engine.docker,
-        remote: remoteWatch(engine, job.workspaceFolder, jobContainerName(this.homeHash, job.jobId)),
+        remote: remoteWatch(engine, job, jobContainerName(this.homeHash, job.jobId)),
         log: this.options.log,
         memoryLimitBytes: this.memoryLimits.get(job.jobId) ?? this.limits.memoryBytes,
         diskReserveBytes: this.limits.diskReserveBytes,

@@ -11,12 +11,38 @@ import { z } from 'zod';
 import { AppError } from '../../shared/errors';
 import { LOCAL_TARGET, type DockerTarget, type Target, type TargetCheck } from '../../shared/targets';
 import { dockerFailure, inspectImage } from './docker-status';
+import type { SshCommand } from './jobs-remote';
 
 export interface TargetEngine {
   name: string;
   docker: Docker;
   /** The target as settings.json says; undefined for this machine's engine. */
   target?: DockerTarget;
+  /** OpenSSH's arguments to reach its machine, for bulk copies (an ssh:// target). */
+  ssh?: SshCommand;
+}
+
+/** OpenSSH's arguments for an ssh:// target: the same key and known hosts, never asking anything. */
+export function sshCommand(target: DockerTarget): SshCommand | undefined {
+  if (!target.host.startsWith('ssh://')) return undefined;
+  const { username, host, port } = sshAddress(target);
+  return {
+    args: [
+      '-o',
+      'BatchMode=yes',
+      '-o',
+      'StrictHostKeyChecking=yes',
+      '-o',
+      'ConnectTimeout=10',
+      '-o',
+      'ServerAliveInterval=10',
+      ...(target.knownHosts === undefined ? [] : ['-o', `UserKnownHostsFile=${target.knownHosts}`]),
+      ...(target.identityFile === undefined ? [] : ['-i', target.identityFile, '-o', 'IdentitiesOnly=yes']),
+      '-p',
+      String(port),
+      username === undefined ? host : `${username}@${host}`,
+    ],
+  };
 }
 
 /** How long an SSH connection may take to be ready before the target counts as unreachable. */
@@ -179,7 +205,13 @@ export class TargetEngines {
         `Targets: ${this.names().join(', ')} (settings.json "targets").`,
       );
     const key = `${name}:${createHash('sha256').update(JSON.stringify(target)).digest('hex')}`;
-    const made = this.made.get(key) ?? { name, docker: targetDocker(target), target };
+    const ssh = sshCommand(target);
+    const made = this.made.get(key) ?? {
+      name,
+      docker: targetDocker(target),
+      target,
+      ...(ssh === undefined ? {} : { ssh }),
+    };
     this.made.set(key, made);
     return made;
   }

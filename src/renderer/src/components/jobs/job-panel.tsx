@@ -83,7 +83,7 @@ function stateWord(job: RunJob): string {
   return job.exitCode === null ? job.state : `${job.state} · exit ${job.exitCode}`;
 }
 
-function JobRow({ job, selected, onSelect }: { job: RunJob; selected: boolean; onSelect: () => void }) {
+export function JobRow({ job, selected, onSelect }: { job: RunJob; selected: boolean; onSelect: () => void }) {
   const now = useNow(job.state === 'running' ? 1000 : 60_000);
   const elapsed = formatDuration((job.endedAt ?? Math.max(now, job.startedAt)) - job.startedAt);
   return (
@@ -104,6 +104,11 @@ function JobRow({ job, selected, onSelect }: { job: RunJob; selected: boolean; o
           {job.command}
         </span>
         <span className="job-elapsed muted mono" data-testid="job-elapsed">
+          {job.target === 'local' ? null : (
+            <span className="job-target" data-testid="job-target" title={`Runs on the compute target ${job.target}`}>
+              {`${job.target} · `}
+            </span>
+          )}
           {job.gpu ? 'GPU · ' : ''}
           {elapsed}
         </span>
