@@ -8,7 +8,7 @@ import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import { AppError } from '../../shared/errors';
 import type { McpServer } from '../../shared/loop-config';
 import { appVersion } from '../version';
-import { serverEnvironment, type EnvSources } from './mcp-env';
+import { serverEnvironment, serverHeaders, type EnvSources } from './mcp-env';
 import { ProcessGroupTransport } from './process-group-transport';
 
 /** How long a server has by default to start and answer, and then to list its tools. */
@@ -57,7 +57,12 @@ export class McpConnection {
   ): Promise<{ connection: McpConnection; tools: ListedTool[] }> {
     const client = new Client({ name: 'looplab', version: appVersion() });
     let stderr = '';
-    const http = server.transport === 'http' ? new StreamableHTTPClientTransport(new URL(server.url)) : undefined;
+    const http =
+      server.transport === 'http'
+        ? new StreamableHTTPClientTransport(new URL(server.url), {
+            requestInit: { headers: serverHeaders(server, sources) },
+          })
+        : undefined;
     const transport =
       server.transport === 'http'
         ? http!
