@@ -24,6 +24,25 @@ export type Content = z.infer<typeof contentSchema>;
 // arguments can ever become blob references.
 const name = z.string().min(1).max(512);
 const ref = z.string().min(1).max(128);
+
+/** A field an MCP server asks the person for (the spec's restricted schema: string, number, boolean, choice). */
+const elicitationFieldSchema = z.object({
+  name: z.string().min(1).max(128),
+  type: z.enum(['string', 'number', 'integer', 'boolean']),
+  title: z.string().max(500).optional(),
+  description: z.string().max(2000).optional(),
+  required: z.boolean(),
+  /** The values a choice allows. */
+  options: z.array(z.string().max(500)).max(100).optional(),
+  default: z.union([z.string().max(2000), z.number(), z.boolean()]).optional(),
+});
+export type ElicitationField = z.infer<typeof elicitationFieldSchema>;
+const elicitationFormSchema = z.object({
+  server: z.string().min(1).max(40),
+  message: z.string().max(10_000),
+  fields: z.array(elicitationFieldSchema).max(50),
+});
+export type ElicitationForm = z.infer<typeof elicitationFormSchema>;
 const count = z.number().int().nonnegative();
 
 export const runStatuses = ['running', 'waiting', 'finished', 'failed', 'stalled', 'stopped', 'interrupted'] as const;
@@ -93,8 +112,10 @@ export const eventPayloadSchemas = {
     tool: name,
     summary: contentSchema,
     rule: name.optional(),
-    kind: z.enum(['call', 'stall', 'network']).optional(),
+    kind: z.enum(['call', 'stall', 'network', 'elicitation']).optional(),
     host: z.string().min(1).max(300).optional(),
+    /** For an `elicitation`: what an MCP server asks the person to fill in. */
+    form: elicitationFormSchema.optional(),
   }),
   'approval.resolved': z.object({
     callId: ref,

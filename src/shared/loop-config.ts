@@ -108,6 +108,11 @@ const mcpServerLimits = {
 };
 
 const envNameSchema = z.string().min(1).max(256);
+const headerNameSchema = z
+  .string()
+  .min(1)
+  .max(256)
+  .regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'an HTTP header name uses letters, digits and - only');
 
 /** An MCP server whose tools a run may call: a command started on this machine, or a streamable HTTP URL. */
 export const mcpServerSchema = z.discriminatedUnion('transport', [
@@ -132,6 +137,13 @@ export const mcpServerSchema = z.discriminatedUnion('transport', [
       name: mcpServerNameSchema,
       transport: z.literal('http'),
       url: z.url({ protocol: /^https?$/ }),
+      /** HTTP headers sent on every request (`Authorization: Bearer …`), with their values: never recorded. */
+      headers: z.record(headerNameSchema, z.string().max(16_384)).optional(),
+      /**
+       * The names of the headers the server gets, as a run records them; their values are looked up on this
+       * machine when the server is reached (settings.json's server of the same name, else the environment).
+       */
+      headerNames: z.array(headerNameSchema).max(100).optional(),
       ...mcpServerLimits,
     })
     .strict(),
@@ -147,12 +159,17 @@ export const mcpServersSchema = z
   });
 
 /**
- * MCP servers as a run records them: the names of their environment variables, never the values (API
- * keys, passwords), which stay in settings.json, a spec or the environment on this machine.
+ * MCP servers as a run records them: the names of their environment variables and headers, never the
+ * values (API keys, passwords), which stay in settings.json, a spec or the environment on this machine.
  */
 export function recordableMcpServers(servers: readonly McpServer[]): McpServer[] {
   return servers.map((server) => {
-    if (server.transport !== 'stdio' || server.env === undefined) return server;
+    if (server.transport === 'http') {
+      if (server.headers === undefined) return server;
+      const { headers, ...rest } = server;
+      return { ...rest, headerNames: [...new Set([...(server.headerNames ?? []), ...Object.keys(headers)])] };
+    }
+    if (server.env === undefined) return server;
     const { env, ...rest } = server;
     const envNames = [...new Set([...(server.envNames ?? []), ...Object.keys(env)])];
     return { ...rest, envNames };

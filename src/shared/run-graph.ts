@@ -188,8 +188,11 @@ function addStart(event: EventOf<'run.created'>, builder: Builder): void {
 function addApproval(event: EventOf<'approval.requested'>, builder: Builder): void {
   const { callId, tool, kind } = event.payload;
   // Whether a run that repeats itself goes on is a step of the run, not of one call.
-  const parent = kind === 'network' ? runningNode(builder) : builder.callOwner.get(callId);
-  const label = kind === 'network' ? `reach ${event.payload.host ?? tool}?` : tool;
+  // The sandbox's connection and an MCP server's question belong to the step running, not to a call.
+  const outside = kind === 'network' || kind === 'elicitation';
+  const parent = outside ? runningNode(builder) : builder.callOwner.get(callId);
+  const label =
+    kind === 'network' ? `reach ${event.payload.host ?? tool}?` : kind === 'elicitation' ? `${tool} asks` : tool;
   const node =
     kind === 'stall'
       ? addMainNode(builder, event, `approval:${callId}`, 'approval', `${tool} repeated`)

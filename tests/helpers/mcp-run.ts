@@ -2,7 +2,7 @@
 // tests: returns the outcome, what the model was sent, what was asked and what the run recorded.
 import type { App } from '../../src/main/app';
 import type { ModelRequest } from '../../src/main/core/model';
-import type { ApprovalRequest } from '../../src/main/core/ports';
+import type { ApprovalGate, ApprovalRequest } from '../../src/main/core/ports';
 import { createRunLoop } from '../../src/main/runs/run-loop';
 import { loopConfigSchema, type ApprovalRule, type LoopConfig, type McpServer } from '../../src/shared/loop-config';
 import { ScriptedModel, type Turn, unusedModels } from './scripted-model';
@@ -13,6 +13,8 @@ export interface McpRunOptions {
   signal?: AbortSignal;
   /** Another run's recorded config to run with, instead of one made of `servers`. */
   config?: LoopConfig;
+  /** Who answers (every request is still kept in `asked`); everything is approved without it. */
+  gate?: ApprovalGate;
 }
 
 export async function runWithServers(app: App, servers: McpServer[], turns: Turn[], options: McpRunOptions = {}) {
@@ -39,9 +41,9 @@ export async function runWithServers(app: App, servers: McpServer[], turns: Turn
     models: unusedModels,
     config,
     gate: {
-      decide: async (request) => {
+      decide: async (request, signal) => {
         asked.push(request);
-        return { decision: 'approved' };
+        return options.gate === undefined ? { decision: 'approved' } : options.gate.decide(request, signal);
       },
     },
   });

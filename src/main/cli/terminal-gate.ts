@@ -1,7 +1,10 @@
 // Headless approvals: `--approve auto` approves, `deny` rejects with a message the model reads, and
-// `ask` asks on the terminal (and rejects, saying why, when there is no terminal to ask on).
+// `ask` asks on the terminal (and rejects, saying why, when there is no terminal to ask on). What an MCP
+// server asks the person is declined unless asked on a terminal: no policy makes up an answer.
 import { createInterface } from 'node:readline/promises';
+import type { ElicitationForm } from '../../shared/events';
 import type { ApprovalDecision, ApprovalGate, ApprovalRequest } from '../core/ports';
+import { askElicitation } from './terminal-elicitation';
 
 export type ApproveMode = 'auto' | 'ask' | 'deny';
 
@@ -17,6 +20,8 @@ export function terminalGate(
       // Headless, a run that repeats itself stops as stalled: going on unasked would repeat it again.
       if (request.kind === 'stall' && mode !== 'ask')
         return { decision: 'rejected', by: 'policy', feedback: `Stopped by the headless policy (--approve ${mode}).` };
+      if (request.kind === 'elicitation' && mode !== 'ask')
+        return { decision: 'rejected', by: 'policy', feedback: `Declined by the headless policy (--approve ${mode}).` };
       // Publishing is never approved unasked: it needs a person at a terminal, or `looplab publish`.
       if (mode === 'auto' && request.risk === 'publish')
         return {
@@ -60,6 +65,8 @@ async function ask(
   const prompt = createInterface({ input: io.input, output: io.output });
   try {
     if (request.kind === 'stall') return await askToGoOn(request, prompt, io.output, signal);
+    if (request.kind === 'elicitation')
+      return await askElicitation(request.input as ElicitationForm, prompt, io.output, signal);
     io.output.write(`\nApproval needed (${request.rule}): ${request.tool}\n${indent(request.summary)}\n`);
     const answer = (await prompt.question('Approve? [y]es / [n]o: ', { signal })).trim().toLowerCase();
     if (answer === 'y' || answer === 'yes') return { decision: 'approved' };

@@ -4,11 +4,17 @@
 // HTTP session is ended (DELETE) and a started server is stopped with everything it started.
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
+import {
+  ElicitRequestSchema,
+  ErrorCode,
+  McpError,
+  type ElicitRequest,
+  type ElicitResult,
+} from '@modelcontextprotocol/sdk/types.js';
 import { AppError } from '../../shared/errors';
 import type { McpServer } from '../../shared/loop-config';
 import { appVersion } from '../version';
-import { serverEnvironment, type EnvSources } from './mcp-env';
+import { serverEnvironment, serverHeaders, type EnvSources } from './mcp-env';
 import { ProcessGroupTransport } from './process-group-transport';
 
 /** How long a server has by default to start and answer, and then to list its tools. */
@@ -38,8 +44,20 @@ export interface CallBounds {
 /** Why a call was cut short; the message is what the model reads. */
 class CallCut extends Error {}
 
+/** Answers a server's request for input (form mode); the signal aborts when the request is withdrawn. */
+export type Elicit = (params: ElicitRequest['params'], signal: AbortSignal) => Promise<ElicitResult>;
+
+export interface OpenOptions {
+  /** Where the values of the server's variables and headers are looked up. */
+  sources: EnvSources;
+  /** Where a server's questions go; a client without it does not offer to answer any. */
+  elicit?: Elicit | undefined;
+}
+
 export class McpConnection {
   private readonly calls = new Set<AbortController>();
+  /** Aborts the questions still open when the connection closes. */
+  private readonly closing = new AbortController();
   private probing = false;
 
   private constructor(
@@ -53,11 +71,20 @@ export class McpConnection {
 
   static async open(
     server: McpServer,
-    sources: EnvSources,
+    options: OpenOptions,
   ): Promise<{ connection: McpConnection; tools: ListedTool[] }> {
-    const client = new Client({ name: 'looplab', version: appVersion() });
+    const { sources, elicit } = options;
+    const client = new Client(
+      { name: 'looplab', version: appVersion() },
+      { capabilities: elicit === undefined ? {} : { elicitation: { form: {} } } },
+    );
     let stderr = '';
-    const http = server.transport === 'http' ? new StreamableHTTPClientTransport(new URL(server.url)) : undefined;
+    const http =
+      server.transport === 'http'
+        ? new StreamableHTTPClientTransport(new URL(server.url), {
+            requestInit: { headers: serverHeaders(server, sources) },
+          })
+        : undefined;
     const transport =
       server.transport === 'http'
         ? http!
@@ -68,6 +95,11 @@ export class McpConnection {
             onStderr: (text) => (stderr = (stderr + text).slice(-STDERR_TAIL_CHARS)),
           });
     const connection = new McpConnection(server, client, http);
+    if (elicit !== undefined) {
+      client.setRequestHandler(ElicitRequestSchema, (request, extra) =>
+        elicit(request.params, AbortSignal.any([extra.signal, connection.closing.signal])),
+      );
+    }
     const timeoutMs = (server.startupTimeoutSeconds ?? MCP_STARTUP_TIMEOUT_MS / 1000) * 1000;
     const deadline = Date.now() + timeoutMs;
     try {
@@ -126,6 +158,7 @@ export class McpConnection {
 
   /** Ends the HTTP session (DELETE) or stops the server's process group, then closes the client. */
   async close(): Promise<void> {
+    this.closing.abort();
     if (this.http !== undefined) {
       await Promise.race([
         this.http.terminateSession().catch(() => undefined),

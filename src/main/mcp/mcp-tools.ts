@@ -8,6 +8,7 @@ import { AppError } from '../../shared/errors';
 import type { McpServer } from '../../shared/loop-config';
 import type { ToolDefinition, ToolOutput } from '../core/tool';
 import { McpConnection, type ListedTool } from './mcp-connection';
+import { askPerson, type ElicitationPort } from './mcp-elicitation';
 import type { EnvSources } from './mcp-env';
 
 const MAX_TOOL_NAME = 64;
@@ -23,6 +24,8 @@ export interface McpRunOptions {
   envSources?: EnvSources;
   /** When the run's time budget runs out (ms since the epoch): a call still running then is cancelled. */
   deadline?: number | undefined;
+  /** Where the servers' questions for the person go (the run's approval gate); none are answered without it. */
+  elicitation?: ElicitationPort | undefined;
 }
 
 /** The name a server's tool has in the run: `mcp__<server>__<tool>`, in [a-zA-Z0-9_-], at most 64 characters. */
@@ -41,7 +44,13 @@ export async function connectMcpServers(servers: readonly McpServer[], options: 
   const origins: Origins = new Map();
   try {
     for (const server of servers) {
-      const { connection, tools: listed } = await McpConnection.open(server, sources);
+      const { elicitation } = options;
+      const elicit =
+        elicitation === undefined
+          ? undefined
+          : (params: Parameters<typeof askPerson>[2], signal: AbortSignal) =>
+              askPerson(elicitation, server.name, params, signal);
+      const { connection, tools: listed } = await McpConnection.open(server, { sources, elicit });
       connections.push(connection);
       for (const tool of offered(server, listed)) {
         checkUnique(origins, mcpToolName(server.name, tool.name), server, tool);

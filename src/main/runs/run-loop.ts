@@ -207,7 +207,8 @@ function mcpLoop(options: LoopOptions): RunnableLoop {
     async run(signal) {
       let mcp: Awaited<ReturnType<typeof connectMcpServers>>;
       try {
-        mcp = await connectMcpServers(servers, mcpRunOptions(options.app, options.runId, options.config));
+        const asking = { gate: options.gate, recorder: options.recorder };
+        mcp = await connectMcpServers(servers, mcpRunOptions(options.app, options.runId, options.config, asking));
       } catch (error) {
         if (!(error instanceof AppError)) throw error;
         return failRun(options.recorder, error);

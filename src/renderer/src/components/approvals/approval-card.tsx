@@ -10,6 +10,7 @@ import { ApprovalItem, RejectField } from './approval-parts';
 import { AlwaysAllowDialog } from './always-allow-dialog';
 import { ApprovalSummary } from './approval-summary';
 import { ErrorBox } from '../common/error-box';
+import { ElicitationCard } from './elicitation-card';
 import { NetworkCard } from './network-card';
 import { StallCard } from './stall-card';
 
@@ -35,6 +36,8 @@ export function ApprovalCard(props: ApprovalCardProps) {
     return <StallCard approval={approval} state={state} onDecide={onDecide} noteRef={feedbackRef} />;
   if (approval.kind === 'network')
     return <NetworkCard approval={approval} state={state} onDecide={onDecide} feedbackRef={feedbackRef} />;
+  if (approval.kind === 'elicitation' && approval.form !== undefined)
+    return <ElicitationCard approval={{ ...approval, form: approval.form }} state={state} onDecide={onDecide} />;
 
   return (
     <ApprovalItem callId={callId} state={state}>

@@ -31,16 +31,16 @@ export function ApprovalPanel({ runId, approvals, events, onDetached }: Approval
   const befores = useMemo(() => filesBefore(events), [events]);
   const open = approvals.filter((approval) => !answered(states.get(approval.callId)));
 
+  // A publish is approved on its own card, and what an MCP server asks is answered on its form.
+  const together = open.filter((approval) => !alwaysAsks(approval.tool) && approval.kind !== 'elicitation');
+
   useApprovalKeys({
     approveFirst: () => {
-      const first = open[0];
+      const first = open.find((approval) => approval.kind !== 'elicitation');
       if (first !== undefined) void decide(first.callId, { decision: 'approved' });
     },
     focusReject: () => feedbackRef.current?.focus(),
   });
-
-  // A publish is approved on its own card, never along with the others.
-  const together = open.filter((approval) => !alwaysAsks(approval.tool));
 
   async function approveAll(): Promise<void> {
     for (const approval of together) {
@@ -87,5 +87,6 @@ export function ApprovalPanel({ runId, approvals, events, onDetached }: Approval
 function panelTitle(approvals: readonly { kind: string }[]): string {
   const count = approvals.length;
   if (count === 1 && approvals[0]?.kind === 'network') return 'The sandbox waits to reach a host';
+  if (count === 1 && approvals[0]?.kind === 'elicitation') return 'An MCP server asks you something';
   return count === 1 ? 'A call waits for your approval' : `${count} calls wait for your approval`;
 }

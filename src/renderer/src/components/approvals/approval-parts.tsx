@@ -5,7 +5,7 @@ import type { Decision, DecisionState } from '../../hooks/use-approval-decisions
 
 export function ApprovalItem(props: {
   callId: string;
-  kind?: 'stall' | 'network';
+  kind?: 'stall' | 'network' | 'elicitation';
   state: DecisionState | undefined;
   children: ReactNode;
 }) {

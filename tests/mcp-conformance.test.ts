@@ -1,0 +1,53 @@
+// The MCP conformance suite (@modelcontextprotocol/conformance, a devDependency, so nothing is downloaded
+// here) drives Looplab's MCP client through scripts/mcp-conformance-client.ts in every client scenario.
+// A scenario that fails must be in tests/mcp-conformance-baseline.json with its reason; one listed there
+// that passes fails the test too, so the baseline stays true.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect, it } from 'vitest';
+import { z } from 'zod';
+
+const root = process.cwd();
+/** The suite's command; LOOPLAB_MCP_CONFORMANCE names another install of the same version. */
+const suite = process.env.LOOPLAB_MCP_CONFORMANCE ?? join(root, 'node_modules/.bin/conformance');
+const baseline = z
+  .object({ client: z.record(z.string(), z.string().min(1)) })
+  .parse(JSON.parse(readFileSync(join(root, 'tests/mcp-conformance-baseline.json'), 'utf8')));
+
+it(
+  'passes every client scenario of the MCP conformance suite but those the baseline lists',
+  { timeout: 180_000 },
+  () => {
+    expect(existsSync(suite), `${suite} is missing: run npm ci`).toBe(true);
+    const dir = mkdtempSync(join(tmpdir(), 'looplab-mcp-conformance-'));
+    try {
+      const client = `${join(root, 'node_modules/.bin/tsx')} ${join(root, 'scripts/mcp-conformance-client.ts')}`;
+      const result = spawnSync(suite, ['client', '--command', client, '--suite', 'all', '-o', join(dir, 'results')], {
+        cwd: dir,
+        encoding: 'utf8',
+        timeout: 170_000,
+      });
+      const output = `${result.stdout}${result.stderr}`;
+      const outcomes = [...output.matchAll(/^([✓✗]) (\S+): (\d+) passed, (\d+) failed/gmu)];
+      expect(outcomes.length, output).toBeGreaterThanOrEqual(25);
+      const failed = outcomes.filter((line) => line[1] === '✗').map((line) => line[2]!);
+      const passed = outcomes.filter((line) => line[1] === '✓').map((line) => line[2]!);
+      expect(passed).toEqual(
+        expect.arrayContaining(['initialize', 'tools_call', 'elicitation-sep1034-client-defaults']),
+      );
+      // Failing and not in the baseline: a regression. In the baseline and passing: remove it from there.
+      expect(
+        failed.filter((name) => !(name in baseline.client)),
+        output,
+      ).toEqual([]);
+      expect(
+        passed.filter((name) => name in baseline.client),
+        output,
+      ).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
+);
