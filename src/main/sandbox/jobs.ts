@@ -211,7 +211,7 @@ export class JobService {
     const result: ReattachedJobs = { running: [], ended: [] };
     for (const engine of this.engines.all()) {
       const found = this.reattachOn(engine, result);
-      await (engine.target === undefined ? found : found.catch(() => undefined));
+      await (engine.target === undefined ? found : found.catch(() => this.relink(engine)));
     }
     return result;
   }
