@@ -5,8 +5,12 @@ import type Docker from 'dockerode';
 import { AppError } from '../../shared/errors';
 import { jobCost, LOCAL_TARGET } from '../../shared/targets';
 import type { SandboxNetwork } from './container-spec';
+import { dockerFailure } from './docker-status';
+import { statusCode } from './jobs-containers';
 import { fetchOutputs, removeJobVolume } from './jobs-remote';
-import type { WatchDeps } from './jobs-watch';
+import type { GpuRelease, LaunchContext } from './jobs-launch';
+import type { JobServiceOptions } from './jobs-types';
+import type { WatchDeps, WatchedJob } from './jobs-watch';
 import type { TargetEngine, TargetEngines } from './target-engines';
 
 /** How often a job whose link was cut is looked for again. */
@@ -88,4 +92,56 @@ export function remoteWatch(
     fetchOutputs: (container) => fetchOutputs(container, workspaceFolder, engine.ssh),
     afterRemove: () => removeJobVolume(engine.docker, containerName),
   };
+}
+
+/** How a job starts on an engine: a remote one gets the workspace sent, and leaves this machine's GPU be. */
+export function launchContext(engine: TargetEngine, base: Omit<LaunchContext, 'docker' | 'target'>): LaunchContext {
+  const remote = engine.target !== undefined;
+  return {
+    ...base,
+    docker: engine.docker,
+    target: remote ? engine.name : undefined,
+    gpuMemory: remote ? undefined : base.gpuMemory,
+  };
+}
+
+/** What a job's watcher is given: its engine, its run's log, its limits and what its end gives back. */
+export function jobWatchDeps(
+  options: Pick<JobServiceOptions, 'log' | 'onLog' | 'snapshots'>,
+  job: WatchedJob,
+  engine: TargetEngine,
+  given: Pick<WatchDeps, 'memoryLimitBytes' | 'diskReserveBytes' | 'supervise'> & {
+    containerName: string;
+    giveBack: GpuRelease | undefined;
+  },
+): WatchDeps {
+  const { jobId, runId, workspaceFolder } = job;
+  return {
+    supervise: given.supervise,
+    docker: engine.docker,
+    remote: remoteWatch(engine, job, given.containerName),
+    log: options.log,
+    memoryLimitBytes: given.memoryLimitBytes,
+    diskReserveBytes: given.diskReserveBytes,
+    onLog: options.onLog,
+    onEnd: async (note) => given.giveBack?.(note),
+    beforeFinish: async () => {
+      const payload = await options.snapshots?.capture(runId, workspaceFolder, { jobId });
+      return payload === undefined ? [] : [{ type: 'workspace.snapshot', payload }];
+    },
+  };
+}
+
+/** Stops a job another process watches (which records its end); one whose container is gone is recorded. */
+export async function stopUnwatched(
+  engine: TargetEngine,
+  containerName: string,
+  recordGone: () => void,
+): Promise<void> {
+  try {
+    await engine.docker.getContainer(containerName).stop({ t: 5 });
+  } catch (error) {
+    if (statusCode(error) !== 404) throw dockerFailure(error, engine.docker);
+    recordGone();
+  }
 }

@@ -2,72 +2,23 @@
 // JSON metric lines into job.metric events, kills it past its deadline, and when it exits records its new
 // outputs as artifacts and job.finished, then removes the container. A watcher started again after a
 // restart skips the lines and metrics already recorded: the engine replays the output from the start.
-import { createWriteStream } from 'node:fs';
 import { Readable, Writable } from 'node:stream';
 import type Docker from 'dockerode';
 import { z } from 'zod';
 import { AppError } from '../../shared/errors';
 import type { EventDraft } from '../../shared/events';
-import type { RunLog } from '../core/ports';
 import { jobInspectSchema, statusCode } from './jobs-containers';
 import { DiskGuard } from './disk-guard';
 import { catchUpPoint, rememberStamp } from './jobs-catch-up';
-import { changedOutputs, jobFiles, NOTE_PREFIX, openLogForAppend, type JobFiles } from './jobs-files';
+import { changedOutputs, jobFiles, NOTE_PREFIX, type JobFiles } from './jobs-files';
 import { parseMetricLine } from './jobs-metrics';
 import { jobDeadline, jobOutcome, type Outcome, type StopReason } from './jobs-outcome';
-import { JobSupervisor, type SupervisorDeps } from './jobs-supervisor';
-import type { WatchSet } from './jobs-watches';
+import { JobSupervisor } from './jobs-supervisor';
+import type { WatchDeps, WatchedJob, WatchResume } from './jobs-watch-types';
+import { letGoSignal, openLog } from './jobs-watch-io';
 import { LineSplitter } from './stream-limits';
 
-export interface WatchedJob {
-  jobId: string;
-  runId: string;
-  containerName: string;
-  workspaceFolder: string;
-  gpu: boolean;
-  startedAt: number;
-  timeoutSeconds: number;
-}
-
-/**
- * How much of this run of the job's output a previous watcher already handled; after a resume from a
- * checkpoint, metric lines at or before `floorStep` (the last step recorded before it) are dropped.
- */
-export interface WatchResume {
-  logLines: number;
-  metricLines: number;
-  floorStep?: number | undefined;
-}
-
-export interface JobLogLine {
-  runId: string;
-  jobId: string;
-  line: string;
-}
-
-export interface WatchDeps {
-  docker: Docker;
-  log: RunLog;
-  memoryLimitBytes: number;
-  /** The free space the workspace's disk keeps: a job that writes past it is stopped. */
-  diskReserveBytes: number;
-  onLog?: ((line: JobLogLine) => void) | undefined;
-  /** After job.finished is recorded, before the container goes (to give the GPU back). */
-  onEnd(note: (text: string) => void): Promise<void>;
-  /** Events to record just before job.finished (the workspace as the job left it). */
-  beforeFinish?: (() => Promise<EventDraft[]>) | undefined;
-  /** A job on another machine: brings its outputs back before they are recorded, and removes its volume. */
-  remote?:
-    | {
-        fetchOutputs(container: Docker.Container): Promise<void>;
-        afterRemove(): Promise<void>;
-        /** What the job's time there cost, when the target has a rate. */
-        cost(ms: number): number | undefined;
-      }
-    | undefined;
-  /** The job's watches, progress and GPU sampling. */
-  supervise?: { watches: WatchSet } & Omit<SupervisorDeps, 'record'>;
-}
+export type { JobLogLine, WatchDeps, WatchedJob, WatchResume } from './jobs-watch-types';
 
 const MAX_LINE_BYTES = 256 * 1024;
 const FLUSH_MS = 250;
@@ -317,20 +268,4 @@ export class JobWatch {
     this.detached = true;
     await new Promise<void>((resolve) => this.file.end(resolve));
   }
-}
-
-/** The job's log, appended to; where a link stands in its way (made by the sandbox), output goes nowhere. */
-function openLog(files: JobFiles): Writable {
-  try {
-    return createWriteStream(files.log, { fd: openLogForAppend(files) });
-  } catch {
-    return new Writable({ write: (_chunk, _encoding, done) => done() });
-  }
-}
-
-/** A promise that rejects once `reject` is called: what a watcher races its engine's answers against. */
-function letGoSignal(): { promise: Promise<never>; reject: (error: Error) => void } {
-  let reject: (error: Error) => void = () => undefined;
-  const promise = new Promise<never>((_, fail) => (reject = fail));
-  return { promise, reject };
 }

@@ -6,19 +6,10 @@
 import { AppError } from '../../shared/errors';
 import { newId } from '../../shared/ids';
 import { DEFAULT_LIMITS, sandboxUser, type SandboxLimits } from './container-spec';
-import { dockerFailure } from './docker-status';
-import {
-  inspectJobContainer,
-  listJobContainers,
-  removeJobContainer,
-  startedFromContainer,
-  statusCode,
-  watchedJob,
-  unloadedFor,
-  type JobContainerInfo,
-} from './jobs-containers';
+import { listJobContainers, startedFromContainer, unloadedFor, type JobContainerInfo } from './jobs-containers';
+import { findJobs } from './jobs-reattach';
 import { appendNote, jobFiles, tailLines } from './jobs-files';
-import { jobContainerName, jobLogPath, LABEL_JOB } from './jobs-spec';
+import { jobContainerName, jobLogPath } from './jobs-spec';
 import { jobStatusOf, requireJobStatus, type JobStatus } from './jobs-status';
 import type { JobPlacement, JobRequest, JobServiceOptions, ReattachedJobs, StartedJob } from './jobs-types';
 import { JobWatch, type WatchedJob, type WatchResume } from './jobs-watch';
@@ -28,21 +19,11 @@ import { watchDeadline, type Outcome } from './jobs-outcome';
 import { jobAttempt, launchJob, planJob, type GpuRelease, type LaunchContext } from './jobs-launch';
 import type { WatchRule } from '../../shared/job-watches';
 import { JobWaits } from './jobs-wait';
-import { JobEngines, RELINK_MS, remoteWatch, watchLink } from './jobs-engines';
+import { JobEngines, jobWatchDeps, launchContext, RELINK_MS, stopUnwatched, watchLink } from './jobs-engines';
 import type { TargetEngine } from './target-engines';
 
 export type { JobStatus } from './jobs-status';
-export type { JobLogLine } from './jobs-watch';
-export type {
-  GpuMemoryGuard,
-  JobLeases,
-  JobPlacement,
-  JobRequest,
-  JobServiceOptions,
-  JobSnapshots,
-  ReattachedJobs,
-  StartedJob,
-} from './jobs-types';
+export type { JobPlacement } from './jobs-types';
 
 const FROM_START: WatchResume = { logLines: 0, metricLines: 0 };
 
@@ -64,18 +45,9 @@ export class JobService {
     this.user = options.user ?? sandboxUser();
   }
 
-  /** How a job starts on an engine: a remote one gets the workspace sent, and leaves this machine's GPU be. */
   private launching(engine: TargetEngine): LaunchContext {
-    const { user, homeHash } = this;
-    const remote = engine.target !== undefined;
-    return {
-      docker: engine.docker,
-      target: remote ? engine.name : undefined,
-      user,
-      homeHash,
-      hfCache: this.options.sandbox.hfCache,
-      gpuMemory: remote ? undefined : this.options.gpuMemory,
-    };
+    const { sandbox, gpuMemory } = this.options;
+    return launchContext(engine, { user: this.user, homeHash: this.homeHash, hfCache: sandbox.hfCache, gpuMemory });
   }
 
   private get limits(): SandboxLimits {
@@ -185,15 +157,11 @@ export class JobService {
       return this.status(runId, jobId);
     }
     // Watched by another process (which records the end), or its container is gone.
-    const { docker } = this.engines.named(status.target);
-    try {
-      await docker.getContainer(jobContainerName(this.homeHash, jobId)).stop({ t: 5 });
-    } catch (error) {
-      if (statusCode(error) !== 404) throw dockerFailure(error, docker);
+    await stopUnwatched(this.engines.named(status.target), jobContainerName(this.homeHash, jobId), () =>
       this.options.log.append(runId, [
         { type: 'job.finished', payload: { jobId, status: 'cancelled', exitCode: null } },
-      ]);
-    }
+      ]),
+    );
     return this.status(runId, jobId);
   }
 
@@ -217,19 +185,11 @@ export class JobService {
   }
 
   private async reattachOn(engine: TargetEngine, result: ReattachedJobs): Promise<void> {
-    const { docker } = engine;
-    for (const found of await listJobContainers(docker, this.homeHash)) {
-      const jobId = found.Labels?.[LABEL_JOB];
-      if (jobId === undefined || this.watches.has(jobId) || this.starting.has(jobId)) continue;
-      const owner = this.options.leases?.liveOwner(jobId);
-      if (owner !== undefined && owner !== process.pid) continue;
-      const info = await inspectJobContainer(docker, found.Id);
-      const job = info === undefined ? undefined : watchedJob(info, jobId);
-      const status = job === undefined ? undefined : jobStatusOf(this.options.log.loadEvents(job.runId), jobId);
-      if (info === undefined || job === undefined || (status !== undefined && status.state !== 'running')) {
-        await removeJobContainer(docker, found.Id);
-        continue;
-      }
+    const { homeHash, options } = this;
+    const handled = (jobId: string) => this.watches.has(jobId) || this.starting.has(jobId);
+    const context = { homeHash, log: options.log, leases: options.leases, handled };
+    for (const { job, info, status } of await findJobs(engine.docker, context)) {
+      const { jobId } = job;
       if (status === undefined) this.recordStarted(job, info);
       if (info.HostConfig.Memory > 0) this.memoryLimits.set(jobId, info.HostConfig.Memory);
       const { resume, plan } = await reattachPoint(job, info, status);
@@ -286,26 +246,14 @@ export class JobService {
       this.waits.wake(job.jobId);
       this.options.onWatch?.(job.runId, job.jobId, fired);
     };
-    const gpu = job.gpu ? this.options.gpuSampling : undefined;
-    const watch = new JobWatch(
-      {
-        supervise: { watches, gpu, onFired },
-        docker: engine.docker,
-        remote: remoteWatch(engine, job, jobContainerName(this.homeHash, job.jobId)),
-        log: this.options.log,
-        memoryLimitBytes: this.memoryLimits.get(job.jobId) ?? this.limits.memoryBytes,
-        diskReserveBytes: this.limits.diskReserveBytes,
-        onLog: this.options.onLog,
-        onEnd: async (note) => giveBack?.(note),
-        beforeFinish: async () => {
-          const { jobId, runId, workspaceFolder } = job;
-          const payload = await this.options.snapshots?.capture(runId, workspaceFolder, { jobId });
-          return payload === undefined ? [] : [{ type: 'workspace.snapshot', payload }];
-        },
-      },
-      job,
-      resume,
-    );
+    const deps = jobWatchDeps(this.options, job, engine, {
+      containerName: jobContainerName(this.homeHash, job.jobId),
+      supervise: { watches, gpu: job.gpu ? this.options.gpuSampling : undefined, onFired },
+      memoryLimitBytes: this.memoryLimits.get(job.jobId) ?? this.limits.memoryBytes,
+      diskReserveBytes: this.limits.diskReserveBytes,
+      giveBack,
+    });
+    const watch = new JobWatch(deps, job, resume);
     this.watches.set(job.jobId, watch);
     this.options.leases?.claim(job.jobId);
     const unwatchLink = watchLink(engine, () => watch.detach());
