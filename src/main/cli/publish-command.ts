@@ -11,6 +11,7 @@ import { AppError } from '../../shared/errors';
 import { homePaths } from '../home';
 import { DEFAULT_HUB_URL, hubEndpoint } from '../hub/hub-endpoint';
 import { noTokenError } from '../hub/hub-publish-errors';
+import type { PublishRequest } from '../hub/hub-publish-plan';
 import { homeOf, parse } from './cli-options';
 import { withStore } from './data-folder';
 import { ExitStatus } from './exit-status';
@@ -64,6 +65,32 @@ async function confirmed(io: PublishIo, yes: boolean): Promise<boolean> {
   }
 }
 
+/** What the command line asks for, checked: the repo's id and kind, the paths, and the options. */
+function publishRequest(raw: RawOptions, paths: string[]): PublishRequest {
+  const repo = parse(repoSchema, raw.repo, '--repo (owner/name)');
+  const kind = parse(z.enum(['model', 'dataset']), raw.kind, '--kind');
+  return {
+    kind,
+    repo,
+    paths,
+    private: raw.public !== true,
+    includeRun: raw.withRun === true,
+    ...(raw.message === undefined ? {} : { message: raw.message }),
+  };
+}
+
+/** Runs `work` with a signal that Ctrl-C aborts, so an upload stops between its steps. */
+async function interruptible<T>(work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const controller = new AbortController();
+  const interrupt = () => controller.abort(new Error('interrupted'));
+  process.once('SIGINT', interrupt);
+  try {
+    return await work(controller.signal);
+  } finally {
+    process.off('SIGINT', interrupt);
+  }
+}
+
 async function publishRun(
   command: Command,
   runId: string,
@@ -73,8 +100,7 @@ async function publishRun(
   io: PublishIo,
 ) {
   const home = homeOf(command);
-  const repo = parse(repoSchema, raw.repo, '--repo (owner/name)');
-  const kind = parse(z.enum(['model', 'dataset']), raw.kind, '--kind');
+  const request = publishRequest(raw, paths);
   const [{ planPublish }, { publishToHub }, { dryRunText, resultText }, { exportFile }, { appVersion }, secrets] =
     await Promise.all([
       import('../hub/hub-publish-plan'),
@@ -89,14 +115,6 @@ async function publishRun(
     process.env,
     secrets.headlessSecretStore(homePaths(home)).get('hf'),
   );
-  const request = {
-    kind,
-    repo,
-    paths,
-    private: raw.public !== true,
-    includeRun: raw.withRun === true,
-    ...(raw.message === undefined ? {} : { message: raw.message }),
-  };
   const { plan, workspaceFolder } = await withStore(
     command,
     async ({ store, paths: folders }) => {
@@ -118,16 +136,11 @@ async function publishRun(
     io.output.write('Not published.\n');
     throw new ExitStatus(1);
   }
-  const controller = new AbortController();
-  const interrupt = () => controller.abort(new Error('interrupted'));
-  process.once('SIGINT', interrupt);
-  try {
-    const target = { hubUrl: endpoint.url, token: endpoint.token, workspaceFolder };
-    const result = await publishToHub(plan, target, (line) => io.output.write(`${line}\n`), controller.signal);
+  const target = { hubUrl: endpoint.url, token: endpoint.token, workspaceFolder };
+  await interruptible(async (signal) => {
+    const result = await publishToHub(plan, target, (line) => io.output.write(`${line}\n`), signal);
     write(`${resultText(plan, result)}\n`);
-  } finally {
-    process.off('SIGINT', interrupt);
-  }
+  });
 }
 
 export function publishCommand(

@@ -56,8 +56,11 @@ function requestOf(value: Input): PublishRequest {
   };
 }
 
-export function hubPublishTool(deps: PublishToolDeps) {
-  // The plan a person approved is the plan sent: the same files and the same card.
+/**
+ * The plan of each asked call, kept from its dry run to its run: the plan a person approved is the plan
+ * sent, the same files and the same card. A plan that failed is dropped so the next ask plans again.
+ */
+function planCache(deps: PublishToolDeps) {
   const plans = new Map<string, Promise<PublishPlan>>();
   const planOf = (value: Input) => {
     const key = JSON.stringify(value);
@@ -75,6 +78,12 @@ export function hubPublishTool(deps: PublishToolDeps) {
     }
     return plan;
   };
+  const forget = (value: Input) => plans.delete(JSON.stringify(value));
+  return { planOf, forget };
+}
+
+export function hubPublishTool(deps: PublishToolDeps) {
+  const { planOf, forget } = planCache(deps);
   return defineTool({
     name: PUBLISH_TOOL,
     description: [
@@ -100,7 +109,7 @@ export function hubPublishTool(deps: PublishToolDeps) {
         return { output: error.hint === undefined ? error.message : `${error.message} ${error.hint}`, isError: true };
       } finally {
         // A later call is planned afresh: the run (and its card) may have moved on.
-        plans.delete(JSON.stringify(value));
+        forget(value);
       }
     },
   });

@@ -48,24 +48,14 @@ export function ApprovalPanel({ runId, approvals, events, onDetached }: Approval
     }
   }
 
-  const count = approvals.length;
   return (
     <section className="approval-panel" aria-label="Waiting for your approval">
-      <div className="approval-panel-head">
-        <strong>{panelTitle(approvals)}</strong>
-        {count > 1 && (
-          <button
-            type="button"
-            className="button button-primary"
-            data-testid="approve-all"
-            disabled={together.length === 0}
-            title={together.length < open.length ? 'Publishing is approved on its own card.' : undefined}
-            onClick={() => void approveAll()}
-          >
-            Approve all
-          </button>
-        )}
-      </div>
+      <PanelHead
+        approvals={approvals}
+        together={together.length}
+        open={open.length}
+        onApproveAll={() => void approveAll()}
+      />
       <ul className="approval-list">
         {approvals.map((approval) => (
           <ApprovalCard
@@ -81,6 +71,35 @@ export function ApprovalPanel({ runId, approvals, events, onDetached }: Approval
         ))}
       </ul>
     </section>
+  );
+}
+
+interface PanelHeadProps {
+  approvals: readonly { kind: string }[];
+  /** How many open calls "Approve all" answers, and how many are open. */
+  together: number;
+  open: number;
+  onApproveAll: () => void;
+}
+
+/** The panel's title, and "Approve all" when several calls wait (disabled when none can go together). */
+function PanelHead({ approvals, together, open, onApproveAll }: PanelHeadProps) {
+  return (
+    <div className="approval-panel-head">
+      <strong>{panelTitle(approvals)}</strong>
+      {approvals.length > 1 && (
+        <button
+          type="button"
+          className="button button-primary"
+          data-testid="approve-all"
+          disabled={together === 0}
+          title={together < open ? 'Publishing is approved on its own card.' : undefined}
+          onClick={onApproveAll}
+        >
+          Approve all
+        </button>
+      )}
+    </div>
   );
 }
 

@@ -78,43 +78,44 @@ function OllamaProvider({ host, onChange, error, note }: OllamaProviderProps) {
   );
 }
 
-export function ProvidersSection(props: SectionProps) {
-  const { view } = props;
-  const { drafts, set, section, errorAt, onSave, clearKey } = useProvidersForm(props);
+/** What the keyed providers' boxes read and write: the drafts, their errors and the key store. */
+interface KeyedProviderProps {
+  view: SettingsView;
+  drafts: ProviderDrafts;
+  set: (patch: Partial<ProviderDrafts>) => void;
+  errorAt: (path: string) => string | undefined;
+  clearKey: (name: string) => Promise<void>;
+}
+
+/** Anthropic's API: its address (when not the public one) and its key. */
+function AnthropicProvider({ view, drafts, set, errorAt, clearKey }: KeyedProviderProps) {
   return (
-    <Section title="Model providers" testId="settings-providers">
-      <OllamaProvider
-        host={drafts.ollamaHost}
-        onChange={(ollamaHost) => set({ ollamaHost })}
-        error={errorAt('ollama.host')}
-        note={overrideNote(view, 'providers.ollama.host')}
+    <ProviderBox testId="provider-anthropic" title="Anthropic">
+      <TextField
+        label="API URL"
+        placeholder="https://api.anthropic.com"
+        value={drafts.anthropicBaseUrl}
+        onChange={(anthropicBaseUrl) => set({ anthropicBaseUrl })}
+        error={errorAt('anthropic.baseUrl')}
+        note={overrideNote(view, 'providers.anthropic.baseUrl')}
       />
-      <EndpointList
+      <KeyField
+        label="API key"
+        secret={ANTHROPIC_SECRET}
         view={view}
-        endpoints={drafts.endpoints}
-        onChange={(endpoints) => set({ endpoints })}
-        errorAt={errorAt}
-        onClearKey={clearKey}
+        value={drafts.anthropicKey}
+        testId="anthropic-key"
+        onChange={(anthropicKey) => set({ anthropicKey })}
+        onClear={clearKey}
       />
-      <ProviderBox testId="provider-anthropic" title="Anthropic">
-        <TextField
-          label="API URL"
-          placeholder="https://api.anthropic.com"
-          value={drafts.anthropicBaseUrl}
-          onChange={(anthropicBaseUrl) => set({ anthropicBaseUrl })}
-          error={errorAt('anthropic.baseUrl')}
-          note={overrideNote(view, 'providers.anthropic.baseUrl')}
-        />
-        <KeyField
-          label="API key"
-          secret={ANTHROPIC_SECRET}
-          view={view}
-          value={drafts.anthropicKey}
-          testId="anthropic-key"
-          onChange={(anthropicKey) => set({ anthropicKey })}
-          onClear={clearKey}
-        />
-      </ProviderBox>
+    </ProviderBox>
+  );
+}
+
+/** The Hugging Face Hub and GitHub: where models, data and example code come from, each a URL and a token. */
+function SourceProviders({ view, drafts, set, errorAt, clearKey }: KeyedProviderProps) {
+  return (
+    <>
       <ProviderBox testId="provider-hf" title="Hugging Face">
         <TextField
           label="Hub URL"
@@ -150,6 +151,31 @@ export function ProvidersSection(props: SectionProps) {
           onClear={clearKey}
         />
       </ProviderBox>
+    </>
+  );
+}
+
+export function ProvidersSection(props: SectionProps) {
+  const { view } = props;
+  const { drafts, set, section, errorAt, onSave, clearKey } = useProvidersForm(props);
+  const keyed = { view, drafts, set, errorAt, clearKey };
+  return (
+    <Section title="Model providers" testId="settings-providers">
+      <OllamaProvider
+        host={drafts.ollamaHost}
+        onChange={(ollamaHost) => set({ ollamaHost })}
+        error={errorAt('ollama.host')}
+        note={overrideNote(view, 'providers.ollama.host')}
+      />
+      <EndpointList
+        view={view}
+        endpoints={drafts.endpoints}
+        onChange={(endpoints) => set({ endpoints })}
+        errorAt={errorAt}
+        onClearKey={clearKey}
+      />
+      <AnthropicProvider {...keyed} />
+      <SourceProviders {...keyed} />
       <SaveRow busy={section.busy} saved={section.saved} error={section.error} onSave={() => void onSave()} />
     </Section>
   );
