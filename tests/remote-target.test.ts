@@ -224,8 +224,11 @@ describe.skipIf(skipRemote)('jobs on a remote target', () => {
       expect(
         events().some((event) => event.type === 'artifact.recorded' && event.payload.path === 'outputs/lines.txt'),
       ).toBe(true);
-      // Its container and its workspace volume there are gone.
+      // Once its watcher is done, its container and its workspace volume there are gone.
+      await app.jobs.settled(jobId);
       expect(await jobContainers(remote, { [LABEL_JOB]: jobId })).toHaveLength(0);
+      const volumes = (await remote.listVolumes()).Volumes ?? [];
+      expect(volumes.filter((volume) => volume.Name.includes(jobId))).toEqual([]);
     },
   );
 
