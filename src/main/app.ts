@@ -41,6 +41,8 @@ export interface AppOptions {
   desktop?: DesktopShell;
   /** Where API keys are kept: the OS keychain in Electron; by default an encrypted file in the data folder. */
   secrets?: (paths: HomePaths) => SecretStore;
+  /** Opens a page in the person's browser (an MCP server's sign-in): the desktop app's; none headless. */
+  openUrl?: (url: URL) => Promise<void>;
   /** 'read': for commands that only read history, which still open on a full or read-only disk. */
   access?: 'write' | 'read';
 }
@@ -81,7 +83,7 @@ export function createApp(options: AppOptions): App {
   const pushes = createPushHub(opened.store);
   const secrets = (options.secrets ?? headlessSecretStore)(paths);
   const settings = createSettingsService(paths, secrets);
-  const deps = runDeps(paths, opened, secrets, pushes);
+  const deps = { ...runDeps(paths, opened, secrets, pushes), openUrl: options.openUrl };
   const models = () => modelResolver(paths, process.env, secrets);
   const runs = runManager(deps, models, pushes);
   const { localModels, modelTry, probes } = modelServices(opened.store, paths, models, pushes);

@@ -44,6 +44,8 @@ function start(): void {
     desktop: { reveal: (path) => shell.showItemInFolder(path), open: (path) => shell.openPath(path) },
     // API keys encrypted by the OS keychain (safeStorage is ready once the app is).
     secrets: desktopSecretStore,
+    // An MCP server's sign-in page, in the person's browser.
+    openUrl: (url) => shell.openExternal(url.href),
   });
   void tidySandboxes(looplab);
   disposeIpc = registerIpc(

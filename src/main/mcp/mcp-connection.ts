@@ -3,6 +3,7 @@
 // time budget and the run's own signal; a lost connection fails the calls waiting on it; at the end the
 // HTTP session is ended (DELETE) and a started server is stopped with everything it started.
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import {
   ElicitRequestSchema,
@@ -15,6 +16,7 @@ import { AppError } from '../../shared/errors';
 import type { McpServer } from '../../shared/loop-config';
 import { appVersion } from '../version';
 import { serverEnvironment, serverHeaders, type EnvSources } from './mcp-env';
+import { McpOAuthProvider, type McpOAuthPort } from './mcp-oauth';
 import { ProcessGroupTransport } from './process-group-transport';
 
 /** How long a server has by default to start and answer, and then to list its tools. */
@@ -52,7 +54,11 @@ export interface OpenOptions {
   sources: EnvSources;
   /** Where a server's questions go; a client without it does not offer to answer any. */
   elicit?: Elicit | undefined;
+  /** Where an HTTP server's sign-in (OAuth) is kept and asked for; without it a 401 is an error. */
+  oauth?: McpOAuthPort | undefined;
 }
+
+type HttpServer = Extract<McpServer, { transport: 'http' }>;
 
 export class McpConnection {
   private readonly calls = new Set<AbortController>();
@@ -63,7 +69,7 @@ export class McpConnection {
   private constructor(
     readonly server: McpServer,
     private readonly client: Client,
-    private readonly http: StreamableHTTPClientTransport | undefined,
+    private http: StreamableHTTPClientTransport | undefined,
   ) {
     // The SDK reports a broken stream here and nowhere else: the call it carried would wait forever.
     client.onerror = (error) => this.checkAlive(error);
@@ -79,36 +85,52 @@ export class McpConnection {
       { capabilities: elicit === undefined ? {} : { elicitation: { form: {} } } },
     );
     let stderr = '';
-    const http =
-      server.transport === 'http'
-        ? new StreamableHTTPClientTransport(new URL(server.url), {
-            requestInit: { headers: serverHeaders(server, sources) },
-          })
-        : undefined;
+    const http = server.transport === 'http' ? await httpTransport(server, options) : undefined;
     const transport =
       server.transport === 'http'
-        ? http!
+        ? http!.transport
         : new ProcessGroupTransport({
             command: server.command,
             args: server.args ?? [],
             env: serverEnvironment(server, sources),
             onStderr: (text) => (stderr = (stderr + text).slice(-STDERR_TAIL_CHARS)),
           });
-    const connection = new McpConnection(server, client, http);
+    const connection = new McpConnection(server, client, http?.transport);
     if (elicit !== undefined) {
       client.setRequestHandler(ElicitRequestSchema, (request, extra) =>
         elicit(request.params, AbortSignal.any([extra.signal, connection.closing.signal])),
       );
     }
     const timeoutMs = (server.startupTimeoutSeconds ?? MCP_STARTUP_TIMEOUT_MS / 1000) * 1000;
-    const deadline = Date.now() + timeoutMs;
     try {
-      await client.connect(transport, { timeout: timeoutMs });
-      const { tools } = await client.listTools(undefined, { timeout: Math.max(1, deadline - Date.now()) });
+      await connection.connect(transport, timeoutMs, http);
+      const { tools } = await client.listTools(undefined, { timeout: timeoutMs });
       return { connection, tools };
     } catch (error) {
       await connection.close();
       throw notStarted(server, error, stderr, timeoutMs);
+    } finally {
+      await http?.oauth?.done();
+    }
+  }
+
+  /**
+   * Connects; an HTTP server that asks for a sign-in gets the code the person's browser brings back,
+   * and is connected to again with the tokens it was traded for.
+   */
+  private async connect(
+    transport: StreamableHTTPClientTransport | ProcessGroupTransport,
+    timeoutMs: number,
+    http: HttpTransport | undefined,
+  ): Promise<void> {
+    try {
+      await this.client.connect(transport, { timeout: timeoutMs });
+    } catch (error) {
+      const code = error instanceof UnauthorizedError ? await http?.oauth?.authorizationCode() : undefined;
+      if (http === undefined || code === undefined) throw error;
+      await http.transport.finishAuth(code);
+      this.http = http.again();
+      await this.client.connect(this.http, { timeout: timeoutMs });
     }
   }
 
@@ -187,6 +209,27 @@ export class McpConnection {
         this.probing = false;
       });
   }
+}
+
+interface HttpTransport {
+  transport: StreamableHTTPClientTransport;
+  oauth: McpOAuthProvider | undefined;
+  /** A fresh transport to the same server, after a sign-in. */
+  again(): StreamableHTTPClientTransport;
+}
+
+/** The transport to an HTTP server; one without an Authorization header of its own may sign in. */
+async function httpTransport(server: HttpServer, options: OpenOptions): Promise<HttpTransport> {
+  const headers = serverHeaders(server, options.sources);
+  const keyed = Object.keys(headers).some((name) => name.toLowerCase() === 'authorization');
+  const oauth =
+    options.oauth === undefined || keyed ? undefined : await McpOAuthProvider.start(server, options.oauth);
+  const again = () =>
+    new StreamableHTTPClientTransport(new URL(server.url), {
+      requestInit: { headers },
+      ...(oauth === undefined ? {} : { authProvider: oauth }),
+    });
+  return { transport: again(), oauth, again };
 }
 
 function notStarted(server: McpServer, error: unknown, stderr: string, timeoutMs: number): AppError {

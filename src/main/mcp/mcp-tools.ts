@@ -10,6 +10,7 @@ import type { ToolDefinition, ToolOutput } from '../core/tool';
 import { McpConnection, type ListedTool } from './mcp-connection';
 import { askPerson, type ElicitationPort } from './mcp-elicitation';
 import type { EnvSources } from './mcp-env';
+import type { McpOAuthPort } from './mcp-oauth';
 
 const MAX_TOOL_NAME = 64;
 
@@ -26,6 +27,8 @@ export interface McpRunOptions {
   deadline?: number | undefined;
   /** Where the servers' questions for the person go (the run's approval gate); none are answered without it. */
   elicitation?: ElicitationPort | undefined;
+  /** Where HTTP servers' sign-ins (OAuth) are kept and asked for; without it a server asking for one fails. */
+  oauth?: McpOAuthPort | undefined;
 }
 
 /** The name a server's tool has in the run: `mcp__<server>__<tool>`, in [a-zA-Z0-9_-], at most 64 characters. */
@@ -50,7 +53,7 @@ export async function connectMcpServers(servers: readonly McpServer[], options: 
           ? undefined
           : (params: Parameters<typeof askPerson>[2], signal: AbortSignal) =>
               askPerson(elicitation, server.name, params, signal);
-      const { connection, tools: listed } = await McpConnection.open(server, { sources, elicit });
+      const { connection, tools: listed } = await McpConnection.open(server, { sources, elicit, oauth: options.oauth });
       connections.push(connection);
       for (const tool of offered(server, listed)) {
         checkUnique(origins, mcpToolName(server.name, tool.name), server, tool);

@@ -28,6 +28,8 @@ export interface RunDeps {
   snapshots: WorkspaceSnapshots;
   /** API keys and tokens; their values are never recorded. */
   secrets?: SecretStore;
+  /** Opens a page in the person's browser (an MCP server's sign-in); none in a headless process. */
+  openUrl?: ((url: URL) => Promise<void>) | undefined;
   /** This machine's GPUs and which GPU job holds them: a run served by a local Ollama parks meanwhile. */
   gpu?: { leases: GpuLeases; inventory: GpuInventory };
 }
