@@ -107,6 +107,8 @@ const mainLayers = {
       home,
       // `looplab publish` plans and sends a publish as the app's hub_publish does.
       hub,
+      // `looplab mcp login` signs in to an MCP server as a run reaches it.
+      mcp,
       providers,
       runs,
       sandbox,

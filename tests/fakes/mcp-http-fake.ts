@@ -11,6 +11,8 @@ import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/
 export interface FakeRequest {
   method: string;
   path: string;
+  /** The query string's parameters. */
+  query: URLSearchParams;
   headers: IncomingMessage['headers'];
   body: string;
 }
@@ -40,8 +42,8 @@ export async function serveMcpHttp(options: McpHttpFakeOptions): Promise<McpHttp
     let body = '';
     incoming.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
     incoming.on('end', () => {
-      const path = new URL(incoming.url ?? '/', origin).pathname;
-      const request: FakeRequest = { method: incoming.method ?? 'GET', path, headers: incoming.headers, body };
+      const { pathname: path, searchParams: query } = new URL(incoming.url ?? '/', origin);
+      const request: FakeRequest = { method: incoming.method ?? 'GET', path, query, headers: incoming.headers, body };
       requests.push(request);
       if (path !== '/mcp') {
         if (options.routes?.(request, response, origin) !== true) response.writeHead(404).end();

@@ -14,6 +14,7 @@ import { ExitStatus } from './exit-status';
 import { historyCommands } from './history-commands';
 import { lifecycleCommands } from './lifecycle-command';
 import { loopCommands } from './loop-commands';
+import { mcpCommand } from './mcp-command';
 import { modelsCommand } from './models-command';
 import { publishCommand } from './publish-command';
 import { sandboxCommand } from './sandbox-command';
@@ -57,6 +58,7 @@ function buildProgram(write: Write): Command {
     inheriting(benchCommand(write)),
     inheriting(targetsCommand(write)),
     inheriting(publishCommand(write)),
+    inheriting(mcpCommand(write)),
     inheriting(serveCommand(write)),
   ])
     program.addCommand(command);

@@ -222,8 +222,7 @@ interface HttpTransport {
 async function httpTransport(server: HttpServer, options: OpenOptions): Promise<HttpTransport> {
   const headers = serverHeaders(server, options.sources);
   const keyed = Object.keys(headers).some((name) => name.toLowerCase() === 'authorization');
-  const oauth =
-    options.oauth === undefined || keyed ? undefined : await McpOAuthProvider.start(server, options.oauth);
+  const oauth = options.oauth === undefined || keyed ? undefined : await McpOAuthProvider.start(server, options.oauth);
   const again = () =>
     new StreamableHTTPClientTransport(new URL(server.url), {
       requestInit: { headers },

@@ -5,15 +5,18 @@
 import type { LoopConfig } from '../../shared/loop-config';
 import type { HomePaths } from '../home';
 import { loadSettings } from '../settings/settings-store';
-import type { RunDeps } from '../runs/run-deps';
+import type { SecretStore } from '../settings/secret-store';
 import type { EventStore } from '../store/event-store';
 import { closeOpenElicitations, type ElicitationPort } from './mcp-elicitation';
 import type { McpRunOptions } from './mcp-tools';
 
 export function mcpRunOptions(
-  app: { paths: HomePaths; store: Pick<EventStore, 'requireRun' | 'loadEvents'> } & Partial<
-    Pick<RunDeps, 'secrets' | 'openUrl'>
-  >,
+  app: {
+    paths: HomePaths;
+    store: Pick<EventStore, 'requireRun' | 'loadEvents'>;
+    secrets?: SecretStore | undefined;
+    openUrl?: ((url: URL) => Promise<void>) | undefined;
+  },
   runId: string,
   config: LoopConfig,
   asking: Omit<ElicitationPort, 'runId'>,
