@@ -96,7 +96,7 @@ describe('loop spec files', () => {
     });
     const error = errorOf(() => parseLoopSpec('name: a\ngoal: Go\njobs:\n  memoryMB: 1024\n', 'a.yaml'));
     expect(error.message.split('\n').slice(1)).toEqual([
-      '  a.yaml:4:3 jobs.memoryMB: unknown field (did you mean memoryMb?) (known: cpus, memoryMb, pids, shmMb, timeoutSeconds, watches, resume)',
+      '  a.yaml:4:3 jobs.memoryMB: unknown field (did you mean memoryMb?) (known: cpus, memoryMb, pids, shmMb, timeoutSeconds, watches, resume, target)',
     ]);
   });
 
