@@ -24,16 +24,29 @@ it(
     const dir = mkdtempSync(join(tmpdir(), 'looplab-mcp-conformance-'));
     try {
       const client = `${join(root, 'node_modules/.bin/tsx')} ${join(root, 'scripts/mcp-conformance-client.ts')}`;
-      const result = spawnSync(suite, ['client', '--command', client, '--suite', 'all', '-o', join(dir, 'results')], {
-        cwd: dir,
-        encoding: 'utf8',
-        timeout: 170_000,
-      });
-      const output = `${result.stdout}${result.stderr}`;
-      const outcomes = [...output.matchAll(/^([✓✗]) (\S+): (\d+) passed, (\d+) failed/gmu)];
+      const run = (scope: string[]) => {
+        const args = ['client', '--command', client, ...scope, '-o', join(dir, 'results')];
+        const result = spawnSync(suite, args, { cwd: dir, encoding: 'utf8', timeout: 170_000 });
+        const output = `${result.stdout}${result.stderr}`;
+        return {
+          output,
+          outcomes: [...output.matchAll(/^([✓✗]) (\S+): (\d+) passed, (\d+) failed(, \d+ warnings)?/gmu)],
+        };
+      };
+      const { output, outcomes } = run(['--suite', 'all']);
       expect(outcomes.length, output).toBeGreaterThanOrEqual(25);
-      const failed = outcomes.filter((line) => line[1] === '✗').map((line) => line[2]!);
-      const passed = outcomes.filter((line) => line[1] === '✓').map((line) => line[2]!);
+      // A scenario with no failed check, only a warning about timing (sse-retry's reconnect delay), is run
+      // again on its own: 26 scenarios in parallel on a busy machine stretch its timings.
+      const verdicts = new Map(outcomes.map((line) => [line[2]!, line[1] === '✓']));
+      for (const line of outcomes) {
+        const [, mark, name, , failedChecks, warned] = line;
+        if (mark !== '✗' || failedChecks !== '0' || warned === undefined || name! in baseline.client) continue;
+        // Alone, the suite ends with its checks counted and an overall verdict.
+        const again = run(['--scenario', name!]).output;
+        verdicts.set(name!, /OVERALL: PASSED/.test(again) && /, 0 failed, 0 warnings/.test(again));
+      }
+      const failed = [...verdicts].filter(([, ok]) => !ok).map(([name]) => name);
+      const passed = [...verdicts].filter(([, ok]) => ok).map(([name]) => name);
       expect(passed).toEqual(
         expect.arrayContaining(['initialize', 'tools_call', 'elicitation-sep1034-client-defaults']),
       );

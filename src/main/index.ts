@@ -6,7 +6,7 @@ import { formatError, AppError } from '../shared/errors';
 import { createApp, tidySandboxes, type App } from './app';
 import { registerIpc } from './electron/ipc';
 import { desktopSecretStore } from './electron/safe-storage';
-import { createWindow, isTrustedUrl, lockDownSession, type WindowPaths } from './electron/window';
+import { createWindow, isTrustedUrl, lockDownSession, openExternalLink, type WindowPaths } from './electron/window';
 
 app.setName('Looplab');
 if (process.env.LOOPLAB_HOME !== undefined && process.env.LOOPLAB_HOME !== '') {
@@ -45,7 +45,7 @@ function start(): void {
     // API keys encrypted by the OS keychain (safeStorage is ready once the app is).
     secrets: desktopSecretStore,
     // An MCP server's sign-in page, in the person's browser.
-    openUrl: (url) => shell.openExternal(url.href),
+    openUrl: (url) => openExternalLink(url.href),
   });
   void tidySandboxes(looplab);
   disposeIpc = registerIpc(

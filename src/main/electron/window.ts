@@ -29,6 +29,15 @@ export function isExternalLink(url: string): boolean {
   return URL.canParse(url) && new URL(url).protocol === 'https:';
 }
 
+/**
+ * Opens a page in the person's browser (a link in a run, an MCP server's sign-in page) when it is a
+ * well-formed https: address; anything else is refused, and says so.
+ */
+export async function openExternalLink(url: string): Promise<void> {
+  if (!isExternalLink(url)) throw new Error(`Looplab opens only https pages in the browser, not ${url.slice(0, 200)}.`);
+  await shell.openExternal(url);
+}
+
 /** The only permission the app's own pages get: notifications. Camera, clipboard, location… never. */
 export function grantsPermission(paths: WindowPaths, permission: string, url: string | undefined): boolean {
   return permission === 'notifications' && url !== undefined && isTrustedUrl(paths, url);
@@ -69,7 +78,7 @@ export function createWindow(paths: WindowPaths): BrowserWindow {
     if (!isTrustedUrl(paths, url)) event.preventDefault();
   });
   window.webContents.setWindowOpenHandler(({ url }) => {
-    if (isExternalLink(url)) void shell.openExternal(url);
+    if (isExternalLink(url)) void openExternalLink(url);
     return { action: 'deny' };
   });
   window.once('ready-to-show', () => window.show());
