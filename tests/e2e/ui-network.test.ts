@@ -48,7 +48,7 @@ describe.skipIf(skipBrowser || skipDocker || (!present && !dockerRequired))('a n
     home = makeTempHome('looplab-ui-network-');
     writeFileSync(home.paths.settings, JSON.stringify({ sandbox: { network: { allow: ['pypi', index.listed] } } }));
     const [ip] = index.unlisted.split(':');
-    const install = `pip install --no-cache-dir --disable-pip-version-check --target /tmp/pkgs --index-url http://${index.unlisted}/simple --trusted-host ${ip} ${PACKAGE} 2>&1 | tail -n 2`;
+    const install = `pip install --timeout 120 --no-cache-dir --disable-pip-version-check --target /tmp/pkgs --index-url http://${index.unlisted}/simple --trusted-host ${ip} ${PACKAGE} 2>&1 | tail -n 2`;
     ollama = await startOllamaServer({
       turns: [
         { text: ['I will install the package.'], toolCalls: [{ name: 'bash', arguments: { command: install } }] },
