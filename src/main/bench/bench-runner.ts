@@ -106,7 +106,9 @@ export class BenchRunner {
         await this.runSlot(record.id, slot, tasks.get(slot.task)!, signal);
     });
     await Promise.all(workers);
-    if (!signal.aborted && record.slots.every((slot) => this.ended(this.current(record.id, slot))))
+    // The slots as recorded now: each run started here was set on its slot.
+    const now = this.deps.store.benches.get(record.id);
+    if (!signal.aborted && now?.slots.every((slot) => this.ended(slot)) === true)
       this.deps.store.benches.finish(record.id);
     return this.summary(record.id);
   }
@@ -115,13 +117,6 @@ export class BenchRunner {
     const record = this.deps.store.benches.get(benchId);
     if (record === undefined) throw new AppError('not_found', `There is no bench ${benchId}.`);
     return benchSummary(record, (runId) => this.deps.store.getRun(runId));
-  }
-
-  private current(benchId: string, slot: BenchSlot): BenchSlot {
-    const found = this.deps.store.benches
-      .get(benchId)
-      ?.slots.find((other) => other.task === slot.task && other.model === slot.model && other.seed === slot.seed);
-    return found ?? slot;
   }
 
   private ended(slot: BenchSlot): boolean {

@@ -49,15 +49,18 @@ export function agentActions(task: BenchTask, agent: string): Action[] {
 
 /** A provider whose models are the task's scripted agents; it answers without a server. */
 export function scriptedAgentProvider(task: BenchTask): ModelProvider {
+  // An agent's calls, read from the task folder once rather than on every turn.
+  const scripts = new Map<string, Action[]>();
+  const actionsOf = (agent: string) => scripts.get(agent) ?? scripts.set(agent, agentActions(task, agent)).get(agent)!;
   return {
     id: SCRIPTED_PROVIDER,
     check: (model: string): Promise<ModelInfo> => {
-      agentActions(task, model);
+      actionsOf(model);
       return Promise.resolve({ contextLength: 32_768, supportsTools: true });
     },
     async *stream(request: ModelRequest): AsyncIterable<ModelEvent> {
       await Promise.resolve();
-      const actions = agentActions(task, request.model);
+      const actions = actionsOf(request.model);
       const turn = request.messages.filter((message) => message.role === 'assistant').length;
       const action = actions[turn];
       yield { type: 'usage', inputTokens: 0, outputTokens: 0 };

@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import { createReadStream } from 'node:fs';
 import { mkdir, open, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { PassThrough, Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type Docker from 'dockerode';
 import * as tar from 'tar';
@@ -152,7 +152,7 @@ export async function fetchOutputs(
     if ((error as { statusCode?: number }).statusCode === 404) return;
     throw error;
   }
-  await pipeline(stream as Readable, new PassThrough(), outputsExtractor(workspaceFolder));
+  await pipeline(stream as Readable, outputsExtractor(workspaceFolder));
 }
 
 /** Removes the job's workspace volume there, once its outputs are back. */
