@@ -1,7 +1,7 @@
 // `looplab targets list | test NAME`: where jobs can run (this machine, and settings.json's targets), and
 // a check of one: it answers, has the image its jobs run in, and can give them GPUs.
 import { Command } from 'commander';
-import { LOCAL_TARGET, type Target, type TargetCheck } from '../../shared/targets';
+import { LOCAL_TARGET, targetAddress, type Target, type TargetCheck } from '../../shared/targets';
 import { homePaths } from '../home';
 import { homeOf } from './cli-options';
 import { withApp } from './data-folder';
@@ -41,7 +41,7 @@ export function targetsCommand(write: Write): Command {
       for (const target of targets) {
         const cost = target.costPerGpuHour ?? target.costPerHour;
         const rate = cost === undefined ? '' : ` · $${cost}/${target.costPerGpuHour === undefined ? '' : 'GPU-'}hour`;
-        write(`${target.name.padEnd(20)} ${target.host}${rate}\n`);
+        write(`${target.name.padEnd(20)} ${targetAddress(target)}${rate}\n`);
       }
       if (targets.length === 0)
         write('No other targets: add one under "targets" in settings.json (docs/CLI.md says how).\n');
@@ -57,7 +57,9 @@ export function targetsCommand(write: Write): Command {
       const checks = await withApp(sub, async (app) => {
         const engines = new TargetEngines(app.sandbox.docker, () => targets);
         const names = name === undefined ? engines.names() : [name];
-        return Promise.all(names.map((each) => checkTarget(engines.get(each), app.sandbox.image)));
+        return Promise.all(
+          names.map((each) => engines.backend(each)?.check() ?? checkTarget(engines.get(each), app.sandbox.image)),
+        );
       });
       write(options.json ? `${JSON.stringify(checks, null, 2)}\n` : checks.map(checkLines).join(''));
       if (checks.some((check) => !check.reachable || check.image?.present === false)) throw new ExitStatus(1);

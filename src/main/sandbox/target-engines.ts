@@ -10,6 +10,8 @@ import Docker from 'dockerode';
 import { z } from 'zod';
 import { AppError } from '../../shared/errors';
 import { LOCAL_TARGET, type DockerTarget, type Target, type TargetCheck } from '../../shared/targets';
+import { makeBackend } from './job-backends';
+import type { JobBackend } from './jobs-handle';
 import { dockerFailure, inspectImage } from './docker-status';
 import type { SshCommand } from './jobs-remote';
 
@@ -22,8 +24,11 @@ export interface TargetEngine {
   ssh?: SshCommand;
 }
 
+/** What reaching a target over SSH takes: its address, key and known hosts. */
+export type SshTarget = Pick<DockerTarget, 'name' | 'host' | 'identityFile' | 'knownHosts'>;
+
 /** OpenSSH's arguments for an ssh:// target: the same key and known hosts, never asking anything. */
-export function sshCommand(target: DockerTarget): SshCommand | undefined {
+export function sshCommand(target: SshTarget): SshCommand | undefined {
   if (!target.host.startsWith('ssh://')) return undefined;
   const { username, host, port } = sshAddress(target);
   return {
@@ -70,18 +75,18 @@ export function knownKeys(text: string, host: string, port: number): Buffer[] {
   return keys;
 }
 
-interface SshAddress {
+export interface SshAddress {
   username: string | undefined;
   host: string;
   port: number;
 }
 
-function sshAddress(target: DockerTarget): SshAddress {
+export function sshAddress(target: SshTarget): SshAddress {
   const url = new URL(target.host);
   return { username: url.username || undefined, host: url.hostname, port: Number(url.port || 22) };
 }
 
-function readFile(path: string, what: string, target: DockerTarget): string {
+export function readFile(path: string, what: string, target: SshTarget): string {
   try {
     return readFileSync(path, 'utf8');
   } catch (error) {
@@ -185,6 +190,7 @@ export function targetFailure(target: DockerTarget, error: unknown): AppError {
 /** The engines by target name: local always, the others from settings.json, each made once. */
 export class TargetEngines {
   private readonly made = new Map<string, TargetEngine>();
+  private readonly backends = new Map<string, JobBackend>();
 
   constructor(
     private readonly local: Docker,
@@ -195,14 +201,47 @@ export class TargetEngines {
     return [LOCAL_TARGET, ...this.targets().map((target) => target.name)];
   }
 
-  get(name: string = LOCAL_TARGET): TargetEngine {
-    if (name === LOCAL_TARGET) return { name, docker: this.local };
+  private find(name: string): Target {
     const target = this.targets().find((candidate) => candidate.name === name);
     if (target === undefined)
       throw new AppError(
         'not_found',
         `There is no target named ${name}.`,
         `Targets: ${this.names().join(', ')} (settings.json "targets").`,
+      );
+    return target;
+  }
+
+  /** The target of that name when it is a scheduler (Slurm, Kubernetes) rather than a Docker engine. */
+  backend(name: string | undefined): JobBackend | undefined {
+    if (name === undefined || name === LOCAL_TARGET) return undefined;
+    const target = this.find(name);
+    if (target.kind === 'docker') return undefined;
+    const key = `${name}:${createHash('sha256').update(JSON.stringify(target)).digest('hex')}`;
+    const made = this.backends.get(key) ?? makeBackend(target);
+    this.backends.set(key, made);
+    return made;
+  }
+
+  /** Every scheduler target's backend that can be made. */
+  allBackends(): JobBackend[] {
+    return this.targets().flatMap((target) => {
+      try {
+        return target.kind === 'docker' ? [] : [this.backend(target.name)!];
+      } catch {
+        return [];
+      }
+    });
+  }
+
+  get(name: string = LOCAL_TARGET): TargetEngine {
+    if (name === LOCAL_TARGET) return { name, docker: this.local };
+    const target = this.find(name);
+    if (target.kind !== 'docker')
+      throw new AppError(
+        'invalid_input',
+        `Target ${name} is a ${target.kind === 'slurm' ? 'Slurm cluster' : 'Kubernetes cluster'}, not a Docker engine.`,
+        'Only jobs go there (job_start with its target); commands run here.',
       );
     const key = `${name}:${createHash('sha256').update(JSON.stringify(target)).digest('hex')}`;
     const ssh = sshCommand(target);
@@ -219,6 +258,7 @@ export class TargetEngines {
   /** Every target's engine that can be made (one whose key or known_hosts cannot be read is left out). */
   remotes(): TargetEngine[] {
     return this.targets().flatMap((target) => {
+      if (target.kind !== 'docker') return [];
       try {
         return [this.get(target.name)];
       } catch {
