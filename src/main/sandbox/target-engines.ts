@@ -289,3 +289,8 @@ export async function checkTarget(engine: TargetEngine, sandboxImage: string): P
     return { ...base, address, reachable: false, problem: `${failure.message} ${failure.hint ?? ''}`.trim() };
   }
 }
+
+/** A target's check by name: a scheduler's (Slurm, Kubernetes) own, else its Docker engine's. */
+export function testTarget(engines: TargetEngines, name: string, sandboxImage: string): Promise<TargetCheck> {
+  return engines.backend(name)?.check() ?? checkTarget(engines.get(name), sandboxImage);
+}
