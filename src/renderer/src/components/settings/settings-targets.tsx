@@ -7,7 +7,7 @@ import { toErrorInfo } from '../../error-info';
 import { TargetCheckView, type CheckState } from './target-check-view';
 import {
   emptyTargetDraft,
-  kindLabels,
+  kindNames,
   rateText,
   readTarget,
   targetDraft,
@@ -86,8 +86,8 @@ export function TargetsSection({ view, save }: SectionProps) {
       <ul className="target-list">
         <TargetRow
           name={LOCAL_TARGET}
-          kind="This machine"
-          address="Docker engine here"
+          kind="Docker engine"
+          address="this machine"
           rate=""
           check={checks[LOCAL_TARGET]}
           onTest={() => void test(LOCAL_TARGET)}
@@ -101,7 +101,7 @@ export function TargetsSection({ view, save }: SectionProps) {
             <TargetRow
               key={target.name}
               name={target.name}
-              kind={kindLabels[target.kind]}
+              kind={kindNames[target.kind]}
               address={targetAddress(target)}
               rate={rateText(target)}
               check={checks[target.name]}

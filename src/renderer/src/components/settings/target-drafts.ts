@@ -1,7 +1,6 @@
 // A compute target as the person edits it in settings: every field as typed, whatever its kind; read
 // back into settings.json's target with the same schema the main process checks, so each wrong field's
 // words show beside it before anything is saved.
-import { formatCost } from '../../../../shared/format';
 import { targetSchema, type Target } from '../../../../shared/targets';
 import type { NumberRule } from '../../number-text';
 import { numberText, readNumbers } from '../../number-text';
@@ -43,10 +42,18 @@ export const gpusRule: NumberRule = { whole: true, min: 0, max: 64 };
 export const rateRule: NumberRule = { min: 0, max: 10_000 };
 export const pendingRule: NumberRule = { whole: true, min: 10, max: 7 * 86_400 };
 
+/** A kind as the add form offers it. */
 export const kindLabels: Record<TargetKind, string> = {
   docker: 'Docker engine over SSH or TLS',
   slurm: 'Slurm cluster',
   kubernetes: 'Kubernetes cluster',
+};
+
+/** A kind as the list shows it, in a narrow column. */
+export const kindNames: Record<TargetKind, string> = {
+  docker: 'Docker engine',
+  slurm: 'Slurm cluster',
+  kubernetes: 'Kubernetes',
 };
 
 export function emptyTargetDraft(kind: TargetKind): TargetDraft {
@@ -206,11 +213,16 @@ export function readTarget(draft: TargetDraft, taken: readonly string[]): Target
   return { ok: false, errors };
 }
 
+/** Money per hour: cents always shown ($0.50, $12.00), finer fractions kept ($0.125). */
+function money(value: number): string {
+  return `$${Number.isInteger(value * 100) ? value.toFixed(2) : String(value)}`;
+}
+
 /** What a target's jobs cost, as the list shows it: `$2.50/hour · $1.20/GPU-hour × 4`, or nothing set. */
 export function rateText(target: Pick<Target, 'costPerHour' | 'costPerGpuHour' | 'gpus'>): string {
   const parts: string[] = [];
-  if (target.costPerHour !== undefined) parts.push(`${formatCost(target.costPerHour)}/hour`);
+  if (target.costPerHour !== undefined) parts.push(`${money(target.costPerHour)}/hour`);
   if (target.costPerGpuHour !== undefined)
-    parts.push(`${formatCost(target.costPerGpuHour)}/GPU-hour${target.gpus === undefined ? '' : ` × ${target.gpus}`}`);
+    parts.push(`${money(target.costPerGpuHour)}/GPU-hour${target.gpus === undefined ? '' : ` × ${target.gpus}`}`);
   return parts.length === 0 ? 'no cost set' : parts.join(' · ');
 }

@@ -89,6 +89,7 @@ function RateFields({ draft, errors, onChange }: FieldsProps) {
         <NumberField
           key={field}
           {...shown}
+          className="target-number"
           testId={`target-${field}`}
           value={draft[field]}
           error={errors[field]}
