@@ -27,7 +27,8 @@ import { openStore, type OpenedStore } from './store/open-store';
 import { holdsSecretOf, snapshotCapFromEnv, WorkspaceSnapshots } from './store/workspace-snapshots';
 import { createRedactor, secretsFromEnvNames } from './core/redact';
 import { appVersion } from './version';
-import { TargetEngines, testTarget } from './sandbox/target-engines';
+import { TargetEngines } from './sandbox/target-engines';
+import { testTarget } from './sandbox/target-check';
 import type { Target } from '../shared/targets';
 
 export interface AppOptions {

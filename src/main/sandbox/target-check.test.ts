@@ -4,7 +4,8 @@
 import Docker from 'dockerode';
 import { describe, expect, it } from 'vitest';
 import type { Target } from '../../shared/targets';
-import { TargetEngines, testTarget } from './target-engines';
+import { TargetEngines } from './target-engines';
+import { gpuInventory, testTarget } from './target-check';
 
 const targets: Target[] = [
   { name: 'gpu-box', kind: 'docker', host: 'ssh://me@gpu-box', knownHosts: '/nonexistent/known_hosts' },
@@ -31,5 +32,21 @@ describe('testTarget', () => {
     await expect(testTarget(engines, 'nowhere', 'looplab-sandbox:ci')).rejects.toThrow(
       'There is no target named nowhere.',
     );
+  });
+});
+
+describe('the GPUs a Docker target lists', () => {
+  it('counts alike GPUs together from nvidia-smi', () => {
+    const csv = [
+      'NVIDIA H100 80GB HBM3, 81559 MiB',
+      'NVIDIA H100 80GB HBM3, 81559 MiB',
+      'NVIDIA GeForce RTX 4090, 24564 MiB',
+      '',
+    ].join('\n');
+    expect(gpuInventory(csv)).toEqual(['2 × NVIDIA H100 80GB HBM3 (81559 MiB)', 'NVIDIA GeForce RTX 4090 (24564 MiB)']);
+  });
+
+  it('lists nothing when nvidia-smi printed nothing', () => {
+    expect(gpuInventory('\n')).toEqual([]);
   });
 });
