@@ -70,6 +70,17 @@ describe('saving and checking specs, without a model', () => {
     expect(checked.code).toBe(2);
     expect(checked.stderr).toContain('loop.yaml:3:10 runtime: an evaluation gate needs the sandbox');
   });
+
+  it('spec check takes a name spec list shows, as run --spec does', async () => {
+    const env = { LOOPLAB_HOME: home.paths.root };
+    const checked = await runCli(['spec', 'check', 'text-classifier-finetune'], { env });
+    expect(checked.stdout).toBe(
+      'text-classifier-finetune: ok (parameters: train, test, model), evaluated by macro_f1\n',
+    );
+    const unknown = await runCli(['spec', 'check', 'no-such-spec'], { env });
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('There is no loop spec file or saved spec named no-such-spec.');
+  });
 });
 
 describe('export and import say what they did', () => {

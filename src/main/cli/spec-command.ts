@@ -2,9 +2,9 @@
 // and the starters shipped with the app), a check that reports every error with its line, and saving a
 // past run as a spec to run again on another model or other data.
 import { Command } from 'commander';
-import { resolve } from 'node:path';
 import { runIdSchema } from '../../shared/contract';
 import { AppError } from '../../shared/errors';
+import { homeOf } from './cli-options';
 import { withApp, withStore } from './data-folder';
 
 export interface SpecCommandDeps {
@@ -37,11 +37,13 @@ export function specCommand({ write }: SpecCommandDeps): Command {
 
   spec
     .command('check')
-    .description('validate a spec file; every error is printed with its line')
-    .argument('<file>', 'the .yaml or .json spec')
-    .action(async (file: string) => {
-      const { readLoopSpec } = await loopSpecs();
-      const parsed = readLoopSpec(resolve(file));
+    .description(
+      'validate a spec, by file or by name (a saved spec or a starter); every error is printed with its line',
+    )
+    .argument('<spec>', 'the .yaml or .json spec file, or a name from `looplab spec list`')
+    .action(async (file: string, _options: unknown, command: Command) => {
+      const { findSpec, readLoopSpec, specDirs } = await loopSpecs();
+      const parsed = readLoopSpec(findSpec(file, specDirs(homeOf(command))));
       const params = Object.keys(parsed.params);
       write(
         `${parsed.name}: ok${params.length === 0 ? '' : ` (parameters: ${params.join(', ')})`}${parsed.evaluation === undefined ? '' : `, evaluated by ${parsed.evaluation.metric}`}\n`,

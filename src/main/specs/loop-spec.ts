@@ -93,7 +93,7 @@ export function readLoopSpec(file: string): LoopSpec {
     throw new AppError(
       code === 'ENOENT' ? 'not_found' : 'unavailable',
       code === 'ENOENT' ? `There is no loop spec at ${file}.` : `Cannot read the loop spec ${file}: ${String(error)}`,
-      'Give the path of a .yaml or .json spec file, or the name of a saved spec (looplab specs lists them).',
+      'Give the path of a .yaml or .json spec file, or the name of a saved spec or starter (`looplab spec list` lists them).',
     );
   }
   return parseLoopSpec(text, file);
