@@ -52,14 +52,12 @@ export function targetsCommand(write: Write): Command {
     .argument('[name]', 'a target name (all of them when none is given)')
     .option('--json', 'print JSON')
     .action(async (name: string | undefined, options: { json?: boolean }, sub: Command) => {
-      const { TargetEngines, checkTarget } = await import('../sandbox/target-engines');
+      const { TargetEngines, testTarget } = await import('../sandbox/target-engines');
       const targets = await settingsTargets(sub);
       const checks = await withApp(sub, async (app) => {
         const engines = new TargetEngines(app.sandbox.docker, () => targets);
         const names = name === undefined ? engines.names() : [name];
-        return Promise.all(
-          names.map((each) => engines.backend(each)?.check() ?? checkTarget(engines.get(each), app.sandbox.image)),
-        );
+        return Promise.all(names.map((each) => testTarget(engines, each, app.sandbox.image)));
       });
       write(options.json ? `${JSON.stringify(checks, null, 2)}\n` : checks.map(checkLines).join(''));
       if (checks.some((check) => !check.reachable || check.image?.present === false)) throw new ExitStatus(1);

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import Docker from 'dockerode';
 import { z } from 'zod';
 import { AppError } from '../../shared/errors';
-import { LOCAL_TARGET, type DockerTarget, type Target, type TargetCheck } from '../../shared/targets';
+import { LOCAL_TARGET, targetAddress, type DockerTarget, type Target, type TargetCheck } from '../../shared/targets';
 import { makeBackend } from './job-backends';
 import type { JobBackend } from './jobs-handle';
 import { dockerFailure, inspectImage } from './docker-status';
@@ -201,7 +201,7 @@ export class TargetEngines {
     return [LOCAL_TARGET, ...this.targets().map((target) => target.name)];
   }
 
-  private find(name: string): Target {
+  find(name: string): Target {
     const target = this.targets().find((candidate) => candidate.name === name);
     if (target === undefined)
       throw new AppError(
@@ -287,5 +287,21 @@ export async function checkTarget(engine: TargetEngine, sandboxImage: string): P
   } catch (error) {
     const failure = target === undefined ? dockerFailure(error, engine.docker) : targetFailure(target, error);
     return { ...base, address, reachable: false, problem: `${failure.message} ${failure.hint ?? ''}`.trim() };
+  }
+}
+
+/**
+ * A target's check by name: a scheduler's (Slurm, Kubernetes) own, else its Docker engine's. A target
+ * that cannot even be set up (its key or known_hosts unreadable, a kind this version cannot use) is
+ * reported unreachable with what is wrong; an unknown name is an error.
+ */
+export async function testTarget(engines: TargetEngines, name: string, sandboxImage: string): Promise<TargetCheck> {
+  try {
+    return await (engines.backend(name)?.check() ?? checkTarget(engines.get(name), sandboxImage));
+  } catch (error) {
+    if (name === LOCAL_TARGET || !(error instanceof AppError) || error.code === 'not_found') throw error;
+    const target = engines.find(name);
+    const problem = `${error.message} ${error.hint ?? ''}`.trim();
+    return { name, kind: target.kind, address: targetAddress(target), reachable: false, problem };
   }
 }
