@@ -11,7 +11,11 @@ import { makeBackend } from '../src/main/sandbox/job-backends';
 import type { JobHandle } from '../src/main/sandbox/jobs-handle';
 import type { WatchedJob } from '../src/main/sandbox/jobs-watch-types';
 import { kubeJobName } from '../src/main/sandbox/kube-manifest';
+import { createApp, type App } from '../src/main/app';
+import { workspaceDir } from '../src/main/runs/run-loop';
+import { jobEvents, waitUntil } from './fixtures/train-jobs';
 import { startFakeKube, type FakeKube } from './helpers/fake-kube';
+import { makeTempHome, type TempHome } from './helpers/temp-home';
 
 const HOME_HASH = 'abcdef1234567890';
 const H100 = {
@@ -198,5 +202,76 @@ describe('jobs on a Kubernetes cluster (a fake API server standing in for one)',
     }
     await expect(makeBackend({ ...target, context: 'elsewhere' }).ping()).rejects.toThrow(/has no context "elsewhere"/);
     expect(existsSync(target.kubeconfig!)).toBe(true);
+  });
+});
+
+describe('a job on a Kubernetes target through JobService (the fake API server standing in for a cluster)', () => {
+  let home: TempHome;
+  let app: App;
+  let runId: string;
+  let folder: string;
+  let cluster: FakeKube;
+
+  beforeAll(async () => {
+    cluster = await startFakeKube({ nodes: [H100] });
+    home = makeTempHome('looplab-kube-jobs-');
+    const kube = {
+      name: 'kube',
+      kind: 'kubernetes',
+      kubeconfig: cluster.writeKubeconfig(home.paths.root),
+      namespace: cluster.namespace,
+      image: 'python:3.11-slim',
+      costPerHour: 36,
+    };
+    writeFileSync(home.paths.settings, JSON.stringify({ targets: [kube] }));
+    app = createApp({ home: home.paths.root, ui: 'web' });
+    runId = app.store.createRun({ goal: 'train on the cluster', model: 'scripted/test', origin: 'new' }).runId;
+    folder = workspaceDir(app, runId);
+    writeFileSync(join(folder, 'data.txt'), 'three\nlines\nhere\n');
+  });
+  afterAll(async () => {
+    await app?.shutdown().catch(() => undefined);
+    await cluster?.close();
+    home?.remove();
+  });
+
+  const events = () => jobEvents(app.store, runId);
+  const finished = (jobId: string) =>
+    events().find((event) => event.type === 'job.finished' && event.payload.jobId === jobId);
+
+  it(
+    'runs there on the workspace sent, streams its metrics and brings its outputs home',
+    { timeout: 60_000 },
+    async () => {
+      const command = [
+        'mkdir -p outputs && wc -l < data.txt > outputs/lines.txt',
+        'for i in 1 2 3; do echo "{\\"step\\": $i, \\"loss\\": 0.$((4 - i))}"; done',
+      ].join(' && ');
+      const { jobId } = await app.jobs.start(
+        { runId, workspaceFolder: folder },
+        { command, gpu: false, target: 'kube', timeoutSeconds: 120 },
+      );
+      expect(events().find((event) => event.type === 'job.started')?.payload).toMatchObject({ jobId, target: 'kube' });
+      await waitUntil(() => finished(jobId) !== undefined, 'the Kubernetes job to end', 50_000);
+      expect(finished(jobId)?.payload).toMatchObject({ status: 'succeeded', exitCode: 0 });
+      const metrics = events().flatMap((event) => (event.type === 'job.metric' ? [event.payload.values.loss] : []));
+      expect(metrics).toEqual([0.3, 0.2, 0.1]);
+      expect(readFileSync(join(folder, 'outputs/lines.txt'), 'utf8').trim()).toBe('3');
+      await app.jobs.settled(jobId);
+      expect(cluster.jobs.size).toBe(0);
+    },
+  );
+
+  it('cancel deletes its Job there', { timeout: 60_000 }, async () => {
+    const { jobId } = await app.jobs.start(
+      { runId, workspaceFolder: folder },
+      { command: 'echo started; sleep 300', gpu: false, target: 'kube', timeoutSeconds: 600 },
+    );
+    await waitUntil(() => cluster.jobs.size === 1, 'the Job to be created', 20_000);
+    await app.jobs.cancel(runId, jobId);
+    await waitUntil(() => finished(jobId) !== undefined, 'the cancelled job to end', 50_000);
+    expect(finished(jobId)?.payload).toMatchObject({ status: 'cancelled' });
+    await app.jobs.settled(jobId);
+    expect(cluster.jobs.size).toBe(0);
   });
 });
