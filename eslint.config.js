@@ -22,6 +22,7 @@ const adapterPackages = [
   '@huggingface/hub',
   'proxy-chain',
   'tar',
+  '@kubernetes/client-node',
 ];
 
 // The main process, part by part: what each may import (parts of src, then npm packages; node:* always).
@@ -67,7 +68,7 @@ const mainLayers = {
   [providers]: { may: [shared, core], packages: ['@anthropic-ai/sdk', 'ollama', 'openai', 'zod'], why: why.adapter },
   [sandbox]: {
     may: [shared, core, fs, version],
-    packages: ['dockerode', 'proxy-chain', 'tar', 'zod'],
+    packages: ['dockerode', 'proxy-chain', 'tar', 'zod', '@kubernetes/client-node'],
     why: why.adapter,
   },
   [tools]: { may: [shared, core, data, fs, hub, sandbox], packages: ['zod'], why: why.adapter },

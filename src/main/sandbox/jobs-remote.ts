@@ -60,8 +60,13 @@ export async function shipWorkspace(
   workspaceFolder: string,
   user: string | undefined,
 ): Promise<void> {
-  const { uid, gid } = ownerOf(user);
-  const pack = tar.create(
+  const pack = workspaceTar(workspaceFolder, ownerOf(user));
+  await container.putArchive(Readable.from(pack as AsyncIterable<Buffer>), { path: WORKSPACE_PATH });
+}
+
+/** The workspace as a tar stream, all of it but the jobs' own logs, owned by `owner` there. */
+export function workspaceTar(workspaceFolder: string, { uid, gid }: { uid: number; gid: number }): tar.Pack {
+  return tar.create(
     {
       cwd: workspaceFolder,
       filter: (path) => !/^(\.\/)?\.looplab(\/|$)/.test(path),
@@ -73,7 +78,6 @@ export async function shipWorkspace(
     },
     ['.'],
   );
-  await container.putArchive(Readable.from(pack as AsyncIterable<Buffer>), { path: WORKSPACE_PATH });
 }
 
 /** How to run a command on the target's machine with this machine's OpenSSH client, where it has one. */
@@ -83,7 +87,7 @@ export interface SshCommand {
 }
 
 /** An extractor of a tar stream into the workspace that takes only outputs/'s plain files and folders. */
-function outputsExtractor(workspaceFolder: string): NodeJS.WritableStream {
+export function outputsExtractor(workspaceFolder: string): NodeJS.WritableStream {
   let total = 0;
   return tar.extract({
     cwd: workspaceFolder,
