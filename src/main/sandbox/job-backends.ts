@@ -4,12 +4,15 @@
 import { AppError } from '../../shared/errors';
 import type { KubernetesTarget, SlurmTarget } from '../../shared/targets';
 import type { JobBackend } from './jobs-handle';
+import { SlurmBackend } from './slurm-backend';
 
 type SchedulerTarget = SlurmTarget | KubernetesTarget;
 
 const factories: {
   [Kind in SchedulerTarget['kind']]?: (target: Extract<SchedulerTarget, { kind: Kind }>) => JobBackend;
-} = {};
+} = {
+  slurm: (target) => new SlurmBackend(target),
+};
 
 export function makeBackend(target: SchedulerTarget): JobBackend {
   const make = factories[target.kind] as ((target: SchedulerTarget) => JobBackend) | undefined;

@@ -83,7 +83,7 @@ export interface SshCommand {
 }
 
 /** An extractor of a tar stream into the workspace that takes only outputs/'s plain files and folders. */
-function outputsExtractor(workspaceFolder: string): NodeJS.WritableStream {
+export function outputsExtractor(workspaceFolder: string): NodeJS.WritableStream {
   let total = 0;
   return tar.extract({
     cwd: workspaceFolder,
