@@ -12,6 +12,7 @@ import Docker from 'dockerode';
 import type { RunLog } from '../src/main/core/ports';
 import { jobWatchesSchema } from '../src/shared/job-watches';
 import { prepareJobFolders } from '../src/main/sandbox/jobs-files';
+import { DockerJobHandle } from '../src/main/sandbox/jobs-docker-handle';
 import { JobWatch } from '../src/main/sandbox/jobs-watch';
 import { WatchSet } from '../src/main/sandbox/jobs-watches';
 import { report } from './report';
@@ -77,7 +78,7 @@ async function replay(watched: boolean): Promise<number> {
   const cpu = process.cpuUsage();
   const watch = new JobWatch(
     {
-      docker: replayingDocker(),
+      handle: new DockerJobHandle(replayingDocker(), 'bench'),
       log,
       memoryLimitBytes: 4 << 30,
       diskReserveBytes: 0,

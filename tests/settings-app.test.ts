@@ -10,6 +10,7 @@ import { createApp, type App } from '../src/main/app';
 import { startWebServer, type WebServer } from '../src/main/web/server';
 import type { RunEvent } from '../src/shared/events';
 import type { SettingsView, StorageUsage } from '../src/shared/settings';
+import type { TargetCheck } from '../src/shared/targets';
 import type { FakeServer } from './fakes/http-fake';
 import { startOpenAIServer } from './fakes/openai-server';
 import type { Turn } from './fakes/script';
@@ -150,6 +151,24 @@ describe('settings and secrets', () => {
     expect(usage.databaseBytes).toBeGreaterThan(0);
     expect(usage.freeBytes).toBeGreaterThan(0);
     expect(usage.totalBytes).toBeGreaterThan(usage.freeBytes);
+  });
+
+  it('saves compute targets through settings.update and tests one by name through targets.check', async () => {
+    await setUp([]);
+    const target = { name: 'gpu-box', kind: 'docker', host: 'ssh://nobody@127.0.0.1:1', knownHosts: '/nonexistent' };
+    const saved = await call<SettingsView>('settings.update', { targets: [target] });
+    expect(saved.settings.targets).toEqual([target]);
+    expect(JSON.parse(readFileSync(home.paths.settings, 'utf8'))).toMatchObject({ targets: [target] });
+    const { result: bad } = await send('settings.update', { targets: [{ ...target, host: 'gpu-box' }] });
+    expect(!bad.ok && bad.error.message).toContain('targets[0].host');
+
+    const check = await call<TargetCheck>('targets.check', { name: 'gpu-box' });
+    expect(check).toMatchObject({ name: 'gpu-box', kind: 'docker', reachable: false });
+    expect(check.problem).toContain('cannot read its known_hosts /nonexistent');
+    const { result: unknown } = await send('targets.check', { name: 'nowhere' });
+    expect(!unknown.ok && unknown.error.code).toBe('not_found');
+    const { result: invalid } = await send('targets.check', { name: '' });
+    expect(!invalid.ok && invalid.error.code).toBe('invalid_input');
   });
 
   it('fills what a run leaves out from settings: model, step limit, budget, network and default rules', async () => {

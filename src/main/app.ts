@@ -28,6 +28,7 @@ import { holdsSecretOf, snapshotCapFromEnv, WorkspaceSnapshots } from './store/w
 import { createRedactor, secretsFromEnvNames } from './core/redact';
 import { appVersion } from './version';
 import { TargetEngines } from './sandbox/target-engines';
+import { testTarget } from './sandbox/target-check';
 import type { Target } from '../shared/targets';
 
 export interface AppOptions {
@@ -117,6 +118,7 @@ export function createApp(options: AppOptions): App {
       lifecycle: opened.lifecycle,
       snapshots: deps.snapshots,
       images,
+      checkTarget: (name) => testTarget(deps.targets, name, image),
     }),
     pushes,
     close,
@@ -148,7 +150,12 @@ function watchExternal(store: OpenedStore['store'], ms: number | undefined): Nod
 }
 
 /** What runs need of the app (RunDeps): the store, the sandbox and its jobs, secrets and snapshots. */
-function runDeps(paths: HomePaths, opened: OpenedStore, secrets: SecretStore, pushes: PushHub): RunDeps {
+function runDeps(
+  paths: HomePaths,
+  opened: OpenedStore,
+  secrets: SecretStore,
+  pushes: PushHub,
+): RunDeps & { targets: TargetEngines } {
   // LOOPLAB_SANDBOX_IMAGE picks another image than the one `looplab sandbox build` makes.
   const image = process.env.LOOPLAB_SANDBOX_IMAGE === '' ? undefined : process.env.LOOPLAB_SANDBOX_IMAGE;
   // The sandbox limits of settings.json, read when each container is made.
@@ -173,6 +180,7 @@ function runDeps(paths: HomePaths, opened: OpenedStore, secrets: SecretStore, pu
   // Jobs' events and log lines are redacted like a run's (see job-recording.ts).
   const redactor = currentRedactor({ secrets, paths });
   const inventory = nvidiaSmiInventory();
+  const targets = new TargetEngines(sandbox.docker, () => settingsTargets(paths));
   const jobs = new JobService({
     sandbox,
     log: jobLog(opened.store, redactor),
@@ -190,13 +198,13 @@ function runDeps(paths: HomePaths, opened: OpenedStore, secrets: SecretStore, pu
     limits,
     jobResources: () => loadSettings(paths).jobs,
     // Other machines' engines, as settings.json names them when a job asks for one.
-    targets: new TargetEngines(sandbox.docker, () => settingsTargets(paths)),
+    targets,
     onLog: ({ runId, jobId, line }) =>
       pushes.emit('run.output', { runId, source: jobId, text: `${redactor().text(line)}\n` }),
     snapshots,
   });
   const gpu = { leases: new GpuLeases(opened.store), inventory };
-  return { paths, store: opened.store, owners: opened.owners, sandbox, jobs, secrets, snapshots, gpu };
+  return { paths, store: opened.store, owners: opened.owners, sandbox, jobs, secrets, snapshots, gpu, targets };
 }
 
 /** The app's runs, their streamed words and output pushed to the UI as they come. */

@@ -29,6 +29,7 @@ export const requestChannels = [
   'secrets.clear',
   'storage.usage',
   'providers.test',
+  'targets.check',
   'runs.replay',
   'runs.compare',
   'runs.export',

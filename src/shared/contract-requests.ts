@@ -150,6 +150,8 @@ export const requestSchemas = {
   'storage.usage': z.object({}).strict(),
   /** The readiness check a run makes, without starting one: `provider/model`. */
   'providers.test': z.object({ model: z.string().trim().min(3).max(300) }).strict(),
+  /** A compute target's check (`looplab targets test NAME`): `local`, or a target of settings.json. */
+  'targets.check': z.object({ name: z.string().min(1).max(40) }).strict(),
   'runs.replay': z
     .object({
       runId: runIdSchema,

@@ -13,6 +13,7 @@ import type { Network } from './network-policy';
 import type { RunSummary } from './run-summary';
 import type { ImageBuildProgress, SandboxImageStatus } from './sandbox-image';
 import type { SettingsView, StorageUsage } from './settings';
+import type { TargetCheck } from './targets';
 import type { WorkspaceDiff, WorkspaceFile, WorkspaceListing } from './workspace-files';
 
 export {
@@ -138,6 +139,7 @@ export interface ResponseTypes {
   'secrets.clear': SettingsView;
   'storage.usage': StorageUsage;
   'providers.test': ProviderTest;
+  'targets.check': TargetCheck;
   /** The new run that replays the given one. */
   'runs.replay': RunSummary;
   /** What a replay of the run would run where, and what a run from elsewhere needs granted. */

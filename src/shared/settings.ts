@@ -122,6 +122,7 @@ export const settingsPatchSchema = z
     sandbox: sandboxSettingsSchema.optional(),
     jobs: jobResourcesSchema.optional(),
     modelProfiles: modelProfilesSchema.optional(),
+    targets: targetsSchema.optional(),
   })
   .strict();
 export type SettingsPatch = z.input<typeof settingsPatchSchema>;

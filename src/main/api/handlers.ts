@@ -13,6 +13,7 @@ import {
 } from '../../shared/contract';
 import { AppError } from '../../shared/errors';
 import type { HomePaths } from '../home';
+import type { TargetCheck } from '../../shared/targets';
 import type { ModelProbes } from '../runs/model-probes';
 import type { ModelService } from '../runs/model-service';
 import type { ModelTry } from '../runs/model-try';
@@ -62,6 +63,8 @@ export interface HandlerDeps {
   snapshots: WorkspaceSnapshots;
   /** The sandbox image: its state, and builds made from the app. */
   images: ImageBuilds;
+  /** A compute target's check by name (`local`, or one of settings.json's targets). */
+  checkTarget: (name: string) => Promise<TargetCheck>;
 }
 
 export function createHandlers(deps: HandlerDeps): Handlers {

@@ -1,10 +1,11 @@
 // The handlers behind the settings screen: settings and saved secrets, the data folder's size, a
-// provider's test call, a local Ollama's models, and the sandbox image.
+// provider's test call, a compute target's check, a local Ollama's models, and the sandbox image.
 import { readyModel } from '../runs/readiness';
 import { storageUsage } from '../settings/storage-usage';
 import type { HandlerDeps, Handlers } from './handlers';
 
-export function settingsHandlers({ settings, paths, store, lifecycle, models, localModels, images }: HandlerDeps) {
+export function settingsHandlers(deps: HandlerDeps) {
+  const { settings, paths, store, lifecycle, models, localModels, images, checkTarget } = deps;
   return {
     'settings.get': () => settings.view(),
     'settings.update': (patch) => settings.update(patch),
@@ -23,6 +24,7 @@ export function settingsHandlers({ settings, paths, store, lifecycle, models, lo
       const ready = await readyModel(models(), model);
       return { model: ready.name, contextLength: ready.info.contextLength };
     },
+    'targets.check': ({ name }) => checkTarget(name),
     'models.list': () => localModels.list(),
     'models.pull': ({ name }) => localModels.pull(name),
     'sandbox.status': () => images.status(),

@@ -16,10 +16,13 @@ async function settingsTargets(command: Command): Promise<Target[]> {
 
 function checkLines(check: TargetCheck): string {
   if (!check.reachable) return `${check.name} (${check.address}): not reachable. ${check.problem ?? ''}\n`;
+  const engine = { local: 'Docker', docker: 'Docker', slurm: 'Slurm', kubernetes: 'Kubernetes' }[check.kind];
+  const listed = check.gpuInventory !== undefined && check.gpuInventory.length > 0;
   const facts = [
-    `Docker ${check.version ?? '?'}`,
+    `${engine} ${check.version ?? '?'}`,
+    check.runtime,
     check.image === undefined ? undefined : `image ${check.image.name} ${check.image.present ? 'present' : 'missing'}`,
-    check.gpus === true ? 'NVIDIA GPUs' : 'no GPUs',
+    listed ? `GPUs: ${check.gpuInventory!.join(', ')}` : check.gpus === true ? 'NVIDIA GPUs' : 'no GPUs',
   ].filter((fact) => fact !== undefined);
   const problem = check.problem === undefined ? '' : `\n  ${check.problem}`;
   return `${check.name} (${check.address}): reachable · ${facts.join(' · ')}${problem}\n`;
@@ -52,14 +55,13 @@ export function targetsCommand(write: Write): Command {
     .argument('[name]', 'a target name (all of them when none is given)')
     .option('--json', 'print JSON')
     .action(async (name: string | undefined, options: { json?: boolean }, sub: Command) => {
-      const { TargetEngines, checkTarget } = await import('../sandbox/target-engines');
+      const { TargetEngines } = await import('../sandbox/target-engines');
+      const { testTarget } = await import('../sandbox/target-check');
       const targets = await settingsTargets(sub);
       const checks = await withApp(sub, async (app) => {
         const engines = new TargetEngines(app.sandbox.docker, () => targets);
         const names = name === undefined ? engines.names() : [name];
-        return Promise.all(
-          names.map((each) => engines.backend(each)?.check() ?? checkTarget(engines.get(each), app.sandbox.image)),
-        );
+        return Promise.all(names.map((each) => testTarget(engines, each, app.sandbox.image)));
       });
       write(options.json ? `${JSON.stringify(checks, null, 2)}\n` : checks.map(checkLines).join(''));
       if (checks.some((check) => !check.reachable || check.image?.present === false)) throw new ExitStatus(1);

@@ -1,17 +1,38 @@
-// Which engine a job runs on, by its target's name, and what a remote engine's job needs of its watcher:
-// its outputs brought back, its volume removed, and, when the link to that machine was cut, a watcher
-// started again once it answers.
+// Where a job runs, by its target's name: a Docker engine (this machine's or another's) or a scheduler's
+// backend (Slurm, Kubernetes); the job's handle there; what its watcher is given; and, when the link to
+// that machine was cut, a watcher started again once it answers.
 import type Docker from 'dockerode';
 import { AppError } from '../../shared/errors';
-import { jobCost, LOCAL_TARGET } from '../../shared/targets';
+import { jobCost, LOCAL_TARGET, type Target } from '../../shared/targets';
 import type { SandboxNetwork } from './container-spec';
 import { dockerFailure } from './docker-status';
 import { statusCode } from './jobs-containers';
-import { fetchOutputs, removeJobVolume } from './jobs-remote';
+import { DockerJobHandle } from './jobs-docker-handle';
+import type { JobBackend, JobHandle } from './jobs-handle';
 import type { GpuRelease, LaunchContext } from './jobs-launch';
 import type { JobServiceOptions } from './jobs-types';
 import type { WatchDeps, WatchedJob } from './jobs-watch';
 import type { TargetEngine, TargetEngines } from './target-engines';
+
+/** Where a job runs, as its watcher needs it: a Docker engine, or a scheduler target's backend. */
+export type JobPlace = { engine: TargetEngine; backend?: undefined } | { backend: JobBackend; engine?: undefined };
+
+export function placeName(place: JobPlace): string {
+  return place.backend?.name ?? place.engine?.name ?? LOCAL_TARGET;
+}
+
+/** The target a place is, when it is not this machine's engine. */
+export function placeTarget(place: JobPlace): Target | undefined {
+  return place.backend?.target ?? place.engine?.target;
+}
+
+/** The job's handle where it runs. */
+export function jobHandle(place: JobPlace, job: WatchedJob): JobHandle {
+  if (place.backend !== undefined) return place.backend.handle(job);
+  const { engine } = place;
+  const remote = engine.target === undefined ? undefined : { workspaceFolder: job.workspaceFolder, ssh: engine.ssh };
+  return new DockerJobHandle(engine.docker, job.containerName, remote);
+}
 
 /** How often a job whose link was cut is looked for again. */
 export const RELINK_MS = 3_000;
@@ -24,8 +45,9 @@ const SILENT_MS = 20_000;
  * which then comes on; past SILENT_MS the link counts as lost (its streams may never end by themselves:
  * a dead TCP connection waits minutes to close) and `onLost` lets the watcher go.
  */
-export function watchLink(engine: TargetEngine, onLost: () => void): () => void {
-  if (engine.target === undefined) return () => undefined;
+export function watchLink(place: JobPlace, onLost: () => void): () => void {
+  if (placeTarget(place) === undefined) return () => undefined;
+  const ping = place.backend === undefined ? () => place.engine.docker.ping() : () => place.backend.ping();
   let answered = Date.now();
   let asking = false;
   const every = setInterval(() => {
@@ -33,7 +55,7 @@ export function watchLink(engine: TargetEngine, onLost: () => void): () => void 
     asking = true;
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise((_, reject) => (timer = setTimeout(() => reject(new Error('no answer')), PING_MS)));
-    Promise.race([engine.docker.ping(), late])
+    Promise.race([ping(), late])
       .then(() => (answered = Date.now()))
       .catch(() => {
         if (Date.now() - answered > SILENT_MS) onLost();
@@ -47,10 +69,18 @@ export function watchLink(engine: TargetEngine, onLost: () => void): () => void 
   return () => clearInterval(every);
 }
 
+function allowListElsewhere(name: string): AppError {
+  return new AppError(
+    'invalid_input',
+    `A job on target ${name} cannot have the run's network allow-list: its proxy is on this machine.`,
+    'Run the job here, or give the run no network (or the full network) for jobs on that target.',
+  );
+}
+
 export class JobEngines {
   constructor(
     private readonly local: Docker,
-    private readonly targets: Pick<TargetEngines, 'get' | 'remotes'> | undefined,
+    private readonly targets: Pick<TargetEngines, 'get' | 'remotes' | 'backend' | 'allBackends'> | undefined,
   ) {}
 
   /** The engine of a target; a remote one refuses a network allow-list (its proxy is a socket here). */
@@ -63,35 +93,26 @@ export class JobEngines {
         'Targets are set in settings.json ("targets").',
       );
     const engine = this.targets.get(name);
-    if (typeof network === 'object')
-      throw new AppError(
-        'invalid_input',
-        `A job on target ${name} cannot have the run's network allow-list: its proxy is on this machine.`,
-        'Run the job here, or give the run no network (or the full network) for jobs on that target.',
-      );
+    if (typeof network === 'object') throw allowListElsewhere(name);
     return engine;
   }
 
-  /** This machine's engine, then every target's that can be made. */
-  all(): TargetEngine[] {
-    return [{ name: LOCAL_TARGET, docker: this.local }, ...(this.targets?.remotes() ?? [])];
+  /** Where a job on that target runs: a scheduler's backend, else a Docker engine (see `named`). */
+  place(name: string | undefined, network?: SandboxNetwork): JobPlace {
+    const backend = this.targets?.backend(name);
+    if (backend === undefined) return { engine: this.named(name, network) };
+    if (typeof network === 'object') throw allowListElsewhere(backend.name);
+    return { backend };
   }
-}
 
-/** What the watcher of a job on a remote engine does at its end. */
-export function remoteWatch(
-  engine: TargetEngine,
-  job: { workspaceFolder: string; gpu: boolean },
-  containerName: string,
-): WatchDeps['remote'] {
-  const { target } = engine;
-  if (target === undefined) return undefined;
-  const { workspaceFolder } = job;
-  return {
-    cost: (ms) => jobCost(target, job.gpu, ms),
-    fetchOutputs: (container) => fetchOutputs(container, workspaceFolder, engine.ssh),
-    afterRemove: () => removeJobVolume(engine.docker, containerName),
-  };
+  /** This machine's engine, then every target's that can be made. */
+  all(): JobPlace[] {
+    return [
+      { engine: { name: LOCAL_TARGET, docker: this.local } },
+      ...(this.targets?.remotes() ?? []).map((engine) => ({ engine })),
+      ...(this.targets?.allBackends() ?? []).map((backend) => ({ backend })),
+    ];
+  }
 }
 
 /** How a job starts on an engine: a remote one gets the workspace sent, and leaves this machine's GPU be. */
@@ -105,25 +126,27 @@ export function launchContext(engine: TargetEngine, base: Omit<LaunchContext, 'd
   };
 }
 
-/** What a job's watcher is given: its engine, its run's log, its limits and what its end gives back. */
+/** What a job's watcher is given: its handle, its run's log, its limits and what its end gives back. */
 export function jobWatchDeps(
   options: Pick<JobServiceOptions, 'log' | 'onLog' | 'snapshots'>,
   job: WatchedJob,
-  engine: TargetEngine,
-  given: Pick<WatchDeps, 'memoryLimitBytes' | 'diskReserveBytes' | 'supervise'> & {
-    containerName: string;
-    giveBack: GpuRelease | undefined;
-  },
+  place: JobPlace,
+  started: JobHandle | undefined,
+  given: Pick<WatchDeps, 'memoryLimitBytes' | 'diskReserveBytes' | 'supervise'> & { giveBack: GpuRelease | undefined },
 ): WatchDeps {
-  const { jobId, runId, workspaceFolder } = job;
+  const { runId, workspaceFolder, jobId } = job;
+  const target = placeTarget(place);
+  const handle = started ?? jobHandle(place, job);
+  // GPU use is sampled on this machine: a job elsewhere uses none of its GPUs.
+  const supervise = given.supervise && (handle.local ? given.supervise : { ...given.supervise, gpu: undefined });
   return {
-    supervise: given.supervise,
-    docker: engine.docker,
-    remote: remoteWatch(engine, job, given.containerName),
+    supervise,
+    handle,
     log: options.log,
     memoryLimitBytes: given.memoryLimitBytes,
     diskReserveBytes: given.diskReserveBytes,
     onLog: options.onLog,
+    cost: target === undefined ? undefined : (ms) => jobCost(target, job.gpu, ms),
     onEnd: async (note) => given.giveBack?.(note),
     beforeFinish: async () => {
       const payload = await options.snapshots?.capture(runId, workspaceFolder, { jobId });
@@ -132,14 +155,15 @@ export function jobWatchDeps(
   };
 }
 
-/** Stops a job another process watches (which records its end); one whose container is gone is recorded. */
-export async function stopUnwatched(
-  engine: TargetEngine,
-  containerName: string,
-  recordGone: () => void,
-): Promise<void> {
+/**
+ * Stops a job another process watches (which records its end); one whose container is gone is recorded.
+ * A scheduler's job is cancelled there; its watcher records the end.
+ */
+export async function stopUnwatched(place: JobPlace, job: WatchedJob, recordGone: () => void): Promise<void> {
+  if (place.backend !== undefined) return place.backend.handle(job).stop(5);
+  const { engine } = place;
   try {
-    await engine.docker.getContainer(containerName).stop({ t: 5 });
+    await engine.docker.getContainer(job.containerName).stop({ t: 5 });
   } catch (error) {
     if (statusCode(error) !== 404) throw dockerFailure(error, engine.docker);
     recordGone();

@@ -18,6 +18,9 @@ import { remoteJobSpec, removeJobVolume, shipWorkspace } from './jobs-remote';
 import { targetFailure, type TargetEngine } from './target-engines';
 import { inspectImage } from './docker-status';
 import { AppError } from '../../shared/errors';
+import { launchContext, type JobPlace } from './jobs-engines';
+import { launchElsewhere, planElsewhere } from './jobs-elsewhere';
+import type { JobHandle } from './jobs-handle';
 
 export type GpuRelease = (note: (text: string) => void) => Promise<void>;
 
@@ -147,4 +150,45 @@ export async function planJob(
     if (target === undefined || error instanceof AppError) throw error;
     throw targetFailure(target, error);
   }
+}
+
+/** What starting a job anywhere takes of the job service. */
+export interface LaunchOnContext {
+  options: JobServiceOptions;
+  limits: SandboxLimits;
+  user: string;
+  homeHash: string;
+}
+
+export interface Launched {
+  job: WatchedJob;
+  memoryBytes: number;
+  /** Gives the GPU back (models reloaded) once the job ends: a job on this machine's GPU. */
+  giveBack?: GpuRelease | undefined;
+  /** The job's handle, when its backend made one (a scheduler's job). */
+  handle?: JobHandle | undefined;
+}
+
+/** Starts one run of a job where it goes: a container on a Docker engine, or through a scheduler's backend. */
+export async function launchOn(
+  context: LaunchOnContext,
+  place: JobPlace,
+  placement: JobPlacement,
+  request: JobRequest,
+  jobId: string,
+  checkpoint?: Checkpoint,
+): Promise<Launched> {
+  const { options, homeHash, user } = context;
+  if (place.backend !== undefined) {
+    const plan = planElsewhere(options, placement, request, context.limits);
+    const job = jobAttempt(homeHash, placement, jobId, request.gpu, plan.timeoutSeconds);
+    const handle = await launchElsewhere(place.backend, job, request, { user, plan, checkpoint });
+    return { job, handle, memoryBytes: plan.limits.memoryBytes };
+  }
+  const { plan, image } = await planJob(options, placement, request, context.limits, place.engine);
+  const job = jobAttempt(homeHash, placement, jobId, request.gpu, plan.timeoutSeconds);
+  const { sandbox, gpuMemory } = options;
+  const launching = launchContext(place.engine, { user, homeHash, hfCache: sandbox.hfCache, gpuMemory });
+  const giveBack = await launchJob(launching, job, placement, request, { image, plan }, checkpoint);
+  return { job, giveBack, memoryBytes: plan.limits.memoryBytes };
 }

@@ -2,7 +2,7 @@
 // reserve, past its timeout, its container removed by something else, out of memory, or its exit code.
 import type { JobDeadline } from './jobs-watches';
 import { formatDuration, formatSize } from '../../shared/format';
-import type { JobContainerInfo } from './jobs-containers';
+import type { HandleEnd } from './jobs-handle';
 import type { WatchedJob } from './jobs-watch';
 import { diskReserveMessage } from './workspace-messages';
 
@@ -14,11 +14,10 @@ export interface Outcome {
   note: string;
 }
 
-/** What the watcher knows once the container is gone. */
+/** What the watcher knows once the job ended. */
 export interface JobEnd {
-  /** The exit code the engine's wait gave; null when the container was gone. */
-  waitCode: number | null;
-  info: JobContainerInfo | undefined;
+  /** How it ended, as what ran it tells. */
+  ended: HandleEnd;
   /** Why the watcher stopped it, if it did. */
   stopReason: StopReason | undefined;
   /** The free space when the disk guard stopped it. */
@@ -34,22 +33,22 @@ export function jobDeadline(job: WatchedJob): number {
 
 /** The job's status, exit code and the note its log ends with. */
 export function jobOutcome(job: WatchedJob, ended: JobEnd): Outcome {
-  const { waitCode, info, stopReason } = ended;
+  const { ended: end, stopReason } = ended;
   if (stopReason === 'cancelled') return { status: 'cancelled', exitCode: null, note: 'cancelled' };
   if (stopReason === 'disk') {
     const why = diskReserveMessage(ended.freeWhenStopped, ended.diskReserveBytes);
     return { status: 'failed', exitCode: null, note: `killed: ${why}` };
   }
-  const stopped = Date.parse(info?.State.FinishedAt ?? '');
-  const finishedAt = Number.isNaN(stopped) ? Date.now() : stopped;
+  const finishedAt = end.finishedAt ?? Date.now();
   if (stopReason === 'timeout' || finishedAt >= jobDeadline(job)) {
     const limit = formatDuration(job.timeoutSeconds * 1000);
     return { status: 'failed', exitCode: null, note: `killed: the job ran past its timeout of ${limit}` };
   }
-  if (info === undefined && waitCode === null)
+  if (end.reason !== undefined) return { status: 'failed', exitCode: end.exitCode, note: end.reason };
+  if (end.exitCode === null)
     return { status: 'failed', exitCode: null, note: 'the job’s container was removed by something else' };
-  const exitCode = info?.State.ExitCode ?? waitCode ?? 0;
-  if (info?.State.OOMKilled === true && exitCode === 137) {
+  const { exitCode } = end;
+  if (end.oomKilled === true && exitCode === 137) {
     const limit = formatSize(ended.memoryLimitBytes);
     return { status: 'failed', exitCode, note: `killed: the job ran out of memory (the limit is ${limit})` };
   }

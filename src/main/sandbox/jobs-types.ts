@@ -60,7 +60,7 @@ export interface JobServiceOptions {
   /** Samples the GPU into a GPU job's series; none when absent. */
   gpuSampling?: JobGpuSampling;
   /** The engines jobs may run on besides this machine's (settings.json's `targets`); local only when absent. */
-  targets?: Pick<TargetEngines, 'get' | 'remotes'>;
+  targets?: Pick<TargetEngines, 'get' | 'remotes' | 'backend' | 'allBackends'>;
   /** A watch of a job fired (after it is recorded): for a host that wakes a parked loop. */
   onWatch?: (runId: string, jobId: string, fired: FiredWatch) => void;
 }

@@ -1,7 +1,7 @@
 // What a job's watcher is given and keeps: the job it follows, how far a watcher before it got, its log
 // lines as they come, and what it needs of the app (jobs-watch.ts).
-import type Docker from 'dockerode';
 import type { EventDraft } from '../../shared/events';
+import type { JobHandle } from './jobs-handle';
 import type { RunLog } from '../core/ports';
 import type { SupervisorDeps } from './jobs-supervisor';
 import type { WatchSet } from './jobs-watches';
@@ -33,25 +33,19 @@ export interface JobLogLine {
 }
 
 export interface WatchDeps {
-  docker: Docker;
+  /** The job where it runs. */
+  handle: JobHandle;
   log: RunLog;
   memoryLimitBytes: number;
   /** The free space the workspace's disk keeps: a job that writes past it is stopped. */
   diskReserveBytes: number;
   onLog?: ((line: JobLogLine) => void) | undefined;
-  /** After job.finished is recorded, before the container goes (to give the GPU back). */
+  /** After job.finished is recorded, before the job is cleared up (to give the GPU back). */
   onEnd(note: (text: string) => void): Promise<void>;
   /** Events to record just before job.finished (the workspace as the job left it). */
   beforeFinish?: (() => Promise<EventDraft[]>) | undefined;
-  /** A job on another machine: brings its outputs back before they are recorded, and removes its volume. */
-  remote?:
-    | {
-        fetchOutputs(container: Docker.Container): Promise<void>;
-        afterRemove(): Promise<void>;
-        /** What the job's time there cost, when the target has a rate. */
-        cost(ms: number): number | undefined;
-      }
-    | undefined;
+  /** What the job's time cost on its target, when the target has a rate. */
+  cost?: ((ms: number) => number | undefined) | undefined;
   /** The job's watches, progress and GPU sampling. */
   supervise?: { watches: WatchSet } & Omit<SupervisorDeps, 'record'>;
 }

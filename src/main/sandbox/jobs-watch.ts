@@ -1,16 +1,14 @@
-// Watches one job container: follows its output (demuxed, line by line) into the job's log file, turns
-// JSON metric lines into job.metric events, kills it past its deadline, and when it exits records its new
-// outputs as artifacts and job.finished, then removes the container. A watcher started again after a
-// restart skips the lines and metrics already recorded: the engine replays the output from the start.
-import { Readable, Writable } from 'node:stream';
-import type Docker from 'dockerode';
-import { z } from 'zod';
+// Watches one job wherever it runs (through its JobHandle: a container, a Slurm job, a Kubernetes Job):
+// follows its output line by line into the job's log file, turns JSON metric lines into job.metric
+// events, kills it past its deadline, and when it ends records its new outputs as artifacts and
+// job.finished, then clears up where it ran. A watcher started again after a restart skips the lines and
+// metrics already recorded: the output is replayed from the start.
+import type { Writable } from 'node:stream';
 import { AppError } from '../../shared/errors';
 import type { EventDraft } from '../../shared/events';
-import { jobInspectSchema, statusCode } from './jobs-containers';
 import { DiskGuard } from './disk-guard';
-import { catchUpPoint, rememberStamp } from './jobs-catch-up';
 import { changedOutputs, jobFiles, NOTE_PREFIX, type JobFiles } from './jobs-files';
+import type { HandleEnd, JobHandle, OutputStream } from './jobs-handle';
 import { parseMetricLine } from './jobs-metrics';
 import { jobDeadline, jobOutcome, type Outcome, type StopReason } from './jobs-outcome';
 import { JobSupervisor } from './jobs-supervisor';
@@ -31,7 +29,7 @@ export class JobWatch {
   private readonly controller = new AbortController();
   private readonly files: JobFiles;
   private readonly file: Writable;
-  private readonly container: Docker.Container;
+  private readonly handle: JobHandle;
   private pending: EventDraft[] = [];
   private flushTimer: NodeJS.Timeout | undefined;
   private deadlineTimer: NodeJS.Timeout | undefined;
@@ -40,14 +38,11 @@ export class JobWatch {
   private stopReason: StopReason | undefined;
   private readonly diskGuard: DiskGuard;
   private freeWhenStopped = 0;
-  /** The engine's timestamps of the last frames handled, oldest first. */
-  private readonly recentStamps: string[] = [];
   private readonly stdout = new LineSplitter((line) => this.line(line), MAX_LINE_BYTES);
   private readonly stderr = new LineSplitter((line) => this.line(line), MAX_LINE_BYTES);
   private detached = false;
   /** Settles when the watcher lets go: a request to an engine over a dead link may never answer an abort. */
   private readonly letGo = letGoSignal();
-  private passes = 0;
   private readonly supervisor: JobSupervisor | undefined;
   /** How the job ended, once recorded. */
   outcome: Outcome | undefined;
@@ -60,11 +55,11 @@ export class JobWatch {
     this.files = jobFiles(job.workspaceFolder, job.jobId);
     this.file = openLog(this.files);
     this.file.on('error', () => undefined);
-    this.container = deps.docker.getContainer(job.containerName);
+    this.handle = deps.handle;
     this.diskGuard = new DiskGuard(job.workspaceFolder, deps.diskReserveBytes, (free) => {
       this.stopReason ??= 'disk';
       this.freeWhenStopped = free;
-      this.container.kill().catch(() => undefined);
+      this.handle.kill().catch(() => undefined);
     });
     const supervise = deps.supervise;
     this.supervisor =
@@ -85,7 +80,7 @@ export class JobWatch {
   /** Stops the job (SIGTERM, then SIGKILL after 5 s) and resolves once it is recorded as cancelled. */
   async cancel(): Promise<void> {
     this.stopReason ??= 'cancelled';
-    await this.container.stop({ t: 5 }).catch(() => undefined);
+    await this.handle.stop(5).catch(() => undefined);
     await this.done;
   }
 
@@ -106,22 +101,21 @@ export class JobWatch {
     this.deadlineTimer = setTimeout(
       () => {
         this.stopReason ??= 'timeout';
-        this.container.kill().catch(() => undefined);
+        this.handle.kill().catch(() => undefined);
       },
       Math.max(0, this.deadline - Date.now()),
     );
     this.diskGuard.start();
     this.supervisor?.start();
-    const logsEnded = this.readLogs(false).catch(() => undefined);
-    let exitCode: number | null;
+    const { signal } = this.controller;
+    const sink = (bytes: Buffer, stream: OutputStream) => this.chunk(bytes, stream);
+    const logsEnded = this.handle.follow(sink, signal).catch(() => undefined);
+    let ended: HandleEnd;
     try {
-      const waited = this.container.wait({ abortSignal: this.controller.signal });
-      const result = z.object({ StatusCode: z.number() }).parse(await Promise.race([waited, this.letGo.promise]));
-      exitCode = result.StatusCode;
-    } catch (error) {
-      // Gone: someone removed the container. Anything else (the engine went away): leave it for later.
-      if (this.detached || statusCode(error) !== 404) return this.detach();
-      exitCode = null;
+      ended = await Promise.race([this.handle.wait(signal), this.letGo.promise]);
+    } catch {
+      // What runs the job cannot be reached (or this watcher let go): leave it for a later watcher.
+      return this.detach();
     }
     let grace: NodeJS.Timeout | undefined;
     await Promise.race([logsEnded, new Promise((resolve) => (grace = setTimeout(resolve, LOGS_GRACE_MS)))]);
@@ -130,56 +124,22 @@ export class JobWatch {
     this.diskGuard.stop();
     this.supervisor?.stop();
     if (this.detached) return;
-    if (exitCode !== null) await this.readLogs(true).catch(() => undefined);
+    if (ended.exitCode !== null || ended.reason !== undefined)
+      await this.handle.catchUp(sink, signal).catch(() => undefined);
     // The last line may have no newline.
     this.stdout.push(Buffer.from('\n'));
     this.stderr.push(Buffer.from('\n'));
     this.controller.abort();
-    await this.finish(exitCode).catch(() => this.detach());
+    await this.finish(ended).catch(() => this.detach());
   }
 
-  /**
-   * Reads the job's output: following it while it runs, or (`catchUp`) once more after it exited, from a
-   * second before the last frame handled, skipping the frames already handled: the engine may end a
-   * follow before the last lines it stores (an unterminated last line always).
-   */
-  private async readLogs(catchUp: boolean): Promise<void> {
-    // A catch-up replaces the follow, should that still deliver anything.
-    const pass = ++this.passes;
-    const point = catchUp ? catchUpPoint(this.recentStamps) : undefined;
-    let skip = point?.skip ?? 0;
-    const base = { stdout: true, stderr: true, timestamps: true, abortSignal: this.controller.signal };
-    const since = point === undefined ? {} : { since: point.since };
-    const stream = catchUp
-      ? Readable.from([await this.container.logs({ ...base, ...since, follow: false })])
-      : await this.container.logs({ ...base, follow: true });
-    const sink = (splitter: LineSplitter) =>
-      new Writable({
-        write: (frame: Buffer, _encoding, callback) => {
-          if (pass !== this.passes) return callback();
-          if (skip > 0) skip--;
-          else this.frame(frame, splitter);
-          callback();
-        },
-      });
-    this.deps.docker.modem.demuxStream(stream, sink(this.stdout), sink(this.stderr));
-    await new Promise<void>((resolve) => {
-      stream.on('end', resolve);
-      stream.on('close', resolve);
-      stream.on('error', resolve);
-    });
-  }
-
-  /** One frame of output: a line or part of one, after the engine's timestamp. */
-  private frame(frame: Buffer, splitter: LineSplitter): void {
+  /** A chunk of output: a line, part of one, or several. */
+  private chunk(text: Buffer, stream: OutputStream): void {
     if (this.detached) return;
-    const space = frame.indexOf(0x20);
-    rememberStamp(this.recentStamps, frame.subarray(0, space).toString('latin1'));
-    const text = frame.subarray(space + 1);
     // A progress bar redraws its line with carriage returns and ends it only when done.
     const redraw = text.lastIndexOf(0x0d);
     if (redraw !== -1) this.supervisor?.redraw(text.subarray(redraw + 1).toString('utf8'));
-    splitter.push(text);
+    (stream === 'stdout' ? this.stdout : this.stderr).push(text);
   }
 
   private line(text: string): void {
@@ -227,25 +187,20 @@ export class JobWatch {
 
   /** The cost of the job's time on its target, where the target has a rate. */
   private cost(): { cost?: number } {
-    const cost = this.deps.remote?.cost(Date.now() - this.job.startedAt);
+    const cost = this.deps.cost?.(Date.now() - this.job.startedAt);
     return cost === undefined ? {} : { cost: Math.round(cost * 1e6) / 1e6 };
   }
 
-  private async finish(waitCode: number | null): Promise<void> {
-    const info = await this.container
-      .inspect()
-      .then((raw) => jobInspectSchema.parse(raw))
-      .catch(() => undefined);
+  private async finish(ended: HandleEnd): Promise<void> {
     const outcome = jobOutcome(this.job, {
-      waitCode,
-      info,
+      ended,
       stopReason: this.stopReason,
       freeWhenStopped: this.freeWhenStopped,
       diskReserveBytes: this.deps.diskReserveBytes,
       memoryLimitBytes: this.deps.memoryLimitBytes,
     });
     // Outputs too large stay there, said in the log; a link that failed leaves the job for a later watcher.
-    await this.deps.remote?.fetchOutputs(this.container).catch((error: unknown) => {
+    await this.handle.fetchOutputs?.().catch((error: unknown) => {
       if (!(error instanceof AppError)) throw error;
       this.note(error.message);
     });
@@ -263,8 +218,7 @@ export class JobWatch {
     ]);
     this.pending = [];
     await this.deps.onEnd((text) => this.note(text)).catch(() => undefined);
-    await this.container.remove({ force: true, v: true }).catch(() => undefined);
-    await this.deps.remote?.afterRemove().catch(() => undefined);
+    await this.handle.remove().catch(() => undefined);
     this.detached = true;
     await new Promise<void>((resolve) => this.file.end(resolve));
   }

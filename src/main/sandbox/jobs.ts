@@ -9,18 +9,20 @@ import { DEFAULT_LIMITS, sandboxUser, type SandboxLimits } from './container-spe
 import { listJobContainers, startedFromContainer, unloadedFor, type JobContainerInfo } from './jobs-containers';
 import { findJobs } from './jobs-reattach';
 import { appendNote, jobFiles, tailLines } from './jobs-files';
-import { jobContainerName, jobLogPath } from './jobs-spec';
+import { jobLogPath } from './jobs-spec';
 import { jobStatusOf, requireJobStatus, type JobStatus } from './jobs-status';
 import type { JobPlacement, JobRequest, JobServiceOptions, ReattachedJobs, StartedJob } from './jobs-types';
 import { JobWatch, type WatchedJob, type WatchResume } from './jobs-watch';
 import { WatchSet, type FiredWatch } from './jobs-watches';
 import { autoResumeFrom, newestCheckpoint, reattachPoint, type Checkpoint } from './jobs-resume';
 import { watchDeadline, type Outcome } from './jobs-outcome';
-import { jobAttempt, launchJob, planJob, type GpuRelease, type LaunchContext } from './jobs-launch';
+import { jobAttempt, launchOn, type GpuRelease } from './jobs-launch';
 import type { WatchRule } from '../../shared/job-watches';
 import { JobWaits } from './jobs-wait';
-import { JobEngines, jobWatchDeps, launchContext, RELINK_MS, stopUnwatched, watchLink } from './jobs-engines';
-import type { TargetEngine } from './target-engines';
+import { JobEngines, jobWatchDeps, placeName, placeTarget, RELINK_MS } from './jobs-engines';
+import { stopUnwatched, watchLink, type JobPlace } from './jobs-engines';
+import { findElsewhere, startedElsewhere } from './jobs-elsewhere';
+import type { JobHandle } from './jobs-handle';
 
 export type { JobStatus } from './jobs-status';
 export type { JobPlacement } from './jobs-types';
@@ -45,37 +47,39 @@ export class JobService {
     this.user = options.user ?? sandboxUser();
   }
 
-  private launching(engine: TargetEngine): LaunchContext {
-    const { sandbox, gpuMemory } = this.options;
-    return launchContext(engine, { user: this.user, homeHash: this.homeHash, hfCache: sandbox.hfCache, gpuMemory });
-  }
-
   private get limits(): SandboxLimits {
     const given = this.options.limits;
     return { ...DEFAULT_LIMITS, ...(typeof given === 'function' ? given() : given) };
   }
 
   async start(placement: JobPlacement, request: JobRequest): Promise<StartedJob> {
-    const engine = this.engines.named(request.target ?? placement.jobDefaults?.target, placement.network);
-    const { plan, image } = await this.prepare(placement, request, engine);
-    const job = jobAttempt(this.homeHash, placement, newId('job'), request.gpu, plan.timeoutSeconds);
-    const { jobId } = job;
+    const place = this.engines.place(request.target ?? placement.jobDefaults?.target, placement.network);
+    const jobId = newId('job');
     const watches = request.watches ?? placement.jobDefaults?.watches ?? [];
     const resume = request.resume ?? placement.jobDefaults?.resume ?? 'manual';
     this.starting.add(jobId);
     try {
-      const giveBack = await launchJob(this.launching(engine), job, placement, request, { image, plan });
-      this.memoryLimits.set(jobId, plan.limits.memoryBytes);
+      const { job, giveBack, handle } = await this.launch(place, placement, request, jobId);
       const { callId, command, gpu } = request;
-      const where = engine.target === undefined ? {} : { target: engine.name };
-      const payload = { jobId, callId, command, gpu, timeoutSeconds: plan.timeoutSeconds, ...where };
+      const where =
+        place.backend === undefined && place.engine.target === undefined ? {} : { target: placeName(place) };
+      const payload = { jobId, callId, command, gpu, timeoutSeconds: job.timeoutSeconds, ...where };
       const supervised = { ...(watches.length > 0 ? { watches } : {}), ...(resume === 'auto' ? { resume } : {}) };
       this.options.log.append(job.runId, [{ type: 'job.started', payload: { ...payload, ...supervised } }]);
-      this.watch(job, FROM_START, giveBack, { watches, deadline: placement.deadline }, placement, engine);
+      const plan = { watches, deadline: placement.deadline };
+      this.watch(job, FROM_START, giveBack, plan, placement, place, handle);
       return { jobId, logPath: jobLogPath(jobId) };
     } finally {
       this.starting.delete(jobId);
     }
+  }
+
+  /** Starts one run of a job where it goes (see launchOn) and keeps its memory limit. */
+  private async launch(place: JobPlace, placement: JobPlacement, request: JobRequest, jobId: string, at?: Checkpoint) {
+    const context = { options: this.options, limits: this.limits, user: this.user, homeHash: this.homeHash };
+    const launched = await launchOn(context, place, placement, request, jobId, at);
+    this.memoryLimits.set(jobId, launched.memoryBytes);
+    return launched;
   }
 
   /**
@@ -94,29 +98,18 @@ export class JobService {
   private async resumeFrom(placement: JobPlacement, status: JobStatus, checkpoint: Checkpoint, callId?: string) {
     const { jobId, gpu, lastStep } = status;
     const request = { command: status.fullCommand ?? '', gpu, timeoutSeconds: status.timeoutSeconds, callId };
-    const engine = this.engines.named(status.target, placement.network);
-    const { plan, image } = await this.prepare(placement, request, engine);
-    const job = jobAttempt(this.homeHash, placement, jobId, gpu, plan.timeoutSeconds);
+    const place = this.engines.place(status.target, placement.network);
     this.starting.add(jobId);
     try {
-      const giveBack = await launchJob(this.launching(engine), job, placement, request, { image, plan }, checkpoint);
-      this.memoryLimits.set(jobId, plan.limits.memoryBytes);
+      const { job, giveBack, handle } = await this.launch(place, placement, request, jobId, checkpoint);
       const resumed = { jobId, callId, checkpoint: checkpoint.path, fromStep: lastStep, auto: callId === undefined };
       this.options.log.append(job.runId, [{ type: 'job.resumed', payload: resumed }]);
       const resume: WatchResume = { ...FROM_START, floorStep: lastStep };
-      this.watch(job, resume, giveBack, { watches: status.watches, deadline: placement.deadline }, placement, engine);
+      const plan = { watches: status.watches, deadline: placement.deadline };
+      this.watch(job, resume, giveBack, plan, placement, place, handle);
     } finally {
       this.starting.delete(jobId);
     }
-  }
-
-  /** The job's image and what it may use (see planJob). */
-  private prepare(
-    placement: JobPlacement,
-    request: Pick<JobRequest, 'gpu' | 'resources' | 'timeoutSeconds'>,
-    engine: TargetEngine,
-  ) {
-    return planJob(this.options, placement, request, this.limits, engine);
   }
 
   /** The job as the run's events tell it; throws when the run has no such job. */
@@ -157,7 +150,9 @@ export class JobService {
       return this.status(runId, jobId);
     }
     // Watched by another process (which records the end), or its container is gone.
-    await stopUnwatched(this.engines.named(status.target), jobContainerName(this.homeHash, jobId), () =>
+    const timeout = status.timeoutSeconds ?? 0;
+    const job = jobAttempt(this.homeHash, { runId, workspaceFolder: '' }, jobId, status.gpu, timeout);
+    await stopUnwatched(this.engines.place(status.target), job, () =>
       this.options.log.append(runId, [
         { type: 'job.finished', payload: { jobId, status: 'cancelled', exitCode: null } },
       ]),
@@ -177,18 +172,30 @@ export class JobService {
    */
   async reattach(): Promise<ReattachedJobs> {
     const result: ReattachedJobs = { running: [], ended: [] };
-    for (const engine of this.engines.all()) {
-      const found = this.reattachOn(engine, result);
-      await (engine.target === undefined ? found : found.catch(() => this.relink(engine)));
+    for (const place of this.engines.all()) {
+      const found = this.reattachOn(place, result);
+      await (placeTarget(place) === undefined ? found : found.catch(() => this.relink(place)));
     }
     return result;
   }
 
-  private async reattachOn(engine: TargetEngine, result: ReattachedJobs): Promise<void> {
-    const { homeHash, options } = this;
+  private get findContext() {
     const handled = (jobId: string) => this.watches.has(jobId) || this.starting.has(jobId);
-    const context = { homeHash, log: options.log, leases: options.leases, handled };
-    for (const { job, info, status } of await findJobs(engine.docker, context)) {
+    return { homeHash: this.homeHash, log: this.options.log, leases: this.options.leases, handled };
+  }
+
+  private async reattachOn(place: JobPlace, result: ReattachedJobs): Promise<void> {
+    if (place.backend !== undefined) {
+      for (const found of await findElsewhere(place.backend, this.findContext)) {
+        const { job, handle, status } = found;
+        if (status === undefined) this.options.log.append(job.runId, [startedElsewhere(job, place.backend.name)]);
+        this.watch(job, found.resume, undefined, found.plan, undefined, place, handle);
+        result[found.running ? 'running' : 'ended'].push(job.jobId);
+      }
+      return;
+    }
+    const { engine } = place;
+    for (const { job, info, status } of await findJobs(engine.docker, this.findContext)) {
       const { jobId } = job;
       if (status === undefined) this.recordStarted(job, info);
       if (info.HostConfig.Memory > 0) this.memoryLimits.set(jobId, info.HostConfig.Memory);
@@ -197,7 +204,7 @@ export class JobService {
       const adopted = job.gpu && engine.target === undefined ? unloadedFor(info) : undefined;
       const note = (text: string) => appendNote(jobFiles(job.workspaceFolder, jobId), text);
       const giveBack = adopted && (await this.options.gpuMemory?.acquire(note, adopted));
-      this.watch(job, resume, giveBack, plan, undefined, engine);
+      this.watch(job, resume, giveBack, plan, undefined, place);
       result[info.State.Running ? 'running' : 'ended'].push(jobId);
     }
   }
@@ -239,15 +246,15 @@ export class JobService {
     giveBack: GpuRelease | undefined,
     plan: { watches: readonly WatchRule[]; deadline?: number | undefined; firedBefore?: readonly WatchRule[] },
     placement: JobPlacement = { runId: job.runId, workspaceFolder: job.workspaceFolder },
-    engine: TargetEngine = this.engines.named(undefined),
+    place: JobPlace = this.engines.place(undefined),
+    handle?: JobHandle,
   ): void {
     const watches = new WatchSet(plan.watches, watchDeadline(job, plan.deadline), job.startedAt, plan.firedBefore);
     const onFired = (fired: FiredWatch) => {
       this.waits.wake(job.jobId);
       this.options.onWatch?.(job.runId, job.jobId, fired);
     };
-    const deps = jobWatchDeps(this.options, job, engine, {
-      containerName: jobContainerName(this.homeHash, job.jobId),
+    const deps = jobWatchDeps(this.options, job, place, handle, {
       supervise: { watches, gpu: job.gpu ? this.options.gpuSampling : undefined, onFired },
       memoryLimitBytes: this.memoryLimits.get(job.jobId) ?? this.limits.memoryBytes,
       diskReserveBytes: this.limits.diskReserveBytes,
@@ -256,7 +263,7 @@ export class JobService {
     const watch = new JobWatch(deps, job, resume);
     this.watches.set(job.jobId, watch);
     this.options.leases?.claim(job.jobId);
-    const unwatchLink = watchLink(engine, () => watch.detach());
+    const unwatchLink = watchLink(place, () => watch.detach());
     const ended = watch.done.then(async () => {
       unwatchLink();
       if (this.watches.get(job.jobId) !== watch) return;
@@ -264,18 +271,18 @@ export class JobService {
       this.memoryLimits.delete(job.jobId);
       this.releaseLease(job.jobId);
       // The link to the job's machine was cut: it is looked for again until that machine answers.
-      if (watch.outcome === undefined && engine.target !== undefined) this.relink(engine);
+      if (watch.outcome === undefined && placeTarget(place) !== undefined) this.relink(place);
       await this.autoResume(job, watch.outcome, placement).catch(() => undefined);
     });
     this.ended.set(job.jobId, ended);
   }
 
   /** Looks for the jobs of a remote engine again every few seconds, until it answers or all is let go. */
-  private relink(engine: TargetEngine): void {
+  private relink(place: JobPlace): void {
     const again = () => {
       if (this.disconnected) return;
       const result: ReattachedJobs = { running: [], ended: [] };
-      this.reattachOn(engine, result).catch(() => setTimeout(again, RELINK_MS).unref());
+      this.reattachOn(place, result).catch(() => setTimeout(again, RELINK_MS).unref());
     };
     setTimeout(again, RELINK_MS).unref();
   }

@@ -7,12 +7,10 @@ import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import Docker from 'dockerode';
-import { z } from 'zod';
 import { AppError } from '../../shared/errors';
-import { LOCAL_TARGET, type DockerTarget, type Target, type TargetCheck } from '../../shared/targets';
+import { LOCAL_TARGET, type DockerTarget, type Target } from '../../shared/targets';
 import { makeBackend } from './job-backends';
 import type { JobBackend } from './jobs-handle';
-import { dockerFailure, inspectImage } from './docker-status';
 import type { SshCommand } from './jobs-remote';
 
 export interface TargetEngine {
@@ -201,7 +199,7 @@ export class TargetEngines {
     return [LOCAL_TARGET, ...this.targets().map((target) => target.name)];
   }
 
-  private find(name: string): Target {
+  find(name: string): Target {
     const target = this.targets().find((candidate) => candidate.name === name);
     if (target === undefined)
       throw new AppError(
@@ -265,27 +263,5 @@ export class TargetEngines {
         return [];
       }
     });
-  }
-}
-
-const versionSchema = z.object({ Version: z.string().catch('') });
-const infoSchema = z.object({ Runtimes: z.record(z.string(), z.unknown()).nullish() });
-
-/** `looplab targets test`: the engine answers, has the image its jobs run in, and can give them GPUs. */
-export async function checkTarget(engine: TargetEngine, sandboxImage: string): Promise<TargetCheck> {
-  const { target } = engine;
-  const base = { name: engine.name, kind: target === undefined ? ('local' as const) : ('docker' as const) };
-  const address = target?.host ?? 'this machine';
-  try {
-    const version = versionSchema.parse(await engine.docker.version()).Version;
-    const gpus = 'nvidia' in (infoSchema.parse(await engine.docker.info()).Runtimes ?? {});
-    const name = target?.image ?? sandboxImage;
-    const present = (await inspectImage(engine.docker, name)) !== undefined;
-    const where = target === undefined ? '' : ` | ssh ${target.host.replace(/^ssh:\/\//, '')} docker load`;
-    const problem = present ? {} : { problem: `The image ${name} is not there: docker save ${name}${where}.` };
-    return { ...base, address, reachable: true, version, image: { name, present }, gpus, ...problem };
-  } catch (error) {
-    const failure = target === undefined ? dockerFailure(error, engine.docker) : targetFailure(target, error);
-    return { ...base, address, reachable: false, problem: `${failure.message} ${failure.hint ?? ''}`.trim() };
   }
 }

@@ -1,5 +1,6 @@
 // The settings screen: model providers and their keys, the defaults every new run starts with
-// (model, budgets, approval rules), how each model is run (its profile), the sandbox's limits and network, and the data folder's disk use.
+// (model, budgets, approval rules), how each model is run (its profile), the sandbox's limits and network,
+// where jobs run (compute targets), and the data folder's disk use.
 // Each section saves on its own; errors are shown beside the field that caused them.
 import { useCallback, useEffect, useState } from 'react';
 import type { SettingsPatch, SettingsView as SettingsData } from '../../../../shared/settings';
@@ -16,6 +17,7 @@ import { RulesSection } from './settings-rules';
 import { SandboxSection } from './settings-sandbox';
 import type { SectionResult } from './settings-section';
 import { StorageSection } from './settings-storage';
+import { TargetsSection } from './settings-targets';
 
 export function SettingsView({ onClose }: { onClose: () => void }) {
   const [view, setView] = useState<Loadable<SettingsData>>(loading);
@@ -68,6 +70,7 @@ export function SettingsView({ onClose }: { onClose: () => void }) {
           <ProfilesSection view={view.value} save={save} onChanged={onChanged} />
           <RulesSection view={view.value} save={save} onChanged={onChanged} />
           <SandboxSection view={view.value} save={save} onChanged={onChanged} />
+          <TargetsSection view={view.value} save={save} onChanged={onChanged} />
           <StorageSection />
         </>
       )}
