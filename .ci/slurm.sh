@@ -17,6 +17,8 @@
 #
 # Run as root.
 set -euo pipefail
+# shellcheck source=.ci/netns-lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/netns-lib.sh"
 
 NS=looplab-slurm
 NS_PATH=/var/run/netns/$NS
@@ -41,11 +43,7 @@ MUNGE_PID=/run/munge/munged.pid
 APT_PACKAGES=(slurm-wlm slurm-client munge openssh-server openssh-client iproute2 util-linux)
 LOGIN_URL="ssh://$SLURM_USER@$LOGIN_IP:22"
 
-note() { printf '    %s\n' "$*"; }
 die() { printf 'slurm: %s\n' "$*" >&2; exit 1; }
-now_ms() { echo $(($(date +%s%N) / 1000000)); }
-T0=$(now_ms)
-section() { printf '  - %s  [%s ms]\n' "$*" "$(($(now_ms) - T0))"; }   # [elapsed so far]
 alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
 alive_in_ns() { alive "$1" && [ "$(ip netns identify "$(cat "$1")")" = "$NS" ]; }
 in_ns() { nsenter --net="$NS_PATH" "$@"; }
@@ -75,38 +73,10 @@ stop_all() {
   note "namespace $NS removed (state stays in $STATE_DIR)"
 }
 
-install_packages() {
-  local missing=() p
-  for p in "${APT_PACKAGES[@]}"; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
-  done
-  [ "${#missing[@]}" -eq 0 ] && { note "packages present"; return; }
-  note "installing: ${missing[*]}"
-  # The packages would start the system's munged, slurmd and sshd; this script starts its own. A
-  # policy-rc.d that answers 101 tells them not to start services.
-  local policy=/usr/sbin/policy-rc.d made_policy=0
-  if [ ! -e "$policy" ]; then
-    printf '#!/bin/sh\nexit 101\n' >"$policy" && chmod 755 "$policy" && made_policy=1
-  fi
-  export DEBIAN_FRONTEND=noninteractive
-  local ok=1
-  { apt-get update -qq && apt-get install -y -qq --no-install-recommends -o Dpkg::Use-Pty=0 "${missing[@]}"; } \
-    >/tmp/looplab-slurm-apt.log 2>&1 || ok=0
-  [ "$made_policy" = 1 ] && rm -f "$policy"
-  [ "$ok" = 1 ] || { tail -n 40 /tmp/looplab-slurm-apt.log >&2; die "apt-get install failed (log: /tmp/looplab-slurm-apt.log)"; }
-}
+install_packages() { apt_install /tmp/looplab-slurm-apt.log "${APT_PACKAGES[@]}"; }
 
 setup_network() {
-  [ -e "$NS_PATH" ] || ip netns add "$NS"
-  if ! ip link show "$VETH_HOST" >/dev/null 2>&1; then
-    ip link add "$VETH_HOST" type veth peer name "$VETH_NS"
-    ip link set "$VETH_NS" netns "$NS"
-  fi
-  ip addr replace "$HOST_IP/$PREFIX" dev "$VETH_HOST"
-  ip link set "$VETH_HOST" up
-  ip -n "$NS" addr replace "$LOGIN_IP/$PREFIX" dev "$VETH_NS"
-  ip -n "$NS" link set "$VETH_NS" up
-  ip -n "$NS" link set lo up
+  veth_namespace "$NS" "$VETH_HOST" "$VETH_NS" "$HOST_IP" "$LOGIN_IP" "$PREFIX"
 }
 
 setup_user() {
