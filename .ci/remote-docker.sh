@@ -13,6 +13,8 @@
 #
 # Run as root, after the main engine answers and looplab-sandbox:ci is built (see .ci/run).
 set -euo pipefail
+# shellcheck source=.ci/netns-lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/netns-lib.sh"
 
 NS=looplab-remote
 NS_PATH=/var/run/netns/$NS
@@ -41,11 +43,7 @@ IMAGE=${LOOPLAB_REMOTE_IMAGE:-looplab-sandbox:ci}
 APT_PACKAGES=(openssh-server openssh-client iproute2 iptables docker.io util-linux)
 REMOTE_URL="ssh://$REMOTE_USER@$REMOTE_IP:22"
 
-note() { printf '    %s\n' "$*"; }
 die() { printf 'remote-docker: %s\n' "$*" >&2; exit 1; }
-now_ms() { echo $(($(date +%s%N) / 1000000)); }
-T0=$(now_ms)
-section() { printf '  - %s  [%s ms]\n' "$*" "$(($(now_ms) - T0))"; }   # [elapsed so far]
 remote() { docker -H "unix://$SOCK" "$@"; }
 # A process started from a pid file is alive and sits in our namespace.
 alive_in_ns() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null && [ "$(ip netns identify "$(cat "$1")")" = "$NS" ]; }
@@ -92,38 +90,10 @@ stop_all() {
   note "namespace $NS removed (images stay in $DATA_ROOT)"
 }
 
-install_packages() {
-  local missing=() p
-  for p in "${APT_PACKAGES[@]}"; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
-  done
-  [ "${#missing[@]}" -eq 0 ] && { note "packages present"; return; }
-  note "installing: ${missing[*]}"
-  # Debian starts the system's sshd on 0.0.0.0:22 when openssh-server is installed; this script wants
-  # only its own. A policy-rc.d that answers 101 tells the package not to start services.
-  local policy=/usr/sbin/policy-rc.d made_policy=0
-  if [ ! -e "$policy" ]; then
-    printf '#!/bin/sh\nexit 101\n' >"$policy" && chmod 755 "$policy" && made_policy=1
-  fi
-  export DEBIAN_FRONTEND=noninteractive
-  local ok=1
-  { apt-get update -qq && apt-get install -y -qq --no-install-recommends -o Dpkg::Use-Pty=0 "${missing[@]}"; } \
-    >/tmp/looplab-remote-apt.log 2>&1 || ok=0
-  [ "$made_policy" = 1 ] && rm -f "$policy"
-  [ "$ok" = 1 ] || { tail -n 40 /tmp/looplab-remote-apt.log >&2; die "apt-get install failed (log: /tmp/looplab-remote-apt.log)"; }
-}
+install_packages() { apt_install /tmp/looplab-remote-apt.log "${APT_PACKAGES[@]}"; }
 
 setup_network() {
-  [ -e "$NS_PATH" ] || ip netns add "$NS"
-  if ! ip link show "$VETH_HOST" >/dev/null 2>&1; then
-    ip link add "$VETH_HOST" type veth peer name "$VETH_NS"
-    ip link set "$VETH_NS" netns "$NS"
-  fi
-  ip addr replace "$HOST_IP/$PREFIX" dev "$VETH_HOST"
-  ip link set "$VETH_HOST" up
-  ip -n "$NS" addr replace "$REMOTE_IP/$PREFIX" dev "$VETH_NS"
-  ip -n "$NS" link set "$VETH_NS" up
-  ip -n "$NS" link set lo up
+  veth_namespace "$NS" "$VETH_HOST" "$VETH_NS" "$HOST_IP" "$REMOTE_IP" "$PREFIX"
   link up   # undoes a cut a test left behind
 }
 

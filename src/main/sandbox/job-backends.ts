@@ -5,6 +5,7 @@ import { AppError } from '../../shared/errors';
 import type { KubernetesTarget, SlurmTarget } from '../../shared/targets';
 import type { JobBackend } from './jobs-handle';
 import { KubernetesBackend } from './kube-backend';
+import { SlurmBackend } from './slurm-backend';
 
 type SchedulerTarget = SlurmTarget | KubernetesTarget;
 
@@ -12,6 +13,7 @@ const factories: {
   [Kind in SchedulerTarget['kind']]?: (target: Extract<SchedulerTarget, { kind: Kind }>) => JobBackend;
 } = {
   kubernetes: (target) => new KubernetesBackend(target),
+  slurm: (target) => new SlurmBackend(target),
 };
 
 export function makeBackend(target: SchedulerTarget): JobBackend {

@@ -1,0 +1,107 @@
+// A run's jobs sent to a real Slurm cluster (.ci/slurm.sh) through the app, as job_start sends them: the
+// job is queued there with sbatch, its JSON metric lines come back as job.metric events while it runs, its
+// outputs/ come back as artifacts, its time there is paid at the target's rate, a failing exit code is
+// recorded failed with that code (sacct's), cancel scancels it, and `looplab targets test` says what it found.
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp, type App } from '../src/main/app';
+import { workspaceDir } from '../src/main/runs/run-loop';
+import { jobContainerName } from '../src/main/sandbox/jobs-spec';
+import { jobEvents, waitUntil } from './fixtures/train-jobs';
+import { runCli } from './helpers/cli';
+import { onLoginNode, skipSlurm, slurmTarget } from './helpers/slurm';
+import { makeTempHome, type TempHome } from './helpers/temp-home';
+
+describe.skipIf(skipSlurm)('jobs on a Slurm target', () => {
+  const workdir = `~/.looplab/jobs-${randomBytes(4).toString('hex')}`;
+  let home: TempHome;
+  let app: App;
+  let runId: string;
+  let folder: string;
+  const small = { cpus: 1, memoryMb: 256 };
+
+  beforeAll(() => {
+    const target = slurmTarget({ workdir, costPerHour: 36 });
+    home = makeTempHome('looplab-slurm-jobs-');
+    writeFileSync(home.paths.settings, JSON.stringify({ targets: [target] }));
+    app = createApp({ home: home.paths.root, ui: 'web' });
+    runId = app.store.createRun({ goal: 'train on the cluster', model: 'scripted/test', origin: 'new' }).runId;
+    folder = workspaceDir(app, runId);
+    writeFileSync(join(folder, 'data.txt'), 'three\nlines\nhere\n');
+  });
+
+  afterAll(async () => {
+    await app?.shutdown().catch(() => undefined);
+    onLoginNode(slurmTarget(), `scancel -u "$(id -un)"; rm -rf ${workdir}`);
+    home?.remove();
+  });
+
+  const events = () => jobEvents(app.store, runId);
+  const finished = (jobId: string) =>
+    events().find((event) => event.type === 'job.finished' && event.payload.jobId === jobId);
+  const metrics = (jobId: string) =>
+    events().flatMap((event) =>
+      event.type === 'job.metric' && event.payload.jobId === jobId ? [event.payload.values.loss] : [],
+    );
+
+  it('says what `looplab targets test` shows of the cluster', async () => {
+    const result = await runCli(['--home', home.paths.root, 'targets', 'test', 'cluster', '--json']);
+    expect(result.code, result.stderr).toBe(0);
+    expect(JSON.parse(result.stdout)).toEqual([
+      expect.objectContaining({ name: 'cluster', kind: 'slurm', reachable: true, gpus: false, gpuInventory: [] }),
+    ]);
+  });
+
+  it('queues a job, streams its metrics while it runs and brings its outputs home', { timeout: 90_000 }, async () => {
+    const command = [
+      'wc -l < data.txt > outputs/lines.txt',
+      'echo \'{"step": 1, "loss": 0.5}\'',
+      'while [ ! -f go ]; do sleep 0.2; done',
+      'echo \'{"step": 2, "loss": 0.25}\'',
+    ].join('; ');
+    const { jobId } = await app.jobs.start(
+      { runId, workspaceFolder: folder },
+      { command, gpu: false, target: 'cluster', timeoutSeconds: 300, resources: small },
+    );
+    expect(events().find((event) => event.type === 'job.started')?.payload).toMatchObject({ jobId, target: 'cluster' });
+    // The job waits for a file written only once its first metric is recorded: it came while the job ran.
+    await waitUntil(() => metrics(jobId).length === 1, 'the first metric', 60_000);
+    const remote = `${workdir}/${jobContainerName(app.sandbox.homeHash, jobId)}`;
+    onLoginNode(slurmTarget(), `touch ${remote}/workspace/go`);
+    await waitUntil(() => finished(jobId) !== undefined, 'the job to end', 60_000);
+    expect(finished(jobId)?.payload).toMatchObject({ status: 'succeeded', exitCode: 0 });
+    expect(metrics(jobId)).toEqual([0.5, 0.25]);
+    const log = readFileSync(join(folder, `.looplab/jobs/${jobId}.log`), 'utf8');
+    expect(log).toMatch(/submitted to Slurm as job \d+ on its default partition of cluster/);
+    expect(readFileSync(join(folder, 'outputs/lines.txt'), 'utf8').trim()).toBe('3');
+    expect(events().some((e) => e.type === 'artifact.recorded' && e.payload.path === 'outputs/lines.txt')).toBe(true);
+    expect((finished(jobId)?.payload as { cost?: number }).cost).toBeGreaterThan(0);
+    // Once its end is recorded, its folder on the cluster is gone.
+    await app.jobs.settled(jobId);
+    expect(onLoginNode(slurmTarget(), `[ -e ${remote} ] && echo there || echo gone`).trim()).toBe('gone');
+  });
+
+  it('records a failing exit code as sacct has it', { timeout: 60_000 }, async () => {
+    const { jobId } = await app.jobs.start(
+      { runId, workspaceFolder: folder },
+      { command: 'echo trying; exit 3', gpu: false, target: 'cluster', timeoutSeconds: 300, resources: small },
+    );
+    await waitUntil(() => finished(jobId) !== undefined, 'the failing job to end', 50_000);
+    expect(finished(jobId)?.payload).toMatchObject({ status: 'failed', exitCode: 3 });
+  });
+
+  it('cancels a job there with scancel', { timeout: 60_000 }, async () => {
+    const { jobId } = await app.jobs.start(
+      { runId, workspaceFolder: folder },
+      { command: 'echo waiting; sleep 600', gpu: false, target: 'cluster', timeoutSeconds: 900, resources: small },
+    );
+    const name = jobContainerName(app.sandbox.homeHash, jobId);
+    const status = await app.jobs.cancel(runId, jobId);
+    expect(status.state).toBe('cancelled');
+    await app.jobs.settled(jobId);
+    expect(onLoginNode(slurmTarget(), `squeue -h --name=${name} -o %T`).trim()).toBe('');
+    expect(existsSync(join(folder, `.looplab/jobs/${jobId}.log`))).toBe(true);
+  });
+});
