@@ -15,8 +15,8 @@ import type { JobLeases, JobPlacement, JobRequest, JobServiceOptions } from './j
 import type { WatchedJob, WatchResume } from './jobs-watch-types';
 import { openInWorkspace } from './workspace-files';
 
-/** What a job asks of a scheduler when it names nothing: a cluster's node is not this machine. */
-const SCHEDULER_DEFAULT = { cpus: 4, memoryBytes: 16 * 1024 ** 3 };
+/** The machine a scheduler's job is planned for when it names nothing: 2 CPUs and 6 GiB (3/4 of it) asked. */
+const SCHEDULER_DEFAULT = { cpus: 2, memoryBytes: 8 * 1024 ** 3 };
 
 /** The job's limits: the request's, the run's spec's, settings.json's, then the scheduler default. */
 export function planElsewhere(
