@@ -1,66 +1,18 @@
 // Where jobs run: this machine's Docker engine, then each target of settings.json with its kind, address
 // and cost; one added, edited or removed here is saved at once, and each can be tested in place.
-import { useState, type ReactNode } from 'react';
+import type { ReactNode } from 'react';
 import { LOCAL_TARGET, targetAddress, type Target } from '../../../../shared/targets';
-import { request } from '../../bridge';
-import { toErrorInfo } from '../../error-info';
 import { TargetCheckView, type CheckState } from './target-check-view';
-import {
-  emptyTargetDraft,
-  kindNames,
-  rateText,
-  readTarget,
-  targetDraft,
-  type DraftErrors,
-  type TargetDraft,
-} from './target-drafts';
+import { emptyTargetDraft, kindNames, rateText, targetDraft } from './target-drafts';
 import { TargetForm } from './target-form';
-import { Section, useSectionSave, type SectionProps } from './settings-section';
+import { Section, type SectionProps } from './settings-section';
+import { useTargets, type TargetsState } from './use-targets';
 import './settings-targets.css';
-
-/** What is open: nothing, the form for a new target, or the form for the target at `index`. */
-type Editing = { index: number | 'new'; draft: TargetDraft; errors: DraftErrors } | undefined;
 
 export function TargetsSection({ view, save }: SectionProps) {
   const targets = view.settings.targets ?? [];
-  const section = useSectionSave(save);
-  const [editing, setEditing] = useState<Editing>(undefined);
-  const [checks, setChecks] = useState<Record<string, CheckState>>({});
-  const [removing, setRemoving] = useState<string | undefined>(undefined);
-
-  async function test(name: string): Promise<void> {
-    setChecks((all) => ({ ...all, [name]: { status: 'busy' } }));
-    try {
-      const check = await request('targets.check', { name });
-      setChecks((all) => ({ ...all, [name]: { status: 'done', check } }));
-    } catch (failure) {
-      setChecks((all) => ({ ...all, [name]: { status: 'failed', error: toErrorInfo(failure) } }));
-    }
-  }
-
-  const forget = (name: string) => setChecks(({ [name]: _dropped, ...rest }) => rest);
-
-  async function saveDraft(): Promise<void> {
-    if (editing === undefined) return;
-    const others = targets.filter((_, at) => at !== editing.index).map((target) => target.name);
-    const read = readTarget(editing.draft, others);
-    if (!read.ok) return setEditing({ ...editing, errors: read.errors });
-    const next =
-      editing.index === 'new'
-        ? [...targets, read.target]
-        : targets.map((target, at) => (at === editing.index ? read.target : target));
-    if (await section.run({ targets: next })) {
-      if (editing.index !== 'new') forget(targets[editing.index]!.name);
-      setEditing(undefined);
-    }
-  }
-
-  async function remove(name: string): Promise<void> {
-    if (await section.run({ targets: targets.filter((target) => target.name !== name) })) {
-      forget(name);
-      setRemoving(undefined);
-    }
-  }
+  const state = useTargets(targets, save);
+  const { section, editing, setEditing, checks, test, saveDraft } = state;
 
   const form = (index: number | 'new') =>
     editing?.index === index && (
@@ -92,59 +44,73 @@ export function TargetsSection({ view, save }: SectionProps) {
           check={checks[LOCAL_TARGET]}
           onTest={() => void test(LOCAL_TARGET)}
         />
-        {targets.map((target, index) =>
-          editing?.index === index ? (
-            <li key={target.name} className="target-item editing">
-              {form(index)}
-            </li>
-          ) : (
-            <TargetRow
-              key={target.name}
-              name={target.name}
-              kind={kindNames[target.kind]}
-              address={targetAddress(target)}
-              rate={rateText(target)}
-              check={checks[target.name]}
-              onTest={() => void test(target.name)}
-              actions={
-                <TargetActions
-                  target={target}
-                  confirming={removing === target.name}
-                  busy={section.busy}
-                  onEdit={() => setEditing({ index, draft: targetDraft(target), errors: {} })}
-                  onRemove={() => setRemoving(target.name)}
-                  onConfirm={() => void remove(target.name)}
-                  onKeep={() => setRemoving(undefined)}
-                />
-              }
-            />
-          ),
-        )}
+        {targets.map((target, index) => (
+          <SavedTarget key={target.name} target={target} index={index} state={state} form={form(index)} />
+        ))}
       </ul>
       {targets.length === 0 && editing === undefined && (
         <p className="muted" data-testid="targets-empty">
           No other targets yet: jobs run on this machine.
         </p>
       )}
-      {editing?.index === 'new' ? (
-        form('new')
-      ) : (
+      <TargetsFooter
+        adding={editing?.index === 'new' ? form('new') : undefined}
+        canAdd={editing === undefined}
+        saved={section.saved && editing === undefined}
+        onAdd={() => setEditing({ index: 'new', draft: emptyTargetDraft('docker'), errors: {} })}
+      />
+    </Section>
+  );
+}
+
+/** A target of settings.json: its row with Test, Edit and Remove, or its form while it is edited. */
+function SavedTarget(props: { target: Target; index: number; state: TargetsState; form: ReactNode }) {
+  const { target, index, state, form } = props;
+  if (state.editing?.index === index) return <li className="target-item editing">{form}</li>;
+  return (
+    <TargetRow
+      name={target.name}
+      kind={kindNames[target.kind]}
+      address={targetAddress(target)}
+      rate={rateText(target)}
+      check={state.checks[target.name]}
+      onTest={() => void state.test(target.name)}
+      actions={
+        <TargetActions
+          target={target}
+          confirming={state.removing === target.name}
+          busy={state.section.busy}
+          onEdit={() => state.setEditing({ index, draft: targetDraft(target), errors: {} })}
+          onRemove={() => state.setRemoving(target.name)}
+          onConfirm={() => void state.remove(target.name)}
+          onKeep={() => state.setRemoving(undefined)}
+        />
+      }
+    />
+  );
+}
+
+/** The form of a new target, or the button that opens it; "Saved" once a change is in settings.json. */
+function TargetsFooter(props: { adding: ReactNode; canAdd: boolean; saved: boolean; onAdd: () => void }) {
+  return (
+    <>
+      {props.adding ?? (
         <button
           type="button"
           className="button"
           data-testid="target-add"
-          disabled={editing !== undefined}
-          onClick={() => setEditing({ index: 'new', draft: emptyTargetDraft('docker'), errors: {} })}
+          disabled={!props.canAdd}
+          onClick={props.onAdd}
         >
           Add a target
         </button>
       )}
-      {section.saved && editing === undefined && (
+      {props.saved && (
         <span className="muted" data-testid="saved">
           Saved
         </span>
       )}
-    </Section>
+    </>
   );
 }
 
