@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Docker from 'dockerode';
 import { z } from 'zod';
+import { knownKeys } from '../../src/main/sandbox/target-engines';
 
 /** The image `.ci/remote-docker.sh` loads into the remote engine. */
 export const REMOTE_IMAGE = 'looplab-sandbox:ci';
@@ -58,14 +59,9 @@ export function requireRemote(): RemoteDockerConfig {
   return remoteDocker;
 }
 
-/** The raw host key blobs a known_hosts file lists for host:port (plain entries, not hashed ones). */
+/** The raw host key blobs a known_hosts file lists for host:port, read as the product reads them. */
 export function knownHostKeys(path: string, host: string, port: number): Buffer[] {
-  const name = port === 22 ? host : `[${host}]:${port}`;
-  return readFileSync(path, 'utf8')
-    .split('\n')
-    .map((line) => line.trim().split(/\s+/))
-    .filter(([hosts, , key]) => hosts !== undefined && key !== undefined && hosts.split(',').includes(name))
-    .map(([, , key]) => Buffer.from(key ?? '', 'base64'));
+  return knownKeys(readFileSync(path, 'utf8'), host, port);
 }
 
 export interface EngineOverrides {
