@@ -142,7 +142,8 @@ describe('jobs on a Kubernetes cluster (a fake API server standing in for one)',
       'import os, time\nprint("step one", flush=True)\nwhile not os.path.exists("release"): time.sleep(0.1)\nprint("step two", flush=True)\n',
     );
     const first = await launch(job);
-    expect(await follow(first, 'step one')).toBe('step one\n');
+    // Python may write the line and its newline apart: follow until both came.
+    expect(await follow(first, 'step one\n')).toBe('step one\n');
     // A new backend object, as after Looplab restarts.
     const found = await makeBackend(target).find(HOME_HASH);
     expect(found.map((each) => ({ job: each.job, running: each.running }))).toEqual([{ job, running: true }]);
