@@ -106,6 +106,20 @@ export async function launchElsewhere(
   }
 }
 
+/**
+ * Whether this machine started the job in the workspace it names: its log is there. What a target says of
+ * a job (its run, its workspace folder here) is not trusted: the job's own code can rewrite the files it is
+ * kept in beside its workspace, and its end writes into that folder here.
+ */
+function startedHere(job: WatchedJob): boolean {
+  try {
+    closeSync(openInWorkspace(job.workspaceFolder, jobFiles(job.workspaceFolder, job.jobId).log, constants.O_RDONLY));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export interface FoundElsewhere extends FoundExternalJob {
   status: JobStatus | undefined;
   resume: WatchResume;
@@ -113,8 +127,8 @@ export interface FoundElsewhere extends FoundExternalJob {
 }
 
 /**
- * This data folder's jobs on a scheduler target that no other live process watches; those whose end is
- * recorded are cleared up there. A job found again skips the log lines of this run already in its log
+ * This data folder's jobs on a scheduler target that no other live process watches and that were started
+ * from here (see startedHere); those whose end is recorded are cleared up there. A job found again skips the log lines of this run already in its log
  * (lines after the last resume's note, for a resumed one) and the metric lines already recorded.
  */
 export async function findElsewhere(
@@ -129,7 +143,7 @@ export async function findElsewhere(
   const found: FoundElsewhere[] = [];
   for (const each of await backend.find(context.homeHash)) {
     const { jobId, runId } = each.job;
-    if (context.handled(jobId)) continue;
+    if (context.handled(jobId) || !startedHere(each.job)) continue;
     const owner = context.leases?.liveOwner(jobId);
     if (owner !== undefined && owner !== process.pid) continue;
     const status = jobStatusOf(context.log.loadEvents(runId), jobId);
