@@ -1,17 +1,9 @@
 // A model's capability check, as stored in the data folder and shown beside the model in the start form:
 // four short tool-calling checks, each passed or not with a line a person reads, and what they add up to.
 import { z } from 'zod';
+import { probeCheckIds, type ProbeCheckId } from './probe-checks';
 
-export const probeCheckIds = ['calls_tool', 'follows_result', 'recovers_error', 'stops_when_done'] as const;
-export type ProbeCheckId = (typeof probeCheckIds)[number];
-
-/** What each check asks of the model, as a person reads it. */
-export const probeCheckNames: Record<ProbeCheckId, string> = {
-  calls_tool: 'calls a tool',
-  follows_result: 'follows a tool result',
-  recovers_error: 'recovers from a tool error',
-  stops_when_done: 'stops when done',
-};
+export { probeCheckIds, probeCheckNames, type ProbeCheckId } from './probe-checks';
 
 export const probeCheckSchema = z.object({
   id: z.enum(probeCheckIds),

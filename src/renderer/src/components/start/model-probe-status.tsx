@@ -1,7 +1,8 @@
 // Beside the start form's model: its stored probe ("Probe 3/4 · 2 Dec", each check's verdict in the
 // title, the failed checks named), or "Not probed" with a button that runs the four checks, showing
 // which one is running, then the result.
-import { probeCheckNames, type ProbeReport } from '../../../../shared/model-probe';
+import { probeCheckNames } from '../../../../shared/probe-checks';
+import type { ProbeReport } from '../../../../shared/model-probe';
 import { formatError } from '../../../../shared/errors';
 import type { ModelProbes } from '../../hooks/use-model-probes';
 
