@@ -26,7 +26,9 @@ describe.skipIf(skipSlurm)('jobs on a Slurm target', () => {
   beforeAll(() => {
     const target = slurmTarget({ workdir, costPerHour: 36 });
     home = makeTempHome('looplab-slurm-jobs-');
-    writeFileSync(home.paths.settings, JSON.stringify({ targets: [target] }));
+    // The same cluster, as a target whose jobs may wait at most 10 s to start.
+    const impatient = slurmTarget({ name: 'impatient', workdir, maxPendingSeconds: 10 });
+    writeFileSync(home.paths.settings, JSON.stringify({ targets: [target, impatient] }));
     app = createApp({ home: home.paths.root, ui: 'web' });
     runId = app.store.createRun({ goal: 'train on the cluster', model: 'scripted/test', origin: 'new' }).runId;
     folder = workspaceDir(app, runId);
@@ -105,6 +107,33 @@ describe.skipIf(skipSlurm)('jobs on a Slurm target', () => {
     expect(onLoginNode(slurmTarget(), `squeue -h --name=${name} -o %T`).trim()).toBe('');
     expect(existsSync(join(folder, `.looplab/jobs/${jobId}.log`))).toBe(true);
   });
+
+  it(
+    "cancels a job that waits to start past maxPendingSeconds, with squeue's reason",
+    { timeout: 90_000 },
+    async () => {
+      // Another job holds every CPU of the one node, so this one waits for resources.
+      const blocker = onLoginNode(slurmTarget(), `sbatch --parsable -c "$(nproc)" --wrap 'sleep 120'`).trim();
+      try {
+        const { jobId } = await app.jobs.start(
+          { runId, workspaceFolder: folder },
+          { command: 'echo never', gpu: false, target: 'impatient', timeoutSeconds: 300, resources: small },
+        );
+        await waitUntil(() => finished(jobId) !== undefined, 'the waiting job to be given up', 60_000);
+        expect(finished(jobId)?.payload).toMatchObject({ status: 'failed', exitCode: null });
+        const log = readFileSync(join(folder, `.looplab/jobs/${jobId}.log`), 'utf8');
+        expect(log).toContain(
+          'it waited over 10 s to start on impatient, so it was cancelled: the cluster had no room',
+        );
+        expect(log).toContain("squeue's reason: Resources");
+        await app.jobs.settled(jobId);
+        const name = jobContainerName(app.sandbox.homeHash, jobId);
+        expect(onLoginNode(slurmTarget(), `squeue -h --name=${name} -o %T`).trim()).toBe('');
+      } finally {
+        onLoginNode(slurmTarget(), `scancel ${blocker}`);
+      }
+    },
+  );
 
   it('follows a job again after Looplab restarts, recording no line or metric twice', { timeout: 90_000 }, async () => {
     const command = [
