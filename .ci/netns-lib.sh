@@ -43,3 +43,21 @@ veth_namespace() {
   ip -n "$ns" link set "$veth_ns" up
   ip -n "$ns" link set lo up
 }
+
+# cut_link NS VETH_NS down|up: drop the namespace's packets both ways, as a pulled cable would (connections
+# stall, new ones time out; nothing is refused or reset), or let them through again.
+cut_link() {
+  local ns=$1 veth_ns=$2 rule
+  local rules=("INPUT -i $veth_ns -j DROP" "OUTPUT -o $veth_ns -j DROP")
+  case "${3:-}" in
+    down) for rule in "${rules[@]}"; do
+        # shellcheck disable=SC2086  # a rule is several words
+        ip netns exec "$ns" iptables -w -C $rule 2>/dev/null || ip netns exec "$ns" iptables -w -I $rule
+      done ;;
+    up) for rule in "${rules[@]}"; do
+        # shellcheck disable=SC2086
+        while ip netns exec "$ns" iptables -w -C $rule 2>/dev/null; do ip netns exec "$ns" iptables -w -D $rule; done
+      done ;;
+    *) return 2 ;;
+  esac
+}

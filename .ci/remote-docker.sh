@@ -59,22 +59,7 @@ EOF
 
 # The cut is made by the namespace's own firewall, which nothing else uses. Setting the veth down would
 # not do: the kernel then drops its route and connects fail at once (or leave through the default route).
-CUT_RULES=("INPUT -i $VETH_NS -j DROP" "OUTPUT -o $VETH_NS -j DROP")
-ns_iptables() { ip netns exec "$NS" iptables -w "$@"; }
-link() {
-  local rule
-  case "${1:-}" in
-    down) for rule in "${CUT_RULES[@]}"; do
-        # shellcheck disable=SC2086  # a rule is several words
-        ns_iptables -C $rule 2>/dev/null || ns_iptables -I $rule
-      done ;;
-    up) for rule in "${CUT_RULES[@]}"; do
-        # shellcheck disable=SC2086
-        while ns_iptables -C $rule 2>/dev/null; do ns_iptables -D $rule; done
-      done ;;
-    *) die "usage: remote-docker.sh link down|up" ;;
-  esac
-}
+link() { cut_link "$NS" "$VETH_NS" "${1:-}" || die "usage: remote-docker.sh link down|up"; }
 
 stop_all() {
   for pidfile in "$SSHD_PID" "$DOCKERD_PID"; do

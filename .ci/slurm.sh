@@ -13,6 +13,8 @@
 #
 #   slurm.sh [up]   start what is missing, check what is running (idempotent, ~1 s when up)
 #   slurm.sh env    print the `export` lines the tests read
+#   slurm.sh link down  cut the login node's link: its packets are dropped both ways, as on a pulled cable
+#   slurm.sh link up    restore it
 #   slurm.sh down   stop sshd, slurmd, slurmctld and munged, remove the namespace (keeps the state folder)
 #
 # Run as root.
@@ -40,7 +42,7 @@ HOST_KEY=$RUN_DIR/ssh_host_ed25519_key
 CLIENT_KEY=$RUN_DIR/id_ed25519
 KNOWN_HOSTS=$RUN_DIR/known_hosts
 MUNGE_PID=/run/munge/munged.pid
-APT_PACKAGES=(slurm-wlm slurm-client munge openssh-server openssh-client iproute2 util-linux)
+APT_PACKAGES=(slurm-wlm slurm-client munge openssh-server openssh-client iproute2 iptables util-linux)
 LOGIN_URL="ssh://$SLURM_USER@$LOGIN_IP:22"
 
 die() { printf 'slurm: %s\n' "$*" >&2; exit 1; }
@@ -245,6 +247,7 @@ up() {
 case "${1:-up}" in
   up) up ;;
   env) print_env ;;
+  link) cut_link "$NS" "$VETH_NS" "${2:-}" || die "usage: slurm.sh link down|up" ;;
   down) stop_all ;;
-  *) die "usage: slurm.sh [up|env|down]" ;;
+  *) die "usage: slurm.sh [up|env|link down|link up|down]" ;;
 esac

@@ -12,7 +12,7 @@ import { workspaceDir } from '../src/main/runs/run-loop';
 import { jobContainerName } from '../src/main/sandbox/jobs-spec';
 import { jobEvents, waitUntil } from './fixtures/train-jobs';
 import { runCli } from './helpers/cli';
-import { onLoginNode, skipSlurm, slurmTarget } from './helpers/slurm';
+import { cutSlurmLink, onLoginNode, restoreSlurmLink, skipSlurm, slurmTarget } from './helpers/slurm';
 import { makeTempHome, type TempHome } from './helpers/temp-home';
 
 describe.skipIf(skipSlurm)('jobs on a Slurm target', () => {
@@ -36,6 +36,7 @@ describe.skipIf(skipSlurm)('jobs on a Slurm target', () => {
   });
 
   afterAll(async () => {
+    restoreSlurmLink(); // where a failed assertion left the link cut
     await app?.shutdown().catch(() => undefined);
     onLoginNode(slurmTarget(), `scancel -u "$(id -un)"; rm -rf ${workdir}`);
     home?.remove();
@@ -132,6 +133,34 @@ describe.skipIf(skipSlurm)('jobs on a Slurm target', () => {
       } finally {
         onLoginNode(slurmTarget(), `scancel ${blocker}`);
       }
+    },
+  );
+
+  it(
+    'loses no line and repeats none when the link to the login node is cut mid-job',
+    { timeout: 150_000 },
+    async () => {
+      const command = 'for i in $(seq 1 30); do echo "{\\"step\\": $i, \\"loss\\": $i}"; sleep 1; done';
+      const { jobId } = await app.jobs.start(
+        { runId, workspaceFolder: folder },
+        { command, gpu: false, target: 'cluster', timeoutSeconds: 300, resources: small },
+      );
+      await waitUntil(() => metrics(jobId).length >= 3, 'three lines before the cut', 60_000);
+      cutSlurmLink();
+      try {
+        // Long enough for the watcher to give the link up (no answer for 20 s) and look for the job again.
+        await new Promise((resolve) => setTimeout(resolve, 30_000));
+      } finally {
+        restoreSlurmLink();
+      }
+      await waitUntil(() => finished(jobId) !== undefined, 'the job to end after the cut', 100_000);
+      expect(finished(jobId)?.payload).toMatchObject({ status: 'succeeded', exitCode: 0 });
+      const steps = Array.from({ length: 30 }, (_, index) => index + 1);
+      expect(metrics(jobId)).toEqual(steps);
+      const log = readFileSync(join(folder, `.looplab/jobs/${jobId}.log`), 'utf8');
+      expect(log.split('\n').filter((line) => line.startsWith('{'))).toEqual(
+        steps.map((step) => `{"step": ${step}, "loss": ${step}}`),
+      );
     },
   );
 

@@ -2,6 +2,7 @@
 // runs slurmctld, slurmd and an OpenSSH server in a network namespace of their own, and prints the
 // variables read here. Where LOOPLAB_REQUIRE_SLURM=1 (CI), a cluster that is not set up fails the suite.
 import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
 import { z } from 'zod';
 import { slurmTargetSchema, type SlurmTarget } from '../../src/shared/targets';
 
@@ -52,4 +53,15 @@ export function onLoginNode(target: SlurmTarget, command: string): string {
     ],
     { encoding: 'utf8' },
   );
+}
+
+const SCRIPT = join(import.meta.dirname, '..', '..', '.ci', 'slurm.sh');
+
+/** Cuts the login node's link as a pulled cable would: its packets are dropped, not refused. Needs root. */
+export function cutSlurmLink(): void {
+  execFileSync('bash', [SCRIPT, 'link', 'down'], { stdio: 'pipe' });
+}
+
+export function restoreSlurmLink(): void {
+  execFileSync('bash', [SCRIPT, 'link', 'up'], { stdio: 'pipe' });
 }
