@@ -21,6 +21,7 @@ import {
   cutLink,
   remoteEngine,
   requireRemote,
+  restartRemote,
   restoreLink,
   skipRemote,
 } from './helpers/remote-docker';
@@ -134,8 +135,9 @@ describe.skipIf(skipRemote)('a remote Docker engine over SSH', () => {
 
 // Jobs on that engine as a target of settings.json, through the app's job service and the CLI: the
 // workspace is sent there, the output streams back as the job prints it, its outputs/ come back when it
-// ends, and nothing runs on this machine's engine. A cut link loses no line and repeats none; cancel
-// stops it there; `looplab targets test` says what it found.
+// ends, and nothing runs on this machine's engine. A cut link loses no line and repeats none; a job its
+// machine's engine stopped (restarting) is recorded once the engine is back; cancel stops it there;
+// `looplab targets test` says what it found.
 describe.skipIf(skipRemote)('jobs on a remote target', () => {
   let home: TempHome;
   let app: App;
@@ -265,6 +267,25 @@ describe.skipIf(skipRemote)('jobs on a remote target', () => {
     expect(status.state).toBe('cancelled');
     expect(await jobContainers(remote, { [LABEL_JOB]: jobId })).toHaveLength(0);
   });
+
+  it('records a job its machine’s engine stopped by restarting, with its log, once the engine is back', async () => {
+    const command = 'for i in $(seq 1 120); do echo "{\\"step\\": $i, \\"n\\": $i}"; sleep 1; done';
+    const { jobId } = await app.jobs.start(
+      { runId, workspaceFolder: folder },
+      { command, gpu: false, target: 'gpu-box', timeoutSeconds: 300 },
+    );
+    const steps = () => events().filter((event) => event.type === 'job.metric' && event.payload.jobId === jobId).length;
+    await waitUntil(() => steps() >= 3, 'three lines before the restart', 60_000);
+    restartRemote();
+    await waitUntil(() => finished(jobId) !== undefined, 'the stopped job to be recorded', 100_000);
+    expect(finished(jobId)?.payload).toMatchObject({ status: 'failed' });
+    const lines = logOf(jobId).split('\n');
+    const seen = lines
+      .filter((line) => line.startsWith('{'))
+      .map((line) => (JSON.parse(line) as { step: number }).step);
+    expect(seen).toEqual(Array.from({ length: seen.length }, (_, index) => index + 1));
+    expect(lines.filter((line) => line.startsWith('[looplab]')).at(-1)).toMatch(/exit code \d+ after/);
+  }, 180_000);
 
   it('refuses a target settings.json does not name, and an allow-list it cannot carry there', async () => {
     await expect(

@@ -95,3 +95,9 @@ export function cutLink(): void {
 export function restoreLink(): void {
   execFileSync('bash', [SCRIPT, 'link', 'up'], { stdio: 'pipe' });
 }
+
+/** Stops the remote machine's engine and sshd (its containers stopped with it) and starts them again. */
+export function restartRemote(): void {
+  execFileSync('bash', [SCRIPT, 'down'], { stdio: 'pipe' });
+  execFileSync('bash', [SCRIPT, 'up'], { stdio: 'pipe' });
+}
