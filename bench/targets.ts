@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApp } from '../src/main/app';
 import { workspaceDir } from '../src/main/runs/run-loop';
-import { fetchOutputs } from '../src/main/sandbox/jobs-remote';
+import { fetchFromFolder, removeFolder, shipToFolder } from '../src/main/sandbox/jobs-remote-folder';
 import { TargetEngines } from '../src/main/sandbox/target-engines';
 import { report, skip } from './report';
 
@@ -89,20 +89,29 @@ export async function benchTargets(): Promise<void> {
       },
     );
 
-    // outputs/ of 200 MB coming back (what a job's end does), against scp of a file of that size.
+    // outputs/ of 200 MB coming back (what a job's end does), against scp of a file of that size: the job's
+    // folder there made as a job's is (the workspace sent), its outputs written by a container as the job's.
     const engine = new TargetEngines(app.sandbox.docker, () => [{ ...target, kind: 'docker' as const }]).get('box');
-    const volume = `looplab-bench-${Date.now()}`;
-    const container = await engine.docker.createContainer({
+    const ssh = engine.ssh!;
+    const empty = mkdtempSync(join(tmpdir(), 'looplab-bench-workspace-'));
+    const remoteFolder = await shipToFolder(ssh, empty, 'looplab-job-00000000-bench');
+    rmSync(empty, { recursive: true, force: true });
+    const writer = await engine.docker.createContainer({
       Image: IMAGE,
+      User: `${remoteFolder.uid}:${remoteFolder.gid}`,
       Cmd: [
         'bash',
         '-c',
         `mkdir -p /workspace/outputs && head -c ${OUTPUT_MB}M /dev/urandom > /workspace/outputs/blob.bin`,
       ],
-      HostConfig: { NetworkMode: 'none', Mounts: [{ Type: 'volume', Source: volume, Target: '/workspace' }] },
+      HostConfig: {
+        NetworkMode: 'none',
+        Mounts: [{ Type: 'bind', Source: `${remoteFolder.dir}/workspace`, Target: '/workspace' }],
+      },
     });
-    await container.start();
-    await container.wait();
+    await writer.start();
+    await writer.wait();
+    await writer.remove({ force: true });
     const fetches: number[] = [];
     const copies: number[] = [];
     let bytes = 0;
@@ -110,17 +119,13 @@ export async function benchTargets(): Promise<void> {
     for (let round = 0; round < ROUNDS; round++) {
       const into = mkdtempSync(join(tmpdir(), 'looplab-bench-outputs-'));
       const start = performance.now();
-      await fetchOutputs(container, into, engine.ssh);
+      await fetchFromFolder(ssh, remoteFolder.dir, into);
       fetches.push(performance.now() - start);
       bytes = statSync(join(into, 'outputs/blob.bin')).size;
       rmSync(into, { recursive: true, force: true });
       copies.push((await timed('scp', ['-q', `${login}:blob.bin`, join(home, 'blob.scp')])).total);
     }
-    await container.remove({ force: true });
-    await engine.docker
-      .getVolume(volume)
-      .remove()
-      .catch(() => undefined);
+    await removeFolder(ssh, remoteFolder.dir);
     const [fetchMs, scpMs] = [median(fetches), median(copies)];
     const rate = (ms: number) => bytes / 1024 ** 2 / (ms / 1000);
     report(

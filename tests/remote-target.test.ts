@@ -21,6 +21,7 @@ import {
   cutLink,
   remoteEngine,
   requireRemote,
+  onRemote,
   restartRemote,
   restoreLink,
   skipRemote,
@@ -210,8 +211,12 @@ describe.skipIf(skipRemote)('jobs on a remote target', () => {
       );
       const started = events().find((event) => event.type === 'job.started');
       expect(started?.payload).toMatchObject({ jobId, target: 'gpu-box' });
-      // It runs on the target's engine, not this machine's.
-      expect(await jobContainers(remote, { [LABEL_JOB]: jobId })).toHaveLength(1);
+      // It runs on the target's engine, not this machine's, on a folder of that machine as its SSH user.
+      const [id] = await jobContainers(remote, { [LABEL_JOB]: jobId });
+      const info = await remote.getContainer(id!).inspect();
+      const mount = info.Mounts.find((each) => each.Destination === '/workspace');
+      expect(mount).toMatchObject({ Type: 'bind', Source: expect.stringMatching(/\/\.looplab\/jobs\/looplab-job-/) });
+      expect(info.Config.User).toBe(onRemote(config, 'echo "$(id -u):$(id -g)"').trim());
       expect(await jobContainers(new Docker(), { [LABEL_JOB]: jobId })).toHaveLength(0);
       await waitUntil(() => finished(jobId) !== undefined, 'the remote job to end', 80_000);
       expect(finished(jobId)?.payload).toMatchObject({ status: 'succeeded', exitCode: 0 });
@@ -226,9 +231,10 @@ describe.skipIf(skipRemote)('jobs on a remote target', () => {
       expect(
         events().some((event) => event.type === 'artifact.recorded' && event.payload.path === 'outputs/lines.txt'),
       ).toBe(true);
-      // Once its watcher is done, its container and its workspace volume there are gone.
+      // Once its watcher is done, its container and its folder there are gone, and no volume was made.
       await app.jobs.settled(jobId);
       expect(await jobContainers(remote, { [LABEL_JOB]: jobId })).toHaveLength(0);
+      expect(onRemote(config, `[ -e ${mount!.Source} ] && echo there || echo gone`).trim()).toBe('gone');
       const volumes = (await remote.listVolumes()).Volumes ?? [];
       expect(volumes.filter((volume) => volume.Name.includes(jobId))).toEqual([]);
     },

@@ -101,3 +101,10 @@ export function restartRemote(): void {
   execFileSync('bash', [SCRIPT, 'down'], { stdio: 'pipe' });
   execFileSync('bash', [SCRIPT, 'up'], { stdio: 'pipe' });
 }
+
+/** Runs a shell line on the remote machine as its SSH user (what a person would type there). */
+export function onRemote(config: RemoteDockerConfig, command: string): string {
+  const { keyPath, knownHostsPath, port, username, host } = config;
+  const options = ['-o', 'BatchMode=yes', '-o', `UserKnownHostsFile=${knownHostsPath}`, '-i', keyPath];
+  return execFileSync('ssh', [...options, '-p', String(port), `${username}@${host}`, command], { encoding: 'utf8' });
+}

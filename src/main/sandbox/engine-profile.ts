@@ -11,6 +11,8 @@ import { z } from 'zod';
 export interface EngineProfile {
   rootless: boolean;
   selinux: boolean;
+  /** The engine remaps every container's uids (`userns-remap`): a folder of the host is nobody's inside. */
+  usernsRemap?: boolean;
 }
 
 export const PLAIN_ENGINE: EngineProfile = { rootless: false, selinux: false };
@@ -34,7 +36,8 @@ export function engineProfile(docker: Pick<Docker, 'info'>): Promise<EngineProfi
 /** From `docker info`'s SecurityOptions, e.g. ["name=seccomp,profile=builtin", "name=rootless", "name=selinux"]. */
 export function profileOf(securityOptions: readonly string[]): EngineProfile {
   const names = new Set(securityOptions.map((option) => /(?:^|,)name=([^,]+)/.exec(option)?.[1]));
-  return { rootless: names.has('rootless'), selinux: names.has('selinux') };
+  const profile: EngineProfile = { rootless: names.has('rootless'), selinux: names.has('selinux') };
+  return names.has('userns') ? { ...profile, usernsRemap: true } : profile;
 }
 
 export interface BindMount {

@@ -9,10 +9,19 @@ import { catchUpPoint, rememberStamp } from './jobs-catch-up';
 import { jobInspectSchema, statusCode } from './jobs-containers';
 import type { HandleEnd, JobHandle, OutputSink, OutputStream } from './jobs-handle';
 import { fetchOutputs, removeJobVolume, type SshCommand } from './jobs-remote';
+import { fetchFromFolder, LABEL_JOB_REMOTE_DIR, removeFolder } from './jobs-remote-folder';
 
-/** A target's engine: the job's workspace is a volume there, its outputs come back over SSH when it can. */
+/** A job folder on another machine, as Looplab names them: anything else in the label is not removed. */
+const JOB_FOLDER = /\/\.looplab\/jobs\/looplab-job-[0-9a-f]{8}-[A-Za-z0-9_.-]+$/;
+
+/**
+ * A target's engine: the job's workspace is a folder of that machine where it is reached over SSH (see
+ * jobs-remote-folder.ts), else a volume there; its outputs come back into `workspaceFolder`.
+ */
 export interface DockerRemote {
   workspaceFolder: string;
+  /** The name the job's container was given there (its workspace volume is named after it). */
+  name: string;
   ssh?: SshCommand | undefined;
 }
 
@@ -22,15 +31,15 @@ export class DockerJobHandle implements JobHandle {
   private readonly recentStamps: string[] = [];
   /** Each read of the output has a number; a catch-up replaces the follow, should that still deliver. */
   private passes = 0;
-  /** The memory limit the engine gave the container, once inspected. */
-  memoryBytes: number | undefined;
+  /** The job's folder on its machine, from its container's label, once inspected. */
+  private remoteDir: string | undefined;
 
   constructor(
     private readonly docker: Docker,
-    private readonly containerName: string,
+    container: string,
     private readonly remote?: DockerRemote,
   ) {
-    this.container = docker.getContainer(containerName);
+    this.container = docker.getContainer(container);
   }
 
   get local(): boolean {
@@ -97,6 +106,8 @@ export class DockerJobHandle implements JobHandle {
       .inspect()
       .then((raw) => jobInspectSchema.parse(raw))
       .catch(() => undefined);
+    const dir = info?.Config.Labels?.[LABEL_JOB_REMOTE_DIR];
+    if (dir !== undefined && JOB_FOLDER.test(dir)) this.remoteDir = dir;
     const finishedAt = Date.parse(info?.State.FinishedAt ?? '');
     return {
       exitCode: info?.State.ExitCode ?? waitCode,
@@ -114,11 +125,19 @@ export class DockerJobHandle implements JobHandle {
   }
 
   async fetchOutputs(): Promise<void> {
-    if (this.remote !== undefined) await fetchOutputs(this.container, this.remote.workspaceFolder, this.remote.ssh);
+    const { remote, remoteDir } = this;
+    if (remote === undefined) return;
+    if (remote.ssh !== undefined && remoteDir !== undefined)
+      return fetchFromFolder(remote.ssh, remoteDir, remote.workspaceFolder);
+    await fetchOutputs(this.container, remote.workspaceFolder, remote.ssh);
   }
 
   async remove(): Promise<void> {
     await this.container.remove({ force: true, v: true }).catch(() => undefined);
-    if (this.remote !== undefined) await removeJobVolume(this.docker, this.containerName).catch(() => undefined);
+    const { remote, remoteDir } = this;
+    if (remote === undefined) return;
+    if (remote.ssh !== undefined && remoteDir !== undefined)
+      await removeFolder(remote.ssh, remoteDir).catch(() => undefined);
+    else await removeJobVolume(this.docker, remote.name).catch(() => undefined);
   }
 }

@@ -27,10 +27,11 @@ export function placeTarget(place: JobPlace): Target | undefined {
 }
 
 /** The job's handle where it runs. */
-export function jobHandle(place: JobPlace, job: WatchedJob): JobHandle {
+export function jobHandle(place: JobPlace, job: WatchedJob, containerName: string): JobHandle {
   if (place.backend !== undefined) return place.backend.handle(job);
   const { engine } = place;
-  const remote = engine.target === undefined ? undefined : { workspaceFolder: job.workspaceFolder, ssh: engine.ssh };
+  const { workspaceFolder } = job;
+  const remote = engine.target === undefined ? undefined : { workspaceFolder, ssh: engine.ssh, name: containerName };
   return new DockerJobHandle(engine.docker, job.containerName, remote);
 }
 
@@ -116,12 +117,16 @@ export class JobEngines {
 }
 
 /** How a job starts on an engine: a remote one gets the workspace sent, and leaves this machine's GPU be. */
-export function launchContext(engine: TargetEngine, base: Omit<LaunchContext, 'docker' | 'target'>): LaunchContext {
+export function launchContext(
+  engine: TargetEngine,
+  base: Omit<LaunchContext, 'docker' | 'target' | 'ssh'>,
+): LaunchContext {
   const remote = engine.target !== undefined;
   return {
     ...base,
     docker: engine.docker,
     target: remote ? engine.name : undefined,
+    ssh: remote ? engine.ssh : undefined,
     gpuMemory: remote ? undefined : base.gpuMemory,
   };
 }
@@ -132,11 +137,15 @@ export function jobWatchDeps(
   job: WatchedJob,
   place: JobPlace,
   started: JobHandle | undefined,
-  given: Pick<WatchDeps, 'memoryLimitBytes' | 'diskReserveBytes' | 'supervise'> & { giveBack: GpuRelease | undefined },
+  given: Pick<WatchDeps, 'memoryLimitBytes' | 'diskReserveBytes' | 'supervise'> & {
+    giveBack: GpuRelease | undefined;
+    /** The name the job's container was given (its id stands in `job` after a restart). */
+    containerName: string;
+  },
 ): WatchDeps {
   const { runId, workspaceFolder, jobId } = job;
   const target = placeTarget(place);
-  const handle = started ?? jobHandle(place, job);
+  const handle = started ?? jobHandle(place, job, given.containerName);
   // GPU use is sampled on this machine: a job elsewhere uses none of its GPUs.
   const supervise = given.supervise && (handle.local ? given.supervise : { ...given.supervise, gpu: undefined });
   return {

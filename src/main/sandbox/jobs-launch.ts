@@ -14,7 +14,8 @@ import type { WatchedJob } from './jobs-watch';
 import { jobImage, type JobImage } from './jobs-image';
 import { jobPlan, type JobPlan } from './jobs-resources';
 import { prepareHfCache } from './sandbox-env';
-import { remoteJobSpec, removeJobVolume, shipWorkspace } from './jobs-remote';
+import { remoteJobSpec, removeJobVolume, shipWorkspace, type SshCommand } from './jobs-remote';
+import { folderJobSpec, folderWorks, removeFolder, shipToFolder, type RemoteFolder } from './jobs-remote-folder';
 import { targetFailure, type TargetEngine } from './target-engines';
 import { inspectImage } from './docker-status';
 import { AppError } from '../../shared/errors';
@@ -29,6 +30,8 @@ export interface LaunchContext {
   docker: Docker;
   /** The target's name when the engine is another machine's (its workspace is sent, not mounted). */
   target?: string | undefined;
+  /** OpenSSH's arguments for that machine: the workspace then goes to a folder there (jobs-remote-folder.ts). */
+  ssh?: SshCommand | undefined;
   user: string;
   homeHash: string;
   /** The data folder's shared Hugging Face cache, mounted read-write. */
@@ -75,6 +78,7 @@ export async function launchJob(
   const logLines = checkpoint === undefined ? 0 : await countLoggedLines(files);
   if (checkpoint !== undefined) note(`resuming from ${checkpoint.path} (${RESUME_ENV}=/workspace/${checkpoint.path})`);
   const giveBack = request.gpu ? await context.gpuMemory?.acquire(note, undefined, request.gpuMemoryBytes) : undefined;
+  const engine = await engineProfile(context.docker);
   const spec = jobContainerSpec({
     ...job,
     ...request,
@@ -88,20 +92,27 @@ export async function launchJob(
     hfCache: context.hfCache,
     network: placement.network ?? 'none',
     user: context.user,
-    engine: await engineProfile(context.docker),
+    engine,
     ollamaModels: request.gpu ? context.gpuMemory?.unloaded?.() : undefined,
   });
   const { target } = context;
+  let folder: RemoteFolder | undefined;
   try {
     const resumed = checkpoint === undefined ? spec : resumedSpec(spec, checkpoint, logLines);
     if (target === undefined) await createJobContainer(context.docker, resumed, image, request.gpu, note);
-    else {
+    else if (folderWorks(context.ssh, engine)) {
+      folder = await shipToFolder(context.ssh, job.workspaceFolder, job.containerName);
+      const made = folderJobSpec(resumed, target, folder, engine);
+      await createJobContainer(context.docker, made, image, request.gpu, note);
+    } else {
       const ship = (container: Docker.Container) => shipWorkspace(container, job.workspaceFolder, resumed.User);
       await createJobContainer(context.docker, remoteJobSpec(resumed, target), image, request.gpu, note, ship);
     }
     return giveBack;
   } catch (error) {
-    if (target !== undefined) await removeJobVolume(context.docker, job.containerName);
+    if (folder !== undefined && context.ssh !== undefined)
+      await removeFolder(context.ssh, folder.dir).catch(() => undefined);
+    else if (target !== undefined) await removeJobVolume(context.docker, job.containerName);
     await giveBack?.(() => undefined);
     if (checkpoint === undefined) {
       await rm(files.log, { force: true });

@@ -9,7 +9,7 @@ import { DEFAULT_LIMITS, sandboxUser, type SandboxLimits } from './container-spe
 import { listJobContainers, startedFromContainer, unloadedFor, type JobContainerInfo } from './jobs-containers';
 import { findJobs } from './jobs-reattach';
 import { appendNote, jobFiles, tailLines } from './jobs-files';
-import { jobLogPath } from './jobs-spec';
+import { jobContainerName, jobLogPath } from './jobs-spec';
 import { jobStatusOf, requireJobStatus, type JobStatus } from './jobs-status';
 import type { JobPlacement, JobRequest, JobServiceOptions, ReattachedJobs, StartedJob } from './jobs-types';
 import { JobWatch, type WatchedJob, type WatchResume } from './jobs-watch';
@@ -255,6 +255,7 @@ export class JobService {
       this.options.onWatch?.(job.runId, job.jobId, fired);
     };
     const deps = jobWatchDeps(this.options, job, place, handle, {
+      containerName: jobContainerName(this.homeHash, job.jobId),
       supervise: { watches, gpu: job.gpu ? this.options.gpuSampling : undefined, onFired },
       memoryLimitBytes: this.memoryLimits.get(job.jobId) ?? this.limits.memoryBytes,
       diskReserveBytes: this.limits.diskReserveBytes,

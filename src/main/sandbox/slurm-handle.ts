@@ -1,16 +1,11 @@
 // One job on a Slurm cluster, as its watcher drives it (jobs-handle.ts): its log file followed over SSH
 // while it runs, its end read from squeue then sacct (scontrol when accounting has none), scancel to stop
 // it, and its outputs/ brought back with tar over SSH.
-import { spawn } from 'node:child_process';
-import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
-import { pipeline } from 'node:stream/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AppError } from '../../shared/errors';
 import type { SlurmTarget } from '../../shared/targets';
 import type { HandleEnd, JobHandle, OutputSink } from './jobs-handle';
-import { outputsExtractor } from './jobs-remote';
-import { OUTPUTS_FOLDER } from './jobs-spec';
+import { fetchOverSsh } from './jobs-remote-folder';
 import type { WatchedJob } from './jobs-watch-types';
 import {
   endOf,
@@ -19,7 +14,6 @@ import {
   parseQueueLine,
   parseScontrol,
   pendingAdvice,
-  shellQuote,
   slurmIdSchema,
   type Accounted,
   type JobPaths,
@@ -146,21 +140,12 @@ export class SlurmHandle implements JobHandle {
   async fetchOutputs(): Promise<void> {
     const ssh = sshCommand(this.target);
     if (ssh === undefined) return;
-    await mkdir(join(this.job.workspaceFolder, OUTPUTS_FOLDER), { recursive: true });
-    const folder = shellQuote(OUTPUTS_FOLDER);
-    const child = spawn(
-      'ssh',
-      [...ssh.args, `cd ${this.paths.dir}/workspace && if [ -d ${folder} ]; then tar -cf - ${folder}; fi`],
-      {
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
-    const exit = new Promise<number>((resolve) => child.once('close', (code) => resolve(code ?? 1)));
-    await pipeline(child.stdout, outputsExtractor(this.job.workspaceFolder));
-    const code = await exit;
-    if (code !== 0) throw slurmFailure(this.target, { code, stdout: '', stderr });
+    try {
+      await fetchOverSsh(ssh, `${this.paths.dir}/workspace`, this.job.workspaceFolder);
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error;
+      throw new AppError('unavailable', `Slurm target ${this.target.name} (${this.target.host}): ${error.message}`);
+    }
   }
 
   async remove(): Promise<void> {
