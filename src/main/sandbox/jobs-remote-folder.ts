@@ -14,7 +14,8 @@ import { z } from 'zod';
 import { AppError } from '../../shared/errors';
 import { WORKSPACE_PATH } from './container-spec';
 import { bindMounts, engineUser, type EngineProfile } from './engine-profile';
-import { LABEL_JOB_TARGET, outputsExtractor, workspaceTar, type SshCommand } from './jobs-remote';
+import { LABEL_JOB_TARGET, MAX_OUTPUT_BYTES, outputsExtractor, workspaceTar, type SshCommand } from './jobs-remote';
+import { fetchWithTar } from './outputs-tar';
 import { OUTPUTS_FOLDER } from './jobs-spec';
 import { HF_CACHE_PATH } from './sandbox-env';
 import { shellQuote } from './slurm-commands';
@@ -137,9 +138,15 @@ function coalesce(size: number): Transform {
 
 /**
  * Brings `outputs/` back from a job's workspace on another machine (`workspace`: a shell word naming it
- * there): a tar over OpenSSH, unpacked here as it comes, only outputs/'s plain files and folders.
+ * there): a tar over OpenSSH, unpacked by this machine's tar where it has one (outputs-tar.ts), else here
+ * as it comes; either way only outputs/'s plain files and folders, within the size cap.
  */
 export async function fetchOverSsh(ssh: SshCommand, workspace: string, workspaceFolder: string): Promise<void> {
+  try {
+    if (await fetchWithTar(ssh, workspace, workspaceFolder, MAX_OUTPUT_BYTES)) return;
+  } catch (error) {
+    throw new AppError('unavailable', `The job's outputs could not be brought back: ${(error as Error).message}`);
+  }
   await mkdir(join(workspaceFolder, OUTPUTS_FOLDER), { recursive: true });
   const folder = shellQuote(OUTPUTS_FOLDER);
   const script = `cd ${workspace} && if [ -d ${folder} ]; then tar -cf - ${folder}; fi`;

@@ -20,7 +20,7 @@ import { WORKSPACE_PATH } from './container-spec';
 export const LABEL_JOB_TARGET = 'dev.looplab.job.target';
 const HF_CACHE_VOLUME = 'looplab-hf-cache';
 /** The most a job's outputs may bring back. */
-const MAX_OUTPUT_BYTES = 20 * 1024 ** 3;
+export const MAX_OUTPUT_BYTES = 20 * 1024 ** 3;
 
 export function jobVolume(containerName: string): string {
   return `${containerName}-workspace`;
