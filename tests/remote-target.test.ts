@@ -291,6 +291,7 @@ describe.skipIf(skipRemote)('jobs on a remote target', () => {
       .map((line) => (JSON.parse(line) as { step: number }).step);
     expect(seen).toEqual(Array.from({ length: seen.length }, (_, index) => index + 1));
     expect(lines.filter((line) => line.startsWith('[looplab]')).at(-1)).toMatch(/exit code \d+ after/);
+    expect(logOf(jobId)).not.toContain('could not be brought back');
   }, 180_000);
 
   it('refuses a target settings.json does not name, and an allow-list it cannot carry there', async () => {

@@ -90,10 +90,19 @@ describe.skipIf(skipSlurm)('jobs on a Slurm target', () => {
   it('records a failing exit code as sacct has it', { timeout: 60_000 }, async () => {
     const { jobId } = await app.jobs.start(
       { runId, workspaceFolder: folder },
-      { command: 'echo trying; exit 3', gpu: false, target: 'cluster', timeoutSeconds: 300, resources: small },
+      {
+        command: 'echo trying; rm -rf outputs; exit 3',
+        gpu: false,
+        target: 'cluster',
+        timeoutSeconds: 300,
+        resources: small,
+      },
     );
     await waitUntil(() => finished(jobId) !== undefined, 'the failing job to end', 50_000);
     expect(finished(jobId)?.payload).toMatchObject({ status: 'failed', exitCode: 3 });
+    await app.jobs.settled(jobId);
+    // It removed its outputs/: nothing to bring back, and nothing said about it.
+    expect(readFileSync(join(folder, `.looplab/jobs/${jobId}.log`), 'utf8')).not.toContain('could not be brought back');
   });
 
   it('cancels a job there with scancel', { timeout: 60_000 }, async () => {

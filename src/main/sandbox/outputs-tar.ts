@@ -15,6 +15,8 @@ import { shellQuote } from './slurm-commands';
 
 /** Exit status of the far side's script when outputs/ is over the cap: nothing was sent. */
 const TOO_LARGE = 3;
+/** Exit status of the far side's script when the job made no outputs/: nothing to bring. */
+const NONE = 4;
 
 let tarHere: boolean | undefined;
 
@@ -65,11 +67,13 @@ export async function fetchWithTar(
     const kb = Math.floor(maxBytes / 1024);
     const script =
       `cd ${workspace} && if [ -d ${folder} ]; then ` +
-      `if [ "$(du -sk ${folder} | cut -f1)" -gt ${kb} ]; then exit ${TOO_LARGE}; fi; tar -cf - ${folder}; fi`;
+      `if [ "$(du -sk ${folder} | cut -f1)" -gt ${kb} ]; then exit ${TOO_LARGE}; fi; tar -cf - ${folder}; ` +
+      `else exit ${NONE}; fi`;
     const ssh2 = spawn('ssh', [...ssh.args, script], { stdio: ['ignore', tar.stdin, 'pipe'] });
     tar.stdin.destroy(); // tar's input is ssh's output now: tar sees its end when ssh ends
     ssh2.stderr?.on('data', (chunk: Buffer) => (said = (said + chunk.toString()).slice(-2000)));
     const [sshCode, tarCode] = await Promise.all([ended(ssh2), tarEnd]);
+    if (sshCode === NONE) return true;
     if (sshCode === TOO_LARGE || tarCode === 'missing') return false;
     if (sshCode !== 0 || tarCode !== 0) throw new Error(`ssh exit ${sshCode}, tar exit ${tarCode}: ${said.trim()}`);
     moveOutputs(scratch, workspaceFolder);
