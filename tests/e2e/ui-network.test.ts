@@ -76,7 +76,14 @@ describe.skipIf(skipBrowser || skipDocker || (!present && !dockerRequired))('a n
     await page.getByTestId('run-detail').waitFor({ timeout: 60_000 });
 
     const card = page.locator('[data-testid="approval"][data-kind="network"]');
-    await card.waitFor({ timeout: 60_000 });
+    await card.waitFor({ timeout: 60_000 }).catch(async (error: unknown) => {
+      // What the person saw instead (the run ended without asking, or asked and the page did not show it).
+      const shown = await page
+        .locator('body')
+        .innerText()
+        .catch(() => '(the page could not be read)');
+      throw new Error(`${String(error)}\nThe page showed:\n${shown.slice(0, 6000)}`);
+    });
     expect(await card.getByTestId('network-host').textContent()).toBe(index.unlisted);
     expect(await card.textContent()).toContain(`The sandbox wants to reach ${index.unlisted}`);
     expect(await page.getByText('The sandbox waits to reach a host').count()).toBe(1);

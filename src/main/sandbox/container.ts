@@ -8,7 +8,14 @@ import { z } from 'zod';
 import { AppError } from '../../shared/errors';
 import { AgentConnection } from './agent-connection';
 import { AgentGone } from './agent-protocol';
-import { containerName, containerSpec, LABEL_HOME, LABEL_RUN, type ContainerSpecInput } from './container-spec';
+import {
+  containerName,
+  containerSpec,
+  LABEL_HOME,
+  LABEL_RUN,
+  RELAY_PORT,
+  type ContainerSpecInput,
+} from './container-spec';
 import { DiskGuard, freeBytes } from './disk-guard';
 import { dockerFailure, imageSearchPath } from './docker-status';
 import { prepareHfCache } from './sandbox-env';
@@ -74,6 +81,7 @@ export class SandboxContainer {
         );
       throw dockerFailure(error, this.docker);
     }
+    if (typeof this.spec.network === 'object') await relayListening(this.connection);
     this.stoppedForDisk = undefined;
     this.diskGuard.start();
     return this.connection;
@@ -212,4 +220,15 @@ async function chownTree(path: string, uid: number, gid: number): Promise<void> 
   if (!info.isSymbolicLink()) await chown(path, uid, gid);
   if (!info.isDirectory()) return;
   for (const entry of await readdir(path)) await chownTree(join(path, entry), uid, gid);
+}
+
+/**
+ * With an allow-list, the first command waits until the relay to the egress proxy listens (the container's
+ * main process, started with it): a command that connected first would find nothing there and fail.
+ */
+async function relayListening(connection: AgentConnection): Promise<void> {
+  const probe = `for _ in $(seq 250); do (exec 3<>/dev/tcp/127.0.0.1/${RELAY_PORT}) 2>/dev/null && exit 0; sleep 0.02; done; exit 1`;
+  await connection
+    .exec(probe, { timeoutMs: 10_000, signal: new AbortController().signal, onOutput: () => undefined })
+    .catch(() => undefined);
 }
