@@ -16,6 +16,7 @@ import { WORKSPACE_PATH } from './container-spec';
 import { bindMounts, engineUser, type EngineProfile } from './engine-profile';
 import { LABEL_JOB_TARGET, MAX_OUTPUT_BYTES, outputsExtractor, workspaceTar, type SshCommand } from './jobs-remote';
 import { fetchWithTar } from './outputs-tar';
+import { runOverSsh } from './ssh-run';
 import { OUTPUTS_FOLDER } from './jobs-spec';
 import { HF_CACHE_PATH } from './sandbox-env';
 import { shellQuote } from './slurm-commands';
@@ -40,25 +41,10 @@ const shippedSchema = z
   .pipe(z.string().regex(/^\/\S+ \/\S+ \d+ \d+$/, 'the folder, cache, uid and gid'));
 
 /** Runs `command` there through OpenSSH, `stdin` on its input; resolves with what it printed. */
-function onMachine(ssh: SshCommand, command: string, stdin?: Readable): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('ssh', [...ssh.args, command], {
-      stdio: [stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout?.on('data', (chunk: Buffer) => (stdout = (stdout + chunk.toString()).slice(-4000)));
-    child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
-    if (stdin !== undefined && child.stdin !== null) {
-      child.stdin.on('error', () => undefined); // the far end closing early shows in the exit code
-      stdin.on('error', (error) => child.kill('SIGTERM') && reject(error));
-      stdin.pipe(child.stdin);
-    }
-    child.once('error', reject);
-    child.once('close', (code) =>
-      code === 0 ? resolve(stdout) : reject(new Error(`ssh (exit ${code ?? 'killed'}): ${stderr.trim()}`)),
-    );
-  });
+async function onMachine(ssh: SshCommand, command: string, stdin?: Readable): Promise<string> {
+  const result = await runOverSsh(ssh.args, command, { stdin });
+  if (result.code !== 0) throw new Error(`ssh (exit ${result.code}): ${result.stderr.trim()}`);
+  return result.stdout;
 }
 
 /** Sends the workspace (all but the jobs' own logs) into the job's folder there, replacing what was. */

@@ -1,28 +1,12 @@
 // A Slurm cluster's login node, reached with this machine's OpenSSH client (the person's key or agent,
 // the host's key checked against known_hosts): runs one shell command there and collects what it says,
 // or streams its output. Failures say which target and what to do.
-import { spawn } from 'node:child_process';
-import type { Readable } from 'node:stream';
 import { AppError } from '../../shared/errors';
 import type { SlurmTarget } from '../../shared/targets';
+import { runOverSsh, SshNotStarted, type RemoteOptions, type RemoteResult } from './ssh-run';
 import { sshCommand } from './target-engines';
 
-export interface RemoteResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-export interface RemoteOptions {
-  /** What the command reads on its standard input (a tar of the workspace). */
-  stdin?: Readable | undefined;
-  /** Each chunk of its output as it comes, instead of collecting it. */
-  onStdout?: ((chunk: Buffer) => void) | undefined;
-  signal?: AbortSignal | undefined;
-}
-
-/** The most of a command's output kept (squeue of a big queue is cut, not grown without end). */
-const MAX_OUTPUT = 4 * 1024 ** 2;
+export type { RemoteOptions, RemoteResult } from './ssh-run';
 
 function sshArgs(target: SlurmTarget): string[] {
   const ssh = sshCommand(target);
@@ -32,29 +16,8 @@ function sshArgs(target: SlurmTarget): string[] {
 
 /** Runs `command` (one shell line, every value in it quoted) on the login node. Exit 255: SSH failed. */
 export function runRemote(target: SlurmTarget, command: string, options: RemoteOptions = {}): Promise<RemoteResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('ssh', [...sshArgs(target), command], {
-      stdio: [options.stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    const abort = () => child.kill('SIGTERM');
-    options.signal?.addEventListener('abort', abort, { once: true });
-    child.stdout?.on('data', (chunk: Buffer) => {
-      if (options.onStdout !== undefined) options.onStdout(chunk);
-      else if (stdout.length < MAX_OUTPUT) stdout += chunk.toString('utf8');
-    });
-    child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString('utf8')).slice(-8000)));
-    if (options.stdin !== undefined && child.stdin !== null) {
-      child.stdin.on('error', () => undefined); // the far end closing early shows in the exit code
-      options.stdin.on('error', (error) => child.kill('SIGTERM') && reject(error));
-      options.stdin.pipe(child.stdin);
-    }
-    child.once('error', (error) => reject(sshFailure(target, error.message)));
-    child.once('close', (code, signal) => {
-      options.signal?.removeEventListener('abort', abort);
-      resolve({ code: code ?? (signal === null ? 1 : 255), stdout, stderr });
-    });
+  return runOverSsh(sshArgs(target), command, options).catch((error: unknown) => {
+    throw error instanceof SshNotStarted ? sshFailure(target, error.message) : error;
   });
 }
 
