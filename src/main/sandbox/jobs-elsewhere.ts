@@ -4,16 +4,16 @@
 import { closeSync, constants, ftruncateSync, readFileSync, writeSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import type { EventDraft } from '../../shared/events';
-import type { RunLog } from '../core/ports';
 import type { SandboxLimits } from './container-spec';
 import type { FoundExternalJob, JobBackend, JobHandle } from './jobs-handle';
 import { appendNote, countLoggedLines, jobFiles, prepareJobFolders, snapshotOutputs } from './jobs-files';
 import { mergeJobResources, planJob, threadEnv, type JobPlan } from './jobs-resources';
 import { RESUME_ENV, type Checkpoint } from './jobs-resume';
 import { jobStatusOf, type JobStatus } from './jobs-status';
-import type { JobLeases, JobPlacement, JobRequest, JobServiceOptions } from './jobs-types';
+import type { JobPlacement, JobRequest, JobServiceOptions } from './jobs-types';
 import type { WatchedJob, WatchResume } from './jobs-watch-types';
 import { openInWorkspace } from './workspace-files';
+import { watchedElsewhere, type FindContext } from './jobs-reattach';
 
 /** The machine a scheduler's job is planned for when it names nothing: 2 CPUs and 6 GiB (3/4 of it) asked. */
 const SCHEDULER_DEFAULT = { cpus: 2, memoryBytes: 8 * 1024 ** 3 };
@@ -131,21 +131,11 @@ export interface FoundElsewhere extends FoundExternalJob {
  * from here (see startedHere); those whose end is recorded are cleared up there. A job found again skips the log lines of this run already in its log
  * (lines after the last resume's note, for a resumed one) and the metric lines already recorded.
  */
-export async function findElsewhere(
-  backend: JobBackend,
-  context: {
-    homeHash: string;
-    log: Pick<RunLog, 'loadEvents'>;
-    leases: JobLeases | undefined;
-    handled(jobId: string): boolean;
-  },
-): Promise<FoundElsewhere[]> {
+export async function findElsewhere(backend: JobBackend, context: FindContext): Promise<FoundElsewhere[]> {
   const found: FoundElsewhere[] = [];
   for (const each of await backend.find(context.homeHash)) {
     const { jobId, runId } = each.job;
-    if (context.handled(jobId) || !startedHere(each.job)) continue;
-    const owner = context.leases?.liveOwner(jobId);
-    if (owner !== undefined && owner !== process.pid) continue;
+    if (watchedElsewhere(context, jobId) || !startedHere(each.job)) continue;
     const status = jobStatusOf(context.log.loadEvents(runId), jobId);
     if (status !== undefined && status.state !== 'running') {
       await each.handle.remove().catch(() => undefined);

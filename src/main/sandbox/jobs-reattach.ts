@@ -30,14 +30,19 @@ export interface FindContext {
   handled(jobId: string): boolean;
 }
 
+/** Whether this process, or another live one, watches the job already (or this one is starting it). */
+export function watchedElsewhere(context: FindContext, jobId: string): boolean {
+  if (context.handled(jobId)) return true;
+  const owner = context.leases?.liveOwner(jobId);
+  return owner !== undefined && owner !== process.pid;
+}
+
 /** The running jobs of this data folder on an engine that no other live process watches. */
 export async function findJobs(docker: Docker, context: FindContext): Promise<FoundJob[]> {
   const found: FoundJob[] = [];
   for (const container of await listJobContainers(docker, context.homeHash)) {
     const jobId = container.Labels?.[LABEL_JOB];
-    if (jobId === undefined || context.handled(jobId)) continue;
-    const owner = context.leases?.liveOwner(jobId);
-    if (owner !== undefined && owner !== process.pid) continue;
+    if (jobId === undefined || watchedElsewhere(context, jobId)) continue;
     const info = await inspectJobContainer(docker, container.Id);
     const job = info === undefined ? undefined : watchedJob(info, jobId);
     const status = job === undefined ? undefined : jobStatusOf(context.log.loadEvents(job.runId), jobId);
