@@ -105,8 +105,10 @@ export class KubeHandle implements JobHandle {
       const state = pod === undefined ? undefined : podState(pod, this.target);
       if (state !== undefined && until(state)) return state;
       if (state?.kind === 'stuck' || (state?.kind === 'pending' && Date.now() - state.since > maxPending * 1000)) {
-        await this.stop(0);
         const reason = state.kind === 'stuck' ? state.reason : pendingTooLong(state, maxPending);
+        // Kept first: another waiter on this handle may find the Job gone before this one returns.
+        this.problem ??= reason;
+        await this.stop(0);
         return { kind: 'ended', end: { exitCode: null, reason } };
       }
       await this.nextChange(version, signal);
