@@ -92,8 +92,10 @@ setup_user() {
   install -d -m 0755 "$STATE_DIR" "$STATE_DIR/slurmd"   # the job script runs from the spool as the user
   install -d -m 0700 "$STATE_DIR/ctld"
   # `sacct --completion` opens the file to append before it reads it (its plugin's start), as the user.
+  # The user owns it: slurmctld (root) sets its mode back to 0644 each time it starts, so group write
+  # lasted only until the next start, and sacct then failed with "Permission denied".
   [ -f "$STATE_DIR/jobcomp.txt" ] || : >"$STATE_DIR/jobcomp.txt"
-  chgrp "$SLURM_USER" "$STATE_DIR/jobcomp.txt" && chmod 0664 "$STATE_DIR/jobcomp.txt"
+  chown "$SLURM_USER:$SLURM_USER" "$STATE_DIR/jobcomp.txt" && chmod 0644 "$STATE_DIR/jobcomp.txt"
 }
 
 start_munge() {
@@ -229,6 +231,11 @@ check_over_ssh() {
   done
   [ -n "${out:-}" ] || { cat /tmp/looplab-slurm-check.err >&2; die "sinfo over ssh://$SLURM_USER@$LOGIN_IP does not answer"; }
   note "ssh $SLURM_USER@$LOGIN_IP sinfo --version: $out ($(($(now_ms) - start)) ms)"
+  # Where jobs' ends are read: the user must be able to open the completion file, now and after restarts.
+  ssh -o BatchMode=yes -o StrictHostKeyChecking=yes -o UserKnownHostsFile="$KNOWN_HOSTS" -i "$CLIENT_KEY" \
+    -o IdentitiesOnly=yes "$SLURM_USER@$LOGIN_IP" sacct -c -X -n -P -j 1 -o State >/dev/null 2>/tmp/looplab-slurm-check.err \
+    || { cat /tmp/looplab-slurm-check.err >&2; die "sacct --completion fails for $SLURM_USER (mode of $STATE_DIR/jobcomp.txt?)"; }
+  note "sacct --completion answers for $SLURM_USER"
 }
 
 up() {

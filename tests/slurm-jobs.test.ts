@@ -2,7 +2,8 @@
 // job is queued there with sbatch, its JSON metric lines come back as job.metric events while it runs, its
 // outputs/ come back as artifacts, its time there is paid at the target's rate, a failing exit code is
 // recorded failed with that code (sacct's), cancel scancels it, a restart of Looplab finds the job there
-// again without recording anything twice, and `looplab targets test` says what it found.
+// again (even while Docker is down on this machine) without recording anything twice, and `looplab targets
+// test` says what it found.
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -173,29 +174,56 @@ describe.skipIf(skipSlurm)('jobs on a Slurm target', () => {
     },
   );
 
-  it('follows a job again after Looplab restarts, recording no line or metric twice', { timeout: 90_000 }, async () => {
-    const command = [
-      'echo \'{"step": 1, "loss": 0.5}\'',
-      'while [ ! -f go ]; do sleep 0.2; done',
-      'echo \'{"step": 2, "loss": 0.25}\'',
-    ].join('; ');
-    const { jobId } = await app.jobs.start(
-      { runId, workspaceFolder: folder },
-      { command, gpu: false, target: 'cluster', timeoutSeconds: 300, resources: small },
-    );
-    await waitUntil(() => metrics(jobId).length === 1, 'the first metric', 60_000);
-    // The app goes away and leaves its job running there; a new one finds it on the cluster.
-    app.close();
-    app = createApp({ home: home.paths.root, ui: 'web' });
-    expect(await app.jobs.reattach()).toEqual({ running: [jobId], ended: [] });
-    onLoginNode(slurmTarget(), `touch ${workdir}/${jobContainerName(app.sandbox.homeHash, jobId)}/workspace/go`);
-    await waitUntil(() => finished(jobId) !== undefined, 'the job to end', 60_000);
-    expect(finished(jobId)?.payload).toMatchObject({ status: 'succeeded', exitCode: 0 });
-    expect(metrics(jobId)).toEqual([0.5, 0.25]);
-    const log = readFileSync(join(folder, `.looplab/jobs/${jobId}.log`), 'utf8');
-    expect(log.split('\n').filter((line) => line.startsWith('{'))).toEqual([
-      '{"step": 1, "loss": 0.5}',
-      '{"step": 2, "loss": 0.25}',
-    ]);
-  });
+  it(
+    'follows a job again after Looplab restarts, with Docker down here too, recording no line or metric twice',
+    { timeout: 90_000 },
+    async () => {
+      const command = [
+        'echo \'{"step": 1, "loss": 0.5}\'',
+        'while [ ! -f more ]; do sleep 0.2; done',
+        'echo \'{"step": 2, "loss": 0.25}\'',
+        'while [ ! -f go ]; do sleep 0.2; done',
+        'echo \'{"step": 3, "loss": 0.125}\'',
+      ].join('; ');
+      const { jobId } = await app.jobs.start(
+        { runId, workspaceFolder: folder },
+        { command, gpu: false, target: 'cluster', timeoutSeconds: 300, resources: small },
+      );
+      await waitUntil(() => metrics(jobId).length === 1, 'the first metric', 60_000);
+      const remote = `${workdir}/${jobContainerName(app.sandbox.homeHash, jobId)}/workspace`;
+      // The app goes away and leaves its job running there. A new one, started while Docker is down here,
+      // says Docker is not running and still follows the job on the cluster.
+      app.close();
+      app = withDockerDown(() => createApp({ home: home.paths.root, ui: 'web' }));
+      await expect(app.jobs.reattach()).rejects.toThrow(/Docker is not running/);
+      onLoginNode(slurmTarget(), `touch ${remote}/more`);
+      await waitUntil(() => metrics(jobId).length === 2, 'the second metric', 60_000);
+      // Once more, with Docker answering.
+      app.close();
+      app = createApp({ home: home.paths.root, ui: 'web' });
+      expect(await app.jobs.reattach()).toEqual({ running: [jobId], ended: [] });
+      onLoginNode(slurmTarget(), `touch ${remote}/go`);
+      await waitUntil(() => finished(jobId) !== undefined, 'the job to end', 60_000);
+      expect(finished(jobId)?.payload).toMatchObject({ status: 'succeeded', exitCode: 0 });
+      expect(metrics(jobId)).toEqual([0.5, 0.25, 0.125]);
+      const log = readFileSync(join(folder, `.looplab/jobs/${jobId}.log`), 'utf8');
+      expect(log.split('\n').filter((line) => line.startsWith('{'))).toEqual([
+        '{"step": 1, "loss": 0.5}',
+        '{"step": 2, "loss": 0.25}',
+        '{"step": 3, "loss": 0.125}',
+      ]);
+    },
+  );
 });
+
+/** Builds with this machine's Docker engine unreachable (a socket nothing listens on). */
+function withDockerDown<T>(build: () => T): T {
+  const before = process.env.DOCKER_HOST;
+  process.env.DOCKER_HOST = 'unix:///nonexistent/docker.sock';
+  try {
+    return build();
+  } finally {
+    if (before === undefined) delete process.env.DOCKER_HOST;
+    else process.env.DOCKER_HOST = before;
+  }
+}

@@ -168,14 +168,18 @@ export class JobService {
   /**
    * After a restart: watches again every job container of this data folder, here and on each target,
    * that no other live process watches; jobs whose end is already recorded only have their container
-   * removed. A target that does not answer now is left for later.
+   * removed. A target that does not answer now is left for later. This machine's engine not answering
+   * (Docker stopped) does not keep the targets' jobs from being found: its error comes after them.
    */
   async reattach(): Promise<ReattachedJobs> {
     const result: ReattachedJobs = { running: [], ended: [] };
+    let localFailure: unknown;
     for (const place of this.engines.all()) {
       const found = this.reattachOn(place, result);
-      await (placeTarget(place) === undefined ? found : found.catch(() => this.relink(place)));
+      if (placeTarget(place) !== undefined) await found.catch(() => this.relink(place));
+      else await found.catch((error: unknown) => void (localFailure = error));
     }
+    if (localFailure !== undefined) throw localFailure;
     return result;
   }
 
