@@ -126,11 +126,39 @@ describe('jobs on a Kubernetes cluster (a fake API server standing in for one)',
     }
   });
 
-  it('cancels a job: its Job and pod are deleted, and its end says it is gone', async () => {
-    const job = newJob('import time\nprint("started", flush=True)\ntime.sleep(300)\n');
+  it('cancels a job: its command gets SIGTERM, what it wrote to outputs/ comes back, then remove deletes its Job', async () => {
+    const job = newJob(
+      [
+        'import os, signal, sys, time',
+        'os.makedirs("outputs", exist_ok=True)',
+        'def stop(*_):',
+        '    open("outputs/last.txt", "w").write("stopped cleanly")',
+        '    sys.exit(143)',
+        'signal.signal(signal.SIGTERM, stop)',
+        'print("started", flush=True)',
+        'time.sleep(300)',
+      ].join('\n'),
+    );
     const handle = await launch(job);
     await follow(handle, 'started');
     await handle.stop(5);
+    const end = await handle.wait(AbortSignal.timeout(30_000));
+    expect(end.exitCode).toBe(143);
+    const name = kubeJobName(job.containerName);
+    expect(fake.jobs.has(name)).toBe(true);
+    await handle.fetchOutputs?.();
+    expect(readFileSync(join(job.workspaceFolder, 'outputs/last.txt'), 'utf8')).toBe('stopped cleanly');
+    await handle.remove();
+    expect(fake.jobs.has(name)).toBe(false);
+  });
+
+  it('deletes the Job and pod of a command that does not stop within the grace, and its end says it is gone', async () => {
+    const job = newJob(
+      'import signal, time\nsignal.signal(signal.SIGTERM, signal.SIG_IGN)\nprint("started", flush=True)\ntime.sleep(300)\n',
+    );
+    const handle = await launch(job);
+    await follow(handle, 'started');
+    await handle.stop(1);
     const end = await handle.wait(AbortSignal.timeout(60_000));
     expect(end.exitCode).toBeNull();
     expect(fake.requests).toContain(`DELETE /apis/batch/v1/namespaces/looplab/jobs/${kubeJobName(job.containerName)}`);
@@ -239,6 +267,10 @@ describe('a job on a Kubernetes target through JobService (the fake API server s
   const events = () => jobEvents(app.store, runId);
   const finished = (jobId: string) =>
     events().find((event) => event.type === 'job.finished' && event.payload.jobId === jobId);
+  const readJobLog = (jobId: string) => {
+    const file = join(folder, `.looplab/jobs/${jobId}.log`);
+    return existsSync(file) ? readFileSync(file, 'utf8') : '';
+  };
 
   it(
     'runs there on the workspace sent, streams its metrics and brings its outputs home',
@@ -263,16 +295,23 @@ describe('a job on a Kubernetes target through JobService (the fake API server s
     },
   );
 
-  it('cancel deletes its Job there', { timeout: 60_000 }, async () => {
+  it('cancel keeps what the job wrote to outputs/, then deletes its Job there', { timeout: 60_000 }, async () => {
     const { jobId } = await app.jobs.start(
       { runId, workspaceFolder: folder },
-      { command: 'echo started; sleep 300', gpu: false, target: 'kube', timeoutSeconds: 600 },
+      {
+        command: 'mkdir -p outputs && echo "step 40" > outputs/checkpoint.txt && echo started && sleep 300',
+        gpu: false,
+        target: 'kube',
+        timeoutSeconds: 600,
+      },
     );
     await waitUntil(() => cluster.jobs.size === 1, 'the Job to be created', 20_000);
+    await waitUntil(() => readJobLog(jobId).includes('started'), 'the job to start', 30_000);
     await app.jobs.cancel(runId, jobId);
     await waitUntil(() => finished(jobId) !== undefined, 'the cancelled job to end', 50_000);
     expect(finished(jobId)?.payload).toMatchObject({ status: 'cancelled' });
     await app.jobs.settled(jobId);
+    expect(readFileSync(join(folder, 'outputs/checkpoint.txt'), 'utf8').trim()).toBe('step 40');
     expect(cluster.jobs.size).toBe(0);
   });
 });

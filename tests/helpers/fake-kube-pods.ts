@@ -1,10 +1,11 @@
 // The pods of the fake Kubernetes API server (fake-kube.ts): a STAND-IN for a cluster's kubelet, which no
 // test machine here can run. Each Job gets one pod whose containers really run, as local `sh -c` child
 // processes in a temp folder that stands for the pod's emptyDir at /workspace (the path is rewritten in
-// their commands and environment), so their logs and exit codes are real. A test can leave a pod
-// Unschedulable, or have its main container killed as OOMKilled.
+// their commands and environment), so their logs and exit codes are real. A container's processes all end
+// when its first one does, as in a PID namespace. A test can leave a pod Unschedulable, or have its main
+// container killed as OOMKilled.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -67,7 +68,8 @@ const inPod = (pod: FakePod, text: string) => text.replaceAll('/workspace', pod.
 export function startPod(pod: FakePod, behaviour: FakeBehaviour, changed: () => void): void {
   pod.phase = 'Running';
   for (const container of pod.containers) {
-    const env: Record<string, string> = { PATH: process.env.PATH ?? '/usr/bin:/bin' };
+    const tag = `${pod.name}/${container.name}`;
+    const env: Record<string, string> = { PATH: process.env.PATH ?? '/usr/bin:/bin', [CONTAINER_ENV]: tag };
     for (const each of container.env ?? []) env[each.name] = inPod(pod, each.value);
     const [file, ...args] = container.command.map((part) => inPod(pod, part));
     const child = spawn(file!, args, { cwd: pod.dir, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -79,11 +81,13 @@ export function startPod(pod: FakePod, behaviour: FakeBehaviour, changed: () => 
       for (const waiter of pod.logWaiters) waiter(chunk);
       if (behaviour.oomAfter !== undefined && chunk.toString().includes(behaviour.oomAfter) && !oom) {
         oom = true;
-        signalGroup(child, 'SIGKILL');
+        signalContainer(tag, 'SIGKILL');
       }
     };
     child.stdout!.on('data', take);
     child.stderr!.on('data', take);
+    // A container's processes end with its first one, as a PID namespace's do.
+    child.on('exit', () => signalContainer(tag, 'SIGKILL'));
     child.on('close', (code, signal) => {
       pod.processes.delete(container.name);
       const exitCode = code ?? 128 + (signal === 'SIGKILL' ? 9 : 15);
@@ -98,20 +102,34 @@ export function startPod(pod: FakePod, behaviour: FakeBehaviour, changed: () => 
   changed();
 }
 
-function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
-  try {
-    if (child.pid !== undefined) process.kill(-child.pid, signal);
-  } catch {
-    // already gone
+/**
+ * Each process of a container carries this variable (its children inherit it): what a PID namespace
+ * would hold, even after the command put itself in a session or process group of its own.
+ */
+const CONTAINER_ENV = 'FAKE_KUBE_CONTAINER';
+
+/** Signals every process of a container, found by the variable in /proc/<pid>/environ. */
+function signalContainer(tag: string, signal: NodeJS.Signals): void {
+  const mark = Buffer.from(`${CONTAINER_ENV}=${tag}\0`);
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/environ`).includes(mark)) process.kill(Number(entry), signal);
+    } catch {
+      // gone meanwhile, or not ours to read
+    }
   }
 }
 
 /** Ends the pod's processes as the kubelet does: SIGTERM, then SIGKILL after the grace period. */
 export function killPod(pod: FakePod, graceSeconds: number): Promise<void> {
-  const left = [...pod.processes.values()];
-  const closed = Promise.all(left.map((child) => new Promise((resolve) => child.once('close', resolve))));
-  for (const child of left) signalGroup(child, graceSeconds === 0 ? 'SIGKILL' : 'SIGTERM');
-  const timer = setTimeout(() => left.forEach((child) => signalGroup(child, 'SIGKILL')), graceSeconds * 1000);
+  const left = [...pod.processes.entries()];
+  const closed = Promise.all(left.map(([, child]) => new Promise((resolve) => child.once('close', resolve))));
+  const killAll = () => left.forEach(([name]) => signalContainer(`${pod.name}/${name}`, 'SIGKILL'));
+  // SIGTERM goes to each container's first process, as the kubelet's does; SIGKILL to all of them.
+  if (graceSeconds === 0) killAll();
+  else left.forEach(([, child]) => child.kill('SIGTERM'));
+  const timer = setTimeout(killAll, graceSeconds * 1000);
   return closed.then(() => {
     clearTimeout(timer);
     rmSync(pod.dir, { recursive: true, force: true });

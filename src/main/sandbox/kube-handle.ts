@@ -1,7 +1,8 @@
 // One Looplab job as a batch/v1 Job on a Kubernetes cluster, as its watcher drives it (jobs-handle.ts):
 // its output is the main container's log (followed from the start; a catch-up after the end reads it
-// again and delivers the bytes not yet delivered), its end is that container's terminated state, and stop,
-// kill and remove delete the Job and its pod. A pod the scheduler cannot place, or whose image cannot be
+// again and delivers the bytes not yet delivered), its end is that container's terminated state. Stop asks
+// the command to end and keeps the pod for its outputs/ (deleting the Job only past the grace); kill and
+// remove delete the Job and its pod. A pod the scheduler cannot place, or whose image cannot be
 // pulled, for longer than the target's maxPendingSeconds ends the job with the scheduler's own words.
 import { PassThrough } from 'node:stream';
 import { z } from 'zod';
@@ -12,10 +13,12 @@ import type { WatchedJob } from './jobs-watch-types';
 import { kubeFailure, kubeStatus, podSchema, type KubeClient, type Pod } from './kube-client';
 import { kubeJobName, LABEL_JOB, MAIN_CONTAINER } from './kube-manifest';
 import { pendingTooLong, podState, type PodState } from './kube-pod-state';
-import { sendWorkspace, takeOutputs } from './kube-transfer';
+import { askToStop, sendWorkspace, takeOutputs } from './kube-transfer';
 
 /** How often a job's state is looked at again when no watch event came. */
 const RECHECK_MS = 5_000;
+/** What a stop waits past its grace: the command sees the request within 1 s, the pod's status after. */
+const STOP_SLACK_S = 5;
 /** How long a pod may wait when the target sets no maxPendingSeconds. */
 const DEFAULT_MAX_PENDING_S = 3_600;
 
@@ -108,7 +111,7 @@ export class KubeHandle implements JobHandle {
         const reason = state.kind === 'stuck' ? state.reason : pendingTooLong(state, maxPending);
         // Kept first: another waiter on this handle may find the Job gone before this one returns.
         this.problem ??= reason;
-        await this.stop(0);
+        await this.deleteJob(0);
         return { kind: 'ended', end: { exitCode: null, reason } };
       }
       await this.nextChange(version, signal);
@@ -215,7 +218,25 @@ export class KubeHandle implements JobHandle {
     }
   }
 
+  /**
+   * Asks the command to stop (SIGTERM) and waits the grace, plus the time the pod takes to say so, for it
+   * to end; its pod stays, for its outputs/ to be taken. A command that does not end by then, or a pod
+   * not running yet, has its Job deleted (outputs/ and all).
+   */
   async stop(graceSeconds: number): Promise<void> {
+    const { pod } = await this.pod();
+    const running = pod !== undefined && podState(pod, this.target).kind === 'running';
+    const asked =
+      running &&
+      (await askToStop({ client: await this.client(), namespace: this.target.namespace, pod: pod.metadata.name }).then(
+        () => true,
+        () => false,
+      ));
+    if (asked) {
+      const limit = AbortSignal.timeout((graceSeconds + STOP_SLACK_S) * 1000);
+      const state = await this.settled(limit, (each) => each.kind === 'ended');
+      if (state?.kind === 'ended') return;
+    }
     await this.deleteJob(graceSeconds);
   }
 

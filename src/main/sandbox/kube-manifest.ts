@@ -5,8 +5,9 @@
 //   code (and OOMKilled) is its container's terminated state.
 // - `keeper` holds the pod (and so the emptyDir) open: Looplab execs into it to unpack the workspace (a
 //   tar on stdin, as `kubectl cp` does) before the command starts, and to pack `outputs/` once it ended;
-//   then it writes `.looplab/fetched` and the keeper exits. Every wait is bounded, so a pod whose Looplab
-//   never comes back ends by itself, and activeDeadlineSeconds ends it past the job's timeout.
+//   then it writes `.looplab/fetched` and the keeper exits. Cancelling writes `.looplab/stop` there, which
+//   `job` passes on to the command as SIGTERM. Every wait is bounded, so a pod whose Looplab never comes
+//   back ends by itself, and activeDeadlineSeconds ends it past the job's timeout.
 // Both run as a user that is not root, without privilege escalation and with no capabilities.
 import { createHash } from 'node:crypto';
 import type { KubernetesTarget } from '../../shared/targets';
@@ -46,16 +47,30 @@ export function jobAnnotation(job: WatchedJob): string {
   return JSON.stringify(job);
 }
 
-/** The main container's script: wait for the workspace, run the command (passing SIGTERM on), say it ended. */
+/**
+ * The main container's script: wait for the workspace, run the command in a process group of its own
+ * (setsid, where the image has it) and pass SIGTERM on to the whole group, then say it ended. Once asked
+ * to stop, it waits for the whole group (its shell may end at once, the program it runs later).
+ * `.looplab/stop` (written through the keeper, the one container Looplab execs into) also sends the
+ * command SIGTERM: a cancelled job ends while its pod, and so its outputs/, are still there.
+ */
 const MAIN_SCRIPT = `n=0
 while [ ! -e .looplab/ready ]; do
   n=$((n+1)); if [ "$n" -gt ${SEND_WAIT_SECONDS} ]; then echo "looplab: the workspace never came" >&2; exit 125; fi
   sleep 1
 done
-sh -c "$LOOPLAB_COMMAND" &
+if command -v setsid >/dev/null 2>&1; then setsid sh -c "$LOOPLAB_COMMAND" & else sh -c "$LOOPLAB_COMMAND" & fi
 child=$!
-trap 'kill -TERM "$child" 2>/dev/null' TERM INT
+stop() { kill -TERM -"$child" 2>/dev/null || kill -TERM "$child" 2>/dev/null; }
+trap 'stopping=1; stop' TERM INT
+(while kill -0 "$child" 2>/dev/null; do
+  if [ -e .looplab/stop ]; then stop; break; fi
+  sleep 1
+done) >/dev/null 2>&1 &
 while :; do wait "$child"; code=$?; kill -0 "$child" 2>/dev/null || break; done
+if [ -n "\${stopping:-}" ] || [ -e .looplab/stop ]; then
+  while kill -0 -"$child" 2>/dev/null; do sleep 1; done
+fi
 touch .looplab/ended
 exit "$code"`;
 

@@ -97,3 +97,8 @@ export async function takeOutputs(ref: PodRef, workspaceFolder: string): Promise
 export async function letGo(ref: PodRef): Promise<void> {
   await execInPod(ref, ['sh', '-c', 'mkdir -p .looplab && touch .looplab/ended .looplab/fetched'], null, null);
 }
+
+/** Asks the job's command to stop (SIGTERM, from its own container): the pod and its outputs/ stay. */
+export async function askToStop(ref: PodRef): Promise<void> {
+  await execInPod(ref, ['sh', '-c', 'mkdir -p .looplab && touch .looplab/stop'], null, null);
+}
