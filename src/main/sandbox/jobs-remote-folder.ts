@@ -19,7 +19,7 @@ import { fetchWithTar } from './outputs-tar';
 import { runOverSsh } from './ssh-run';
 import { OUTPUTS_FOLDER } from './jobs-spec';
 import { HF_CACHE_PATH } from './sandbox-env';
-import { shellQuote } from './slurm-commands';
+import { shellQuote } from './shell-quote';
 
 /** How much of the archive the unpacker is handed at once (4 MiB writes, not 64 KiB ones). */
 const UNPACK_CHUNK = 4 * 1024 ** 2;

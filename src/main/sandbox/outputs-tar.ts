@@ -11,7 +11,7 @@ import { dirname, join } from 'node:path';
 import { openChildFolder, openFolderInside, type OpenFolder } from '../fs/open-inside';
 import { OUTPUTS_FOLDER } from './jobs-spec';
 import type { SshCommand } from './jobs-remote';
-import { shellQuote } from './slurm-commands';
+import { shellQuote } from './shell-quote';
 
 /** Exit status of the far side's script when outputs/ is over the cap: nothing was sent. */
 const TOO_LARGE = 3;

@@ -8,16 +8,8 @@ import { AppError } from '../../shared/errors';
 import type { SlurmTarget, TargetCheck } from '../../shared/targets';
 import type { BackendLaunch, FoundExternalJob, JobBackend, JobHandle } from './jobs-handle';
 import type { WatchedJob } from './jobs-watch-types';
-import {
-  batchScript,
-  jobMeta,
-  jobMetaSchema,
-  jobPaths,
-  remotePath,
-  sbatchArgs,
-  shellQuote,
-  slurmIdSchema,
-} from './slurm-commands';
+import { batchScript, jobMeta, jobMetaSchema, jobPaths, remotePath, sbatchArgs, slurmIdSchema } from './slurm-commands';
+import { shellQuote } from './shell-quote';
 import { SlurmHandle } from './slurm-handle';
 import { remoteOutput, sshFailure } from './slurm-ssh';
 import { parseCheck, runtimeProbe } from './slurm-check';

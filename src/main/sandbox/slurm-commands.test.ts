@@ -10,8 +10,8 @@ import {
   parseQueueLine,
   parseScontrol,
   sbatchArgs,
-  shellQuote,
 } from './slurm-commands';
+import { shellQuote } from './shell-quote';
 
 const target = slurmTargetSchema.parse({ name: 'hpc', kind: 'slurm', host: 'ssh://me@login' });
 const job = {

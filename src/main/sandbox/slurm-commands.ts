@@ -5,11 +5,7 @@ import { z } from 'zod';
 import type { SlurmTarget } from '../../shared/targets';
 import type { HandleEnd } from './jobs-handle';
 import type { WatchedJob } from './jobs-watch-types';
-
-/** One word for a POSIX shell: single-quoted, with each `'` closed, escaped and reopened. */
-export function shellQuote(value: string): string {
-  return `'${value.replace(/'/g, `'\\''`)}'`;
-}
+import { shellQuote } from './shell-quote';
 
 /** A path for the shell over there: `~/x` stays under the user's home, everything else is quoted. */
 export function remotePath(path: string): string {

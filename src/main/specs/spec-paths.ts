@@ -5,6 +5,7 @@
 // that go into the evaluation command are shell-quoted, so a value stays one argument.
 import { existsSync, realpathSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
+import { shellQuote as quoteWord } from '../sandbox/shell-quote';
 import { locate, specError } from './spec-errors';
 
 export const PLACEHOLDER = /\{\{\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*\}\}/g;
@@ -13,8 +14,7 @@ const SHELL_SAFE = /^[A-Za-z0-9_./:=@%+,-]+$/;
 
 /** A value as one shell word: as it is when it is plainly safe, else in single quotes. */
 export function shellQuote(value: string): string {
-  if (SHELL_SAFE.test(value)) return value;
-  return `'${value.replace(/'/g, `'\\''`)}'`;
+  return SHELL_SAFE.test(value) ? value : quoteWord(value);
 }
 
 /** The parameter a path template is made of entirely (`{{train}}`), if it is one. */
