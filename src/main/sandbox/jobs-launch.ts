@@ -3,7 +3,7 @@
 // checkpoint is). What fails on the way is undone.
 import { rm } from 'node:fs/promises';
 import type Docker from 'dockerode';
-import { engineProfile } from './engine-profile';
+import { engineProfile, type EngineProfile } from './engine-profile';
 import { createJobContainer } from './jobs-containers';
 import { appendNote, countLoggedLines, jobFiles, prepareJobFolders, snapshotOutputs } from './jobs-files';
 import { RESUME_ENV, resumedSpec, type Checkpoint } from './jobs-resume';
@@ -15,7 +15,14 @@ import { jobImage, type JobImage } from './jobs-image';
 import { jobPlan, type JobPlan } from './jobs-resources';
 import { prepareHfCache } from './sandbox-env';
 import { remoteJobSpec, removeJobVolume, shipWorkspace, type SshCommand } from './jobs-remote';
-import { folderJobSpec, folderWorks, removeFolder, shipToFolder, type RemoteFolder } from './jobs-remote-folder';
+import {
+  engineCannotSee,
+  folderJobSpec,
+  folderWorks,
+  removeFolder,
+  shipToFolder,
+  type RemoteFolder,
+} from './jobs-remote-folder';
 import { targetFailure, type TargetEngine } from './target-engines';
 import { inspectImage } from './docker-status';
 import { AppError } from '../../shared/errors';
@@ -96,23 +103,16 @@ export async function launchJob(
     ollamaModels: request.gpu ? context.gpuMemory?.unloaded?.() : undefined,
   });
   const { target } = context;
-  let folder: RemoteFolder | undefined;
   try {
     const resumed = checkpoint === undefined ? spec : resumedSpec(spec, checkpoint, logLines);
+    const made = { spec: resumed, image, gpu: request.gpu, workspaceFolder: job.workspaceFolder, note };
     if (target === undefined) await createJobContainer(context.docker, resumed, image, request.gpu, note);
     else if (folderWorks(context.ssh, engine)) {
-      folder = await shipToFolder(context.ssh, job.workspaceFolder, job.containerName);
-      const made = folderJobSpec(resumed, target, folder, engine);
-      await createJobContainer(context.docker, made, image, request.gpu, note);
-    } else {
-      const ship = (container: Docker.Container) => shipWorkspace(container, job.workspaceFolder, resumed.User);
-      await createJobContainer(context.docker, remoteJobSpec(resumed, target), image, request.gpu, note, ship);
-    }
+      const folder = await shipToFolder(context.ssh, job.workspaceFolder, job.containerName);
+      await createInFolder({ ...context, target }, made, folder, engine);
+    } else await createInVolume({ ...context, target }, made);
     return giveBack;
   } catch (error) {
-    if (folder !== undefined && context.ssh !== undefined)
-      await removeFolder(context.ssh, folder.dir).catch(() => undefined);
-    else if (target !== undefined) await removeJobVolume(context.docker, job.containerName);
     await giveBack?.(() => undefined);
     if (checkpoint === undefined) {
       await rm(files.log, { force: true });
@@ -202,4 +202,52 @@ export async function launchOn(
   const launching = launchContext(place.engine, { user, homeHash, hfCache: sandbox.hfCache, gpuMemory });
   const giveBack = await launchJob(launching, job, placement, request, { image, plan }, checkpoint);
   return { job, giveBack, memoryBytes: plan.limits.memoryBytes };
+}
+
+/** A job container to make on another machine's engine: its spec and what it needs there. */
+export interface TargetContainer {
+  spec: Docker.ContainerCreateOptions;
+  image: string;
+  gpu: boolean;
+  workspaceFolder: string;
+  note: (text: string) => void;
+}
+
+type TargetContext = Pick<LaunchContext, 'docker' | 'ssh'> & { target: string };
+
+/**
+ * The job's container on another machine, its workspace in a folder there (sent already). An engine that
+ * cannot see that folder (one that runs in a VM of its own, or is confined, as Docker's snap package is
+ * from hidden folders) refuses the bind mount: the workspace then goes into a Docker volume instead.
+ */
+export async function createInFolder(
+  context: TargetContext,
+  made: TargetContainer,
+  folder: RemoteFolder,
+  engine: EngineProfile,
+): Promise<void> {
+  try {
+    const spec = folderJobSpec(made.spec, context.target, folder, engine);
+    return await createJobContainer(context.docker, spec, made.image, made.gpu, made.note);
+  } catch (error) {
+    if (context.ssh !== undefined) await removeFolder(context.ssh, folder.dir).catch(() => undefined);
+    if (!engineCannotSee(error)) throw error;
+    const why = error instanceof Error ? error.message.replace(/^Docker failed: /, '') : String(error);
+    made.note(
+      `the Docker engine on ${context.target} cannot see ${folder.dir} (${why}): the workspace goes into a Docker volume instead`,
+    );
+  }
+  await createInVolume(context, made);
+}
+
+/** The job's container on another machine, its workspace sent into a volume of its own there. */
+async function createInVolume(context: TargetContext, made: TargetContainer): Promise<void> {
+  const ship = (container: Docker.Container) => shipWorkspace(container, made.workspaceFolder, made.spec.User);
+  const spec = remoteJobSpec(made.spec, context.target);
+  try {
+    await createJobContainer(context.docker, spec, made.image, made.gpu, made.note, ship);
+  } catch (error) {
+    await removeJobVolume(context.docker, spec.name ?? '');
+    throw error;
+  }
 }

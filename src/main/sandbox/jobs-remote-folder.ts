@@ -100,6 +100,14 @@ export function folderWorks(ssh: SshCommand | undefined, engine: EngineProfile):
   return ssh !== undefined && engine.usernsRemap !== true;
 }
 
+/**
+ * Whether the engine refused the folder's bind mount because it cannot see the path: it does not exist
+ * where the daemon looks, or the daemon may not look there.
+ */
+export function engineCannotSee(error: unknown): boolean {
+  return error instanceof Error && /invalid mount config for type "bind"/i.test(error.message);
+}
+
 /** Chunks of at least `size` bytes: the unpacker writes each file in fewer, larger writes. */
 function coalesce(size: number): Transform {
   let parts: Buffer[] = [];
