@@ -60,10 +60,11 @@ describe.skipIf(skipDocker || (!present && !dockerRequired))('a remote engine th
     expect(logs).toContain('rows from the workspace');
     const info = await container.inspect();
     expect(info.Mounts.find((mount) => mount.Destination === '/workspace')).toMatchObject({ Type: 'volume' });
+    const escaped = folder.dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
     expect(notes).toEqual([
       expect.stringMatching(
         new RegExp(
-          `^the Docker engine on gpu-box cannot see ${folder.dir} \\(.*bind source path does not exist.*\\): the workspace goes into a Docker volume instead$`,
+          `^the Docker engine on gpu-box cannot see ${escaped} \\(.*bind source path does not exist.*\\): the workspace goes into a Docker volume instead$`,
         ),
       ),
     ]);
