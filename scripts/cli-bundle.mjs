@@ -11,7 +11,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 /** Bumped when the way the bundle is built changes, so bundles of the old recipe are not reused. */
-const RECIPE = 2;
+const RECIPE = 3;
 const SOURCE_DIRS = ['src/main', 'src/shared'];
 /** Files outside those folders that the bundle is made from (`looplab serve` builds the UI with the config). */
 const ROOT_FILES = ['package.json', 'electron.vite.config.ts'];
@@ -68,6 +68,28 @@ export function sourceFingerprint(root) {
   return hash.digest('hex').slice(0, 20);
 }
 
+/**
+ * zod re-exports every one of its error-message locales (about 40 languages, a third of the zod the
+ * bundle carries) for `z.locales`, which Looplab never reads; its messages are English (`z.config(en())`,
+ * which zod imports by itself). The bundle gets only English, which a start then need not parse.
+ * @type {import('esbuild').Plugin}
+ */
+const englishOnlyZod = {
+  name: 'english-only-zod',
+  setup(build) {
+    build.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
+      /[\\/]zod[\\/]v4[\\/](classic|core)[\\/]/.test(args.importer)
+        ? { path: join(dirname(args.importer), '..', 'locales', 'index.js'), namespace: 'zod-locales' }
+        : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: 'zod-locales' }, (args) => ({
+      contents: 'export { default as en } from "./en.js";\n',
+      resolveDir: dirname(args.path),
+      loader: 'js',
+    }));
+  },
+};
+
 /** Every package import stays external but those of INLINE. @type {import('esbuild').Plugin} */
 const externalPackages = {
   name: 'external-packages',
@@ -98,7 +120,7 @@ async function bundle(root, entries, outdir, { target, sourcemap }) {
     format: 'esm',
     platform: 'node',
     target,
-    plugins: [externalPackages],
+    plugins: [englishOnlyZod, externalPackages],
     banner: { js: BANNER },
     sourcemap,
     logLevel: 'silent',

@@ -2,7 +2,7 @@
 // a source changed (a new bundle is built from the edit). Proven on a small project of its own, built
 // with the real esbuild, and on this checkout through bin/looplab.mjs.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -78,17 +78,51 @@ describe('the CLI bundle', () => {
   });
 
   it('runs looplab from this checkout through its bundle', () => {
-    // Inside the checkout, as the default out/cli is, so that the bundle finds node_modules.
-    mkdirSync(join(root, 'out'), { recursive: true });
-    const cache = mkdtempSync(join(root, 'out', 'cli-test-'));
-    temps.push(cache);
-    const env = { ...process.env, LOOPLAB_CLI_CACHE: cache, LOOPLAB_DEBUG: '1' };
-    const result = spawnSync(process.execPath, [join(root, 'bin', 'looplab.mjs'), '--version'], {
-      env,
-      encoding: 'utf8',
-    });
+    const { result, bundles } = versionFromCheckout();
     expect(result.stderr).toBe('');
     expect(result.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
-    expect(readdirSync(cache).filter((name) => name.startsWith('cli-'))).toHaveLength(1);
+    expect(bundles).toHaveLength(1);
+  });
+
+  it('loads at every start only what every command needs: English zod, no models, secrets or sandbox', () => {
+    const { result, bundles } = versionFromCheckout();
+    expect(result.stderr).toBe('');
+    const bundle = bundles[0]!;
+    const sources = staticSources(bundle, 'main.mjs');
+    // zod's list of locales is replaced by one that names English alone (the plugin's module, `zod-locales:`).
+    const locales = sources.filter(
+      (source) => source.includes('zod/v4/locales/') && !source.startsWith('zod-locales:'),
+    );
+    expect(locales).toEqual([expect.stringMatching(/zod\/v4\/locales\/en\.js$/)]);
+    const ours = sources.filter((source) => source.includes('src/main/'));
+    for (const heavy of ['runs/readiness.ts', 'settings/secret-store.ts', 'providers/', 'sandbox/container-spec.ts'])
+      expect(ours.filter((source) => source.includes(heavy))).toEqual([]);
   });
 });
+
+/** `looplab --version` from this checkout, its bundle built afresh; the bundle folders it made. */
+function versionFromCheckout() {
+  // Inside the checkout, as the default out/cli is, so that the bundle finds node_modules.
+  mkdirSync(join(root, 'out'), { recursive: true });
+  const cache = mkdtempSync(join(root, 'out', 'cli-test-'));
+  temps.push(cache);
+  const env = { ...process.env, LOOPLAB_CLI_CACHE: cache, LOOPLAB_DEBUG: '1' };
+  const result = spawnSync(process.execPath, [join(root, 'bin', 'looplab.mjs'), '--version'], {
+    env,
+    encoding: 'utf8',
+  });
+  const bundles = readdirSync(cache)
+    .filter((name) => name.startsWith('cli-'))
+    .map((name) => join(cache, name));
+  return { result, bundles };
+}
+
+/** The source files (from the chunks' source maps) of a chunk and every chunk it imports statically. */
+function staticSources(dir: string, chunk: string, seen = new Set<string>()): string[] {
+  if (seen.has(chunk)) return [];
+  seen.add(chunk);
+  const code = readFileSync(join(dir, chunk), 'utf8');
+  const map = JSON.parse(readFileSync(join(dir, `${chunk}.map`), 'utf8')) as { sources: string[] };
+  const imported = [...code.matchAll(/^import\s+(?:[^"']*?from\s+)?["']\.\/([^"']+)["'];/gm)].map((match) => match[1]!);
+  return [...map.sources, ...imported.flatMap((next) => staticSources(dir, next, seen))];
+}

@@ -11,6 +11,11 @@ import { networkSchema } from './network-policy';
 
 /** The model a run uses when neither the person, LOOPLAB_MODEL nor settings.json names one. */
 export const BUILTIN_DEFAULT_MODEL = 'ollama/qwen2.5-coder:7b';
+/**
+ * Local models report windows of up to 128k tokens, and Ollama reserves GPU memory for the whole
+ * num_ctx it is sent; 32k keeps a 7B model on a 24 GB card. A run's contextLength changes it.
+ */
+export const DEFAULT_CONTEXT_CAP = 32_768;
 
 /** Provider names that are built in; an OpenAI-compatible endpoint may reuse only `openai`. */
 export const builtinProviders = ['ollama', 'openai', 'anthropic', 'hf'] as const;

@@ -1,13 +1,13 @@
 // `looplab run | resume | fork | replay | example`: a loop driven from the terminal. The flags are read
-// here; the loop and all it brings (the sandbox, the model SDKs, MCP) are imported when a command starts one.
+// here; the loop and all it brings (the models' resolver, saved secrets, the sandbox, the model SDKs, MCP)
+// are imported when a command starts one, so the other commands start without them.
 import { Command, Option } from 'commander';
 import { z } from 'zod';
 import { runIdSchema } from '../../shared/contract';
 import { AppError } from '../../shared/errors';
 import { NETWORK_PRESETS, parseNetworkText, type Network } from '../../shared/network-policy';
+import { BUILTIN_DEFAULT_MODEL, DEFAULT_CONTEXT_CAP } from '../../shared/settings';
 import { homePaths } from '../home';
-import { DEFAULT_CONTEXT_CAP, DEFAULT_MODEL, modelResolver } from '../runs/readiness';
-import { headlessSecretStore } from '../settings/secret-store';
 import { loadSettings } from '../settings/settings-store';
 import { collectParam, homeOf, parse, positiveInt } from './cli-options';
 import { withStore } from './data-folder';
@@ -54,13 +54,17 @@ interface ForkFlags {
   feedback?: string;
 }
 
-function loopSettings(raw: RawLoopOptions, command: Command, write: Write): RunCommandOptions {
+async function loopSettings(raw: RawLoopOptions, command: Command, write: Write): Promise<RunCommandOptions> {
   const optional = <T>(schema: z.ZodType<T>, value: string | undefined, what: string) =>
     value === undefined ? undefined : parse(schema, value, what);
   const home = homeOf(command);
   const paths = homePaths(home);
   // settings.json fills what the flags leave out; a broken file stops here with what to fix.
   const settings = loadSettings(paths);
+  const [{ modelResolver }, { headlessSecretStore }] = await Promise.all([
+    import('../runs/readiness'),
+    import('../settings/secret-store'),
+  ]);
   return {
     home,
     model: raw.model ?? (process.env.LOOPLAB_MODEL === '' ? undefined : process.env.LOOPLAB_MODEL),
@@ -99,7 +103,7 @@ function withLoopOptions(command: Command): Command {
   return command
     .option(
       '--model <provider/model>',
-      `the model (default: LOOPLAB_MODEL, else settings.json's defaultModel, else ${DEFAULT_MODEL})`,
+      `the model (default: LOOPLAB_MODEL, else settings.json's defaultModel, else ${BUILTIN_DEFAULT_MODEL})`,
     )
     .addOption(
       new Option('--approve <mode>', 'what happens to calls a rule says to ask about')
@@ -131,7 +135,7 @@ function runCommand(write: Write): Command {
     .option('--param <key=value>', 'a parameter of the spec (repeatable)', collectParam, {});
   return withLoopOptions(command).action(
     async (goal: string | undefined, raw: RawLoopOptions & SpecFlags, command: Command) => {
-      const settings = loopSettings(raw, command, write);
+      const settings = await loopSettings(raw, command, write);
       if ((goal === undefined) === (raw.spec === undefined)) {
         throw new AppError('invalid_input', 'Give either a goal or --spec, not both and not neither.');
       }
@@ -158,7 +162,7 @@ function resumeCommand(write: Write): Command {
     .argument('<run-id>', 'the run');
   return withLoopOptions(command).action(async (runIdArg: string, raw: RawLoopOptions, command: Command) => {
     const runId = parse(runIdSchema, runIdArg, 'run id');
-    const settings = loopSettings(raw, command, write);
+    const settings = await loopSettings(raw, command, write);
     const { resumeRun } = await import('./run');
     const code = await resumeRun(runId, settings);
     if (code !== 0) throw new ExitStatus(code);
@@ -198,7 +202,7 @@ function forkCommand(write: Write): Command {
       const seq = parse(z.coerce.number().int().min(0), raw.at, '--at (an event number ≥ 0)');
       const message = raw.message === undefined ? undefined : parse(z.string().trim().min(1), raw.message, '--message');
       const decision = forkDecision(raw);
-      const settings = loopSettings(raw, command, write);
+      const settings = await loopSettings(raw, command, write);
       const runId = parse(runIdSchema, runIdArg, 'run id');
       const { forkRun } = await import('./fork');
       const code = await forkRun(runId, { seq, message, decision }, settings);
@@ -241,7 +245,7 @@ function replayCommand(write: Write): Command {
         approve: parse(z.enum(['auto', 'ask', 'deny']), raw.approve, '--approve'),
         grants: { host: raw.allowHost ?? false, network: raw.network ?? false, mcp: raw.allowMcp ?? false },
         json: raw.json ?? false,
-        models: modelResolver(homePaths(home)),
+        models: (await import('../runs/readiness')).modelResolver(homePaths(home)),
         write,
         progress: raw.json ? (text: string) => void process.stderr.write(text) : write,
       };
@@ -267,7 +271,7 @@ function exampleCommand(write: Write): Command {
         mode: 'stop',
         approve: 'deny',
         json: raw.json ?? false,
-        models: modelResolver(homePaths(home)),
+        models: (await import('../runs/readiness')).modelResolver(homePaths(home)),
         write,
         progress,
       });

@@ -4,7 +4,7 @@ import { Command } from 'commander';
 import type Docker from 'dockerode';
 import { z } from 'zod';
 import { AppError } from '../../shared/errors';
-import { BASE_IMAGE, LABEL_RUN } from '../sandbox/container-spec';
+import { BASE_IMAGE, LABEL_RUN } from '../sandbox/sandbox-names';
 import type { BuildEvent } from '../sandbox/image';
 
 export interface SandboxCommandDeps {

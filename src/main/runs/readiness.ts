@@ -4,7 +4,7 @@
 import { AppError } from '../../shared/errors';
 import type { LoopConfig } from '../../shared/loop-config';
 import { profileFor, type ModelProfile } from '../../shared/model-profiles';
-import { BUILTIN_DEFAULT_MODEL } from '../../shared/settings';
+import { BUILTIN_DEFAULT_MODEL, DEFAULT_CONTEXT_CAP } from '../../shared/settings';
 import { ProviderError, type ModelInfo, type ModelProvider, type TokenUsage } from '../core/model';
 import type { HomePaths } from '../home';
 import { costOf } from '../providers/prices';
@@ -15,11 +15,7 @@ import { loadSettings } from '../settings/settings-store';
 import type { RunDeps } from './run-deps';
 
 export const DEFAULT_MODEL = BUILTIN_DEFAULT_MODEL;
-/**
- * Local models report windows of up to 128k tokens, and Ollama reserves GPU memory for the whole
- * num_ctx it is sent; 32k keeps a 7B model on a 24 GB card. A run's contextLength changes it.
- */
-export const DEFAULT_CONTEXT_CAP = 32_768;
+export { DEFAULT_CONTEXT_CAP };
 
 export interface ModelResolver {
   resolve(name: string): { provider: ModelProvider; model: string };

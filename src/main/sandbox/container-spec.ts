@@ -7,12 +7,9 @@ import { appVersion } from '../version';
 import { bindMounts, engineUser, PLAIN_ENGINE, type BindMount, type EngineProfile } from './engine-profile';
 import { relaySource } from './sandbox-resources';
 import { HF_CACHE_PATH, sandboxEnv } from './sandbox-env';
+import { LABEL_HOME, LABEL_RUN, LABEL_VERSION } from './sandbox-names';
 
-export const LABEL_RUN = 'dev.looplab.run';
-export const LABEL_HOME = 'dev.looplab.home';
-export const LABEL_VERSION = 'dev.looplab.version';
-
-export const BASE_IMAGE = 'looplab-base:bookworm';
+export { BASE_IMAGE, LABEL_HOME, LABEL_RUN, LABEL_VERSION } from './sandbox-names';
 export const WORKSPACE_PATH = '/workspace';
 
 /** The image users build with `looplab sandbox build`, tagged with the app's version. */
