@@ -4,6 +4,7 @@
 // and no metric recorded twice; a job that ended, or ran past its timeout, while the app was away is
 // recorded then; and a job another live process watches is left to it.
 import { existsSync, readFileSync } from 'node:fs';
+import { createServer, connect, type Server } from 'node:net';
 import { join } from 'node:path';
 import Docker from 'dockerode';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -22,6 +23,7 @@ import {
   waitUntil,
 } from './fixtures/train-jobs';
 import { dockerRequired, requireDocker, skipDocker } from './helpers/docker';
+import { withDockerHost } from './helpers/docker-host';
 import { makeTempHome, type TempHome } from './helpers/temp-home';
 
 const docker = new Docker();
@@ -155,6 +157,39 @@ describe.skipIf(skipDocker || (!present && !dockerRequired))('jobs across a rest
     expect(await jobContainers(docker, { [LABEL_JOB_HOME]: after.sandbox.homeHash })).toEqual([]);
   });
 
+  it(
+    'records such a job once Docker answers, when the app started before Docker did',
+    { timeout: 60_000 },
+    async () => {
+      const before = openApp();
+      const jobId = await startJob(before, 'echo done');
+      crash(before);
+      await docker.getContainer(jobContainerName(before.sandbox.homeHash, jobId)).wait();
+
+      // The app starts while nothing answers at its Docker socket (the engine is still starting).
+      const socket = join(home.paths.root, 'docker.sock');
+      const after = withDockerHost(`unix://${socket}`, openApp);
+      await expect(after.jobs.reattach()).rejects.toThrow(/Docker is not running/);
+      expect(jobEvents(after.store, runId).some((event) => event.type === 'job.finished')).toBe(false);
+      // Then Docker answers there: the job's end is recorded without another restart.
+      const engine = await forwardSocket(socket, '/var/run/docker.sock');
+      try {
+        await waitUntil(
+          () => jobEvents(after.store, runId).some((event) => event.type === 'job.finished'),
+          'the job’s end to be recorded',
+          30_000,
+        );
+        expect(jobEvents(after.store, runId).at(-1)).toEqual({
+          type: 'job.finished',
+          payload: { jobId, status: 'succeeded', exitCode: 0 },
+        });
+        await after.jobs.settled(jobId);
+      } finally {
+        await new Promise((resolve) => engine.close(resolve));
+      }
+    },
+  );
+
   it('kills at the next start a job that ran past its timeout while the app was away', async () => {
     const before = openApp();
     const jobId = await startJob(before, 'echo started; sleep 120', 2);
@@ -173,3 +208,15 @@ describe.skipIf(skipDocker || (!present && !dockerRequired))('jobs across a rest
     expect(await jobContainers(docker, { [LABEL_JOB_HOME]: after.sandbox.homeHash })).toEqual([]);
   });
 });
+
+/** A Unix socket at `path` whose connections go on to the one at `target`: Docker answering there. */
+async function forwardSocket(path: string, target: string): Promise<Server> {
+  const server = createServer((client) => {
+    const upstream = connect(target);
+    client.pipe(upstream).pipe(client);
+    client.on('error', () => upstream.destroy());
+    upstream.on('error', () => client.destroy());
+  });
+  await new Promise<void>((resolve) => server.listen(path, resolve));
+  return server;
+}

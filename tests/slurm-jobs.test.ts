@@ -13,6 +13,7 @@ import { workspaceDir } from '../src/main/runs/run-loop';
 import { jobContainerName } from '../src/main/sandbox/jobs-spec';
 import { jobEvents, waitUntil } from './fixtures/train-jobs';
 import { runCli } from './helpers/cli';
+import { withDockerHost } from './helpers/docker-host';
 import { cutSlurmLink, onLoginNode, restoreSlurmLink, skipSlurm, slurmTarget } from './helpers/slurm';
 import { makeTempHome, type TempHome } from './helpers/temp-home';
 
@@ -194,7 +195,7 @@ describe.skipIf(skipSlurm)('jobs on a Slurm target', () => {
       // The app goes away and leaves its job running there. A new one, started while Docker is down here,
       // says Docker is not running and still follows the job on the cluster.
       app.close();
-      app = withDockerDown(() => createApp({ home: home.paths.root, ui: 'web' }));
+      app = withDockerHost('unix:///nonexistent/docker.sock', () => createApp({ home: home.paths.root, ui: 'web' }));
       await expect(app.jobs.reattach()).rejects.toThrow(/Docker is not running/);
       onLoginNode(slurmTarget(), `touch ${remote}/more`);
       await waitUntil(() => metrics(jobId).length === 2, 'the second metric', 60_000);
@@ -215,15 +216,3 @@ describe.skipIf(skipSlurm)('jobs on a Slurm target', () => {
     },
   );
 });
-
-/** Builds with this machine's Docker engine unreachable (a socket nothing listens on). */
-function withDockerDown<T>(build: () => T): T {
-  const before = process.env.DOCKER_HOST;
-  process.env.DOCKER_HOST = 'unix:///nonexistent/docker.sock';
-  try {
-    return build();
-  } finally {
-    if (before === undefined) delete process.env.DOCKER_HOST;
-    else process.env.DOCKER_HOST = before;
-  }
-}

@@ -28,6 +28,8 @@ export type { JobStatus } from './jobs-status';
 export type { JobPlacement } from './jobs-types';
 
 const FROM_START: WatchResume = { logLines: 0, metricLines: 0 };
+/** How often this machine's engine is looked at again when Docker did not answer at start-up. */
+const LOCAL_RELINK_MS = 10_000;
 
 export class JobService {
   private readonly engines: JobEngines;
@@ -168,16 +170,20 @@ export class JobService {
   /**
    * After a restart: watches again every job container of this data folder, here and on each target,
    * that no other live process watches; jobs whose end is already recorded only have their container
-   * removed. A target that does not answer now is left for later. This machine's engine not answering
-   * (Docker stopped) does not keep the targets' jobs from being found: its error comes after them.
+   * removed. An engine that does not answer now (a target's, or this machine's Docker not started yet)
+   * is looked at again until it does. This machine's engine not answering does not keep the targets'
+   * jobs from being found: its error comes after them.
    */
   async reattach(): Promise<ReattachedJobs> {
     const result: ReattachedJobs = { running: [], ended: [] };
     let localFailure: unknown;
     for (const place of this.engines.all()) {
       const found = this.reattachOn(place, result);
-      if (placeTarget(place) !== undefined) await found.catch(() => this.relink(place));
-      else await found.catch((error: unknown) => void (localFailure = error));
+      const local = placeTarget(place) === undefined;
+      await found.catch((error: unknown) => {
+        if (local) localFailure = error;
+        this.relink(place, local ? LOCAL_RELINK_MS : RELINK_MS);
+      });
     }
     if (localFailure !== undefined) throw localFailure;
     return result;
@@ -282,14 +288,14 @@ export class JobService {
     this.ended.set(job.jobId, ended);
   }
 
-  /** Looks for the jobs of a remote engine again every few seconds, until it answers or all is let go. */
-  private relink(place: JobPlace): void {
+  /** Looks for the jobs of an engine again every few seconds, until it answers or all is let go. */
+  private relink(place: JobPlace, everyMs = RELINK_MS): void {
     const again = () => {
       if (this.disconnected) return;
       const result: ReattachedJobs = { running: [], ended: [] };
-      this.reattachOn(place, result).catch(() => setTimeout(again, RELINK_MS).unref());
+      this.reattachOn(place, result).catch(() => setTimeout(again, everyMs).unref());
     };
-    setTimeout(again, RELINK_MS).unref();
+    setTimeout(again, everyMs).unref();
   }
 
   /** A job killed under `resume: auto` runs again from its newest checkpoint (see autoResumeFrom). */
