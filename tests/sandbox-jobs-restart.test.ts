@@ -27,6 +27,10 @@ import { withDockerHost } from './helpers/docker-host';
 import { makeTempHome, type TempHome } from './helpers/temp-home';
 
 const docker = new Docker();
+/** Where `docker` above connects: DOCKER_HOST's Unix socket, else the engine's default one. */
+const ENGINE_SOCKET = process.env.DOCKER_HOST?.startsWith('unix://')
+  ? process.env.DOCKER_HOST.slice('unix://'.length)
+  : '/var/run/docker.sock';
 const present = ciImagePresent();
 let home: TempHome;
 const apps: App[] = [];
@@ -172,7 +176,7 @@ describe.skipIf(skipDocker || (!present && !dockerRequired))('jobs across a rest
       await expect(after.jobs.reattach()).rejects.toThrow(/Docker is not running/);
       expect(jobEvents(after.store, runId).some((event) => event.type === 'job.finished')).toBe(false);
       // Then Docker answers there: the job's end is recorded without another restart.
-      const engine = await forwardSocket(socket, '/var/run/docker.sock');
+      const engine = await forwardSocket(socket, ENGINE_SOCKET);
       try {
         await waitUntil(
           () => jobEvents(after.store, runId).some((event) => event.type === 'job.finished'),
