@@ -30,6 +30,11 @@ export const EGRESS_MOUNT = '/run/looplab-net';
 export const EGRESS_SOCKET = 'proxy.sock';
 export const RELAY_PORT = 3128;
 
+/** A shell loop that ends once the relay listens in the container, or after `seconds` (a try each 20 ms). */
+export function relayWait(seconds: number): string {
+  return `for _ in $(seq ${seconds * 50}); do (exec 3<>/dev/tcp/127.0.0.1/${RELAY_PORT}) 2>/dev/null && break; sleep 0.02; done`;
+}
+
 export interface SandboxLimits {
   memoryBytes: number;
   cpus: number;

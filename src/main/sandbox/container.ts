@@ -13,7 +13,7 @@ import {
   containerSpec,
   LABEL_HOME,
   LABEL_RUN,
-  RELAY_PORT,
+  relayWait,
   type ContainerSpecInput,
 } from './container-spec';
 import { DiskGuard, freeBytes } from './disk-guard';
@@ -227,8 +227,7 @@ async function chownTree(path: string, uid: number, gid: number): Promise<void> 
  * main process, started with it): a command that connected first would find nothing there and fail.
  */
 async function relayListening(connection: AgentConnection): Promise<void> {
-  const probe = `for _ in $(seq 250); do (exec 3<>/dev/tcp/127.0.0.1/${RELAY_PORT}) 2>/dev/null && exit 0; sleep 0.02; done; exit 1`;
   await connection
-    .exec(probe, { timeoutMs: 10_000, signal: new AbortController().signal, onOutput: () => undefined })
+    .exec(relayWait(5), { timeoutMs: 10_000, signal: new AbortController().signal, onOutput: () => undefined })
     .catch(() => undefined);
 }

@@ -7,7 +7,7 @@
 import { resolve } from 'node:path';
 import type Docker from 'dockerode';
 import { appVersion } from '../version';
-import { containerSpec, LABEL_VERSION, type ContainerSpecInput } from './container-spec';
+import { containerSpec, LABEL_VERSION, relayWait, type ContainerSpecInput } from './container-spec';
 import { threadEnv } from './jobs-resources';
 import { gpuCheckSource, relaySource } from './sandbox-resources';
 
@@ -112,11 +112,7 @@ export function jobContainerSpec(input: JobSpecInput): Docker.ContainerCreateOpt
 function relayFirst(input: JobSpecInput): string[] {
   if (typeof input.network !== 'object') return [];
   // The command starts once the relay listens (at most a second), so its first connection never misses it.
-  const script = [
-    'python3 -c "$1" 2>/dev/null &',
-    'for _ in $(seq 50); do (exec 3<>/dev/tcp/127.0.0.1/$LOOPLAB_PROXY_PORT) 2>/dev/null && break; sleep 0.02; done',
-    'shift; exec "$@"',
-  ].join('\n');
+  const script = ['python3 -c "$1" 2>/dev/null &', relayWait(1), 'shift; exec "$@"'].join('\n');
   return ['bash', '-c', script, 'looplab-job', relaySource()];
 }
 
