@@ -124,20 +124,24 @@ export class DockerJobHandle implements JobHandle {
     await this.container.kill();
   }
 
+  /** The job's folder on its machine and the way there, when its workspace is a folder (else a volume). */
+  private get folder(): { ssh: SshCommand; dir: string } | undefined {
+    const ssh = this.remote?.ssh;
+    return ssh === undefined || this.remoteDir === undefined ? undefined : { ssh, dir: this.remoteDir };
+  }
+
   async fetchOutputs(): Promise<void> {
-    const { remote, remoteDir } = this;
+    const { remote, folder } = this;
     if (remote === undefined) return;
-    if (remote.ssh !== undefined && remoteDir !== undefined)
-      return fetchFromFolder(remote.ssh, remoteDir, remote.workspaceFolder);
+    if (folder !== undefined) return fetchFromFolder(folder.ssh, folder.dir, remote.workspaceFolder);
     await fetchOutputs(this.container, remote.workspaceFolder, remote.ssh);
   }
 
   async remove(): Promise<void> {
     await this.container.remove({ force: true, v: true }).catch(() => undefined);
-    const { remote, remoteDir } = this;
+    const { remote, folder } = this;
     if (remote === undefined) return;
-    if (remote.ssh !== undefined && remoteDir !== undefined)
-      await removeFolder(remote.ssh, remoteDir).catch(() => undefined);
+    if (folder !== undefined) await removeFolder(folder.ssh, folder.dir).catch(() => undefined);
     else await removeJobVolume(this.docker, remote.name).catch(() => undefined);
   }
 }
