@@ -52,6 +52,12 @@ describe.skipIf(skipSlurm)('jobs on a Slurm target', () => {
       event.type === 'job.metric' && event.payload.jobId === jobId ? [event.payload.values.loss] : [],
     );
 
+  /** Starts a job of the run on the cluster (or `target`), small, as job_start does; its id. */
+  const startThere = async (command: string, { target = 'cluster', timeoutSeconds = 300 } = {}) => {
+    const request = { command, gpu: false, target, timeoutSeconds, resources: small };
+    return (await app.jobs.start({ runId, workspaceFolder: folder }, request)).jobId;
+  };
+
   it('says what `looplab targets test` shows of the cluster', async () => {
     const result = await runCli(['--home', home.paths.root, 'targets', 'test', 'cluster', '--json']);
     expect(result.code, result.stderr).toBe(0);
@@ -67,10 +73,7 @@ describe.skipIf(skipSlurm)('jobs on a Slurm target', () => {
       'while [ ! -f go ]; do sleep 0.2; done',
       'echo \'{"step": 2, "loss": 0.25}\'',
     ].join('; ');
-    const { jobId } = await app.jobs.start(
-      { runId, workspaceFolder: folder },
-      { command, gpu: false, target: 'cluster', timeoutSeconds: 300, resources: small },
-    );
+    const jobId = await startThere(command);
     expect(events().find((event) => event.type === 'job.started')?.payload).toMatchObject({ jobId, target: 'cluster' });
     // The job waits for a file written only once its first metric is recorded: it came while the job ran.
     await waitUntil(() => metrics(jobId).length === 1, 'the first metric', 60_000);
@@ -90,16 +93,7 @@ describe.skipIf(skipSlurm)('jobs on a Slurm target', () => {
   });
 
   it('records a failing exit code as sacct has it', { timeout: 60_000 }, async () => {
-    const { jobId } = await app.jobs.start(
-      { runId, workspaceFolder: folder },
-      {
-        command: 'echo trying; rm -rf outputs; exit 3',
-        gpu: false,
-        target: 'cluster',
-        timeoutSeconds: 300,
-        resources: small,
-      },
-    );
+    const jobId = await startThere('echo trying; rm -rf outputs; exit 3');
     await waitUntil(() => finished(jobId) !== undefined, 'the failing job to end', 50_000);
     expect(finished(jobId)?.payload).toMatchObject({ status: 'failed', exitCode: 3 });
     await app.jobs.settled(jobId);
@@ -108,10 +102,7 @@ describe.skipIf(skipSlurm)('jobs on a Slurm target', () => {
   });
 
   it('cancels a job there with scancel', { timeout: 60_000 }, async () => {
-    const { jobId } = await app.jobs.start(
-      { runId, workspaceFolder: folder },
-      { command: 'echo waiting; sleep 600', gpu: false, target: 'cluster', timeoutSeconds: 900, resources: small },
-    );
+    const jobId = await startThere('echo waiting; sleep 600', { timeoutSeconds: 900 });
     const name = jobContainerName(app.sandbox.homeHash, jobId);
     const status = await app.jobs.cancel(runId, jobId);
     expect(status.state).toBe('cancelled');
@@ -127,10 +118,7 @@ describe.skipIf(skipSlurm)('jobs on a Slurm target', () => {
       // Another job holds every CPU of the one node, so this one waits for resources.
       const blocker = onLoginNode(slurmTarget(), `sbatch --parsable -c "$(nproc)" --wrap 'sleep 120'`).trim();
       try {
-        const { jobId } = await app.jobs.start(
-          { runId, workspaceFolder: folder },
-          { command: 'echo never', gpu: false, target: 'impatient', timeoutSeconds: 300, resources: small },
-        );
+        const jobId = await startThere('echo never', { target: 'impatient' });
         await waitUntil(() => finished(jobId) !== undefined, 'the waiting job to be given up', 60_000);
         expect(finished(jobId)?.payload).toMatchObject({ status: 'failed', exitCode: null });
         const log = readFileSync(join(folder, `.looplab/jobs/${jobId}.log`), 'utf8');
@@ -152,10 +140,7 @@ describe.skipIf(skipSlurm)('jobs on a Slurm target', () => {
     { timeout: 150_000 },
     async () => {
       const command = 'for i in $(seq 1 30); do echo "{\\"step\\": $i, \\"loss\\": $i}"; sleep 1; done';
-      const { jobId } = await app.jobs.start(
-        { runId, workspaceFolder: folder },
-        { command, gpu: false, target: 'cluster', timeoutSeconds: 300, resources: small },
-      );
+      const jobId = await startThere(command);
       await waitUntil(() => metrics(jobId).length >= 3, 'three lines before the cut', 60_000);
       cutSlurmLink();
       try {
@@ -186,10 +171,7 @@ describe.skipIf(skipSlurm)('jobs on a Slurm target', () => {
         'while [ ! -f go ]; do sleep 0.2; done',
         'echo \'{"step": 3, "loss": 0.125}\'',
       ].join('; ');
-      const { jobId } = await app.jobs.start(
-        { runId, workspaceFolder: folder },
-        { command, gpu: false, target: 'cluster', timeoutSeconds: 300, resources: small },
-      );
+      const jobId = await startThere(command);
       await waitUntil(() => metrics(jobId).length === 1, 'the first metric', 60_000);
       const remote = `${workdir}/${jobContainerName(app.sandbox.homeHash, jobId)}/workspace`;
       // The app goes away and leaves its job running there. A new one, started while Docker is down here,

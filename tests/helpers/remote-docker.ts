@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Docker from 'dockerode';
 import { z } from 'zod';
-import { knownKeys } from '../../src/main/sandbox/target-engines';
+import { knownKeys, sshCommand } from '../../src/main/sandbox/target-engines';
 
 /** The image `.ci/remote-docker.sh` loads into the remote engine. */
 export const REMOTE_IMAGE = 'looplab-sandbox:ci';
@@ -104,7 +104,6 @@ export function restartRemote(): void {
 
 /** Runs a shell line on the remote machine as its SSH user (what a person would type there). */
 export function onRemote(config: RemoteDockerConfig, command: string): string {
-  const { keyPath, knownHostsPath, port, username, host } = config;
-  const options = ['-o', 'BatchMode=yes', '-o', `UserKnownHostsFile=${knownHostsPath}`, '-i', keyPath];
-  return execFileSync('ssh', [...options, '-p', String(port), `${username}@${host}`, command], { encoding: 'utf8' });
+  const target = { name: 'remote', host: config.url, identityFile: config.keyPath, knownHosts: config.knownHostsPath };
+  return execFileSync('ssh', [...sshCommand(target)!.args, command], { encoding: 'utf8' });
 }

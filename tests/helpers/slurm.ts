@@ -4,6 +4,7 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { sshCommand } from '../../src/main/sandbox/target-engines';
 import { slurmTargetSchema, type SlurmTarget } from '../../src/shared/targets';
 
 const Env = z.object({
@@ -36,23 +37,7 @@ export function slurmTarget(extra: Record<string, unknown> = {}): SlurmTarget {
 
 /** Runs a shell line on the login node as the cluster's user (what a person would type there). */
 export function onLoginNode(target: SlurmTarget, command: string): string {
-  const url = new URL(target.host);
-  return execFileSync(
-    'ssh',
-    [
-      '-o',
-      'BatchMode=yes',
-      '-o',
-      `UserKnownHostsFile=${target.knownHosts ?? ''}`,
-      '-i',
-      target.identityFile ?? '',
-      '-p',
-      url.port || '22',
-      `${url.username}@${url.hostname}`,
-      command,
-    ],
-    { encoding: 'utf8' },
-  );
+  return execFileSync('ssh', [...sshCommand(target)!.args, command], { encoding: 'utf8' });
 }
 
 const SCRIPT = join(import.meta.dirname, '..', '..', '.ci', 'slurm.sh');
