@@ -4,7 +4,8 @@
 # the Unix socket mounted at /run/looplab-net. The proxy decides which hosts a connection may reach; this
 # relay decides nothing, so code that bypasses or kills it reaches no more than before.
 # Injected by the harness (python3 -c), so an image built by an older version works too. Bytes move with
-# splice(2) through a pipe, never through Python, where the kernel allows it.
+# splice(2) through a pipe, never through Python, where the kernel allows it. The egress gateway on this
+# machine (egress-gateway.py) passes its tunnels' bytes with the same `pump`.
 import os
 import socket
 import sys
@@ -16,7 +17,7 @@ CHUNK = 1 << 20
 F_SETPIPE_SZ = 1031
 
 
-def copy_spliced(source, target):
+def copy_spliced(source, target, moved):
     read_end, write_end = os.pipe()
     try:
         try:
@@ -26,36 +27,40 @@ def copy_spliced(source, target):
         except OSError:
             pass
         while True:
-            moved = os.splice(source.fileno(), write_end, CHUNK)
-            if moved == 0:
+            count = os.splice(source.fileno(), write_end, CHUNK)
+            if count == 0:
                 return
-            while moved > 0:
-                moved -= os.splice(read_end, target.fileno(), moved)
+            moved[0] += count
+            while count > 0:
+                count -= os.splice(read_end, target.fileno(), count)
     finally:
         os.close(read_end)
         os.close(write_end)
 
 
-def copy_plain(source, target):
+def copy_plain(source, target, moved):
     while True:
         data = source.recv(CHUNK)
         if not data:
             return
+        moved[0] += len(data)
         target.sendall(data)
 
 
-def pump(source, target):
-    """Copies one direction until its end, then half-closes the other side (the reply may still come)."""
+def pump(source, target, moved=None):
+    """Copies one direction until its end, then half-closes the other side (the reply may still come).
+    Counts the bytes moved in `moved[0]` (the egress gateway reports them)."""
+    moved = [0] if moved is None else moved
     try:
         if hasattr(os, "splice"):
             try:
-                copy_spliced(source, target)
+                copy_spliced(source, target, moved)
             except OSError as error:
                 if error.errno not in (22, 38):  # EINVAL, ENOSYS: no splice for these sockets here
                     raise
-                copy_plain(source, target)
+                copy_plain(source, target, moved)
         else:
-            copy_plain(source, target)
+            copy_plain(source, target, moved)
     except OSError:
         pass
     finally:
@@ -63,6 +68,14 @@ def pump(source, target):
             target.shutdown(socket.SHUT_WR)
         except OSError:
             pass
+
+
+def both_ways(client, upstream, sent=None, received=None):
+    """Passes bytes each way until both have ended."""
+    back = threading.Thread(target=pump, args=(upstream, client, received), daemon=True)
+    back.start()
+    pump(client, upstream, sent)
+    back.join()
 
 
 def refuse(client, error):
@@ -82,10 +95,7 @@ def handle(client):
             except OSError as error:
                 refuse(client, error)
                 return
-            back = threading.Thread(target=pump, args=(proxy, client), daemon=True)
-            back.start()
-            pump(client, proxy)
-            back.join()
+            both_ways(client, proxy)
 
 
 def main():
@@ -96,4 +106,5 @@ def main():
         threading.Thread(target=handle, args=(client,), daemon=True).start()
 
 
-main()
+if __name__ == "__main__":  # also when injected with python3 -c; the egress gateway imports pump
+    main()

@@ -68,8 +68,9 @@ describe.skipIf(skipDocker || (!present && !dockerRequired))('sandbox escape: eg
   it('reaches the listed host through the proxy, and nothing by going around it', async () => {
     const [ip, port] = index.listed.split(':');
     const outputs = await attempts([
-      // Through the proxy: the listed index answers.
+      // Through the proxy: the listed index answers, asked plainly and through a tunnel (as HTTPS goes).
       `curl -fsS -m 5 http://${index.listed}/simple/tinypkg/ | head -c 40`,
+      `curl -fsS -m 5 -p http://${index.listed}/simple/tinypkg/ | head -c 40`,
       // The proxy variables removed: the same host, directly.
       `env -u HTTP_PROXY -u http_proxy -u HTTPS_PROXY -u https_proxy curl -sS -m 5 http://${index.listed}/ 2>&1 | tail -n 1`,
       // A raw TCP socket to the listed address, and to a public one.
@@ -91,11 +92,19 @@ describe.skipIf(skipDocker || (!present && !dockerRequired))('sandbox escape: eg
       python(
         `import socket; s = socket.socket(socket.AF_UNIX); s.connect("/run/looplab-net/proxy.sock"); s.sendall(b"CONNECT 1.1.1.1:443 HTTP/1.1\\r\\nHost: 1.1.1.1:443\\r\\n\\r\\n"); print(s.recv(200).split(b"\\r\\n")[0].decode())`,
       ),
+      // A CONNECT that names a second host after the listed one, and one with a line break in its target.
+      python(
+        `import socket; s = socket.socket(socket.AF_UNIX); s.connect("/run/looplab-net/proxy.sock"); s.sendall(b"CONNECT ${index.listed}@1.1.1.1:443 HTTP/1.1\\r\\n\\r\\n"); print(s.recv(200).split(b"\\r\\n")[0].decode())`,
+      ),
+      python(
+        `import socket; s = socket.socket(socket.AF_UNIX); s.connect("/run/looplab-net/proxy.sock"); s.sendall(b"CONNECT 1.1.1.1:443\\n${index.listed} HTTP/1.1\\r\\n\\r\\n"); print(s.recv(200).split(b"\\r\\n")[0].decode())`,
+      ),
       // The list of interfaces: loopback only.
       `ls /sys/class/net`,
     ]);
     const [
       listed,
+      tunnelled,
       unproxied,
       rawListed,
       rawPublic,
@@ -107,9 +116,12 @@ describe.skipIf(skipDocker || (!present && !dockerRequired))('sandbox escape: eg
       rawIp,
       connect,
       socketDirect,
+      smuggled,
+      broken,
       interfaces,
     ] = outputs;
     expect(listed).toContain('<!DOCTYPE html>');
+    expect(tunnelled).toContain('<!DOCTYPE html>');
     expect(unproxied).toMatch(/Couldn't connect|Network is unreachable|Failed to connect/);
     for (const output of [rawListed, rawPublic, ipv6, dnsTcp])
       expect(output).toMatch(/Network is unreachable|OSError|Errno/);
@@ -119,6 +131,8 @@ describe.skipIf(skipDocker || (!present && !dockerRequired))('sandbox escape: eg
     expect(rawIp).toContain('403');
     expect(connect).toMatch(/403|CONNECT tunnel failed/);
     expect(socketDirect).toMatch(/^HTTP\/1.1 403 Forbidden\n/);
+    // Read as one host (refused) or as no host at all (a 400 from the gateway): never as the listed one.
+    for (const output of [smuggled, broken]) expect(output).toMatch(/^HTTP\/1.1 (400 Bad Request|403 Forbidden)\n/);
     expect(interfaces).toBe('lo\n[exit code 0]');
   });
 });

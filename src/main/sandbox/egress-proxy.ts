@@ -3,12 +3,19 @@
 // containers get mounted; inside them a relay (resources/sandbox/relay.py) forwards 127.0.0.1:3128 to it.
 // HTTPS is tunnelled with CONNECT and filtered by host name, never decrypted; plain HTTP is forwarded.
 // Each connection is decided by the caller (`decide`, which may ask the person) and reported once closed.
-import { chmod, chown, mkdir, rm } from 'node:fs/promises';
-import { lookup as dnsLookup, type LookupAddress, type LookupOptions } from 'node:dns';
-import { BlockList, isIP, type Socket } from 'node:net';
+// Where the egress gateway runs (egress-gateway.ts), it listens on the socket instead and passes allowed
+// tunnels' bytes in the kernel; proxy-chain then serves plain HTTP behind it, on a private socket.
+import { chmod, chown, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { type lookup as dnsLookup } from 'node:dns';
+import { isIP, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { RequestError, Server, type PrepareRequestFunctionOpts } from 'proxy-chain';
 import { EGRESS_SOCKET } from './container-spec';
+import { addressesFor, isPrivateAddress, publicLookup } from './egress-addresses';
+import { egressGateway, type EgressGateway } from './egress-gateway';
+
+export { isPrivateAddress } from './egress-addresses';
 
 export type EgressDecision =
   | { allowed: true; /** Named exactly by the person: may resolve to a private address. */ exact: boolean }
@@ -36,71 +43,6 @@ export interface EgressProxyOptions {
   user?: string;
 }
 
-/** Addresses of this machine and its networks: reached only when the person named the host exactly. */
-const PRIVATE = new BlockList();
-for (const [net, prefix] of [
-  ['0.0.0.0', 8],
-  ['10.0.0.0', 8],
-  ['100.64.0.0', 10],
-  ['127.0.0.0', 8],
-  ['169.254.0.0', 16],
-  ['172.16.0.0', 12],
-  ['192.168.0.0', 16],
-  ['224.0.0.0', 3],
-] as const)
-  PRIVATE.addSubnet(net, prefix, 'ipv4');
-for (const [net, prefix] of [
-  ['::', 127],
-  ['fc00::', 7],
-  ['fe80::', 10],
-  ['ff00::', 8],
-] as const)
-  PRIVATE.addSubnet(net, prefix, 'ipv6');
-
-export function isPrivateAddress(address: string): boolean {
-  // An IPv4-mapped IPv6 address is its IPv4 address (a list of IPv6 ranges would match every IPv4 one).
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address)?.[1];
-  if (mapped !== undefined) return isPrivateAddress(mapped);
-  const family = isIP(address);
-  if (family === 0) return false;
-  return PRIVATE.check(address, family === 4 ? 'ipv4' : 'ipv6');
-}
-
-type LookupCallback = (error: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
-
-/**
- * dns.lookup that refuses names resolving to a private address (so a public name cannot lead to this
- * machine), telling `onRefused` why.
- */
-function publicLookup(onRefused: (reason: string) => void) {
-  return (hostname: string, options: LookupOptions, callback: LookupCallback): void =>
-    lookupPublic(hostname, options, callback, onRefused);
-}
-
-function lookupPublic(
-  hostname: string,
-  options: LookupOptions,
-  callback: LookupCallback,
-  onRefused: (reason: string) => void,
-): void {
-  dnsLookup(hostname, { ...options, all: true }, (error, addresses) => {
-    if (error !== null) return callback(error, []);
-    const refused = addresses.find((entry) => isPrivateAddress(entry.address));
-    if (refused !== undefined) {
-      const reason = `${hostname} resolves to ${refused.address}, an address of this machine or its network; only an exact allow-list entry reaches it`;
-      onRefused(reason);
-      const denied: NodeJS.ErrnoException = new Error(reason);
-      denied.code = 'EACCES';
-      return callback(denied, []);
-    }
-    if (options.all === true) return callback(null, addresses);
-    const first = addresses[0];
-    if (first === undefined)
-      return callback(Object.assign(new Error(`${hostname} has no address`), { code: 'ENOTFOUND' }), []);
-    callback(null, first.address, first.family);
-  });
-}
-
 /**
  * proxy-chain drops connections without a remote address (it expects TCP); a Unix socket has none, so
  * each one is given the name of where it comes from before proxy-chain sees it.
@@ -120,49 +62,152 @@ interface Pending {
   reason?: string;
 }
 
+function recordOf(pending: Pending, bytesOut: number, bytesIn: number): EgressRecord {
+  return {
+    host: pending.host,
+    port: pending.port,
+    allowed: pending.allowed,
+    bytesOut,
+    bytesIn,
+    durationMs: Date.now() - pending.started,
+    ...(pending.reason === undefined ? {} : { reason: pending.reason }),
+  };
+}
+
 export class EgressProxy {
+  /** The gateway's listener on the socket, while it has one (else proxy-chain listens there itself). */
+  private listener: { gateway: EgressGateway; id: string } | undefined;
+  private fallback: UnixSocketProxy | undefined;
+  private closing = false;
+
   private constructor(
+    private readonly options: EgressProxyOptions,
+    /** proxy-chain: on the socket itself, or behind the gateway for plain HTTP on a private socket. */
     private readonly server: UnixSocketProxy,
-    readonly folder: string,
+    private readonly privateFolder: string | undefined,
   ) {}
 
-  /** Listens on `<folder>/proxy.sock`, replacing a socket a previous process left. */
+  /**
+   * Listens on `<folder>/proxy.sock`, replacing a socket a previous process left: through the egress
+   * gateway where it runs (tunnels' bytes pass in the kernel), else with proxy-chain alone.
+   */
   static async open(options: EgressProxyOptions): Promise<EgressProxy> {
-    const connections = new Map<number, Pending>();
-    const server = new UnixSocketProxy({
-      prepareRequestFunction: (request) => prepare(options, connections, request),
-    });
-    server.on('connectionClosed', ({ connectionId, stats }: ClosedEvent) => {
-      const pending = connections.get(connectionId);
-      connections.delete(connectionId);
-      if (pending === undefined) return;
-      options.onConnection({
-        host: pending.host,
-        port: pending.port,
-        allowed: pending.allowed,
-        bytesOut: stats?.srcRxBytes ?? 0,
-        bytesIn: stats?.srcTxBytes ?? 0,
-        durationMs: Date.now() - pending.started,
-        ...(pending.reason === undefined ? {} : { reason: pending.reason }),
+    await mkdir(options.folder, { recursive: true, mode: 0o700 });
+    const server = proxyChain(options);
+    const gateway = await egressGateway();
+    if (gateway === undefined) {
+      await listenOn(server, join(options.folder, EGRESS_SOCKET), options);
+      return new EgressProxy(options, server, undefined);
+    }
+    const privateFolder = await mkdtemp(join(tmpdir(), 'looplab-egress-'));
+    await listenOn(server, join(privateFolder, 'http.sock'), {});
+    const proxy = new EgressProxy(options, server, privateFolder);
+    try {
+      await proxy.listenThrough(gateway);
+    } catch {
+      // The gateway could not take the socket (it ended meanwhile): proxy-chain listens on it itself.
+      await proxy.listenAlone().catch(async (error: unknown) => {
+        await proxy.close();
+        throw error;
       });
-    });
-    await listenOnSocket(server, options);
-    return new EgressProxy(server, options.folder);
+    }
+    return proxy;
+  }
+
+  get folder(): string {
+    return this.options.folder;
   }
 
   get socketPath(): string {
-    return join(this.folder, EGRESS_SOCKET);
+    return join(this.options.folder, EGRESS_SOCKET);
+  }
+
+  /** Whether tunnels' bytes pass through the gateway (in the kernel) rather than this process. */
+  get spliced(): boolean {
+    return this.listener !== undefined;
+  }
+
+  private async listenThrough(gateway: EgressGateway): Promise<void> {
+    const connections = new Map<number, Pending>();
+    const id = await gateway.listen(this.socketPath, join(this.privateFolder!, 'http.sock'), {
+      ask: (conn, host, port) => this.ask(connections, conn, host, port),
+      closed: (conn, bytesOut, bytesIn) => {
+        const pending = connections.get(conn);
+        connections.delete(conn);
+        if (pending !== undefined) this.options.onConnection(recordOf(pending, bytesOut, bytesIn));
+      },
+      lost: () => void this.takeOver(),
+    });
+    this.listener = { gateway, id };
+    await secure(this.socketPath, this.options);
+  }
+
+  private async ask(connections: Map<number, Pending>, conn: number, host: string, port: number) {
+    const pending: Pending = { host, port, started: Date.now(), allowed: false };
+    connections.set(conn, pending);
+    const decision = await judge(this.options, host, port);
+    const resolved = decision.allowed ? await addressesFor(host, decision.exact) : { reason: decision.reason };
+    if ('reason' in resolved) {
+      pending.reason = resolved.reason;
+      return { status: 403, reason: resolved.reason };
+    }
+    pending.allowed = true;
+    return resolved;
+  }
+
+  /** The gateway ended mid-run: proxy-chain listens on the socket itself from now on. */
+  private async takeOver(): Promise<void> {
+    this.listener = undefined;
+    if (this.closing) return;
+    await this.listenAlone().catch((error: unknown) =>
+      console.error(`Looplab: the egress proxy could not listen again after the gateway ended: ${String(error)}`),
+    );
+  }
+
+  private async listenAlone(): Promise<void> {
+    this.fallback = proxyChain(this.options);
+    await listenOn(this.fallback, this.socketPath, this.options);
   }
 
   async close(): Promise<void> {
+    this.closing = true;
+    const listener = this.listener;
+    this.listener = undefined;
+    await listener?.gateway.stop(listener.id).catch(() => undefined);
     await this.server.close(true);
+    await this.fallback?.close(true);
+    if (this.privateFolder !== undefined) await rm(this.privateFolder, { recursive: true, force: true });
     await rm(this.socketPath, { force: true });
   }
+}
+
+/** proxy-chain, deciding each request with `options` and reporting it once closed. */
+function proxyChain(options: EgressProxyOptions): UnixSocketProxy {
+  const connections = new Map<number, Pending>();
+  const server = new UnixSocketProxy({
+    prepareRequestFunction: (request) => prepare(options, connections, request),
+  });
+  server.on('connectionClosed', ({ connectionId, stats }: ClosedEvent) => {
+    const pending = connections.get(connectionId);
+    connections.delete(connectionId);
+    if (pending !== undefined) options.onConnection(recordOf(pending, stats?.srcRxBytes ?? 0, stats?.srcTxBytes ?? 0));
+  });
+  return server;
 }
 
 interface ClosedEvent {
   connectionId: number;
   stats?: { srcTxBytes: number; srcRxBytes: number };
+}
+
+/** The caller's decision, and a pattern's match on an address of this machine's networks refused. */
+async function judge(options: EgressProxyOptions, host: string, port: number): Promise<EgressDecision> {
+  const decision = await options.decide({ host, port });
+  if (!decision.allowed || decision.exact || isIP(host) === 0 || !isPrivateAddress(host)) return decision;
+  return {
+    allowed: false,
+    reason: `${host} is an address of this machine or its network; only an exact allow-list entry reaches it`,
+  };
 }
 
 async function prepare(
@@ -173,18 +218,13 @@ async function prepare(
   const host = request.hostname.replace(/^\[|\]$/g, '').toLowerCase();
   const pending: Pending = { host, port: request.port, started: Date.now(), allowed: false };
   connections.set(request.connectionId, pending);
-  const decision = await options.decide({ host, port: request.port });
+  const decision = await judge(options, host, request.port);
   if (!decision.allowed) {
     pending.reason = decision.reason;
     throw new RequestError(`${decision.reason}\n`, 403);
   }
   pending.allowed = true;
   if (decision.exact) return {};
-  if (isIP(host) !== 0 && isPrivateAddress(host)) {
-    pending.allowed = false;
-    pending.reason = `${host} is an address of this machine or its network; only an exact allow-list entry reaches it`;
-    throw new RequestError(`${pending.reason}\n`, 403);
-  }
   const refuse = (reason: string) => {
     pending.allowed = false;
     pending.reason = reason;
@@ -192,9 +232,8 @@ async function prepare(
   return { dnsLookup: publicLookup(refuse) as unknown as typeof dnsLookup };
 }
 
-async function listenOnSocket(server: UnixSocketProxy, options: EgressProxyOptions): Promise<void> {
-  await mkdir(options.folder, { recursive: true, mode: 0o700 });
-  const path = join(options.folder, EGRESS_SOCKET);
+/** proxy-chain listens on `path` (replacing a socket a previous process left), then `secure`s it. */
+async function listenOn(server: UnixSocketProxy, path: string, owner: Partial<EgressProxyOptions>): Promise<void> {
   await rm(path, { force: true });
   await new Promise<void>((resolve, reject) => {
     server.server.once('error', reject);
@@ -203,13 +242,16 @@ async function listenOnSocket(server: UnixSocketProxy, options: EgressProxyOptio
       resolve();
     });
   });
-  // Only the containers' user (and this one) may connect; the folder is theirs to traverse.
+  await secure(path, owner);
+}
+
+/** Only the containers' user (and this one) may connect; the folder is theirs to traverse. */
+async function secure(path: string, { folder, user }: Partial<EgressProxyOptions>): Promise<void> {
   await chmod(path, 0o600);
-  const owner = rootOwner(options.user);
-  if (owner !== undefined) {
-    await chown(options.folder, owner.uid, owner.gid);
-    await chown(path, owner.uid, owner.gid);
-  }
+  const owner = rootOwner(user);
+  if (owner === undefined || folder === undefined) return;
+  await chown(folder, owner.uid, owner.gid);
+  await chown(path, owner.uid, owner.gid);
 }
 
 /** When Looplab runs as root, the socket is handed to the containers' (non-root) user. */
