@@ -24,8 +24,17 @@ from relay import both_ways  # noqa: E402  (the relay's splice(2) copy, with its
 HEAD_LIMIT = 16384
 HEAD_SECONDS = 10
 CONNECT_SECONDS = 10
+# Connections open at once through one run's socket: each holds two threads of this machine's, and a
+# sandbox may open connections to the socket itself, past the relay and the container's process limit.
+MAX_CONNECTIONS = 256
 CONNECT = re.compile(rb"CONNECT (\[[0-9A-Fa-f:.]{2,45}\]|[A-Za-z0-9._-]{1,253}):([0-9]{1,5}) HTTP/1\.[01]")
-REASONS = {400: "Bad Request", 403: "Forbidden", 431: "Request Header Fields Too Large", 502: "Bad Gateway"}
+REASONS = {
+    400: "Bad Request",
+    403: "Forbidden",
+    431: "Request Header Fields Too Large",
+    502: "Bad Gateway",
+    503: "Service Unavailable",
+}
 
 output = threading.Lock()
 state = threading.Lock()
@@ -55,14 +64,18 @@ def respond(client, status, text):
 
 
 def read_head(client):
-    """The request's head, and what came after it; None when the client went or took too long."""
-    client.settimeout(HEAD_SECONDS)
+    """The request's head, and what came after it; None when the client went or took over 10 s in all."""
+    deadline = time.monotonic() + HEAD_SECONDS
     data = b""
     while b"\r\n\r\n" not in data:
         if len(data) > HEAD_LIMIT:
             respond(client, 431, "The request's head is over 16 KB.\n")
             return None
+        left = deadline - time.monotonic()
+        if left <= 0:
+            return None
         try:
+            client.settimeout(left)
             chunk = client.recv(4096)
         except OSError:
             return None
@@ -96,6 +109,7 @@ class Listener:
         self.path = path
         self.http = http
         self.open = set()
+        self.clients = 0
         self.closed = False
         try:
             os.unlink(path)
@@ -116,7 +130,14 @@ class Listener:
                 if self.closed:
                     client.close()
                     return
-                self.open.add(client)
+                full = self.clients >= MAX_CONNECTIONS
+                if not full:
+                    self.clients += 1
+                    self.open.add(client)
+            if full:
+                respond(client, 503, f"This run has {MAX_CONNECTIONS} connections open through its proxy.\n")
+                client.close()
+                continue
             threading.Thread(target=self.serve, args=(client,), daemon=True).start()
 
     def serve(self, client):
@@ -128,6 +149,7 @@ class Listener:
             upstream = self.tunnel(client, *head) if head[0].startswith(b"CONNECT ") else self.forward(client, *head)
         finally:
             with state:
+                self.clients -= 1
                 self.open.discard(client)
                 if upstream is not None:
                     self.open.discard(upstream)
@@ -166,6 +188,9 @@ class Listener:
             return None
         host = match.group(1).decode().strip("[]").lower()
         port = int(match.group(2))
+        if not 0 < port < 65536:
+            respond(client, 400, f"{port} is not a port.\n")
+            return None
         answer = self.ask(host, port)
         sent, received = [len(head) + len(rest)], [0]
         upstream = None
@@ -253,6 +278,7 @@ def main():
     if not hasattr(os, "splice"):
         print("no splice(2) here (Python 3.10 or later on Linux is needed)", file=sys.stderr, flush=True)
         sys.exit(3)
+    threading.stack_size(256 * 1024)  # a connection's threads only copy: a small stack each
     emit({"ev": "ready"})
     for line in sys.stdin:
         try:

@@ -77,7 +77,8 @@ function raw(proxy: EgressProxy, bytes: string): Promise<string> {
     let answer = '';
     socket.on('data', (chunk: Buffer) => (answer += chunk.toString()));
     socket.on('close', () => resolve(answer));
-    socket.on('error', reject);
+    // A socket closed with our bytes unread resets: what it answered first still counts.
+    socket.on('error', (error) => (answer === '' ? reject(error) : resolve(answer)));
   });
 }
 
@@ -197,7 +198,27 @@ describe('the egress gateway', () => {
       /^HTTP\/1\.1 431 /,
     );
     expect(await raw(proxy, 'CONNECT a.org:443 HTTP/1.1\r\n')).toBe('');
+    expect(await raw(proxy, 'CONNECT a.org:0 HTTP/1.1\r\n\r\n')).toMatch(/^HTTP\/1\.1 400 [^]*0 is not a port/);
     expect(asked).toBe(0);
+    await proxy.close();
+  });
+
+  it('holds at most 256 connections open for a run, answering the next with a 503', async () => {
+    const { proxy } = await open(() => ({ allowed: true, exact: true }));
+    const held: Socket[] = [];
+    // One after another, again after a moment when the socket's backlog is full (EAGAIN): held once accepted.
+    while (held.length < 256) {
+      const socket = await new Promise<Socket | undefined>((resolve) => {
+        const socket = netConnect(proxy.socketPath, () => resolve(socket));
+        socket.on('error', () => setTimeout(() => resolve(undefined), 10));
+      });
+      if (socket !== undefined) held.push(socket);
+    }
+    await expect
+      .poll(() => raw(proxy, 'CONNECT 127.0.0.1:1 HTTP/1.1\r\n\r\n'))
+      .toMatch(/^HTTP\/1\.1 503 [^]*256 connections/);
+    for (const socket of held) socket.destroy();
+    await expect.poll(async () => (await tunnel(proxy, `127.0.0.1:${port}`, '/again')).body).toContain('hello /again');
     await proxy.close();
   });
 
