@@ -28,8 +28,8 @@ function lastToolOutput(request: ModelRequest): string {
 }
 
 /** `pip install` of the test's package from an index, into /tmp (a run's pip would use its workspace). */
-function pipInstall(from: string): string {
-  return `pip install --no-cache-dir --disable-pip-version-check --target /tmp/pkgs-${from.split(':')[1]} --index-url http://${from}/simple --trusted-host ${from.split(':')[0]} ${PACKAGE} 2>&1 | tail -n 4; python3 -c "import sys; sys.path.insert(0, '/tmp/pkgs-${from.split(':')[1]}'); import ${PACKAGE}; print('VALUE', ${PACKAGE}.VALUE)"`;
+function pipInstall(from: string, scheme = 'http'): string {
+  return `pip install --no-cache-dir --disable-pip-version-check --target /tmp/pkgs-${from.split(':')[1]} --index-url ${scheme}://${from}/simple --trusted-host ${from.split(':')[0]} ${PACKAGE} 2>&1 | tail -n 4; python3 -c "import sys; sys.path.insert(0, '/tmp/pkgs-${from.split(':')[1]}'); import ${PACKAGE}; print('VALUE', ${PACKAGE}.VALUE)"`;
 }
 
 async function runScript(allow: string[], turns: Turn[], gate: ApprovalGate) {
@@ -132,6 +132,29 @@ describe.skipIf(skipDocker || (!present && !dockerRequired))('a sandbox network 
     expect(commands[0]?.network).toMatchObject({ refused: 0, hosts: [index.listed] });
     expect(commands[1]?.network).toMatchObject({ hosts: [index.unlisted] });
     expect(commands[1]?.network?.refused).toBe(commands[1]?.network?.connections);
+  });
+
+  it('pip installs over HTTPS, through a tunnel whose bytes the proxy passes unread', async () => {
+    let output = '';
+    const { outcome, events } = await runScript(
+      [index.tls],
+      [
+        { calls: [{ name: 'bash', args: { command: pipInstall(index.tls, 'https') } }] },
+        (request) => {
+          output = lastToolOutput(request);
+          return { text: 'done' };
+        },
+      ],
+      refuse,
+    );
+    expect(outcome).toEqual({ status: 'finished', reason: null });
+    expect(output).toContain('Successfully installed tinypkg-1.0');
+    expect(output).toContain('VALUE 42');
+    const network = networkEvents(events);
+    expect(network.length).toBeGreaterThan(0);
+    for (const request of network) expect(request).toMatchObject({ host: index.address, port: 8443, allowed: true });
+    // The wheel and the page came back through the tunnel, encrypted: more than the wheel's size in all.
+    expect(network.reduce((sum, request) => sum + request.bytesIn, 0)).toBeGreaterThan(1000);
   });
 
   it('asks about an unlisted host: Always allow lets it through and writes the rule', async () => {
