@@ -77,6 +77,8 @@ export class EgressGateway {
     }
     lines.on('line', (line) => gateway.hear(line));
     child.once('exit', () => gateway.end());
+    // A write to a gateway that has just ended fails with EPIPE; its exit is handled above.
+    child.stdin.on('error', () => undefined);
     // The gateway ends with this process (its stdin closes); it keeps no run waiting.
     child.unref();
     for (const stream of [child.stdin, child.stdout, child.stderr]) (stream as { unref?: () => void }).unref?.();
