@@ -14,6 +14,7 @@ import { loopConfigSchema, type LoopConfig } from '../src/shared/loop-config';
 import { buildGraph } from '../src/shared/run-graph';
 import { TEST_SANDBOX_IMAGE } from './helpers/cli';
 import { requireDocker, skipDocker } from './helpers/docker';
+import { removeSandboxContainers } from './helpers/sandbox-app';
 import { ScriptedModel, type Turn, unusedModels } from './helpers/scripted-model';
 import { makeTempHome, type TempHome } from './helpers/temp-home';
 
@@ -62,6 +63,7 @@ describe.skipIf(skipDocker)('forks', () => {
   });
 
   afterEach(async () => {
+    await removeSandboxContainers(app);
     await app.shutdown();
     delete process.env.LOOPLAB_SANDBOX_IMAGE;
     home.remove();

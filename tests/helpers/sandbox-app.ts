@@ -1,5 +1,5 @@
-// An app over a fresh data folder for each test of a loop in the real sandbox (the CI image), with its job
-// containers, the app and the folder removed after each. Call inside a describe; read `.app` in tests.
+// An app over a fresh data folder for each test of a loop in the real sandbox (the CI image), with its
+// sandbox and job containers, the app and the folder removed after each. Call inside a describe; read `.app` in tests.
 import Docker from 'dockerode';
 import { afterEach, beforeEach } from 'vitest';
 import { createApp, type App } from '../../src/main/app';
@@ -9,6 +9,19 @@ import { makeTempHome, type TempHome } from './temp-home';
 export interface SandboxApp {
   readonly app: App;
   readonly home: TempHome;
+}
+
+/**
+ * Removes the app's sandbox containers. A loop driven by a test without the run service is not released
+ * when it ends, and the app's shutdown leaves containers running for the next start to reattach: without
+ * this each such test left one running on the engine.
+ */
+export async function removeSandboxContainers(app: App): Promise<void> {
+  for (const id of await app.sandbox.containerIds())
+    await new Docker()
+      .getContainer(id)
+      .remove({ force: true })
+      .catch(() => undefined);
 }
 
 export function sandboxAppPerTest(prefix: string): SandboxApp {
@@ -23,6 +36,7 @@ export function sandboxAppPerTest(prefix: string): SandboxApp {
     const { app, home } = current;
     if (app !== undefined) {
       await removeJobContainers(docker, app.sandbox.homeHash);
+      await removeSandboxContainers(app);
       await app.shutdown();
     }
     delete process.env.LOOPLAB_SANDBOX_IMAGE;
