@@ -171,6 +171,10 @@ describe.skipIf(skipDocker)('sandbox lifecycle', () => {
         ? 'NVIDIA runtime: present, GPU jobs can run\n'
         : 'NVIDIA runtime: not found (GPU jobs need the NVIDIA driver and the NVIDIA Container Toolkit: https://docs.nvidia.com/datacenter/cloud-native/container-toolkit/latest/install-guide.html)\n',
     );
+    // This machine's Python runs the egress gateway (CI's has 3.11).
+    expect(written).toMatch(
+      /\nNetwork allow-lists: downloads pass in the kernel at the bridge network's speed \(egress gateway on Python 3\.\d+\.\d+\)\n/,
+    );
     expect(written).toContain(`Image ${BASE_IMAGE}: present, `);
     expect(written).toMatch(
       /\nImage looplab-sandbox:\S+-cuda \(GPU jobs\): (present, \d+ MB|not built \(GPU jobs run in it: `looplab sandbox build --cuda`\))\n/,

@@ -7,7 +7,7 @@
 # network costs. Anything else (plain HTTP) is handed whole to the app's proxy (proxy-chain).
 # The gateway decides nothing: it connects only to the addresses the app sent for that connection.
 # Messages are JSON lines. In: {"op": "listen"|"close", "id", "path", "http"}, {"op": "answer", "conn",
-# "addresses"} or {"op": "answer", "conn", "status", "reason"}. Out: {"ev": "ready"}, {"ev": "listening",
+# "addresses"} or {"op": "answer", "conn", "status", "reason"}. Out: {"ev": "ready", "python"}, {"ev": "listening",
 # "id"} or {"ev": "failed", "id", "message"}, {"ev": "ask", "conn", "id", "host", "port"}, {"ev": "closed",
 # "conn", "out", "in"}, {"ev": "stopped", "id"}. The gateway ends when its stdin closes (the app is gone).
 import json
@@ -279,7 +279,7 @@ def main():
         print("no splice(2) here (Python 3.10 or later on Linux is needed)", file=sys.stderr, flush=True)
         sys.exit(3)
     threading.stack_size(256 * 1024)  # a connection's threads only copy: a small stack each
-    emit({"ev": "ready"})
+    emit({"ev": "ready", "python": sys.version.split()[0]})
     for line in sys.stdin:
         try:
             handle(json.loads(line))

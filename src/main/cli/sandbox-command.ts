@@ -101,6 +101,8 @@ async function status(deps: SandboxCommandDeps, options: { image?: string }): Pr
   deps.write(`Docker engine ${engine.engineVersion} (API ${engine.apiVersion}): running\n`);
   const nvidia = await hasNvidiaRuntime(docker);
   deps.write(`NVIDIA runtime: ${nvidia ? 'present, GPU jobs can run' : `not found (${NVIDIA_HINT})`}\n`);
+  const { egressSummary } = await import('../sandbox/egress-gateway');
+  deps.write(`Network allow-lists: ${await egressSummary()}\n`);
   const tag = options.image ?? defaultTag('online');
   const cudaTag = process.env.LOOPLAB_SANDBOX_CUDA_IMAGE || defaultTag('cuda');
   for (const [name, why] of [

@@ -13,7 +13,7 @@ import { sandboxResourceDir } from './sandbox-resources';
 const READY_MS = 5_000;
 
 const Message = z.discriminatedUnion('ev', [
-  z.object({ ev: z.literal('ready') }),
+  z.object({ ev: z.literal('ready'), python: z.string() }),
   z.object({ ev: z.literal('listening'), id: z.string() }),
   z.object({ ev: z.literal('failed'), id: z.string(), message: z.string() }),
   z.object({ ev: z.literal('stopped'), id: z.string() }),
@@ -52,6 +52,9 @@ export class EgressGateway {
   private nextId = 0;
   private ended = false;
 
+  /** The Python version the gateway runs on, once it said it is ready. */
+  python = '';
+
   private constructor(private readonly child: ChildProcessWithoutNullStreams) {}
 
   /** Starts the gateway, or says why it cannot run here (the proxy then listens itself). */
@@ -65,7 +68,9 @@ export class EgressGateway {
       const timer = setTimeout(() => resolve(`it did not start within ${READY_MS / 1000} s`), READY_MS);
       lines.once('line', (line) => {
         clearTimeout(timer);
-        resolve(Message.safeParse(safeJson(line)).data?.ev === 'ready' ? undefined : `it said: ${line}`);
+        const ready = Message.safeParse(safeJson(line)).data;
+        if (ready?.ev === 'ready') gateway.python = ready.python;
+        resolve(ready?.ev === 'ready' ? undefined : `it said: ${line}`);
       });
       child.once('error', (error) => resolve(error.message));
       child.once('exit', (code) => resolve(`it exited (${code}): ${stderr.trim()}`));
@@ -202,4 +207,16 @@ export function egressGateway(): Promise<EgressGateway | undefined> {
     return started;
   });
   return shared;
+}
+
+/** How an allow-list's downloads pass on this machine, for `looplab sandbox status`. */
+export async function egressSummary(): Promise<string> {
+  if (process.platform !== 'linux')
+    return 'need Docker Engine on Linux (Docker Desktop runs containers in a VM the egress socket cannot reach)';
+  if (process.env.LOOPLAB_EGRESS_GATEWAY === 'off')
+    return 'downloads copied by the app, slower on fast links (the egress gateway is off: LOOPLAB_EGRESS_GATEWAY=off)';
+  const started = await EgressGateway.start();
+  if (typeof started === 'string') return `downloads copied by the app, slower on fast links (${started})`;
+  started.kill();
+  return `downloads pass in the kernel at the bridge network's speed (egress gateway on Python ${started.python})`;
 }

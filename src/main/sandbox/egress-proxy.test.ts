@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { egressGateway } from './egress-gateway';
+import { EgressGateway, egressGateway, egressSummary } from './egress-gateway';
 import { EgressProxy, isPrivateAddress, type EgressDecision, type EgressRecord } from './egress-proxy';
 
 let folder: string;
@@ -220,6 +220,22 @@ describe('the egress gateway', () => {
     for (const socket of held) socket.destroy();
     await expect.poll(async () => (await tunnel(proxy, `127.0.0.1:${port}`, '/again')).body).toContain('hello /again');
     await proxy.close();
+  });
+
+  it('says why it cannot run where there is no such Python, and what downloads do then', async () => {
+    expect(await EgressGateway.start('/nonexistent/python3')).toBe(
+      'the egress gateway (/nonexistent/python3) cannot run here: spawn /nonexistent/python3 ENOENT',
+    );
+    const before = process.env.LOOPLAB_PYTHON;
+    process.env.LOOPLAB_PYTHON = '/nonexistent/python3';
+    try {
+      expect(await egressSummary()).toBe(
+        'downloads copied by the app, slower on fast links (the egress gateway (/nonexistent/python3) cannot run here: spawn /nonexistent/python3 ENOENT)',
+      );
+    } finally {
+      if (before === undefined) delete process.env.LOOPLAB_PYTHON;
+      else process.env.LOOPLAB_PYTHON = before;
+    }
   });
 
   it('hands the socket to proxy-chain when the gateway ends mid-run', async () => {
