@@ -176,8 +176,11 @@ class Listener:
             return None
         if not self.track(upstream):
             return None
-        upstream.sendall(head + rest)
-        both_ways(client, upstream, [0], [0])
+        try:
+            upstream.sendall(head + rest)
+            both_ways(client, upstream, [0], [0])
+        except OSError:
+            pass  # either side went: `serve` closes both
         return upstream
 
     def tunnel(self, client, head, rest):
@@ -206,11 +209,14 @@ class Listener:
             if not self.track(upstream):
                 return None
             established = b"HTTP/1.1 200 Connection Established\r\n\r\n"
-            client.sendall(established)
-            received[0] += len(established)
-            if rest:
-                upstream.sendall(rest)
-            both_ways(client, upstream, sent, received)
+            try:
+                client.sendall(established)
+                received[0] += len(established)
+                if rest:
+                    upstream.sendall(rest)
+                both_ways(client, upstream, sent, received)
+            except OSError:
+                pass  # either side went: `serve` closes both
             return upstream
         finally:
             emit({"ev": "closed", "conn": answer["conn"], "out": sent[0], "in": received[0]})
