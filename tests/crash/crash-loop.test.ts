@@ -9,6 +9,9 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { homeHash } from '../../src/main/sandbox/container-spec';
+import { LABEL_JOB_HOME } from '../../src/main/sandbox/jobs-spec';
+import { LABEL_HOME } from '../../src/main/sandbox/sandbox-names';
 import { openStore } from '../../src/main/store/open-store';
 import { summarizeAll } from '../../src/shared/run-summary';
 import type { FakeServer } from '../fakes/http-fake';
@@ -140,12 +143,14 @@ function when(child: Child, type: string, nth = 1): Promise<void> {
   });
 }
 
+/** The run's sandbox and its job's containers, found by the data folder's hash they are labelled with. */
 function removeContainers(home: TempHome): void {
-  const ids = execFileSync('docker', ['ps', '-aq', '--filter', `label=dev.looplab.home=${home.paths.root}`], {
-    encoding: 'utf8',
-  })
-    .split('\n')
-    .filter((id) => id !== '');
+  const hash = homeHash(home.paths.root);
+  const ids = [LABEL_HOME, LABEL_JOB_HOME].flatMap((label) =>
+    execFileSync('docker', ['ps', '-aq', '--filter', `label=${label}=${hash}`], { encoding: 'utf8' })
+      .split('\n')
+      .filter((id) => id !== ''),
+  );
   if (ids.length > 0) execFileSync('docker', ['rm', '-f', ...ids], { stdio: 'ignore' });
 }
 
