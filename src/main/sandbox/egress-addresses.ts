@@ -25,6 +25,11 @@ for (const [net, prefix] of [
 ] as const)
   PRIVATE.addSubnet(net, prefix, 'ipv6');
 
+/** Why a connection to `host`, an address of this machine or its networks, is refused. */
+export function privateAddressReason(host: string): string {
+  return `${host} is an address of this machine or its network; only an exact allow-list entry reaches it`;
+}
+
 export function isPrivateAddress(address: string): boolean {
   // An IPv4-mapped IPv6 address is its IPv4 address (a list of IPv6 ranges would match every IPv4 one).
   const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address)?.[1];
@@ -80,9 +85,7 @@ function lookupPublic(
 export function addressesFor(host: string, exact: boolean): Promise<{ addresses: string[] } | { reason: string }> {
   if (isIP(host) !== 0)
     return Promise.resolve(
-      exact || !isPrivateAddress(host)
-        ? { addresses: [host] }
-        : { reason: `${host} is an address of this machine or its network; only an exact allow-list entry reaches it` },
+      exact || !isPrivateAddress(host) ? { addresses: [host] } : { reason: privateAddressReason(host) },
     );
   return new Promise((resolve) => {
     let refused: string | undefined;

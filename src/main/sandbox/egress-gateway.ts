@@ -90,10 +90,6 @@ export class EgressGateway {
     return gateway;
   }
 
-  get alive(): boolean {
-    return !this.ended;
-  }
-
   /** Listens on `path`; plain HTTP goes on to the proxy at `http`. Resolves with the listener's id. */
   async listen(path: string, http: string, handlers: GatewayHandlers): Promise<string> {
     const id = `l${++this.nextId}`;
@@ -195,9 +191,18 @@ function safeJson(line: string): unknown {
 let shared: Promise<EgressGateway | undefined> | undefined;
 let current: EgressGateway | undefined;
 
+/** Why the gateway is not even tried here, or undefined where it may run. */
+function notTried(): string | undefined {
+  if (process.platform !== 'linux')
+    return 'need Docker Engine on Linux (Docker Desktop runs containers in a VM the egress socket cannot reach)';
+  if (process.env.LOOPLAB_EGRESS_GATEWAY === 'off')
+    return 'downloads copied by the app, slower on fast links (the egress gateway is off: LOOPLAB_EGRESS_GATEWAY=off)';
+  return undefined;
+}
+
 /** The app's gateway, started on first use; undefined where it cannot run (the proxy listens itself). */
 export function egressGateway(): Promise<EgressGateway | undefined> {
-  if (process.env.LOOPLAB_EGRESS_GATEWAY === 'off' || process.platform !== 'linux') return Promise.resolve(undefined);
+  if (notTried() !== undefined) return Promise.resolve(undefined);
   shared ??= EgressGateway.start().then((started) => {
     if (typeof started === 'string') {
       console.warn(`Looplab: ${started}; the egress proxy passes tunnels' bytes itself (slower on fast links).`);
@@ -211,10 +216,8 @@ export function egressGateway(): Promise<EgressGateway | undefined> {
 
 /** How an allow-list's downloads pass on this machine, for `looplab sandbox status`. */
 export async function egressSummary(): Promise<string> {
-  if (process.platform !== 'linux')
-    return 'need Docker Engine on Linux (Docker Desktop runs containers in a VM the egress socket cannot reach)';
-  if (process.env.LOOPLAB_EGRESS_GATEWAY === 'off')
-    return 'downloads copied by the app, slower on fast links (the egress gateway is off: LOOPLAB_EGRESS_GATEWAY=off)';
+  const skipped = notTried();
+  if (skipped !== undefined) return skipped;
   const started = await EgressGateway.start();
   if (typeof started === 'string') return `downloads copied by the app, slower on fast links (${started})`;
   started.kill();

@@ -12,7 +12,7 @@ import { isIP, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { RequestError, Server, type PrepareRequestFunctionOpts } from 'proxy-chain';
 import { EGRESS_SOCKET } from './container-spec';
-import { addressesFor, isPrivateAddress, publicLookup } from './egress-addresses';
+import { addressesFor, isPrivateAddress, privateAddressReason, publicLookup } from './egress-addresses';
 import { egressGateway, type EgressGateway } from './egress-gateway';
 
 export { isPrivateAddress } from './egress-addresses';
@@ -62,8 +62,18 @@ interface Pending {
   reason?: string;
 }
 
-function recordOf(pending: Pending, bytesOut: number, bytesIn: number): EgressRecord {
-  return {
+/** A connection has closed: its record goes to `onConnection` once, with the bytes each way. */
+function reportClosed<K>(
+  connections: Map<K, Pending>,
+  key: K,
+  bytesOut: number,
+  bytesIn: number,
+  onConnection: EgressProxyOptions['onConnection'],
+): void {
+  const pending = connections.get(key);
+  connections.delete(key);
+  if (pending === undefined) return;
+  onConnection({
     host: pending.host,
     port: pending.port,
     allowed: pending.allowed,
@@ -71,7 +81,7 @@ function recordOf(pending: Pending, bytesOut: number, bytesIn: number): EgressRe
     bytesIn,
     durationMs: Date.now() - pending.started,
     ...(pending.reason === undefined ? {} : { reason: pending.reason }),
-  };
+  });
 }
 
 export class EgressProxy {
@@ -99,9 +109,8 @@ export class EgressProxy {
       await listenOn(server, join(options.folder, EGRESS_SOCKET), options);
       return new EgressProxy(options, server, undefined);
     }
-    const privateFolder = await mkdtemp(join(tmpdir(), 'looplab-egress-'));
-    await listenOn(server, join(privateFolder, 'http.sock'), {});
-    const proxy = new EgressProxy(options, server, privateFolder);
+    const proxy = new EgressProxy(options, server, await mkdtemp(join(tmpdir(), 'looplab-egress-')));
+    await listenOn(server, proxy.httpSocket!, {});
     try {
       await proxy.listenThrough(gateway);
     } catch {
@@ -127,15 +136,17 @@ export class EgressProxy {
     return this.listener !== undefined;
   }
 
+  /** Where proxy-chain serves plain HTTP behind the gateway: a private folder of this process's. */
+  private get httpSocket(): string | undefined {
+    return this.privateFolder === undefined ? undefined : join(this.privateFolder, 'http.sock');
+  }
+
   private async listenThrough(gateway: EgressGateway): Promise<void> {
     const connections = new Map<number, Pending>();
-    const id = await gateway.listen(this.socketPath, join(this.privateFolder!, 'http.sock'), {
+    const id = await gateway.listen(this.socketPath, this.httpSocket!, {
       ask: (conn, host, port) => this.ask(connections, conn, host, port),
-      closed: (conn, bytesOut, bytesIn) => {
-        const pending = connections.get(conn);
-        connections.delete(conn);
-        if (pending !== undefined) this.options.onConnection(recordOf(pending, bytesOut, bytesIn));
-      },
+      closed: (conn, bytesOut, bytesIn) =>
+        reportClosed(connections, conn, bytesOut, bytesIn, this.options.onConnection),
       lost: () => void this.takeOver(),
     });
     this.listener = { gateway, id };
@@ -187,11 +198,9 @@ function proxyChain(options: EgressProxyOptions): UnixSocketProxy {
   const server = new UnixSocketProxy({
     prepareRequestFunction: (request) => prepare(options, connections, request),
   });
-  server.on('connectionClosed', ({ connectionId, stats }: ClosedEvent) => {
-    const pending = connections.get(connectionId);
-    connections.delete(connectionId);
-    if (pending !== undefined) options.onConnection(recordOf(pending, stats?.srcRxBytes ?? 0, stats?.srcTxBytes ?? 0));
-  });
+  server.on('connectionClosed', ({ connectionId, stats }: ClosedEvent) =>
+    reportClosed(connections, connectionId, stats?.srcRxBytes ?? 0, stats?.srcTxBytes ?? 0, options.onConnection),
+  );
   return server;
 }
 
@@ -204,10 +213,7 @@ interface ClosedEvent {
 async function judge(options: EgressProxyOptions, host: string, port: number): Promise<EgressDecision> {
   const decision = await options.decide({ host, port });
   if (!decision.allowed || decision.exact || isIP(host) === 0 || !isPrivateAddress(host)) return decision;
-  return {
-    allowed: false,
-    reason: `${host} is an address of this machine or its network; only an exact allow-list entry reaches it`,
-  };
+  return { allowed: false, reason: privateAddressReason(host) };
 }
 
 async function prepare(
