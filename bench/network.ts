@@ -12,6 +12,7 @@ import { BASE_IMAGE, type SandboxNetwork } from '../src/main/sandbox/container-s
 import { checkDocker } from '../src/main/sandbox/docker-status';
 import { EgressProxy } from '../src/main/sandbox/egress-proxy';
 import { SandboxManager } from '../src/main/sandbox/sandbox-manager';
+import { relaySource } from '../src/main/sandbox/sandbox-resources';
 import { report, skip } from './report';
 
 const BYTES = 50 * 1024 ** 2;
@@ -43,26 +44,20 @@ const download = (host: string, port: number, proxied: boolean, path = '/file') 
 
 /**
  * The least any relay or proxy can add, whatever its design: one bare hop in the sandbox that passes bytes
- * from socket to socket with splice(2) (through the kernel, never a program's memory), deciding nothing.
- * Started in the background on 127.0.0.1:3129 of a bridge sandbox, forwarding to the file server.
+ * from socket to socket with the relay's own splice(2) copy (`both_ways` of relay.py, written into the
+ * workspace), deciding nothing. Started in the background on 127.0.0.1:3129 of a bridge sandbox,
+ * forwarding to the file server.
  */
 const BARE_HOP_PORT = 3129;
 const bareHop = (host: string, port: number) =>
   `setsid python3 -c '${[
-    'import fcntl, os, socket, threading',
-    'def copy(a, b):',
-    '    r, w = os.pipe()',
-    '    fcntl.fcntl(w, 1031, 1 << 20)',
-    '    while True:',
-    '        n = os.splice(a.fileno(), w, 1 << 20)',
-    '        if n == 0: break',
-    '        while n > 0: n -= os.splice(r, b.fileno(), n)',
-    '    b.shutdown(socket.SHUT_WR)',
+    'import socket, threading',
+    'from relay import both_ways',
     `s = socket.create_server(("127.0.0.1", ${BARE_HOP_PORT}))`,
     'while True:',
     '    c, _ = s.accept()',
     `    u = socket.create_connection(("${host}", ${port}))`,
-    '    for a, b in ((c, u), (u, c)): threading.Thread(target=copy, args=(a, b), daemon=True).start()',
+    '    threading.Thread(target=both_ways, args=(c, u), daemon=True).start()',
   ].join('\n')}' > /dev/null 2>&1 < /dev/null &
 for i in $(seq 100); do python3 -c 'import socket; socket.create_connection(("127.0.0.1", ${BARE_HOP_PORT}), 1).close()' 2>/dev/null && exit 0; sleep 0.05; done; exit 1`;
 
@@ -97,6 +92,7 @@ async function bridgeGateway(docker: Docker): Promise<string> {
 
 interface Sandbox {
   exec(command: string): Promise<string>;
+  writeFile(path: string, content: string): Promise<void>;
   release(): Promise<void>;
 }
 
@@ -114,6 +110,7 @@ async function sandbox(
       if (result.exitCode !== 0) throw new Error(`${command}: ${result.output}`);
       return result.output.trim();
     },
+    writeFile: (path, content) => workspace.writeFile(path, content),
     release: () => manager.release(runId),
   };
 }
@@ -145,6 +142,7 @@ export async function benchNetwork(): Promise<void> {
     const proxy = await openProxy(folder, manager.user);
     const direct = await sandbox(manager, home, 'run_direct', 'bridge');
     const proxied = await sandbox(manager, home, 'run_proxied', { egress: folder });
+    await direct.writeFile('relay.py', relaySource());
     await direct.exec(bareHop(gateway, server.port));
     for (const [path, what] of [
       ['/file', 'from this machine, as fast as it goes'],
