@@ -4,6 +4,7 @@
 // left as it was.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import Docker from 'dockerode';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createApp, type App } from '../src/main/app';
 import type { ApprovalGate } from '../src/main/core/ports';
@@ -12,9 +13,9 @@ import { createRunLoop, workspaceDir } from '../src/main/runs/run-loop';
 import type { RunEvent } from '../src/shared/events';
 import { loopConfigSchema, type LoopConfig } from '../src/shared/loop-config';
 import { buildGraph } from '../src/shared/run-graph';
+import { removeHomeContainers } from './fixtures/train-jobs';
 import { TEST_SANDBOX_IMAGE } from './helpers/cli';
 import { requireDocker, skipDocker } from './helpers/docker';
-import { removeSandboxContainers } from './helpers/sandbox-app';
 import { ScriptedModel, type Turn, unusedModels } from './helpers/scripted-model';
 import { makeTempHome, type TempHome } from './helpers/temp-home';
 
@@ -63,7 +64,7 @@ describe.skipIf(skipDocker)('forks', () => {
   });
 
   afterEach(async () => {
-    await removeSandboxContainers(app);
+    await removeHomeContainers(new Docker(), app.sandbox.homeHash);
     await app.shutdown();
     delete process.env.LOOPLAB_SANDBOX_IMAGE;
     home.remove();

@@ -6,15 +6,15 @@
 //
 // LOOPLAB_CRASH_SEED reproduces a failing sequence; LOOPLAB_CRASH_ITERATIONS raises the count for a
 // long soak (the default keeps the file near a minute).
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { homeHash } from '../../src/main/sandbox/container-spec';
-import { LABEL_JOB_HOME } from '../../src/main/sandbox/jobs-spec';
-import { LABEL_HOME } from '../../src/main/sandbox/sandbox-names';
 import { openStore } from '../../src/main/store/open-store';
 import { summarizeAll } from '../../src/shared/run-summary';
 import type { FakeServer } from '../fakes/http-fake';
+import { removeHomeContainers } from '../fixtures/train-jobs';
 import { startOllamaServer } from '../fakes/ollama-server';
 import type { Turn } from '../fakes/script';
 import { runCli, TEST_SANDBOX_IMAGE } from '../helpers/cli';
@@ -143,17 +143,6 @@ function when(child: Child, type: string, nth = 1): Promise<void> {
   });
 }
 
-/** The run's sandbox and its job's containers, found by the data folder's hash they are labelled with. */
-function removeContainers(home: TempHome): void {
-  const hash = homeHash(home.paths.root);
-  const ids = [LABEL_HOME, LABEL_JOB_HOME].flatMap((label) =>
-    execFileSync('docker', ['ps', '-aq', '--filter', `label=${label}=${hash}`], { encoding: 'utf8' })
-      .split('\n')
-      .filter((id) => id !== ''),
-  );
-  if (ids.length > 0) execFileSync('docker', ['rm', '-f', ...ids], { stdio: 'ignore' });
-}
-
 interface Plan {
   scenario: Scenario;
   runtime: 'host' | 'sandbox';
@@ -255,7 +244,7 @@ describe('crash loop', () => {
           opened.close();
         }
       } finally {
-        if (withDocker) removeContainers(home);
+        if (withDocker) await removeHomeContainers(new Docker(), homeHash(home.paths.root));
         home.remove();
       }
     },

@@ -3,25 +3,12 @@
 import Docker from 'dockerode';
 import { afterEach, beforeEach } from 'vitest';
 import { createApp, type App } from '../../src/main/app';
-import { CI_IMAGE, removeJobContainers } from '../fixtures/train-jobs';
+import { CI_IMAGE, removeHomeContainers } from '../fixtures/train-jobs';
 import { makeTempHome, type TempHome } from './temp-home';
 
 export interface SandboxApp {
   readonly app: App;
   readonly home: TempHome;
-}
-
-/**
- * Removes the app's sandbox containers. A loop driven by a test without the run service is not released
- * when it ends, and the app's shutdown leaves containers running for the next start to reattach: without
- * this each such test left one running on the engine.
- */
-export async function removeSandboxContainers(app: App): Promise<void> {
-  for (const id of await app.sandbox.containerIds())
-    await new Docker()
-      .getContainer(id)
-      .remove({ force: true })
-      .catch(() => undefined);
 }
 
 export function sandboxAppPerTest(prefix: string): SandboxApp {
@@ -35,8 +22,7 @@ export function sandboxAppPerTest(prefix: string): SandboxApp {
   afterEach(async () => {
     const { app, home } = current;
     if (app !== undefined) {
-      await removeJobContainers(docker, app.sandbox.homeHash);
-      await removeSandboxContainers(app);
+      await removeHomeContainers(docker, app.sandbox.homeHash);
       await app.shutdown();
     }
     delete process.env.LOOPLAB_SANDBOX_IMAGE;
